@@ -1,0 +1,66 @@
+# Stacks — two commands on a fresh Debian machine: `make demo` and `make test`.
+# Both install what is missing (Debian packages, the .venv), then do their job.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Debian packages: the broker and its clients, the image decoder, a font with Vietnamese glyphs
+# for labels, and PostgreSQL for the integration tests.
+DEMO_PKGS := mosquitto mosquitto-clients libzbar0 fonts-dejavu-core
+TEST_PKGS := $(DEMO_PKGS) postgresql
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint typecheck unit contract integration bench system-demo system-test venv clean
+
+demo: system-demo venv
+	$(BIN)/stacks demo
+
+test: system-test venv lint typecheck
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy contract server edge devices stacks
+
+unit contract integration: venv
+	$(BIN)/pytest -q -m $@
+
+bench: system-demo venv
+	$(BIN)/stacks bench ingest --events 20000 --json
+	$(BIN)/stacks bench kiosk --kiosks 20 --json
+	$(BIN)/stacks bench devices --json
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS=python3-venv
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+system-demo:
+	@$(MAKE) --no-print-directory apt PKGS="$(DEMO_PKGS)"
+
+system-test:
+	@$(MAKE) --no-print-directory apt PKGS="$(TEST_PKGS)"
+
+# Installs only the packages that are not installed yet; a no-op on a prepared machine.
+apt:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,40 @@
+"""The `stacks` command line: one typer application, each area of commands in its own module.
+
+Every area module defines `register(root)`, which adds a command group (`stacks bench …`) or a single
+command (`stacks scan IMAGE`) to the root. Heavy imports happen inside the commands so that
+`stacks --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="stacks",
+    help="Stacks — RFID/barcode circulation and inventory for the library.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+_AREA_MODULES: tuple[str, ...] = (
+    "stacks.cli.bench",
+    "stacks.cli.tags",
+    "stacks.cli.sim",
+    "stacks.cli.scan",
+    "stacks.cli.labels",
+)
+
+
+def _register_areas() -> None:
+    for module_name in _AREA_MODULES:
+        importlib.import_module(module_name).register(app)
+
+
+_register_areas()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,44 @@
+"""`stacks bench …` — benchmarks that print their figures, with a baseline measured in the same run.
+
+Each benchmark module exposes `run(...) -> dict`; this module only parses options and prints.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+bench_app = typer.Typer(
+    help="Benchmarks: each prints its figures and a baseline measured in the same run.",
+    no_args_is_help=True,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+
+
+def _print(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False))
+        return
+    console = Console()
+    for key, value in figures.items():
+        console.print(f"[bold]{key}[/bold]: {value}")
+
+
+@bench_app.command("devices")
+def bench_devices(
+    as_json: JsonFlag = False,
+    seconds: Annotated[float, typer.Option(help="Seconds spent on each measurement.")] = 2.0,
+    tags: Annotated[int, typer.Option(help="Tags in the simulated field for inventory cycles.")] = 30,
+) -> None:
+    """Frame build+parse, tag-data decodes and inventory cycles against the simulated reader."""
+    from stacks.bench import devices
+
+    _print(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(bench_app, name="bench")

@@ -1,0 +1,9 @@
+"""`stacks scan` commands (being written)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(root: typer.Typer) -> None:
+    """Adds the `scan` commands to the root application."""
