@@ -1,0 +1,11 @@
+"""The Stacks event contract, imported by both edge agents and the server (which never import each other).
+
+- `contract.common` — shared value types (device ids, UTC timestamps, item references, bilingual text)
+- `contract.events` — the event envelope and every event kind, versioned
+- `contract.replies` — what the server answers to request events, with reason codes
+- `contract.status` — retained device status (birth, heartbeat, last will) and end-to-end acknowledgements
+- `contract.topics` — the MQTT topic map
+- `contract.codec` — bytes ⇄ models, size limits, classification of bad input, redaction of secrets
+"""
+
+CONTRACT_VERSION = 1

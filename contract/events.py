@@ -1,0 +1,236 @@
+"""The event envelope and every event kind a device sends to the server.
+
+Every event carries the envelope fields (`event_id`, `device_id`, per-device `seq`, `occurred_at`, `kind`,
+`v`) and a payload whose model is chosen by `(kind, v)`. A new payload version is a new class with the same
+`kind` and a higher `v`; the server keeps accepting the versions it lists in `EVENT_MODELS`.
+
+Request events (those a kiosk waits on) also carry a `correlation_id`; the server answers on the device's
+reply topic with the reply kind named by `REPLY_KIND`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from uuid import UUID
+
+from pydantic import AfterValidator, Discriminator, Field, PlainSerializer, SecretStr, Tag, WithJsonSchema
+
+from contract.common import (
+    CardNumber,
+    ContractModel,
+    DeviceId,
+    EventId,
+    ItemRef,
+    LocationCode,
+    UtcDatetime,
+    new_event_id,
+    utc_now,
+)
+
+
+def _reveal(secret: SecretStr) -> str:
+    return secret.get_secret_value()
+
+
+# On the wire the PIN travels as text (device → server only, on the device's own ACL'd topic); in Python it
+# is a SecretStr so that repr() and logs never show it, and the event log stores events with it removed.
+def _check_pin(secret: SecretStr) -> SecretStr:
+    value = secret.get_secret_value()
+    if not (4 <= len(value) <= 12 and value.isascii() and value.isdigit()):
+        raise ValueError("a PIN is 4 to 12 digits")
+    return secret
+
+
+Pin = Annotated[
+    SecretStr,
+    AfterValidator(_check_pin),
+    PlainSerializer(_reveal, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4,12}$", "writeOnly": True}),
+]
+
+
+class EventEnvelope(ContractModel):
+    """Fields common to every event. Concrete kinds add `kind`, `v` and `payload`."""
+
+    event_id: EventId = Field(description="UUIDv7, chosen by the device; the server applies each id once.")
+    device_id: DeviceId
+    seq: int = Field(ge=1, description="Per-device sequence number, monotonic across agent restarts.")
+    occurred_at: UtcDatetime
+    correlation_id: UUID | None = Field(
+        default=None, description="Set on request events; echoed in the reply."
+    )
+
+    KIND: ClassVar[str]
+    VERSION: ClassVar[int]
+    IS_REQUEST: ClassVar[bool] = False
+    # Payload fields that are secrets: never stored in the event log, never logged.
+    SENSITIVE: ClassVar[frozenset[str]] = frozenset()
+
+
+# ---- payloads -------------------------------------------------------------------------------------------
+
+
+class PatronLogin(ContractModel):
+    """A patron identifies at a kiosk with card and PIN; opens a kiosk session."""
+
+    card_number: CardNumber
+    pin: Pin
+
+
+class SessionPayload(ContractModel):
+    session_id: UUID = Field(description="Kiosk session returned by patron.login.")
+
+
+class ItemForSession(ContractModel):
+    session_id: UUID = Field(description="Kiosk session returned by patron.login.")
+    item: ItemRef
+
+
+class ItemOnly(ContractModel):
+    item: ItemRef
+
+
+class SeenContext(StrEnum):
+    STOCKTAKE = "stocktake"
+    SHELF_CHECK = "shelf_check"
+    GATE = "gate"
+    KIOSK = "kiosk"
+    RETURN = "return"
+
+
+class ItemSighting(ContractModel):
+    """A reader saw an item: on a shelf during a stock-take, at a gate, on a kiosk pad."""
+
+    item: ItemRef
+    location_code: LocationCode | None = None
+    context: SeenContext
+
+
+# ---- event kinds, version 1 -----------------------------------------------------------------------------
+
+
+class PatronLoginRequested(EventEnvelope):
+    KIND: ClassVar[str] = "patron.login"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    SENSITIVE: ClassVar[frozenset[str]] = frozenset({"pin"})
+    kind: Literal["patron.login"] = "patron.login"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: PatronLogin
+
+
+class PatronLogoutRequested(EventEnvelope):
+    KIND: ClassVar[str] = "patron.logout"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["patron.logout"] = "patron.logout"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: SessionPayload
+
+
+class CheckoutRequested(EventEnvelope):
+    KIND: ClassVar[str] = "circ.checkout"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["circ.checkout"] = "circ.checkout"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: ItemForSession
+
+
+class RenewRequested(EventEnvelope):
+    KIND: ClassVar[str] = "circ.renew"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["circ.renew"] = "circ.renew"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: ItemForSession
+
+
+class CheckinRequested(EventEnvelope):
+    KIND: ClassVar[str] = "circ.checkin"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["circ.checkin"] = "circ.checkin"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: ItemOnly
+
+
+class ItemSeen(EventEnvelope):
+    KIND: ClassVar[str] = "item.seen"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["item.seen"] = "item.seen"
+    v: Literal[1] = 1
+    payload: ItemSighting
+
+
+# ---- registry -------------------------------------------------------------------------------------------
+
+EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
+    PatronLoginRequested,
+    PatronLogoutRequested,
+    CheckoutRequested,
+    RenewRequested,
+    CheckinRequested,
+    ItemSeen,
+)
+
+EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}
+KNOWN_KINDS: frozenset[str] = frozenset(c.KIND for c in EVENT_CLASSES)
+
+# The reply kind the server sends for each request kind.
+REPLY_KIND: dict[str, str] = {c.KIND: f"{c.KIND}.result" for c in EVENT_CLASSES if c.IS_REQUEST}
+
+
+def _event_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return f"{value.get('kind')}@{value.get('v')}"
+    if isinstance(value, EventEnvelope):
+        return f"{value.KIND}@{value.VERSION}"
+    return None
+
+
+Event = Annotated[
+    Annotated[PatronLoginRequested, Tag("patron.login@1")]
+    | Annotated[PatronLogoutRequested, Tag("patron.logout@1")]
+    | Annotated[CheckoutRequested, Tag("circ.checkout@1")]
+    | Annotated[RenewRequested, Tag("circ.renew@1")]
+    | Annotated[CheckinRequested, Tag("circ.checkin@1")]
+    | Annotated[ItemSeen, Tag("item.seen@1")],
+    Discriminator(_event_tag),
+]
+"""Any event of the contract, for schemas and type hints; decoding goes through `contract.codec`."""
+
+
+E = TypeVar("E", bound=EventEnvelope)
+
+
+def make_event(
+    model: type[E],
+    *,
+    device_id: str,
+    seq: int,
+    payload: ContractModel,
+    correlation_id: UUID | None = None,
+    occurred_at: datetime | None = None,
+    event_id: UUID | None = None,
+) -> E:
+    """Build and validate an event of the given kind with a fresh UUIDv7 id."""
+    if model.IS_REQUEST and correlation_id is None:
+        correlation_id = new_event_id()
+    return model.model_validate(
+        {
+            "event_id": event_id or new_event_id(),
+            "device_id": device_id,
+            "seq": seq,
+            "occurred_at": occurred_at or utc_now(),
+            "correlation_id": correlation_id,
+            "payload": payload,
+        }
+    )

@@ -1,0 +1,48 @@
+"""Device status (retained birth, heartbeat and last will) and end-to-end acknowledgements."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from contract.common import ContractModel, DeviceId, EventId, UtcDatetime
+
+
+class DeviceKind(StrEnum):
+    KIOSK = "kiosk"
+    GATE = "gate"
+    HANDHELD = "handheld"
+    SERVER = "server"
+
+
+class DeviceState(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class DeviceStatus(ContractModel):
+    """Published retained on the device's status topic: at connect (birth), as heartbeats, and as the last
+    will the broker publishes when the device vanishes. The last will is composed at connect time, so its
+    `at` is when the device connected; the server records when it received it."""
+
+    v: Literal[1] = 1
+    device_id: DeviceId
+    device_kind: DeviceKind
+    state: DeviceState
+    at: UtcDatetime
+    software: str | None = None
+    started_at: UtcDatetime | None = None
+    outbox_pending: int | None = Field(default=None, description="Events not yet confirmed by the server.")
+    last_seq: int | None = None
+    counters: dict[str, int] = Field(default_factory=dict, description="Device counters (frames, timeouts…).")
+
+
+class Acks(ContractModel):
+    """The server's end-to-end acknowledgement: these events are committed (or were rejected for good and
+    dead-lettered). A device deletes them from its outbox only on this message, never on PUBACK."""
+
+    v: Literal[1] = 1
+    committed: list[EventId] = Field(default_factory=list)
+    rejected: list[EventId] = Field(default_factory=list)

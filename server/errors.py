@@ -1,0 +1,34 @@
+"""The server's error root. The REST API maps these to HTTP problems; the ingest maps them to dead letters.
+
+Circulation refusals are not errors: they are decisions with a reason code.
+"""
+
+from __future__ import annotations
+
+
+class StacksError(Exception):
+    """Root of every error the server raises on purpose."""
+
+
+class NotFound(StacksError):
+    """The thing asked for does not exist."""
+
+
+class Conflict(StacksError):
+    """The request conflicts with the current state (duplicate barcode, item already on loan…)."""
+
+
+class InvalidInput(StacksError):
+    """The request is well-formed but its values are not acceptable."""
+
+
+class Unauthorized(StacksError):
+    """No valid staff credentials."""
+
+
+class Forbidden(StacksError):
+    """Valid credentials, but not allowed to do this."""
+
+
+class ConfigurationError(StacksError):
+    """A configuration file or setting is invalid; raised at start-up, never mid-request."""

@@ -1,0 +1,76 @@
+"""The server's settings: one object per process, from `STACKS_*` environment variables (and `.env`).
+
+Defaults run everything on one machine: a SQLite file database under `var/` and the local broker that
+`stacks broker` generates and starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+class ServerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STACKS_", env_file=".env", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default=Path("var"), description="Where the SQLite database and secrets live.")
+    config_dir: Path = Field(default=REPO_CONFIG_DIR, description="Holds policies.toml and the device list.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/stacks.db (WAL)."
+    )
+    db_echo: bool = False
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    mqtt_url: str = Field(default="mqtt://127.0.0.1:18830", description="mqtt://host:port of the broker.")
+    mqtt_username: str = "server"
+    mqtt_password: SecretStr | None = None
+    mqtt_client_id: str = "stacks-server"
+    mqtt_session_expiry_s: int = Field(
+        default=7 * 24 * 3600, description="How long the broker keeps the server's queue while it is down."
+    )
+    ingest_enabled: bool = Field(default=True, description="Run the MQTT consumer inside the server.")
+    ingest_batch_max: int = Field(
+        default=1000, ge=1, description="Most messages committed in one transaction."
+    )
+    ingest_receive_max: int = Field(
+        default=2000,
+        ge=1,
+        description="MQTT receive maximum: unacknowledged messages in flight to the server.",
+    )
+
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs staff access tokens; generated under data_dir when unset."
+    )
+    access_token_minutes: int = 8 * 60
+    first_staff_username: str | None = Field(default=None, description="Created at start-up if missing.")
+    first_staff_password: SecretStr | None = None
+
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="The library's time zone (due dates).")
+    kiosk_session_minutes: int = Field(default=10, description="A kiosk session ends after this idle time.")
+    pin_max_failures: int = Field(default=5, description="Wrong PINs in a row before the PIN is locked.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'stacks.db').resolve()}"
+
+    @property
+    def policies_path(self) -> Path:
+        return self.config_dir / "policies.toml"
+
+    @property
+    def mqtt_host_port(self) -> tuple[str, int]:
+        parts = urlsplit(self.mqtt_url)
+        return parts.hostname or "127.0.0.1", parts.port or 1883
+
+    @property
+    def mqtt_tls(self) -> bool:
+        return urlsplit(self.mqtt_url).scheme == "mqtts"

@@ -1,0 +1,1 @@
+"""Test support: real servers (PostgreSQL, mosquitto) started for the suite, factories, helpers."""
