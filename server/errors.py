@@ -10,23 +10,23 @@ class StacksError(Exception):
     """Root of every error the server raises on purpose."""
 
 
-class NotFound(StacksError):
+class NotFoundError(StacksError):
     """The thing asked for does not exist."""
 
 
-class Conflict(StacksError):
+class ConflictError(StacksError):
     """The request conflicts with the current state (duplicate barcode, item already on loan…)."""
 
 
-class InvalidInput(StacksError):
+class InvalidInputError(StacksError):
     """The request is well-formed but its values are not acceptable."""
 
 
-class Unauthorized(StacksError):
+class UnauthorizedError(StacksError):
     """No valid staff credentials."""
 
 
-class Forbidden(StacksError):
+class ForbiddenError(StacksError):
     """Valid credentials, but not allowed to do this."""
 
 

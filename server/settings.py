@@ -42,7 +42,7 @@ class ServerSettings(BaseSettings):
     ingest_receive_max: int = Field(
         default=2000,
         ge=1,
-        description="MQTT receive maximum: unacknowledged messages in flight to the server.",
+        description="MQTT receive maximum: unacknowledged messages in flight to us.",
     )
 
     secret_key: SecretStr | None = Field(

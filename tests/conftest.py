@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.postgres import PostgresCluster, PostgresUnavailable
+from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     try:
         cluster = PostgresCluster.start()
-    except PostgresUnavailable as exc:
+    except PostgresUnavailableError as exc:
         if os.environ.get("CI"):
             raise  # CI installs PostgreSQL through `make test`; missing it there is a failure
         pytest.skip(str(exc))

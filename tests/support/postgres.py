@@ -21,14 +21,14 @@ import psycopg
 from tests.support.ports import free_port
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailableError(RuntimeError):
     pass
 
 
 def _bin_dir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     if not candidates:
-        raise PostgresUnavailable("PostgreSQL server binaries not found (apt-get install postgresql)")
+        raise PostgresUnavailableError("PostgreSQL server binaries not found (apt-get install postgresql)")
     return Path(candidates[-1]).parent
 
 
