@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.broker import RunningBroker, running_broker
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 
 
@@ -40,3 +41,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[RunningBroker]:
+    """A real mosquitto with the generated per-device credentials and ACL, on a free port."""
+    with running_broker(tmp_path / "var") as running:
+        yield running

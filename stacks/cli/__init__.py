@@ -21,6 +21,7 @@ app = typer.Typer(
 
 _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.bench",
+    "stacks.cli.broker",
     "stacks.cli.tags",
     "stacks.cli.sim",
     "stacks.cli.scan",

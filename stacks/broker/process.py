@@ -1,0 +1,161 @@
+"""Prepare and run the local broker as a child process: mosquitto when it can be had, else embedded amqtt."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from contract.mqtt import Protocol
+from stacks.broker.embedded import amqtt_config
+from stacks.broker.mosquitto_config import write_mosquitto_files
+from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials, ensure_credentials, load_devices
+from stacks.broker.settings import BrokerSettings
+
+log = logging.getLogger(__name__)
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be prepared or did not start."""
+
+
+@dataclass(frozen=True)
+class BrokerPlan:
+    """Everything needed to start the broker and connect to it."""
+
+    argv: list[str]
+    host: str
+    port: int
+    protocol: Protocol
+    implementation: str
+    credentials: Credentials
+    directory: Path
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://{self.host}:{self.port}"
+
+
+def find_mosquitto(settings: BrokerSettings) -> str | None:
+    if settings.mosquitto_bin:
+        return settings.mosquitto_bin
+    return shutil.which("mosquitto") or next(
+        (p for p in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if os.access(p, os.X_OK)), None
+    )
+
+
+def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None = None) -> BrokerPlan:
+    """Generate credentials, password file, ACL and config for the registered devices (plus extras)."""
+    devices = [d.id for d in load_devices(settings.devices_path)] + list(extra_devices or [])
+    directory = settings.broker_dir
+    credentials = ensure_credentials(directory / "credentials.json", [SERVER_USER, BENCH_USER, *devices])
+    mosquitto = find_mosquitto(settings) if settings.broker != "amqtt" else None
+    if mosquitto is None and settings.broker == "mosquitto":
+        raise BrokerError(
+            "mosquitto not found; install it (apt-get install mosquitto) or set STACKS_BROKER=auto"
+        )
+    if mosquitto is not None:
+        files = write_mosquitto_files(
+            directory,
+            credentials,
+            host=settings.broker_host,
+            port=settings.broker_port,
+            max_queued_messages=settings.broker_max_queued_messages,
+        )
+        argv = [mosquitto, "-c", str(files.conf)]
+        return BrokerPlan(
+            argv,
+            settings.broker_host,
+            settings.broker_port,
+            "5",
+            "mosquitto",
+            credentials,
+            directory,
+            files.log,
+        )
+    if settings.broker == "auto":
+        log.warning(
+            "mosquitto is not installed: falling back to the embedded amqtt broker "
+            "(MQTT 3.1.1 only, several times slower). Install mosquitto for real use."
+        )
+    config = amqtt_config(
+        credentials,
+        host=settings.broker_host,
+        port=settings.broker_port,
+        passwd_path=directory / "amqtt-passwd",
+    )
+    config_path = directory / "amqtt.json"
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    argv = [sys.executable, "-m", "stacks.broker.embedded", str(config_path)]
+    log_path = directory / "amqtt.log"
+    return BrokerPlan(
+        argv, settings.broker_host, settings.broker_port, "3.1.1", "amqtt", credentials, directory, log_path
+    )
+
+
+class BrokerProcess:
+    """A broker child process that tests and the demo can stop, kill -9 and restart."""
+
+    def __init__(self, plan: BrokerPlan) -> None:
+        self.plan = plan
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout: float = 15.0) -> None:
+        log_file = self.plan.log_path.open("ab")
+        self._process = subprocess.Popen(  # noqa: S603  (argv built from our own settings)
+            self.plan.argv, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log_file.close()
+        self._wait_listening(timeout)
+
+    def _wait_listening(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise BrokerError(f"broker exited with {self._process.returncode}; see {self.plan.log_path}")
+            try:
+                with socket.create_connection((self.plan.host, self.plan.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise BrokerError(f"broker not listening on {self.plan.host}:{self.plan.port} after {timeout} s")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Graceful stop: mosquitto saves its persistence database on SIGTERM."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.send_signal(signal.SIGTERM)
+        try:
+            self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """kill -9: whatever the broker held only in memory is gone."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def __enter__(self) -> BrokerProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,46 @@
+"""A real broker for the tests: the generated mosquitto config (ACLs, credentials) on a free loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from contract.mqtt import MqttEndpoint
+from stacks.broker.process import BrokerPlan, BrokerProcess, prepare_broker
+from stacks.broker.settings import BrokerSettings
+from tests.support.ports import free_port
+
+TEST_DEVICES = ["kiosk-01", "kiosk-02", "gate-01", "handheld-01"] + [f"kiosk-t{i:02d}" for i in range(1, 21)]
+
+
+class RunningBroker:
+    def __init__(self, process: BrokerProcess) -> None:
+        self.process = process
+
+    @property
+    def plan(self) -> BrokerPlan:
+        return self.process.plan
+
+    def endpoint(self, user: str) -> MqttEndpoint:
+        return MqttEndpoint(
+            host=self.plan.host,
+            port=self.plan.port,
+            username=user,
+            password=self.plan.credentials.password(user),
+            protocol=self.plan.protocol,
+        )
+
+
+@contextmanager
+def running_broker(
+    data_dir: Path, *, implementation: Literal["mosquitto", "amqtt"] = "mosquitto"
+) -> Iterator[RunningBroker]:
+    settings = BrokerSettings(data_dir=data_dir, broker_port=free_port(), broker=implementation)
+    process = BrokerProcess(prepare_broker(settings, extra_devices=TEST_DEVICES[4:]))
+    process.start()
+    try:
+        yield RunningBroker(process)
+    finally:
+        process.stop()
