@@ -44,6 +44,9 @@ class ReasonCode(StrEnum):
     RENEW_HOLD_WAITING = "renew_hold_waiting"  # another patron is waiting for this item
     RENEW_TOO_LATE = "renew_too_late"  # overdue beyond what the policy lets a patron renew
     INVALID_REQUEST = "invalid_request"
+    # The request reached the server too late to act on (e.g. queued while the server was down): the patron
+    # has most likely left the kiosk, so it has no effect. Returns (checkin) are never refused for this.
+    REQUEST_EXPIRED = "request_expired"
 
 
 class Decision(ContractModel):
