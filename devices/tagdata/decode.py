@@ -43,7 +43,10 @@ _BYTE_TYPES = (bytes, bytearray, memoryview)
 
 
 def decode_tag(
-    memory: bytes, *, own_isil: str | Isil | None = None, options: DataModelOptions = DEFAULT_OPTIONS
+    memory: bytes | bytearray | memoryview,
+    *,
+    own_isil: str | Isil | None = None,
+    options: DataModelOptions = DEFAULT_OPTIONS,
 ) -> TagReading:
     """Decodes tag user memory (from block 0, memory order or reversed per block); never raises.
 
@@ -58,7 +61,9 @@ def decode_tag(
         )
 
 
-def _decode(memory: bytes, own_isil: str | Isil | None, options: DataModelOptions) -> TagReading:
+def _decode(
+    memory: bytes | bytearray | memoryview, own_isil: str | Isil | None, options: DataModelOptions
+) -> TagReading:
     if not isinstance(memory, _BYTE_TYPES):
         return TagReading(TagStatus.MALFORMED, f"tag memory must be bytes, not {type(memory).__name__}")
     data = bytes(memory)
@@ -259,13 +264,19 @@ def _own_isil(text: str) -> Isil | None:
 
 
 def _classify_unverified(data: bytes, options: DataModelOptions) -> TagReading:
+    """No order verified: a damaged data-model tag (BAD_CRC) or something else (UNKNOWN_FORMAT).
+
+    A fitting version nibble alone is weak evidence (1 in 8 random bytes has one with swapped nibbles
+    allowed), so it must come with an owner country of two letters, or appear in memory order, standard
+    nibbles, with an empty country field.
+    """
     tried = " and ".join(order.value for order in options.block_orders)
     for order in options.block_orders:
         block = data if order is BlockOrder.MEMORY else _whole_blocks_reversed(data, options.block_size)
         if len(block) < TRUNCATED_BLOCK_SIZE:
             continue
         nibbles = _version_and_usage(block[0], options)
-        if nibbles is None:
+        if nibbles is None or not _looks_like_data_model(block, order, nibbles[2]):
             continue
         size = BASIC_BLOCK_SIZE if len(block) >= BASIC_BLOCK_SIZE else TRUNCATED_BLOCK_SIZE
         stored, computed = stored_crc(block), basic_block_crc(block, size)
@@ -280,6 +291,14 @@ def _classify_unverified(data: bytes, options: DataModelOptions) -> TagReading:
     hint = " (byte 0 = 0x04, as on 3M 'RFID 501' tags)" if data[0] == _FORMAT_3M_FIRST_BYTE else ""
     return TagReading(
         TagStatus.UNKNOWN_FORMAT,
-        f"not ISO 28560-3 data: no supported version and no CRC match in {tried} block order{hint}",
+        f"not ISO 28560-3 data: no CRC match in {tried} block order, and the bytes do not look like"
+        f" a damaged data-model tag{hint}",
         version=data[0] >> 4,
     )
+
+
+def _looks_like_data_model(block: bytes, order: BlockOrder, nibble_order: NibbleOrder) -> bool:
+    country = block[COUNTRY_OFFSET:LIBRARY_OFFSET]
+    if country.isalpha() and country.isascii():
+        return True
+    return order is BlockOrder.MEMORY and nibble_order is NibbleOrder.STANDARD and country == b"\x00\x00"
