@@ -1,0 +1,73 @@
+"""The catalogue: bibliographic records, their items, and the locations that shelve them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from server.db.types import UtcDateTime
+
+
+class BibRecord(SQLModel, table=True):
+    """A title: what the patron asks for. Holds are placed on records, loans are of items."""
+
+    __tablename__ = "bib_record"
+    __table_args__ = (sa.Index("ix_bib_record_call_number_key", "call_number_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    # Folded (upper case, no diacritics) title and author, so "nguyen du" finds "Nguyễn Du" on any engine.
+    search_text: str = Field(default="", max_length=1200)
+    author: str | None = Field(default=None, max_length=300)
+    isbn: str | None = Field(default=None, max_length=17, index=True)
+    year: int | None = None
+    language: str | None = Field(default=None, max_length=3, description="ISO 639 code: vie, eng…")
+    call_number: str | None = Field(default=None, max_length=100)
+    call_number_key: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Location(SQLModel, table=True):
+    """library → floor → range → shelf. Ranges and shelves carry their call-number span (inclusive) and its
+    sort keys, so the shelf for a call number is one indexed range lookup."""
+
+    __tablename__ = "location"
+    __table_args__ = (sa.Index("ix_location_kind_span", "kind", "span_start_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=10)
+    parent_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    span_start: str | None = Field(default=None, max_length=100)
+    span_end: str | None = Field(default=None, max_length=100)
+    span_start_key: str | None = Field(default=None, max_length=200)
+    span_end_key: str | None = Field(default=None, max_length=200)
+
+
+class Item(SQLModel, table=True):
+    """A copy on a shelf, with its barcode and RFID tag. Its status says where it is in circulation; the
+    open loan and the ready hold (if any) are found through their own indexes."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        sa.Index("ix_item_record", "record_id"),
+        sa.Index("ix_item_status", "status"),
+        sa.Index("ix_item_home_location", "home_location_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    barcode: str = Field(max_length=32, unique=True)
+    tag_uid: str | None = Field(default=None, max_length=16, unique=True)
+    record_id: int = Field(foreign_key="bib_record.id")
+    item_type: str = Field(max_length=32)
+    home_location_id: int | None = Field(default=None, foreign_key="location.id")
+    status: str = Field(default="available", max_length=20)
+    condition: str = Field(default="good", max_length=10)
+    price: int | None = Field(default=None, description="Replacement cost in VND.")
+    status_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_seen_location: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_type=UtcDateTime)
