@@ -7,6 +7,7 @@ Defaults run everything on one machine: a SQLite file database under `var/` and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
@@ -43,6 +44,13 @@ class ServerSettings(BaseSettings):
         default=2000,
         ge=1,
         description="MQTT receive maximum: unacknowledged messages in flight to us.",
+    )
+
+    request_ttl_s: int = Field(
+        default=120, description="Kiosk requests older than this when they arrive are refused (not applied)."
+    )
+    mqtt_protocol: Literal["5", "3.1.1"] = Field(
+        default="5", description="3.1.1 only for the amqtt fallback."
     )
 
     secret_key: SecretStr | None = Field(

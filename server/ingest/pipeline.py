@@ -1,0 +1,248 @@
+"""One batch of MQTT messages → one database transaction.
+
+Inside the caller's transaction, `apply_batch` decodes every message, drops events already applied (by
+event id, looked up in the same transaction), applies the rest in arrival order, writes the event log,
+dead-letters what cannot be applied, tracks device sequences and statuses — and returns what to publish once
+the caller has committed: replies to requests and end-to-end acknowledgements. It never commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from contract import topics
+from contract.codec import Rejected, RejectReason, decode_events, redacted_payload
+from contract.events import EVENT_MODELS, REPLY_KIND, EventEnvelope
+from contract.replies import ReasonCode, RequestRejected
+from contract.status import Acks
+from server.db.tables import EventLog
+from server.ingest import device_state
+from server.ingest.dead_letters import DEAD_LETTER_TABLE, dead_letter_row
+from server.ingest.messages import BatchResult, Inbound, Outbound
+from server.ingest.registry import HandlerRegistry, reply_for
+
+log = logging.getLogger(__name__)
+
+EVENT_LOG_TABLE: sa.Table = EventLog.__table__  # type: ignore[attr-defined]
+_REQUEST_KINDS = frozenset(kind for (kind, _v), model in EVENT_MODELS.items() if model.IS_REQUEST)
+_LOOKUP_CHUNK = 500
+
+
+@dataclass
+class _DeviceAcks:
+    committed: list[UUID] = field(default_factory=list)
+    rejected: list[UUID] = field(default_factory=list)
+
+
+class _Batch:
+    """Working state of one batch."""
+
+    def __init__(self, session: Session, registry: HandlerRegistry, now: datetime) -> None:
+        self.session = session
+        self.registry = registry
+        self.now = now
+        self.result = BatchResult()
+        self.log_rows: list[dict[str, Any]] = []
+        self.dead_letters: list[dict[str, Any]] = []
+        self.acks: dict[str, _DeviceAcks] = {}
+        self.seqs: dict[str, list[int]] = {}
+        self.last_event_at: dict[str, datetime] = {}
+        self.replies_in_batch: dict[UUID, dict[str, Any]] = {}
+        self.applied_ids: set[UUID] = set()
+        self.run: list[EventEnvelope] = []  # consecutive observations of one kind, applied together
+
+    def device_acks(self, device_id: str) -> _DeviceAcks:
+        return self.acks.setdefault(device_id, _DeviceAcks())
+
+
+def apply_batch(
+    session: Session, messages: Sequence[Inbound], *, registry: HandlerRegistry, now: datetime
+) -> BatchResult:
+    batch = _Batch(session, registry, now)
+    batch.result.stats.messages = len(messages)
+    decoded: list[tuple[Inbound, str | None, EventEnvelope | Rejected]] = []
+    statuses: list[tuple[str, Inbound]] = []
+    for message in messages:
+        device_id = topics.device_of(message.topic)
+        if device_id is not None and message.topic == topics.status(device_id):
+            statuses.append((device_id, message))
+            continue
+        for item in decode_events(message.payload, topic_device=device_id):
+            decoded.append((message, device_id, item))
+
+    stored_replies = _already_applied(
+        session, [item.event_id for _m, _d, item in decoded if isinstance(item, EventEnvelope)]
+    )
+    for message, device_id, item in decoded:
+        if isinstance(item, Rejected):
+            _reject(batch, message, device_id, item)
+        elif item.event_id in stored_replies or item.event_id in batch.applied_ids:
+            _duplicate(batch, item, stored_replies)
+        else:
+            _apply(batch, message, item)
+    _flush_run(batch)
+
+    if batch.log_rows:
+        session.execute(sa.insert(EVENT_LOG_TABLE), batch.log_rows)
+    if batch.dead_letters:
+        session.execute(sa.insert(DEAD_LETTER_TABLE), batch.dead_letters)
+    gaps, fills = device_state.record_events(session, batch.seqs, batch.last_event_at)
+    batch.result.stats.seq_gaps, batch.result.stats.seq_gap_fills = gaps, fills
+    batch.result.stats.statuses = device_state.record_statuses(session, statuses)
+    _queue_acks(batch)
+    return batch.result
+
+
+def _already_applied(session: Session, event_ids: list[UUID]) -> dict[UUID, dict[str, Any] | None]:
+    """Event ids of this batch already in the event log, with the reply stored for requests."""
+    found: dict[UUID, dict[str, Any] | None] = {}
+    unique = list(dict.fromkeys(event_ids))
+    for start in range(0, len(unique), _LOOKUP_CHUNK):
+        chunk = unique[start : start + _LOOKUP_CHUNK]
+        rows = session.execute(
+            sa.select(EVENT_LOG_TABLE.c.event_id, EVENT_LOG_TABLE.c.reply).where(
+                EVENT_LOG_TABLE.c.event_id.in_(chunk)
+            )
+        )
+        found.update({row.event_id: row.reply for row in rows})
+    return found
+
+
+def _apply(batch: _Batch, message: Inbound, event: EventEnvelope) -> None:
+    registry = batch.registry
+    kind = event.KIND
+    observation = registry.observations.get(kind)
+    if observation is not None:
+        if batch.run and kind != batch.run[0].KIND:
+            _flush_run(batch)
+        batch.run.append(event)
+        _logged(batch, event, message, None, None)
+        return
+    handler = registry.requests.get(kind)
+    if handler is None:
+        # A kind the contract knows but this server does not apply yet: keep it for later, visibly.
+        rejected = Rejected(RejectReason.UNKNOWN_KIND, f"no handler for {kind}", event.event_id, None, kind)
+        _reject(batch, message, event.device_id, rejected)
+        return
+    _flush_run(batch)  # keep the order of effects: earlier sightings before this request
+    if _expired(batch, event):
+        reply = reply_for(
+            event, REPLY_KIND[kind], batch.now, decision=registry.decide(ReasonCode.REQUEST_EXPIRED)
+        )
+    else:
+        reply = handler(batch.session, event, batch.now)
+    stored = reply.model_dump(mode="json")
+    batch.replies_in_batch[event.event_id] = stored
+    batch.result.outbound.append(Outbound(topics.replies(event.device_id), _reply_bytes(stored)))
+    _logged(batch, event, message, str(reply.decision.code), stored)
+
+
+def _reply_bytes(stored: dict[str, Any]) -> bytes:
+    # Sorted keys: PostgreSQL's JSONB reorders keys, and a retried request must get the identical bytes.
+    return orjson.dumps(stored, option=orjson.OPT_SORT_KEYS)
+
+
+def _expired(batch: _Batch, event: EventEnvelope) -> bool:
+    if event.KIND in batch.registry.ttl_exempt:
+        return False
+    return batch.now - event.occurred_at > batch.registry.request_ttl
+
+
+def _logged(
+    batch: _Batch,
+    event: EventEnvelope,
+    message: Inbound,
+    result_code: str | None,
+    reply: dict[str, Any] | None,
+) -> None:
+    batch.applied_ids.add(event.event_id)
+    batch.log_rows.append(
+        {
+            "event_id": event.event_id,
+            "device_id": event.device_id,
+            "seq": event.seq,
+            "kind": event.KIND,
+            "v": event.VERSION,
+            "occurred_at": event.occurred_at,
+            "received_at": message.received_at,
+            "correlation_id": event.correlation_id,
+            "payload": redacted_payload(event),
+            "result_code": result_code,
+            "reply": reply,
+        }
+    )
+    batch.device_acks(event.device_id).committed.append(event.event_id)
+    batch.seqs.setdefault(event.device_id, []).append(event.seq)
+    last = batch.last_event_at.get(event.device_id)
+    if last is None or event.occurred_at > last:
+        batch.last_event_at[event.device_id] = event.occurred_at
+    batch.result.stats.count_applied(event.KIND)
+
+
+def _flush_run(batch: _Batch) -> None:
+    if not batch.run:
+        return
+    batch.registry.observations[batch.run[0].KIND](batch.session, batch.run)
+    batch.run = []
+
+
+def _duplicate(
+    batch: _Batch, event: EventEnvelope, stored_replies: dict[UUID, dict[str, Any] | None]
+) -> None:
+    """Already applied: acknowledge again, and answer a retried request with the very same stored reply."""
+    batch.result.stats.duplicates += 1
+    batch.device_acks(event.device_id).committed.append(event.event_id)
+    stored = batch.replies_in_batch.get(event.event_id) or stored_replies.get(event.event_id)
+    if stored is not None:
+        batch.result.outbound.append(Outbound(topics.replies(event.device_id), _reply_bytes(stored)))
+
+
+def _reject(batch: _Batch, message: Inbound, device_id: str | None, rejected: Rejected) -> None:
+    batch.result.stats.count_rejected(str(rejected.reason))
+    batch.dead_letters.append(
+        dead_letter_row(
+            topic=message.topic,
+            device_id=device_id,
+            rejected=rejected,
+            raw=message.payload,
+            received_at=message.received_at,
+        )
+    )
+    log.warning("dead letter from %s: %s (%s)", device_id or message.topic, rejected.reason, rejected.detail)
+    if device_id is None or rejected.event_id is None:
+        return
+    batch.device_acks(device_id).rejected.append(rejected.event_id)
+    if rejected.correlation_id is not None and rejected.kind in _REQUEST_KINDS:
+        answer = RequestRejected(
+            request_id=rejected.event_id,
+            correlation_id=rejected.correlation_id,
+            issued_at=batch.now,
+            decision=batch.registry.decide(ReasonCode.INVALID_REQUEST),
+        )
+        batch.result.outbound.append(Outbound(topics.replies(device_id), answer.model_dump_json().encode()))
+
+
+def _queue_acks(batch: _Batch) -> None:
+    for device_id, acks in batch.acks.items():
+        for committed, rejected in _chunks(acks.committed, acks.rejected):
+            payload = Acks(committed=committed, rejected=rejected).model_dump_json().encode()
+            batch.result.outbound.append(Outbound(topics.acks(device_id), payload))
+
+
+_ACK_IDS_PER_MESSAGE = 1000  # 1000 UUIDs ≈ 39 KiB: stays under the devices' own message limit
+
+
+def _chunks(committed: list[UUID], rejected: list[UUID]) -> Iterable[tuple[list[UUID], list[UUID]]]:
+    ids = [(i, True) for i in committed] + [(i, False) for i in rejected]
+    for start in range(0, len(ids), _ACK_IDS_PER_MESSAGE):
+        part = ids[start : start + _ACK_IDS_PER_MESSAGE]
+        yield [i for i, ok in part if ok], [i for i, ok in part if not ok]
