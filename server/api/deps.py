@@ -1,14 +1,22 @@
-"""FastAPI dependencies shared by every router: settings and one database session per request."""
+"""FastAPI dependencies shared by every router: settings and one database session per request; the request
+clock; the authenticated staff member (`CurrentStaff`) and administrators only (`AdminStaff`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from server.api.auth.accounts import StaffRole
+from server.api.auth.secret import token_secret
+from server.api.auth.tokens import read_token
+from server.db.tables.staff import StaffUser
+from server.errors import ForbiddenError, UnauthorizedError
 from server.settings import ServerSettings
 
 
@@ -31,3 +39,41 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_now() -> datetime:
+    """The request's clock; tests override this dependency to move time."""
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+# auto_error=False: a missing token becomes our own UnauthorizedError, answered as problem+json.
+staff_token_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token", auto_error=False)
+
+
+def get_current_staff(
+    token: Annotated[str | None, Depends(staff_token_scheme)],
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> StaffUser:
+    if not token:
+        raise UnauthorizedError("a staff access token is required")
+    claims = read_token(token, secret=token_secret(settings), now=now)
+    staff = session.get(StaffUser, claims.staff_id)
+    if staff is None or not staff.is_active or staff.token_version != claims.token_version:
+        raise UnauthorizedError("the access token is no longer valid")
+    return staff
+
+
+CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]
+
+
+def get_admin_staff(staff: CurrentStaff) -> StaffUser:
+    if staff.role != StaffRole.ADMIN:
+        raise ForbiddenError("only an administrator may do this")
+    return staff
+
+
+AdminStaff = Annotated[StaffUser, Depends(get_admin_staff)]

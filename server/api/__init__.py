@@ -1,0 +1,21 @@
+"""The REST API: every route under `/api/v1`, all but the token route behind a staff bearer token.
+
+`server.app` includes `api_router`, calls `install_error_handlers(app)` so errors answer as RFC 9457
+problems, and calls `ensure_first_staff(engine, settings)` at start-up.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from server.api.auth.accounts import ensure_first_staff
+from server.api.problems import install_error_handlers
+from server.api.routes import dead_letters, devices, events, login, staff
+
+API_PREFIX = "/api/v1"
+
+api_router = APIRouter(prefix=API_PREFIX)
+for _module in (login, staff, events, dead_letters, devices):
+    api_router.include_router(_module.router)
+
+__all__ = ["API_PREFIX", "api_router", "ensure_first_staff", "install_error_handlers"]

@@ -1,0 +1,1 @@
+"""Staff authentication: password hashes, the token signing secret, access tokens and staff accounts."""

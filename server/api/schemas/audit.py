@@ -1,0 +1,73 @@
+"""The event audit log, dead letters and devices, as staff see them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from server.api.schemas.base import ApiModel
+
+
+class EventOut(ApiModel):
+    event_id: uuid.UUID
+    device_id: str
+    seq: int
+    kind: str
+    v: int
+    occurred_at: datetime
+    received_at: datetime
+    correlation_id: uuid.UUID | None
+    payload: dict[str, Any] = Field(description="As stored; secret fields (PINs) are never stored.")
+    result_code: str | None = Field(description="Reason code of the reply, for request events.")
+    reply: dict[str, Any] | None = Field(description="The reply sent, for request events.")
+
+
+class DeadLetterSummary(ApiModel):
+    id: int
+    received_at: datetime
+    topic: str
+    device_id: str | None
+    event_id: uuid.UUID | None
+    kind: str | None
+    reason: str
+    detail: str
+    raw_size: int = Field(description="Bytes stored (the message, at most 64 KiB).")
+
+
+class DeadLetterOut(DeadLetterSummary):
+    raw_text: str | None = Field(
+        description="The message as text when it is valid UTF-8 (PINs scrubbed), otherwise null."
+    )
+    raw_base64: str = Field(description="The message bytes in base64 (PINs scrubbed).")
+
+
+class DeviceOut(ApiModel):
+    device_id: str
+    device_kind: str | None
+    state: str
+    status: dict[str, Any] | None = Field(description="The device's last retained status message.")
+    status_at: datetime | None
+    last_event_at: datetime | None
+    events_total: int
+    high_seq: int = Field(description="Highest sequence number applied.")
+    seq_gaps: int = Field(description="Sequence numbers found missing when a later one arrived.")
+    seq_gap_fills: int = Field(description="Missing numbers that arrived late (re-sent).")
+
+
+class SequenceGap(ApiModel):
+    first_missing: int
+    last_missing: int
+    missing: int
+
+
+class DeviceGaps(ApiModel):
+    device_id: str
+    high_seq: int
+    gaps: list[SequenceGap] = Field(
+        description="Ranges of sequence numbers below the highest applied one with no event in the log "
+        "(lost, not yet re-sent, or dead-lettered), lowest first."
+    )
+    truncated: bool = Field(description="True when more gaps exist than were listed.")
