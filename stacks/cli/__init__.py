@@ -26,6 +26,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.sim",
     "stacks.cli.scan",
     "stacks.cli.labels",
+    "stacks.cli.staff",
 )
 
 

@@ -15,12 +15,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-import server.db.tables  # noqa: F401  (registers every table)
 from server.api import api_router, install_error_handlers
 from server.api.auth.accounts import StaffRole, create_staff
 from server.db.engine import make_engine
+from server.db.migrate import upgrade
 from server.settings import ServerSettings
 
 pytestmark = pytest.mark.integration
@@ -84,8 +84,8 @@ def api_settings(tmp_path: Path, api_database_url: str) -> ServerSettings:
 
 @pytest.fixture
 def engine(api_settings: ServerSettings) -> Iterator[Engine]:
+    upgrade(api_settings.resolved_database_url)
     engine = make_engine(api_settings.resolved_database_url)
-    SQLModel.metadata.create_all(engine)
     yield engine
     engine.dispose()
 
