@@ -1,0 +1,118 @@
+"""A virtual FEIG reader on a pseudo-terminal, with the faults a real installation produces.
+
+    field = Field(make_items(30, isil="VN-VNULIC"))
+    with FeigReaderSimulator(field, get_profile("cpr"), link=tmp_path / "ttyFEIG") as sim:
+        reader = FeigReader(SerialTransport(SerialSettings(sim.path)), get_profile("cpr"))
+
+Requests are parsed with the same resynchronising parser as the driver uses; a frame with a bad CRC or
+length gets no reply at all, as on the real reader. Each reply may then be damaged according to the
+field's fault plan or queued faults: corrupted, truncated, withheld, preceded by noise, or delayed.
+`unplug(for_s)` pulls the simulated cable (optionally plugging it back in after a while).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+from devices.feig.frames import Direction, Frame
+from devices.feig.parser import FrameParser
+from devices.feig.profiles import ReaderProfile
+from devices.sim.feig_reader import VirtualFeigReader
+from devices.sim.field import Fault, Field
+from devices.sim.pty import PtyEndpoint
+
+
+class FeigReaderSimulator:
+    def __init__(
+        self,
+        field: Field,
+        profile: ReaderProfile,
+        *,
+        address: int = 0x00,
+        link: Path | str | None = None,
+        latency_s: float = 0.0,
+    ) -> None:
+        self.field = field
+        self.reader = VirtualFeigReader(field, profile, address=address)
+        self.latency_s = latency_s
+        self._parser = FrameParser(Direction.REQUEST)
+        self._endpoint = PtyEndpoint(self._on_bytes, link=link, name=f"feig-{profile.name}")
+        self._replug_timer: threading.Timer | None = None
+        self.replies_damaged = 0
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> FeigReaderSimulator:
+        self._endpoint.start()
+        return self
+
+    def stop(self) -> None:
+        if self._replug_timer is not None:
+            self._replug_timer.cancel()
+        self._endpoint.stop()
+
+    def __enter__(self) -> FeigReaderSimulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def path(self) -> str:
+        return self._endpoint.path
+
+    @property
+    def plugged(self) -> bool:
+        return self._endpoint.plugged
+
+    def unplug(self, for_s: float | None = None) -> None:
+        """Pulls the cable; with `for_s`, plugs it back in after that many seconds."""
+        self._endpoint.unplug()
+        self._parser.reset()
+        if for_s is not None:
+            self._replug_timer = threading.Timer(for_s, self.replug)
+            self._replug_timer.daemon = True
+            self._replug_timer.start()
+
+    def replug(self) -> None:
+        self._parser.reset()
+        self._endpoint.replug()
+
+    # ---------------------------------------------------------------- serving
+
+    def _on_bytes(self, chunk: bytes) -> bytes | None:
+        replies = bytearray()
+        for result in self._parser.feed(chunk):
+            if isinstance(result, Frame):  # damaged requests are ignored: the reader stays silent
+                reply = self.reader.handle(result)
+                if reply is not None:
+                    replies += self._damage(reply)
+        if replies and self.latency_s:
+            time.sleep(self.latency_s)
+        return bytes(replies) or None
+
+    def _damage(self, reply: bytes) -> bytes:
+        fault = self.field.take_reply_fault()
+        if fault is None:
+            return reply
+        self.replies_damaged += 1
+        rng = self.field.rng
+        if fault is Fault.SILENCE:
+            return b""
+        if fault is Fault.CORRUPT:
+            damaged = bytearray(reply)
+            position = rng.randrange(1, len(damaged))  # keep the length byte: the CRC must catch it
+            damaged[position] ^= 1 << rng.randrange(8)
+            return bytes(damaged)
+        if fault is Fault.TRUNCATE:
+            return reply[: rng.randrange(1, len(reply))]
+        if fault is Fault.GARBAGE:
+            return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 12))) + reply
+        if fault is Fault.SLOW:
+            time.sleep(self.field.faults.slow_s)
+        return reply
