@@ -1,0 +1,156 @@
+"""Scanner configurations as data: how each scanner model or site setup frames its scans on the wire.
+
+Profiles live in `config/scanners.toml` (one `[scanners.NAME]` table each). A scanner is programmed by
+scanning setup codes from its manual; the profile must say the same thing the scanner was told.
+Prefix and suffix are TOML strings whose characters are bytes 0-255 (`"\\u0002"` is STX).
+"""
+
+from __future__ import annotations
+
+import codecs
+import tomllib
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from devices.errors import BarcodeError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "scanners.toml"
+
+
+class Terminator(StrEnum):
+    """What ends one scan on the wire."""
+
+    CR = "CR"
+    LF = "LF"
+    CRLF = "CRLF"
+    TAB = "TAB"
+    # Nothing: the suffix ends a scan if there is one, else a pause of `idle_timeout_s` does.
+    NONE = "NONE"
+
+    @property
+    def bytes(self) -> bytes:
+        return _TERMINATOR_BYTES[self]
+
+
+_TERMINATOR_BYTES = {
+    Terminator.CR: b"\r",
+    Terminator.LF: b"\n",
+    Terminator.CRLF: b"\r\n",
+    Terminator.TAB: b"\t",
+    Terminator.NONE: b"",
+}
+
+
+class ProfileError(BarcodeError):
+    """A scanner profile is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScannerProfile:
+    """Framing and serial settings of one scanner configuration."""
+
+    name: str = "generic-cr"
+    description: str = ""
+    prefix: bytes = b""
+    suffix: bytes = b""
+    terminator: Terminator = Terminator.CR
+    # The scanner sends an AIM symbology identifier (`]C0`, `]E0`, `]Q1`…) before the data.
+    aim_ids: bool = False
+    encoding: str = "utf-8"
+    # Longest accepted scan body in bytes; longer input is reported as over-long, never buffered for ever.
+    max_length: int = 256
+    # With no terminator and no suffix, a pause this long ends a scan.
+    idle_timeout_s: float = 0.08
+    # With a terminator, bytes left waiting this long without one are reported as an incomplete fragment.
+    fragment_timeout_s: float = 1.0
+    # RS-232 line settings; USB-CDC (virtual COM port) scanners accept and ignore them.
+    baudrate: int = 9600
+    bytesize: int = 8
+    parity: str = "N"
+    stopbits: float = 1
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            problems.append(f"unknown encoding {self.encoding!r}")
+        if self.max_length < 1:
+            problems.append("max_length must be at least 1")
+        if self.idle_timeout_s <= 0 or self.fragment_timeout_s <= 0:
+            problems.append("timeouts must be positive")
+        if self.parity not in ("N", "E", "O"):
+            problems.append(f"parity must be N, E or O, not {self.parity!r}")
+        if self.terminator is not Terminator.NONE and self.terminator.bytes in self.prefix + self.suffix:
+            problems.append("prefix and suffix must not contain the terminator")
+        if problems:
+            raise ProfileError(f"scanner profile {self.name!r}: " + "; ".join(problems))
+
+    @property
+    def delimiter(self) -> bytes:
+        """The bytes that end a scan, or b"" when only a pause does."""
+        if self.terminator is not Terminator.NONE:
+            return self.terminator.bytes
+        return self.suffix
+
+
+# TOML types of the settings that are not strings.
+_SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "aim_ids": bool,
+    "max_length": int,
+    "idle_timeout_s": (int, float),
+    "fragment_timeout_s": (int, float),
+    "baudrate": int,
+    "bytesize": int,
+    "stopbits": (int, float),
+}
+
+
+def load_profiles(path: Path = DEFAULT_CONFIG) -> dict[str, ScannerProfile]:
+    """Every profile in a scanners TOML file, by name."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"cannot read scanner profiles from {path}: {exc}") from exc
+    tables = document.get("scanners")
+    if not isinstance(tables, dict) or not tables:
+        raise ProfileError(f"{path}: expected [scanners.NAME] tables")
+    return {name: profile_from_mapping(name, table) for name, table in tables.items()}
+
+
+def load_profile(name: str, path: Path = DEFAULT_CONFIG) -> ScannerProfile:
+    profiles = load_profiles(path)
+    try:
+        return profiles[name]
+    except KeyError:
+        raise ProfileError(
+            f"no scanner profile {name!r} in {path}; known: {', '.join(sorted(profiles))}"
+        ) from None
+
+
+def profile_from_mapping(name: str, table: Any) -> ScannerProfile:
+    if not isinstance(table, dict):
+        raise ProfileError(f"scanner profile {name!r} must be a table")
+    known = {field.name for field in fields(ScannerProfile)} - {"name"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ProfileError(f"scanner profile {name!r}: unknown settings {', '.join(unknown)}")
+    for key, value in table.items():
+        expected = _SETTING_TYPES.get(key, str)
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise ProfileError(f"scanner profile {name!r}: {key} has the wrong type ({value!r})")
+    values: dict[str, Any] = dict(table)
+    try:
+        for key in ("prefix", "suffix"):
+            if key in values:
+                values[key] = str(values[key]).encode("latin-1")
+        if "terminator" in values:
+            values["terminator"] = Terminator(str(values["terminator"]).upper())
+    except UnicodeEncodeError:
+        raise ProfileError(f"scanner profile {name!r}: prefix and suffix must be bytes 0-255") from None
+    except ValueError:
+        choices = ", ".join(terminator.value for terminator in Terminator)
+        raise ProfileError(f"scanner profile {name!r}: terminator must be one of {choices}") from None
+    return ScannerProfile(name=name, **values)
