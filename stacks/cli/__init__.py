@@ -22,6 +22,8 @@ app = typer.Typer(
 _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.bench",
     "stacks.cli.broker",
+    "stacks.cli.contract",
+    "stacks.cli.server",
     "stacks.cli.tags",
     "stacks.cli.sim",
     "stacks.cli.scan",
