@@ -1,0 +1,13 @@
+"""The library's rules as pure functions of values: no database, no network, no files.
+
+- `enums` — item, hold and fine statuses, block kinds
+- `entities` — frozen records of the catalogue, patrons and circulation
+- `callnumbers` — call-number sort keys and shelf spans
+- `calendar` — opening days, due dates at the end of the library day
+- `policies` — circulation rules per patron category × item type, most specific wins
+- `fines` — overdue days and fines in đồng
+- `pins` — PIN attempts and lock-out
+- `circulation` — checkout, renew and checkin decisions
+- `holds` — which hold a returned item fills, pickup deadlines
+- `sessions` — kiosk sessions bound to a device, idle expiry; matching barcode and tag of one item
+"""

@@ -1,0 +1,225 @@
+"""Checkout, renew and checkin as decisions: facts in, a reason code (and dates, fines) out.
+
+The services gather the facts with a few indexed queries (counts and EXISTS, never a patron's whole loan
+list) and apply what the decision says. The order of the checks is the order a patron should hear about
+problems: who they are, then their account, then the item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from contract.replies import ReasonCode
+from server.domain import calendar as cal
+from server.domain.enums import ItemStatus
+from server.domain.fines import fines_block, overdue_days, overdue_fine
+from server.domain.policies import PolicySet
+
+OK_CODES = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_WAITING, ReasonCode.OK_HOLD_READY_FOR_YOU})
+
+
+def is_ok(code: ReasonCode) -> bool:
+    return code in OK_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class PatronStanding:
+    """A patron's account as far as lending cares, counted by the database."""
+
+    patron_id: int
+    category: str
+    expires_on: date
+    blocked: bool  # an active staff block
+    loans_count: int
+    loans_of_type: int  # open loans of the item type asked for
+    has_overdue: bool
+    fines_due: int  # outstanding, VND
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    item_id: int
+    item_type: str
+    status: ItemStatus
+    loan_patron_id: int | None  # who has it on loan, if anyone
+    trapped_for_patron_id: int | None  # whose ready hold it sits on the hold shelf for
+
+
+@dataclass(frozen=True, slots=True)
+class LoanState:
+    loan_id: int
+    patron_id: int
+    patron_category: str
+    item_type: str
+    due_at: datetime
+    renewals: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutDecision:
+    code: ReasonCode
+    due_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return is_ok(self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class RenewDecision:
+    code: ReasonCode
+    due_at: datetime | None = None
+    renewals_left: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return is_ok(self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinDecision:
+    code: ReasonCode
+    new_status: ItemStatus | None = None  # None: leave the status as it is
+    closes_loan: bool = False
+    overdue_days: int = 0
+    fine: int = 0
+    trap_hold: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return is_ok(self.code)
+
+
+def is_expired(expires_on: date, now: datetime, calendar: cal.LibraryCalendar) -> bool:
+    """A card is valid through its expiry date, in the library's time zone."""
+    return cal.local_date(now, calendar) > expires_on
+
+
+def _account_problem(
+    patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
+) -> ReasonCode | None:
+    rule = policies.rule_for(patron.category, item_type)
+    if is_expired(patron.expires_on, now, policies.calendar):
+        return ReasonCode.PATRON_EXPIRED
+    if patron.blocked:
+        return ReasonCode.PATRON_BLOCKED
+    if fines_block(patron.fines_due, rule):
+        return ReasonCode.FINES_OVER_LIMIT
+    if overdue_matters and rule.overdue_blocks and patron.has_overdue:
+        return ReasonCode.OVERDUE_ITEMS
+    return None
+
+
+# The decisions are ordered tables of checks; an early return per row reads like the table it is.
+def decide_checkout(  # noqa: PLR0911
+    patron: PatronStanding | None,
+    item: ItemState | None,
+    policies: PolicySet,
+    *,
+    now: datetime,
+    fills_own_hold: bool = False,
+) -> CheckoutDecision:
+    """May this patron take this item home now, and until when?
+
+    `fills_own_hold`: the patron has an open hold on the item's record (this loan fulfils it).
+    """
+    if patron is None:
+        return CheckoutDecision(ReasonCode.UNKNOWN_PATRON)
+    if item is None:
+        return CheckoutDecision(ReasonCode.UNKNOWN_ITEM)
+    problem = _account_problem(patron, policies, item.item_type, now, overdue_matters=True)
+    if problem is not None:
+        return CheckoutDecision(problem)
+    rule = policies.rule_for(patron.category, item.item_type)
+    if not rule.loanable:
+        return CheckoutDecision(ReasonCode.NOT_FOR_LOAN)
+    if item.loan_patron_id is not None or item.status is ItemStatus.ON_LOAN:
+        if item.loan_patron_id == patron.patron_id:
+            return CheckoutDecision(ReasonCode.ALREADY_ON_LOAN_TO_YOU)
+        return CheckoutDecision(ReasonCode.ON_LOAN_TO_OTHER)
+    if item.status.unavailable:
+        return CheckoutDecision(ReasonCode.ITEM_UNAVAILABLE)
+    trapped_for = item.trapped_for_patron_id
+    if item.status is ItemStatus.ON_HOLD_SHELF and trapped_for != patron.patron_id:
+        return CheckoutDecision(ReasonCode.ON_HOLD_FOR_OTHER)
+    if patron.loans_count >= rule.max_loans:
+        return CheckoutDecision(ReasonCode.MAX_LOANS)
+    if rule.max_loans_of_type is not None and patron.loans_of_type >= rule.max_loans_of_type:
+        return CheckoutDecision(ReasonCode.MAX_LOANS)
+    due = cal.due_at(now, rule.loan_days, policies.calendar)
+    own_hold = fills_own_hold or trapped_for == patron.patron_id
+    return CheckoutDecision(ReasonCode.OK_HOLD_READY_FOR_YOU if own_hold else ReasonCode.OK, due)
+
+
+def decide_renew(  # noqa: PLR0911
+    patron: PatronStanding | None,
+    item: ItemState | None,
+    loan: LoanState | None,
+    policies: PolicySet,
+    *,
+    now: datetime,
+    others_waiting: bool,
+) -> RenewDecision:
+    """May the borrower keep the item longer? `others_waiting`: another patron holds the record and no
+    other copy can fill that hold."""
+    if patron is None:
+        return RenewDecision(ReasonCode.UNKNOWN_PATRON)
+    if item is None:
+        return RenewDecision(ReasonCode.UNKNOWN_ITEM)
+    if loan is None:
+        return RenewDecision(ReasonCode.NOT_ON_LOAN)
+    if loan.patron_id != patron.patron_id:
+        return RenewDecision(ReasonCode.NOT_YOUR_LOAN)
+    # An overdue item does not stop its own renewal: renewing is how the patron puts it right.
+    problem = _account_problem(patron, policies, loan.item_type, now, overdue_matters=False)
+    if problem is not None:
+        return RenewDecision(problem)
+    rule = policies.rule_for(loan.patron_category, loan.item_type)
+    if loan.renewals >= rule.renewals:
+        return RenewDecision(ReasonCode.RENEWALS_EXHAUSTED, renewals_left=0)
+    if others_waiting:
+        return RenewDecision(ReasonCode.RENEW_HOLD_WAITING)
+    late = overdue_days(loan.due_at, now, policies.calendar, skip_closed_days=False)
+    if late > rule.renew_overdue_days:
+        return RenewDecision(ReasonCode.RENEW_TOO_LATE)
+    # Renewing early never shortens a loan.
+    due = max(loan.due_at, cal.due_at(now, rule.renew_days, policies.calendar))
+    return RenewDecision(ReasonCode.OK, due, rule.renewals - loan.renewals - 1)
+
+
+def decide_checkin(
+    item: ItemState | None,
+    loan: LoanState | None,
+    policies: PolicySet,
+    *,
+    now: datetime,
+    hold_waiting: bool,
+) -> CheckinDecision:
+    """What a return does. The item is physically here, so a missing or lost one is found, and a wanted
+    one goes to the hold shelf (`hold_waiting`: a hold can take it or already holds it)."""
+    if item is None:
+        return CheckinDecision(ReasonCode.UNKNOWN_ITEM)
+    fine = days = 0
+    if loan is not None:
+        rule = policies.rule_for(loan.patron_category, loan.item_type)
+        days = overdue_days(
+            loan.due_at, now, policies.calendar, skip_closed_days=policies.fines_skip_closed_days
+        )
+        fine = overdue_fine(days, rule)
+    # A damaged or withdrawn item goes to the workroom, not to a waiting patron.
+    out_of_service = item.status in (ItemStatus.DAMAGED, ItemStatus.WITHDRAWN)
+    trap = hold_waiting and not out_of_service
+    if trap:
+        new_status: ItemStatus | None = ItemStatus.ON_HOLD_SHELF
+    elif item.status in (ItemStatus.ON_LOAN, ItemStatus.MISSING, ItemStatus.LOST):
+        new_status = ItemStatus.AVAILABLE
+    else:
+        new_status = None
+    if trap:
+        code = ReasonCode.OK_HOLD_WAITING
+    elif loan is not None:
+        code = ReasonCode.OK
+    else:
+        code = ReasonCode.NOT_ON_LOAN
+    return CheckinDecision(code, new_status, loan is not None, days, fine, trap)

@@ -1,0 +1,140 @@
+"""The package layering of docs/architecture.md, checked on the syntax tree of every module.
+
+Parsing (not grepping) sees `import x.y`, `from x import y` and relative imports alike, and is not fooled
+by a module name in a comment or a string.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The pure domain: no persistence, web, messaging or serial libraries, no sockets, no files.
+DOMAIN_FORBIDDEN = (
+    "sqlmodel",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "fastapi",
+    "starlette",
+    "paho",
+    "serial",
+    "socket",
+    "sqlite3",
+    "httpx",
+    "urllib.request",
+    "server.db",
+    "server.services",
+    "server.api",
+    "server.ingest",
+)
+DOMAIN_FORBIDDEN_CALLS = ("open",)
+
+PACKAGE_FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "server": ("edge", "devices"),
+    "edge": ("server",),
+    "contract": ("server", "edge", "devices"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(source: str, module: str, is_package: bool = False) -> Iterator[str]:
+    """Every module a source file imports, relative imports resolved against `module`."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            yield target
+            yield from (f"{target}.{alias.name}" for alias in node.names)
+
+
+def called_names(source: str) -> Iterator[str]:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            yield node.func.id
+
+
+def _matches(imported: str, forbidden: str) -> bool:
+    return imported == forbidden or imported.startswith(forbidden + ".")
+
+
+def violations(source: str, module: str, forbidden: tuple[str, ...], is_package: bool = False) -> list[str]:
+    return sorted(
+        {
+            name
+            for name in imported_modules(source, module, is_package)
+            if any(_matches(name, f) for f in forbidden)
+        }
+    )
+
+
+def _modules(package: str) -> list[Path]:
+    directory = ROOT / package
+    return sorted(directory.rglob("*.py")) if directory.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _modules("server/domain"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_is_pure(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    module = _module_name(path)
+    assert violations(source, module, DOMAIN_FORBIDDEN, path.name == "__init__.py") == []
+    assert [c for c in called_names(source) if c in DOMAIN_FORBIDDEN_CALLS] == []
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGE_FORBIDDEN))
+def test_packages_respect_the_layering(package: str) -> None:
+    found: dict[str, list[str]] = {}
+    for path in _modules(package):
+        bad = violations(
+            path.read_text(encoding="utf-8"),
+            _module_name(path),
+            PACKAGE_FORBIDDEN[package],
+            path.name == "__init__.py",
+        )
+        if bad:
+            found[str(path.relative_to(ROOT))] = bad
+    assert found == {}
+
+
+def test_the_domain_exists() -> None:
+    assert len(_modules("server/domain")) >= 5
+
+
+@pytest.mark.parametrize(
+    ("source", "module", "bad"),
+    [
+        ("import sqlalchemy as sa", "server.domain.x", ["sqlalchemy"]),
+        ("from sqlmodel import Field", "server.domain.x", ["sqlmodel", "sqlmodel.Field"]),
+        ("import paho.mqtt.client", "server.domain.x", ["paho.mqtt.client"]),
+        ("from ..db import engine", "server.domain.x", ["server.db", "server.db.engine"]),
+        ("from .. import services", "server.domain.x", ["server.services"]),
+        ("from server.domain import calendar", "server.domain.x", []),
+        ("# import sqlalchemy\nx = 'import serial'", "server.domain.x", []),
+        ("import serialization_helpers", "server.domain.x", []),
+    ],
+)
+def test_the_checker_sees_what_it_must(source: str, module: str, bad: list[str]) -> None:
+    assert violations(source, module, DOMAIN_FORBIDDEN) == bad
+
+
+def test_the_checker_sees_file_io() -> None:
+    assert "open" in set(called_names("with open('x') as f:\n    pass"))
