@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from barcode_pictures import encoded, linear, on_canvas, qr
 from PIL import Image, ImageOps
 
 from devices.barcode import zbar
@@ -13,6 +12,7 @@ from devices.barcode.image import ImageScanStatus, decode_image
 from devices.barcode.symbology import Symbology
 from devices.barcode.variants import rotated
 from devices.errors import BarcodeError
+from tests.contract.devices.barcode.barcode_pictures import encoded, linear, on_canvas, qr
 
 pytestmark = pytest.mark.contract
 
