@@ -136,10 +136,10 @@ class FeigReader:
             return InventoryPage(())
         if status in (Status.OK, Status.MORE_DATA):
             return iso15693.parse_inventory(reply.data, more=status == Status.MORE_DATA)
-        if status in (Status.RF_COMMUNICATION_ERROR, Status.DATA_BUFFER_OVERFLOW, Status.RF_WARNING):
+        partial = (Status.RF_COMMUNICATION_ERROR, Status.DATA_BUFFER_OVERFLOW, Status.RF_WARNING)
+        if status in partial and reply.data:  # these statuses may still carry the tags that were found
             self.link.count_rf_error()
-            if reply.data:  # these statuses may still carry the tags that were found
-                return iso15693.parse_inventory(reply.data, more=False)
+            return iso15693.parse_inventory(reply.data, more=False)
         raise self._error(reply)
 
     def system_information(self, uid: bytes | None) -> TagInfo:

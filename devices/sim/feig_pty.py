@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from devices.feig.driver import FeigReader
 from devices.feig.frames import Direction, Frame
 from devices.feig.parser import FrameParser
 from devices.feig.profiles import ReaderProfile
 from devices.sim.feig_reader import VirtualFeigReader
 from devices.sim.field import Fault, Field
 from devices.sim.pty import PtyEndpoint
+from devices.transport.serial_port import SerialSettings, SerialTransport
 
 
 class FeigReaderSimulator:
@@ -116,3 +120,26 @@ class FeigReaderSimulator:
         if fault is Fault.SLOW:
             time.sleep(self.field.faults.slow_s)
         return reply
+
+
+@contextmanager
+def simulated_reader(
+    field: Field,
+    profile: ReaderProfile,
+    *,
+    link: Path | str,
+    retries: int = 2,
+    reply_timeout_s: float | None = None,
+    reconnect_wait_s: float = 1.0,
+    reconnect_max_s: float = 0.5,
+) -> Iterator[tuple[FeigReaderSimulator, FeigReader]]:
+    """A simulator on a pty at `link` and a real driver connected to it over pyserial."""
+    with FeigReaderSimulator(field, profile, link=link) as simulator:
+        # Parity "N": a pty cannot keep the reader's even parity (see devices.transport.serial_port).
+        settings = SerialSettings(
+            str(link), parity="N", reconnect_wait_s=reconnect_wait_s, reconnect_max_s=reconnect_max_s
+        )
+        transport = SerialTransport(settings)
+        reader = FeigReader(transport, profile, retries=retries, reply_timeout_s=reply_timeout_s)
+        with reader:
+            yield simulator, reader

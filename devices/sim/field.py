@@ -109,7 +109,7 @@ class Field:
     def __init__(self, tags: list[VirtualTag] | None = None, faults: FaultPlan | None = None) -> None:
         self._lock = threading.RLock()
         self._tags: dict[bytes, VirtualTag] = {}
-        self._queued: list[Fault] = []
+        self._queued: list[list[Fault | int]] = []  # [fault, replies to let through first]
         self.faults = faults or FaultPlan()
         self.rng = random.Random(self.faults.seed)
         for tag in tags or ():
@@ -155,23 +155,36 @@ class Field:
             self.faults = faults
             self.rng = random.Random(faults.seed)
 
-    def inject(self, *faults: Fault) -> None:
-        """Queues faults; each applies to the next reply (or next tag command, for RF_ERROR)."""
+    def inject(self, *faults: Fault, after: int = 0) -> None:
+        """Queues faults for the next reply (RF_ERROR: the next tag command), or `after` more of them."""
         with self._lock:
-            self._queued.extend(faults)
+            self._queued.extend([fault, after] for fault in faults)
+
+    def _take_queued(self, rf: bool) -> Fault | None:
+        for entry in self._queued:
+            fault, wait = entry
+            assert isinstance(fault, Fault)
+            assert isinstance(wait, int)
+            if (fault is Fault.RF_ERROR) != rf:
+                continue
+            if wait == 0:
+                self._queued.remove(entry)
+                return fault
+            entry[1] = wait - 1
+            return None
+        return None
 
     def take_rf_error(self) -> bool:
         with self._lock:
-            if Fault.RF_ERROR in self._queued:
-                self._queued.remove(Fault.RF_ERROR)
+            if self._take_queued(rf=True) is not None:
                 return True
             return self.faults.rf_error > 0 and self.rng.random() < self.faults.rf_error
 
     def take_reply_fault(self) -> Fault | None:
         with self._lock:
-            for index, queued in enumerate(self._queued):
-                if queued is not Fault.RF_ERROR:
-                    return self._queued.pop(index)
+            queued = self._take_queued(rf=False)
+            if queued is not None:
+                return queued
             plan = self.faults
             for fault, rate in (
                 (Fault.SILENCE, plan.silence),

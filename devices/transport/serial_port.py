@@ -9,6 +9,9 @@ converter rebooted) the port is closed, the operation raises `TransportError`, a
 try to reopen it with exponential backoff capped at `reconnect_max_s`. Each operation waits at most
 `reconnect_wait_s` for the link to come back, so a caller's loop keeps running (and can report "reader
 offline") instead of blocking for ever.
+
+Pseudo-terminals (the simulators) have no parity: Linux drops PARENB on the first open and refuses it
+with EINVAL on the next, so open a simulated device with parity "N".
 """
 
 from __future__ import annotations
@@ -23,6 +26,17 @@ import serial
 
 from devices.errors import TransportError
 from devices.transport.base import TransportCounters
+
+try:  # POSIX ports raise termios.error (not SerialException) when a device vanishes mid-ioctl
+    import termios
+
+    _TERMIOS_ERRORS: tuple[type[Exception], ...] = (termios.error,)
+except ImportError:  # pragma: no cover - Windows
+    _TERMIOS_ERRORS = ()
+
+# Everything pyserial lets escape when the link is gone or refuses its settings.
+LINK_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
+_OPEN_ERRORS: tuple[type[Exception], ...] = (*LINK_ERRORS, ValueError)
 
 
 class _Port(Protocol):
@@ -112,7 +126,7 @@ class SerialTransport:
             try:
                 port.write(data)
                 port.flush()
-            except (serial.SerialException, OSError) as exc:
+            except LINK_ERRORS as exc:
                 self._lose_link()
                 raise TransportError(f"write to {self.settings.url} failed: {exc}") from exc
             self._bytes_sent += len(data)
@@ -138,7 +152,7 @@ class SerialTransport:
                     if chunk:
                         self._bytes_received += len(chunk)
                         return bytes(chunk)
-            except (serial.SerialException, OSError) as exc:
+            except LINK_ERRORS as exc:
                 self._lose_link()
                 raise TransportError(f"read from {self.settings.url} failed: {exc}") from exc
 
@@ -149,7 +163,7 @@ class SerialTransport:
                 return
             try:
                 port.reset_input_buffer()
-            except (serial.SerialException, OSError) as exc:
+            except LINK_ERRORS as exc:
                 self._lose_link()
                 raise TransportError(f"{self.settings.url}: {exc}") from exc
 
@@ -179,7 +193,7 @@ class SerialTransport:
                 write_timeout=max(1.0, s.reconnect_wait_s),
                 exclusive=s.exclusive,
             )
-        except (serial.SerialException, OSError, ValueError):
+        except _OPEN_ERRORS:
             self._open_failures += 1
             self._failures += 1
             delay = min(s.reconnect_max_s, s.reconnect_initial_s * 2 ** (self._failures - 1))
@@ -217,5 +231,5 @@ class SerialTransport:
         port, self._port = self._port, None
         if port is not None:
             # Closing a vanished device may fail; it is gone either way.
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*LINK_ERRORS):
                 port.close()
