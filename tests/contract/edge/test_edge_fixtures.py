@@ -1,0 +1,128 @@
+"""Golden fixtures, edge side: the outbox builds every event kind byte-for-byte as its fixture (given the
+same id, seq and time), and every reply, status and ack fixture decodes on the edge and round-trips.
+
+The server's own round trip runs against the same files. A new event or reply kind without a fixture fails.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+import pytest
+
+from contract.codec import decode_acks, decode_events, decode_reply, decode_status
+from contract.common import ContractModel, ItemRef
+from contract.events import (
+    EVENT_CLASSES,
+    CheckinRequested,
+    CheckoutRequested,
+    EventEnvelope,
+    ItemForSession,
+    ItemOnly,
+    ItemSeen,
+    ItemSighting,
+    PatronLogin,
+    PatronLoginRequested,
+    PatronLogoutRequested,
+    RenewRequested,
+    SeenContext,
+    SessionPayload,
+)
+from contract.replies import REPLY_CLASSES
+from contract.status import DeviceState
+from edge.outbox import Outbox
+
+pytestmark = pytest.mark.contract
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SESSION = UUID("01936f2a-8b3c-7d4e-9f01-5c2d7a1e4b60")
+KIOSK_TAG = "E00401501A2B3C4D"
+
+# What each kind's fixture holds, built here from Python values rather than read back from the file.
+PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
+    PatronLoginRequested: PatronLogin.model_validate({"card_number": "SV2100123", "pin": "2468"}),
+    CheckoutRequested: ItemForSession(
+        session_id=SESSION, item=ItemRef(barcode="VV004217", tag_uid=KIOSK_TAG)
+    ),
+    RenewRequested: ItemForSession(session_id=SESSION, item=ItemRef(barcode="VV001988")),
+    PatronLogoutRequested: SessionPayload(session_id=SESSION),
+    CheckinRequested: ItemOnly(item=ItemRef(tag_uid=KIOSK_TAG.lower())),  # UIDs are normalised to upper case
+    ItemSeen: ItemSighting(
+        item=ItemRef(barcode="VV000731", tag_uid="E0040150FFEE0011"),
+        location_code="F2-R07-S3",
+        context=SeenContext.STOCKTAKE,
+    ),
+}
+
+
+def event_fixture(model: type[EventEnvelope]) -> Path:
+    return FIXTURES / "events" / f"{model.KIND}.v{model.VERSION}.json"
+
+
+def load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_event_kind_has_a_fixture_and_a_payload_here() -> None:
+    missing = [f"{m.KIND}.v{m.VERSION}" for m in EVENT_CLASSES if not event_fixture(m).is_file()]
+    assert missing == [], f"add tests/fixtures/events/<kind>.v<v>.json for {missing}"
+    assert set(PAYLOADS) == set(EVENT_CLASSES)
+    listed = {p.name for p in (FIXTURES / "events").glob("*.json")}
+    assert listed == {event_fixture(m).name for m in EVENT_CLASSES}, "a fixture for a kind the contract lacks"
+
+
+def test_every_reply_kind_has_a_fixture() -> None:
+    missing = [c.KIND for c in REPLY_CLASSES if not (FIXTURES / "replies" / f"{c.KIND}.json").is_file()]
+    assert missing == [], f"add tests/fixtures/replies/<kind>.json for {missing}"
+    assert {p.stem for p in (FIXTURES / "status").glob("*.json")} >= {
+        "kiosk-birth",
+        "kiosk-will",
+        "server-online",
+    }
+
+
+@pytest.mark.parametrize("model", EVENT_CLASSES, ids=lambda m: f"{m.KIND}.v{m.VERSION}")
+def test_the_outbox_builds_exactly_the_fixture(model: type[EventEnvelope], tmp_path: Path) -> None:
+    expected = load(event_fixture(model))
+    with Outbox(tmp_path / "outbox.db", expected["device_id"], first_seq=expected["seq"]) as outbox:
+        appended = outbox.append(
+            model,
+            PAYLOADS[model],
+            event_id=UUID(expected["event_id"]),
+            correlation_id=UUID(expected["correlation_id"]) if expected["correlation_id"] else None,
+            occurred_at=datetime.fromisoformat(expected["occurred_at"]),
+        )
+        stored = outbox.read_after(0, 1)[0]
+    assert orjson.loads(appended.record.body) == expected
+    assert stored.body == appended.record.body
+    assert stored.is_request == model.IS_REQUEST
+    # and what the edge sends is what the server decodes
+    (decoded,) = decode_events(stored.body, topic_device=expected["device_id"])
+    assert decoded == appended.event
+
+
+@pytest.mark.parametrize("reply_class", REPLY_CLASSES, ids=lambda c: c.KIND)
+def test_reply_fixtures_decode_on_the_edge(reply_class: type[ContractModel]) -> None:
+    path = FIXTURES / "replies" / f"{reply_class.KIND}.json"  # type: ignore[attr-defined]
+    reply = decode_reply(path.read_bytes())
+    assert type(reply) is reply_class
+    assert reply.model_dump(mode="json") == load(path)
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "status").glob("*.json")), ids=lambda p: p.stem)
+def test_status_fixtures_decode_on_the_edge(path: Path) -> None:
+    status = decode_status(path.read_bytes())
+    assert status.model_dump(mode="json") == load(path)
+    assert (status.state == DeviceState.ONLINE) == path.stem.endswith(("birth", "heartbeat", "online"))
+
+
+def test_acks_fixture_decodes_on_the_edge() -> None:
+    acks = decode_acks((FIXTURES / "acks.json").read_bytes())
+    assert acks.model_dump(mode="json") == load(FIXTURES / "acks.json")
+    assert acks.committed
+    assert acks.rejected

@@ -1,0 +1,267 @@
+"""The sender's policy against a recording wire and a hand-driven clock: window, requests first, deletion only
+on server confirmation, re-sends on timeout, reconnect and server birth, heartbeats."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
+
+import orjson
+import pytest
+
+from contract.common import ItemRef, new_event_id, utc_now
+from contract.events import CheckinRequested, ItemOnly, ItemSeen, ItemSighting, SeenContext
+from contract.status import Acks, DeviceKind, DeviceState, DeviceStatus
+from edge.counters import Counters
+from edge.outbox import Outbox, OutboxRecord
+from edge.sender import Sender
+from edge.settings import EdgeSettings
+
+pytestmark = pytest.mark.unit
+
+DEVICE = "handheld-01"
+
+
+class Wire:
+    """Records every message the sender publishes."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.heartbeats = 0
+        self.up = True
+        self._lock = threading.Lock()
+
+    def publish(self, payload: bytes) -> bool:
+        with self._lock:
+            self.messages.append(payload)
+        return self.up
+
+    def heartbeat(self) -> None:
+        self.heartbeats += 1
+
+    def sent_ids(self) -> list[UUID]:
+        ids: list[UUID] = []
+        with self._lock:
+            for message in self.messages:
+                document = orjson.loads(message)
+                events = document if isinstance(document, list) else [document]
+                ids.extend(UUID(e["event_id"]) for e in events)
+        return ids
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+
+
+def settle() -> None:
+    """Give the sender thread a moment to act on what it was just handed (for checks of inaction)."""
+    time.sleep(0.1)
+
+
+class Rig:
+    def __init__(self, tmp_path: Path, **overrides: object) -> None:
+        values: dict[str, object] = {
+            "device_id": DEVICE,
+            "window": 5,
+            "resend_after_s": 10,
+            "resend_max_s": 40,
+        }
+        values.update(overrides)
+        self.settings = EdgeSettings.model_validate(values)
+        self.outbox = Outbox(tmp_path / "outbox.db", DEVICE)
+        self.wire = Wire()
+        self.clock = Clock()
+        self.counters = Counters()
+        self.sender = Sender(
+            self.outbox,
+            self.settings,
+            self.counters,
+            publish=self.wire.publish,
+            heartbeat=self.wire.heartbeat,
+            clock=self.clock,
+        )
+
+    def sightings(self, count: int) -> list[OutboxRecord]:
+        payloads = [
+            ItemSighting(item=ItemRef(barcode=f"VV{i:06d}"), context=SeenContext.STOCKTAKE)
+            for i in range(count)
+        ]
+        records = self.outbox.append_many(ItemSeen, payloads)
+        self.sender.wake()
+        return records
+
+    def request(self) -> OutboxRecord:
+        record = self.outbox.append(CheckinRequested, ItemOnly(item=ItemRef(barcode="VV999999"))).record
+        self.sender.send_now(record)
+        return record
+
+    def advance(self, seconds: float) -> None:
+        self.clock.now += seconds
+        self.sender.wake()
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    rig = Rig(tmp_path)
+    rig.sender.start()
+    rig.sender.link_changed(True)
+    yield rig
+    rig.sender.stop()
+    rig.outbox.close()
+
+
+def test_at_most_a_window_of_events_is_unconfirmed_and_acks_make_room(rig: Rig) -> None:
+    records = rig.sightings(12)
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 5)
+    settle()
+    assert rig.wire.sent_ids() == [r.event_id for r in records[:5]]
+    rig.sender.acks(Acks(committed=[r.event_id for r in records[:3]]))
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 8)
+    assert rig.wire.sent_ids()[5:] == [r.event_id for r in records[5:8]]
+    assert wait_until(lambda: rig.outbox.pending == 9)
+
+
+def test_a_backlog_goes_out_in_batches(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, window=100, batch_max_events=10)
+    rig.sightings(35)
+    rig.sender.start()
+    rig.sender.link_changed(True)
+    try:
+        assert wait_until(lambda: len(rig.wire.sent_ids()) == 35)
+        assert [len(orjson.loads(m)) for m in rig.wire.messages] == [10, 10, 10, 5]
+        assert rig.counters.get("messages_sent") == 4
+    finally:
+        rig.sender.stop()
+        rig.outbox.close()
+
+
+def test_nothing_is_deleted_until_the_server_confirms_it(rig: Rig) -> None:
+    records = rig.sightings(3)
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 3)
+    settle()
+    assert rig.outbox.pending == 3  # published (the broker would PUBACK) but not confirmed
+    rig.sender.acks(Acks(committed=[records[0].event_id], rejected=[records[1].event_id]))
+    assert wait_until(lambda: rig.outbox.pending == 1)
+    assert [r.event_id for r in rig.outbox.read_after(0, 10)] == [records[2].event_id]
+    assert rig.counters.get("events_rejected") == 1
+    assert rig.counters.get("events_confirmed") == 2
+
+
+def test_a_request_goes_out_at_once_even_when_the_window_is_full(rig: Rig) -> None:
+    rig.sightings(8)
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 5)
+    request = rig.request()
+    assert wait_until(lambda: request.event_id in rig.wire.sent_ids())
+    settle()
+    assert len(rig.wire.sent_ids()) == 6
+
+
+def test_a_request_stays_until_its_reply_even_if_acknowledged_first(rig: Rig) -> None:
+    request = rig.request()
+    assert wait_until(lambda: request.event_id in rig.wire.sent_ids())
+    rig.sender.acks(Acks(committed=[request.event_id]))
+    settle()
+    assert rig.outbox.contains(request.event_id)
+    rig.advance(10)  # re-sent, so that the server answers again with the stored reply
+    assert wait_until(lambda: rig.wire.sent_ids().count(request.event_id) == 2)
+    rig.sender.replied(request.event_id)
+    assert wait_until(lambda: rig.outbox.pending == 0)
+
+
+def test_unconfirmed_events_are_resent_with_backoff(rig: Rig) -> None:
+    records = rig.sightings(2)
+    ids = [r.event_id for r in records]
+    assert wait_until(lambda: rig.wire.sent_ids() == ids)
+    rig.advance(9.9)
+    settle()
+    assert rig.wire.sent_ids() == ids
+    rig.advance(0.1)
+    assert wait_until(lambda: rig.wire.sent_ids() == ids * 2)
+    rig.advance(10)  # the second re-send waits 20 s
+    settle()
+    assert len(rig.wire.sent_ids()) == 4
+    rig.advance(10)
+    assert wait_until(lambda: rig.wire.sent_ids() == ids * 3)
+    assert rig.counters.get("events_resent") == 4
+
+
+def test_everything_unconfirmed_is_resent_after_a_reconnect(rig: Rig) -> None:
+    records = rig.sightings(3)
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 3)
+    rig.sender.acks(Acks(committed=[records[0].event_id]))
+    assert wait_until(lambda: rig.outbox.pending == 2)
+    rig.sender.link_changed(False)
+    rig.sightings(1)  # stored while offline: not published
+    settle()
+    assert len(rig.wire.sent_ids()) == 3
+    rig.sender.link_changed(True)
+    expected = [records[1].event_id, records[2].event_id]
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 6)
+    assert rig.wire.sent_ids()[3:5] == expected
+
+
+def server_status(state: DeviceState, started_at_s: float) -> DeviceStatus:
+    start = utc_now() - timedelta(hours=1)
+    return DeviceStatus(
+        device_id="server",
+        device_kind=DeviceKind.SERVER,
+        state=state,
+        at=utc_now(),
+        started_at=start + timedelta(seconds=started_at_s),
+    )
+
+
+def test_everything_unconfirmed_is_resent_when_the_server_comes_online(rig: Rig) -> None:
+    records = rig.sightings(2)
+    ids = [r.event_id for r in records]
+    rig.sender.server_status(server_status(DeviceState.ONLINE, 0))
+    assert wait_until(lambda: rig.wire.sent_ids() == ids)
+    rig.sender.server_status(server_status(DeviceState.OFFLINE, 0))
+    settle()
+    assert rig.wire.sent_ids() == ids
+    rig.sender.server_status(server_status(DeviceState.ONLINE, 60))
+    assert wait_until(lambda: rig.wire.sent_ids() == ids * 2)
+    assert rig.counters.get("server_births") == 1
+
+
+def test_heartbeats_follow_the_interval_while_online(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, heartbeat_s=30)
+    rig.sender.start()
+    rig.sender.link_changed(True)
+    try:
+        settle()
+        assert rig.wire.heartbeats == 0  # the birth was just published on connect
+        rig.advance(30)
+        assert wait_until(lambda: rig.wire.heartbeats == 1)
+        rig.advance(10)
+        settle()
+        assert rig.wire.heartbeats == 1
+        rig.advance(20)
+        assert wait_until(lambda: rig.wire.heartbeats == 2)
+    finally:
+        rig.sender.stop()
+        rig.outbox.close()
+
+
+def test_a_late_ack_for_an_event_of_an_earlier_run_clears_it(rig: Rig) -> None:
+    records = rig.sightings(1)
+    assert wait_until(lambda: len(rig.wire.sent_ids()) == 1)
+    rig.sender.acks(Acks(committed=[records[0].event_id, new_event_id()]))
+    assert wait_until(lambda: rig.outbox.pending == 0)
