@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from devices.barcode.profiles import DEFAULT_CONFIG, ProfileError
+from devices.barcode.profiles import ProfileError, config_path
 
 # The library's numbering (and the seed data): two letters and six digits for items (VV000123, NV000045),
 # SV/HV/CB and seven digits for patron cards (SV2100123 students, HV2300045 postgraduates, CB0001234 staff).
@@ -85,8 +85,9 @@ def _is_isbn(value: str) -> bool:
     return (10 - weighted % 10) % 10 == int(value[12])
 
 
-def load_rules(path: Path = DEFAULT_CONFIG) -> ScanRules:
+def load_rules(path: Path | None = None) -> ScanRules:
     """The `[classification]` table of the scanners file; defaults for anything it leaves out."""
+    path = path or config_path()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

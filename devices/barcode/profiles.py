@@ -8,6 +8,7 @@ Prefix and suffix are TOML strings whose characters are bytes 0-255 (`"\\u0002"`
 from __future__ import annotations
 
 import codecs
+import os
 import tomllib
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -17,6 +18,7 @@ from typing import Any
 from devices.errors import BarcodeError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "scanners.toml"
+CONFIG_ENV = "STACKS_SCANNERS_CONFIG"
 
 
 class Terminator(StrEnum):
@@ -108,8 +110,14 @@ _SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def load_profiles(path: Path = DEFAULT_CONFIG) -> dict[str, ScannerProfile]:
+def config_path() -> Path:
+    """config/scanners.toml of this checkout, or the file named by STACKS_SCANNERS_CONFIG."""
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def load_profiles(path: Path | None = None) -> dict[str, ScannerProfile]:
     """Every profile in a scanners TOML file, by name."""
+    path = path or config_path()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -120,7 +128,8 @@ def load_profiles(path: Path = DEFAULT_CONFIG) -> dict[str, ScannerProfile]:
     return {name: profile_from_mapping(name, table) for name, table in tables.items()}
 
 
-def load_profile(name: str, path: Path = DEFAULT_CONFIG) -> ScannerProfile:
+def load_profile(name: str, path: Path | None = None) -> ScannerProfile:
+    path = path or config_path()
     profiles = load_profiles(path)
     try:
         return profiles[name]
