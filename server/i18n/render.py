@@ -39,6 +39,8 @@ def _write(name: str, value: object, lang: Language, timezone: ZoneInfo) -> str:
         if kind == "money":
             return formatting.money(value, lang)
         return formatting.count(value, lang, unit_vi if lang == "vi" else unit_en)
+    if isinstance(value, LocalizedText):  # a name that has both languages (a pickup desk)
+        return value.vi if lang == "vi" else value.en
     return str(value)
 
 
@@ -74,10 +76,12 @@ def decision(
     action: Action | None = None,
     notes: tuple[LocalizedText, ...] = (),
     timezone: ZoneInfo = DEFAULT_TIMEZONE,
+    values: Mapping[str, object] | None = None,
     **params: object,
 ) -> Decision:
-    """The decision for a reason code, its message filled in both languages; `notes` are appended."""
-    message = render(template_for(code, action), params, timezone)
+    """The decision for a reason code, its message filled in both languages; `notes` are appended.
+    Message parameters come as keywords, or as a mapping in `values`."""
+    message = render(template_for(code, action), {**(values or {}), **params}, timezone)
     if notes:
         message = _join(message, *notes)
     return Decision(ok=code in OK_CODES, code=code, message=message)

@@ -1,0 +1,16 @@
+"""Circulation services: what the MQTT ingest and the REST API call, on a session the caller owns.
+
+Transactions: a service never commits. The caller opens one `sqlmodel.Session`, calls one or more services,
+and commits once — an API route per request, the ingest per batch of messages (so a whole batch is one
+transaction). Services `flush()` when they need generated ids, take row locks on PostgreSQL where two
+devices could race (the item, the patron), and raise `server.errors` types for requests that cannot be
+carried out. Circulation refusals are not errors: they are outcomes with a reason code.
+
+Modules:
+- `context` — policies, settings and the PIN hasher the services use (`configure(settings)` at start-up)
+- `kiosk` — login, logout, checkout, renew, checkin from a self-check kiosk (MQTT)
+- `desk` — checkout, renew, checkin at the staff desk (REST)
+- `sightings` — bulk item sightings from readers
+- `catalog`, `patrons`, `holds`, `fines`, `loans` — lookups and staff actions for the REST API
+- `outcomes` — the frozen results, one per contract reply
+"""

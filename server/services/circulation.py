@@ -1,0 +1,208 @@
+"""Checkout, renew and checkin, shared by the kiosk (session and PIN) and the desk (staff, card number).
+
+Each gathers facts with the indexed reads of `queries`, asks the domain for a decision, and applies it.
+`by` records who acted: "device:<id>" or "staff:<username>".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from contract.common import ItemRef
+from contract.replies import Decision, ReasonCode
+from server.db.tables import Fine, Loan, Patron
+from server.domain.circulation import decide_checkin, decide_checkout, decide_renew
+from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
+from server.i18n import Action, decision, note
+from server.services import holds
+from server.services.context import CirculationContext, current
+from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
+from server.services.queries import Counts, counts, find_item, loan_state, require_id, standing
+
+
+def refusal(
+    code: ReasonCode,
+    context: CirculationContext,
+    patron: Patron | None = None,
+    found: Counts | None = None,
+    item_type: str = "*",
+) -> Decision:
+    """A refusal's decision, with the figures its message quotes."""
+    params: dict[str, object] = {}
+    if patron is not None:
+        rule = context.policies.rules.rule_for(patron.category, item_type)
+        if code is ReasonCode.PATRON_EXPIRED:
+            params["expires"] = patron.expires_on
+        elif code is ReasonCode.MAX_LOANS:
+            limited_by_type = (
+                rule.max_loans_of_type is not None and found is not None and (found.loans < rule.max_loans)
+            )
+            params["max_loans"] = rule.max_loans_of_type if limited_by_type else rule.max_loans
+        elif code is ReasonCode.FINES_OVER_LIMIT and found is not None:
+            params.update(fines_due=found.fines_due, fine_limit=rule.fine_limit)
+    return decision(code, timezone=context.timezone, values=params)
+
+
+def checkout_for(
+    session: Session, patron: Patron | None, ref: ItemRef, now: datetime, by: str
+) -> CheckoutOutcome:
+    context = current()
+    if patron is None:
+        return CheckoutOutcome(refusal(ReasonCode.UNKNOWN_PATRON, context))
+    problem, found_item = find_item(session, ref)
+    if found_item is None:
+        return CheckoutOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+    item = found_item.item
+    patron_id = require_id(patron.id)
+    found = counts(session, patron_id, now, item_type=item.item_type, record_id=item.record_id)
+    verdict = decide_checkout(
+        standing(patron, found),
+        found_item.state(now),
+        context.policies.rules,
+        now=now,
+        fills_own_hold=found.holds_record,
+    )
+    if not verdict.ok or verdict.due_at is None:
+        return CheckoutOutcome(
+            refusal(verdict.code, context, patron, found, item.item_type), item=found_item.summary
+        )
+    due = verdict.due_at.astimezone(UTC)
+    session.add(
+        Loan(
+            item_id=require_id(item.id),
+            patron_id=patron_id,
+            item_type=item.item_type,
+            checked_out_at=now,
+            due_at=due,
+            checkout_by=by,
+        )
+    )
+    stale = found_item.trapped
+    if stale is not None and stale.patron_id != patron_id:
+        # Its pickup deadline passed (else the decision would have refused): the hold lapses.
+        stale.status = HoldStatus.EXPIRED.value
+        stale.closed_at = now
+    item.status = ItemStatus.ON_LOAN.value
+    item.status_changed_at = now
+    if verdict.code is ReasonCode.OK_HOLD_READY_FOR_YOU:
+        holds.fulfil(session, patron_id, item.record_id, item, now)
+    session.flush()
+    return CheckoutOutcome(
+        decision(verdict.code, action=Action.CHECKOUT, timezone=context.timezone, due=due),
+        item=found_item.summary,
+        due_at=due,
+        security="unsecure",
+    )
+
+
+def renew_for(
+    session: Session, patron: Patron | None, ref: ItemRef, now: datetime, *, borrower_if_unnamed: bool = False
+) -> RenewOutcome:
+    """Renew the loan of `ref`. At the desk the patron may be left out (`borrower_if_unnamed`): the loan's
+    own borrower is meant."""
+    context = current()
+    problem, found_item = find_item(session, ref)
+    if patron is None and not (
+        borrower_if_unnamed and found_item is not None and found_item.loan is not None
+    ):
+        return RenewOutcome(refusal(ReasonCode.UNKNOWN_PATRON, context))
+    if found_item is None:
+        return RenewOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+    loan = found_item.loan
+    if patron is None:
+        assert loan is not None
+        patron = session.get(Patron, loan.patron_id)
+        assert patron is not None
+    item = found_item.item
+    patron_id = require_id(patron.id)
+    found = counts(session, patron_id, now, item_type=item.item_type)
+    waiting = loan is not None and holds.others_waiting(
+        session, item.record_id, require_id(item.id), patron_id
+    )
+    verdict = decide_renew(
+        standing(patron, found),
+        found_item.state(now),
+        loan_state(session, loan) if loan is not None else None,
+        context.policies.rules,
+        now=now,
+        others_waiting=waiting,
+    )
+    if not verdict.ok or verdict.due_at is None or loan is None:
+        return RenewOutcome(
+            refusal(verdict.code, context, patron, found, item.item_type),
+            item=found_item.summary,
+            renewals_left=verdict.renewals_left,
+        )
+    due = verdict.due_at.astimezone(UTC)
+    loan.due_at = due
+    loan.renewals += 1
+    session.flush()
+    return RenewOutcome(
+        decision(
+            verdict.code,
+            action=Action.RENEW,
+            timezone=context.timezone,
+            due=due,
+            renewals_left=verdict.renewals_left or 0,
+        ),
+        item=found_item.summary,
+        due_at=due,
+        renewals_left=verdict.renewals_left,
+    )
+
+
+def checkin_at(session: Session, ref: ItemRef, now: datetime, by: str) -> CheckinOutcome:
+    context = current()
+    problem, found_item = find_item(session, ref)
+    if found_item is None:
+        return CheckinOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+    item = found_item.item
+    loan = found_item.loan
+    state = found_item.state(now)
+    candidate = found_item.trapped if state.trapped_for_patron_id is not None else None
+    if candidate is None:
+        candidate = holds.next_waiting(session, item.record_id)
+    verdict = decide_checkin(
+        state,
+        loan_state(session, loan) if loan is not None else None,
+        context.policies.rules,
+        now=now,
+        hold_waiting=candidate is not None,
+    )
+    notes = []
+    if loan is not None and verdict.closes_loan:
+        loan.returned_at = now
+        loan.checkin_by = by
+        if verdict.fine > 0:
+            session.add(
+                Fine(
+                    patron_id=loan.patron_id,
+                    kind=FineKind.OVERDUE.value,
+                    status=FineStatus.OUTSTANDING.value,
+                    amount=verdict.fine,
+                    outstanding=verdict.fine,
+                    loan_id=loan.id,
+                    item_id=item.id,
+                    created_at=now,
+                    note=f"{verdict.overdue_days} overdue day(s)",
+                )
+            )
+            notes.append(note("fine_charged", timezone=context.timezone, fine=verdict.fine))
+    if verdict.new_status is not None:
+        item.status = verdict.new_status.value
+        item.status_changed_at = now
+    notice = None
+    if verdict.trap_hold and candidate is not None:
+        if candidate.status == HoldStatus.WAITING.value:
+            holds.trap(candidate, item, now, context, holds.category_of(session, candidate.patron_id))
+        notice = holds.notice(candidate, context)
+    session.flush()
+    return CheckinOutcome(
+        decision(verdict.code, action=Action.CHECKIN, notes=tuple(notes), timezone=context.timezone),
+        item=found_item.summary,
+        hold=notice,
+        fine_charged=verdict.fine,
+        security="secure",
+    )

@@ -1,0 +1,41 @@
+"""Core `Table` objects of the circulation tables, for typed SQL expressions (`ITEM.c.barcode == …`).
+
+SQLModel class attributes are plain Python types to a type checker; their tables' columns are SQL
+expressions. Queries filter on these columns and still load ORM rows where a service updates one row.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from server.db.tables import (
+    BibRecord,
+    Fine,
+    Hold,
+    Item,
+    KioskSession,
+    Loan,
+    Location,
+    Patron,
+    PatronBlock,
+    Sighting,
+)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, sa.Table)
+    return table
+
+
+RECORD = table_of(BibRecord)
+ITEM = table_of(Item)
+LOCATION = table_of(Location)
+PATRON = table_of(Patron)
+BLOCK = table_of(PatronBlock)
+LOAN = table_of(Loan)
+HOLD = table_of(Hold)
+FINE = table_of(Fine)
+KIOSK_SESSION = table_of(KioskSession)
+SIGHTING = table_of(Sighting)

@@ -1,0 +1,86 @@
+"""What the circulation services need besides the database: policies, limits, the PIN hasher.
+
+`configure(settings)` loads and validates everything once at start-up (a bad policy file fails there, not
+mid-request). Code that never called it (a script, a test) gets the context of `ServerSettings()` lazily.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from argon2 import PasswordHasher
+
+from server.errors import ConfigurationError
+from server.services.policies import Policies, load_policies
+from server.settings import ServerSettings
+
+# Argon2id at the OWASP minimum (19 MiB, 2 passes, 1 lane): about 20 ms per verification on a 2-core
+# machine, so a kiosk login stays well under 100 ms. A PIN has little entropy; the lock after a few wrong
+# tries protects it at the kiosk, the hash protects it in a stolen database.
+PIN_TIME_COST = 2
+PIN_MEMORY_KIB = 19 * 1024
+PIN_PARALLELISM = 1
+
+
+def pin_hasher() -> PasswordHasher:
+    return PasswordHasher(time_cost=PIN_TIME_COST, memory_cost=PIN_MEMORY_KIB, parallelism=PIN_PARALLELISM)
+
+
+@dataclass(frozen=True)
+class CirculationContext:
+    policies: Policies
+    timezone: ZoneInfo
+    pin_max_failures: int
+    kiosk_session_minutes: int
+    hasher: PasswordHasher
+
+
+_lock = threading.Lock()
+_current: CirculationContext | None = None
+
+
+def build(settings: ServerSettings) -> CirculationContext:
+    try:
+        timezone = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigurationError(f"unknown time zone {settings.timezone!r}") from exc
+    if settings.pin_max_failures < 1 or settings.kiosk_session_minutes < 1:
+        raise ConfigurationError("pin_max_failures and kiosk_session_minutes must be at least 1")
+    return CirculationContext(
+        policies=load_policies(settings.policies_path, timezone),
+        timezone=timezone,
+        pin_max_failures=settings.pin_max_failures,
+        kiosk_session_minutes=settings.kiosk_session_minutes,
+        hasher=pin_hasher(),
+    )
+
+
+def use(context: CirculationContext) -> None:
+    global _current  # noqa: PLW0603  (one context per process, set at start-up)
+    with _lock:
+        _current = context
+
+
+def configure(settings: ServerSettings) -> CirculationContext:
+    """Load policies and settings for this process; raises ConfigurationError on a bad file."""
+    context = build(settings)
+    use(context)
+    return context
+
+
+def current() -> CirculationContext:
+    context = _current
+    if context is None:
+        with _lock:
+            if _current is None:
+                return _lazily()
+            return _current
+    return context
+
+
+def _lazily() -> CirculationContext:
+    global _current  # noqa: PLW0603
+    _current = build(ServerSettings())
+    return _current

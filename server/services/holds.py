@@ -1,0 +1,229 @@
+"""Holds: placing, cancelling and listing them, trapping returned items, expiring uncollected ones.
+
+A hold is on a record (any copy will do). When a copy comes back and a hold waits, the copy is trapped:
+the hold becomes ready, the item goes to the hold shelf until the pickup deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from contract.replies import HoldNotice
+from server.db.tables import BibRecord, Hold, Item, Patron
+from server.domain import entities
+from server.domain.circulation import is_expired
+from server.domain.enums import HoldStatus, ItemStatus
+from server.domain.holds import HoldRequest, hold_refusal, pickup_deadline
+from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.i18n import note
+from server.services import mapping
+from server.services.columns import HOLD, ITEM, LOAN
+from server.services.context import CirculationContext, current
+from server.services.queries import OPEN_HOLD_STATUSES, counts, require_id
+
+
+def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None = None) -> Hold | None:
+    """The first waiting hold on a record (first placed, then first inserted)."""
+    statement = (
+        sa.select(Hold)
+        .where(HOLD.c.record_id == record_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES))
+        .where(HOLD.c.status == HoldStatus.WAITING.value)
+        .order_by(HOLD.c.placed_at, HOLD.c.id)
+        .limit(1)
+    )
+    if exclude_patron is not None:
+        statement = statement.where(HOLD.c.patron_id != exclude_patron)
+    return session.execute(statement).scalar_one_or_none()
+
+
+def others_waiting(session: Session, record_id: int, item_id: int, patron_id: int) -> bool:
+    """Another patron waits for the record and no other copy on the shelf could serve them."""
+    waiting = sa.exists().where(
+        HOLD.c.record_id == record_id,
+        HOLD.c.status.in_(OPEN_HOLD_STATUSES),
+        HOLD.c.status == HoldStatus.WAITING.value,
+        HOLD.c.patron_id != patron_id,
+    )
+    spare = sa.exists().where(
+        ITEM.c.record_id == record_id, ITEM.c.id != item_id, ITEM.c.status == ItemStatus.AVAILABLE.value
+    )
+    return bool(session.execute(sa.select(sa.and_(waiting, ~spare))).scalar_one())
+
+
+def trap(hold: Hold, item: Item, now: datetime, context: CirculationContext, category: str) -> None:
+    """Make a waiting hold ready with this item, until the pickup deadline."""
+    rule = context.policies.rules.rule_for(category, item.item_type)
+    hold.status = HoldStatus.READY.value
+    hold.item_id = item.id
+    hold.ready_at = now
+    hold.expires_at = pickup_deadline(now, rule.hold_pickup_days, context.policies.rules.calendar)
+    item.status = ItemStatus.ON_HOLD_SHELF.value
+    item.status_changed_at = now
+
+
+def notice(hold: Hold, context: CirculationContext) -> HoldNotice:
+    """What the returning desk or kiosk is told: where the item goes and until when (never for whom)."""
+    assert hold.expires_at is not None
+    return HoldNotice(
+        pickup_location=hold.pickup_location,
+        message=note(
+            "hold_shelf",
+            timezone=context.timezone,
+            pickup=context.policies.pickup_name,
+            deadline=hold.expires_at,
+        ),
+    )
+
+
+def category_of(session: Session, patron_id: int) -> str:
+    patron = session.get(Patron, patron_id)
+    if patron is None:
+        raise NotFoundError(f"patron {patron_id} not found")
+    return patron.category
+
+
+def release(session: Session, item: Item, now: datetime, context: CirculationContext) -> Hold | None:
+    """An item leaves the hold shelf without being borrowed by its holder: the next waiting hold takes it,
+    or it goes back on its shelf."""
+    following = next_waiting(session, item.record_id)
+    if following is not None:
+        trap(following, item, now, context, category_of(session, following.patron_id))
+        return following
+    item.status = ItemStatus.AVAILABLE.value
+    item.status_changed_at = now
+    return None
+
+
+def fulfil(session: Session, patron_id: int, record_id: int, item: Item, now: datetime) -> None:
+    """The patron borrowed a copy of a record they held: their open hold is fulfilled. If another copy was
+    trapped for them, it is released to the next patron."""
+    held = session.execute(
+        sa.select(Hold).where(
+            HOLD.c.patron_id == patron_id,
+            HOLD.c.status.in_(OPEN_HOLD_STATUSES),
+            HOLD.c.record_id == record_id,
+        )
+    ).scalars()
+    for hold in held:
+        other_copy = hold.item_id is not None and hold.item_id != item.id
+        hold.status = HoldStatus.FULFILLED.value
+        hold.closed_at = now
+        if other_copy:
+            trapped = session.get(Item, hold.item_id)
+            if trapped is not None and trapped.status == ItemStatus.ON_HOLD_SHELF.value:
+                session.flush()
+                release(session, trapped, now, current())
+
+
+def place_hold(
+    session: Session, *, patron_id: int, record_id: int, now: datetime, pickup_location: str | None = None
+) -> entities.Hold:
+    context = current()
+    patron = session.get(Patron, patron_id)
+    if patron is None:
+        raise NotFoundError(f"patron {patron_id} not found")
+    if session.get(BibRecord, record_id) is None:
+        raise NotFoundError(f"record {record_id} not found")
+    item_types = session.execute(
+        sa.select(ITEM.c.item_type).where(ITEM.c.record_id == record_id).distinct()
+    ).scalars()
+    rules = context.policies.rules
+    allowed = any(rules.rule_for(patron.category, t).holds_allowed for t in item_types)
+    found = counts(session, require_id(patron.id), now, record_id=record_id)
+    has_item = session.execute(
+        sa.select(
+            sa.exists().where(
+                LOAN.c.patron_id == patron_id,
+                LOAN.c.returned_at.is_(None),
+                LOAN.c.item_id.in_(sa.select(ITEM.c.id).where(ITEM.c.record_id == record_id)),
+            )
+        )
+    ).scalar_one()
+    refusal = hold_refusal(
+        HoldRequest(
+            holds_allowed=allowed,
+            expired=is_expired(patron.expires_on, now, rules.calendar),
+            blocked=found.blocked,
+            already_holds_record=found.holds_record,
+            already_has_item=bool(has_item),
+        )
+    )
+    if refusal is not None:
+        raise ConflictError(f"cannot place the hold: {refusal}")
+    hold = Hold(
+        record_id=record_id,
+        patron_id=patron_id,
+        status=HoldStatus.WAITING.value,
+        placed_at=now,
+        pickup_location=pickup_location or context.policies.pickup_location,
+    )
+    session.add(hold)
+    session.flush()
+    return mapping.hold(hold)
+
+
+def cancel_hold(session: Session, hold_id: int, *, now: datetime) -> entities.Hold:
+    hold = session.get(Hold, hold_id)
+    if hold is None:
+        raise NotFoundError(f"hold {hold_id} not found")
+    if not HoldStatus(hold.status).open:
+        raise ConflictError(f"hold {hold_id} is already {hold.status}")
+    trapped_item = session.get(Item, hold.item_id) if hold.item_id is not None else None
+    hold.status = HoldStatus.CANCELLED.value
+    hold.closed_at = now
+    session.flush()
+    if trapped_item is not None and trapped_item.status == ItemStatus.ON_HOLD_SHELF.value:
+        release(session, trapped_item, now, current())
+    session.flush()
+    return mapping.hold(hold)
+
+
+def list_holds(
+    session: Session,
+    *,
+    patron_id: int | None = None,
+    record_id: int | None = None,
+    status: HoldStatus | None = None,
+    open_only: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[entities.Hold]:
+    if limit < 1 or offset < 0:
+        raise InvalidInputError("limit must be positive and offset not negative")
+    statement = sa.select(Hold).order_by(HOLD.c.placed_at, HOLD.c.id).limit(limit).offset(offset)
+    if patron_id is not None:
+        statement = statement.where(HOLD.c.patron_id == patron_id)
+    if record_id is not None:
+        statement = statement.where(HOLD.c.record_id == record_id)
+    if status is not None:
+        statement = statement.where(HOLD.c.status == status.value)
+    if open_only:
+        statement = statement.where(HOLD.c.status.in_(OPEN_HOLD_STATUSES))
+    return [mapping.hold(h) for h in session.execute(statement).scalars()]
+
+
+def expire_holds(session: Session, *, now: datetime) -> int:
+    """Ready holds past their pickup deadline expire; their items pass to the next hold or the shelf.
+    Meant for a periodic job (e.g. each night after closing)."""
+    stale = list(
+        session.execute(
+            sa.select(Hold).where(
+                HOLD.c.status.in_(OPEN_HOLD_STATUSES),
+                HOLD.c.status == HoldStatus.READY.value,
+                HOLD.c.expires_at < now,
+            )
+        ).scalars()
+    )
+    context = current()
+    for hold in stale:
+        hold.status = HoldStatus.EXPIRED.value
+        hold.closed_at = now
+        session.flush()
+        item = session.get(Item, hold.item_id) if hold.item_id is not None else None
+        if item is not None and item.status == ItemStatus.ON_HOLD_SHELF.value:
+            release(session, item, now, context)
+    session.flush()
+    return len(stale)

@@ -1,0 +1,127 @@
+"""The self-check kiosk's requests, as the MQTT ingest applies them.
+
+A patron signs in with card and PIN and gets a kiosk session bound to that kiosk; checkout and renew name
+the session, and each accepted request slides its idle deadline. Returns need no session: whoever brings
+a book back may return it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from contract.common import ItemRef
+from contract.replies import ReasonCode
+from server.db.tables import KioskSession, Patron
+from server.domain.pins import check_pin
+from server.domain.sessions import SessionState, check_session, idle_deadline
+from server.i18n import Action, decision
+from server.services import circulation, pins
+from server.services.columns import KIOSK_SESSION
+from server.services.context import current
+from server.services.outcomes import (
+    CheckinOutcome,
+    CheckoutOutcome,
+    LoginOutcome,
+    LogoutOutcome,
+    RenewOutcome,
+)
+from server.services.queries import lock_patron, patron_by_card, require_id
+from server.services.summaries import patron_summary
+
+
+def login(session: Session, *, device_id: str, card_number: str, pin: str, now: datetime) -> LoginOutcome:
+    context = current()
+    patron = patron_by_card(session, card_number)
+    if patron is None:
+        return LoginOutcome(decision(ReasonCode.UNKNOWN_PATRON))
+    locked = patron.pin_failures >= context.pin_max_failures
+    # A locked PIN is not even checked: the answer is the same whatever was typed.
+    correct = not locked and pins.verify(context.hasher, patron, pin)
+    check = check_pin(correct=correct, failures=patron.pin_failures, max_failures=context.pin_max_failures)
+    patron.pin_failures = check.failures
+    if not check.ok:
+        session.flush()
+        params = {"attempts_left": check.attempts_left} if check.code is ReasonCode.WRONG_PIN else {}
+        return LoginOutcome(decision(check.code, values=params))
+    # One patron at a time per kiosk: signing in ends whatever session the kiosk still had open.
+    session.execute(
+        sa.update(KIOSK_SESSION)
+        .where(KIOSK_SESSION.c.device_id == device_id, KIOSK_SESSION.c.closed_at.is_(None))
+        .values(closed_at=now)
+    )
+    opened = KioskSession(
+        id=uuid.uuid4(),  # random, not time-ordered: a session id must not be guessable
+        device_id=device_id,
+        patron_id=require_id(patron.id),
+        opened_at=now,
+        last_seen_at=now,
+        expires_at=idle_deadline(now, context.kiosk_session_minutes),
+    )
+    session.add(opened)
+    session.flush()
+    return LoginOutcome(
+        decision(ReasonCode.OK, action=Action.LOGIN, name=patron.full_name),
+        session_id=opened.id,
+        session_expires_at=opened.expires_at,
+        patron=patron_summary(session, patron, now, context),
+    )
+
+
+def _open_session(
+    session: Session, device_id: str, session_id: uuid.UUID, now: datetime
+) -> tuple[ReasonCode | None, KioskSession | None]:
+    row = session.get(KioskSession, session_id)
+    state = (
+        SessionState(row.device_id, row.patron_id, row.expires_at, row.closed_at is not None)
+        if row is not None
+        else None
+    )
+    problem = check_session(state, device_id=device_id, now=now)
+    return problem, (row if problem is None else None)
+
+
+def _slide(row: KioskSession, now: datetime) -> None:
+    row.last_seen_at = now
+    row.expires_at = idle_deadline(now, current().kiosk_session_minutes)
+
+
+def logout(session: Session, *, device_id: str, session_id: uuid.UUID, now: datetime) -> LogoutOutcome:
+    problem, row = _open_session(session, device_id, session_id, now)
+    if row is None:
+        return LogoutOutcome(decision(problem or ReasonCode.UNKNOWN_SESSION))
+    row.closed_at = now
+    row.last_seen_at = now
+    session.flush()
+    return LogoutOutcome(decision(ReasonCode.OK, action=Action.LOGOUT))
+
+
+def _patron_of(session: Session, row: KioskSession) -> Patron | None:
+    return lock_patron(session, row.patron_id)
+
+
+def checkout(
+    session: Session, *, device_id: str, session_id: uuid.UUID, item: ItemRef, now: datetime
+) -> CheckoutOutcome:
+    problem, row = _open_session(session, device_id, session_id, now)
+    if row is None:
+        return CheckoutOutcome(decision(problem or ReasonCode.UNKNOWN_SESSION))
+    _slide(row, now)
+    return circulation.checkout_for(session, _patron_of(session, row), item, now, f"device:{device_id}")
+
+
+def renew(
+    session: Session, *, device_id: str, session_id: uuid.UUID, item: ItemRef, now: datetime
+) -> RenewOutcome:
+    problem, row = _open_session(session, device_id, session_id, now)
+    if row is None:
+        return RenewOutcome(decision(problem or ReasonCode.UNKNOWN_SESSION))
+    _slide(row, now)
+    return circulation.renew_for(session, _patron_of(session, row), item, now)
+
+
+def checkin(session: Session, *, device_id: str, item: ItemRef, now: datetime) -> CheckinOutcome:
+    return circulation.checkin_at(session, item, now, f"device:{device_id}")

@@ -1,0 +1,63 @@
+"""The results of the kiosk and desk services: one frozen dataclass per contract reply, whose fields are
+exactly that reply's own fields, so the ingest builds a reply as
+
+    CheckoutResult(request_id=…, correlation_id=…, issued_at=…, **outcome.reply_fields())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from contract.replies import Decision, HoldNotice, ItemSummary, PatronSummary, SecurityAction
+
+
+class _Outcome:
+    def reply_fields(self) -> dict[str, Any]:
+        """Shallow: the contract model instances are kept as they are."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+    @property
+    def ok(self) -> bool:
+        decision: Decision = getattr(self, "decision")  # noqa: B009  (every outcome has one)
+        return decision.ok
+
+
+@dataclass(frozen=True, slots=True)
+class LoginOutcome(_Outcome):
+    decision: Decision
+    session_id: UUID | None = None
+    session_expires_at: datetime | None = None
+    patron: PatronSummary | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogoutOutcome(_Outcome):
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutOutcome(_Outcome):
+    decision: Decision
+    item: ItemSummary | None = None
+    due_at: datetime | None = None
+    security: SecurityAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenewOutcome(_Outcome):
+    decision: Decision
+    item: ItemSummary | None = None
+    due_at: datetime | None = None
+    renewals_left: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinOutcome(_Outcome):
+    decision: Decision
+    item: ItemSummary | None = None
+    hold: HoldNotice | None = None
+    fine_charged: int = 0
+    security: SecurityAction | None = None

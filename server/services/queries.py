@@ -1,0 +1,176 @@
+"""The reads of the circulation hot path, each one indexed statement.
+
+- `find_item`: the item a device names (barcode and/or tag), with its record's title, its open loan and
+  the ready hold it is trapped for — one query, the item row locked on PostgreSQL.
+- `standing`: a patron's counts (open loans, loans of a type, overdue, fines, blocks, own hold) — one query
+  of scalar subqueries over partial indexes, never loading the loans themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from contract.common import ItemRef
+from contract.replies import ItemSummary, ReasonCode
+from server.db.tables import Hold, Item, Loan, Patron
+from server.domain.circulation import ItemState, LoanState, PatronStanding
+from server.domain.enums import HoldStatus, ItemStatus
+from server.domain.sessions import item_match
+from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD
+
+OPEN_HOLD_STATUSES = (HoldStatus.WAITING.value, HoldStatus.READY.value)
+
+
+@dataclass
+class FoundItem:
+    item: Item
+    title: str
+    call_number: str | None
+    loan: Loan | None
+    trapped: Hold | None  # the ready hold this item sits on the hold shelf for
+
+    @property
+    def summary(self) -> ItemSummary:
+        return ItemSummary(barcode=self.item.barcode, title=self.title, call_number=self.call_number)
+
+    def state(self, now: datetime) -> ItemState:
+        trapped = self.trapped
+        live = trapped is not None and (trapped.expires_at is None or trapped.expires_at >= now)
+        return ItemState(
+            item_id=_id(self.item.id),
+            item_type=self.item.item_type,
+            status=ItemStatus(self.item.status),
+            loan_patron_id=self.loan.patron_id if self.loan else None,
+            trapped_for_patron_id=trapped.patron_id if live and trapped is not None else None,
+        )
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise RuntimeError("row has no id; flush before using it")
+    return value
+
+
+def _locking(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def find_item(session: Session, ref: ItemRef) -> tuple[ReasonCode | None, FoundItem | None]:
+    """The item named by `ref`; (UNKNOWN_ITEM, None) or (INVALID_REQUEST, None) when it cannot be told."""
+    conditions = []
+    if ref.barcode is not None:
+        conditions.append(ITEM.c.barcode == ref.barcode)
+    if ref.tag_uid is not None:
+        conditions.append(ITEM.c.tag_uid == ref.tag_uid.upper())
+    statement = (
+        sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold)
+        .join(RECORD, RECORD.c.id == ITEM.c.record_id)
+        .outerjoin(Loan, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
+        .outerjoin(Hold, sa.and_(HOLD.c.item_id == ITEM.c.id, HOLD.c.status == HoldStatus.READY.value))
+        .where(sa.or_(*conditions))
+        .limit(2)
+    )
+    if _locking(session):
+        statement = statement.with_for_update(of=ITEM)
+    rows = session.execute(statement).all()
+    by_barcode = next((r for r in rows if ref.barcode is not None and r[0].barcode == ref.barcode), None)
+    by_tag = next((r for r in rows if ref.tag_uid is not None and r[0].tag_uid == ref.tag_uid.upper()), None)
+    problem, _ = item_match(by_barcode[0].id if by_barcode else None, by_tag[0].id if by_tag else None)
+    if problem is not None:
+        return problem, None
+    row = by_barcode or by_tag
+    assert row is not None
+    return None, FoundItem(item=row[0], title=row[1], call_number=row[2], loan=row[3], trapped=row[4])
+
+
+def lock_patron(session: Session, patron_id: int) -> Patron | None:
+    statement = sa.select(Patron).where(PATRON.c.id == patron_id)
+    if _locking(session):
+        statement = statement.with_for_update()
+    return session.execute(statement).scalar_one_or_none()
+
+
+def patron_by_card(session: Session, card_number: str) -> Patron | None:
+    statement = sa.select(Patron).where(PATRON.c.card_number == card_number)
+    if _locking(session):
+        statement = statement.with_for_update()
+    return session.execute(statement).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Counts:
+    loans: int
+    loans_of_type: int
+    overdue: bool
+    fines_due: int
+    blocked: bool
+    holds_record: bool
+    holds_ready: int
+
+
+def counts(
+    session: Session, patron_id: int, now: datetime, *, item_type: str = "", record_id: int | None = None
+) -> Counts:
+    # The WHERE clauses repeat the partial indexes' predicates so both engines use them.
+    open_loans = sa.and_(LOAN.c.patron_id == patron_id, LOAN.c.returned_at.is_(None))
+    open_holds = sa.and_(HOLD.c.patron_id == patron_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES))
+    statement = sa.select(
+        sa.select(sa.func.count()).select_from(LOAN).where(open_loans).scalar_subquery(),
+        sa.select(sa.func.count())
+        .select_from(LOAN)
+        .where(open_loans, LOAN.c.item_type == item_type)
+        .scalar_subquery(),
+        sa.exists().where(open_loans, LOAN.c.due_at < now),
+        sa.select(sa.func.coalesce(sa.func.sum(FINE.c.outstanding), 0))
+        .where(FINE.c.patron_id == patron_id, FINE.c.status == "outstanding")
+        .scalar_subquery(),
+        sa.exists().where(BLOCK.c.patron_id == patron_id, BLOCK.c.lifted_at.is_(None)),
+        sa.exists().where(open_holds, HOLD.c.record_id == (record_id if record_id is not None else -1)),
+        sa.select(sa.func.count())
+        .select_from(HOLD)
+        .where(open_holds, HOLD.c.status == HoldStatus.READY.value)
+        .scalar_subquery(),
+    )
+    row = session.execute(statement).one()
+    return Counts(
+        loans=int(row[0]),
+        loans_of_type=int(row[1]),
+        overdue=bool(row[2]),
+        fines_due=int(row[3]),
+        blocked=bool(row[4]),
+        holds_record=bool(row[5]),
+        holds_ready=int(row[6]),
+    )
+
+
+def standing(patron: Patron, found: Counts) -> PatronStanding:
+    return PatronStanding(
+        patron_id=_id(patron.id),
+        category=patron.category,
+        expires_on=patron.expires_on,
+        blocked=found.blocked,
+        loans_count=found.loans,
+        loans_of_type=found.loans_of_type,
+        has_overdue=found.overdue,
+        fines_due=found.fines_due,
+    )
+
+
+def loan_state(session: Session, loan: Loan) -> LoanState:
+    category = session.execute(sa.select(PATRON.c.category).where(PATRON.c.id == loan.patron_id)).scalar_one()
+    return LoanState(
+        loan_id=_id(loan.id),
+        patron_id=loan.patron_id,
+        patron_category=category,
+        item_type=loan.item_type,
+        due_at=loan.due_at,
+        renewals=loan.renewals,
+    )
+
+
+def require_id(value: int | None) -> int:
+    return _id(value)
