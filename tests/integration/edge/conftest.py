@@ -1,0 +1,65 @@
+"""Edge runtime against the real broker, with a small stand-in for the server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from edge.runtime import EdgeRuntime
+from edge.settings import EdgeSettings
+from tests.integration.edge.server_double import ServerDouble
+from tests.support.broker import RunningBroker
+
+pytestmark = pytest.mark.integration
+
+# Short timings so that re-sends and heartbeats happen within a test's few seconds.
+FAST: dict[str, Any] = {"resend_after_s": 0.5, "resend_max_s": 2.0, "heartbeat_s": 0.3, "stop_drain_s": 0.5}
+
+SettingsFactory = Callable[..., EdgeSettings]
+RuntimeFactory = Callable[..., EdgeRuntime]
+
+
+@pytest.fixture
+def server(broker: RunningBroker) -> Iterator[ServerDouble]:
+    double = ServerDouble(broker.endpoint("server")).start()
+    yield double
+    double.stop()
+
+
+@pytest.fixture
+def edge_settings(broker: RunningBroker, tmp_path: Path) -> SettingsFactory:
+    def make(device_id: str = "kiosk-01", **overrides: Any) -> EdgeSettings:
+        endpoint = broker.endpoint(device_id)
+        values: dict[str, Any] = {
+            "device_id": device_id,
+            "device_kind": "handheld" if device_id.startswith("handheld") else "kiosk",
+            "data_dir": tmp_path / "agent",
+            "mqtt_url": f"mqtt://{endpoint.host}:{endpoint.port}",
+            "mqtt_password": SecretStr(endpoint.password or ""),
+            "mqtt_protocol": endpoint.protocol,
+            **FAST,
+        }
+        values.update(overrides)
+        return EdgeSettings.model_validate(values)
+
+    return make
+
+
+@pytest.fixture
+def start_runtime(edge_settings: SettingsFactory) -> Iterator[RuntimeFactory]:
+    started: list[EdgeRuntime] = []
+
+    def start(device_id: str = "kiosk-01", *, connected: bool = True, **overrides: Any) -> EdgeRuntime:
+        runtime = EdgeRuntime(edge_settings(device_id, **overrides)).start()
+        started.append(runtime)
+        if connected:
+            assert runtime.wait_connected(10), "the runtime did not connect"
+        return runtime
+
+    yield start
+    for runtime in started:
+        runtime.stop()

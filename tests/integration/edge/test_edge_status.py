@@ -1,0 +1,123 @@
+"""Retained device status through the real broker: birth on connect, heartbeats, an explicit offline on a
+clean stop, and the last will when the agent's process is killed with -9."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from contract import topics
+from contract.codec import decode_status
+from contract.mqtt import Connection
+from contract.status import DeviceKind, DeviceState, DeviceStatus
+from tests.integration.edge.conftest import RuntimeFactory, SettingsFactory
+from tests.integration.edge.server_double import wait_until
+from tests.support.broker import RunningBroker
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+class StatusWatcher:
+    """Subscribes to a device's retained status as the server would, and keeps every message."""
+
+    def __init__(self, broker: RunningBroker, device_id: str) -> None:
+        self.seen: list[DeviceStatus] = []
+        self._lock = threading.Lock()
+        self._conn = Connection(broker.endpoint("server"), client_id=f"watch-{device_id}", session_expiry_s=0)
+        self._conn.client.on_message = self._on_message
+        self._conn.client.on_connect = self._on_connect
+        self._topic = topics.status(device_id)
+
+    def _on_connect(self, client: mqtt.Client, *args: Any) -> None:
+        client.subscribe(self._topic, qos=1)
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        with self._lock:
+            self.seen.append(decode_status(bytes(message.payload)))
+
+    def start(self) -> StatusWatcher:
+        self._conn.connect_async()
+        self._conn.client.loop_start()
+        return self
+
+    def stop(self) -> None:
+        self._conn.client.disconnect()
+        self._conn.client.loop_stop()
+
+    def states(self) -> list[DeviceState]:
+        with self._lock:
+            return [s.state for s in self.seen]
+
+    def last(self) -> DeviceStatus:
+        with self._lock:
+            return self.seen[-1]
+
+
+@pytest.fixture
+def watch(broker: RunningBroker) -> Iterator[StatusWatcher]:
+    watcher = StatusWatcher(broker, "kiosk-01").start()
+    yield watcher
+    watcher.stop()
+
+
+def test_birth_heartbeats_and_a_clean_offline(broker: RunningBroker, start_runtime: RuntimeFactory) -> None:
+    runtime = start_runtime("kiosk-01", heartbeat_s=0.2)
+    watcher = StatusWatcher(broker, "kiosk-01").start()  # joins late: gets the retained status first
+    try:
+        assert wait_until(lambda: len(watcher.seen) >= 3)
+        birth_or_beat = watcher.last()
+        assert birth_or_beat.state == DeviceState.ONLINE
+        assert birth_or_beat.device_kind == DeviceKind.KIOSK
+        assert birth_or_beat.outbox_pending == 0
+        assert birth_or_beat.last_seq == 0
+        assert birth_or_beat.started_at is not None
+        assert wait_until(lambda: watcher.last().counters.get("heartbeats", 0) >= 2)
+        runtime.stop()
+        assert wait_until(lambda: watcher.states()[-1] == DeviceState.OFFLINE)
+    finally:
+        watcher.stop()
+
+
+def test_the_last_will_says_offline_when_the_agent_is_killed(
+    watch: StatusWatcher, edge_settings: SettingsFactory
+) -> None:
+    settings = edge_settings("kiosk-01")
+    env = {
+        **os.environ,
+        "STACKS_DEVICE_ID": "kiosk-01",
+        "STACKS_DATA_DIR": str(settings.data_dir),
+        "STACKS_MQTT_URL": settings.mqtt_url,
+        "STACKS_MQTT_PASSWORD": settings.mqtt_password.get_secret_value() if settings.mqtt_password else "",
+        "STACKS_HEARTBEAT_S": "60",
+    }
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.edge.agent_process", "serve"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert agent.stdout is not None
+        assert agent.stdout.readline().strip() == b"ready"
+        assert wait_until(lambda: DeviceState.ONLINE in watch.states())
+        agent.kill()
+        agent.wait(10)
+        assert wait_until(lambda: watch.states()[-1] == DeviceState.OFFLINE, timeout=15)
+        will = watch.last()
+        assert will.device_id == "kiosk-01"
+        assert will.started_at is not None
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+            agent.wait()
