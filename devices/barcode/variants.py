@@ -101,14 +101,17 @@ def variants(grey: Image.Image) -> Iterator[Variant]:
             enlarged, to_source = scaled(grey, factor)
             yield Variant("enlarged", enlarged, to_source)
             yield Variant("enlarged+inverted", ImageOps.invert(enlarged), to_source)
+    # The costlier preparations work on a shrunk copy of a very large photo: a symbol that needs them is
+    # rarely one whose bars only the full resolution separates.
+    base, base_to_source = grey, IDENTITY
     if max(grey.size) > LARGE_SIDE_PX:
-        shrunk, to_source = scaled(grey, SHRUNK_SIDE_PX / max(grey.size))
-        yield Variant("shrunk", shrunk, to_source)
-    yield Variant("binarised", _binarised(grey), IDENTITY)
-    turned, to_source = rotated(grey, DIAGONAL_DEGREES)
-    yield Variant("turned", turned, to_source)
-    turned_inverted, to_source = rotated(inverted, DIAGONAL_DEGREES)
-    yield Variant("turned+inverted", turned_inverted, to_source)
+        base, base_to_source = scaled(grey, SHRUNK_SIDE_PX / max(grey.size))
+        yield Variant("shrunk", base, base_to_source)
+    yield Variant("binarised", _binarised(base), base_to_source)
+    turned, to_base = rotated(base, DIAGONAL_DEGREES)
+    yield Variant("turned", turned, to_base.then(base_to_source))
+    turned_inverted, to_base = rotated(ImageOps.invert(base), DIAGONAL_DEGREES)
+    yield Variant("turned+inverted", turned_inverted, to_base.then(base_to_source))
 
 
 def _binarised(grey: Image.Image) -> Image.Image:

@@ -186,3 +186,18 @@ def test_missing_zbar_is_a_typed_error_naming_the_package(monkeypatch: pytest.Mo
     with pytest.raises(zbar.ZbarMissingError, match="libzbar0") as caught:
         decode_image(encoded(qr("SV2100123")))
     assert isinstance(caught.value, BarcodeError)
+
+
+def test_diagonal_label_in_a_large_photo_is_found_where_it_is() -> None:
+    # Large photos get the costly preparations on a shrunk copy; positions still refer to the photo.
+    code = linear("code128", "VV000123", module_width=0.6, module_height=20).rotate(
+        45, expand=True, fillcolor="white"
+    )
+    photo = on_canvas([(code, (2000, 1400))], (3200, 2400))
+    result = decode_image(encoded(photo, "JPEG", quality=90))
+    [symbol] = result.symbols
+    assert (symbol.value, symbol.variant) == ("VV000123", "turned")
+    centre_x = symbol.rect.left + symbol.rect.width / 2
+    centre_y = symbol.rect.top + symbol.rect.height / 2
+    assert 2000 <= centre_x <= 2000 + code.width
+    assert 1400 <= centre_y <= 1400 + code.height
