@@ -9,5 +9,6 @@
 - `pins` — PIN attempts and lock-out
 - `circulation` — checkout, renew and checkin decisions
 - `holds` — which hold a returned item fills, pickup deadlines
+- `items` — status changes staff may make by hand
 - `sessions` — kiosk sessions bound to a device, idle expiry; matching barcode and tag of one item
 """

@@ -1,0 +1,252 @@
+"""The catalogue for staff: records, items and shelves — lookup, search, create, update.
+
+Searching folds diacritics on both sides ("nguyen du" finds "Nguyễn Du") with a stored folded column, so
+it behaves the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from contract.common import ItemRef
+from server.db.tables import BibRecord, Item, Location
+from server.domain import entities
+from server.domain.callnumbers import fold, key_in_span, sort_key
+from server.domain.enums import ItemCondition, ItemStatus, LocationKind
+from server.domain.items import status_change_refusal
+from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.services import mapping
+from server.services.columns import ITEM, LOCATION, RECORD
+from server.services.context import current
+from server.services.queries import find_item
+
+MAX_PAGE = 500
+
+
+def _page(limit: int, offset: int) -> None:
+    if not (1 <= limit <= MAX_PAGE) or offset < 0:
+        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
+
+
+def _like(text: str) -> str:
+    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _item_query() -> sa.Select[tuple[Item, str, str | None]]:
+    return sa.select(Item, RECORD.c.title, RECORD.c.call_number).join(RECORD, RECORD.c.id == ITEM.c.record_id)
+
+
+def get_record(session: Session, record_id: int) -> entities.BibRecord:
+    row = session.get(BibRecord, record_id)
+    if row is None:
+        raise NotFoundError(f"record {record_id} not found")
+    return mapping.record(row)
+
+
+def search_records(
+    session: Session, *, q: str | None = None, isbn: str | None = None, limit: int = 50, offset: int = 0
+) -> list[entities.BibRecord]:
+    _page(limit, offset)
+    statement = (
+        sa.select(BibRecord).order_by(RECORD.c.call_number_key, RECORD.c.id).limit(limit).offset(offset)
+    )
+    if q:
+        statement = statement.where(RECORD.c.search_text.like(_like(q), escape="\\"))
+    if isbn:
+        statement = statement.where(RECORD.c.isbn == isbn)
+    return [mapping.record(r) for r in session.execute(statement).scalars()]
+
+
+def create_record(
+    session: Session,
+    *,
+    title: str,
+    now: datetime,
+    author: str | None = None,
+    isbn: str | None = None,
+    year: int | None = None,
+    language: str | None = None,
+    call_number: str | None = None,
+) -> entities.BibRecord:
+    if not title.strip():
+        raise InvalidInputError("a record needs a title")
+    row = BibRecord(
+        title=title.strip(),
+        search_text=fold(f"{title} {author or ''}"),
+        author=author,
+        isbn=isbn,
+        year=year,
+        language=language,
+        call_number=call_number,
+        call_number_key=sort_key(call_number) if call_number else None,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return mapping.record(row)
+
+
+def get_item(session: Session, item_id: int) -> entities.Item:
+    row = session.execute(_item_query().where(ITEM.c.id == item_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"item {item_id} not found")
+    return mapping.item(*row)
+
+
+def item_by_ref(session: Session, ref: ItemRef) -> entities.Item:
+    """The item a barcode and/or tag UID names (both must agree)."""
+    problem, found = find_item(session, ref)
+    if found is None:
+        raise NotFoundError(f"no item for {ref.model_dump(exclude_none=True)} ({problem})")
+    return mapping.item(found.item, found.title, found.call_number)
+
+
+def search_items(
+    session: Session,
+    *,
+    q: str | None = None,
+    barcode: str | None = None,
+    call_number: str | None = None,
+    status: ItemStatus | None = None,
+    location_code: str | None = None,
+    record_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[entities.Item]:
+    """Filters combine; `q` is title/author text, `call_number` a shelf-order prefix ("895.92")."""
+    _page(limit, offset)
+    statement = _item_query().order_by(RECORD.c.call_number_key, ITEM.c.barcode).limit(limit).offset(offset)
+    if q:
+        statement = statement.where(RECORD.c.search_text.like(_like(q), escape="\\"))
+    if barcode:
+        statement = statement.where(ITEM.c.barcode == barcode)
+    if call_number:
+        statement = statement.where(
+            RECORD.c.call_number_key.startswith(sort_key(call_number), autoescape=True)
+        )
+    if status is not None:
+        statement = statement.where(ITEM.c.status == status.value)
+    if record_id is not None:
+        statement = statement.where(ITEM.c.record_id == record_id)
+    if location_code:
+        statement = statement.join(LOCATION, LOCATION.c.id == ITEM.c.home_location_id).where(
+            LOCATION.c.code == location_code
+        )
+    return [mapping.item(*row) for row in session.execute(statement)]
+
+
+def shelf_for(session: Session, call_number: str) -> entities.Location | None:
+    """The shelf whose call-number span holds this call number: one indexed range lookup."""
+    key = sort_key(call_number)
+    row = session.execute(
+        sa.select(Location)
+        .where(LOCATION.c.kind == LocationKind.SHELF.value, LOCATION.c.span_start_key <= key)
+        .order_by(LOCATION.c.span_start_key.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None or row.span_start_key is None or row.span_end_key is None:
+        return None
+    return mapping.location(row) if key_in_span(key, row.span_start_key, row.span_end_key) else None
+
+
+def location_by_code(session: Session, code: str) -> entities.Location:
+    row = session.execute(sa.select(Location).where(LOCATION.c.code == code)).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"location {code!r} not found")
+    return mapping.location(row)
+
+
+def list_locations(
+    session: Session, *, kind: LocationKind | None = None, parent_id: int | None = None
+) -> list[entities.Location]:
+    statement = sa.select(Location).order_by(LOCATION.c.span_start_key, LOCATION.c.code)
+    if kind is not None:
+        statement = statement.where(LOCATION.c.kind == kind.value)
+    if parent_id is not None:
+        statement = statement.where(LOCATION.c.parent_id == parent_id)
+    return [mapping.location(r) for r in session.execute(statement).scalars()]
+
+
+def create_item(
+    session: Session,
+    *,
+    barcode: str,
+    record_id: int,
+    item_type: str,
+    now: datetime,
+    tag_uid: str | None = None,
+    home_location_code: str | None = None,
+    condition: ItemCondition = ItemCondition.GOOD,
+    price: int | None = None,
+) -> entities.Item:
+    """A new copy; without a home location it goes to the shelf whose span holds its call number."""
+    if item_type not in current().policies.rules.item_types:
+        raise InvalidInputError(f"unknown item type {item_type!r}")
+    record = get_record(session, record_id)
+    if home_location_code is not None:
+        home: entities.Location | None = location_by_code(session, home_location_code)
+    else:
+        home = shelf_for(session, record.call_number) if record.call_number else None
+    row = Item(
+        barcode=barcode,
+        tag_uid=tag_uid.upper() if tag_uid else None,
+        record_id=record_id,
+        item_type=item_type,
+        home_location_id=home.id if home else None,
+        status=ItemStatus.AVAILABLE.value,
+        condition=condition.value,
+        price=price,
+        status_changed_at=now,
+        created_at=now,
+    )
+    _ensure_free(session, barcode=barcode, tag_uid=row.tag_uid)
+    session.add(row)
+    session.flush()
+    return get_item(session, row.id or 0)
+
+
+def update_item(
+    session: Session,
+    item_id: int,
+    *,
+    now: datetime,
+    status: ItemStatus | None = None,
+    condition: ItemCondition | None = None,
+    home_location_code: str | None = None,
+    tag_uid: str | None = None,
+) -> entities.Item:
+    row = session.get(Item, item_id)
+    if row is None:
+        raise NotFoundError(f"item {item_id} not found")
+    if status is not None:
+        refusal = status_change_refusal(ItemStatus(row.status), status)
+        if refusal is not None:
+            raise ConflictError(refusal)
+        if status.value != row.status:
+            row.status = status.value
+            row.status_changed_at = now
+    if condition is not None:
+        row.condition = condition.value
+    if home_location_code is not None:
+        row.home_location_id = location_by_code(session, home_location_code).id
+    if tag_uid is not None and tag_uid.upper() != row.tag_uid:
+        _ensure_free(session, tag_uid=tag_uid.upper())
+        row.tag_uid = tag_uid.upper()
+    session.flush()
+    return get_item(session, item_id)
+
+
+def _ensure_free(session: Session, *, barcode: str | None = None, tag_uid: str | None = None) -> None:
+    """Duplicates are refused up front with a clear message (the unique indexes still guard a race)."""
+    taken = sa.or_(
+        ITEM.c.barcode == barcode if barcode is not None else sa.false(),
+        ITEM.c.tag_uid == tag_uid if tag_uid is not None else sa.false(),
+    )
+    clash = session.execute(sa.select(ITEM.c.barcode, ITEM.c.tag_uid).where(taken).limit(1)).first()
+    if clash is not None:
+        what = f"barcode {barcode!r}" if clash.barcode == barcode else f"tag {tag_uid!r}"
+        raise ConflictError(f"{what} is already on item {clash.barcode}")

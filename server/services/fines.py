@@ -1,0 +1,84 @@
+"""Fines for staff: list, pay (in full or in part) and waive. Amounts are whole đồng."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from server.db.tables import Fine
+from server.domain import entities
+from server.domain.enums import FineStatus
+from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.services import mapping
+from server.services.catalog import MAX_PAGE
+from server.services.columns import FINE
+
+
+def _outstanding(session: Session, fine_id: int) -> Fine:
+    row = session.get(Fine, fine_id)
+    if row is None:
+        raise NotFoundError(f"fine {fine_id} not found")
+    if row.status != FineStatus.OUTSTANDING.value:
+        raise ConflictError(f"fine {fine_id} is already {row.status}")
+    return row
+
+
+def list_fines(
+    session: Session,
+    *,
+    patron_id: int | None = None,
+    status: FineStatus | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[entities.Fine]:
+    if not (1 <= limit <= MAX_PAGE) or offset < 0:
+        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
+    statement = sa.select(Fine).order_by(FINE.c.created_at, FINE.c.id).limit(limit).offset(offset)
+    if patron_id is not None:
+        statement = statement.where(FINE.c.patron_id == patron_id)
+    if status is not None:
+        statement = statement.where(FINE.c.status == status.value)
+    return [mapping.fine(f) for f in session.execute(statement).scalars()]
+
+
+def fines_due(session: Session, patron_id: int) -> int:
+    return int(
+        session.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(FINE.c.outstanding), 0)).where(
+                FINE.c.patron_id == patron_id, FINE.c.status == FineStatus.OUTSTANDING.value
+            )
+        ).scalar_one()
+    )
+
+
+def pay_fine(
+    session: Session, fine_id: int, *, staff: str, now: datetime, amount: int | None = None
+) -> entities.Fine:
+    """Record a payment; without an amount the whole outstanding sum is paid."""
+    row = _outstanding(session, fine_id)
+    paid = row.outstanding if amount is None else amount
+    if not (0 < paid <= row.outstanding):
+        raise InvalidInputError(f"a payment is 1 to {row.outstanding} đồng for this fine")
+    row.outstanding -= paid
+    if row.outstanding == 0:
+        row.status = FineStatus.PAID.value
+        row.settled_at = now
+        row.settled_by = staff
+    session.flush()
+    return mapping.fine(row)
+
+
+def waive_fine(
+    session: Session, fine_id: int, *, staff: str, now: datetime, note: str | None = None
+) -> entities.Fine:
+    row = _outstanding(session, fine_id)
+    row.outstanding = 0
+    row.status = FineStatus.WAIVED.value
+    row.settled_at = now
+    row.settled_by = staff
+    if note:
+        row.note = f"{row.note}; {note}" if row.note else note
+    session.flush()
+    return mapping.fine(row)

@@ -1,0 +1,200 @@
+"""Patrons for staff: lookup, search, create, update, blocks, and the PIN (write-only: set, clear, unlock).
+
+Nothing here returns a PIN or its hash: patrons come out as `entities.Patron` (`has_pin`, `pin_locked`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from server.db.tables import Patron, PatronBlock
+from server.domain import entities
+from server.domain.callnumbers import fold
+from server.domain.enums import BlockKind
+from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.services import mapping, pins
+from server.services.catalog import MAX_PAGE
+from server.services.columns import BLOCK, PATRON
+from server.services.context import current
+
+
+def _row(session: Session, patron_id: int) -> Patron:
+    row = session.get(Patron, patron_id)
+    if row is None:
+        raise NotFoundError(f"patron {patron_id} not found")
+    return row
+
+
+def _active_blocks(session: Session, patron_id: int) -> tuple[entities.PatronBlock, ...]:
+    rows = session.execute(
+        sa.select(PatronBlock)
+        .where(BLOCK.c.patron_id == patron_id, BLOCK.c.lifted_at.is_(None))
+        .order_by(BLOCK.c.created_at)
+    ).scalars()
+    return tuple(mapping.block(b) for b in rows)
+
+
+def _entity(session: Session, row: Patron) -> entities.Patron:
+    return mapping.patron(row, current().pin_max_failures, _active_blocks(session, row.id or 0))
+
+
+def get_patron(session: Session, patron_id: int) -> entities.Patron:
+    return _entity(session, _row(session, patron_id))
+
+
+def patron_by_card(session: Session, card_number: str) -> entities.Patron:
+    row = session.execute(sa.select(Patron).where(PATRON.c.card_number == card_number)).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"no patron with card {card_number!r}")
+    return _entity(session, row)
+
+
+def search_patrons(
+    session: Session, *, q: str | None = None, category: str | None = None, limit: int = 50, offset: int = 0
+) -> list[entities.Patron]:
+    """`q` matches a card number prefix or any part of the name, diacritics ignored."""
+    if not (1 <= limit <= MAX_PAGE) or offset < 0:
+        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
+    statement = sa.select(Patron).order_by(PATRON.c.search_text, PATRON.c.id).limit(limit).offset(offset)
+    if q:
+        folded = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(
+            sa.or_(
+                PATRON.c.card_number.startswith(q.upper(), autoescape=True),
+                PATRON.c.search_text.like(f"%{folded}%", escape="\\"),
+            )
+        )
+    if category:
+        statement = statement.where(PATRON.c.category == category)
+    rows = list(session.execute(statement).scalars())
+    return [_entity(session, r) for r in rows]
+
+
+def _check_category(category: str) -> None:
+    if category not in current().policies.rules.categories:
+        raise InvalidInputError(f"unknown patron category {category!r}")
+
+
+def create_patron(
+    session: Session,
+    *,
+    card_number: str,
+    full_name: str,
+    category: str,
+    expires_on: date,
+    now: datetime,
+    email: str | None = None,
+    pin: str | None = None,
+) -> entities.Patron:
+    _check_category(category)
+    if not full_name.strip():
+        raise InvalidInputError("a patron needs a name")
+    taken = session.execute(sa.select(PATRON.c.id).where(PATRON.c.card_number == card_number)).first()
+    if taken is not None:
+        raise ConflictError(f"card number {card_number!r} is already in use")
+    row = Patron(
+        card_number=card_number,
+        full_name=full_name.strip(),
+        search_text=fold(full_name),
+        category=category,
+        email=email,
+        expires_on=expires_on,
+        created_at=now,
+    )
+    if pin is not None:
+        pins.validate_pin(pin)
+        row.pin_hash = current().hasher.hash(pin)
+        row.pin_changed_at = now
+    session.add(row)
+    session.flush()
+    return _entity(session, row)
+
+
+def update_patron(
+    session: Session,
+    patron_id: int,
+    *,
+    full_name: str | None = None,
+    category: str | None = None,
+    email: str | None = None,
+    expires_on: date | None = None,
+) -> entities.Patron:
+    row = _row(session, patron_id)
+    if full_name is not None:
+        if not full_name.strip():
+            raise InvalidInputError("a patron needs a name")
+        row.full_name = full_name.strip()
+        row.search_text = fold(full_name)
+    if category is not None:
+        _check_category(category)
+        row.category = category
+    if email is not None:
+        row.email = email or None
+    if expires_on is not None:
+        row.expires_on = expires_on
+    session.flush()
+    return _entity(session, row)
+
+
+def set_pin(session: Session, patron_id: int, pin: str, *, now: datetime) -> entities.Patron:
+    """A new PIN (chosen by the patron at the desk); it also unlocks a locked PIN."""
+    pins.validate_pin(pin)
+    row = _row(session, patron_id)
+    row.pin_hash = current().hasher.hash(pin)
+    row.pin_changed_at = now
+    row.pin_failures = 0
+    session.flush()
+    return _entity(session, row)
+
+
+def clear_pin(session: Session, patron_id: int, *, now: datetime) -> entities.Patron:
+    """Remove the PIN (a forgotten PIN): the patron cannot use a kiosk until a new one is set."""
+    row = _row(session, patron_id)
+    row.pin_hash = None
+    row.pin_changed_at = now
+    row.pin_failures = 0
+    session.flush()
+    return _entity(session, row)
+
+
+def unlock_pin(session: Session, patron_id: int) -> entities.Patron:
+    """Staff unlock after checking the patron's identity: the run of wrong PINs is forgotten."""
+    row = _row(session, patron_id)
+    row.pin_failures = 0
+    session.flush()
+    return _entity(session, row)
+
+
+def add_block(
+    session: Session, patron_id: int, *, kind: BlockKind, staff: str, now: datetime, note: str | None = None
+) -> entities.PatronBlock:
+    _row(session, patron_id)
+    block = PatronBlock(patron_id=patron_id, kind=kind.value, note=note, created_at=now, created_by=staff)
+    session.add(block)
+    session.flush()
+    return mapping.block(block)
+
+
+def lift_block(session: Session, block_id: int, *, staff: str, now: datetime) -> entities.PatronBlock:
+    block = session.get(PatronBlock, block_id)
+    if block is None:
+        raise NotFoundError(f"block {block_id} not found")
+    if block.lifted_at is not None:
+        raise ConflictError(f"block {block_id} was already lifted")
+    block.lifted_at = now
+    block.lifted_by = staff
+    session.flush()
+    return mapping.block(block)
+
+
+def list_blocks(
+    session: Session, patron_id: int, *, include_lifted: bool = False
+) -> list[entities.PatronBlock]:
+    _row(session, patron_id)
+    statement = sa.select(PatronBlock).where(BLOCK.c.patron_id == patron_id).order_by(BLOCK.c.created_at)
+    if not include_lifted:
+        statement = statement.where(BLOCK.c.lifted_at.is_(None))
+    return [mapping.block(b) for b in session.execute(statement).scalars()]

@@ -1,0 +1,191 @@
+"""Catalogue, patrons, holds, fines and loans as the REST API uses them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import Session
+
+from contract.common import ItemRef
+from server.domain.entities import Patron
+from server.domain.enums import BlockKind, FineStatus, HoldStatus, ItemStatus, LocationKind
+from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.services import catalog, fines, holds, kiosk, loans, patrons
+from tests.support import factories as make
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+def test_records_and_items(session: Session) -> None:
+    shelf = make.location(
+        session,
+        code="TTTT-T3-D2-K4",
+        kind="shelf",
+        span_start="895.9",
+        span_end="895.93",
+        span_start_key="#D895.9",
+        span_end_key="#D895.93",
+    )
+    record = catalog.create_record(
+        session, title="Truyện Kiều", author="Nguyễn Du", call_number="895.9221 NG-D", year=2015, now=NOW
+    )
+    item = catalog.create_item(
+        session,
+        barcode="VV000123",
+        record_id=record.id,
+        item_type="book",
+        tag_uid="e004015000000001",
+        now=NOW,
+    )
+    assert item.home_location_id == shelf.id  # placed by call-number span
+    assert item.tag_uid == "E004015000000001"
+    assert catalog.shelf_for(session, "895.9221 NG-D") is not None
+    assert catalog.shelf_for(session, "005.133 PY") is None
+    assert [i.barcode for i in catalog.search_items(session, q="nguyen du")] == ["VV000123"]
+    assert [
+        i.barcode for i in catalog.search_items(session, q="truyện kiều", status=ItemStatus.AVAILABLE)
+    ] == ["VV000123"]
+    assert catalog.search_items(session, call_number="895.92") != []
+    assert catalog.search_items(session, call_number="300") == []
+    assert [i.barcode for i in catalog.search_items(session, location_code="TTTT-T3-D2-K4")] == ["VV000123"]
+    assert catalog.item_by_ref(session, ItemRef(tag_uid="E004015000000001")).barcode == "VV000123"
+    assert [r.title for r in catalog.search_records(session, q="kieu")] == ["Truyện Kiều"]
+    assert catalog.list_locations(session, kind=LocationKind.SHELF)[0].code == "TTTT-T3-D2-K4"
+
+    with pytest.raises(ConflictError, match="VV000123"):
+        catalog.create_item(session, barcode="VV000123", record_id=record.id, item_type="book", now=NOW)
+    with pytest.raises(InvalidInputError, match="item type"):
+        catalog.create_item(session, barcode="VV000124", record_id=record.id, item_type="scroll", now=NOW)
+    with pytest.raises(NotFoundError):
+        catalog.get_item(session, 999999)
+
+    damaged = catalog.update_item(session, item.id, status=ItemStatus.DAMAGED, now=NOW)
+    assert damaged.status is ItemStatus.DAMAGED
+    with pytest.raises(ConflictError, match="checkout and checkin"):
+        catalog.update_item(session, item.id, status=ItemStatus.ON_LOAN, now=NOW)
+
+
+def test_patrons_never_expose_the_pin(session: Session) -> None:
+    created = patrons.create_patron(
+        session,
+        card_number="SV2100123",
+        full_name="Phạm Minh Đức",
+        category="undergraduate",
+        expires_on=date(2027, 6, 30),
+        pin="1357",
+        now=NOW,
+    )
+    assert created.has_pin
+    assert not any("hash" in f.name for f in fields(Patron))
+    assert patrons.search_patrons(session, q="duc")[0].card_number == "SV2100123"
+    assert patrons.search_patrons(session, q="SV21")[0].card_number == "SV2100123"
+    with pytest.raises(ConflictError):
+        patrons.create_patron(
+            session,
+            card_number="SV2100123",
+            full_name="X",
+            category="staff",
+            expires_on=date(2027, 1, 1),
+            now=NOW,
+        )
+    with pytest.raises(InvalidInputError, match="category"):
+        patrons.update_patron(session, created.id, category="alumni")
+    with pytest.raises(InvalidInputError, match="PIN"):
+        patrons.set_pin(session, created.id, "12ab", now=NOW)
+
+    for _ in range(5):
+        kiosk.login(session, device_id="kiosk-1", card_number="SV2100123", pin="0000", now=NOW)
+    assert patrons.get_patron(session, created.id).pin_locked
+    assert not patrons.unlock_pin(session, created.id).pin_locked
+    assert kiosk.login(session, device_id="kiosk-1", card_number="SV2100123", pin="1357", now=NOW).decision.ok
+    patrons.set_pin(session, created.id, "8642", now=NOW)
+    assert kiosk.login(session, device_id="kiosk-1", card_number="SV2100123", pin="8642", now=NOW).decision.ok
+    assert not patrons.clear_pin(session, created.id, now=NOW).has_pin
+
+    block = patrons.add_block(
+        session, created.id, kind=BlockKind.LOST_CARD, staff="thuthu", now=NOW, note="Mất thẻ"
+    )
+    assert patrons.get_patron(session, created.id).blocks[0].kind is BlockKind.LOST_CARD
+    patrons.lift_block(session, block.id, staff="thuthu", now=NOW)
+    assert patrons.get_patron(session, created.id).blocks == ()
+    assert len(patrons.list_blocks(session, created.id, include_lifted=True)) == 1
+    with pytest.raises(ConflictError):
+        patrons.lift_block(session, block.id, staff="thuthu", now=NOW)
+    updated = patrons.update_patron(
+        session, created.id, expires_on=date(2028, 6, 30), full_name="Phạm Minh Đức"
+    )
+    assert updated.expires_on == date(2028, 6, 30)
+
+
+def test_holds_place_cancel_expire(session: Session) -> None:
+    reader, first, second = make.patron(session), make.patron(session), make.patron(session)
+    title = make.record(session)
+    book = make.item(session, title)
+    make.loan(session, book, reader, due_at=NOW + timedelta(days=5))
+    one = holds.place_hold(session, patron_id=first.id or 0, record_id=title.id or 0, now=NOW)
+    two = holds.place_hold(
+        session, patron_id=second.id or 0, record_id=title.id or 0, now=NOW + timedelta(minutes=1)
+    )
+    with pytest.raises(ConflictError, match="already has an open hold"):
+        holds.place_hold(session, patron_id=first.id or 0, record_id=title.id or 0, now=NOW)
+    with pytest.raises(ConflictError, match="on loan"):
+        holds.place_hold(session, patron_id=reader.id or 0, record_id=title.id or 0, now=NOW)
+    reference = make.item(session, make.record(session), item_type="reference")
+    with pytest.raises(ConflictError, match="no holds"):
+        holds.place_hold(session, patron_id=first.id or 0, record_id=reference.record_id, now=NOW)
+
+    kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW)
+    ready = holds.list_holds(session, record_id=title.id, open_only=True)
+    assert [(h.id, h.status) for h in ready] == [(one.id, HoldStatus.READY), (two.id, HoldStatus.WAITING)]
+
+    # The first patron cancels: the item passes to the second.
+    holds.cancel_hold(session, one.id, now=NOW)
+    assert holds.list_holds(session, patron_id=second.id)[0].status is HoldStatus.READY
+    assert book.status == "on_hold_shelf"
+    # Nobody collects it: the hold expires and the item goes back on the shelf.
+    assert holds.expire_holds(session, now=NOW + timedelta(days=10)) == 1
+    assert book.status == "available"
+    with pytest.raises(ConflictError):
+        holds.cancel_hold(session, one.id, now=NOW)
+
+
+def test_fines_pay_and_waive(session: Session) -> None:
+    patron = make.patron(session)
+    first, second = make.fine(session, patron, 10000), make.fine(session, patron, 6000)
+    assert fines.fines_due(session, patron.id or 0) == 16000
+    part = fines.pay_fine(session, first.id or 0, amount=4000, staff="thuthu", now=NOW)
+    assert (part.outstanding, part.status) == (6000, FineStatus.OUTSTANDING)
+    assert fines.pay_fine(session, first.id or 0, staff="thuthu", now=NOW).status is FineStatus.PAID
+    with pytest.raises(InvalidInputError):
+        fines.pay_fine(session, second.id or 0, amount=7000, staff="thuthu", now=NOW)
+    assert (
+        fines.waive_fine(session, second.id or 0, staff="thuthu", note="Ốm", now=NOW).status
+        is FineStatus.WAIVED
+    )
+    assert fines.fines_due(session, patron.id or 0) == 0
+    with pytest.raises(ConflictError):
+        fines.waive_fine(session, second.id or 0, staff="thuthu", now=NOW)
+    assert len(fines.list_fines(session, patron_id=patron.id, status=FineStatus.PAID)) == 1
+
+
+def test_loans_lists(session: Session) -> None:
+    patron = make.patron(session)
+    late, soon = make.item(session), make.item(session)
+    make.loan(session, late, patron, due_at=NOW - timedelta(days=3))
+    make.loan(session, soon, patron, due_at=NOW + timedelta(days=3))
+    assert [loan.barcode for loan in loans.list_loans(session, patron_id=patron.id)] == [
+        late.barcode,
+        soon.barcode,
+    ]
+    assert [loan.barcode for loan in loans.overdue_loans(session, now=NOW)] == [late.barcode]
+    assert [loan.barcode for loan in loans.list_loans(session, due_before=NOW + timedelta(days=5))] == [
+        late.barcode,
+        soon.barcode,
+    ]
+    kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=late.barcode), now=NOW)
+    history = loans.list_loans(session, item_id=late.id, open_only=False)
+    assert history[0].returned_at == NOW
+    assert loans.get_loan(session, history[0].id).barcode == late.barcode
