@@ -108,13 +108,14 @@ class FeigReader:
         """Every ISO 15693 tag in the field, once each, following 0x94 MORE pages.
 
         A page lost half-way (timeout, damaged reply) restarts the whole inventory, since re-asking
-        for "more" after a lost reply could silently skip a page.
+        for "more" after a lost reply could silently skip a page. An RF error (anticollision could not
+        finish) is retried the same way: tags moving through a gate cause it routinely.
         """
         last_error: DeviceError | None = None
         for _ in range(1 + self.link.retries):
             try:
                 return self._inventory_once()
-            except (DeviceTimeout, FrameError) as exc:
+            except (DeviceTimeout, FrameError, RfError) as exc:
                 last_error = exc
         assert last_error is not None
         raise last_error

@@ -22,8 +22,8 @@ How it behaves:
   device; `send()` may be called from any thread at any time.
 - The endpoint keeps its own descriptor on the device side open, so a driver may close and reopen the
   port without the endpoint noticing.
-- `unplug()` closes both ends: the driver's next read or write fails (pyserial raises
-  SerialException), and opening the path fails until `replug()`. A re-plug opens a fresh pty, usually
+- `unplug()` closes both ends and removes the link: the driver's next read or write fails (pyserial
+  raises SerialException), and opening the path fails until `replug()`. A re-plug opens a fresh pty, usually
   with a different `/dev/pts/N`; pass `link=` to get a stable path (a symlink that is re-pointed on
   every re-plug), which is what a driver that reconnects by path needs.
 - A handler that raises is logged and the endpoint keeps serving: one bad message must not take a
@@ -145,8 +145,15 @@ class PtyEndpoint:
                 self.bytes_sent += written
 
     def unplug(self) -> None:
-        """Simulates pulling the cable: both ends close; the driver sees SerialException."""
+        """Simulates pulling the cable: both ends close; the driver sees SerialException.
+
+        The link goes too, as /dev/ttyUSB0 does when a USB adapter is pulled: the freed /dev/pts/N may be
+        handed to another process's pty at once, and a driver reopening the path must not reach it.
+        """
         self._close_pty()
+        if self._link is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._link.unlink()
 
     def replug(self) -> None:
         """Plugs the device back in on a fresh pty (re-pointing the link, if any)."""

@@ -207,6 +207,8 @@ class SerialTransport:
         return True
 
     def _ensure_open(self) -> _Port:
+        """The open port, reopening a lost one. Waits up to `reconnect_wait_s` (also when the next
+        backoff step is later, so a caller polling an offline device is paced, not spinning)."""
         if not self._wanted_open:
             raise TransportError(f"{self.settings.url} is not open")
         deadline = time.monotonic() + self.settings.reconnect_wait_s
@@ -214,9 +216,9 @@ class SerialTransport:
             now = time.monotonic()
             if now >= self._next_attempt and self._try_open():
                 break
-            if self._next_attempt > deadline:
+            if now >= deadline:
                 raise TransportError(f"{self.settings.url} is offline; reconnecting with backoff")
-            time.sleep(max(0.0, self._next_attempt - time.monotonic()))
+            time.sleep(max(0.0, min(self._next_attempt, deadline) - now))
         assert self._port is not None
         return self._port
 

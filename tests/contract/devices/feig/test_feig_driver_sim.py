@@ -233,9 +233,11 @@ def test_rf_errors_are_typed_and_counted(cpr: Harness, field: Field) -> None:
     with pytest.raises(RfError):
         reader.system_information(field.tags()[0].uid)
     field.inject(Fault.RF_ERROR)
+    assert len(reader.inventory()) == 30  # an inventory is retried after an RF error
+    field.inject(Fault.RF_ERROR, Fault.RF_ERROR, Fault.RF_ERROR)
     with pytest.raises(RfError):
         reader.inventory()
-    assert reader.counters().rf_errors == 2
+    assert reader.counters().rf_errors == 5
 
 
 def test_a_reader_at_another_address_stays_silent(field: Field, tmp_path: Path) -> None:

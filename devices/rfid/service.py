@@ -1,0 +1,185 @@
+"""The tag service: what is on the pad, and securing or releasing items, above the FEIG driver.
+
+    service = TagService(reader, SecuritySettings.from_toml(), TagDataSettings.from_toml())
+    for item in service.items_in_field():
+        print(item.uid, item.item_id, item.secured)
+    results = service.unsecure([item.uid for item in items])   # check-out: verified by re-reading
+
+A tag's data and security state are read once when it enters the field and kept while it stays (an
+inventory that no longer lists it forgets it), so a kiosk polling its pad costs one inventory per cycle.
+Changes this service makes (secure, unsecure, program) update what it keeps. Per-tag failures (RF
+errors, a tag lifted mid-read) are reported on that tag, never raised for the whole field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from devices.errors import DeviceError
+from devices.feig.driver import FeigReader, TagInfo
+from devices.feig.iso15693 import uid_from_hex, uid_hex
+from devices.feig.status import NoTransponderError, NotSupportedError
+from devices.rfid.security import SecuritySettings
+from devices.tagdata import TagReading, Usage, encode_tag, from_memory_order
+from devices.tagdata.layout import BASIC_BLOCK_SIZE
+from devices.tagdata.settings import TagDataSettings
+
+
+class TagVerifyError(DeviceError):
+    """A tag was written but reading it back did not show what was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldItem:
+    """One tag in the field. `reading` is None when its memory could not be read (see `error`)."""
+
+    uid: str
+    dsfid: int
+    afi: int | None
+    eas: bool | None  # None: not read (the site does not use EAS)
+    secured: bool | None  # None: unknown (security state could not be read)
+    reading: TagReading | None
+    error: str | None = None
+
+    @property
+    def item_id(self) -> str | None:
+        return self.reading.item_id if self.reading is not None and self.reading.decoded else None
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityResult:
+    uid: str
+    ok: bool
+    attempts: int
+    afi: int | None = None
+    eas: bool | None = None
+    error: str | None = None
+
+
+def _uid(uid: str | bytes) -> bytes:
+    return uid if isinstance(uid, bytes) else uid_from_hex(uid)
+
+
+class TagService:
+    def __init__(self, reader: FeigReader, security: SecuritySettings, tag_data: TagDataSettings) -> None:
+        self.reader = reader
+        self.security = security
+        self.tag_data = tag_data
+        self._known: dict[bytes, FieldItem] = {}
+        self._layouts: dict[bytes, TagInfo] = {}
+
+    # ---------------------------------------------------------------- what is in the field
+
+    def items_in_field(self) -> list[FieldItem]:
+        """Every tag in the field with its decoded data and security state. Raises only if the
+        inventory itself fails (reader offline); a tag that cannot be read is reported with `error`."""
+        tags = self.reader.inventory()
+        present = {tag.uid for tag in tags}
+        for uid in list(self._known):
+            if uid not in present:
+                del self._known[uid]
+                self._layouts.pop(uid, None)
+        items: list[FieldItem] = []
+        for tag in tags:
+            item = self._known.get(tag.uid)
+            if item is None or item.error is not None:
+                item = self._read(tag.uid, tag.dsfid)
+                if item.error is None:
+                    self._known[tag.uid] = item
+            items.append(item)
+        return items
+
+    def _read(self, uid: bytes, dsfid: int) -> FieldItem:
+        try:
+            info = self.reader.system_information(uid)
+            self._layouts[uid] = info
+            memory = self.reader.read_memory(uid, 0, self._blocks_to_read(info), block_size=info.block_size)
+            eas = self.reader.eas_alarm(uid) if self.security.mechanism.uses_eas else None
+        except DeviceError as exc:
+            return FieldItem(
+                uid_hex(uid), dsfid, None, None, None, None, error=f"{type(exc).__name__}: {exc}"
+            )
+        secured = self.security.is_secured(info.afi, eas)
+        return FieldItem(uid_hex(uid), info.dsfid, info.afi, eas, secured, self.tag_data.decode(memory))
+
+    def _blocks_to_read(self, info: TagInfo) -> int:
+        """Whole user memory up to one request's worth (same cost as the basic block alone)."""
+        basic = -(-BASIC_BLOCK_SIZE // info.block_size)
+        one_request = self.reader.profile.max_block_bytes // info.block_size
+        return max(1, min(info.block_count, max(basic, one_request)))
+
+    # ---------------------------------------------------------------- secure / unsecure
+
+    def secure(self, uids: Iterable[str | bytes]) -> list[SecurityResult]:
+        """Marks items as in the library (the gates alarm on them), verifying each by re-reading."""
+        return [self._set_security(_uid(uid), secured=True) for uid in uids]
+
+    def unsecure(self, uids: Iterable[str | bytes]) -> list[SecurityResult]:
+        """Marks items as on loan (the gates let them pass), verifying each by re-reading."""
+        return [self._set_security(_uid(uid), secured=False) for uid in uids]
+
+    def _set_security(self, uid: bytes, *, secured: bool) -> SecurityResult:
+        mechanism = self.security.mechanism
+        target_afi = self.security.afi_secured if secured else self.security.afi_unsecured
+        error = "not attempted"
+        for attempt in range(1, self.security.verify_attempts + 1):
+            try:
+                if mechanism.uses_afi:
+                    self.reader.write_afi(uid, target_afi)
+                if mechanism.uses_eas:
+                    (self.reader.eas_set if secured else self.reader.eas_reset)(uid)
+                afi = self.reader.system_information(uid).afi if mechanism.uses_afi else None
+                eas = self.reader.eas_alarm(uid) if mechanism.uses_eas else None
+            except (NotSupportedError, NoTransponderError) as exc:  # retrying cannot help
+                return SecurityResult(uid_hex(uid), False, attempt, error=f"{type(exc).__name__}: {exc}")
+            except DeviceError as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                continue
+            if (afi is None or afi == target_afi) and (eas is None or eas == secured):
+                self._remember_security(uid, afi, eas)
+                return SecurityResult(uid_hex(uid), True, attempt, afi, eas)
+            error = f"read back AFI {afi!r} / EAS {eas!r}, expected AFI 0x{target_afi:02X} / EAS {secured}"
+        return SecurityResult(uid_hex(uid), False, self.security.verify_attempts, error=error)
+
+    def _remember_security(self, uid: bytes, afi: int | None, eas: bool | None) -> None:
+        item = self._known.get(uid)
+        if item is not None:
+            afi = afi if afi is not None else item.afi
+            eas = eas if eas is not None else item.eas
+            self._known[uid] = replace(item, afi=afi, eas=eas, secured=self.security.is_secured(afi, eas))
+
+    # ---------------------------------------------------------------- programming
+
+    def program(
+        self,
+        uid: str | bytes,
+        item_id: str,
+        *,
+        usage: Usage = Usage.CIRCULATING,
+        parts_in_item: int = 1,
+        part_number: int = 1,
+    ) -> TagReading:
+        """Writes ISO 28560-3 data for `item_id` to the tag and returns what reading it back decodes to."""
+        raw_uid = _uid(uid)
+        info = self._layouts.get(raw_uid) or self.reader.system_information(raw_uid)
+        data = encode_tag(
+            item_id,
+            isil=str(self.tag_data.isil),
+            usage=usage,
+            parts_in_item=parts_in_item,
+            part_number=part_number,
+        )
+        data += bytes(-len(data) % info.block_size)
+        known = self._known.get(raw_uid)
+        found = known.reading.block_order if known is not None and known.reading is not None else None
+        order = self.tag_data.write_block_order.resolve(found)
+        self.reader.write_memory(
+            raw_uid, 0, from_memory_order(data, order, info.block_size), block_size=info.block_size
+        )
+        memory = self.reader.read_memory(raw_uid, 0, self._blocks_to_read(info), block_size=info.block_size)
+        reading = self.tag_data.decode(memory)
+        self._known.pop(raw_uid, None)  # re-read in full on the next look at the field
+        if reading.item_id != item_id:
+            raise TagVerifyError(f"tag {uid_hex(raw_uid)} reads back {reading.item_id!r} ({reading.status})")
+        return reading
