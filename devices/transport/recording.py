@@ -42,9 +42,13 @@ def merge_events(events: list[Event]) -> list[Event]:
     return merged
 
 
-def save_session(path: Path, events: list[Event], description: str) -> None:
-    payload = {
+def save_session(
+    path: Path, events: list[Event], description: str, extra: dict[str, object] | None = None
+) -> None:
+    """Writes a session file; `extra` adds keys (for example what the driver returned) beside the events."""
+    payload: dict[str, object] = {
         "description": description,
+        **(extra or {}),
         "events": [{"dir": e.direction, "hex": e.data.hex().upper()} for e in merge_events(events)],
     }
     path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
