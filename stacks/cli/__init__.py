@@ -29,6 +29,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.scan",
     "stacks.cli.labels",
     "stacks.cli.staff",
+    "stacks.cli.edge",
 )
 
 

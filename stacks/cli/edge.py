@@ -1,0 +1,122 @@
+"""`stacks edge …` — run edge agents. For now the self-check kiosk, with simulated patrons."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from contract.status import DeviceKind
+    from edge.settings import EdgeSettings
+
+edge_app = typer.Typer(
+    help="Edge agents: the self-check kiosk (simulated patrons for now).", no_args_is_help=True
+)
+
+_CONNECT_WAIT_S = 15.0
+
+
+@edge_app.command("kiosk")
+def kiosk(
+    *,
+    simulate: Annotated[
+        bool, typer.Option("--simulate", help="Simulated patrons borrow, renew and return seeded books.")
+    ] = False,
+    device_id: Annotated[str, typer.Option(help="The kiosk's device id (its MQTT user).")] = "kiosk-01",
+    manifest: Annotated[
+        Path | None, typer.Option(help="Seed manifest (default <data_dir>/seed-manifest.json).")
+    ] = None,
+    sessions: Annotated[int | None, typer.Option(min=1, help="Stop after this many patron visits.")] = None,
+    duration_s: Annotated[float | None, typer.Option(min=0, help="Stop after this many seconds.")] = None,
+    think_ms: Annotated[int, typer.Option(min=0, help="Mean pause between a patron's actions.")] = 800,
+    seed: Annotated[int | None, typer.Option(help="Random seed, for a repeatable run.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
+) -> None:
+    """Run a kiosk agent until --sessions/--duration-s or Ctrl-C, then print what it did."""
+    from contract.status import DeviceKind
+    from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
+    from edge.agents.manifest import ManifestError, load_manifest
+    from edge.agents.world import SimulatedWorld
+    from edge.runtime import EdgeRuntime
+
+    if not simulate:
+        raise typer.BadParameter(
+            "only the simulated kiosk exists so far: add --simulate", param_hint="--simulate"
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(device_id, DeviceKind.KIOSK)
+    try:
+        world = SimulatedWorld(load_manifest(manifest or settings.data_dir / "seed-manifest.json"))
+    except ManifestError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    with EdgeRuntime(settings) as runtime:
+        simulator = KioskSimulator(
+            runtime, world, KioskBehaviour(think_s=think_ms / 1000), seed=seed, stop=stop
+        )
+        runtime.set_late_reply_handler(simulator.on_late_reply)
+        if not runtime.wait_connected(_CONNECT_WAIT_S):
+            logging.getLogger(__name__).warning(
+                "%s: broker %s not reachable yet; requests stay queued until it is",
+                device_id,
+                settings.mqtt_url,
+            )
+        summary = simulator.run(sessions=sessions, duration_s=duration_s)
+        runtime.wait_drained(settings.stop_drain_s)  # the last answers' confirmations, before reporting
+        figures: dict[str, Any] = summary.as_dict() | {"outbox_pending": runtime.pending}
+    _print(figures, as_json)
+
+
+def _settings(device_id: str, kind: DeviceKind) -> EdgeSettings:
+    """Edge settings from STACKS_*; without STACKS_MQTT_PASSWORD, the local broker's generated credentials
+    (and its URL and protocol, unless STACKS_MQTT_URL / STACKS_MQTT_PROTOCOL say otherwise)."""
+    from edge.settings import EdgeSettings
+
+    settings = EdgeSettings(device_id=device_id, device_kind=kind)
+    if settings.mqtt_password is not None:
+        return settings
+    from stacks.broker.process import prepare_broker
+    from stacks.broker.settings import BrokerSettings
+
+    plan = prepare_broker(BrokerSettings())
+    try:
+        password = plan.credentials.password(settings.username)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--device-id") from exc
+    overrides: dict[str, Any] = {"mqtt_password": password}
+    if "mqtt_url" not in settings.model_fields_set:
+        overrides["mqtt_url"] = plan.url
+    if "mqtt_protocol" not in settings.model_fields_set:
+        overrides["mqtt_protocol"] = plan.protocol
+    return EdgeSettings(device_id=device_id, device_kind=kind, **overrides)
+
+
+def _print(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    console = Console()
+    for key, value in figures.items():
+        console.print(f"[bold]{key}[/bold]: {value}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(edge_app, name="edge")
