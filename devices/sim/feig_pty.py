@@ -71,6 +71,11 @@ class FeigReaderSimulator:
         return self._endpoint.path
 
     @property
+    def device_path(self) -> str:
+        """The current /dev/pts/N (changes on re-plug)."""
+        return self._endpoint.device_path
+
+    @property
     def plugged(self) -> bool:
         return self._endpoint.plugged
 

@@ -1,9 +1,116 @@
-"""`stacks sim` commands (being written)."""
+"""`stacks sim …` — simulated devices on pseudo-terminals, for developing and demonstrating without hardware.
+
+`stacks sim reader --pty` starts a virtual FEIG reader and prints the serial device path; point a real
+driver (or `stacks tags write --port …`) at it. It serves until Ctrl-C.
+"""
 
 from __future__ import annotations
 
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+sim_app = typer.Typer(
+    help="Simulated devices on pseudo-terminals, speaking the same bytes as the real ones.",
+    no_args_is_help=True,
+)
+
+Rate = Annotated[float, typer.Option(min=0.0, max=1.0)]
+
+
+@sim_app.command("reader")
+def sim_reader(  # every option is keyword-only: typer reads them by name
+    *,
+    pty: Annotated[
+        bool, typer.Option("--pty/--no-pty", help="Serve on a pseudo-terminal (the only mode).")
+    ] = True,
+    tags: Annotated[int, typer.Option(min=0, help="Library items in the field from the start.")] = 30,
+    profile: Annotated[str | None, typer.Option(help="Reader profile from config/readers.toml.")] = None,
+    script: Annotated[
+        Path | None, typer.Option(help="Field script (JSON or TOML): tags and timed steps.")
+    ] = None,
+    link: Annotated[Path | None, typer.Option(help="Also publish the device at this stable path.")] = None,
+    address: Annotated[int, typer.Option(min=0, max=254, help="The reader's bus address (COM-ADR).")] = 0,
+    isil: Annotated[
+        str | None, typer.Option(help="Owner ISIL on the tags (default: config/tags.toml).")
+    ] = None,
+    secured: Annotated[bool, typer.Option("--secured/--on-loan", help="AFI of the generated items.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed for the fault draws (reproducible runs).")] = 0,
+    rf_error: Rate = 0.0,
+    corrupt: Rate = 0.0,
+    truncate: Rate = 0.0,
+    silence: Rate = 0.0,
+    garbage: Rate = 0.0,
+    slow: Rate = 0.0,
+    duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the device as one JSON line.")] = False,
+) -> None:
+    """A virtual FEIG ISO-Host reader with a scriptable field of ISO 28560-3 tagged items."""
+    from devices.feig.profiles import ProfileError, get_profile
+    from devices.rfid.security import SecuritySettings, SecuritySettingsError
+    from devices.sim.feig_pty import FeigReaderSimulator
+    from devices.sim.field import FaultPlan, Field, make_items
+    from devices.sim.field_script import FieldScript, FieldScriptError, ScriptRunner
+    from devices.tagdata.errors import TagDataSettingsError
+    from devices.tagdata.settings import TagDataSettings
+
+    if not pty:
+        raise typer.BadParameter("only --pty is supported", param_hint="--pty")
+    try:
+        reader_profile = get_profile(profile)
+        owner = isil or str(TagDataSettings.from_toml().isil)
+        security = SecuritySettings.from_toml()
+        plan = FaultPlan(rf_error, corrupt, truncate, silence, garbage, slow, seed=seed)
+        afi = security.afi_secured if secured else security.afi_unsecured
+        field = Field(make_items(tags, isil=owner, afi=afi), faults=plan)
+        field_script = FieldScript.load(script, default_isil=owner) if script else None
+    except (ProfileError, SecuritySettingsError, TagDataSettingsError, FieldScriptError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with FeigReaderSimulator(field, reader_profile, address=address, link=link) as simulator:
+        runner = ScriptRunner(field_script, field, simulator.unplug).start() if field_script else None
+        info = {
+            "path": simulator.path,
+            "device": simulator.device_path,
+            "profile": reader_profile.name,
+            "address": address,
+            "tags": len(field),
+            "serial": {"baudrate": 38400, "parity": "N"},
+        }
+        if as_json:
+            sys.stdout.write(json.dumps(info) + "\n")
+        else:
+            sys.stdout.write(
+                f"FEIG {reader_profile.name} simulator ({reader_profile.description})\n"
+                f"  device: {simulator.path}\n"
+                f"  field:  {len(field)} tags, owner {owner}\n"
+                f"  open it with 38400 baud, parity N (a pty keeps no parity); Ctrl-C stops\n"
+            )
+        sys.stdout.flush()
+        deadline = time.monotonic() + duration if duration is not None else None
+        try:
+            while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+                stop.wait(0.2 if deadline is None else min(0.2, max(0.0, deadline - time.monotonic())))
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if runner is not None:
+                runner.stop()
+        state = simulator.reader.state
+        sys.stderr.write(
+            f"served {state.requests} requests, damaged {simulator.replies_damaged} replies on purpose\n"
+        )
 
 
 def register(root: typer.Typer) -> None:
     """Adds the `sim` commands to the root application."""
+    root.add_typer(sim_app, name="sim")
