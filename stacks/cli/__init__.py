@@ -30,6 +30,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.labels",
     "stacks.cli.staff",
     "stacks.cli.edge",
+    "stacks.cli.seed",
 )
 
 

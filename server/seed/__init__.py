@@ -1,0 +1,89 @@
+"""`stacks seed`: a realistic, deterministic university library for demos, simulators and benchmarks.
+
+The same arguments (items, patrons, seed, today) give the same library: every random choice comes from
+generators seeded with them. Seeding refuses a database that already holds a catalogue or patrons.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from server.db.engine import make_engine
+from server.db.migrate import upgrade
+from server.domain.policies import PolicySet
+from server.seed import catalogue, manifest, people, shelves
+from server.seed.load import Progress, load, refuse_if_seeded
+from server.seed.model import Library
+from server.services.context import pin_hasher
+from server.services.pins import validate_pin
+from server.services.policies import Policies
+
+SHELF_CAPACITY = 80
+
+
+class SeedSettings(BaseSettings):
+    """The initial PIN every seeded patron shares, as libraries hand out cards with a default PIN that the
+    patron changes at the desk. Override with STACKS_SEED_INITIAL_PIN."""
+
+    model_config = SettingsConfigDict(env_prefix="STACKS_SEED_", env_file=".env", extra="ignore", frozen=True)
+
+    initial_pin: SecretStr = Field(default=SecretStr("2468"), description="4 to 12 digits.")
+
+
+def generate(item_count: int, patron_count: int, seed: int, today: date, policies: PolicySet) -> Library:
+    if item_count < 0 or patron_count < 0:
+        raise ValueError("counts cannot be negative")
+    now = datetime.combine(today, time(9, 0), tzinfo=policies.calendar.timezone)
+    library = Library(today=today, now=now)
+    library.records, library.items = catalogue.generate(item_count, seed, today.year)
+    ids = itertools.count(1)
+    library.locations = shelves.build(library.items, SHELF_CAPACITY, lambda: next(ids))
+    people.generate(library, patron_count, seed, policies)
+    return library
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    library: Library
+    manifest_path: Path
+
+
+def seed_database(
+    database_url: str,
+    *,
+    items: int,
+    patrons: int,
+    seed: int,
+    today: date,
+    policies: Policies,
+    pin: str,
+    manifest_path: Path,
+    progress: Progress,
+) -> SeedReport:
+    """Migrate, refuse if seeded, generate, load in one transaction, then write the manifest."""
+    validate_pin(pin)
+    upgrade(database_url)
+    library = generate(items, patrons, seed, today, policies.rules)
+    progress("generated", 0)
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            refuse_if_seeded(connection)
+            load(
+                connection,
+                library,
+                pin_hash=pin_hasher().hash(pin),
+                pickup_location=policies.pickup_location,
+                progress=progress,
+            )
+    finally:
+        engine.dispose()
+    codes = {loc.id: loc.code for loc in library.locations}
+    manifest.write(manifest_path, manifest.build(library, pin=pin, seed=seed, location_codes=codes))
+    return SeedReport(library, manifest_path)

@@ -1,0 +1,94 @@
+"""The seeded library as plain values, before it touches a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSeed:
+    id: int
+    title: str
+    author: str | None
+    isbn: str | None
+    year: int
+    language: str
+    call_number: str
+
+
+@dataclass(slots=True)
+class ItemSeed:
+    id: int
+    barcode: str
+    tag_uid: str
+    record_id: int
+    item_type: str
+    call_number: str
+    status: str = "available"
+    condition: str = "good"
+    price: int = 0
+    location_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationSeed:
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    span_start: str | None = None
+    span_end: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatronSeed:
+    id: int
+    card_number: str
+    full_name: str
+    category: str
+    email: str
+    expires_on: date
+    block: str | None = None  # a staff block kind, if blocked
+
+
+@dataclass(frozen=True, slots=True)
+class LoanSeed:
+    item_id: int
+    patron_id: int
+    item_type: str
+    checked_out_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSeed:
+    record_id: int
+    patron_id: int
+    status: str
+    placed_at: datetime
+    item_id: int | None = None
+    ready_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FineSeed:
+    patron_id: int
+    amount: int
+    created_at: datetime
+    note: str
+
+
+@dataclass
+class Library:
+    today: date
+    now: datetime
+    records: list[RecordSeed] = field(default_factory=list)
+    items: list[ItemSeed] = field(default_factory=list)
+    locations: list[LocationSeed] = field(default_factory=list)
+    patrons: list[PatronSeed] = field(default_factory=list)
+    loans: list[LoanSeed] = field(default_factory=list)
+    holds: list[HoldSeed] = field(default_factory=list)
+    fines: list[FineSeed] = field(default_factory=list)

@@ -1,0 +1,181 @@
+"""`stacks seed`: deterministic, realistic, refuses a seeded database; the kiosk works on what it made."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from contract.common import ItemRef
+from server.db.engine import make_engine
+from server.domain.callnumbers import CallNumberSpan
+from server.errors import ConflictError
+from server.seed import generate, seed_database
+from server.services import catalog, context, kiosk
+from server.services.columns import HOLD, ITEM, LOAN, LOCATION, PATRON
+from server.services.policies import load_policies
+from server.settings import REPO_CONFIG_DIR, ServerSettings
+from stacks.cli import app
+
+pytestmark = pytest.mark.integration
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = date(2026, 11, 23)
+POLICIES = load_policies(REPO_CONFIG_DIR / "policies.toml", HCM)
+
+
+def test_same_arguments_same_library() -> None:
+    one = generate(800, 200, 7, TODAY, POLICIES.rules)
+    two = generate(800, 200, 7, TODAY, POLICIES.rules)
+    other = generate(800, 200, 8, TODAY, POLICIES.rules)
+    assert one == two
+    assert one.items != other.items
+    assert len(one.items) == 800
+    assert len(one.patrons) == 200
+
+
+def test_the_library_is_realistic() -> None:
+    library = generate(3000, 600, 1, TODAY, POLICIES.rules)
+    barcodes = [i.barcode for i in library.items]
+    assert all(re.fullmatch(r"(VV|NV)\d{6}", b) for b in barcodes)
+    assert {b[:2] for b in barcodes} == {"VV", "NV"}
+    uids = [i.tag_uid for i in library.items]
+    assert all(re.fullmatch(r"E004[0-9A-F]{12}", u) for u in uids)
+    assert len(set(uids)) == len(uids) == len(set(barcodes))
+    assert set(Counter(i.item_type for i in library.items)) == {
+        "book",
+        "textbook",
+        "reference",
+        "thesis",
+        "periodical",
+        "av",
+    }
+    titles = " ".join(r.title for r in library.records)
+    assert re.search(
+        r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", titles
+    )  # Vietnamese, with its marks
+    assert re.search(r"\b(Introduction|Principles|Handbook) ", titles)
+    cards = Counter(p.category for p in library.patrons)
+    assert set(cards) == {"undergraduate", "postgraduate", "staff"}
+    patterns = {"undergraduate": r"SV\d{7}", "postgraduate": r"HV\d{7}", "staff": r"CB\d{7}"}
+    assert all(re.fullmatch(patterns[p.category], p.card_number) for p in library.patrons)
+    assert any(p.expires_on < TODAY for p in library.patrons)
+    assert any(p.block for p in library.patrons)
+    assert library.fines
+    assert library.loans
+    assert any(loan.due_at < library.now for loan in library.loans)
+    assert {h.status for h in library.holds} == {"waiting", "ready"}
+    # Every item sits on a shelf whose span covers its call number.
+    shelves = {loc.id: loc for loc in library.locations if loc.kind == "shelf"}
+    for item in library.items:
+        shelf = shelves[item.location_id or 0]
+        assert CallNumberSpan(shelf.span_start or "", shelf.span_end or "").contains(item.call_number)
+    per_patron = Counter(loan.patron_id for loan in library.loans)
+    categories = {p.id: p.category for p in library.patrons}
+    assert all(n <= POLICIES.rules.patron_rule(categories[pid]).max_loans for pid, n in per_patron.items())
+
+
+def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_path: Path) -> None:
+    manifest_path = tmp_path / "manifest.json"
+    steps: Counter[str] = Counter()
+
+    def progress(step: str, rows: int) -> None:
+        steps[step] += rows
+
+    report = seed_database(
+        database_url,
+        items=600,
+        patrons=150,
+        seed=3,
+        today=TODAY,
+        policies=POLICIES,
+        pin="2468",
+        manifest_path=manifest_path,
+        progress=progress,
+    )
+    assert steps["items"] == 600
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(ITEM)).scalar_one() == 600
+        assert connection.execute(sa.select(sa.func.count()).select_from(PATRON)).scalar_one() == 150
+        assert connection.execute(sa.select(sa.func.count()).select_from(LOAN)).scalar_one() == len(
+            report.library.loans
+        )
+        assert connection.execute(sa.select(sa.func.count()).select_from(HOLD)).scalar_one() == len(
+            report.library.holds
+        )
+        assert connection.execute(sa.select(sa.func.count()).select_from(LOCATION)).scalar_one() == len(
+            report.library.locations
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest["counts"]["items"] == 600
+    assert len(manifest["items"]) == 600
+    assert all(p["pin"] == "2468" for p in manifest["patrons"])
+    assert oct(manifest_path.stat().st_mode & 0o777) == "0o600"
+
+    settings = ServerSettings(data_dir=tmp_path, config_dir=REPO_CONFIG_DIR, _env_file=None)
+    context.configure(settings)
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=HCM)
+    with Session(engine) as session:
+        # The shelf lookup by span finds each item's own shelf, and new rows get fresh ids.
+        for entry in manifest["items"]:
+            item = catalog.item_by_ref(session, ItemRef(barcode=entry["barcode"]))
+            shelf = catalog.shelf_for(session, item.call_number or "")
+            assert shelf is not None
+            assert shelf.code == entry["location_code"]
+        record = catalog.create_record(session, title="Sách mới", now=now)
+        assert record.id > len(report.library.records)
+        # A patron from the manifest can sign in at a kiosk with the shared initial PIN and borrow.
+        patron = manifest["patrons"][0]
+        login = kiosk.login(
+            session, device_id="kiosk-1", card_number=patron["card_number"], pin=patron["pin"], now=now
+        )
+        assert login.decision.ok, login.decision
+        session.rollback()
+
+    with pytest.raises(ConflictError, match="already seeded"):
+        seed_database(
+            database_url,
+            items=10,
+            patrons=10,
+            seed=3,
+            today=TODAY,
+            policies=POLICIES,
+            pin="2468",
+            manifest_path=manifest_path,
+            progress=progress,
+        )
+    engine.dispose()
+
+
+def test_the_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'stacks.db'}"
+    manifest = tmp_path / "m.json"
+    args = [
+        "seed",
+        "--items",
+        "300",
+        "--patrons",
+        "50",
+        "--database-url",
+        url,
+        "--manifest",
+        str(manifest),
+        "--today",
+        "2026-11-23",
+        "--json",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (summary["items"], summary["patrons"]) == (300, 50)
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 1
+    assert "already seeded" in again.output
