@@ -35,36 +35,13 @@ from contract.events import (
     SessionPayload,
 )
 from contract.replies import PatronLoginResult, ReasonCode, ReplyBase
+from edge.agents.kiosk_beliefs import LENT, ODD, STOP_BORROWING, Asked, believe
 from edge.agents.kiosk_report import KioskSummary, RoundTrip, SessionReport
 from edge.agents.manifest import ManifestItem, ManifestPatron
 from edge.agents.world import SimulatedWorld
 from edge.errors import RequestTimeoutError
 
 log = logging.getLogger(__name__)
-
-LENT = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU, ReasonCode.ALREADY_ON_LOAN_TO_YOU})
-# Refusals about the patron: no point offering another book.
-STOP_BORROWING = frozenset(
-    {
-        ReasonCode.MAX_LOANS,
-        ReasonCode.FINES_OVER_LIMIT,
-        ReasonCode.OVERDUE_ITEMS,
-        ReasonCode.PATRON_BLOCKED,
-        ReasonCode.PATRON_EXPIRED,
-        ReasonCode.SESSION_EXPIRED,
-        ReasonCode.UNKNOWN_SESSION,
-    }
-)
-# Refusals about the book: nobody should pick it up again.
-NOT_LENDABLE = frozenset(
-    {
-        ReasonCode.ON_HOLD_FOR_OTHER,
-        ReasonCode.NOT_FOR_LOAN,
-        ReasonCode.ITEM_UNAVAILABLE,
-        ReasonCode.ON_LOAN_TO_OTHER,
-        ReasonCode.UNKNOWN_ITEM,
-    }
-)
 
 
 class Requester(Protocol):
@@ -92,15 +69,6 @@ class KioskBehaviour:
     request_timeout_s: float | None = None  # None: the runtime's request_timeout_s
 
 
-@dataclass(frozen=True)
-class _Asked:
-    """What a request was about, to make sense of its answer even if it comes late."""
-
-    kind: str
-    card_number: str
-    item: ManifestItem | None
-
-
 class KioskSimulator:
     def __init__(
         self,
@@ -119,7 +87,7 @@ class KioskSimulator:
         self.on_round_trip = on_round_trip
         self.stop_event = stop or threading.Event()
         self.device_id = requester.device_id
-        self._timed_out: dict[UUID, _Asked] = {}
+        self._timed_out: dict[UUID, Asked] = {}
         self._lock = threading.Lock()
 
     # ---- runs -----------------------------------------------------------------------------------------
@@ -157,8 +125,8 @@ class KioskSimulator:
         if asked is None:
             self._log(reply.KIND, "(earlier run)", reply, late=True)
             return
-        self._log(asked.kind, self._subject(asked), reply, late=True)
-        self._believe(asked, reply)
+        self._log(asked.kind, asked.subject, reply, late=True)
+        believe(self.world, asked, reply)
 
     # ---- visits ---------------------------------------------------------------------------------------
 
@@ -241,7 +209,7 @@ class KioskSimulator:
         patron: ManifestPatron,
         item: ManifestItem | None,
     ) -> ReplyBase | None:
-        asked = _Asked(model.KIND, patron.card_number, item)
+        asked = Asked(model.KIND, patron.card_number, item)
         started = time.perf_counter()
         try:
             reply = self.requester.request(model, payload, self.behaviour.request_timeout_s)
@@ -249,17 +217,15 @@ class KioskSimulator:
             with self._lock:
                 self._timed_out[exc.request_id] = asked
             self._record(report, RoundTrip(self.device_id, model.KIND, time.perf_counter() - started, None))
-            log.warning(
-                "%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, self._subject(asked)
-            )
+            log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
             if item is not None and model is CheckoutRequested:
                 self.world.put_back(item)
             return None
         self._record(
             report, RoundTrip(self.device_id, model.KIND, time.perf_counter() - started, reply.decision.code)
         )
-        self._log(model.KIND, self._subject(asked), reply, late=False)
-        self._believe(asked, reply)
+        self._log(model.KIND, asked.subject, reply, late=False)
+        believe(self.world, asked, reply)
         return reply
 
     def _record(self, report: SessionReport, trip: RoundTrip) -> None:
@@ -267,38 +233,9 @@ class KioskSimulator:
         if self.on_round_trip is not None:
             self.on_round_trip(trip)
 
-    def _believe(self, asked: _Asked, reply: ReplyBase) -> None:
-        """Update what the patrons believe from the server's answer."""
-        code, item, world = reply.decision.code, asked.item, self.world
-        if asked.kind == PatronLoginRequested.KIND and isinstance(reply, PatronLoginResult) and reply.patron:
-            world.learn_loans(asked.card_number, [loan.item.barcode for loan in reply.patron.loans])
-        if item is None:
-            return
-        if asked.kind == CheckoutRequested.KIND:
-            if code in LENT:
-                world.lent(item.barcode, asked.card_number)
-            elif code in NOT_LENDABLE:
-                world.set_aside(item)
-            else:
-                world.put_back(item)
-        elif asked.kind == RenewRequested.KIND:
-            if code in (ReasonCode.NOT_ON_LOAN, ReasonCode.NOT_YOUR_LOAN):
-                world.forget_loan(item.barcode)
-        elif asked.kind == CheckinRequested.KIND:
-            if code == ReasonCode.OK_HOLD_WAITING:
-                world.forget_loan(item.barcode)  # to the hold shelf, not the open shelves
-                world.set_aside(item)
-            elif reply.decision.ok or code == ReasonCode.NOT_ON_LOAN:
-                world.returned(item.barcode)
-            elif code == ReasonCode.UNKNOWN_ITEM:
-                world.forget_loan(item.barcode)
-
-    def _subject(self, asked: _Asked) -> str:
-        return asked.item.barcode if asked.item is not None else asked.card_number
-
     def _log(self, kind: str, subject: str, reply: ReplyBase, *, late: bool) -> None:
         decision = reply.decision
-        level = logging.WARNING if decision.code in _ODD else logging.INFO
+        level = logging.WARNING if decision.code in ODD else logging.INFO
         log.log(
             level,
             "%s %s%s %s → %s: %s",
@@ -314,10 +251,6 @@ class KioskSimulator:
         think = self.behaviour.think_s
         if think > 0:
             self.stop_event.wait(think * self.rng.uniform(0.5, 1.5))
-
-
-# Answers that point at a problem in the system rather than a patron's situation.
-_ODD = frozenset({ReasonCode.INVALID_REQUEST, ReasonCode.REQUEST_EXPIRED, ReasonCode.UNKNOWN_SESSION})
 
 
 def _wrong_pin(pin: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,16 +11,11 @@ from pydantic import SecretStr
 
 from edge.runtime import EdgeRuntime
 from edge.settings import EdgeSettings
+from tests.integration.edge.factories import FAST, RuntimeFactory, SettingsFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
 
 pytestmark = pytest.mark.integration
-
-# Short timings so that re-sends and heartbeats happen within a test's few seconds.
-FAST: dict[str, Any] = {"resend_after_s": 0.5, "resend_max_s": 2.0, "heartbeat_s": 0.3, "stop_drain_s": 0.5}
-
-SettingsFactory = Callable[..., EdgeSettings]
-RuntimeFactory = Callable[..., EdgeRuntime]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from contract.common import ItemRef
 from contract.events import ItemSeen, ItemSighting, SeenContext
 from contract.status import DeviceState
 from edge.outbox import Outbox
-from tests.integration.edge.conftest import RuntimeFactory, SettingsFactory
+from tests.integration.edge.factories import RuntimeFactory, SettingsFactory
 from tests.integration.edge.server_double import ServerDouble, wait_until
 from tests.support.broker import RunningBroker
 

@@ -17,7 +17,7 @@ from edge.agents.kiosk_report import RoundTrip
 from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
 from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
 from edge.agents.world import SimulatedWorld
-from tests.integration.edge.conftest import RuntimeFactory
+from tests.integration.edge.factories import RuntimeFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
 from tests.unit.edge.circulation_double import CirculationDouble, DeskPatron

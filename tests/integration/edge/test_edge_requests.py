@@ -11,7 +11,7 @@ from contract.common import ItemRef, LocalizedText, new_event_id, utc_now
 from contract.events import CheckinRequested, CheckoutRequested, EventEnvelope, ItemForSession, ItemOnly
 from contract.replies import CheckoutResult, Decision, ReasonCode, ReplyBase
 from edge.errors import RequestTimeoutError
-from tests.integration.edge.conftest import RuntimeFactory
+from tests.integration.edge.factories import RuntimeFactory
 from tests.integration.edge.server_double import ServerDouble, ok_reply, wait_until
 
 pytestmark = pytest.mark.integration

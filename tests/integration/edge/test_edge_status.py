@@ -18,7 +18,7 @@ from contract import topics
 from contract.codec import decode_status
 from contract.mqtt import Connection
 from contract.status import DeviceKind, DeviceState, DeviceStatus
-from tests.integration.edge.conftest import RuntimeFactory, SettingsFactory
+from tests.integration.edge.factories import RuntimeFactory, SettingsFactory
 from tests.integration.edge.server_double import wait_until
 from tests.support.broker import RunningBroker
 

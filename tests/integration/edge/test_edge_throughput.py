@@ -15,7 +15,7 @@ from contract.common import ItemRef
 from contract.events import ItemSeen, ItemSighting, SeenContext
 from contract.mqtt import Connection
 from stacks.broker.registry import BENCH_USER
-from tests.integration.edge.conftest import RuntimeFactory
+from tests.integration.edge.factories import RuntimeFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
 
