@@ -43,6 +43,10 @@ class MediaFormat(IntEnum):
     SMALL_ITEM_SPECIAL_HANDLING = 6
 
 
+# Fixed-length fields before the variable ones: the library extension block starts with its media format.
+_FIXED_FIELD_BYTES = {ExtensionBlockId.LIBRARY.value: 1}
+
+
 def _xor_all(data: bytes) -> int:
     return reduce(xor, data, 0)
 
@@ -87,11 +91,13 @@ class ExtensionBlock:
         )
 
     @classmethod
-    def structured(cls, block_id: int, fields: Sequence[str]) -> ExtensionBlock:
-        return cls(block_id=block_id, data=encode_fields(fields))
+    def structured(cls, block_id: int, fields: Sequence[str], fixed: bytes = b"") -> ExtensionBlock:
+        """A structured block: `fixed` bytes (the library block's media format), then 0x00-ended fields."""
+        return cls(block_id=block_id, data=bytes(fixed) + encode_fields(fields))
 
     def fields(self) -> tuple[str, ...]:
-        return decode_fields(self.data)
+        """The variable-length fields (after the block's fixed-length ones, e.g. the media format)."""
+        return decode_fields(self.data[_FIXED_FIELD_BYTES.get(self.block_id, 0) :])
 
     def encode(self) -> bytes:
         """The block with its header and checksum; raises `TagEncodeError` if it cannot be framed."""
@@ -108,10 +114,12 @@ class ExtensionBlock:
 
     def to_dict(self) -> dict[str, object]:
         kind = self.kind
+        fixed = self.data[: _FIXED_FIELD_BYTES.get(self.block_id, 0)]
         return {
             "block_id": self.block_id,
             "kind": kind.name.lower() if kind else None,
             "data_hex": self.data.hex(),
+            "fixed_hex": fixed.hex() if fixed else None,
             "fields": list(self.fields()) if kind else None,
         }
 

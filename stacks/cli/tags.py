@@ -2,7 +2,8 @@
 
 Exit status of `decode`: 0 the tag decoded (ours or another library's), 1 the data was classified as not
 decodable (blank, damaged, foreign format…; the reason is printed), 2 the input itself is unusable (not
-hex, unreadable settings). `encode` exits 2 when the values cannot be encoded.
+hex, unreadable settings). `encode` exits 2 when the values cannot be encoded. `write` (programming a
+tag on a reader pad) lives in stacks/cli/tags_write.py.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from devices.tagdata.blocks import BlockOrder  # an option type; the module is small and pure
+
 if TYPE_CHECKING:
-    from devices.tagdata import BlockOrder, TagReading, Usage
+    from devices.tagdata import TagReading, Usage
     from devices.tagdata.settings import TagDataSettings
 
 EXIT_NOT_DECODABLE = 1
 EXIT_UNUSABLE_INPUT = 2
+EXIT_READER_UNAVAILABLE = 3  # `stacks tags write` (stacks/cli/tags_write.py)
+
 
 tags_app = typer.Typer(
     help="RFID tag data (ISO 28560-3): decode memory dumps, encode items, program tags on a reader pad.",
@@ -30,7 +35,7 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
-        help="Tag settings file (\\[data_model] section); default config/tags.toml or $STACKS_TAGS_CONFIG.",
+        help="Tag settings file; default config/tags.toml, or the file named by $STACKS_TAGS_CONFIG.",
     ),
 ]
 IsilOption = Annotated[
@@ -38,9 +43,11 @@ IsilOption = Annotated[
 ]
 
 
-def _fail(message: str, as_json: bool, code: int = EXIT_UNUSABLE_INPUT, **extra: Any) -> NoReturn:
+def fail(message: str, as_json: bool, code: int = EXIT_UNUSABLE_INPUT, **extra: Any) -> NoReturn:
     if as_json:
-        print(json.dumps({"status": "unusable_input", "reason": message, **extra}, ensure_ascii=False))
+        status = {EXIT_UNUSABLE_INPUT: "unusable_input", EXIT_READER_UNAVAILABLE: "reader_unavailable"}
+        fields = {"status": status.get(code, "failed"), "reason": message, **extra}
+        print(json.dumps(fields, ensure_ascii=False))
     else:
         typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -48,16 +55,22 @@ def _fail(message: str, as_json: bool, code: int = EXIT_UNUSABLE_INPUT, **extra:
 
 def load_settings(config: Path | None, as_json: bool) -> TagDataSettings | None:
     """The settings file named, else the default one if it exists, else None (built-in defaults)."""
-    from devices.tagdata import TagDataSettingsError
-    from devices.tagdata.settings import TagDataSettings, config_path
+    from devices.tagdata.settings import config_path
 
-    path = config if config is not None else config_path()
-    if config is None and not path.exists():
+    if config is None and not config_path().exists():
         return None
+    return read_settings(config, as_json)
+
+
+def read_settings(config: Path | None, as_json: bool) -> TagDataSettings:
+    """The settings file named (default: config/tags.toml or $STACKS_TAGS_CONFIG); exit 2 if unusable."""
+    from devices.tagdata import TagDataSettingsError
+    from devices.tagdata.settings import TagDataSettings
+
     try:
-        return TagDataSettings.from_toml(path)
+        return TagDataSettings.from_toml(config)
     except TagDataSettingsError as exc:
-        _fail(str(exc), as_json)
+        fail(str(exc), as_json)
 
 
 def parse_hex(text: str) -> bytes:
@@ -87,7 +100,7 @@ def decode(
     try:
         memory = parse_hex(memory_hex)
     except ValueError as exc:
-        _fail(f"not a hex memory dump: {exc}", as_json)
+        fail(f"not a hex memory dump: {exc}", as_json)
     settings = load_settings(config, as_json)
     own_isil = isil if isil is not None else (str(settings.isil) if settings else None)
     reading = decode_tag(memory, own_isil=own_isil, options=settings.options if settings else DEFAULT_OPTIONS)
@@ -102,37 +115,20 @@ def decode(
 def print_reading(reading: TagReading) -> None:
     from devices.tagdata import STATUS_LABELS, USAGE_LABELS
 
+    fields = reading.as_dict()
     english, vietnamese = STATUS_LABELS[reading.status]
-    lines = [f"status: {reading.status.value} — {english} / {vietnamese}", f"reason: {reading.reason}"]
-    if reading.item_id is not None:
-        lines.append(f"item id: {reading.item_id}")
+    fields["status"] = f"{reading.status.value} — {english} / {vietnamese}"
     if reading.usage is not None:
-        usage_en, usage_vi = USAGE_LABELS[reading.usage]
-        lines.append(f"usage: {usage_en} / {usage_vi} ({int(reading.usage)})")
-    if reading.parts_in_item is not None:
-        lines.append(f"part: {reading.part_number} of {reading.parts_in_item}")
-    if reading.owner_country or reading.owner_library:
-        lines.append(f"owner: {reading.owner_isil or f'{reading.owner_country}/{reading.owner_library}'}")
-    if reading.version is not None:
-        lines.append(f"version: {reading.version}")
-    if reading.crc is not None:
-        computed = f" (computed 0x{reading.computed_crc:04X})" if reading.computed_crc is not None else ""
-        lines.append(f"crc: 0x{reading.crc:04X}{computed}")
-    if reading.basic_block_size is not None:
-        lines.append(f"basic block: {reading.basic_block_size} bytes")
-    if reading.block_order is not None:
-        lines.append(f"block order: {reading.block_order.value}")
-    if reading.nibble_order is not None:
-        lines.append(f"nibble order: {reading.nibble_order.value}")
+        fields["usage"] = " / ".join(USAGE_LABELS[reading.usage])
+    del fields["extensions"], fields["warnings"]
+    for key, value in fields.items():
+        if value is not None:
+            print(f"{key.replace('_', ' ')}: {value}")
     for block in reading.extensions:
-        kind = block.kind.name.lower() if block.kind else "unstructured"
-        fields = f" fields={list(block.fields())}" if block.kind else ""
-        lines.append(f"extension {block.block_id} ({kind}): {block.data.hex(' ')}{fields}")
-    if reading.extension_error:
-        lines.append(f"extension error: {reading.extension_error}")
-    lines.extend(f"warning: {warning}" for warning in reading.warnings)
-    for line in lines:
-        print(line)
+        structured = f" {list(block.fields())}" if block.kind else ""
+        print(f"extension block {block.block_id}: {block.data.hex(' ')}{structured}")
+    for warning in reading.warnings:
+        print(f"warning: {warning}")
 
 
 def parse_usage(text: str) -> Usage:
@@ -146,15 +142,6 @@ def parse_usage(text: str) -> Usage:
     except KeyError:
         names = ", ".join(usage.name.lower() for usage in Usage)
         raise ValueError(f"unknown type of usage {text!r}; use 0..9 or one of {names}") from None
-
-
-def parse_block_order(text: str) -> BlockOrder:
-    from devices.tagdata import BlockOrder
-
-    try:
-        return BlockOrder(text)
-    except ValueError:
-        raise ValueError(f"unknown block order {text!r}; use memory or reversed") from None
 
 
 UsageOption = Annotated[
@@ -174,21 +161,20 @@ def encode(
     part: PartOption = 1,
     size: Annotated[int, typer.Option("--size", help="34, or 32 for the truncated basic block.")] = 34,
     order: Annotated[
-        str, typer.Option("--order", help="memory, or reversed (each 4-byte block byte-reversed).")
-    ] = "memory",
+        BlockOrder, typer.Option("--order", help="memory, or reversed (each block's bytes reversed).")
+    ] = BlockOrder.MEMORY,
     as_json: JsonFlag = False,
     config: ConfigOption = None,
 ) -> None:
     """Print the tag memory (hex) that encodes an item."""
-    from devices.tagdata import DEFAULT_OPTIONS, BlockOrder, TagEncodeError, encode_tag, from_memory_order
+    from devices.tagdata import DEFAULT_OPTIONS, TagEncodeError, encode_tag, from_memory_order
 
     settings = load_settings(config, as_json)
     owner = isil if isil is not None else (str(settings.isil) if settings else None)
     if owner is None:
-        _fail("no owner ISIL: pass --isil or set [data_model] isil in the settings", as_json)
+        fail("no owner ISIL: pass --isil or set [data_model] isil in the settings", as_json)
     options = settings.options if settings else DEFAULT_OPTIONS
     try:
-        block_order = parse_block_order(order)
         memory = encode_tag(
             barcode,
             isil=owner,
@@ -199,13 +185,13 @@ def encode(
             options=options,
         )
     except (TagEncodeError, ValueError) as exc:
-        _fail(str(exc), as_json)
-    if block_order is not BlockOrder.MEMORY:
+        fail(str(exc), as_json)
+    if order is not BlockOrder.MEMORY:
         memory = from_memory_order(
-            memory + bytes(-len(memory) % options.block_size), block_order, options.block_size
+            memory + bytes(-len(memory) % options.block_size), order, options.block_size
         )
     if as_json:
-        fields = {"barcode": barcode, "isil": owner, "size": size, "order": block_order.value}
+        fields = {"barcode": barcode, "isil": owner, "size": size, "order": order.value}
         print(json.dumps({**fields, "bytes": len(memory), "hex": memory.hex()}, ensure_ascii=False))
     else:
         print(memory.hex())
@@ -213,4 +199,7 @@ def encode(
 
 def register(root: typer.Typer) -> None:
     """Adds the `tags` commands to the root application."""
+    from stacks.cli import tags_write
+
+    tags_app.command("write")(tags_write.write)
     root.add_typer(tags_app, name="tags")

@@ -58,7 +58,7 @@ def test_decode_text_output(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "item id: 03010034815003" in result.stdout
     assert "cho mượn" in result.stdout
-    assert "owner: NO-02030000" in result.stdout
+    assert "owner isil: NO-02030000" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ def test_encode_reversed_order_and_usage(runner: CliRunner) -> None:
     [
         (["--barcode", "Sách"], "printable ASCII"),
         (["--barcode", "1", "--usage", "lost"], "unknown type of usage"),
-        (["--barcode", "1", "--order", "sideways"], "unknown block order"),
+        (["--barcode", "1", "--order", "sideways"], "Invalid value"),
         (["--barcode", "1", "--isil", "ZDB-1"], "two-letter"),
         (["--barcode", "1", "--parts", "2", "--part", "3"], "part number"),
     ],

@@ -151,3 +151,11 @@ def test_any_chain_round_trips(blocks: list[ExtensionBlock]) -> None:
     chain = decode_extension_chain(encode_extension_chain(blocks), 0)
     assert chain.blocks == tuple(blocks)
     assert chain.error is None
+
+
+def test_library_block_fields_follow_its_media_format_byte() -> None:
+    block = LibraryExtension(media_format=MediaFormat.BOOK, long_item_id="X1", owner_isil="VN-A").to_block()
+    assert block.fields() == ("X1", "VN-A")
+    assert block.to_dict()["fixed_hex"] == "01"
+    same = ExtensionBlock.structured(ExtensionBlockId.LIBRARY, ["X1", "VN-A"], fixed=b"\x01")
+    assert same == block
