@@ -198,4 +198,3 @@ def test_summary_reports_round_trip_percentiles_and_codes() -> None:
     assert figures["requests"] == sum(figures["codes"].values())
     assert figures["round_trip_ms_p50"] <= figures["round_trip_ms_p95"] <= figures["round_trip_ms_max"]
     assert any(code.startswith("patron.login:") for code in figures["codes"])
-
