@@ -40,6 +40,11 @@ class ServerSettings(BaseSettings):
     ingest_batch_max: int = Field(
         default=1000, ge=1, description="Most messages committed in one transaction."
     )
+    ingest_batch_max_bytes: int = Field(
+        default=512 * 1024,
+        ge=1,
+        description="Stop filling a batch past this many bytes, so acks flow steadily.",
+    )
     ingest_receive_max: int = Field(
         default=2000,
         ge=1,

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -21,11 +22,24 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _json_text(value: Any) -> str:
+    # orjson: the event log stores a JSON payload per event, thousands a second.
+    return orjson.dumps(value).decode()
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo)
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        json_serializer=_json_text,
+        json_deserializer=orjson.loads,
+    )
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:
@@ -37,6 +51,8 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
         echo=echo,
         # The ingest thread and request threads share the pool; SQLite serialises writers itself.
         connect_args={"check_same_thread": False, "timeout": 30},
+        json_serializer=_json_text,
+        json_deserializer=orjson.loads,
     )
 
     @sa.event.listens_for(engine, "connect")

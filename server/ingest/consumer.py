@@ -141,11 +141,15 @@ class IngestConsumer:
             except queue.Empty:
                 continue
             batch = [first]
-            while len(batch) < self._settings.ingest_batch_max:
+            size = len(first.payload)
+            settings = self._settings
+            while len(batch) < settings.ingest_batch_max and size < settings.ingest_batch_max_bytes:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    message = self._queue.get_nowait()
                 except queue.Empty:
                     break
+                batch.append(message)
+                size += len(message.payload)
             metrics.QUEUE_DEPTH.set(self._queue.qsize())
             self._commit_with_retry(batch)
 

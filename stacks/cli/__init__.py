@@ -23,6 +23,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.bench",
     "stacks.cli.broker",
     "stacks.cli.contract",
+    "stacks.cli.demo",
     "stacks.cli.server",
     "stacks.cli.tags",
     "stacks.cli.sim",

@@ -40,5 +40,23 @@ def bench_devices(
     _print(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
 
 
+@bench_app.command("ingest")
+def bench_ingest(
+    events: Annotated[int, typer.Option(min=1, help="Events to push through.")] = 20000,
+    chunk: Annotated[int, typer.Option(min=1, help="Events per emit_many call (a handheld's sweep).")] = 500,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Database to use (default: a new SQLite file in a temporary directory)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Edge outbox → broker → server commit, events/s, against raw paho through the same broker."""
+    from stacks.bench import ingest
+
+    _print(
+        ingest.run(events=events, chunk=chunk, database_url=database_url, show_progress=not as_json), as_json
+    )
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(bench_app, name="bench")

@@ -1,12 +1,5 @@
 """Free loopback ports for servers the tests start."""
 
-from __future__ import annotations
+from stacks.ports import free_port
 
-import socket
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+__all__ = ["free_port"]

@@ -1,0 +1,118 @@
+"""The server's handlers: each event kind mapped to the service that applies it.
+
+The kiosk services are the same the REST desk uses; here they only get the event's fields and the server's
+clock. Checkins are applied at the time the item came back (`occurred_at`, never in the future), so a return
+queued during an outage is not fined for the outage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from contract.events import (
+    CheckinRequested,
+    CheckoutRequested,
+    EventEnvelope,
+    ItemSeen,
+    PatronLoginRequested,
+    PatronLogoutRequested,
+    RenewRequested,
+)
+from contract.replies import Decision, ReasonCode, ReplyBase
+from server import i18n
+from server.ingest.registry import HandlerRegistry, RequestHandler, reply_for
+from server.services import kiosk
+from server.services.sightings import Sighting, record_sightings
+from server.settings import ServerSettings
+
+
+def _answer(event: EventEnvelope, now: datetime, outcome: Any) -> ReplyBase:
+    fields: dict[str, Any] = outcome.reply_fields()
+    return reply_for(event, f"{event.KIND}.result", now, **fields)
+
+
+def _login(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    assert isinstance(event, PatronLoginRequested)
+    payload = event.payload
+    outcome = kiosk.login(
+        session,
+        device_id=event.device_id,
+        card_number=payload.card_number,
+        pin=payload.pin.get_secret_value(),
+        now=now,
+    )
+    return _answer(event, now, outcome)
+
+
+def _logout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    assert isinstance(event, PatronLogoutRequested)
+    outcome = kiosk.logout(session, device_id=event.device_id, session_id=event.payload.session_id, now=now)
+    return _answer(event, now, outcome)
+
+
+def _checkout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    assert isinstance(event, CheckoutRequested)
+    payload = event.payload
+    outcome = kiosk.checkout(
+        session, device_id=event.device_id, session_id=payload.session_id, item=payload.item, now=now
+    )
+    return _answer(event, now, outcome)
+
+
+def _renew(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    assert isinstance(event, RenewRequested)
+    payload = event.payload
+    outcome = kiosk.renew(
+        session, device_id=event.device_id, session_id=payload.session_id, item=payload.item, now=now
+    )
+    return _answer(event, now, outcome)
+
+
+def _checkin(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    assert isinstance(event, CheckinRequested)
+    returned_at = min(event.occurred_at, now)
+    outcome = kiosk.checkin(session, device_id=event.device_id, item=event.payload.item, now=returned_at)
+    return _answer(event, now, outcome)
+
+
+def _sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
+    sightings = []
+    for event in events:
+        assert isinstance(event, ItemSeen)
+        payload = event.payload
+        sightings.append(
+            Sighting(
+                device_id=event.device_id,
+                occurred_at=event.occurred_at,
+                item=payload.item,
+                location_code=payload.location_code,
+                context=payload.context,
+            )
+        )
+    record_sightings(session, sightings)
+
+
+def _decide(code: ReasonCode) -> Decision:
+    return i18n.decision(code)
+
+
+REQUEST_HANDLERS: dict[str, RequestHandler] = {
+    PatronLoginRequested.KIND: _login,
+    PatronLogoutRequested.KIND: _logout,
+    CheckoutRequested.KIND: _checkout,
+    RenewRequested.KIND: _renew,
+    CheckinRequested.KIND: _checkin,
+}
+
+
+def build_registry(settings: ServerSettings) -> HandlerRegistry:
+    return HandlerRegistry(
+        requests=REQUEST_HANDLERS,
+        observations={ItemSeen.KIND: _sightings},
+        decide=_decide,
+        request_ttl=timedelta(seconds=settings.request_ttl_s),
+    )

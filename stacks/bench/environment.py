@@ -1,0 +1,76 @@
+"""A throwaway installation for a benchmark: broker, seeded database and server, in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from edge.settings import EdgeSettings
+from stacks.broker.process import BrokerPlan, BrokerProcess, prepare_broker
+from stacks.broker.registry import SERVER_USER
+from stacks.broker.settings import BrokerSettings
+from stacks.ports import free_port
+from stacks.server_process import ServerProcess
+
+
+@dataclass
+class BenchEnvironment:
+    root: Path
+    plan: BrokerPlan
+    broker: BrokerProcess
+    server: ServerProcess
+    database_url: str
+    manifest: Path
+
+    def edge_settings(self, device_id: str, **overrides: object) -> EdgeSettings:
+        values: dict[str, object] = {
+            "device_id": device_id,
+            "data_dir": self.root / "edge",
+            "mqtt_url": self.plan.url,
+            "mqtt_password": SecretStr(self.plan.credentials.password(device_id)),
+            "mqtt_protocol": self.plan.protocol,
+        }
+        values.update(overrides)
+        return EdgeSettings.model_validate(values)
+
+
+@contextmanager
+def bench_environment(
+    *, devices: list[str], items: int, patrons: int, database_url: str | None = None
+) -> Iterator[BenchEnvironment]:
+    root = Path(tempfile.mkdtemp(prefix="stacks-bench-"))
+    broker = BrokerProcess(
+        prepare_broker(BrokerSettings(data_dir=root, broker_port=free_port()), extra_devices=devices)
+    )
+    server: ServerProcess | None = None
+    try:
+        broker.start()
+        url = database_url or f"sqlite:///{root / 'stacks.db'}"
+        manifest = root / "seed-manifest.json"
+        seed = [sys.executable, "-m", "stacks", "seed", "--items", str(items), "--patrons", str(patrons)]
+        seed += ["--database-url", url, "--manifest", str(manifest)]
+        subprocess.run(seed, check=True, capture_output=True)  # noqa: S603  (our own command)
+        env = {
+            "STACKS_DATA_DIR": str(root),
+            "STACKS_DATABASE_URL": url,
+            "STACKS_MQTT_URL": broker.plan.url,
+            "STACKS_MQTT_PASSWORD": broker.plan.credentials.password(SERVER_USER),
+            "STACKS_MQTT_PROTOCOL": broker.plan.protocol,
+            "STACKS_LOG_LEVEL": "WARNING",
+        }
+        server = ServerProcess(env, port=free_port(), log_path=root / "server.log")
+        server.start()
+        yield BenchEnvironment(root, broker.plan, broker, server, url, manifest)
+    finally:
+        if server is not None:
+            server.stop()
+        broker.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,35 @@
+"""`stacks demo` — broker, server and simulated kiosks on a seeded library."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def demo(
+    items: Annotated[int, typer.Option(help="Items to seed when the library is empty.")] = 3000,
+    patrons: Annotated[int, typer.Option(help="Patrons to seed when the library is empty.")] = 800,
+    kiosks: Annotated[
+        int, typer.Option(min=0, max=2, help="Simulated kiosks (devices kiosk-01, kiosk-02).")
+    ] = 2,
+    think_ms: Annotated[int, typer.Option(help="Simulated patrons' pause between actions.")] = 1500,
+    port: Annotated[int | None, typer.Option(help="HTTP port (default STACKS_HTTP_PORT or 8000).")] = None,
+) -> None:
+    """Start everything on this machine and print where to look; Ctrl-C stops it all."""
+    from rich.console import Console
+
+    from stacks.demo import DemoOptions, run_demo
+
+    options = DemoOptions(
+        items=items,
+        patrons=patrons,
+        kiosks=[f"kiosk-{n:02d}" for n in range(1, kiosks + 1)],
+        think_ms=think_ms,
+        http_port=port,
+    )
+    raise typer.Exit(run_demo(options, Console()))
+
+
+def register(root: typer.Typer) -> None:
+    root.command("demo")(demo)

@@ -1,0 +1,176 @@
+"""`stacks demo`: broker, server and simulated kiosks on a seeded library, on this machine.
+
+Every piece is the real program (`stacks broker`, `stacks server`, `stacks edge kiosk --simulate`) started as
+a child process with the one-machine defaults; the demo only orders their start and stop and says where to
+look.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.panel import Panel
+
+from server.settings import ServerSettings
+from stacks.broker.process import BrokerProcess, prepare_broker
+from stacks.broker.settings import BrokerSettings
+
+STAFF_USER = "librarian"
+
+
+@dataclass
+class DemoOptions:
+    items: int = 3000
+    patrons: int = 800
+    kiosks: Sequence[str] = ("kiosk-01", "kiosk-02")
+    think_ms: int = 1500
+    http_port: int | None = None
+
+
+@dataclass
+class _Children:
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    def start(self, name: str, argv: list[str], log_path: Path, env: dict[str, str]) -> None:
+        log_file = log_path.open("ab")
+        process = subprocess.Popen(  # noqa: S603  (our own commands)
+            argv, stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        log_file.close()
+        self.processes.append((name, process))
+
+    def first_exited(self) -> str | None:
+        return next((name for name, p in self.processes if p.poll() is not None), None)
+
+    def stop_all(self) -> None:
+        for _name, process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for _name, process in reversed(self.processes):
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _stacks(*args: str) -> list[str]:
+    return [sys.executable, "-m", "stacks", *args]
+
+
+def _staff_password(data_dir: Path) -> str:
+    path = data_dir / "demo-staff-password"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited during start-up")
+        try:
+            if httpx.get(url, timeout=2).json().get("status") == "ok":
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not report ok within {timeout:.0f} s")
+
+
+def run_demo(options: DemoOptions, console: Console) -> int:
+    server_settings = ServerSettings()
+    broker_settings = BrokerSettings()
+    data_dir = server_settings.data_dir
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    port = options.http_port or server_settings.http_port
+    password = _staff_password(data_dir)
+    env = os.environ | {
+        "STACKS_FIRST_STAFF_USERNAME": STAFF_USER,
+        "STACKS_FIRST_STAFF_PASSWORD": password,
+        "STACKS_HTTP_PORT": str(port),
+    }
+    manifest = data_dir / "seed-manifest.json"
+
+    broker = BrokerProcess(prepare_broker(broker_settings))
+    children = _Children()
+    try:
+        console.print(f"starting the broker ({broker.plan.implementation}) on {broker.plan.url}")
+        broker.start()
+        if not manifest.exists():
+            console.print(f"seeding a library of {options.items} items and {options.patrons} patrons")
+            seed = [
+                "seed",
+                "--items",
+                str(options.items),
+                "--patrons",
+                str(options.patrons),
+                "--manifest",
+                str(manifest),
+            ]
+            subprocess.run(_stacks(*seed), check=True, env=env)  # noqa: S603
+        console.print("starting the server")
+        children.start("server", _stacks("server"), logs / "server.log", env)
+        base = f"http://{server_settings.http_host}:{port}"
+        _wait_healthy(f"{base}/health", children.processes[0][1])
+        for kiosk in options.kiosks:
+            argv = _stacks(
+                "edge", "kiosk", "--simulate", "--device-id", kiosk,
+                "--manifest", str(manifest), "--think-ms", str(options.think_ms),
+            )  # fmt: skip
+            children.start(kiosk, argv, logs / f"{kiosk}.log", env)
+        console.print(_where_to_look(base, broker.plan.url, password, logs, options.kiosks))
+        return _wait(children, console)
+    finally:
+        children.stop_all()
+        broker.stop()
+
+
+def _wait(children: _Children, console: Console) -> int:
+    try:
+        while True:
+            exited = children.first_exited()
+            if exited is not None:
+                console.print(f"[red]{exited} stopped; see its log[/red]")
+                return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        console.print("stopping…")
+        return 0
+
+
+def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks: Sequence[str]) -> Panel:
+    extract = "python3 -c 'import sys,json; print(json.load(sys.stdin)[\"access_token\"])'"
+    token_cmd = (
+        f"TOKEN=$(curl -s -d username={STAFF_USER} -d password={password} "
+        f"{base}/api/v1/login/access-token | {extract})"
+    )
+    lines = [
+        f"API docs      {base}/docs",
+        f"health        {base}/health",
+        f"metrics       {base}/metrics",
+        f"broker        {broker_url}",
+        f"staff login   {STAFF_USER} / {password}",
+        "",
+        "try:",
+        f"  {token_cmd}",
+        f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/events?limit=5"',
+        f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/devices"',
+        "",
+        f"simulated kiosks {', '.join(kiosks)} are checking out, renewing and returning books;",
+        f"logs in {logs}/ — Ctrl-C stops everything.",
+    ]
+    return Panel("\n".join(lines), title="Stacks demo", expand=False)
