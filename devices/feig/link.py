@@ -7,7 +7,8 @@ rejects, so the only way to learn of a lost request is a timeout. Rules applied 
   (and the address, unless the request was broadcast); other frames are counted and ignored;
 - once a reply has visibly gone wrong (a CRC mismatch, or part of a frame and then a pause longer than
   the inter-character limit) stop waiting for the full timeout and retry at once;
-- a lost link (`TransportError`) is retried too: the transport reconnects with backoff.
+- a link lost during the exchange (`TransportError`) is retried: the transport reconnects with backoff;
+  a link that is still offline after the transport's own wait (`LinkOfflineError`) is not.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from devices.feig.commands import Request
 from devices.feig.frames import BROADCAST, Direction, Frame, encode_request
 from devices.feig.parser import Discard, Discarded, FrameParser
 from devices.transport.base import ByteTransport
+from devices.transport.serial_port import LinkOfflineError
 
 CHAR_GAP_S = 0.05  # the reader drops frames with gaps > 12 ms; allow for USB adapters that batch bytes
 
@@ -99,7 +101,9 @@ class FeigLink:
                 self._counts["retries"] += 1
             try:
                 reply = self._attempt(wire, request.command)
-            except TransportError as exc:
+            except LinkOfflineError:
+                raise  # the transport already waited for the link: another attempt would wait again
+            except TransportError as exc:  # just lost: the next attempt reconnects
                 failure = exc
                 continue
             if reply is not None:

@@ -9,11 +9,12 @@ from devices.transport.recording import (
     merge_events,
     save_session,
 )
-from devices.transport.serial_port import SerialSettings, SerialTransport
+from devices.transport.serial_port import LinkOfflineError, SerialSettings, SerialTransport
 
 __all__ = [
     "ByteTransport",
     "Event",
+    "LinkOfflineError",
     "RecordingTransport",
     "ReplayTransport",
     "SerialSettings",

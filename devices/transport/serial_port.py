@@ -56,6 +56,10 @@ class _Port(Protocol):
     def close(self) -> None: ...
 
 
+class LinkOfflineError(TransportError):
+    """The link is down and did not come back within `reconnect_wait_s` (retrying at once is pointless)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SerialSettings:
     """How to open a serial link. Defaults are the FEIG factory settings (38400 baud, 8E1)."""
@@ -217,7 +221,7 @@ class SerialTransport:
             if now >= self._next_attempt and self._try_open():
                 break
             if now >= deadline:
-                raise TransportError(f"{self.settings.url} is offline; reconnecting with backoff")
+                raise LinkOfflineError(f"{self.settings.url} is offline; reconnecting with backoff")
             time.sleep(max(0.0, min(self._next_attempt, deadline) - now))
         assert self._port is not None
         return self._port
