@@ -104,12 +104,13 @@ def renew_for(
     own borrower is meant."""
     context = current()
     problem, found_item = find_item(session, ref)
-    if patron is None and not (
-        borrower_if_unnamed and found_item is not None and found_item.loan is not None
-    ):
+    if patron is None and not borrower_if_unnamed:
         return RenewOutcome(refusal(ReasonCode.UNKNOWN_PATRON, context))
     if found_item is None:
         return RenewOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+    if patron is None and found_item.loan is None:
+        # Nobody named and nobody to renew for: the item simply is not on loan.
+        return RenewOutcome(refusal(ReasonCode.NOT_ON_LOAN, context), item=found_item.summary)
     loan = found_item.loan
     if patron is None:
         assert loan is not None

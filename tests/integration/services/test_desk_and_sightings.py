@@ -48,18 +48,21 @@ def test_desk_checkout_renew_checkin(session: Session) -> None:
 
 
 @pytest.mark.parametrize(
-    ("card", "code"), [("SV0000000", ReasonCode.UNKNOWN_PATRON), (None, ReasonCode.UNKNOWN_PATRON)]
+    ("card", "barcode", "code"),
+    [
+        ("SV0000000", None, ReasonCode.UNKNOWN_PATRON),
+        (None, None, ReasonCode.NOT_ON_LOAN),  # nobody named, and the item is on the shelf
+        (None, "VV999999", ReasonCode.UNKNOWN_ITEM),
+    ],
 )
-def test_desk_without_a_known_patron(session: Session, card: str | None, code: ReasonCode) -> None:
-    book = make.item(session)
+def test_desk_without_a_known_patron(
+    session: Session, card: str | None, barcode: str | None, code: ReasonCode
+) -> None:
+    ref = ItemRef(barcode=barcode or make.item(session).barcode)
     if card is not None:
-        out = desk_checkout(
-            session, staff="thuthu", card_number=card, item=ItemRef(barcode=book.barcode), now=NOW
-        )
+        out = desk_checkout(session, staff="thuthu", card_number=card, item=ref, now=NOW)
         assert out.decision.code is code
-    renewed = desk_renew(
-        session, staff="thuthu", card_number=card, item=ItemRef(barcode=book.barcode), now=NOW
-    )
+    renewed = desk_renew(session, staff="thuthu", card_number=card, item=ref, now=NOW)
     assert renewed.decision.code is code
 
 
