@@ -77,13 +77,17 @@ class TagDataSettings:
         options = DataModelOptions(
             block_orders=tuple(
                 _choice(BlockOrder, name, "block_orders")
-                for name in reader.texts("block_orders", ["memory", "reversed"])
+                for name in reader.texts(
+                    "block_orders", [order.value for order in DEFAULT_OPTIONS.block_orders]
+                )
             ),
             block_size=reader.integer("block_size", DEFAULT_OPTIONS.block_size),
             accept_swapped_nibbles=reader.flag(
                 "accept_swapped_nibbles", DEFAULT_OPTIONS.accept_swapped_nibbles
             ),
-            supported_versions=frozenset(reader.integers("supported_versions", [1])),
+            supported_versions=frozenset(
+                reader.integers("supported_versions", sorted(DEFAULT_OPTIONS.supported_versions))
+            ),
             part_bytes=_choice(
                 PartBytes, reader.text("part_bytes", DEFAULT_OPTIONS.part_bytes), "part_bytes"
             ),

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from devices.feig import get_profile
 from devices.sim.feig_pty import FeigReaderSimulator
 from devices.sim.field import Field, VirtualTag, make_uid
-from devices.tagdata import BlockOrder, TagStatus, decode_tag, encode_tag, reverse_blocks
+from devices.tagdata import BlockOrder, TagStatus, Usage, decode_tag, encode_tag, reverse_blocks
 from stacks.cli import app
 
 pytestmark = pytest.mark.contract
@@ -125,7 +125,7 @@ def test_another_librarys_tag_is_refused(pad: Pad) -> None:
 
 
 def test_rewriting_the_same_item_keeps_the_block_order_found(pad: Pad) -> None:
-    memory = encode_tag(BARCODE, isil=ISIL, usage=7) + bytes(2)
+    memory = encode_tag(BARCODE, isil=ISIL, usage=Usage.DISCARDED) + bytes(2)
     tag = VirtualTag.blank(UID)
     tag.memory[: len(memory)] = reverse_blocks(memory)
     pad.field.add(tag)
