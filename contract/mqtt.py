@@ -7,8 +7,9 @@ supported for the embedded fallback broker (amqtt), with `clean_session=False` t
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
@@ -54,6 +55,12 @@ class Will:
     retain: bool = True
 
 
+def _no_delay(_client: mqtt.Client, _userdata: Any, sock: Any) -> None:
+    setsockopt = getattr(sock, "setsockopt", None)
+    if setsockopt is not None:
+        setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class Connection:
     """A configured paho client and how to connect it. Callers own the network loop."""
 
@@ -86,6 +93,9 @@ class Connection:
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.max_inflight_messages_set(max_inflight)
         self.client.max_queued_messages_set(0)
+        # paho leaves Nagle's algorithm on: small publishes and acks then wait for the peer's delayed ACK,
+        # tens of milliseconds per hop. Kiosk round trips need every packet out at once.
+        self.client.on_socket_open = _no_delay
         if will is not None:
             self.client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
         self._properties: Properties | None = None

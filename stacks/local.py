@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 from stacks.broker.process import BrokerPlan, prepare_broker
 from stacks.broker.settings import BrokerSettings
@@ -18,12 +19,15 @@ def local_broker() -> BrokerPlan:
     return prepare_broker(BrokerSettings())
 
 
-def mqtt_overrides(user: str) -> dict[str, str]:
+def mqtt_overrides(user: str) -> dict[str, Any]:
     """Settings for `user` to reach the local broker, unless the environment already names a broker."""
     if os.environ.get("STACKS_MQTT_PASSWORD"):
         return {}
     plan = local_broker()
-    overrides = {"mqtt_password": plan.credentials.password(user), "mqtt_protocol": plan.protocol}
+    overrides: dict[str, Any] = {
+        "mqtt_password": plan.credentials.password(user),
+        "mqtt_protocol": plan.protocol,
+    }
     if not os.environ.get("STACKS_MQTT_URL"):
         overrides["mqtt_url"] = plan.url
     return overrides

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from edge.settings import EdgeSettings
+from server.settings import REPO_CONFIG_DIR
 from stacks.broker.process import BrokerPlan, BrokerProcess, prepare_broker
 from stacks.broker.registry import SERVER_USER
 from stacks.broker.settings import BrokerSettings
@@ -29,6 +31,7 @@ class BenchEnvironment:
     server: ServerProcess
     database_url: str
     manifest: Path
+    config_dir: Path
 
     def edge_settings(self, device_id: str, **overrides: object) -> EdgeSettings:
         values: dict[str, object] = {
@@ -42,11 +45,28 @@ class BenchEnvironment:
         return EdgeSettings.model_validate(values)
 
 
+def _config_dir(root: Path, policy_edit: Callable[[str], str] | None) -> Path:
+    """The repository's config, with the benchmark's edit of policies.toml, if any."""
+    if policy_edit is None:
+        return REPO_CONFIG_DIR
+    config = root / "config"
+    shutil.copytree(REPO_CONFIG_DIR, config)
+    policies = config / "policies.toml"
+    policies.write_text(policy_edit(policies.read_text(encoding="utf-8")), encoding="utf-8")
+    return config
+
+
 @contextmanager
 def bench_environment(
-    *, devices: list[str], items: int, patrons: int, database_url: str | None = None
+    *,
+    devices: list[str],
+    items: int,
+    patrons: int,
+    database_url: str | None = None,
+    policy_edit: Callable[[str], str] | None = None,
 ) -> Iterator[BenchEnvironment]:
     root = Path(tempfile.mkdtemp(prefix="stacks-bench-"))
+    config_dir = _config_dir(root, policy_edit)
     broker = BrokerProcess(
         prepare_broker(BrokerSettings(data_dir=root, broker_port=free_port()), extra_devices=devices)
     )
@@ -57,8 +77,8 @@ def bench_environment(
         manifest = root / "seed-manifest.json"
         seed = [sys.executable, "-m", "stacks", "seed", "--items", str(items), "--patrons", str(patrons)]
         seed += ["--database-url", url, "--manifest", str(manifest)]
-        subprocess.run(seed, check=True, capture_output=True)  # noqa: S603  (our own command)
         env = {
+            "STACKS_CONFIG_DIR": str(config_dir),
             "STACKS_DATA_DIR": str(root),
             "STACKS_DATABASE_URL": url,
             "STACKS_MQTT_URL": broker.plan.url,
@@ -66,9 +86,10 @@ def bench_environment(
             "STACKS_MQTT_PROTOCOL": broker.plan.protocol,
             "STACKS_LOG_LEVEL": "WARNING",
         }
+        subprocess.run(seed, check=True, capture_output=True, env=os.environ | env)  # noqa: S603
         server = ServerProcess(env, port=free_port(), log_path=root / "server.log")
         server.start()
-        yield BenchEnvironment(root, broker.plan, broker, server, url, manifest)
+        yield BenchEnvironment(root, broker.plan, broker, server, url, manifest, config_dir)
     finally:
         if server is not None:
             server.stop()

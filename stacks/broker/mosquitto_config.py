@@ -105,6 +105,8 @@ def render_conf(files: MosquittoFiles, *, host: str, port: int, max_queued_messa
             "max_inflight_messages 0",
             # Oversized events must reach the server to be dead-lettered with a reason, not vanish here.
             "max_packet_size 1048576",
+            # Without this, Nagle's algorithm holds small replies back ~40 ms per hop on Linux.
+            "set_tcp_nodelay true",
             f"log_dest file {files.log.resolve()}",
             "log_type error",
             "log_type warning",

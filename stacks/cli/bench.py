@@ -58,5 +58,23 @@ def bench_ingest(
     )
 
 
+@bench_app.command("kiosk")
+def bench_kiosk(
+    kiosks: Annotated[
+        int, typer.Option(min=1, max=90, help="Simulated kiosks serving patrons at once.")
+    ] = 20,
+    seconds: Annotated[float, typer.Option(min=1, help="How long the kiosks serve patrons.")] = 30.0,
+    think_ms: Annotated[
+        int, typer.Option(min=0, help="Simulated patrons' mean pause between actions.")
+    ] = 500,
+    as_json: JsonFlag = False,
+) -> None:
+    """Checkout round trips under load, and a 500-loan patron against a patron with none."""
+    from stacks.bench import kiosk
+
+    figures = kiosk.run(kiosks=kiosks, duration_s=seconds, think_ms=think_ms, show_progress=not as_json)
+    _print(figures, as_json)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(bench_app, name="bench")
