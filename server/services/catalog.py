@@ -99,7 +99,7 @@ def get_item(session: Session, item_id: int) -> entities.Item:
 
 def item_by_ref(session: Session, ref: ItemRef) -> entities.Item:
     """The item a barcode and/or tag UID names (both must agree)."""
-    problem, found = find_item(session, ref)
+    problem, found = find_item(session, ref, lock=False)
     if found is None:
         raise NotFoundError(f"no item for {ref.model_dump(exclude_none=True)} ({problem})")
     return mapping.item(found.item, found.title, found.call_number)

@@ -59,13 +59,27 @@ def _locking(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def find_item(session: Session, ref: ItemRef) -> tuple[ReasonCode | None, FoundItem | None]:
-    """The item named by `ref`; (UNKNOWN_ITEM, None) or (INVALID_REQUEST, None) when it cannot be told."""
+def _claim_on_sqlite(session: Session, table: sa.Table, condition: sa.ColumnElement[bool]) -> None:
+    """SQLite has no SELECT … FOR UPDATE: a no-op UPDATE of the rows takes the database's write lock first,
+    so the reads that follow see the latest commit and a racing writer waits for ours (busy timeout)
+    instead of reading stale rows and failing on a unique index."""
+    if session.get_bind().dialect.name == "sqlite":
+        first = next(iter(table.primary_key.columns))
+        session.execute(sa.update(table).where(condition).values({first.name: first}))
+
+
+def find_item(
+    session: Session, ref: ItemRef, *, lock: bool = True
+) -> tuple[ReasonCode | None, FoundItem | None]:
+    """The item named by `ref`; (UNKNOWN_ITEM, None) or (INVALID_REQUEST, None) when it cannot be told.
+    `lock`: the caller will change the item (circulation); plain lookups pass False."""
     conditions = []
     if ref.barcode is not None:
         conditions.append(ITEM.c.barcode == ref.barcode)
     if ref.tag_uid is not None:
         conditions.append(ITEM.c.tag_uid == ref.tag_uid.upper())
+    if lock:
+        _claim_on_sqlite(session, ITEM, sa.or_(*conditions))
     statement = (
         sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
@@ -74,7 +88,7 @@ def find_item(session: Session, ref: ItemRef) -> tuple[ReasonCode | None, FoundI
         .where(sa.or_(*conditions))
         .limit(2)
     )
-    if _locking(session):
+    if lock and _locking(session):
         statement = statement.with_for_update(of=ITEM)
     rows = session.execute(statement).all()
     by_barcode = next((r for r in rows if ref.barcode is not None and r[0].barcode == ref.barcode), None)
@@ -88,6 +102,7 @@ def find_item(session: Session, ref: ItemRef) -> tuple[ReasonCode | None, FoundI
 
 
 def lock_patron(session: Session, patron_id: int) -> Patron | None:
+    _claim_on_sqlite(session, PATRON, PATRON.c.id == patron_id)
     statement = sa.select(Patron).where(PATRON.c.id == patron_id)
     if _locking(session):
         statement = statement.with_for_update()
@@ -95,6 +110,7 @@ def lock_patron(session: Session, patron_id: int) -> Patron | None:
 
 
 def patron_by_card(session: Session, card_number: str) -> Patron | None:
+    _claim_on_sqlite(session, PATRON, PATRON.c.card_number == card_number)
     statement = sa.select(Patron).where(PATRON.c.card_number == card_number)
     if _locking(session):
         statement = statement.with_for_update()

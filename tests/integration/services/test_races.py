@@ -1,4 +1,4 @@
-"""Two kiosks racing for one book on PostgreSQL: one loan, one clear refusal, no error."""
+"""Two kiosks racing for one book: one loan, one clear refusal, no error — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from server.services import kiosk
 from server.services.columns import LOAN
 from tests.support import factories as make
 
-pytestmark = [pytest.mark.integration, pytest.mark.postgres]
+pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
-def test_one_book_two_kiosks(postgres_url: str) -> None:
-    upgrade(postgres_url)
-    engine = make_engine(postgres_url)
+def test_one_book_two_kiosks(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
     with Session(engine) as session:
         readers = [make.patron(session), make.patron(session)]
         book = make.item(session)
