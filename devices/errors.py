@@ -19,7 +19,7 @@ class FrameError(DeviceError):
     """Bytes received from a device do not form a valid frame."""
 
 
-class DeviceTimeout(DeviceError):
+class DeviceTimeoutError(DeviceError):
     """A device did not answer in time (FEIG readers stay silent on a frame they reject)."""
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import TracebackType
 
-from devices.errors import DeviceError, DeviceTimeout, FrameError
+from devices.errors import DeviceError, DeviceTimeoutError, FrameError
 from devices.feig import commands, iso15693
 from devices.feig.blocks import memory_layout, memory_to_wire, wire_to_memory
 from devices.feig.commands import Request, SoftwareVersion
@@ -115,7 +115,7 @@ class FeigReader:
         for _ in range(1 + self.link.retries):
             try:
                 return self._inventory_once()
-            except (DeviceTimeout, FrameError, RfError) as exc:
+            except (DeviceTimeoutError, FrameError, RfError) as exc:
                 last_error = exc
         assert last_error is not None
         raise last_error

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from devices.errors import DeviceTimeout, TransportError
+from devices.errors import DeviceTimeoutError, TransportError
 from devices.feig.commands import Request
 from devices.feig.frames import BROADCAST, Direction, Frame, encode_request
 from devices.feig.parser import Discard, Discarded, FrameParser
@@ -111,7 +111,7 @@ class FeigLink:
             failure = None
         if failure is not None:
             raise failure
-        raise DeviceTimeout(
+        raise DeviceTimeoutError(
             f"no valid reply to command 0x{request.command:02X} after {attempts} attempt(s) "
             f"on {self.transport.description}"
         )

@@ -21,8 +21,8 @@ from devices.feig.driver import FeigReader, TagInfo
 from devices.feig.iso15693 import uid_from_hex, uid_hex
 from devices.feig.status import NoTransponderError, NotSupportedError
 from devices.rfid.security import SecuritySettings
-from devices.tagdata import TagReading, Usage, encode_tag, from_memory_order
-from devices.tagdata.layout import BASIC_BLOCK_SIZE
+from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag, from_memory_order
+from devices.tagdata.layout import BASIC_BLOCK_SIZE, TRUNCATED_BLOCK_SIZE
 from devices.tagdata.settings import TagDataSettings
 
 
@@ -163,14 +163,23 @@ class TagService:
         """Writes ISO 28560-3 data for `item_id` to the tag and returns what reading it back decodes to."""
         raw_uid = _uid(uid)
         info = self._layouts.get(raw_uid) or self.reader.system_information(raw_uid)
+        # A tag with less user memory than the full basic block (34 bytes, padded to whole blocks) gets the
+        # truncated 32-byte form that ISO 28560-3 defines for it.
+        full = BASIC_BLOCK_SIZE + (-BASIC_BLOCK_SIZE % info.block_size)
         data = encode_tag(
             item_id,
             isil=str(self.tag_data.isil),
             usage=usage,
             parts_in_item=parts_in_item,
             part_number=part_number,
+            size=BASIC_BLOCK_SIZE if info.memory_size >= full else TRUNCATED_BLOCK_SIZE,
+            options=self.tag_data.options,
         )
         data += bytes(-len(data) % info.block_size)
+        if len(data) > info.memory_size:
+            raise TagEncodeError(
+                f"tag {uid_hex(raw_uid)} holds {info.memory_size} bytes; the data needs {len(data)}"
+            )
         known = self._known.get(raw_uid)
         found = known.reading.block_order if known is not None and known.reading is not None else None
         order = self.tag_data.write_block_order.resolve(found)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.errors import DeviceError, DeviceTimeout, TransportError
+from devices.errors import DeviceError, DeviceTimeoutError, TransportError
 from devices.feig import FeigReader, get_profile
 from devices.feig.blocks import BlockOrder, memory_to_wire
 from devices.feig.outputs import Output
@@ -245,7 +245,7 @@ def test_a_reader_at_another_address_stays_silent(field: Field, tmp_path: Path) 
         settings = SerialSettings(simulator.path, parity="N")
         wrong = FeigReader(SerialTransport(settings), address=0x05, reply_timeout_s=0.05)
         right = FeigReader(SerialTransport(settings), address=0x03)
-        with wrong, pytest.raises(DeviceTimeout):
+        with wrong, pytest.raises(DeviceTimeoutError):
             wrong.software_version()
         with right:
             assert right.software_version().sw_type == 80

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from devices.errors import TagDataError
 from devices.feig import FeigReader, get_profile
 from devices.rfid import Mechanism, SecuritySettings, TagService
 from devices.sim.feig_pty import FeigReaderSimulator, simulated_reader
@@ -158,3 +159,20 @@ def test_programming_a_blank_tag(cpr: Harness, field: Field) -> None:
     assert (reading.status, reading.item_id, reading.owner_isil) == (TagStatus.OK, "8935235099999", ISIL)
     [item] = [i for i in service.items_in_field() if i.uid == blank.uid_hex]
     assert item.item_id == "8935235099999"
+
+
+def test_a_32_byte_tag_gets_the_truncated_basic_block(cpr: Harness, field: Field) -> None:
+    _, reader = cpr
+    small = VirtualTag(uid=make_uid(901), memory=bytearray(32))
+    field.add(small)
+    reading = TagService(reader, AFI, TAG_DATA).program(small.uid_hex, "VV000123")
+    assert (reading.status, reading.item_id, reading.basic_block_size) == (TagStatus.OK, "VV000123", 32)
+
+
+def test_a_tag_too_small_for_any_basic_block_is_refused(cpr: Harness, field: Field) -> None:
+    _, reader = cpr
+    tiny = VirtualTag(uid=make_uid(902), memory=bytearray(16))
+    field.add(tiny)
+    with pytest.raises(TagDataError):
+        TagService(reader, AFI, TAG_DATA).program(tiny.uid_hex, "VV000124")
+    assert bytes(tiny.memory) == bytes(16)  # nothing half-written
