@@ -6,7 +6,8 @@ server status) and wake it; all flow-control state lives in this thread, so it n
 
 - At most `window` events are published and unconfirmed; requests are sent at once even beyond it.
 - An unconfirmed event is sent again `resend_after_s` after its last send, then with doubling backoff up to
-  `resend_max_s`; everything unconfirmed is sent again at once after a reconnect and on a server birth.
+  `resend_max_s` (not while the server's status says offline); everything unconfirmed is sent again at once
+  after a reconnect and on a server birth.
 - A request is deleted when its reply arrives (the server replies only after committing it) or when it is
   rejected. A request acknowledged without its reply having arrived stays and is sent again: the server
   answers a retried request with the same stored reply, so the reply is never lost and never applied twice.
@@ -156,7 +157,7 @@ class Sender:
             return _IDLE_WAKE_S
         now = self._clock()
         deadline = self._next_heartbeat
-        due = self._window.next_due()
+        due = self._window.next_due() if self._timer_resends() else None
         if due is not None:
             deadline = min(deadline, due)
         return min(max(deadline - now, 0.0), _IDLE_WAKE_S)
@@ -185,10 +186,16 @@ class Sender:
             self._send(self._window.take_all(now), resent=True)
         self._send_urgent(urgent, now)
         self._fill(now)
-        self._send(self._window.take_due(now), resent=True)
+        if self._timer_resends():
+            self._send(self._window.take_due(now), resent=True)
         if now >= self._next_heartbeat:
             self._next_heartbeat = now + self._settings.heartbeat_s
             self._heartbeat()
+
+    def _timer_resends(self) -> bool:
+        # While the server is known to be offline, the broker keeps what we sent in its persistent session:
+        # re-sending on timers would only pile up copies there. Its birth triggers a re-send of everything.
+        return self._births.online is not False
 
     def _link_state(self, connected: bool) -> bool:
         was_online, self._online = self._online, connected

@@ -265,3 +265,16 @@ def test_a_late_ack_for_an_event_of_an_earlier_run_clears_it(rig: Rig) -> None:
     assert wait_until(lambda: len(rig.wire.sent_ids()) == 1)
     rig.sender.acks(Acks(committed=[records[0].event_id, new_event_id()]))
     assert wait_until(lambda: rig.outbox.pending == 0)
+
+
+def test_no_timer_resends_while_the_server_is_offline(rig: Rig) -> None:
+    records = rig.sightings(2)
+    ids = [r.event_id for r in records]
+    rig.sender.server_status(server_status(DeviceState.ONLINE, 0))
+    rig.sender.server_status(server_status(DeviceState.OFFLINE, 0))
+    assert wait_until(lambda: rig.wire.sent_ids() == ids)
+    rig.advance(100)  # far past every re-send time
+    settle()
+    assert rig.wire.sent_ids() == ids  # the broker keeps them for the server; no copies piled up
+    rig.sender.server_status(server_status(DeviceState.ONLINE, 60))
+    assert wait_until(lambda: rig.wire.sent_ids() == ids * 2)
