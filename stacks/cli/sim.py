@@ -111,6 +111,38 @@ def sim_reader(  # every option is keyword-only: typer reads them by name
         )
 
 
+@sim_app.command("scanner")
+def sim_scanner(
+    *,
+    profile: Annotated[str, typer.Option(help="Scanner profile from config/scanners.toml.")] = "generic-cr",
+    script: Annotated[
+        Path | None, typer.Option(help="Scanner script (scan, split, garbage, pause, unplug, replug).")
+    ] = None,
+    link: Annotated[Path | None, typer.Option(help="Also publish the device at this stable path.")] = None,
+) -> None:
+    """A virtual serial barcode scanner: runs a script, or scans each line typed on standard input."""
+    from devices.barcode.profiles import ProfileError, load_profile
+    from devices.sim.scanner import ScriptError, VirtualScanner, parse_script
+
+    try:
+        scanner_profile = load_profile(profile)
+        steps = parse_script(script.read_text(encoding="utf-8")) if script else None
+    except (ProfileError, ScriptError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    with VirtualScanner(scanner_profile, link=link) as scanner:
+        sys.stdout.write(f"scanner ({scanner_profile.name}) on {scanner.path}\n")
+        sys.stdout.flush()
+        if steps is not None:
+            scanner.run(steps)
+            return
+        sys.stderr.write("type a barcode and Enter to scan it; Ctrl-D stops\n")
+        for line in sys.stdin:
+            value = line.strip()
+            if value:
+                scanner.scan(value)
+
+
 def register(root: typer.Typer) -> None:
     """Adds the `sim` commands to the root application."""
     root.add_typer(sim_app, name="sim")
