@@ -1,35 +1,36 @@
-"""One-machine defaults: processes started by `stacks` find the local broker's URL and credentials here.
+"""One-machine defaults: processes started by `stacks` find the broker's URL and credentials here.
 
-Server and agents take MQTT settings from `STACKS_*` variables; where the password is not given, the
-`stacks` commands fill it in from the local broker's generated credentials (never the packages themselves:
-the server and the edge know nothing of the local broker).
+Server and agents take MQTT settings from `STACKS_*` variables. Where the password is not given, the `stacks`
+commands fill it in from the credentials this installation generated (never the packages themselves: the
+server and the edge know nothing of how the broker was set up):
+
+- no broker named (no STACKS_MQTT_URL): the local broker — its URL, its protocol, its password for the user;
+- a broker named (e.g. `mosquitto:1883` under docker compose, sharing the data volume): only the password.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Set
 from typing import Any
 
-from stacks.broker.process import BrokerPlan, prepare_broker
+from stacks.broker.process import prepare_broker
+from stacks.broker.registry import load_credentials
 from stacks.broker.settings import BrokerSettings
 
 
-def local_broker() -> BrokerPlan:
-    return prepare_broker(BrokerSettings())
-
-
-def mqtt_overrides(user: str) -> dict[str, Any]:
-    """Settings for `user` to reach the local broker, unless the environment already names a broker."""
-    if os.environ.get("STACKS_MQTT_PASSWORD"):
+def mqtt_overrides(user: str, given: Set[str]) -> dict[str, Any]:
+    """Settings for `user` to reach the broker; `given` are the settings fields already set explicitly."""
+    if "mqtt_password" in given:
         return {}
-    plan = local_broker()
-    overrides: dict[str, Any] = {
-        "mqtt_password": plan.credentials.password(user),
-        "mqtt_protocol": plan.protocol,
-    }
-    if not os.environ.get("STACKS_MQTT_URL"):
-        overrides["mqtt_url"] = plan.url
+    broker = BrokerSettings()
+    if "mqtt_url" in given:
+        return {"mqtt_password": load_credentials(broker.broker_dir / "credentials.json").password(user)}
+    plan = prepare_broker(broker)
+    overrides: dict[str, Any] = {"mqtt_password": plan.credentials.password(user), "mqtt_url": plan.url}
+    if "mqtt_protocol" not in given:
+        overrides["mqtt_protocol"] = plan.protocol
     return overrides
 
 

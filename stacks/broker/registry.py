@@ -67,6 +67,14 @@ class Credentials:
             raise KeyError(f"no broker credentials for {user!r}; is it in config/devices.toml?") from None
 
 
+def load_credentials(path: Path) -> Credentials:
+    """Credentials generated earlier, by `stacks broker config` or any command that prepared the broker."""
+    try:
+        return Credentials(json.loads(path.read_text(encoding="utf-8"))["users"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise RegistryError(f"no broker credentials at {path}: run `stacks broker config` ({exc})") from exc
+
+
 def ensure_credentials(path: Path, users: list[str]) -> Credentials:
     """Load the credentials file, adding a fresh password for every user that has none yet."""
     passwords: dict[str, str] = {}

@@ -20,7 +20,10 @@ def server(
 
     configure_logging()
     base = ServerSettings()
-    settings = ServerSettings(**mqtt_overrides(base.mqtt_username)) if base.ingest_enabled else base
+    if base.ingest_enabled:
+        settings = ServerSettings(**mqtt_overrides(base.mqtt_username, base.model_fields_set))
+    else:
+        settings = base
     uvicorn.run(
         create_app(settings),
         host=host or settings.http_host,
