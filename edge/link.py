@@ -9,7 +9,6 @@ network thread.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,7 +63,6 @@ class MqttLink:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
-        client.on_socket_open = _no_delay
 
     @property
     def connected(self) -> bool:
@@ -142,12 +140,3 @@ class MqttLink:
         except ContractError as exc:
             self._counters.add("bad_messages")
             log.warning("unreadable message on %s ignored: %s", message.topic, exc)
-
-
-def _no_delay(client: mqtt.Client, userdata: Any, sock: Any) -> None:
-    """Send each packet at once. With Nagle's algorithm a small PUBLISH waits for the ACK of the previous
-    segment, which the broker may delay by up to 40 ms: a kiosk request would pay that on every round trip."""
-    try:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    except (OSError, AttributeError) as exc:  # not a TCP socket (e.g. a websocket wrapper)
-        log.debug("TCP_NODELAY not set: %s", exc)
