@@ -10,12 +10,42 @@ from fastapi import APIRouter
 
 from server.api.auth.accounts import ensure_first_staff
 from server.api.problems import install_error_handlers
-from server.api.routes import dead_letters, devices, events, login, staff
+from server.api.routes import (
+    circulation,
+    dead_letters,
+    devices,
+    events,
+    fines,
+    holds,
+    items,
+    loans,
+    login,
+    patron_account,
+    patrons,
+    records,
+    sightings,
+    staff,
+)
 
 API_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_PREFIX)
-for _module in (login, staff, events, dead_letters, devices):
+for _module in (
+    login,
+    staff,
+    circulation,
+    items,
+    records,
+    patrons,
+    patron_account,
+    loans,
+    holds,
+    fines,
+    events,
+    dead_letters,
+    devices,
+    sightings,
+):
     api_router.include_router(_module.router)
 
 __all__ = ["API_PREFIX", "api_router", "ensure_first_staff", "install_error_handlers"]

@@ -31,7 +31,7 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    # One session per request; services commit once.
+    # One session per request; the route commits once, services never do.
     with Session(engine, expire_on_commit=False) as session:
         yield session
 

@@ -1,4 +1,5 @@
-"""Keyset pagination for the large lists (event log, dead letters, sightings).
+"""Pagination: keyset cursors for the large lists (event log, dead letters, sightings), limit/offset for
+the others.
 
 A cursor is the sort key of the last row of a page, JSON in URL-safe base64: opaque to clients, checked
 on the way back in. Keyset pages stay correct and fast however deep a client pages, unlike OFFSET.
@@ -9,18 +10,25 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Query
+from pydantic import BaseModel
 
+from server.api.schemas.base import OffsetPage
 from server.errors import InvalidInputError
 
-DEFAULT_LIMIT = 100
+E_co = TypeVar("E_co", covariant=True)
+M = TypeVar("M", bound=BaseModel)
+
 MAX_LIMIT = 500
+MAX_OFFSET_LIMIT = 200
 
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
 CursorQuery = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page.")]
-OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000)]
+OffsetLimitQuery = Annotated[int, Query(ge=1, le=MAX_OFFSET_LIMIT, description="Rows per page.")]
+OffsetQuery = Annotated[int, Query(ge=0, le=100_000, description="Rows to skip.")]
 
 
 def encode_cursor(*key: str | int) -> str:
@@ -42,3 +50,18 @@ def decode_cursor(cursor: str, *types: type[str] | type[int]) -> list[Any]:
     ):
         raise InvalidInputError("the cursor is not valid")
     return values
+
+
+class Fetch(Protocol[E_co]):
+    def __call__(self, *, limit: int, offset: int) -> Sequence[E_co]: ...
+
+
+def offset_page(fetch: Fetch[object], model: type[M], *, limit: int, offset: int) -> OffsetPage[M]:
+    """One limit/offset page of a service's list; one row more is fetched to tell whether a page follows."""
+    rows = fetch(limit=limit + 1, offset=offset)
+    return OffsetPage[M](
+        items=[model.model_validate(r) for r in rows[:limit]],
+        limit=limit,
+        offset=offset,
+        has_more=len(rows) > limit,
+    )

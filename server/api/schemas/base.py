@@ -30,9 +30,9 @@ class CursorPage(ApiModel, Generic[T]):
 
 
 class OffsetPage(ApiModel, Generic[T]):
-    """One page of a small list."""
+    """One page of a list that is small or sorted by something else than time (limit and offset)."""
 
     items: list[T]
-    total: int
     limit: int
     offset: int
+    has_more: bool = Field(description="Whether a page follows (ask again with offset + limit).")

@@ -61,9 +61,9 @@ def test_every_protected_route_declares_the_bearer_scheme(anonymous: TestClient)
             assert declared == [{"OAuth2PasswordBearer": []}], f"{method.upper()} {path}"
 
 
-def test_the_docs_are_open(anonymous: TestClient) -> None:
-    assert anonymous.get("/docs").status_code == 200
-    assert anonymous.get("/openapi.json").status_code == 200
+def test_docs_health_and_metrics_are_open(anonymous: TestClient) -> None:
+    for path in ("/docs", "/openapi.json", "/health", "/metrics"):
+        assert anonymous.get(path).status_code == 200, path
 
 
 def test_unknown_routes_answer_a_problem(anonymous: TestClient) -> None:
@@ -84,3 +84,16 @@ def test_unknown_routes_answer_a_problem(anonymous: TestClient) -> None:
 def test_the_leak_check_catches_secrets(document: dict[str, Any]) -> None:
     with pytest.raises(AssertionError):
         assert_no_secrets(document)
+
+
+def test_no_secret_ever_travels_in_a_url(anonymous: TestClient) -> None:
+    """Access logs record the request line (path and query): PINs, passwords and tokens go in bodies and
+    the Authorization header only."""
+    schema = anonymous.get("/openapi.json").json()
+    secret_like = re.compile(r"pin|password|secret|token", re.IGNORECASE)
+    for method, path in api_operations(schema):
+        for parameter in schema["paths"][path][method].get("parameters", []):
+            if parameter["in"] in {"path", "query"}:
+                assert not secret_like.search(parameter["name"]), (
+                    f"{method.upper()} {path}: {parameter['name']}"
+                )

@@ -1,0 +1,27 @@
+"""Path parameters that name things the way staff do (a barcode, a card number), and their lookups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from sqlmodel import Session
+
+from contract.common import ItemRef
+from server.domain import entities
+from server.services import catalog, patrons
+
+# The contract's patterns (contract.common.Barcode, CardNumber), checked before anything is looked up.
+BARCODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+CARD_NUMBER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
+
+BarcodePath = Annotated[str, Path(pattern=BARCODE_PATTERN, description="The item's barcode.")]
+CardNumberPath = Annotated[str, Path(pattern=CARD_NUMBER_PATTERN, description="The patron's card number.")]
+
+
+def item_by_barcode(session: Session, barcode: str) -> entities.Item:
+    return catalog.item_by_ref(session, ItemRef(barcode=barcode))
+
+
+def patron_by_card(session: Session, card_number: str) -> entities.Patron:
+    return patrons.patron_by_card(session, card_number)

@@ -1,0 +1,51 @@
+"""Fines: list them library-wide, take a payment, waive one."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.lookups import CARD_NUMBER_PATTERN, patron_by_card
+from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
+from server.api.schemas.base import OffsetPage
+from server.api.schemas.circulation import FineOut, FinePayment, FineWaiver
+from server.domain.enums import FineStatus
+from server.services import fines
+
+router = APIRouter(prefix="/fines", tags=["circulation"])
+
+
+@router.get("", summary="Fines, oldest first; filter by patron or status")
+def list_fines(
+    *,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    card_number: Annotated[str | None, Query(pattern=CARD_NUMBER_PATTERN)] = None,
+    fine_status: Annotated[FineStatus | None, Query(alias="status")] = None,
+    limit: OffsetLimitQuery = 50,
+    offset: OffsetQuery = 0,
+) -> OffsetPage[FineOut]:
+    patron_id = patron_by_card(session, card_number).id if card_number is not None else None
+    fetch = partial(fines.list_fines, session, patron_id=patron_id, status=fine_status)
+    return offset_page(fetch, FineOut, limit=limit, offset=offset)
+
+
+@router.post("/{fine_id}/pay", summary="Take a payment: all that is owed, or part of it")
+def pay_fine(
+    fine_id: int, body: FinePayment, staff: CurrentStaff, session: SessionDep, now: NowDep
+) -> FineOut:
+    fine = fines.pay_fine(session, fine_id, amount=body.amount, staff=staff.username, now=now)
+    session.commit()
+    return FineOut.model_validate(fine)
+
+
+@router.post("/{fine_id}/waive", summary="Waive what is still owed")
+def waive_fine(
+    fine_id: int, body: FineWaiver, staff: CurrentStaff, session: SessionDep, now: NowDep
+) -> FineOut:
+    fine = fines.waive_fine(session, fine_id, note=body.note, staff=staff.username, now=now)
+    session.commit()
+    return FineOut.model_validate(fine)

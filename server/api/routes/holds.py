@@ -1,0 +1,61 @@
+"""Holds: place one for a patron on a record, cancel it, list them."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.lookups import CARD_NUMBER_PATTERN, patron_by_card
+from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
+from server.api.schemas.base import OffsetPage
+from server.api.schemas.circulation import HoldCreate, HoldOut
+from server.domain.enums import HoldStatus
+from server.services import holds
+
+router = APIRouter(prefix="/holds", tags=["circulation"])
+
+
+@router.get("", summary="Holds, first placed first; filter by patron, record or status")
+def list_holds(
+    *,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    card_number: Annotated[str | None, Query(pattern=CARD_NUMBER_PATTERN)] = None,
+    record_id: int | None = None,
+    hold_status: Annotated[HoldStatus | None, Query(alias="status")] = None,
+    open_only: Annotated[bool, Query(description="Only waiting and ready holds.")] = False,
+    limit: OffsetLimitQuery = 50,
+    offset: OffsetQuery = 0,
+) -> OffsetPage[HoldOut]:
+    patron_id = patron_by_card(session, card_number).id if card_number is not None else None
+    fetch = partial(
+        holds.list_holds,
+        session,
+        patron_id=patron_id,
+        record_id=record_id,
+        status=hold_status,
+        open_only=open_only,
+    )
+    return offset_page(fetch, HoldOut, limit=limit, offset=offset)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")
+def place_hold(body: HoldCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
+    patron = patron_by_card(session, body.card_number)
+    hold = holds.place_hold(
+        session, patron_id=patron.id, record_id=body.record_id, pickup_location=body.pickup_location, now=now
+    )
+    session.commit()
+    return HoldOut.model_validate(hold)
+
+
+@router.post(
+    "/{hold_id}/cancel", summary="Cancel a hold; a trapped copy passes to the next hold or its shelf"
+)
+def cancel_hold(hold_id: int, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
+    hold = holds.cancel_hold(session, hold_id, now=now)
+    session.commit()
+    return HoldOut.model_validate(hold)

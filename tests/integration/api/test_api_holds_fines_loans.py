@@ -1,0 +1,142 @@
+"""Holds, fines and the library-wide loan lists through the API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.integration.api.conftest import Clock
+from tests.support import factories as f
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def api_database_url(database_url: str) -> str:
+    return database_url
+
+
+def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Clock, db: Session) -> None:
+    record = f.record(db, title="Nhà giả kim")
+    reference = f.record(db, title="Từ điển tiếng Việt")
+    f.item(db, reference, item_type="reference")
+    lender, first, second = (f.patron(db, card_number=c) for c in ("SV2400001", "SV2400002", "SV2400003"))
+    item = f.item(db, record, barcode="VV060001")
+    f.loan(db, item, lender, due_at=clock.now + timedelta(days=5))
+    db.commit()
+
+    placed = []
+    for card in ("SV2400002", "SV2400003"):
+        response = librarian.post("/api/v1/holds", json={"card_number": card, "record_id": record.id})
+        assert response.status_code == 201, response.text
+        placed.append(response.json())
+        clock.advance(timedelta(minutes=1))
+    assert all(h["pickup_location"] == "TTTT-T1-QUAY" for h in placed)
+
+    twice = librarian.post("/api/v1/holds", json={"card_number": "SV2400002", "record_id": record.id})
+    assert twice.status_code == 409
+    not_holdable = librarian.post(
+        "/api/v1/holds", json={"card_number": "SV2400002", "record_id": reference.id}
+    )
+    assert not_holdable.status_code == 409
+    assert (
+        librarian.post("/api/v1/holds", json={"card_number": "SV0000000", "record_id": record.id}).status_code
+        == 404
+    )
+    assert (
+        librarian.post("/api/v1/holds", json={"card_number": "SV2400002", "record_id": 999999}).status_code
+        == 404
+    )
+
+    queue = librarian.get(f"/api/v1/records/{record.id}/holds").json()
+    assert [h["patron_id"] for h in queue] == [first.id, second.id]
+    assert [
+        h["id"] for h in librarian.get("/api/v1/holds", params={"card_number": "SV2400003"}).json()["items"]
+    ] == [placed[1]["id"]]
+    assert (
+        len(
+            librarian.get("/api/v1/holds", params={"record_id": record.id, "status": "waiting"}).json()[
+                "items"
+            ]
+        )
+        == 2
+    )
+
+    # The book comes back: it is trapped for the first in the queue; cancelling passes it to the next.
+    returned = librarian.post("/api/v1/circulation/checkin", json={"item": {"barcode": "VV060001"}}).json()
+    assert returned["decision"]["code"] == "ok_hold_waiting"
+    cancelled = librarian.post(f"/api/v1/holds/{placed[0]['id']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    assert librarian.post(f"/api/v1/holds/{placed[0]['id']}/cancel").status_code == 409
+    assert librarian.post("/api/v1/holds/999999/cancel").status_code == 404
+    ready = librarian.get("/api/v1/holds", params={"status": "ready"}).json()["items"]
+    assert [(h["id"], h["item_id"]) for h in ready] == [(placed[1]["id"], item.id)]
+    assert [
+        h["status"] for h in librarian.get("/api/v1/holds", params={"open_only": True}).json()["items"]
+    ] == ["ready"]
+
+
+def test_paying_in_part_and_waiving(librarian: TestClient, clock: Clock, db: Session) -> None:
+    patron = f.patron(db, card_number="SV2400100")
+    other = f.patron(db, card_number="SV2400101")
+    fine = f.fine(db, patron, 20000)
+    waived = f.fine(db, patron, 8000)
+    f.fine(db, other, 3000)
+    db.commit()
+
+    part = librarian.post(f"/api/v1/fines/{fine.id}/pay", json={"amount": 5000}).json()
+    assert (part["outstanding"], part["status"]) == (15000, "outstanding")
+    too_much = librarian.post(f"/api/v1/fines/{fine.id}/pay", json={"amount": 20000})
+    assert too_much.status_code == 422
+    assert librarian.post(f"/api/v1/fines/{fine.id}/pay", json={"amount": 0}).status_code == 422
+    rest = librarian.post(f"/api/v1/fines/{fine.id}/pay", json={"amount": 15000}).json()
+    assert (rest["outstanding"], rest["status"]) == (0, "paid")
+    assert librarian.post(f"/api/v1/fines/{fine.id}/pay", json={}).status_code == 409
+
+    w = librarian.post(f"/api/v1/fines/{waived.id}/waive", json={"note": "sách hỏng do thư viện"}).json()
+    assert (w["status"], w["outstanding"], w["note"]) == ("waived", 0, "sách hỏng do thư viện")
+    assert librarian.post(f"/api/v1/fines/{waived.id}/waive", json={}).status_code == 409
+    assert librarian.post("/api/v1/fines/999999/waive", json={}).status_code == 404
+
+    outstanding = librarian.get("/api/v1/fines", params={"status": "outstanding"}).json()["items"]
+    assert [x["patron_id"] for x in outstanding] == [other.id]
+    mine = librarian.get("/api/v1/fines", params={"card_number": "SV2400100"}).json()["items"]
+    assert {x["status"] for x in mine} == {"paid", "waived"}
+
+
+def test_overdue_and_due_soon_lists(librarian: TestClient, clock: Clock, db: Session) -> None:
+    patron = f.patron(db)
+    overdue_long = f.item(db, barcode="VV070001")
+    overdue_short = f.item(db, barcode="VV070002")
+    due_soon = f.item(db, barcode="VV070003")
+    due_later = f.item(db, barcode="VV070004")
+    returned = f.item(db, barcode="VV070005")
+    f.loan(db, overdue_short, patron, due_at=clock.now - timedelta(days=1))
+    f.loan(db, due_later, patron, due_at=clock.now + timedelta(days=20))
+    f.loan(db, overdue_long, patron, due_at=clock.now - timedelta(days=10))
+    f.loan(db, due_soon, patron, due_at=clock.now + timedelta(days=2))
+    f.loan(
+        db, returned, patron, due_at=clock.now - timedelta(days=5), returned_at=clock.now - timedelta(days=6)
+    )
+    db.commit()
+
+    def barcodes(**params: object) -> list[str]:
+        response = librarian.get("/api/v1/loans", params=params)
+        assert response.status_code == 200, response.text
+        return [loan["barcode"] for loan in response.json()["items"]]
+
+    assert barcodes() == ["VV070001", "VV070002", "VV070003", "VV070004"]
+    assert barcodes(overdue=True) == ["VV070001", "VV070002"]
+    assert barcodes(due_before=(clock.now + timedelta(days=3)).isoformat()) == [
+        "VV070001",
+        "VV070002",
+        "VV070003",
+    ]
+    assert barcodes(overdue=True, limit=1, offset=1) == ["VV070002"]
+    clock.advance(timedelta(days=3))
+    assert barcodes(overdue=True) == ["VV070001", "VV070002", "VV070003"]
+    assert librarian.get("/api/v1/loans", params={"due_before": "2026-03-05T00:00:00"}).status_code == 422
+    assert librarian.get("/api/v1/loans/999999").status_code == 404
