@@ -17,13 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from rich.console import Console
-from rich.panel import Panel
 
 from server.settings import ServerSettings
 from stacks.broker.process import BrokerProcess, prepare_broker
 from stacks.broker.settings import BrokerSettings
+from stacks.server_process import ServerProcess
 
 STAFF_USER = "librarian"
 
@@ -76,20 +75,6 @@ def _staff_password(data_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        try:
-            if httpx.get(url, timeout=2).json().get("status") == "ok":
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not report ok within {timeout:.0f} s")
-
-
 def run_demo(options: DemoOptions, console: Console) -> int:
     server_settings = ServerSettings()
     broker_settings = BrokerSettings()
@@ -98,14 +83,11 @@ def run_demo(options: DemoOptions, console: Console) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     port = options.http_port or server_settings.http_port
     password = _staff_password(data_dir)
-    env = os.environ | {
-        "STACKS_FIRST_STAFF_USERNAME": STAFF_USER,
-        "STACKS_FIRST_STAFF_PASSWORD": password,
-        "STACKS_HTTP_PORT": str(port),
-    }
+    env = os.environ | {"STACKS_FIRST_STAFF_USERNAME": STAFF_USER, "STACKS_FIRST_STAFF_PASSWORD": password}
     manifest = data_dir / "seed-manifest.json"
 
     broker = BrokerProcess(prepare_broker(broker_settings))
+    server = ServerProcess(env, port=port, host=server_settings.http_host, log_path=logs / "server.log")
     children = _Children()
     try:
         console.print(f"starting the broker ({broker.plan.implementation}) on {broker.plan.url}")
@@ -123,26 +105,26 @@ def run_demo(options: DemoOptions, console: Console) -> int:
             ]
             subprocess.run(_stacks(*seed), check=True, env=env)  # noqa: S603
         console.print("starting the server")
-        children.start("server", _stacks("server"), logs / "server.log", env)
-        base = f"http://{server_settings.http_host}:{port}"
-        _wait_healthy(f"{base}/health", children.processes[0][1])
+        server.start()
         for kiosk in options.kiosks:
             argv = _stacks(
                 "edge", "kiosk", "--simulate", "--device-id", kiosk,
                 "--manifest", str(manifest), "--think-ms", str(options.think_ms),
             )  # fmt: skip
             children.start(kiosk, argv, logs / f"{kiosk}.log", env)
-        console.print(_where_to_look(base, broker.plan.url, password, logs, options.kiosks))
-        return _wait(children, console)
+        text = _where_to_look(server.base_url, broker.plan.url, password, logs, options.kiosks)
+        console.print(text, soft_wrap=True, markup=False, highlight=False)
+        return _wait(server, children, console)
     finally:
         children.stop_all()
+        server.stop()
         broker.stop()
 
 
-def _wait(children: _Children, console: Console) -> int:
+def _wait(server: ServerProcess, children: _Children, console: Console) -> int:
     try:
         while True:
-            exited = children.first_exited()
+            exited = "server" if not server.running else children.first_exited()
             if exited is not None:
                 console.print(f"[red]{exited} stopped; see its log[/red]")
                 return 1
@@ -152,7 +134,7 @@ def _wait(children: _Children, console: Console) -> int:
         return 0
 
 
-def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks: Sequence[str]) -> Panel:
+def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks: Sequence[str]) -> str:
     extract = "python3 -c 'import sys,json; print(json.load(sys.stdin)[\"access_token\"])'"
     token_cmd = (
         f"TOKEN=$(curl -s -d username={STAFF_USER} -d password={password} "
@@ -170,7 +152,8 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/events?limit=5"',
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/devices"',
         "",
-        f"simulated kiosks {', '.join(kiosks)} are checking out, renewing and returning books;",
-        f"logs in {logs}/ — Ctrl-C stops everything.",
+        f"simulated kiosks {', '.join(kiosks)} are checking out, renewing and returning books",
+        f"logs in {logs}/ — Ctrl-C stops everything",
     ]
-    return Panel("\n".join(lines), title="Stacks demo", expand=False)
+    # Plain lines, never wrapped: the commands must survive copy and paste.
+    return "\n".join(["", "Stacks demo is running", *lines, ""])

@@ -84,27 +84,18 @@ def kiosk(
 
 
 def _settings(device_id: str, kind: DeviceKind) -> EdgeSettings:
-    """Edge settings from STACKS_*; without STACKS_MQTT_PASSWORD, the local broker's generated credentials
-    (and its URL and protocol, unless STACKS_MQTT_URL / STACKS_MQTT_PROTOCOL say otherwise)."""
+    """Edge settings from STACKS_*; without STACKS_MQTT_PASSWORD, the credentials this installation
+    generated for the device (and the local broker's URL and protocol, unless STACKS_MQTT_URL names one)."""
     from edge.settings import EdgeSettings
+    from stacks.broker.registry import RegistryError
+    from stacks.local import mqtt_overrides
 
     settings = EdgeSettings(device_id=device_id, device_kind=kind)
-    if settings.mqtt_password is not None:
-        return settings
-    from stacks.broker.process import prepare_broker
-    from stacks.broker.settings import BrokerSettings
-
-    plan = prepare_broker(BrokerSettings())
     try:
-        password = plan.credentials.password(settings.username)
-    except KeyError as exc:
+        overrides = mqtt_overrides(settings.username, settings.model_fields_set)
+    except (KeyError, RegistryError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--device-id") from exc
-    overrides: dict[str, Any] = {"mqtt_password": password}
-    if "mqtt_url" not in settings.model_fields_set:
-        overrides["mqtt_url"] = plan.url
-    if "mqtt_protocol" not in settings.model_fields_set:
-        overrides["mqtt_protocol"] = plan.protocol
-    return EdgeSettings(device_id=device_id, device_kind=kind, **overrides)
+    return EdgeSettings(device_id=device_id, device_kind=kind, **overrides) if overrides else settings
 
 
 def _print(figures: dict[str, Any], as_json: bool) -> None:

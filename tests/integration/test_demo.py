@@ -1,0 +1,92 @@
+"""`stacks demo` starts broker, server and simulated kiosks on a seeded library, prints where to look,
+and stops everything on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.ports import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
+    assert process.stdout is not None
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"{marker!r} never printed:\n{''.join(seen)}")
+
+
+def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
+    port = free_port()
+    env = os.environ | {
+        "STACKS_DATA_DIR": str(tmp_path / "var"),
+        "STACKS_BROKER_PORT": str(free_port()),
+        "STACKS_HTTP_PORT": str(port),
+        "STACKS_MQTT_PASSWORD": "",
+    }
+    env.pop("STACKS_MQTT_PASSWORD")
+    command = [
+        sys.executable,
+        "-m",
+        "stacks",
+        "demo",
+        "--items",
+        "300",
+        "--patrons",
+        "80",
+        "--think-ms",
+        "200",
+    ]
+    demo = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        printed = _read_until(demo, "Ctrl-C stops everything", timeout=120)
+        for shown in (f"http://127.0.0.1:{port}/docs", f"http://127.0.0.1:{port}/health", "staff login"):
+            assert shown in printed
+        health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+        assert health["status"] == "ok"
+
+        # The kiosks are really borrowing: their requests reach the server's event log.
+        password = (tmp_path / "var" / "demo-staff-password").read_text().strip()
+        token = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/login/access-token",
+            data={"username": "librarian", "password": password},
+            timeout=5,
+        ).json()["access_token"]
+        deadline = time.monotonic() + 60
+        events: list[object] = []
+        while not events and time.monotonic() < deadline:
+            response = httpx.get(
+                f"http://127.0.0.1:{port}/api/v1/events",
+                params={"kind": "circ.checkout"},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=5,
+            )
+            events = response.json()["items"]
+            time.sleep(0.5)
+        assert events, "no checkout from the simulated kiosks reached the server"
+    finally:
+        demo.send_signal(signal.SIGINT)
+        try:
+            assert demo.wait(60) == 0
+        finally:
+            demo.kill()
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
