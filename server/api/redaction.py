@@ -14,7 +14,9 @@ from contract.events import EVENT_MODELS
 REDACTED = "***"  # replaces secret values inside raw bytes
 _ALWAYS_SECRET = frozenset({"pin", "password", "new_pin"})
 # A JSON member named like a secret, with a string or number value, anywhere in raw bytes.
-_RAW_SECRET = re.compile(rb'("(?:pin|password|new_pin)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9]+)', re.IGNORECASE)
+_RAW_SECRET = re.compile(
+    rb'("(?:pin|password|new_pin)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)', re.IGNORECASE
+)
 
 
 def secret_fields(kind: str, version: int) -> frozenset[str]:
