@@ -43,6 +43,7 @@ class ReasonCode(StrEnum):
     RENEWALS_EXHAUSTED = "renewals_exhausted"
     RENEW_HOLD_WAITING = "renew_hold_waiting"  # another patron is waiting for this item
     RENEW_TOO_LATE = "renew_too_late"  # overdue beyond what the policy lets a patron renew
+    RENEW_TOO_SOON = "renew_too_soon"  # renewing now would not move the due date: no renewal is spent
     INVALID_REQUEST = "invalid_request"
     # The request reached the server too late to act on (e.g. queued while the server was down): the patron
     # has most likely left the kiosk, so it has no effect. Returns (checkin) are never refused for this.

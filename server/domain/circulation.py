@@ -183,8 +183,10 @@ def decide_renew(  # noqa: PLR0911
     late = overdue_days(loan.due_at, now, policies.calendar, skip_closed_days=False)
     if late > rule.renew_overdue_days:
         return RenewDecision(ReasonCode.RENEW_TOO_LATE)
-    # Renewing early never shortens a loan.
-    due = max(loan.due_at, cal.due_at(now, rule.renew_days, policies.calendar))
+    due = cal.due_at(now, rule.renew_days, policies.calendar)
+    if due <= loan.due_at:
+        # Renewing now would not give the patron a single extra day: refuse rather than spend a renewal.
+        return RenewDecision(ReasonCode.RENEW_TOO_SOON, renewals_left=rule.renewals - loan.renewals)
     return RenewDecision(ReasonCode.OK, due, rule.renewals - loan.renewals - 1)
 
 

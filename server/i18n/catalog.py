@@ -137,6 +137,10 @@ MESSAGES: dict[ReasonCode, Template] = {
         "Tài liệu đã quá hạn quá lâu nên không thể gia hạn. Vui lòng trả tài liệu.",
         "This item is too far overdue to renew. Please return it.",
     ),
+    ReasonCode.RENEW_TOO_SOON: Template(
+        "Chưa cần gia hạn: tài liệu vẫn còn hạn đến {due}. Bạn có thể gia hạn khi gần đến hạn trả.",
+        "No need to renew yet: this item is due back {due}. You can renew it closer to the due date.",
+    ),
     ReasonCode.INVALID_REQUEST: Template(
         "Yêu cầu không hợp lệ. Vui lòng thử lại.",
         "The request could not be processed. Please try again.",

@@ -28,9 +28,13 @@ def refusal(
     patron: Patron | None = None,
     found: Counts | None = None,
     item_type: str = "*",
+    *,
+    loan: Loan | None = None,
 ) -> Decision:
     """A refusal's decision, with the figures its message quotes."""
     params: dict[str, object] = {}
+    if code is ReasonCode.RENEW_TOO_SOON and loan is not None:
+        params["due"] = loan.due_at
     if patron is not None:
         rule = context.policies.rules.rule_for(patron.category, item_type)
         if code is ReasonCode.PATRON_EXPIRED:
@@ -132,7 +136,7 @@ def renew_for(
     )
     if not verdict.ok or verdict.due_at is None or loan is None:
         return RenewOutcome(
-            refusal(verdict.code, context, patron, found, item.item_type),
+            refusal(verdict.code, context, patron, found, item.item_type, loan=loan),
             item=found_item.summary,
             renewals_left=verdict.renewals_left,
         )

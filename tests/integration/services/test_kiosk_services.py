@@ -30,8 +30,8 @@ def _login(
     return kiosk.login(session, device_id=KIOSK, card_number=patron.card_number, pin=pin, now=now)
 
 
-def _signed_in(session: Session, patron: Patron) -> uuid.UUID:
-    outcome = _login(session, patron)
+def _signed_in(session: Session, patron: Patron, now: datetime = NOW) -> uuid.UUID:
+    outcome = _login(session, patron, now=now)
     assert outcome.decision.code is ReasonCode.OK
     session_id: uuid.UUID | None = outcome.session_id
     assert session_id is not None
@@ -290,19 +290,25 @@ def test_renew_and_its_refusals(session: Session) -> None:
     assert first.decision.code is ReasonCode.OK
     assert (first.due_at, first.renewals_left) == (datetime(2026, 12, 7, 21, 0, tzinfo=HCM), 1)
     assert first.decision.message.en == "Renewed. New due date: 7 Dec 2026. 1 renewal left."
-    assert kiosk.renew(session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW).decision.ok
-    exhausted = kiosk.renew(session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+    # The same day again would not move the due date: refused, and no renewal is spent.
+    too_soon = kiosk.renew(session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+    assert (too_soon.decision.code, too_soon.renewals_left) == (ReasonCode.RENEW_TOO_SOON, 1)
+    assert "7 Dec 2026" in too_soon.decision.message.en
+    later = NOW + timedelta(days=10)
+    later_session = _signed_in(session, patron, now=later)
+    assert kiosk.renew(session, device_id=KIOSK, session_id=later_session, item=ref, now=later).decision.ok
+    exhausted = kiosk.renew(session, device_id=KIOSK, session_id=later_session, item=ref, now=later)
     assert exhausted.decision.code is ReasonCode.RENEWALS_EXHAUSTED
 
     theirs = make.item(session)
-    make.loan(session, theirs, other, due_at=NOW + timedelta(days=3))
+    make.loan(session, theirs, other, due_at=later + timedelta(days=3))
     not_mine = kiosk.renew(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=theirs.barcode), now=NOW
+        session, device_id=KIOSK, session_id=later_session, item=ItemRef(barcode=theirs.barcode), now=later
     )
     assert not_mine.decision.code is ReasonCode.NOT_YOUR_LOAN
     shelf = make.item(session)
     not_on_loan = kiosk.renew(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=shelf.barcode), now=NOW
+        session, device_id=KIOSK, session_id=later_session, item=ItemRef(barcode=shelf.barcode), now=later
     )
     assert not_on_loan.decision.code is ReasonCode.NOT_ON_LOAN
 

@@ -182,6 +182,15 @@ RENEW_TABLE: list[
     ("renewals used up", PATRON, ON_LOAN, loan(renewals=2), False, NOW, ReasonCode.RENEWALS_EXHAUSTED),
     ("someone waits", PATRON, ON_LOAN, LOAN, True, NOW, ReasonCode.RENEW_HOLD_WAITING),
     ("too far overdue", PATRON, ON_LOAN, LOAN, False, TOO_LATE, ReasonCode.RENEW_TOO_LATE),
+    (
+        "would not move the due date",
+        PATRON,
+        ON_LOAN,
+        loan(due_at=datetime(2026, 12, 24, 23, 59, 59, tzinfo=HCM)),
+        False,
+        NOW,
+        ReasonCode.RENEW_TOO_SOON,
+    ),
 ]
 
 
@@ -201,15 +210,11 @@ def test_renew(
         # Renewing early never shortens the loan: 14 days from Monday the 23rd is Dec 7.
         (NOW, LOAN, datetime(2026, 12, 7, 23, 59, 59, tzinfo=HCM), 1),
         (LATE, loan(renewals=1), datetime(2026, 12, 16, 23, 59, 59, tzinfo=HCM), 0),
-        (
-            NOW,
-            loan(due_at=datetime(2026, 12, 24, 23, 59, 59, tzinfo=HCM)),
-            datetime(2026, 12, 24, 23, 59, 59, tzinfo=HCM),
-            1,
-        ),
+        # Too soon: no new due date, and the renewal is not spent.
+        (NOW, loan(due_at=datetime(2026, 12, 24, 23, 59, 59, tzinfo=HCM)), None, 2),
     ],
 )
-def test_renew_due_dates(now: datetime, current: LoanState, due: datetime, left: int) -> None:
+def test_renew_due_dates(now: datetime, current: LoanState, due: datetime | None, left: int) -> None:
     decision = decide_renew(PATRON, ON_LOAN, current, make_policies(), now=now, others_waiting=False)
     assert (decision.due_at, decision.renewals_left) == (due, left)
 
