@@ -226,9 +226,12 @@ def test_renewals_until_exhausted(librarian: TestClient, clock: Clock, db: Sessi
     assert first["decision"]["ok"] is True
     assert first["renewals_left"] == 1
     assert datetime.fromisoformat(first["due_at"]) > clock.now + timedelta(days=13)
+    assert renew(librarian, "SV2100600", barcode="VV000600")["decision"]["code"] == "renew_too_soon"
+    clock.now = datetime.fromisoformat(first["due_at"]) - timedelta(days=1)
     second = renew(librarian, barcode="VV000600")  # no card: the loan's own borrower
     assert second["decision"]["ok"] is True
     assert second["renewals_left"] == 0
+    clock.now = datetime.fromisoformat(second["due_at"]) - timedelta(days=1)
     third = renew(librarian, "SV2100600", barcode="VV000600")
     assert third["decision"]["code"] == "renewals_exhausted"
     assert third["due_at"] is None
