@@ -18,8 +18,13 @@ class EventLog(SQLModel, table=True):
 
     __tablename__ = "event_log"
     __table_args__ = (
+        # Sequence gaps per device; the audit log newest first, by device or by kind; a kiosk
+        # transaction by correlation id; a time window.
         sa.Index("ix_event_log_device_seq", "device_id", "seq"),
-        sa.Index("ix_event_log_kind_received", "kind", "received_at"),
+        sa.Index("ix_event_log_device_event", "device_id", "event_id"),
+        sa.Index("ix_event_log_kind_event", "kind", "event_id"),
+        sa.Index("ix_event_log_correlation", "correlation_id"),
+        sa.Index("ix_event_log_occurred", "occurred_at"),
     )
 
     event_id: uuid.UUID = Field(primary_key=True)
