@@ -75,6 +75,15 @@ def _staff_password(data_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _stop_on_sigterm() -> None:
+    """`kill` (SIGTERM) stops the demo as Ctrl-C does: children are stopped, none is left behind."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def run_demo(options: DemoOptions, console: Console) -> int:
     server_settings = ServerSettings()
     broker_settings = BrokerSettings()
@@ -86,6 +95,7 @@ def run_demo(options: DemoOptions, console: Console) -> int:
     env = os.environ | {"STACKS_FIRST_STAFF_USERNAME": STAFF_USER, "STACKS_FIRST_STAFF_PASSWORD": password}
     manifest = data_dir / "seed-manifest.json"
 
+    _stop_on_sigterm()
     broker = BrokerProcess(prepare_broker(broker_settings))
     server = ServerProcess(env, port=port, host=server_settings.http_host, log_path=logs / "server.log")
     children = _Children()

@@ -1,10 +1,11 @@
 """`stacks demo` starts broker, server and simulated kiosks on a seeded library, prints where to look,
-and stops everything on Ctrl-C."""
+and stops everything on Ctrl-C or `kill`, leaving nothing behind."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -33,10 +34,10 @@ def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> 
 
 
 def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
-    port = free_port()
+    port, broker_port = free_port(), free_port()
     env = os.environ | {
         "STACKS_DATA_DIR": str(tmp_path / "var"),
-        "STACKS_BROKER_PORT": str(free_port()),
+        "STACKS_BROKER_PORT": str(broker_port),
         "STACKS_HTTP_PORT": str(port),
         "STACKS_MQTT_PASSWORD": "",
     }
@@ -83,10 +84,12 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
             time.sleep(0.5)
         assert events, "no checkout from the simulated kiosks reached the server"
     finally:
-        demo.send_signal(signal.SIGINT)
+        demo.send_signal(signal.SIGTERM)
         try:
             assert demo.wait(60) == 0
         finally:
             demo.kill()
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", broker_port), timeout=2).close()
