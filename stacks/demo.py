@@ -22,6 +22,7 @@ from rich.console import Console
 from server.settings import ServerSettings
 from stacks.broker.process import BrokerProcess, prepare_broker
 from stacks.broker.settings import BrokerSettings
+from stacks.child import ChildProcess
 from stacks.server_process import ServerProcess
 
 STAFF_USER = "librarian"
@@ -38,28 +39,21 @@ class DemoOptions:
 
 @dataclass
 class _Children:
-    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    processes: list[tuple[str, ChildProcess]] = field(default_factory=list)
 
     def start(self, name: str, argv: list[str], log_path: Path, env: dict[str, str]) -> None:
-        log_file = log_path.open("ab")
-        process = subprocess.Popen(  # noqa: S603  (our own commands)
-            argv, stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-        log_file.close()
-        self.processes.append((name, process))
+        child = ChildProcess(argv, log_path=log_path, env=env)
+        child.spawn()
+        self.processes.append((name, child))
 
     def first_exited(self) -> str | None:
-        return next((name for name, p in self.processes if p.poll() is not None), None)
+        return next((name for name, child in self.processes if not child.running), None)
 
     def stop_all(self) -> None:
-        for _name, process in reversed(self.processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for _name, process in reversed(self.processes):
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for _name, child in self.processes:
+            child.terminate()  # all at once: each agent drains its last confirmations in parallel
+        for _name, child in self.processes:
+            child.stop()
 
 
 def _stacks(*args: str) -> list[str]:

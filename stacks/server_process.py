@@ -7,13 +7,13 @@ and started again on the same database and broker session.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from stacks.child import ChildProcess
 
 
 class ServerProcessError(RuntimeError):
@@ -22,35 +22,24 @@ class ServerProcessError(RuntimeError):
 
 class ServerProcess:
     def __init__(self, env: dict[str, str], *, port: int, log_path: Path, host: str = "127.0.0.1") -> None:
-        self.env = os.environ | env | {"STACKS_HTTP_PORT": str(port), "STACKS_HTTP_HOST": host}
+        env = os.environ | env | {"STACKS_HTTP_PORT": str(port), "STACKS_HTTP_HOST": host}
         self.base_url = f"http://{host}:{port}"
         self.log_path = log_path
-        self._process: subprocess.Popen[bytes] | None = None
+        self._child = ChildProcess([sys.executable, "-m", "stacks", "server"], log_path=log_path, env=env)
 
     @property
     def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
+        return self._child.running
 
     def start(self, *, timeout: float = 60.0, need_mqtt: bool = True) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = self.log_path.open("ab")
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "stacks", "server"],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=self.env,
-            start_new_session=True,
-        )
-        log_file.close()
+        self._child.spawn()
         self.wait_healthy(timeout=timeout, need_mqtt=need_mqtt)
 
     def wait_healthy(self, *, timeout: float, need_mqtt: bool = True) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise ServerProcessError(
-                    f"server exited with {self._process.returncode}; see {self.log_path}"
-                )
+            if not self._child.running:
+                raise ServerProcessError(f"server exited with {self._child.returncode}; see {self.log_path}")
             try:
                 health = httpx.get(f"{self.base_url}/health", timeout=2).json()
                 if health.get("database") == "ok" and (not need_mqtt or health.get("mqtt") == "connected"):
@@ -64,20 +53,11 @@ class ServerProcess:
         return httpx.get(f"{self.base_url}/metrics", timeout=5).text
 
     def stop(self, timeout: float = 20.0) -> None:
-        if not self.running:
-            return
-        assert self._process is not None
-        self._process.send_signal(signal.SIGTERM)
-        try:
-            self._process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        self._child.stop(timeout)
 
     def kill(self) -> None:
         """kill -9: no shutdown, no final commit, no offline status (the broker publishes the last will)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        self._child.kill()
 
     def __enter__(self) -> ServerProcess:
         self.start()

@@ -6,9 +6,7 @@ import json
 import logging
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from stacks.broker.embedded import amqtt_config
 from stacks.broker.mosquitto_config import write_mosquitto_files
 from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials, ensure_credentials, load_devices
 from stacks.broker.settings import BrokerSettings
+from stacks.child import ChildProcess
 
 log = logging.getLogger(__name__)
 
@@ -107,25 +106,21 @@ class BrokerProcess:
 
     def __init__(self, plan: BrokerPlan) -> None:
         self.plan = plan
-        self._process: subprocess.Popen[bytes] | None = None
+        self._child = ChildProcess(plan.argv, log_path=plan.log_path)
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        return self._child.pid
 
     def start(self, timeout: float = 15.0) -> None:
-        log_file = self.plan.log_path.open("ab")
-        self._process = subprocess.Popen(  # noqa: S603  (argv built from our own settings)
-            self.plan.argv, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        log_file.close()
+        self._child.spawn()
         self._wait_listening(timeout)
 
     def _wait_listening(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise BrokerError(f"broker exited with {self._process.returncode}; see {self.plan.log_path}")
+            if not self._child.running:
+                raise BrokerError(f"broker exited with {self._child.returncode}; see {self.plan.log_path}")
             try:
                 with socket.create_connection((self.plan.host, self.plan.port), timeout=0.5):
                     return
@@ -135,19 +130,11 @@ class BrokerProcess:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Graceful stop: mosquitto saves its persistence database on SIGTERM."""
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.send_signal(signal.SIGTERM)
-        try:
-            self._process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        self._child.stop(timeout)
 
     def kill(self) -> None:
         """kill -9: whatever the broker held only in memory is gone."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        self._child.kill()
 
     def restart(self) -> None:
         self.stop()
