@@ -9,7 +9,7 @@ from pydantic import Field
 
 from contract.common import CardNumber
 from contract.events import Pin
-from contract.replies import LoanSummary
+from contract.replies import PatronSummary
 from server.api.schemas.base import ApiModel, RequestModel
 from server.domain.enums import BlockKind
 
@@ -69,15 +69,8 @@ class BlockCreate(RequestModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-class PatronAccount(ApiModel):
-    """A patron's standing at a glance, as the kiosk shows it to the patron, for the desk."""
+class PatronAccount(PatronSummary):
+    """A patron's standing at a glance, as the kiosk shows it to the patron (the contract's summary), with
+    the card number, for the desk."""
 
     card_number: str
-    display_name: str
-    category: str
-    expires_on: date
-    loans_count: int
-    max_loans: int
-    loans: list[LoanSummary] = Field(description="Soonest due first; at most 50 (see loans_count).")
-    holds_ready: int
-    fines_due: int = Field(description="Outstanding fines in đồng.")
