@@ -7,7 +7,7 @@ queued during an outage is not fined for the outage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,22 +54,21 @@ def _logout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
     return _answer(event, now, outcome)
 
 
-def _checkout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-    assert isinstance(event, CheckoutRequested)
-    payload = event.payload
-    outcome = kiosk.checkout(
-        session, device_id=event.device_id, session_id=payload.session_id, item=payload.item, now=now
-    )
-    return _answer(event, now, outcome)
+SessionItemService = Callable[..., Any]
 
 
-def _renew(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-    assert isinstance(event, RenewRequested)
-    payload = event.payload
-    outcome = kiosk.renew(
-        session, device_id=event.device_id, session_id=payload.session_id, item=payload.item, now=now
-    )
-    return _answer(event, now, outcome)
+def _for_session_item(service: SessionItemService) -> RequestHandler:
+    """A handler for the requests that name a kiosk session and an item (checkout, renew)."""
+
+    def handle(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, CheckoutRequested | RenewRequested)
+        payload = event.payload
+        outcome = service(
+            session, device_id=event.device_id, session_id=payload.session_id, item=payload.item, now=now
+        )
+        return _answer(event, now, outcome)
+
+    return handle
 
 
 def _checkin(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
@@ -103,8 +102,8 @@ def _decide(code: ReasonCode) -> Decision:
 REQUEST_HANDLERS: dict[str, RequestHandler] = {
     PatronLoginRequested.KIND: _login,
     PatronLogoutRequested.KIND: _logout,
-    CheckoutRequested.KIND: _checkout,
-    RenewRequested.KIND: _renew,
+    CheckoutRequested.KIND: _for_session_item(kiosk.checkout),
+    RenewRequested.KIND: _for_session_item(kiosk.renew),
     CheckinRequested.KIND: _checkin,
 }
 
