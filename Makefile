@@ -39,9 +39,9 @@ bench: system-demo venv
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS=python3-venv
+	@command -v $(PYTHON) >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS="python3 python3-venv"
+	@$(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS=python3-venv
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
