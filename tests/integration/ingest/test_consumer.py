@@ -96,9 +96,9 @@ class Device:
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic == topics.acks(DEVICE):
-            self.acked += [str(i) for i in decode_acks(message.payload).committed]
+            self.acked += [str(i) for i in decode_acks(bytes(message.payload)).committed]
         else:
-            self.replies.append(message.payload)
+            self.replies.append(bytes(message.payload))
 
     def publish(self, payload: bytes) -> None:
         self.conn.client.publish(topics.events(DEVICE), payload, qos=1).wait_for_publish(5)
