@@ -112,7 +112,7 @@ def run_demo(options: DemoOptions, console: Console) -> int:
         server.start()
         for kiosk in options.kiosks:
             argv = _stacks(
-                "edge", "kiosk", "--simulate", "--device-id", kiosk,
+                "edge", "kiosk", "--simulate", "--device-id", kiosk, "--pad", "rfid",
                 "--manifest", str(manifest), "--think-ms", str(options.think_ms),
             )  # fmt: skip
             children.start(kiosk, argv, logs / f"{kiosk}.log", env)
@@ -156,7 +156,9 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/events?limit=5"',
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/devices"',
         "",
-        f"simulated kiosks {', '.join(kiosks)} are checking out, renewing and returning books",
+        f"simulated kiosks {', '.join(kiosks)} are checking out, renewing and returning books:",
+        "  each reads the books' RFID tags on its pad (a virtual FEIG reader, through the real driver)",
+        "  and unsecures or secures them as the server answers",
         f"logs in {logs}/ — Ctrl-C stops everything",
     ]
     # Plain lines, never wrapped: the commands must survive copy and paste.

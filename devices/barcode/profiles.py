@@ -8,16 +8,15 @@ Prefix and suffix are TOML strings whose characters are bytes 0-255 (`"\\u0002"`
 from __future__ import annotations
 
 import codecs
-import os
 import tomllib
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from devices.config import config_file
 from devices.errors import BarcodeError
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "scanners.toml"
 CONFIG_ENV = "STACKS_SCANNERS_CONFIG"
 
 
@@ -111,8 +110,8 @@ _SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
 
 
 def config_path() -> Path:
-    """config/scanners.toml of this checkout, or the file named by STACKS_SCANNERS_CONFIG."""
-    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    """scanners.toml of the site's config directory, or the file named by STACKS_SCANNERS_CONFIG."""
+    return config_file("scanners.toml", override_env=CONFIG_ENV)
 
 
 def load_profiles(path: Path | None = None) -> dict[str, ScannerProfile]:

@@ -12,11 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from devices.config import config_file
 from devices.errors import DeviceError
 from devices.feig.blocks import BlockOrder, MemSizeEncoding
 from devices.feig.outputs import Channel, Output, OutputSpec
-
-DEFAULT_PROFILES_PATH = Path(__file__).resolve().parents[2] / "config" / "readers.toml"
 
 
 class ProfileError(DeviceError):
@@ -105,7 +104,7 @@ class ProfileBook:
 
 
 def load_profiles(path: Path | None = None) -> ProfileBook:
-    source = path or DEFAULT_PROFILES_PATH
+    source = path or config_file("readers.toml")
     try:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

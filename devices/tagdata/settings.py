@@ -5,7 +5,6 @@ Unknown keys are refused so that a misspelt setting cannot silently fall back to
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from devices.config import config_file
 from devices.errors import TagDataError
 from devices.tagdata.blocks import BlockOrder
 from devices.tagdata.decode import decode_tag
@@ -23,7 +23,6 @@ from devices.tagdata.reading import TagReading
 
 SECTION = "data_model"
 CONFIG_ENV = "STACKS_TAGS_CONFIG"
-DEFAULT_CONFIG_PATH = Path("config/tags.toml")
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -40,8 +39,8 @@ class WriteBlockOrder(StrEnum):
 
 
 def config_path() -> Path:
-    """config/tags.toml, or the file named by STACKS_TAGS_CONFIG."""
-    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    """tags.toml of the site's config directory, or the file named by STACKS_TAGS_CONFIG."""
+    return config_file("tags.toml", override_env=CONFIG_ENV)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,11 @@ from contract.events import (
     RenewRequested,
     SessionPayload,
 )
-from contract.replies import PatronLoginResult, ReasonCode, ReplyBase
+from contract.replies import PatronLoginResult, ReasonCode, ReplyBase, SecurityAction
 from edge.agents.kiosk_beliefs import LENT, ODD, STOP_BORROWING, Asked, believe
 from edge.agents.kiosk_report import KioskSummary, RoundTrip, SessionReport
 from edge.agents.manifest import ManifestItem, ManifestPatron
+from edge.agents.pad import ItemPad, ScannedPad
 from edge.agents.world import SimulatedWorld
 from edge.errors import RequestTimeoutError
 
@@ -79,6 +80,7 @@ class KioskSimulator:
         seed: int | None = None,
         on_round_trip: Callable[[RoundTrip], None] | None = None,
         stop: threading.Event | None = None,
+        pad: ItemPad | None = None,
     ) -> None:
         self.requester = requester
         self.world = world
@@ -86,6 +88,7 @@ class KioskSimulator:
         self.rng = random.Random(seed)
         self.on_round_trip = on_round_trip
         self.stop_event = stop or threading.Event()
+        self.pad: ItemPad = pad or ScannedPad(self.rng, self.behaviour.rfid_rate)
         self.device_id = requester.device_id
         self._timed_out: dict[UUID, Asked] = {}
         self._lock = threading.Lock()
@@ -135,7 +138,7 @@ class KioskSimulator:
         count = self.rng.randint(1, min(3, len(loans)))
         for item in self.rng.sample(loans, count):
             self._pause()
-            reply = self._ask(report, CheckinRequested, ItemOnly(item=self._ref(item)), patron, item)
+            reply = self._about_book(report, CheckinRequested, _checkin_payload, patron, item)
             if reply is not None and reply.decision.ok:
                 report.returned += 1
         return report
@@ -147,13 +150,16 @@ class KioskSimulator:
             return report
         session_id = login.session_id
         assert session_id is not None  # an accepted login always opens a session
+
+        def for_session(ref: ItemRef) -> ItemForSession:
+            return ItemForSession(session_id=session_id, item=ref)
+
         for _ in range(self.rng.randint(1, self.behaviour.max_checkouts)):
             item = self._choose_book()
             if item is None:
                 break
             self._pause()
-            payload = ItemForSession(session_id=session_id, item=self._ref(item))
-            reply = self._ask(report, CheckoutRequested, payload, patron, item)
+            reply = self._about_book(report, CheckoutRequested, for_session, patron, item)
             if reply is None:
                 continue
             if reply.decision.code in LENT:
@@ -165,8 +171,7 @@ class KioskSimulator:
         if loans and report.ended_by is None and self.rng.random() < self.behaviour.renew_rate:
             item = self.rng.choice(loans)
             self._pause()
-            payload = ItemForSession(session_id=session_id, item=self._ref(item))
-            reply = self._ask(report, RenewRequested, payload, patron, item)
+            reply = self._about_book(report, RenewRequested, for_session, patron, item)
             report.renewed += int(reply is not None and reply.decision.ok)
         self._pause()
         self._ask(report, PatronLogoutRequested, SessionPayload(session_id=session_id), patron, None)
@@ -194,10 +199,29 @@ class KioskSimulator:
             return self.world.pick_any(self.rng)
         return self.world.pick_from_shelf(self.rng)
 
-    def _ref(self, item: ManifestItem) -> ItemRef:
-        # A kiosk pad reads the tag's UID and the barcode stored on it; a scanner reads the barcode only.
-        use_tag = item.tag_uid is not None and self.rng.random() < self.behaviour.rfid_rate
-        return ItemRef(barcode=item.barcode, tag_uid=item.tag_uid if use_tag else None)
+    def _about_book(
+        self,
+        report: SessionReport,
+        model: type[EventEnvelope],
+        payload_for: Callable[[ItemRef], ContractModel],
+        patron: ManifestPatron,
+        item: ManifestItem,
+    ) -> ReplyBase | None:
+        """The patron puts the book on the pad, the kiosk asks about it, sets its tag as the answer says
+        (unsecured when lent, secured when returned), and the patron takes the book back."""
+        ref = self.pad.identify(item)
+        try:
+            if ref is None:
+                log.warning("%s: %s could not be read on the pad", self.device_id, item.barcode)
+                self.world.put_back(item)
+                return None
+            reply = self._ask(report, model, payload_for(ref), patron, item)
+            action: SecurityAction | None = getattr(reply, "security", None) if reply is not None else None
+            if reply is not None and reply.decision.ok and action is not None:
+                self.pad.apply_security(item, action)
+            return reply
+        finally:
+            self.pad.take_away(item)
 
     # ---- requests -------------------------------------------------------------------------------------
 
@@ -251,6 +275,10 @@ class KioskSimulator:
         think = self.behaviour.think_s
         if think > 0:
             self.stop_event.wait(think * self.rng.uniform(0.5, 1.5))
+
+
+def _checkin_payload(ref: ItemRef) -> ItemOnly:
+    return ItemOnly(item=ref)
 
 
 def _wrong_pin(pin: str) -> str:

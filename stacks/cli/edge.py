@@ -6,6 +6,8 @@ import json
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +16,7 @@ import typer
 
 if TYPE_CHECKING:
     from contract.status import DeviceKind
+    from edge.agents.pad import ItemPad
     from edge.settings import EdgeSettings
 
 edge_app = typer.Typer(
@@ -37,6 +40,13 @@ def kiosk(
     duration_s: Annotated[float | None, typer.Option(min=0, help="Stop after this many seconds.")] = None,
     think_ms: Annotated[int, typer.Option(min=0, help="Mean pause between a patron's actions.")] = 800,
     seed: Annotated[int | None, typer.Option(help="Random seed, for a repeatable run.")] = None,
+    pad: Annotated[
+        str,
+        typer.Option(
+            help="How books are identified: 'scanner' (barcodes), or 'rfid' (tags read and secured through "
+            "the FEIG driver on a virtual reader)."
+        ),
+    ] = "scanner",
     as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
 ) -> None:
     """Run a kiosk agent until --sessions/--duration-s or Ctrl-C, then print what it did."""
@@ -66,9 +76,11 @@ def kiosk(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    with EdgeRuntime(settings) as runtime:
+    if pad not in ("scanner", "rfid"):
+        raise typer.BadParameter("scanner or rfid", param_hint="--pad")
+    with EdgeRuntime(settings) as runtime, _pad(pad, settings) as item_pad:
         simulator = KioskSimulator(
-            runtime, world, KioskBehaviour(think_s=think_ms / 1000), seed=seed, stop=stop
+            runtime, world, KioskBehaviour(think_s=think_ms / 1000), seed=seed, stop=stop, pad=item_pad
         )
         runtime.set_late_reply_handler(simulator.on_late_reply)
         if not runtime.wait_connected(_CONNECT_WAIT_S):
@@ -81,6 +93,20 @@ def kiosk(
         runtime.wait_drained(settings.stop_drain_s)  # the last answers' confirmations, before reporting
         figures: dict[str, Any] = summary.as_dict() | {"outbox_pending": runtime.pending}
     _print(figures, as_json)
+
+
+@contextmanager
+def _pad(kind: str, settings: EdgeSettings) -> Iterator[ItemPad | None]:
+    """The kiosk's pad: None for the built-in scanner pad, or an RFID pad on a virtual FEIG reader."""
+    if kind != "rfid":
+        yield None
+        return
+    from edge.agents.rfid_pad import simulated_rfid_pad
+
+    link = settings.outbox_path.parent / "reader"
+    with simulated_rfid_pad(link) as rfid:
+        logging.getLogger(__name__).info("%s: RFID pad on the virtual reader at %s", settings.device_id, link)
+        yield rfid
 
 
 def _settings(device_id: str, kind: DeviceKind) -> EdgeSettings:
