@@ -170,7 +170,7 @@ class IngestConsumer:
                 log.warning(
                     "database unavailable (%s); retrying %d messages in %.1f s", exc, len(batch), delay
                 )
-                time.sleep(delay)
+                self._stopping.wait(delay)  # a stop does not wait out the backoff
                 delay = min(delay * 2, _MAX_RETRY_DELAY_S)
             except Exception:
                 log.exception("batch of %d messages failed; applying them one by one", len(batch))
