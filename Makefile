@@ -26,7 +26,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy contract server edge devices stacks
+	$(BIN)/mypy contract server edge devices stacks tests
 
 unit contract integration: venv
 	$(BIN)/pytest -q -m $@

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session

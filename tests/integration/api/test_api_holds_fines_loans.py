@@ -123,7 +123,7 @@ def test_overdue_and_due_soon_lists(librarian: TestClient, clock: Clock, db: Ses
     )
     db.commit()
 
-    def barcodes(**params: object) -> list[str]:
+    def barcodes(**params: str | int | bool) -> list[str]:
         response = librarian.get("/api/v1/loans", params=params)
         assert response.status_code == 200, response.text
         return [loan["barcode"] for loan in response.json()["items"]]
