@@ -62,17 +62,8 @@ class PostgresCluster:
             check=True,
             capture_output=True,
         )
-        port = free_port()
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} -c fsync=off"
-        subprocess.run(
-            _as_db_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "start"]
-            ),
-            check=True,
-            capture_output=True,
-        )
-        cluster = cls(root, port, bin_dir)
-        cluster._wait_ready()
+        cluster = cls(root, free_port(), bin_dir)
+        cluster.resume()
         return cluster
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
@@ -91,6 +82,24 @@ class PostgresCluster:
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data: the database is down until `resume`."""
+        subprocess.run(
+            _as_db_user(
+                [str(self.bin_dir / "pg_ctl"), "-D", f"{self.root}/data", "-m", "fast", "-w", "stop"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def resume(self) -> None:
+        """Start the server on its data directory (again)."""
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root}"
+        options += " -c fsync=off"  # a throwaway cluster: durability is not what these tests measure
+        pg_ctl = [str(self.bin_dir / "pg_ctl"), "-D", f"{self.root}/data", "-l", f"{self.root}/log"]
+        subprocess.run(_as_db_user([*pg_ctl, "-o", options, "start"]), check=True, capture_output=True)
+        self._wait_ready()
 
     def stop(self) -> None:
         subprocess.run(

@@ -6,23 +6,18 @@ Runs on mosquitto and on the embedded amqtt fallback broker (MQTT 3.1.1).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import orjson
-import paho.mqtt.client as mqtt
 import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from contract import topics
-from contract.codec import decode_acks, decode_reply, encode_event
-from contract.mqtt import Connection
+from contract.codec import decode_reply, encode_event
 from contract.replies import ReasonCode
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
@@ -34,6 +29,7 @@ from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.broker.registry import SERVER_USER
 from tests.support import events as ev
 from tests.support.broker import RunningBroker, running_broker
+from tests.support.mqtt_device import TestDevice
 
 pytestmark = pytest.mark.integration
 DEVICE = "kiosk-02"
@@ -75,39 +71,6 @@ def consumer(
     consumer.stop()
 
 
-class Device:
-    """A device's own connection: publishes under its topics, collects its acks and replies."""
-
-    def __init__(self, broker: RunningBroker) -> None:
-        self.acked: list[str] = []
-        self.replies: list[bytes] = []
-        self.subscribed = threading.Event()
-        self.conn = Connection(broker.endpoint(DEVICE), client_id=DEVICE, session_expiry_s=0)
-        client = self.conn.client
-        client.on_connect = self._on_connect
-        client.on_subscribe = lambda *_: self.subscribed.set()
-        client.on_message = self._on_message
-        self.conn.connect_async()
-        client.loop_start()
-        assert self.subscribed.wait(10)
-
-    def _on_connect(self, client: mqtt.Client, *_: Any) -> None:
-        client.subscribe([(topics.acks(DEVICE), 1), (topics.replies(DEVICE), 1)])
-
-    def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
-        if message.topic == topics.acks(DEVICE):
-            self.acked += [str(i) for i in decode_acks(bytes(message.payload)).committed]
-        else:
-            self.replies.append(bytes(message.payload))
-
-    def publish(self, payload: bytes) -> None:
-        self.conn.client.publish(topics.events(DEVICE), payload, qos=1).wait_for_publish(5)
-
-    def close(self) -> None:
-        self.conn.client.disconnect()
-        self.conn.client.loop_stop()
-
-
 def _count(engine: Engine, table: type) -> int:
     with Session(engine) as session:
         return int(session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
@@ -116,7 +79,7 @@ def _count(engine: Engine, table: type) -> int:
 def test_bad_input_never_stops_the_consumer(
     any_broker: RunningBroker, consumer: IngestConsumer, engine: Engine
 ) -> None:
-    device = Device(any_broker)
+    device = TestDevice(any_broker, DEVICE)
     try:
         good = ev.sighting(device=DEVICE)
         stale_version = orjson.loads(encode_event(ev.sighting(device=DEVICE))) | {"v": 42}

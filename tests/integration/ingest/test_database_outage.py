@@ -1,0 +1,109 @@
+"""PostgreSQL goes down while devices keep sending: the ingest holds the messages unacknowledged, retries,
+and applies every event exactly once when the database is back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from prometheus_client import REGISTRY
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from contract.codec import encode_batch, encode_event
+from server.db.engine import make_engine
+from server.db.migrate import upgrade
+from server.db.tables import EventLog, Sighting
+from server.ingest.consumer import IngestConsumer
+from server.ingest.handlers import build_registry
+from server.services import context
+from server.settings import REPO_CONFIG_DIR, ServerSettings
+from stacks.broker.registry import SERVER_USER
+from tests.support import events as ev
+from tests.support.broker import RunningBroker
+from tests.support.mqtt_device import TestDevice
+from tests.support.postgres import PostgresCluster
+
+pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.slow]
+DEVICE = "handheld-01"
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[PostgresCluster]:
+    """A cluster of this test's own: it is stopped and started again."""
+    cluster = PostgresCluster.start()
+    yield cluster
+    cluster.stop()
+
+
+def _retries() -> float:
+    return REGISTRY.get_sample_value("stacks_ingest_db_retries_total") or 0.0
+
+
+def _applied(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        logged = conn.execute(sa.select(sa.func.count()).select_from(EventLog)).scalar_one()
+        seen = conn.execute(sa.select(sa.func.count()).select_from(Sighting)).scalar_one()
+    return int(logged), int(seen)
+
+
+def _wait_applied(engine: Engine, count: int, timeout: float) -> tuple[int, int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            applied = _applied(engine)
+        except sa.exc.OperationalError:
+            applied = (-1, -1)
+        if applied[0] >= count or time.monotonic() > deadline:
+            return applied
+        time.sleep(0.1)
+
+
+def test_events_wait_out_a_database_outage(
+    own_cluster: PostgresCluster, broker: RunningBroker, tmp_path: Path
+) -> None:
+    url = own_cluster.create_database()
+    upgrade(url)
+    settings = ServerSettings(
+        data_dir=tmp_path,
+        config_dir=REPO_CONFIG_DIR,
+        database_url=url,
+        mqtt_url=broker.plan.url,
+        mqtt_password=SecretStr(broker.plan.credentials.password(SERVER_USER)),
+        mqtt_client_id="server-outage",
+        _env_file=None,
+    )
+    context.configure(settings)
+    engine = make_engine(url)
+    consumer = IngestConsumer(settings, engine, build_registry(settings))
+    device = TestDevice(broker, DEVICE)
+    retries_before = _retries()
+    try:
+        consumer.start()
+        assert consumer.wait_connected(10)
+        first = [ev.sighting(device=DEVICE, barcode=f"VV{n:06d}") for n in range(200)]
+        device.publish(encode_batch(encode_event(e) for e in first))
+        assert _wait_applied(engine, 200, timeout=20) == (200, 200)
+
+        own_cluster.pause()
+        during = [ev.sighting(device=DEVICE, barcode=f"VV{n:06d}") for n in range(200, 500)]
+        for start in range(0, 300, 100):
+            device.publish(encode_batch(encode_event(e) for e in during[start : start + 100]))
+        device.publish(encode_event(during[0]))  # and a duplicate, for good measure
+        time.sleep(2)  # the ingest meets the dead database and keeps retrying
+        assert consumer.connected
+        own_cluster.resume()
+
+        assert _wait_applied(engine, 500, timeout=60) == (500, 500)
+        assert _retries() > retries_before
+        deadline = time.monotonic() + 10
+        while len(set(device.acked)) < 500 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert {str(e.event_id) for e in first + during} == set(device.acked)
+    finally:
+        device.close()
+        consumer.stop()
+        engine.dispose()

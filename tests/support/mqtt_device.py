@@ -1,0 +1,47 @@
+"""A device's own MQTT connection for tests: publishes under its topics, collects its acks and replies."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from contract import topics
+from contract.codec import decode_acks
+from contract.mqtt import Connection
+from tests.support.broker import RunningBroker
+
+
+class TestDevice:
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
+    def __init__(self, broker: RunningBroker, device_id: str) -> None:
+        self.device_id = device_id
+        self.acked: list[str] = []
+        self.replies: list[bytes] = []
+        self._subscribed = threading.Event()
+        self.conn = Connection(broker.endpoint(device_id), client_id=device_id, session_expiry_s=0)
+        client = self.conn.client
+        client.on_connect = self._on_connect
+        client.on_subscribe = lambda *_: self._subscribed.set()
+        client.on_message = self._on_message
+        self.conn.connect_async()
+        client.loop_start()
+        assert self._subscribed.wait(10), "the device could not subscribe to its topics"
+
+    def _on_connect(self, client: mqtt.Client, *_: Any) -> None:
+        client.subscribe([(topics.acks(self.device_id), 1), (topics.replies(self.device_id), 1)])
+
+    def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
+        if message.topic == topics.acks(self.device_id):
+            self.acked += [str(i) for i in decode_acks(bytes(message.payload)).committed]
+        else:
+            self.replies.append(bytes(message.payload))
+
+    def publish(self, payload: bytes) -> None:
+        self.conn.client.publish(topics.events(self.device_id), payload, qos=1).wait_for_publish(5)
+
+    def close(self) -> None:
+        self.conn.client.disconnect()
+        self.conn.client.loop_stop()
