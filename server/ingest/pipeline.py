@@ -24,6 +24,7 @@ from contract.codec import Rejected, RejectReason, decode_events, redacted_paylo
 from contract.events import EVENT_MODELS, REPLY_KIND, EventEnvelope
 from contract.replies import ReasonCode, RequestRejected
 from contract.status import Acks
+from server.db.bulk import insert_rows
 from server.db.tables import EventLog
 from server.ingest import device_state
 from server.ingest.dead_letters import DEAD_LETTER_TABLE, dead_letter_row
@@ -91,8 +92,7 @@ def apply_batch(
             _apply(batch, message, item)
     _flush_run(batch)
 
-    if batch.log_rows:
-        session.execute(sa.insert(EVENT_LOG_TABLE), batch.log_rows)
+    insert_rows(session, EVENT_LOG_TABLE, batch.log_rows)
     if batch.dead_letters:
         session.execute(sa.insert(DEAD_LETTER_TABLE), batch.dead_letters)
     gaps, fills = device_state.record_events(session, batch.seqs, batch.last_event_at)

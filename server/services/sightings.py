@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.events import SeenContext
+from server.db.bulk import insert_rows
 from server.services.columns import ITEM, SIGHTING
 
 # Parameters per IN list: well under SQLite's 32766 and PostgreSQL's 65535 bind limits.
@@ -79,7 +80,7 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
             if seen is None or s.occurred_at > seen[0]:
                 latest[item_id] = (s.occurred_at, s.location_code)
 
-    session.execute(sa.insert(SIGHTING), rows)
+    insert_rows(session, SIGHTING, rows)
     if latest:
         update = (
             sa.update(ITEM)
