@@ -1,0 +1,37 @@
+"""Secrets (PINs, passwords) kept out of storage, logs and responses: one definition for the whole server.
+
+The ingest scrubs dead letters with it before storing them; the API applies it again on the way out, so a
+slip anywhere upstream still never shows a PIN to anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+REDACTED = "***"
+SECRET_NAMES = frozenset({"pin", "password", "new_pin"})
+
+# A JSON member named like a secret, anywhere in raw bytes, with a string or number value. The string may be
+# cut short (a message truncated for storage ends inside it): it is scrubbed to the end of the bytes.
+_RAW_SECRET = re.compile(
+    rb'("(?:pin|password|new_pin)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|\\?$)|-?[0-9][0-9.eE+-]*)', re.IGNORECASE
+)
+
+
+def scrub_raw(raw: bytes) -> bytes:
+    """The bytes with every secret's value replaced, whether or not they parse as JSON."""
+    return _RAW_SECRET.sub(rb'\1"' + REDACTED.encode() + rb'"', raw)
+
+
+def redact_document(document: Any, secrets: frozenset[str] = SECRET_NAMES) -> Any:
+    """A copy of a JSON document without the members named in `secrets`, at any depth."""
+    if isinstance(document, dict):
+        return {
+            key: redact_document(value, secrets)
+            for key, value in document.items()
+            if key.lower() not in secrets
+        }
+    if isinstance(document, list):
+        return [redact_document(value, secrets) for value in document]
+    return document
