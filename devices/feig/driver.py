@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import TracebackType
 
-from devices.errors import DeviceError, DeviceTimeoutError, FrameError
+from devices.errors import DeviceError, DeviceTimeoutError, FrameError, TransportError
 from devices.feig import commands, iso15693
 from devices.feig.blocks import memory_layout, memory_to_wire, wire_to_memory
 from devices.feig.commands import Request, SoftwareVersion
@@ -26,6 +26,7 @@ from devices.feig.outputs import Output, OutputAction, build_output_requests
 from devices.feig.profiles import ReaderProfile, get_profile
 from devices.feig.status import NotSupportedError, RfError, Status, error_for
 from devices.transport.base import ByteTransport
+from devices.transport.serial_port import LinkOfflineError
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +108,22 @@ class FeigReader:
     def inventory(self) -> list[InventoryTag]:
         """Every ISO 15693 tag in the field, once each, following 0x94 MORE pages.
 
-        A page lost half-way (timeout, damaged reply) restarts the whole inventory, since re-asking
-        for "more" after a lost reply could silently skip a page. An RF error (anticollision could not
-        finish) is retried the same way: tags moving through a gate cause it routinely.
+        A page lost half-way (timeout, damaged reply, link just lost) restarts the whole inventory,
+        since re-asking for "more" after a lost reply could silently skip a page. An RF error
+        (anticollision could not finish) is retried the same way: tags moving through a gate cause it
+        routinely. The restart is the only retry: each page is sent once, so a silent reader costs
+        1 + `retries` timeouts, not that many times the link's own retries (a gate loop or a kiosk pad
+        must not stall for seconds).
         """
         last_error: DeviceError | None = None
-        for _ in range(1 + self.link.retries):
+        for attempt in range(1 + self.link.retries):
+            if attempt:
+                self.link.count_retry()
             try:
                 return self._inventory_once()
-            except (DeviceTimeoutError, FrameError, RfError) as exc:
+            except LinkOfflineError:
+                raise  # the transport already waited for the link: another attempt would wait again
+            except (DeviceTimeoutError, FrameError, RfError, TransportError) as exc:
                 last_error = exc
         assert last_error is not None
         raise last_error
@@ -131,7 +139,7 @@ class FeigReader:
             page = self._inventory_page(more=True)
 
     def _inventory_page(self, *, more: bool) -> InventoryPage:
-        reply = self.link.exchange(iso15693.inventory(more=more), retries=0 if more else None)
+        reply = self.link.exchange(iso15693.inventory(more=more), retries=0)
         status = reply.status
         if status == Status.NO_TRANSPONDER:
             return InventoryPage(())

@@ -82,6 +82,10 @@ class FeigLink:
     def count_rf_error(self) -> None:
         self._counts["rf_errors"] += 1
 
+    def count_retry(self) -> None:
+        """Counts a retry made above the link (a restarted inventory)."""
+        self._counts["retries"] += 1
+
     def counters(self) -> ReaderCounters:
         transport = self.transport.counters()
         return ReaderCounters(

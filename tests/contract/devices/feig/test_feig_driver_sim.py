@@ -227,6 +227,19 @@ def test_a_lost_more_page_restarts_the_inventory(cpr: Harness, field: Field) -> 
     assert counters.frames_sent == 3 + 8  # two good pages, the damaged one, then a whole new inventory
 
 
+def test_a_silent_reader_gets_one_request_per_inventory_attempt(field: Field, tmp_path: Path) -> None:
+    field.set_faults(FaultPlan(silence=1.0))
+    profile = get_profile("cpr")
+    with simulated_reader(field, profile, link=tmp_path / "tty", retries=2, reply_timeout_s=0.05) as pair:
+        simulator, reader = pair
+        with pytest.raises(DeviceTimeoutError):
+            reader.inventory()
+        counters = reader.counters()
+    # The restarted inventory is the only retry: 1 + 2 requests, not 3 restarts of 3 link attempts each.
+    assert simulator.reader.state.requests == 3
+    assert (counters.frames_sent, counters.timeouts, counters.retries) == (3, 3, 2)
+
+
 def test_rf_errors_are_typed_and_counted(cpr: Harness, field: Field) -> None:
     _, reader = cpr
     field.inject(Fault.RF_ERROR)
