@@ -36,6 +36,7 @@ class RejectReason(StrEnum):
     UNSUPPORTED_VERSION = "unsupported_version"
     SCHEMA_ERROR = "schema_error"
     DEVICE_MISMATCH = "device_mismatch"
+    APPLY_ERROR = "apply_error"  # valid, but applying it failed even on its own (set by the server)
 
 
 @dataclass(frozen=True, slots=True)

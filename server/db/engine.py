@@ -35,6 +35,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         url,
         echo=echo,
         pool_pre_ping=True,
+        # Errors and logs never carry statement parameters: they can hold a PIN hash or a patron's data.
+        hide_parameters=True,
         pool_size=10,
         max_overflow=10,
         json_serializer=_json_text,
@@ -49,6 +51,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     engine = sa.create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         # The ingest thread and request threads share the pool; SQLite serialises writers itself.
         connect_args={"check_same_thread": False, "timeout": 30},
         json_serializer=_json_text,

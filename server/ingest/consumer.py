@@ -13,24 +13,24 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import paho.mqtt.client as mqtt
 import sqlalchemy.exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contract import topics
-from contract.codec import Rejected, RejectReason
+from contract.codec import RejectReason
 from contract.mqtt import Connection, MqttEndpoint, Will
 from contract.status import DeviceKind, DeviceState, DeviceStatus
 from server.ingest import metrics
-from server.ingest.dead_letters import DEAD_LETTER_TABLE, dead_letter_row
 from server.ingest.messages import BatchResult, Inbound
-from server.ingest.pipeline import apply_batch
+from server.ingest.pipeline import apply_batch, reject_message
 from server.ingest.registry import HandlerRegistry
 from server.settings import ServerSettings
 
@@ -179,8 +179,13 @@ class IngestConsumer:
                 return
 
     def _commit(self, batch: Sequence[Inbound]) -> BatchResult:
+        return self._transaction(
+            lambda session: apply_batch(session, batch, registry=self._registry, now=datetime.now(UTC))
+        )
+
+    def _transaction(self, work: Callable[[Session], BatchResult]) -> BatchResult:
         with Session(self._engine) as session:
-            result = apply_batch(session, batch, registry=self._registry, now=datetime.now(UTC))
+            result = work(session)
             session.commit()
         self.last_commit_at = datetime.now(UTC)
         return result
@@ -188,29 +193,38 @@ class IngestConsumer:
     def _isolate(self, batch: list[Inbound]) -> None:
         """One transaction per message, so one poisonous message cannot hold back the others."""
         for message in batch:
-            try:
-                self._acknowledge([message], self._commit([message]))
-            except _UNAVAILABLE:
-                self._commit_with_retry([message])
-            except Exception as exc:
-                log.exception("message on %s cannot be applied; dead-lettered", message.topic)
-                self._dead_letter_failure(message, exc)
+            self._apply_alone(message)
 
-    def _dead_letter_failure(self, message: Inbound, exc: Exception) -> None:
-        rejected = Rejected(RejectReason.SCHEMA_ERROR, f"could not be applied: {type(exc).__name__}: {exc}")
-        row = dead_letter_row(
-            topic=message.topic,
-            device_id=topics.device_of(message.topic),
-            rejected=rejected,
-            raw=message.payload,
-            received_at=message.received_at,
+    def _apply_alone(self, message: Inbound) -> None:
+        try:
+            self._acknowledge([message], self._commit([message]))
+            return
+        except _UNAVAILABLE:
+            self._commit_with_retry([message])
+            return
+        except Exception as exc:
+            failure = exc
+        parts = _one_event_each(message)
+        if len(parts) > 1:
+            # One event at a time: a bad event must not take the rest of its batch down with it.
+            for part in parts:
+                self._apply_alone(part)
+            self._acknowledge([message], BatchResult())
+            return
+        # The message text stays out of the log: it may hold a PIN. The database layer hides parameters.
+        log.error("%s: an event cannot be applied; dead-lettered", message.topic, exc_info=failure)
+        detail = f"could not be applied: {type(failure).__name__}"
+        result = self._transaction(
+            lambda session: reject_message(
+                session,
+                message,
+                registry=self._registry,
+                now=datetime.now(UTC),
+                reason=RejectReason.APPLY_ERROR,
+                detail=detail,
+            )
         )
-        row["reason"] = "apply_error"
-        with Session(self._engine) as session:
-            session.execute(DEAD_LETTER_TABLE.insert(), [row])
-            session.commit()
-        metrics.DEAD_LETTERS.labels("apply_error").inc()
-        self._acknowledge([message], BatchResult())
+        self._acknowledge([message], result)
 
     def _acknowledge(self, batch: Sequence[Inbound], result: BatchResult) -> None:
         """After the commit: PUBACK every message, then answer and confirm to the devices."""
@@ -252,3 +266,14 @@ class IngestConsumer:
             started_at=self.started_at,
         )
         return status.model_dump_json().encode()
+
+
+def _one_event_each(message: Inbound) -> list[Inbound]:
+    """A batch message split into one message per event (unacknowledgeable parts of the original)."""
+    try:
+        document = orjson.loads(message.payload)
+    except orjson.JSONDecodeError:
+        return [message]
+    if not isinstance(document, list) or len(document) < 2:
+        return [message]
+    return [Inbound(message.topic, orjson.dumps(item), message.received_at) for item in document]

@@ -102,6 +102,33 @@ def apply_batch(
     return batch.result
 
 
+def reject_message(
+    session: Session,
+    message: Inbound,
+    *,
+    registry: HandlerRegistry,
+    now: datetime,
+    reason: RejectReason,
+    detail: str,
+) -> BatchResult:
+    """Dead-letter every event of a message that cannot be applied, and tell its device (rejected in its
+    acks, `request.rejected` for a request) so that it stops sending it. Events that do not even decode keep
+    their own reason."""
+    batch = _Batch(session, registry, now)
+    batch.result.stats.messages = 1
+    device_id = topics.device_of(message.topic)
+    for item in decode_events(message.payload, topic_device=device_id):
+        rejected = (
+            Rejected(reason, detail, item.event_id, item.correlation_id, item.KIND)
+            if isinstance(item, EventEnvelope)
+            else item
+        )
+        _reject(batch, message, device_id, rejected)
+    session.execute(sa.insert(DEAD_LETTER_TABLE), batch.dead_letters)
+    _queue_acks(batch)
+    return batch.result
+
+
 def _already_applied(session: Session, event_ids: list[UUID]) -> dict[UUID, dict[str, Any] | None]:
     """Event ids of this batch already in the event log, with the reply stored for requests."""
     found: dict[UUID, dict[str, Any] | None] = {}

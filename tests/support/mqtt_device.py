@@ -19,6 +19,7 @@ class TestDevice:
     def __init__(self, broker: RunningBroker, device_id: str) -> None:
         self.device_id = device_id
         self.acked: list[str] = []
+        self.rejected: list[str] = []
         self.replies: list[bytes] = []
         self._subscribed = threading.Event()
         self.conn = Connection(broker.endpoint(device_id), client_id=device_id, session_expiry_s=0)
@@ -35,7 +36,9 @@ class TestDevice:
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic == topics.acks(self.device_id):
-            self.acked += [str(i) for i in decode_acks(bytes(message.payload)).committed]
+            acks = decode_acks(bytes(message.payload))
+            self.acked += [str(i) for i in acks.committed]
+            self.rejected += [str(i) for i in acks.rejected]
         else:
             self.replies.append(bytes(message.payload))
 

@@ -1,14 +1,18 @@
 """The MQTT consumer on a real broker: garbage, oversized, wrong-version and duplicate messages published by a
-device never stop it; good events after them are committed, acknowledged end to end and answered.
+device never stop it; good events after them are committed, acknowledged end to end and answered. An event
+that cannot be applied (a bug, not bad input) is rejected on its own, and its device is told.
 
-Runs on mosquitto and on the embedded amqtt fallback broker (MQTT 3.1.1).
+The bad-input test runs on mosquitto and on the embedded amqtt fallback broker (MQTT 3.1.1).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from uuid import uuid4
 
 import orjson
 import pytest
@@ -17,13 +21,15 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from contract.codec import decode_reply, encode_event
-from contract.replies import ReasonCode
+from contract.codec import decode_reply, encode_batch, encode_event
+from contract.events import CheckoutRequested, EventEnvelope, ItemSeen
+from contract.replies import ReasonCode, ReplyBase
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.db.tables import DeadLetter, EventLog
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
+from server.ingest.registry import HandlerRegistry
 from server.services import context
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.broker.registry import SERVER_USER
@@ -110,3 +116,70 @@ def test_bad_input_never_stops_the_consumer(
         assert len(set(device.replies)) == 1
     finally:
         device.close()
+
+
+POISON = "VV666666"
+
+
+def _poisoned(settings: ServerSettings) -> HandlerRegistry:
+    """The real handlers, except that one book breaks sightings and every checkout breaks: bugs, not input."""
+    real = build_registry(settings)
+
+    def sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
+        if any(isinstance(e, ItemSeen) and e.payload.item.barcode == POISON for e in events):
+            raise RuntimeError("a bug in the sightings service")
+        real.observations[ItemSeen.KIND](session, events)
+
+    def checkout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        raise RuntimeError("a bug in checkout")
+
+    return replace(
+        real,
+        observations={ItemSeen.KIND: sightings},
+        requests={**real.requests, CheckoutRequested.KIND: checkout},
+    )
+
+
+def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
+    broker: RunningBroker, engine: Engine, sqlite_url: str, tmp_path: Path
+) -> None:
+    settings = ServerSettings(
+        data_dir=tmp_path,
+        config_dir=REPO_CONFIG_DIR,
+        database_url=sqlite_url,
+        mqtt_url=broker.plan.url,
+        mqtt_password=SecretStr(broker.plan.credentials.password(SERVER_USER)),
+        mqtt_client_id="server-poisoned",
+        _env_file=None,
+    )
+    context.configure(settings)
+    consumer = IngestConsumer(settings, engine, _poisoned(settings))
+    consumer.start()
+    device = TestDevice(broker, DEVICE)
+    try:
+        assert consumer.wait_connected(10)
+        good = [ev.sighting(device=DEVICE, barcode=f"VV{n:06d}") for n in range(5)]
+        bad = ev.sighting(device=DEVICE, barcode=POISON)
+        checkout = ev.checkout(device=DEVICE, session_id=uuid4())
+        device.publish(encode_batch(encode_event(e) for e in [*good[:2], bad, *good[2:]]))
+        device.publish(encode_event(checkout))
+        deadline = time.monotonic() + 20
+        while not device.replies and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        assert consumer.connected
+        assert _count(engine, EventLog) == 5  # the good events of the batch are applied…
+        with Session(engine) as session:
+            dead = session.execute(sa.select(DeadLetter)).scalars().all()
+        assert sorted((d.event_id, d.reason) for d in dead) == sorted(
+            [(bad.event_id, "apply_error"), (checkout.event_id, "apply_error")]
+        )
+        (answer,) = [decode_reply(r) for r in device.replies]  # …the kiosk is answered, not left waiting…
+        assert (answer.KIND, answer.decision.code) == ("request.rejected", ReasonCode.INVALID_REQUEST)
+        deadline = time.monotonic() + 5
+        while len(device.rejected) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(device.rejected) == sorted([str(bad.event_id), str(checkout.event_id)])  # …and told
+    finally:
+        device.close()
+        consumer.stop()
