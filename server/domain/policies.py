@@ -89,6 +89,9 @@ class PolicySet:
     calendar: WeeklyCalendar = field(default_factory=WeeklyCalendar)
     fines_skip_closed_days: bool = True  # a closed day is no day to return on, so it costs nothing
     _index: dict[tuple[str, str], RuleFields] = field(init=False, repr=False, compare=False)
+    # Every (category, item type) the policy names, "*" included, resolved once: the hot path (a login with
+    # 50 loans asks 51 times) reads a dict instead of walking the cascade field by field.
+    _effective: dict[tuple[str, str], EffectiveRule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, str], RuleFields] = {}
@@ -112,6 +115,12 @@ class PolicySet:
         if missing:
             raise ValueError(f"the default rule ('*', '*') must set: {', '.join(missing)}")
         object.__setattr__(self, "_index", index)
+        effective = {
+            (category, item_type): self._resolve(category, item_type)
+            for category in (*self.categories, ANY)
+            for item_type in (*self.item_types, ANY)
+        }
+        object.__setattr__(self, "_effective", effective)
 
     def candidates(self, category: str, item_type: str) -> list[RuleFields]:
         """The rules that apply, most specific first."""
@@ -120,6 +129,12 @@ class PolicySet:
 
     def rule_for(self, category: str, item_type: str) -> EffectiveRule:
         """The effective rule: each field from the most specific rule that sets it."""
+        known = self._effective.get((category, item_type))
+        # A code the policy does not name (bad data) is resolved each time rather than remembered, so the
+        # memo stays the size of the policy.
+        return known if known is not None else self._resolve(category, item_type)
+
+    def _resolve(self, category: str, item_type: str) -> EffectiveRule:
         chain = self.candidates(category, item_type)
         values: dict[str, Any] = {}
         for f in fields(RuleFields):

@@ -78,3 +78,12 @@ def test_specificity(category: str, item_type: str, specificity: int) -> None:
 def test_label_of_unknown_type_is_its_code() -> None:
     assert make_policies().label("map") == Label("map", "map")
     assert make_policies().label("textbook").vi == "Giáo trình"
+
+
+def test_effective_rules_are_resolved_once() -> None:
+    policies = make_policies()
+    assert policies.rule_for("staff", "textbook") is policies.rule_for("staff", "textbook")
+    assert policies.patron_rule("undergraduate") is policies.rule_for("undergraduate", "*")
+    # Codes the policy does not name still resolve to the cascade, without being remembered.
+    assert policies.rule_for("visitor", "map") == policies.rule_for("*", "*")
+    assert ("visitor", "map") not in policies._effective
