@@ -6,7 +6,9 @@ slip anywhere upstream still never shows a PIN to anyone.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 REDACTED = "***"
@@ -35,3 +37,14 @@ def redact_document(document: Any, secrets: frozenset[str] = SECRET_NAMES) -> An
     if isinstance(document, list):
         return [redact_document(value, secrets) for value in document]
     return document
+
+
+def write_private(path: Path, data: bytes | str) -> None:
+    """Write a file that holds a secret: readable by its owner only from the first byte (never created with
+    the umask's mode and narrowed afterwards), and replaced whole, so no reader ever sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data.encode() if isinstance(data, str) else data)
+    os.replace(temporary, path)

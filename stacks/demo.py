@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from server.privacy import write_private
 from server.settings import ServerSettings
 from stacks.broker.process import BrokerProcess, prepare_broker
 from stacks.broker.settings import BrokerSettings
@@ -63,9 +64,7 @@ def _stacks(*args: str) -> list[str]:
 def _staff_password(data_dir: Path) -> str:
     path = data_dir / "demo-staff-password"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(12), encoding="utf-8")
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(12))
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -6,12 +6,12 @@ seed set. Items carry barcode, tag UID, status and the shelf they live on.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from server.privacy import write_private
 from server.seed.model import Library
 
 MANIFEST_VERSION = 1
@@ -52,8 +52,4 @@ def build(library: Library, *, pin: str, seed: int, location_codes: dict[int, st
 
 def write(path: Path, manifest: dict[str, Any]) -> None:
     """Written whole then renamed, so a simulator never reads half a manifest. 0600: it holds the PIN."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
-    temporary.chmod(0o600)
-    os.replace(temporary, path)
+    write_private(path, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))

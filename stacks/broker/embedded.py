@@ -18,6 +18,7 @@ from amqtt.broker import Broker
 from argon2 import PasswordHasher
 
 from contract import topics
+from server.privacy import write_private
 from stacks.broker.mosquitto_config import BENCH_TOPICS
 from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials
 
@@ -30,11 +31,8 @@ def _device_topics(device_id: str) -> tuple[list[str], list[str]]:
 
 def amqtt_config(credentials: Credentials, *, host: str, port: int, passwd_path: Path) -> dict[str, Any]:
     hasher = PasswordHasher()
-    passwd_path.write_text(
-        "".join(f"{user}:{hasher.hash(pw)}\n" for user, pw in sorted(credentials.passwords.items())),
-        encoding="utf-8",
-    )
-    passwd_path.chmod(0o600)
+    lines = (f"{user}:{hasher.hash(pw)}\n" for user, pw in sorted(credentials.passwords.items()))
+    write_private(passwd_path, "".join(lines))
     publish_acl: dict[str, list[str]] = {SERVER_USER: [f"{topics.ROOT}/#"], BENCH_USER: [BENCH_TOPICS]}
     subscribe_acl: dict[str, list[str]] = dict(publish_acl)
     for user in credentials.passwords:

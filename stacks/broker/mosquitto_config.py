@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract import topics
+from server.privacy import write_private
 from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials
 
 # mosquitto 2.x password file format "$7$": PBKDF2-HMAC-SHA512, 101 iterations, 12-byte salt.
@@ -127,15 +128,9 @@ def write_mosquitto_files(
     files = MosquittoFiles(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files.persistence.mkdir(exist_ok=True)
-    _write_private(files.passwd, render_passwd(credentials))
-    _write_private(files.acl, render_acl())
-    _write_private(
+    write_private(files.passwd, render_passwd(credentials))
+    write_private(files.acl, render_acl())
+    write_private(
         files.conf, render_conf(files, host=host, port=port, max_queued_messages=max_queued_messages)
     )
     return files
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract.mqtt import Protocol
+from server.privacy import write_private
 from stacks.broker.embedded import amqtt_config
 from stacks.broker.mosquitto_config import write_mosquitto_files
 from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials, ensure_credentials, load_devices
@@ -93,7 +94,7 @@ def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None 
         passwd_path=directory / "amqtt-passwd",
     )
     config_path = directory / "amqtt.json"
-    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    write_private(config_path, json.dumps(config, indent=2))
     argv = [sys.executable, "-m", "stacks.broker.embedded", str(config_path)]
     log_path = directory / "amqtt.log"
     return BrokerPlan(

@@ -7,7 +7,6 @@ Every device, the server and the benchmark client get their own user name and a 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import tomllib
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contract.common import DEVICE_ID_PATTERN
 from contract.status import DeviceKind
+from server.privacy import write_private
 
 SERVER_USER = "server"
 BENCH_USER = "bench"
@@ -84,10 +84,5 @@ def ensure_credentials(path: Path, users: list[str]) -> Credentials:
     if missing or not path.exists():
         for user in missing:
             passwords[user] = secrets.token_urlsafe(24)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"users": passwords}, handle, indent=2, sort_keys=True)
-        tmp.replace(path)
+        write_private(path, json.dumps({"users": passwords}, indent=2, sort_keys=True))
     return Credentials(passwords)
