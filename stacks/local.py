@@ -15,7 +15,7 @@ import os
 from collections.abc import Set
 from typing import Any
 
-from stacks.broker.process import prepare_broker
+from stacks.broker.process import broker_plan
 from stacks.broker.registry import load_credentials
 from stacks.broker.settings import BrokerSettings
 
@@ -27,7 +27,7 @@ def mqtt_overrides(user: str, given: Set[str]) -> dict[str, Any]:
     broker = BrokerSettings()
     if "mqtt_url" in given:
         return {"mqtt_password": load_credentials(broker.broker_dir / "credentials.json").password(user)}
-    plan = prepare_broker(broker)
+    plan = broker_plan(broker)
     overrides: dict[str, Any] = {"mqtt_password": plan.credentials.password(user), "mqtt_url": plan.url}
     if "mqtt_protocol" not in given:
         overrides["mqtt_protocol"] = plan.protocol

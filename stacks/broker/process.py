@@ -15,12 +15,15 @@ from pathlib import Path
 from contract.mqtt import Protocol
 from server.privacy import write_private
 from stacks.broker.embedded import amqtt_config
-from stacks.broker.mosquitto_config import write_mosquitto_files
+from stacks.broker.mosquitto_config import MosquittoFiles, write_mosquitto_files
 from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials, ensure_credentials, load_devices
 from stacks.broker.settings import BrokerSettings
 from stacks.child import ChildProcess
 
 log = logging.getLogger(__name__)
+
+
+AMQTT_CONFIG = "amqtt.json"
 
 
 class BrokerError(RuntimeError):
@@ -53,8 +56,9 @@ def find_mosquitto(settings: BrokerSettings) -> str | None:
     )
 
 
-def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None = None) -> BrokerPlan:
-    """Generate credentials, password file, ACL and config for the registered devices (plus extras)."""
+def broker_plan(settings: BrokerSettings, *, extra_devices: list[str] | None = None) -> BrokerPlan:
+    """Which broker, where, and everyone's credentials (created for users that have none yet); no config is
+    written — reading a password or the URL must not rewrite the broker's files."""
     devices = [d.id for d in load_devices(settings.devices_path)] + list(extra_devices or [])
     directory = settings.broker_dir
     credentials = ensure_credentials(directory / "credentials.json", [SERVER_USER, BENCH_USER, *devices])
@@ -63,43 +67,36 @@ def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None 
         raise BrokerError(
             "mosquitto not found; install it (apt-get install mosquitto) or set STACKS_BROKER=auto"
         )
+    host, port = settings.broker_host, settings.broker_port
     if mosquitto is not None:
-        files = write_mosquitto_files(
-            directory,
-            credentials,
-            host=settings.broker_host,
-            port=settings.broker_port,
+        files = MosquittoFiles(directory)
+        argv = [mosquitto, "-c", str(files.conf)]
+        return BrokerPlan(argv, host, port, "5", "mosquitto", credentials, directory, files.log)
+    argv = [sys.executable, "-m", "stacks.broker.embedded", str(directory / AMQTT_CONFIG)]
+    return BrokerPlan(argv, host, port, "3.1.1", "amqtt", credentials, directory, directory / "amqtt.log")
+
+
+def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None = None) -> BrokerPlan:
+    """The plan, with the password file, ACL and config written for it: what starting the broker needs."""
+    plan = broker_plan(settings, extra_devices=extra_devices)
+    if plan.implementation == "mosquitto":
+        write_mosquitto_files(
+            plan.directory,
+            plan.credentials,
+            host=plan.host,
+            port=plan.port,
             max_queued_messages=settings.broker_max_queued_messages,
         )
-        argv = [mosquitto, "-c", str(files.conf)]
-        return BrokerPlan(
-            argv,
-            settings.broker_host,
-            settings.broker_port,
-            "5",
-            "mosquitto",
-            credentials,
-            directory,
-            files.log,
-        )
+        return plan
     if settings.broker == "auto":
         log.warning(
             "mosquitto is not installed: falling back to the embedded amqtt broker "
             "(MQTT 3.1.1 only, several times slower). Install mosquitto for real use."
         )
-    config = amqtt_config(
-        credentials,
-        host=settings.broker_host,
-        port=settings.broker_port,
-        passwd_path=directory / "amqtt-passwd",
-    )
-    config_path = directory / "amqtt.json"
-    write_private(config_path, json.dumps(config, indent=2))
-    argv = [sys.executable, "-m", "stacks.broker.embedded", str(config_path)]
-    log_path = directory / "amqtt.log"
-    return BrokerPlan(
-        argv, settings.broker_host, settings.broker_port, "3.1.1", "amqtt", credentials, directory, log_path
-    )
+    passwd = plan.directory / "amqtt-passwd"
+    config = amqtt_config(plan.credentials, host=plan.host, port=plan.port, passwd_path=passwd)
+    write_private(plan.directory / AMQTT_CONFIG, json.dumps(config, indent=2))
+    return plan
 
 
 class BrokerProcess:

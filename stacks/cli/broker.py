@@ -40,10 +40,10 @@ def config() -> None:
 @broker_app.command("password")
 def password(user: Annotated[str, typer.Argument(help="Device id, 'server' or 'bench'.")]) -> None:
     """Print the broker password of a device (to configure a real device or an agent on another host)."""
-    from stacks.broker.process import prepare_broker
+    from stacks.broker.process import broker_plan
     from stacks.broker.settings import BrokerSettings
 
-    plan = prepare_broker(BrokerSettings())
+    plan = broker_plan(BrokerSettings())
     try:
         print(plan.credentials.password(user))
     except KeyError as exc:
