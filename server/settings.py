@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,12 +77,3 @@ class ServerSettings(BaseSettings):
     @property
     def policies_path(self) -> Path:
         return self.config_dir / "policies.toml"
-
-    @property
-    def mqtt_host_port(self) -> tuple[str, int]:
-        parts = urlsplit(self.mqtt_url)
-        return parts.hostname or "127.0.0.1", parts.port or 1883
-
-    @property
-    def mqtt_tls(self) -> bool:
-        return urlsplit(self.mqtt_url).scheme == "mqtts"
