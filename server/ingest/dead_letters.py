@@ -8,6 +8,7 @@ from typing import Any
 from contract.codec import MAX_MESSAGE_BYTES, Rejected
 from server.db.tables import DeadLetter
 from server.privacy import scrub_raw
+from server.services.columns import table_of
 
 _KEPT_BYTES_OF_OVERSIZED = 4096
 
@@ -32,4 +33,4 @@ def dead_letter_row(
     }
 
 
-DEAD_LETTER_TABLE = DeadLetter.__table__  # type: ignore[attr-defined]
+DEAD_LETTER_TABLE = table_of(DeadLetter)

@@ -30,10 +30,11 @@ from server.ingest import device_state
 from server.ingest.dead_letters import DEAD_LETTER_TABLE, dead_letter_row
 from server.ingest.messages import BatchResult, Inbound, Outbound
 from server.ingest.registry import HandlerRegistry, reply_for
+from server.services.columns import table_of
 
 log = logging.getLogger(__name__)
 
-EVENT_LOG_TABLE: sa.Table = EventLog.__table__  # type: ignore[attr-defined]
+EVENT_LOG_TABLE = table_of(EventLog)
 _REQUEST_KINDS = frozenset(kind for (kind, _v), model in EVENT_MODELS.items() if model.IS_REQUEST)
 _LOOKUP_CHUNK = 500
 
