@@ -14,8 +14,11 @@ DEVICE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 DeviceId = Annotated[str, Field(pattern=DEVICE_ID_PATTERN, description="Device id, also its MQTT user name.")]
 
 # Item barcodes and patron card numbers are printed as Code 128 and written to ISO 28560-3 tags.
-Barcode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description="Item barcode.")]
-CardNumber = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,20}$", description="Patron card number.")]
+# The patterns are public so that the server checks a barcode or card number in a URL path by the same rule.
+BARCODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+CARD_NUMBER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
+Barcode = Annotated[str, Field(pattern=BARCODE_PATTERN, description="Item barcode.")]
+CardNumber = Annotated[str, Field(pattern=CARD_NUMBER_PATTERN, description="Patron card number.")]
 LocationCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="Location code.")]
 
 

@@ -34,11 +34,15 @@ def _reveal(secret: SecretStr) -> str:
     return secret.get_secret_value()
 
 
+def is_valid_pin(value: str) -> bool:
+    """The PIN rule, for events and for the server's desk alike: 4 to 12 ASCII digits."""
+    return 4 <= len(value) <= 12 and value.isascii() and value.isdigit()
+
+
 # On the wire the PIN travels as text (device → server only, on the device's own ACL'd topic); in Python it
 # is a SecretStr so that repr() and logs never show it, and the event log stores events with it removed.
 def _check_pin(secret: SecretStr) -> SecretStr:
-    value = secret.get_secret_value()
-    if not (4 <= len(value) <= 12 and value.isascii() and value.isdigit()):
+    if not is_valid_pin(secret.get_secret_value()):
         raise ValueError("a PIN is 4 to 12 digits")
     return secret
 

@@ -7,14 +7,11 @@ from typing import Annotated
 from fastapi import Path
 from sqlmodel import Session
 
-from contract.common import ItemRef
+from contract.common import BARCODE_PATTERN, CARD_NUMBER_PATTERN, ItemRef
 from server.domain import entities
 from server.services import catalog, patrons
 
-# The contract's patterns (contract.common.Barcode, CardNumber), checked before anything is looked up.
-BARCODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
-CARD_NUMBER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
-
+# The contract's own patterns, checked before anything is looked up.
 BarcodePath = Annotated[str, Path(pattern=BARCODE_PATTERN, description="The item's barcode.")]
 CardNumberPath = Annotated[str, Path(pattern=CARD_NUMBER_PATTERN, description="The patron's card number.")]
 

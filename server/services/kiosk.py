@@ -16,7 +16,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from contract.replies import ReasonCode
 from server.db.tables import KioskSession, Patron
-from server.domain.pins import check_pin
+from server.domain.pins import check_pin, is_locked
 from server.domain.sessions import SessionState, check_session, idle_deadline
 from server.i18n import Action, decision
 from server.services import circulation, pins
@@ -38,7 +38,7 @@ def login(session: Session, *, device_id: str, card_number: str, pin: str, now: 
     patron = patron_by_card(session, card_number)
     if patron is None:
         return LoginOutcome(decision(ReasonCode.UNKNOWN_PATRON))
-    locked = patron.pin_failures >= context.pin_max_failures
+    locked = is_locked(patron.pin_failures, context.pin_max_failures)
     # A locked PIN is not even checked: the answer is the same whatever was typed.
     correct = not locked and pins.verify(context.hasher, patron, pin)
     check = check_pin(correct=correct, failures=patron.pin_failures, max_failures=context.pin_max_failures)

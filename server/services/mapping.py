@@ -13,6 +13,7 @@ from server.domain.enums import (
     ItemStatus,
     LocationKind,
 )
+from server.domain.pins import is_locked
 from server.services.queries import require_id
 
 
@@ -79,7 +80,7 @@ def patron(row: t.Patron, max_failures: int, blocks: tuple[e.PatronBlock, ...] =
         expires_on=row.expires_on,
         has_pin=row.pin_hash is not None,
         pin_failures=row.pin_failures,
-        pin_locked=row.pin_failures >= max_failures,
+        pin_locked=is_locked(row.pin_failures, max_failures),
         blocks=blocks,
     )
 

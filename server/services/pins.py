@@ -5,13 +5,14 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from contract.events import is_valid_pin
 from server.db.tables import Patron
 from server.errors import InvalidInputError
 
 
 def validate_pin(pin: str) -> None:
-    """The contract's rule: 4 to 12 ASCII digits."""
-    if not (4 <= len(pin) <= 12 and pin.isascii() and pin.isdigit()):
+    """The contract's rule (`contract.events.is_valid_pin`), as a service error for staff input."""
+    if not is_valid_pin(pin):
         raise InvalidInputError("a PIN is 4 to 12 digits")
 
 

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from contract.common import CARD_NUMBER_PATTERN
 from server.api.deps import CurrentStaff, NowDep, SessionDep
-from server.api.lookups import CARD_NUMBER_PATTERN, patron_by_card
+from server.api.lookups import patron_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import HoldCreate, HoldOut

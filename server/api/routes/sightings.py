@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 from sqlmodel import Session, col, select
 
+from contract.common import BARCODE_PATTERN
 from server.api.deps import CurrentStaff, SessionDep
-from server.api.lookups import BARCODE_PATTERN, item_by_barcode
+from server.api.lookups import item_by_barcode
 from server.api.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
 from server.api.schemas.base import CursorPage
 from server.api.schemas.catalog import SightingOut
