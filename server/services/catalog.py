@@ -21,19 +21,8 @@ from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD
 from server.services.context import current
+from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 from server.services.queries import find_item
-
-MAX_PAGE = 500
-
-
-def _page(limit: int, offset: int) -> None:
-    if not (1 <= limit <= MAX_PAGE) or offset < 0:
-        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
-
-
-def _like(text: str) -> str:
-    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _item_query() -> sa.Select[tuple[Item, str, str | None]]:
@@ -50,12 +39,12 @@ def get_record(session: Session, record_id: int) -> entities.BibRecord:
 def search_records(
     session: Session, *, q: str | None = None, isbn: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[entities.BibRecord]:
-    _page(limit, offset)
+    check_page(limit, offset)
     statement = (
         sa.select(BibRecord).order_by(RECORD.c.call_number_key, RECORD.c.id).limit(limit).offset(offset)
     )
     if q:
-        statement = statement.where(RECORD.c.search_text.like(_like(q), escape="\\"))
+        statement = statement.where(RECORD.c.search_text.like(contains_pattern(q), escape=LIKE_ESCAPE))
     if isbn:
         statement = statement.where(RECORD.c.isbn == isbn)
     return [mapping.record(r) for r in session.execute(statement).scalars()]
@@ -118,10 +107,10 @@ def search_items(
     offset: int = 0,
 ) -> list[entities.Item]:
     """Filters combine; `q` is title/author text, `call_number` a shelf-order prefix ("895.92")."""
-    _page(limit, offset)
+    check_page(limit, offset)
     statement = _item_query().order_by(RECORD.c.call_number_key, ITEM.c.barcode).limit(limit).offset(offset)
     if q:
-        statement = statement.where(RECORD.c.search_text.like(_like(q), escape="\\"))
+        statement = statement.where(RECORD.c.search_text.like(contains_pattern(q), escape=LIKE_ESCAPE))
     if barcode:
         statement = statement.where(ITEM.c.barcode == barcode)
     if call_number:

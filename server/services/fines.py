@@ -12,8 +12,8 @@ from server.domain import entities
 from server.domain.enums import FineStatus
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping
-from server.services.catalog import MAX_PAGE
 from server.services.columns import FINE
+from server.services.listing import check_page
 
 
 def _outstanding(session: Session, fine_id: int) -> Fine:
@@ -33,8 +33,7 @@ def list_fines(
     limit: int = 100,
     offset: int = 0,
 ) -> list[entities.Fine]:
-    if not (1 <= limit <= MAX_PAGE) or offset < 0:
-        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
+    check_page(limit, offset)
     statement = sa.select(Fine).order_by(FINE.c.created_at, FINE.c.id).limit(limit).offset(offset)
     if patron_id is not None:
         statement = statement.where(FINE.c.patron_id == patron_id)

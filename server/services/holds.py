@@ -17,11 +17,12 @@ from server.domain import entities
 from server.domain.circulation import is_expired
 from server.domain.enums import HoldStatus, ItemStatus
 from server.domain.holds import HoldRequest, hold_refusal, pickup_deadline
-from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.errors import ConflictError, NotFoundError
 from server.i18n import note
 from server.services import mapping
 from server.services.columns import HOLD, ITEM, LOAN
 from server.services.context import CirculationContext, current
+from server.services.listing import check_page
 from server.services.queries import OPEN_HOLD_STATUSES, counts, require_id
 
 
@@ -191,8 +192,7 @@ def list_holds(
     limit: int = 100,
     offset: int = 0,
 ) -> list[entities.Hold]:
-    if limit < 1 or offset < 0:
-        raise InvalidInputError("limit must be positive and offset not negative")
+    check_page(limit, offset)
     statement = sa.select(Hold).order_by(HOLD.c.placed_at, HOLD.c.id).limit(limit).offset(offset)
     if patron_id is not None:
         statement = statement.where(HOLD.c.patron_id == patron_id)

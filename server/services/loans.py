@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from server.db.tables import Loan
 from server.domain import entities
-from server.errors import InvalidInputError, NotFoundError
+from server.errors import NotFoundError
 from server.services import mapping
-from server.services.catalog import MAX_PAGE
 from server.services.columns import ITEM, LOAN, RECORD
+from server.services.listing import check_page
 
 
 def _query() -> sa.Select[tuple[Loan, str, str]]:
@@ -49,8 +49,7 @@ def list_loans(
 
     `overdue_at`: only loans already overdue at that moment; `due_before`: only loans due before it.
     """
-    if not (1 <= limit <= MAX_PAGE) or offset < 0:
-        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
+    check_page(limit, offset)
     statement = _query().limit(limit).offset(offset)
     if open_only or overdue_at is not None or due_before is not None:
         statement = statement.where(LOAN.c.returned_at.is_(None)).order_by(LOAN.c.due_at, LOAN.c.id)

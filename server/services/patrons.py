@@ -16,9 +16,9 @@ from server.domain.callnumbers import fold
 from server.domain.enums import BlockKind
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping, pins
-from server.services.catalog import MAX_PAGE
 from server.services.columns import BLOCK, PATRON
 from server.services.context import current
+from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 
 
 def _row(session: Session, patron_id: int) -> Patron:
@@ -56,15 +56,13 @@ def search_patrons(
     session: Session, *, q: str | None = None, category: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[entities.Patron]:
     """`q` matches a card number prefix or any part of the name, diacritics ignored."""
-    if not (1 <= limit <= MAX_PAGE) or offset < 0:
-        raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
+    check_page(limit, offset)
     statement = sa.select(Patron).order_by(PATRON.c.search_text, PATRON.c.id).limit(limit).offset(offset)
     if q:
-        folded = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(
             sa.or_(
                 PATRON.c.card_number.startswith(q.upper(), autoescape=True),
-                PATRON.c.search_text.like(f"%{folded}%", escape="\\"),
+                PATRON.c.search_text.like(contains_pattern(q), escape=LIKE_ESCAPE),
             )
         )
     if category:

@@ -14,6 +14,7 @@ from server.api.schemas.catalog import LocationOut, RecordCreate, RecordOut
 from server.api.schemas.circulation import HoldOut
 from server.domain.enums import LocationKind
 from server.services import catalog, holds
+from server.services.listing import MAX_PAGE
 
 router = APIRouter(tags=["catalogue"])
 
@@ -49,7 +50,7 @@ def record_holds(record_id: int, _staff: CurrentStaff, session: SessionDep) -> l
     catalog.get_record(session, record_id)
     return [
         HoldOut.model_validate(h)
-        for h in holds.list_holds(session, record_id=record_id, open_only=True, limit=catalog.MAX_PAGE)
+        for h in holds.list_holds(session, record_id=record_id, open_only=True, limit=MAX_PAGE)
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,6 +14,7 @@ from server.domain.entities import Patron
 from server.domain.enums import BlockKind, FineStatus, HoldStatus, ItemStatus, LocationKind
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import catalog, fines, holds, kiosk, loans, patrons
+from server.services.listing import MAX_PAGE
 from tests.support import factories as make
 
 pytestmark = pytest.mark.integration
@@ -189,3 +191,33 @@ def test_loans_lists(session: Session) -> None:
     history = loans.list_loans(session, item_id=late.id, open_only=False)
     assert history[0].returned_at == NOW
     assert loans.get_loan(session, history[0].id).barcode == late.barcode
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        lambda s, n: catalog.search_records(s, limit=n),
+        lambda s, n: catalog.search_items(s, limit=n),
+        lambda s, n: patrons.search_patrons(s, limit=n),
+        lambda s, n: holds.list_holds(s, limit=n),
+        lambda s, n: fines.list_fines(s, limit=n),
+        lambda s, n: loans.list_loans(s, limit=n),
+    ],
+    ids=["records", "items", "patrons", "holds", "fines", "loans"],
+)
+def test_every_staff_list_has_the_same_page_limits(
+    session: Session, listing: Callable[[Session, int], list[object]]
+) -> None:
+    assert listing(session, MAX_PAGE) == []
+    for wrong in (0, MAX_PAGE + 1):
+        with pytest.raises(InvalidInputError, match=f"1 to {MAX_PAGE}"):
+            listing(session, wrong)
+
+
+def test_like_wildcards_in_searches_mean_themselves(session: Session) -> None:
+    make.record(session, title="Giảm 50% học phí", author=None)
+    make.record(session, title="Giảm 500 học phí", author=None)
+    make.patron(session, full_name="Lê_Văn An")
+    make.patron(session, full_name="Lê Văn An")
+    assert [r.title for r in catalog.search_records(session, q="50%")] == ["Giảm 50% học phí"]
+    assert [p.full_name for p in patrons.search_patrons(session, q="le_van")] == ["Lê_Văn An"]
