@@ -9,13 +9,12 @@ kiosk can say "scan the library barcode, not the ISBN" instead of "unknown item"
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from devices.barcode.profiles import ProfileError, config_path
+from devices.config import load_section
 
 # The library's numbering (and the seed data): two letters and six digits for items (VV000123, NV000045),
 # SV/HV/CB and seven digits for patron cards (SV2100123 students, HV2300045 postgraduates, CB0001234 staff).
@@ -88,18 +87,13 @@ def _is_isbn(value: str) -> bool:
 def load_rules(path: Path | None = None) -> ScanRules:
     """The `[classification]` table of the scanners file; defaults for anything it leaves out."""
     path = path or config_path()
+    table = load_section(path, "classification", ProfileError, what="classification rules", required=False)
+    item_pattern = table.text("item_pattern", DEFAULT_ITEM_PATTERN)
+    patron_pattern = table.text("patron_pattern", DEFAULT_PATRON_PATTERN)
+    fold_case = table.flag("fold_case", True)
+    recognise_isbn = table.flag("recognise_isbn", True)
+    table.refuse_unknown()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"cannot read classification rules from {path}: {exc}") from exc
-    table: Any = document.get("classification", {})
-    if not isinstance(table, dict):
-        raise ProfileError(f"{path}: [classification] must be a table")
-    unknown = sorted(set(table) - set(ScanRules.__dataclass_fields__))
-    if unknown:
-        raise ProfileError(f"{path}: unknown classification settings {', '.join(unknown)}")
-    for key, value in table.items():
-        expected = bool if key in ("fold_case", "recognise_isbn") else str
-        if not isinstance(value, expected):
-            raise ProfileError(f"{path}: classification setting {key} has the wrong type ({value!r})")
-    return ScanRules(**table)
+        return ScanRules(item_pattern, patron_pattern, fold_case, recognise_isbn)
+    except ProfileError as exc:  # a pattern that does not compile
+        raise table.fail(str(exc)) from exc

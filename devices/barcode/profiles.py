@@ -8,13 +8,11 @@ Prefix and suffix are TOML strings whose characters are bytes 0-255 (`"\\u0002"`
 from __future__ import annotations
 
 import codecs
-import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from devices.config import config_file
+from devices.config import SettingsTable, config_file, load_section
 from devices.errors import BarcodeError
 
 CONFIG_ENV = "STACKS_SCANNERS_CONFIG"
@@ -97,18 +95,6 @@ class ScannerProfile:
         return self.suffix
 
 
-# TOML types of the settings that are not strings.
-_SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
-    "aim_ids": bool,
-    "max_length": int,
-    "idle_timeout_s": (int, float),
-    "fragment_timeout_s": (int, float),
-    "baudrate": int,
-    "bytesize": int,
-    "stopbits": (int, float),
-}
-
-
 def config_path() -> Path:
     """scanners.toml of the site's config directory, or the file named by STACKS_SCANNERS_CONFIG."""
     return config_file("scanners.toml", override_env=CONFIG_ENV)
@@ -117,14 +103,12 @@ def config_path() -> Path:
 def load_profiles(path: Path | None = None) -> dict[str, ScannerProfile]:
     """Every profile in a scanners TOML file, by name."""
     path = path or config_path()
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"cannot read scanner profiles from {path}: {exc}") from exc
-    tables = document.get("scanners")
-    if not isinstance(tables, dict) or not tables:
+    section = load_section(path, "scanners", ProfileError, what="scanner profiles", required=False)
+    profiles = {name: _profile(name, section.table(name)) for name in section}
+    if not profiles:
         raise ProfileError(f"{path}: expected [scanners.NAME] tables")
-    return {name: profile_from_mapping(name, table) for name, table in tables.items()}
+    section.refuse_unknown()
+    return profiles
 
 
 def load_profile(name: str, path: Path | None = None) -> ScannerProfile:
@@ -138,27 +122,41 @@ def load_profile(name: str, path: Path | None = None) -> ScannerProfile:
         ) from None
 
 
-def profile_from_mapping(name: str, table: Any) -> ScannerProfile:
+def profile_from_mapping(name: str, table: object) -> ScannerProfile:
     if not isinstance(table, dict):
         raise ProfileError(f"scanner profile {name!r} must be a table")
-    known = {field.name for field in fields(ScannerProfile)} - {"name"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ProfileError(f"scanner profile {name!r}: unknown settings {', '.join(unknown)}")
-    for key, value in table.items():
-        expected = _SETTING_TYPES.get(key, str)
-        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-            raise ProfileError(f"scanner profile {name!r}: {key} has the wrong type ({value!r})")
-    values: dict[str, Any] = dict(table)
+    settings = SettingsTable(table, ProfileError, where=f"scanner profile {name!r}")
+    profile = _profile(name, settings)
+    settings.refuse_unknown()
+    return profile
+
+
+def _profile(name: str, table: SettingsTable) -> ScannerProfile:
+    default = _DEFAULT
+    prefix, suffix = (_bytes(table, key) for key in ("prefix", "suffix"))
+    return ScannerProfile(
+        name=name,
+        description=table.text("description", default.description),
+        prefix=prefix,
+        suffix=suffix,
+        terminator=table.choice("terminator", Terminator, default.terminator, ignore_case=True),
+        aim_ids=table.flag("aim_ids", default.aim_ids),
+        encoding=table.text("encoding", default.encoding),
+        max_length=table.integer("max_length", default.max_length),
+        idle_timeout_s=table.number("idle_timeout_s", default.idle_timeout_s),
+        fragment_timeout_s=table.number("fragment_timeout_s", default.fragment_timeout_s),
+        baudrate=table.integer("baudrate", default.baudrate),
+        bytesize=table.integer("bytesize", default.bytesize),
+        parity=table.text("parity", default.parity),
+        stopbits=table.number("stopbits", default.stopbits),
+    )
+
+
+def _bytes(table: SettingsTable, key: str) -> bytes:
     try:
-        for key in ("prefix", "suffix"):
-            if key in values:
-                values[key] = str(values[key]).encode("latin-1")
-        if "terminator" in values:
-            values["terminator"] = Terminator(str(values["terminator"]).upper())
+        return table.text(key, "").encode("latin-1")
     except UnicodeEncodeError:
-        raise ProfileError(f"scanner profile {name!r}: prefix and suffix must be bytes 0-255") from None
-    except ValueError:
-        choices = ", ".join(terminator.value for terminator in Terminator)
-        raise ProfileError(f"scanner profile {name!r}: terminator must be one of {choices}") from None
-    return ScannerProfile(name=name, **values)
+        raise table.invalid(key, "must hold bytes 0-255 only (TOML \\u0000 to \\u00FF)") from None
+
+
+_DEFAULT = ScannerProfile()

@@ -6,15 +6,16 @@ driver expects a CPR to, and both agree on page sizes, block byte order and outp
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from devices.config import config_file
+from devices.config import SettingsTable, config_file, load_document
 from devices.errors import DeviceError
 from devices.feig.blocks import BlockOrder, MemSizeEncoding
+from devices.feig.commands import Command
 from devices.feig.outputs import Channel, Output, OutputSpec
 
 
@@ -42,47 +43,76 @@ class ReaderProfile:
     signals: dict[str, tuple[Output, ...]] = field(default_factory=dict)
 
 
-def _outputs(raw: dict[str, Any]) -> OutputSpec:
-    command = int(raw.get("command", 0)) or None
-    channels = {
-        Output(name): Channel(
-            shift=spec.get("shift"), number=spec.get("number"), timer=str(spec.get("timer", "os"))
-        )
-        for name, spec in raw.get("channels", {}).items()
-    }
-    return OutputSpec(
-        command=command,
-        channels=channels,
-        on_state=int(raw.get("on_state", 0x01)),
-        off_state=int(raw.get("off_state", 0x00)),
+def profile_from_dict(name: str, raw: Mapping[str, object]) -> ReaderProfile:
+    """A profile from one `[profiles.NAME]` table; unknown keys and wrong types raise `ProfileError`."""
+    table = SettingsTable(raw, ProfileError, where=f"reader profile {name!r}")
+    profile = _profile(name, table)
+    table.refuse_unknown()
+    return profile
+
+
+def _profile(name: str, table: SettingsTable) -> ReaderProfile:
+    default = ReaderProfile(name)
+    return ReaderProfile(
+        name=name,
+        description=table.text("description", default.description),
+        sw_types=tuple(table.integers("sw_types", default.sw_types)),
+        eas=table.flag("eas", default.eas),
+        eas_manufacturer=table.byte("eas_manufacturer", default.eas_manufacturer),
+        max_data_sets=table.integer("max_data_sets", default.max_data_sets, minimum=1),
+        block_order=table.choice("block_order", BlockOrder, default.block_order),
+        mem_size=table.choice("mem_size", MemSizeEncoding, default.mem_size),
+        advanced_requests=table.flag("advanced_requests", default.advanced_requests),
+        advanced_replies=table.flag("advanced_replies", default.advanced_replies),
+        max_block_bytes=table.integer("max_block_bytes", default.max_block_bytes, minimum=1),
+        psst_s=table.number("psst_ms", default.psst_s * 1000, minimum=0) / 1000,
+        reply_timeout_s=table.number("reply_timeout_ms", default.reply_timeout_s * 1000, minimum=1) / 1000,
+        antenna_mask=table.byte("antenna_mask", default.antenna_mask),
+        outputs=_outputs(table.table("outputs")),
+        signals=_signals(table.table("signals")),
     )
 
 
-def profile_from_dict(name: str, raw: dict[str, Any]) -> ReaderProfile:
-    try:
-        return ReaderProfile(
-            name=name,
-            description=str(raw.get("description", "")),
-            sw_types=tuple(int(code) for code in raw.get("sw_types", ())),
-            eas=bool(raw.get("eas", False)),
-            eas_manufacturer=int(raw.get("eas_manufacturer", 0x04)),
-            max_data_sets=max(1, int(raw.get("max_data_sets", 4))),
-            block_order=BlockOrder(raw.get("block_order", "reversed")),
-            mem_size=MemSizeEncoding(raw.get("mem_size", "auto")),
-            advanced_requests=bool(raw.get("advanced_requests", False)),
-            advanced_replies=bool(raw.get("advanced_replies", False)),
-            max_block_bytes=int(raw.get("max_block_bytes", 128)),
-            psst_s=float(raw.get("psst_ms", 5)) / 1000,
-            reply_timeout_s=float(raw.get("reply_timeout_ms", 300)) / 1000,
-            antenna_mask=int(raw.get("antenna_mask", 0x01)),
-            outputs=_outputs(raw.get("outputs", {})),
-            signals={
-                intent: tuple(Output(name) for name in names)
-                for intent, names in raw.get("signals", {}).items()
-            },
+def _outputs(table: SettingsTable) -> OutputSpec:
+    command = table.integer("command", 0)
+    if command not in _OUTPUT_COMMANDS:
+        raise table.invalid("command", f"must be 0x71, 0x72 or 0 (none), got 0x{command:02X}")
+    channels = {
+        _output(table, name): Channel(
+            shift=spec.optional_integer("shift", minimum=0, maximum=14),
+            number=spec.optional_integer("number", minimum=0, maximum=0x7F),
+            timer=spec.choice("timer", _Timer, _Timer.OS).value,
         )
-    except (ValueError, TypeError) as exc:
-        raise ProfileError(f"reader profile {name!r}: {exc}") from exc
+        for name, spec in table.tables("channels").items()
+    }
+    return OutputSpec(
+        command=command or None,
+        channels=channels,
+        on_state=table.byte("on_state", 0x01),
+        off_state=table.byte("off_state", 0x00),
+    )
+
+
+def _signals(table: SettingsTable) -> dict[str, tuple[Output, ...]]:
+    return {intent: tuple(_output(table, name) for name in table.texts(intent, [])) for intent in table}
+
+
+def _output(table: SettingsTable, name: str) -> Output:
+    try:
+        return Output(name)
+    except ValueError:
+        known = ", ".join(output.value for output in Output)
+        raise table.fail(f"no output {name!r} (known: {known})") from None
+
+
+class _Timer(StrEnum):
+    """Which [0x71] time field drives a channel."""
+
+    OS = "os"
+    OUT = "out"
+
+
+_OUTPUT_COMMANDS = (0, Command.SET_OUTPUT, Command.SET_OUTPUT_V2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +135,13 @@ class ProfileBook:
 
 def load_profiles(path: Path | None = None) -> ProfileBook:
     source = path or config_file("readers.toml")
-    try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"cannot read reader profiles from {source}: {exc}") from exc
-    profiles = {name: profile_from_dict(name, spec) for name, spec in raw.get("profiles", {}).items()}
+    document = load_document(source, ProfileError, what="reader profiles")
+    tables = document.tables("profiles")
+    profiles = {name: _profile(name, table) for name, table in tables.items()}
     if not profiles:
         raise ProfileError(f"{source} defines no reader profiles")
-    default = str(raw.get("default", next(iter(profiles))))
+    default = document.text("default", next(iter(profiles)))
+    document.refuse_unknown()
     if default not in profiles:
         raise ProfileError(f"{source}: default profile {default!r} is not defined")
     return ProfileBook(default, profiles)

@@ -6,11 +6,11 @@ fields in a TOML file (see docs/barcodes.md) and checked here before anything is
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from devices.config import SettingsTable, load_section
 from devices.errors import BarcodeError
 
 A4_WIDTH_MM = 210.0
@@ -119,34 +119,34 @@ def preset(name: str) -> SheetLayout:
 
 def load_layout(path: Path) -> SheetLayout:
     """Reads a layout from a TOML file whose `[layout]` table has the `SheetLayout` fields (millimetres)."""
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LayoutError(f"cannot read layout file {path}: {exc}") from exc
-    table = document.get("layout")
-    if not isinstance(table, dict):
-        raise LayoutError(f"{path}: expected a [layout] table")
-    return layout_from_mapping(table, default_name=path.stem)
+    table = load_section(path, "layout", LayoutError, what="the label layout")
+    return _layout(table, default_name=path.stem)
 
 
-def layout_from_mapping(table: dict[str, Any], default_name: str = "custom") -> SheetLayout:
-    known = {field.name for field in fields(SheetLayout)}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise LayoutError(f"unknown layout fields: {', '.join(unknown)}")
-    values: dict[str, Any] = {"name": default_name}
-    for key, value in table.items():
-        if key == "name":
-            values[key] = str(value)
-        elif key in ("rows", "columns"):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise LayoutError(f"{key} must be a whole number, not {value!r}")
-            values[key] = value
-        else:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise LayoutError(f"{key} must be a number of millimetres, not {value!r}")
-            values[key] = float(value)
-    missing = [name for name in ("rows", "columns", "label_width", "label_height") if name not in values]
+def layout_from_mapping(table: Mapping[str, object], default_name: str = "custom") -> SheetLayout:
+    return _layout(SettingsTable(table, LayoutError), default_name=default_name)
+
+
+def _layout(table: SettingsTable, *, default_name: str) -> SheetLayout:
+    missing = [name for name in ("rows", "columns", "label_width", "label_height") if name not in table]
     if missing:
-        raise LayoutError(f"missing layout fields: {', '.join(missing)}")
-    return SheetLayout(**values)
+        raise table.fail(f"missing layout fields: {', '.join(missing)}")
+    # Only the lengths the file gives are passed: the others keep the defaults of SheetLayout.
+    lengths = {name: table.number(name, 0.0) for name in _LENGTHS if name in table}
+    rows, columns = table.integer("rows", 1), table.integer("columns", 1)
+    name = table.text("name", default_name)
+    table.refuse_unknown()
+    return SheetLayout(name, rows, columns, **lengths)
+
+
+_LENGTHS = (
+    "label_width",
+    "label_height",
+    "margin_top",
+    "margin_left",
+    "gap_x",
+    "gap_y",
+    "page_width",
+    "page_height",
+    "padding",
+)

@@ -7,12 +7,12 @@ silently fall back to its default.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from devices.config import SettingsTable, load_section
 from devices.errors import DeviceError
 from devices.tagdata.settings import config_path
 
@@ -54,61 +54,24 @@ class SecuritySettings:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> SecuritySettings:
-        known = {
-            "mechanism",
-            "afi_secured",
-            "afi_unsecured",
-            "verify_attempts",
-            "gate_recheck_ms",
-            "gate_alarm_ms",
-        }
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise SecuritySettingsError(f"unknown setting(s): {', '.join(unknown)}")
-        try:
-            mechanism = Mechanism(str(values.get("mechanism", "afi")))
-        except ValueError:
-            allowed = ", ".join(m.value for m in Mechanism)
-            raise SecuritySettingsError(
-                f"mechanism must be one of {allowed}, got {values['mechanism']!r}"
-            ) from None
-        settings = cls(
-            mechanism=mechanism,
-            afi_secured=_byte(values, "afi_secured", 0x07),
-            afi_unsecured=_byte(values, "afi_unsecured", 0xC2),
-            verify_attempts=_integer(values, "verify_attempts", 3, minimum=1),
-            gate_recheck_s=_integer(values, "gate_recheck_ms", 1000, minimum=0) / 1000,
-            gate_alarm_ms=_integer(values, "gate_alarm_ms", 3000, minimum=0),
-        )
-        if settings.afi_secured == settings.afi_unsecured:
-            raise SecuritySettingsError("afi_secured and afi_unsecured must differ")
-        return settings
+        return cls._from_table(SettingsTable(values, SecuritySettingsError))
 
     @classmethod
     def from_toml(cls, path: Path | str | None = None) -> SecuritySettings:
         source = Path(path) if path is not None else config_path()
-        try:
-            document = tomllib.loads(source.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise SecuritySettingsError(f"cannot read security settings from {source}: {exc}") from exc
-        section = document.get(SECTION)
-        if not isinstance(section, dict):
-            raise SecuritySettingsError(f"{source} has no [{SECTION}] section")
-        try:
-            return cls.from_mapping(section)
-        except SecuritySettingsError as exc:
-            raise SecuritySettingsError(f"{source} [{SECTION}]: {exc}") from exc
+        return cls._from_table(load_section(source, SECTION, SecuritySettingsError, what="security settings"))
 
-
-def _integer(values: Mapping[str, object], key: str, default: int, *, minimum: int) -> int:
-    value = values.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise SecuritySettingsError(f"{key} must be an integer ≥ {minimum}, got {value!r}")
-    return value
-
-
-def _byte(values: Mapping[str, object], key: str, default: int) -> int:
-    value = _integer(values, key, default, minimum=0)
-    if value > 0xFF:
-        raise SecuritySettingsError(f"{key} must fit in one byte, got {value!r}")
-    return value
+    @classmethod
+    def _from_table(cls, table: SettingsTable) -> SecuritySettings:
+        settings = cls(
+            mechanism=table.choice("mechanism", Mechanism, Mechanism.AFI),
+            afi_secured=table.byte("afi_secured", 0x07),
+            afi_unsecured=table.byte("afi_unsecured", 0xC2),
+            verify_attempts=table.integer("verify_attempts", 3, minimum=1),
+            gate_recheck_s=table.integer("gate_recheck_ms", 1000, minimum=0) / 1000,
+            gate_alarm_ms=table.integer("gate_alarm_ms", 3000, minimum=0),
+        )
+        table.refuse_unknown()
+        if settings.afi_secured == settings.afi_unsecured:
+            raise table.fail("afi_secured and afi_unsecured must differ")
+        return settings

@@ -1,18 +1,17 @@
 """The `[data_model]` section of config/tags.toml: this library's ISIL and the open choices of the model.
 
-Unknown keys are refused so that a misspelt setting cannot silently fall back to its default.
+Unknown keys and values of the wrong type are refused (`devices.config.SettingsTable`), so that a misspelt
+setting cannot silently fall back to its default.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
 
-from devices.config import config_file
+from devices.config import SettingsTable, config_file, load_section
 from devices.errors import TagDataError
 from devices.tagdata.blocks import BlockOrder
 from devices.tagdata.decode import decode_tag
@@ -23,8 +22,6 @@ from devices.tagdata.reading import TagReading
 
 SECTION = "data_model"
 CONFIG_ENV = "STACKS_TAGS_CONFIG"
-
-_E = TypeVar("_E", bound=StrEnum)
 
 
 class WriteBlockOrder(StrEnum):
@@ -52,110 +49,39 @@ class TagDataSettings:
     @classmethod
     def from_toml(cls, path: Path | str | None = None) -> TagDataSettings:
         path = Path(path) if path is not None else config_path()
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise TagDataSettingsError(f"cannot read tag settings {path}: {exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise TagDataSettingsError(f"{path} is not valid TOML: {exc}") from exc
-        section = document.get(SECTION)
-        if not isinstance(section, dict):
-            raise TagDataSettingsError(f"{path} has no [{SECTION}] section")
-        try:
-            return cls.from_mapping(section)
-        except TagDataSettingsError as exc:
-            raise TagDataSettingsError(f"{path} [{SECTION}]: {exc}") from exc
+        return cls._from_table(load_section(path, SECTION, TagDataSettingsError, what="tag settings"))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> TagDataSettings:
-        reader = _Reader(values)
-        try:
-            isil = Isil.parse(reader.text("isil", ""))
+        return cls._from_table(SettingsTable(values, TagDataSettingsError))
+
+    @classmethod
+    def _from_table(cls, table: SettingsTable) -> TagDataSettings:
+        defaults = DEFAULT_OPTIONS
+        isil = table.text("isil", "")
+        block_orders = tuple(table.choices("block_orders", BlockOrder, defaults.block_orders))
+        block_size = table.integer("block_size", defaults.block_size)
+        swapped_nibbles = table.flag("accept_swapped_nibbles", defaults.accept_swapped_nibbles)
+        versions = frozenset(table.integers("supported_versions", sorted(defaults.supported_versions)))
+        part_bytes = table.choice("part_bytes", PartBytes, defaults.part_bytes)
+        extension_offset = table.integer("extension_offset", defaults.extension_offset)
+        long_item_ids = table.flag("long_item_ids", defaults.long_item_ids)
+        write_order = table.choice("write_block_order", WriteBlockOrder, WriteBlockOrder.AS_FOUND)
+        table.refuse_unknown()
+        try:  # values of the right type that the ISIL or the model refuses
+            options = DataModelOptions(
+                block_orders=block_orders,
+                block_size=block_size,
+                accept_swapped_nibbles=swapped_nibbles,
+                supported_versions=versions,
+                part_bytes=part_bytes,
+                extension_offset=extension_offset,
+                long_item_ids=long_item_ids,
+            )
+            return cls(Isil.parse(isil), options, write_order)
         except TagDataError as exc:
-            raise TagDataSettingsError(str(exc)) from exc
-        options = DataModelOptions(
-            block_orders=tuple(
-                _choice(BlockOrder, name, "block_orders")
-                for name in reader.texts(
-                    "block_orders", [order.value for order in DEFAULT_OPTIONS.block_orders]
-                )
-            ),
-            block_size=reader.integer("block_size", DEFAULT_OPTIONS.block_size),
-            accept_swapped_nibbles=reader.flag(
-                "accept_swapped_nibbles", DEFAULT_OPTIONS.accept_swapped_nibbles
-            ),
-            supported_versions=frozenset(
-                reader.integers("supported_versions", sorted(DEFAULT_OPTIONS.supported_versions))
-            ),
-            part_bytes=_choice(
-                PartBytes, reader.text("part_bytes", DEFAULT_OPTIONS.part_bytes), "part_bytes"
-            ),
-            extension_offset=reader.integer("extension_offset", DEFAULT_OPTIONS.extension_offset),
-            long_item_ids=reader.flag("long_item_ids", DEFAULT_OPTIONS.long_item_ids),
-        )
-        write_order = _choice(
-            WriteBlockOrder, reader.text("write_block_order", WriteBlockOrder.AS_FOUND), "write_block_order"
-        )
-        reader.refuse_unknown()
-        return cls(isil=isil, options=options, write_block_order=write_order)
+            raise table.fail(str(exc)) from exc
 
     def decode(self, memory: bytes) -> TagReading:
         """`decode_tag` with this library's ISIL and choices."""
         return decode_tag(memory, own_isil=self.isil, options=self.options)
-
-
-def _choice(enum: type[_E], value: str, key: str) -> _E:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in enum)
-        raise TagDataSettingsError(f"{key}: {value!r} is not one of {allowed}") from None
-
-
-class _Reader:
-    """Typed access to the section's values, remembering which keys were used."""
-
-    def __init__(self, values: Mapping[str, object]) -> None:
-        self._values = values
-        self._used: set[str] = set()
-
-    def _get(self, key: str, default: object) -> object:
-        self._used.add(key)
-        return self._values.get(key, default)
-
-    def text(self, key: str, default: str) -> str:
-        value = self._get(key, default)
-        if not isinstance(value, str):
-            raise TagDataSettingsError(f"{key} must be a string, got {value!r}")
-        return value
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self._get(key, default)
-        if not isinstance(value, bool):
-            raise TagDataSettingsError(f"{key} must be true or false, got {value!r}")
-        return value
-
-    def integer(self, key: str, default: int) -> int:
-        value = self._get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TagDataSettingsError(f"{key} must be an integer, got {value!r}")
-        return value
-
-    def texts(self, key: str, default: list[str]) -> list[str]:
-        value = self._get(key, default)
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise TagDataSettingsError(f"{key} must be a list of strings, got {value!r}")
-        return value
-
-    def integers(self, key: str, default: list[int]) -> list[int]:
-        value = self._get(key, default)
-        if not isinstance(value, list) or not all(
-            isinstance(item, int) and not isinstance(item, bool) for item in value
-        ):
-            raise TagDataSettingsError(f"{key} must be a list of integers, got {value!r}")
-        return value
-
-    def refuse_unknown(self) -> None:
-        unknown = sorted(set(self._values) - self._used)
-        if unknown:
-            raise TagDataSettingsError(f"unknown setting(s): {', '.join(unknown)}")

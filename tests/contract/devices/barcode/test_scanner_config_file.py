@@ -50,8 +50,8 @@ def test_environment_names_another_file(tmp_path: Path, monkeypatch: pytest.Monk
         (load_profiles, "[scanners\n", "cannot read"),
         (load_profiles, "[other]\nx = 1\n", "expected \\[scanners.NAME\\] tables"),
         (load_rules, "[scanners\n", "cannot read"),
-        (load_rules, "[classification]\nitem_pattern = 5\n", "wrong type"),
-        (load_rules, '[classification]\ncolour = "red"\n', "unknown classification"),
+        (load_rules, "[classification]\nitem_pattern = 5\n", "item_pattern must be a string"),
+        (load_rules, '[classification]\ncolour = "red"\n', "\\[classification\\]: unknown setting"),
         (load_rules, '[classification]\npatron_pattern = "(SV"\n', "not a valid regular expression"),
     ],
 )

@@ -71,11 +71,11 @@ def test_impossible_layouts_are_refused(changes: dict[str, float], message: str)
     [
         (
             {"rows": 2, "columns": 2, "label_width": 50, "label_height": 30, "bleed": 1},
-            "unknown layout fields",
+            "unknown setting\\(s\\): bleed",
         ),
         ({"rows": 2, "columns": 2, "label_width": 50}, "missing layout fields: label_height"),
-        ({"rows": 2.5, "columns": 2, "label_width": 50, "label_height": 30}, "whole number"),
-        ({"rows": 2, "columns": 2, "label_width": "50", "label_height": 30}, "millimetres"),
+        ({"rows": 2.5, "columns": 2, "label_width": 50, "label_height": 30}, "rows must be an integer"),
+        ({"rows": 2, "columns": 2, "label_width": "50", "label_height": 30}, "label_width must be a number"),
     ],
 )
 def test_bad_layout_tables_are_refused(table: dict[str, object], message: str) -> None:
