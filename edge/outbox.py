@@ -73,25 +73,37 @@ class Outbox:
         max_event_bytes: int = MESSAGE_LIMIT_BYTES - 1,
         first_seq: int = 1,
     ) -> None:
-        """Open (or create) the outbox of `device_id` at `path`. `first_seq` is where numbering starts in
-        an outbox that has never numbered an event (a replacement device continuing an old one's numbers)."""
+        """Open (or create) the outbox of `device_id` at `path`.
+
+        `first_seq` is where numbering starts in an outbox that has never numbered an event (a replacement
+        device continuing an old one's numbers); an outbox that has numbered continues its own sequence
+        and ignores it."""
+        if first_seq < 1:
+            raise ValueError(f"first_seq must be at least 1, got {first_seq}")
         self.path = path
         self.device_id = device_id
         self.max_event_bytes = max_event_bytes
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _lock_exclusively(path.with_name(path.name + ".lock"))
+        db: sqlite3.Connection | None = None
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            db = self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SCHEMA)
             self._claim(device_id)
-            last = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
-            self._last_seq = max(int(last[0]) if last else 0, first_seq - 1)
-            self._pending = int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
-        except sqlite3.Error as exc:
+            last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+            self._last_seq = int(last[0]) if last is not None else first_seq - 1
+            self._pending = int(db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        except BaseException as exc:
+            # Whatever went wrong (another device's outbox, a damaged file…), leave nothing open: a later
+            # attempt in this same process must not find its own leaked lock.
+            if db is not None:
+                db.close()
             os.close(self._lock_fd)
-            raise OutboxError(f"cannot open outbox {path}: {exc}") from exc
+            if isinstance(exc, sqlite3.Error):
+                raise OutboxError(f"cannot open outbox {path}: {exc}") from exc
+            raise
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._closed = False

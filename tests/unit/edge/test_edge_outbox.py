@@ -129,9 +129,14 @@ def test_an_event_larger_than_a_message_is_refused_and_nothing_is_stored(path: P
 
 def test_first_seq_applies_only_to_an_outbox_that_never_numbered(path: Path) -> None:
     with Outbox(path, DEVICE, first_seq=1000) as outbox:
+        assert outbox.last_seq == 999
         assert outbox.append(ItemSeen, sighting(1)).record.seq == 1000
     with Outbox(path, DEVICE, first_seq=5) as outbox:
         assert outbox.append(ItemSeen, sighting(2)).record.seq == 1001
+    with Outbox(path, DEVICE, first_seq=5000) as outbox:  # no jump in a numbered outbox either
+        assert outbox.append(ItemSeen, sighting(3)).record.seq == 1002
+    with pytest.raises(ValueError, match="first_seq"):
+        Outbox(path, DEVICE, first_seq=0)
 
 
 def test_one_process_owns_an_outbox_and_it_belongs_to_one_device(path: Path) -> None:
@@ -139,6 +144,15 @@ def test_one_process_owns_an_outbox_and_it_belongs_to_one_device(path: Path) -> 
         Outbox(path, DEVICE)
     with pytest.raises(OutboxError, match="outbox of 'handheld-01'"):
         Outbox(path, "kiosk-01")
+
+
+def test_a_refused_open_leaves_nothing_locked_or_open(path: Path) -> None:
+    Outbox(path, DEVICE).close()
+    for _ in range(3):
+        with pytest.raises(OutboxError, match="outbox of 'handheld-01'"):
+            Outbox(path, "kiosk-01")
+    with Outbox(path, DEVICE) as outbox:  # the refused attempts released the lock they took
+        assert outbox.append(ItemSeen, sighting(1)).record.seq == 1
 
 
 def test_wait_empty_and_a_closed_outbox(path: Path) -> None:
