@@ -16,11 +16,11 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 from contract.codec import encode_event
@@ -41,7 +41,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     body BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Requests waiting behind a backlog are found without scanning it (they go out before it).
+CREATE INDEX IF NOT EXISTS outbox_requests ON outbox (seq) WHERE is_request = 1;
 """
+_T = TypeVar("_T")
 _INSERT = "INSERT INTO outbox (seq, event_id, kind, is_request, body) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -170,39 +173,54 @@ class Outbox:
         self._last_seq = records[-1].seq
         self._pending += len(records)
 
-    def _transaction(self, work: Any) -> sqlite3.Cursor:
+    def _transaction(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         if self._closed:
             raise OutboxError(f"outbox {self.path} is closed")
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            cursor: sqlite3.Cursor = work(self._db)
+            result = work(self._db)
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise OutboxError(f"outbox {self.path}: {exc}") from exc
-        return cursor
+        return result
 
-    def confirm(self, event_ids: Collection[UUID]) -> int:
-        """Delete events the server confirmed (committed or rejected for good); returns how many were here.
+    def confirm(self, committed: Collection[UUID] = (), *, settled: Collection[UUID] = ()) -> int:
+        """Delete what the server confirmed; returns how many events were deleted.
+
+        `committed` are ids the server's acks list as committed: events are deleted, but requests stay —
+        a request leaves only with its reply (the server replies after committing it; an ack that outruns
+        a reply lost on the way must not take the request with it, or the reply is gone for good).
+        `settled` are requests answered and events rejected for good: deleted whatever their kind.
 
         Deletions are committed without their own fsync (`synchronous=NORMAL` for this transaction; the
         next append's fsync makes them durable): if power fails first, the events come back and are sent
         again, and the server acknowledges the duplicates. Nothing is lost either way."""
-        if not event_ids:
+        if not committed and not settled:
             return 0
-        rows = [(str(event_id),) for event_id in event_ids]
+        events_only = [(str(event_id),) for event_id in committed]
+        any_kind = [(str(event_id),) for event_id in settled]
+
+        def delete(db: sqlite3.Connection) -> int:
+            deleted = 0
+            if events_only:
+                cursor = db.executemany(
+                    "DELETE FROM outbox WHERE event_id = ? AND is_request = 0", events_only
+                )
+                deleted += max(cursor.rowcount, 0)
+            if any_kind:
+                deleted += max(db.executemany("DELETE FROM outbox WHERE event_id = ?", any_kind).rowcount, 0)
+            return deleted
+
         with self._lock:
             if self._closed:
                 raise OutboxError(f"outbox {self.path} is closed")
             self._db.execute("PRAGMA synchronous=NORMAL")
             try:
-                cursor = self._transaction(
-                    lambda db: db.executemany("DELETE FROM outbox WHERE event_id = ?", rows)
-                )
+                deleted: int = self._transaction(delete)
             finally:
                 self._db.execute("PRAGMA synchronous=FULL")
-            deleted = max(cursor.rowcount, 0)
             self._pending -= deleted
             if self._pending == 0:
                 self._changed.notify_all()
@@ -219,7 +237,20 @@ class Outbox:
                 "SELECT seq, event_id, kind, is_request, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                 (seq, limit),
             ).fetchall()
-        return [OutboxRecord(s, UUID(i), k, bool(r), b) for s, i, k, r, b in rows]
+        return _records(rows)
+
+    def requests_after(self, seq: int, limit: int) -> list[OutboxRecord]:
+        """Up to `limit` stored requests with a sequence number above `seq`, oldest first: requests that
+        must go out before the backlog ahead of them."""
+        with self._lock:
+            if self._closed:
+                raise OutboxError(f"outbox {self.path} is closed")
+            rows = self._db.execute(
+                "SELECT seq, event_id, kind, is_request, body FROM outbox"
+                " WHERE is_request = 1 AND seq > ? ORDER BY seq LIMIT ?",
+                (seq, limit),
+            ).fetchall()
+        return _records(rows)
 
     def contains(self, event_id: UUID) -> bool:
         with self._lock:
@@ -265,3 +296,7 @@ def _lock_exclusively(path: Path) -> int:
         os.close(fd)
         raise OutboxError(f"outbox {path.with_suffix('')} is in use by another process") from exc
     return fd
+
+
+def _records(rows: list[tuple[int, str, str, int, bytes]]) -> list[OutboxRecord]:
+    return [OutboxRecord(seq, UUID(i), kind, bool(req), body) for seq, i, kind, req, body in rows]

@@ -1,16 +1,19 @@
 """The sender: one thread that moves events from the outbox to the broker and deletes them when the server
 confirms them — never on PUBACK, which only means the broker has the message.
 
-Other threads only hand it work (new events, requests to send at once, acks, replies, connection changes,
-server status) and wake it; all flow-control state lives in this thread, so it needs no locking.
+Other threads only hand it work (`edge.handoff`: new events, requests to send at once, acks, replies,
+connection changes, server status) and wake it; all flow-control state lives in this thread, so it needs no
+locking. When a step fails (a full or locked disk, say), what it had not yet acted on is handed back and
+the step is tried again: nothing handed over is lost.
 
-- At most `window` events are published and unconfirmed; requests are sent at once even beyond it.
+- At most `window` events are published and unconfirmed; requests are sent at once even beyond it. A
+  request stored while the link is down goes out on reconnect, ahead of the backlog.
 - An unconfirmed event is sent again `resend_after_s` after its last send, then with doubling backoff up to
   `resend_max_s` (not while the server's status says offline); everything unconfirmed is sent again at once
   after a reconnect and on a server birth.
-- A request is deleted when its reply arrives (the server replies only after committing it) or when it is
-  rejected. A request acknowledged without its reply having arrived stays and is sent again: the server
-  answers a retried request with the same stored reply, so the reply is never lost and never applied twice.
+- Which confirmations delete what is the outbox's rule (`Outbox.confirm`): an ack deletes events, a
+  request leaves only with its reply or a rejection. The in-flight window follows the outbox, and only
+  once the deletion has succeeded.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from uuid import UUID
 
 from contract.status import Acks, DeviceStatus
 from edge.counters import Counters
+from edge.handoff import Handoff, Inputs
 from edge.outbox import Outbox, OutboxRecord
 from edge.settings import EdgeSettings
 from edge.window import InFlightWindow, ServerBirthWatch, encode_message, pack
@@ -54,20 +58,16 @@ class Sender:
         self._publish = publish
         self._heartbeat = heartbeat
         self._clock = clock
+        self._handoff = Handoff()
         self._window = InFlightWindow(settings.window, settings.resend_after_s, settings.resend_max_s)
         self._births = ServerBirthWatch()
-        self._cursor = 0  # highest seq read from the outbox into the window
+        self._cursor = 0  # every stored event up to this seq has been read into the window (or confirmed)
         self._online = False
+        self._connects_seen = 0
+        # Owed after a reconnect or a server birth, and kept until done (a failed step retries them).
+        self._resend_window = False
+        self._send_waiting_requests = False
         self._next_heartbeat = 0.0
-        # Inputs from other threads, guarded by _cond.
-        self._cond = threading.Condition()
-        self._wake = False
-        self._urgent: list[OutboxRecord] = []
-        self._acks: list[Acks] = []
-        self._replied: list[UUID] = []
-        self._statuses: list[DeviceStatus] = []
-        self._link: bool | None = None  # latest connection state reported, not yet handled
-        self._stopping = False
         self._thread = threading.Thread(target=self._run, name=f"sender-{outbox.device_id}", daemon=True)
 
     # ---- called from other threads ------------------------------------------------------------------------
@@ -76,43 +76,29 @@ class Sender:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        with self._cond:
-            self._stopping = True
-            self._cond.notify()
+        self._handoff.stop()
         if self._thread.is_alive():
             self._thread.join(timeout)
 
     def wake(self) -> None:
         """New events are in the outbox."""
-        with self._cond:
-            self._wake = True
-            self._cond.notify()
+        self._handoff.wake()
 
     def send_now(self, record: OutboxRecord) -> None:
         """A request: a patron is waiting, so it goes out at once, even when the window is full."""
-        with self._cond:
-            self._urgent.append(record)
-            self._cond.notify()
+        self._handoff.urgent(record)
 
     def acks(self, acks: Acks) -> None:
-        with self._cond:
-            self._acks.append(acks)
-            self._cond.notify()
+        self._handoff.acks(acks)
 
     def replied(self, request_id: UUID) -> None:
-        with self._cond:
-            self._replied.append(request_id)
-            self._cond.notify()
+        self._handoff.replied(request_id)
 
     def server_status(self, status: DeviceStatus) -> None:
-        with self._cond:
-            self._statuses.append(status)
-            self._cond.notify()
+        self._handoff.server_status(status)
 
     def link_changed(self, connected: bool) -> None:
-        with self._cond:
-            self._link = connected
-            self._cond.notify()
+        self._handoff.link_changed(connected)
 
     @property
     def in_flight(self) -> int:
@@ -120,37 +106,21 @@ class Sender:
 
     # ---- the sender thread --------------------------------------------------------------------------------
 
-    def _has_input(self) -> bool:
-        return bool(
-            self._stopping
-            or self._wake
-            or self._urgent
-            or self._acks
-            or self._replied
-            or self._statuses
-            or self._link is not None
-        )
-
     def _run(self) -> None:
         while True:
-            with self._cond:
-                self._cond.wait_for(self._has_input, self._sleep_s())
-                if self._stopping:
-                    return
-                urgent, self._urgent = self._urgent, []
-                acks, self._acks = self._acks, []
-                replied, self._replied = self._replied, []
-                statuses, self._statuses = self._statuses, []
-                link, self._link = self._link, None
-                self._wake = False
+            inputs = self._handoff.take(self._sleep_s())
+            if inputs is None:
+                return
             try:
-                self._step(urgent, acks, replied, statuses, link)
+                self._step(inputs)
             except Exception:
-                # Keep sending whatever happens (e.g. a full disk while deleting): the outbox is the truth.
+                # Keep sending whatever happens (e.g. a full disk while deleting): the outbox is the truth,
+                # and what this step had not acted on is handed back for the next try.
+                self._handoff.put_back(inputs)
                 self._counters.add("sender_errors")
                 log.exception("sender step failed; retrying")
-                time.sleep(_ERROR_PAUSE_S)
-                self.wake()
+                if self._handoff.pause(_ERROR_PAUSE_S):
+                    return
 
     def _sleep_s(self) -> float:
         if not self._online:
@@ -162,29 +132,28 @@ class Sender:
             deadline = min(deadline, due)
         return min(max(deadline - now, 0.0), _IDLE_WAKE_S)
 
-    def _step(
-        self,
-        urgent: list[OutboxRecord],
-        acks: list[Acks],
-        replied: list[UUID],
-        statuses: list[DeviceStatus],
-        link: bool | None,
-    ) -> None:
-        resend_all = False
-        if link is not None:
-            resend_all = self._link_state(link)
-        self._confirm(replied, acks)
-        for status in statuses:
+    def _step(self, inputs: Inputs) -> None:
+        # First what cannot fail: the link and the server's status become this thread's state.
+        self._link_state(inputs)
+        for status in inputs.statuses:
             if self._births.observe(status):
                 log.info("server came online: sending every unconfirmed event again")
                 self._counters.add("server_births")
-                resend_all = True
+                self._resend_window = True
+        inputs.statuses = []
+        self._confirm(inputs)
         if not self._online:
+            # Unsent requests stay in the outbox; the reconnect sends them ahead of the backlog.
+            inputs.urgent = []
             return
         now = self._clock()
-        if resend_all:
+        if self._resend_window:
             self._send(self._window.take_all(now), resent=True)
-        self._send_urgent(urgent, now)
+            self._resend_window = False
+        if self._send_waiting_requests:
+            self._send_requests_after_cursor(now)
+            self._send_waiting_requests = False
+        self._send_urgent(inputs, now)
         self._fill(now)
         if self._timer_resends():
             self._send(self._window.take_due(now), resent=True)
@@ -197,51 +166,79 @@ class Sender:
         # re-sending on timers would only pile up copies there. Its birth triggers a re-send of everything.
         return self._births.online is not False
 
-    def _link_state(self, connected: bool) -> bool:
-        was_online, self._online = self._online, connected
-        if connected and not was_online:
-            self._births.reconnected()
-            self._next_heartbeat = self._clock() + self._settings.heartbeat_s  # birth was just published
-            return True
-        return False
+    def _link_state(self, inputs: Inputs) -> None:
+        self._online = inputs.connected
+        if inputs.connects == self._connects_seen:
+            return
+        # A new connection, even if it came and went between two wake-ups: what was in flight may be lost.
+        self._connects_seen = inputs.connects
+        self._births.reconnected()
+        self._resend_window = self._send_waiting_requests = True
+        self._next_heartbeat = self._clock() + self._settings.heartbeat_s  # birth was just published
 
-    def _confirm(self, replied: list[UUID], acks: list[Acks]) -> None:
-        done: list[UUID] = list(replied)
-        answered = set(replied)
-        for message in acks:
-            for event_id in message.committed:
-                record = self._window.get(event_id)
-                if record is not None and record.is_request and event_id not in answered:
-                    # Committed, but its reply has not come: keep it, so that a re-send fetches the reply.
-                    self._counters.add("requests_acked_before_reply")
-                    continue
+    def _confirm(self, inputs: Inputs) -> None:
+        if not inputs.acks and not inputs.replied:
+            return
+        answered = set(inputs.replied)
+        committed = [event_id for message in inputs.acks for event_id in message.committed]
+        rejected = [event_id for message in inputs.acks for event_id in message.rejected]
+        settled = [*inputs.replied, *rejected]
+        # The outbox first: if the deletion fails, the window still holds everything and the inputs go
+        # back for another try.
+        deleted = self._outbox.confirm(committed, settled=settled)
+        done = list(settled)
+        for event_id in committed:
+            record = self._window.get(event_id)
+            if record is not None and record.is_request and event_id not in answered:
+                # Committed, but its reply has not come: kept, so that a re-send fetches the reply.
+                self._counters.add("requests_acked_before_reply")
+            else:
                 done.append(event_id)
-            if message.rejected:
-                self._counters.add("events_rejected", len(message.rejected))
-                log.error(
-                    "server rejected %d event(s) for good (dead-lettered): %s",
-                    len(message.rejected),
-                    ", ".join(str(i) for i in message.rejected[:10]),
-                )
-                done.extend(message.rejected)
-        if done:
-            self._window.confirm(done)
-            deleted = self._outbox.confirm(done)
-            self._counters.add("events_confirmed", deleted)
+        self._window.confirm(done)
+        inputs.acks, inputs.replied = [], []
+        self._counters.add("events_confirmed", deleted)
+        if rejected:
+            self._counters.add("events_rejected", len(rejected))
+            log.error(
+                "server rejected %d event(s) for good (dead-lettered): %s",
+                len(rejected),
+                ", ".join(str(i) for i in rejected[:10]),
+            )
 
-    def _send_urgent(self, urgent: list[OutboxRecord], now: float) -> None:
-        for record in urgent:
-            if record.event_id in self._window or record.seq <= self._cursor:
-                continue  # already sent by the fill, or confirmed meanwhile
-            self._send(self._window.add([record], now), resent=False)
+    def _send_requests_after_cursor(self, now: float) -> None:
+        """After a (re)connect: requests stored while the link was down (or by an earlier run) go out
+        before the backlog ahead of them, as they would have had the link been up."""
+        after = self._cursor
+        while True:
+            records = self._outbox.requests_after(after, _READ_CHUNK)
+            self._send(self._window.add(records, now), resent=False)
+            if len(records) < _READ_CHUNK:
+                return
+            after = records[-1].seq
+
+    def _send_urgent(self, inputs: Inputs, now: float) -> None:
+        while inputs.urgent:
+            record = inputs.urgent[0]
+            # Skipped when in flight already, or read past by the fill (so in flight, or confirmed).
+            if record.event_id not in self._window and record.seq > self._cursor:
+                self._send(self._window.add([record], now), resent=False)
+            inputs.urgent.pop(0)
 
     def _fill(self, now: float) -> None:
         while self._window.free() > 0:
-            records = self._outbox.read_after(self._cursor, min(self._window.free(), _READ_CHUNK))
-            if not records:
+            # Nothing new since the last read: no query (it would wait for an append's fsync).
+            last = self._outbox.last_seq
+            if last <= self._cursor:
+                return
+            limit = min(self._window.free(), _READ_CHUNK)
+            records = self._outbox.read_after(self._cursor, limit)
+            if records:
+                self._send(self._window.add(records, now), resent=False)
+            if len(records) < limit:
+                # Everything stored up to `last` was there to read: what was not returned is confirmed.
+                self._cursor = max(records[-1].seq if records else 0, last)
                 return
             self._cursor = records[-1].seq
-            self._send(self._window.add(records, now), resent=False)
 
     def _send(self, records: list[OutboxRecord], *, resent: bool) -> None:
         if not records:

@@ -97,6 +97,41 @@ def test_confirm_counts_only_events_still_stored(path: Path) -> None:
         assert not outbox.contains(record.event_id)
 
 
+def request(outbox: Outbox, n: int) -> UUID:
+    return outbox.append(CheckinRequested, ItemOnly(item=ItemRef(barcode=f"VV{n:06d}"))).record.event_id
+
+
+def test_an_ack_deletes_events_but_a_request_leaves_only_with_its_reply(path: Path) -> None:
+    with Outbox(path, DEVICE) as outbox:
+        event = outbox.append(ItemSeen, sighting(1)).record.event_id
+        asked = request(outbox, 2)
+        assert outbox.confirm([event, asked]) == 1  # the acks of both: the request waits for its reply
+        assert outbox.contains(asked)
+        assert not outbox.contains(event)
+        assert outbox.confirm(settled=[asked]) == 1
+        assert outbox.pending == 0
+
+
+def test_a_rejected_request_is_deleted(path: Path) -> None:
+    with Outbox(path, DEVICE) as outbox:
+        asked = request(outbox, 1)
+        event = outbox.append(ItemSeen, sighting(2)).record.event_id
+        assert outbox.confirm(settled=[asked, event]) == 2
+        assert outbox.pending == 0
+
+
+def test_requests_after_finds_requests_behind_a_backlog(path: Path) -> None:
+    with Outbox(path, DEVICE) as outbox:
+        outbox.append_many(ItemSeen, [sighting(i) for i in range(5)])
+        first = request(outbox, 5)
+        outbox.append_many(ItemSeen, [sighting(i) for i in range(6, 9)])
+        second = request(outbox, 9)
+        assert [r.event_id for r in outbox.requests_after(0, 10)] == [first, second]
+        assert [r.seq for r in outbox.requests_after(6, 10)] == [10]
+        assert [r.event_id for r in outbox.requests_after(0, 1)] == [first]
+        assert all(r.is_request for r in outbox.requests_after(0, 10))
+
+
 def test_requests_are_marked_and_keep_the_given_ids_and_time(path: Path) -> None:
     event_id, correlation_id = new_event_id(), new_event_id()
     at = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)

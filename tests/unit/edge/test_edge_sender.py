@@ -3,128 +3,16 @@ on server confirmation, re-sends on timeout, reconnect and server birth, heartbe
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
-from uuid import UUID
 
 import orjson
 import pytest
 
-from contract.common import ItemRef, new_event_id, utc_now
-from contract.events import CheckinRequested, ItemOnly, ItemSeen, ItemSighting, SeenContext
-from contract.status import Acks, DeviceKind, DeviceState, DeviceStatus
-from edge.counters import Counters
-from edge.outbox import Outbox, OutboxRecord
-from edge.sender import Sender
-from edge.settings import EdgeSettings
+from contract.common import new_event_id
+from contract.status import Acks, DeviceState
+from tests.unit.edge.sender_rig import Rig, server_status, settle, wait_until
 
 pytestmark = pytest.mark.unit
-
-DEVICE = "handheld-01"
-
-
-class Wire:
-    """Records every message the sender publishes."""
-
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.heartbeats = 0
-        self.up = True
-        self._lock = threading.Lock()
-
-    def publish(self, payload: bytes) -> bool:
-        with self._lock:
-            self.messages.append(payload)
-        return self.up
-
-    def heartbeat(self) -> None:
-        self.heartbeats += 1
-
-    def sent_ids(self) -> list[UUID]:
-        ids: list[UUID] = []
-        with self._lock:
-            for message in self.messages:
-                document = orjson.loads(message)
-                events = document if isinstance(document, list) else [document]
-                ids.extend(UUID(e["event_id"]) for e in events)
-        return ids
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
-
-
-def settle() -> None:
-    """Give the sender thread a moment to act on what it was just handed (for checks of inaction)."""
-    time.sleep(0.1)
-
-
-class Rig:
-    def __init__(self, tmp_path: Path, **overrides: object) -> None:
-        values: dict[str, object] = {
-            "device_id": DEVICE,
-            "window": 5,
-            "resend_after_s": 10,
-            "resend_max_s": 40,
-        }
-        values.update(overrides)
-        self.settings = EdgeSettings.model_validate(values)
-        self.outbox = Outbox(tmp_path / "outbox.db", DEVICE)
-        self.wire = Wire()
-        self.clock = Clock()
-        self.counters = Counters()
-        self.sender = Sender(
-            self.outbox,
-            self.settings,
-            self.counters,
-            publish=self.wire.publish,
-            heartbeat=self.wire.heartbeat,
-            clock=self.clock,
-        )
-
-    def sightings(self, count: int) -> list[OutboxRecord]:
-        payloads = [
-            ItemSighting(item=ItemRef(barcode=f"VV{i:06d}"), context=SeenContext.STOCKTAKE)
-            for i in range(count)
-        ]
-        records = self.outbox.append_many(ItemSeen, payloads)
-        self.sender.wake()
-        return records
-
-    def request(self) -> OutboxRecord:
-        record = self.outbox.append(CheckinRequested, ItemOnly(item=ItemRef(barcode="VV999999"))).record
-        self.sender.send_now(record)
-        return record
-
-    def advance(self, seconds: float) -> None:
-        self.clock.now += seconds
-        self.sender.wake()
-
-
-@pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    rig = Rig(tmp_path)
-    rig.sender.start()
-    rig.sender.link_changed(True)
-    yield rig
-    rig.sender.stop()
-    rig.outbox.close()
 
 
 def test_at_most_a_window_of_events_is_unconfirmed_and_acks_make_room(rig: Rig) -> None:
@@ -148,8 +36,7 @@ def test_a_backlog_goes_out_in_batches(tmp_path: Path) -> None:
         assert [len(orjson.loads(m)) for m in rig.wire.messages] == [10, 10, 10, 5]
         assert rig.counters.get("messages_sent") == 4
     finally:
-        rig.sender.stop()
-        rig.outbox.close()
+        rig.close()
 
 
 def test_nothing_is_deleted_until_the_server_confirms_it(rig: Rig) -> None:
@@ -217,17 +104,6 @@ def test_everything_unconfirmed_is_resent_after_a_reconnect(rig: Rig) -> None:
     assert rig.wire.sent_ids()[3:5] == expected
 
 
-def server_status(state: DeviceState, started_at_s: float) -> DeviceStatus:
-    start = utc_now() - timedelta(hours=1)
-    return DeviceStatus(
-        device_id="server",
-        device_kind=DeviceKind.SERVER,
-        state=state,
-        at=utc_now(),
-        started_at=start + timedelta(seconds=started_at_s),
-    )
-
-
 def test_everything_unconfirmed_is_resent_when_the_server_comes_online(rig: Rig) -> None:
     records = rig.sightings(2)
     ids = [r.event_id for r in records]
@@ -256,8 +132,7 @@ def test_heartbeats_follow_the_interval_while_online(tmp_path: Path) -> None:
         rig.advance(20)
         assert wait_until(lambda: rig.wire.heartbeats == 2)
     finally:
-        rig.sender.stop()
-        rig.outbox.close()
+        rig.close()
 
 
 def test_a_late_ack_for_an_event_of_an_earlier_run_clears_it(rig: Rig) -> None:
