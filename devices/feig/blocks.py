@@ -1,11 +1,8 @@
-"""Tag memory as the reader carries it: per-block byte order and the MEM-SIZE encoding. Pure.
+"""Tag memory layout as the reader reports it: the MEM-SIZE encoding of Get System Information. Pure.
 
-Both points are uncertain in the references (feig-iso-host.md §5.2 and §5.5), so both are settings of a
-reader profile:
+The point is uncertain in the references (feig-iso-host.md §5.5), so it is a setting of a reader profile
+(as is the per-block byte order on the wire, `devices.blocks.BlockOrder`, §5.2):
 
-- `BlockOrder.REVERSED`: each block travels highest-addressed byte first (what a CPR-M02 driver in the
-  field does, and what the "MSB first" rule for ISO-Host data suggests). `BlockOrder.MEMORY`: as stored.
-  The conversion is applied per block in both directions, so writing what was read is always identity.
 - `MemSizeEncoding.RAW`: Get System Information passes the ISO 15693 fields through ("value − 1").
   `ACTUAL`: the reader adds the 1. `AUTO` decides from the block-size field: real tags have power-of-two
   block sizes (4, 8, 16, 32 bytes), so a field of 3/7/15/31 means raw and 4/8/16/32 means actual; the
@@ -19,29 +16,10 @@ from enum import StrEnum
 from devices.feig.iso15693 import SystemInformation
 
 
-class BlockOrder(StrEnum):
-    REVERSED = "reversed"
-    MEMORY = "memory"
-
-
 class MemSizeEncoding(StrEnum):
     RAW = "raw"
     ACTUAL = "actual"
     AUTO = "auto"
-
-
-def wire_to_memory(blocks: tuple[bytes, ...] | list[bytes], order: BlockOrder) -> bytes:
-    if order is BlockOrder.REVERSED:
-        return b"".join(block[::-1] for block in blocks)
-    return b"".join(blocks)
-
-
-def memory_to_wire(data: bytes, block_size: int, order: BlockOrder) -> bytes:
-    if block_size <= 0 or len(data) % block_size:
-        raise ValueError(f"{len(data)} bytes are not whole blocks of {block_size}")
-    if order is BlockOrder.MEMORY:
-        return bytes(data)
-    return b"".join(data[i : i + block_size][::-1] for i in range(0, len(data), block_size))
 
 
 _RAW_SIZES = {3, 7, 15, 31}

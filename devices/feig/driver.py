@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import TracebackType
 
+from devices.blocks import from_memory_order, to_memory_order
 from devices.errors import DeviceError, DeviceTimeoutError, FrameError, TransportError
 from devices.feig import commands, iso15693
-from devices.feig.blocks import memory_layout, memory_to_wire, wire_to_memory
+from devices.feig.blocks import memory_layout
 from devices.feig.commands import Request, SoftwareVersion
 from devices.feig.frames import BROADCAST, Frame
 from devices.feig.iso15693 import Eas, InventoryPage, InventoryTag, SystemInformation
@@ -174,13 +175,15 @@ class FeigReader:
             if read.block_size != block_size or len(read.blocks) != count:
                 got = f"{len(read.blocks)} of {read.block_size}"
                 raise FrameError(f"asked for {count} blocks of {block_size} bytes, got {got}")
-            parts.append(wire_to_memory(read.blocks, self.profile.block_order))
+            parts.append(to_memory_order(b"".join(read.blocks), self.profile.block_order, block_size))
             block += count
         return b"".join(parts)
 
     def write_memory(self, uid: bytes | None, first_block: int, data: bytes, *, block_size: int = 4) -> None:
         """Writes `data` (tag memory order, whole blocks) from `first_block` on."""
-        wire = memory_to_wire(data, block_size, self.profile.block_order)
+        if block_size <= 0 or len(data) % block_size:
+            raise ValueError(f"{len(data)} bytes are not whole blocks of {block_size}")
+        wire = from_memory_order(data, self.profile.block_order, block_size)
         step = max(1, self.profile.max_block_bytes // block_size) * block_size
         for offset in range(0, len(wire), step):
             chunk = wire[offset : offset + step]

@@ -12,9 +12,10 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from devices.blocks import BlockOrder
 from devices.config import SettingsTable, config_file, load_document
 from devices.errors import DeviceError
-from devices.feig.blocks import BlockOrder, MemSizeEncoding
+from devices.feig.blocks import MemSizeEncoding
 from devices.feig.commands import Command
 from devices.feig.outputs import Channel, Output, OutputSpec
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from devices.blocks import from_memory_order
 from devices.errors import DeviceError
 from devices.feig.driver import FeigReader, TagInfo
 from devices.feig.iso15693 import uid_from_hex, uid_hex
 from devices.feig.status import NoTransponderError, NotSupportedError
 from devices.rfid.security import SecuritySettings
-from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag, from_memory_order
+from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag
 from devices.tagdata.layout import BASIC_BLOCK_SIZE, TRUNCATED_BLOCK_SIZE
 from devices.tagdata.settings import TagDataSettings
 

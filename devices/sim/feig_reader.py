@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from devices.feig.blocks import MemSizeEncoding, encode_mem_size, memory_to_wire, wire_to_memory
+from devices.blocks import from_memory_order, to_memory_order
+from devices.feig.blocks import MemSizeEncoding, encode_mem_size
 from devices.feig.commands import Command
 from devices.feig.frames import BROADCAST, Frame, encode_reply
 from devices.feig.iso15693 import MODE_MORE, MODE_SEC, TR_TYPE_ISO15693, UID_LENGTH, Eas, Sub
@@ -204,11 +205,12 @@ class VirtualFeigReader:
         first, count = params[0], params[1]
         self._block_range(tag, first, count)
         size = tag.block_size
+        memory = bytes(tag.memory[first * size : (first + count) * size])
+        wire = from_memory_order(memory, self.profile.block_order, size)
         out = bytearray((count, size))
-        for block in range(first, first + count):
-            memory = bytes(tag.memory[block * size : (block + 1) * size])
+        for index, block in enumerate(range(first, first + count)):
             security = 1 if (mode & MODE_SEC and block in tag.locked_blocks) else 0
-            out += bytes((security,)) + memory_to_wire(memory, size, self.profile.block_order)
+            out += bytes((security,)) + wire[index * size : (index + 1) * size]
         return Status.OK, bytes(out)
 
     def _write_blocks(self, tag: VirtualTag, _mode: int, params: bytes) -> tuple[int, bytes]:
@@ -217,12 +219,12 @@ class VirtualFeigReader:
         if size != tag.block_size or len(wire) != count * size:
             raise _AnswerError(Status.LENGTH_ERROR)
         self._block_range(tag, first, count)
-        for index in range(count):
+        memory = to_memory_order(wire, self.profile.block_order, size)
+        for index in range(count):  # block by block: a locked block stops the write there, as on a tag
             block = first + index
             if block in tag.locked_blocks:
                 raise _AnswerError(Status.ISO15693_ERROR, bytes((Iso15693Error.BLOCK_LOCKED, block)))
-            chunk = wire[index * size : (index + 1) * size]
-            tag.memory[block * size : (block + 1) * size] = wire_to_memory([chunk], self.profile.block_order)
+            tag.memory[block * size : (block + 1) * size] = memory[index * size : (index + 1) * size]
         return Status.OK, b""
 
     def _write_afi(self, tag: VirtualTag, _mode: int, params: bytes) -> tuple[int, bytes]:

@@ -7,7 +7,7 @@ describes the model, the settings and every choice made where the sources disagr
 
 from __future__ import annotations
 
-from devices.tagdata.blocks import BlockOrder, from_memory_order, reverse_blocks, to_memory_order
+from devices.blocks import BlockOrder, from_memory_order, reverse_blocks, to_memory_order
 from devices.tagdata.crc import basic_block_crc, crc16
 from devices.tagdata.decode import decode_tag
 from devices.tagdata.encode import encode_tag

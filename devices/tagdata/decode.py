@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+from devices.blocks import BlockOrder, reverse_blocks
 from devices.errors import TagDataError
-from devices.tagdata.blocks import BlockOrder, reverse_blocks
 from devices.tagdata.crc import basic_block_crc, stored_crc
 from devices.tagdata.extensions import (
     ExtensionBlockId,

@@ -27,6 +27,3 @@ DATA_MODEL_VERSION = 1
 # Byte 3 = 0x01 followed by zeros: the item id is too long for the basic block and sits in the
 # library extension block (WG11 clarification of ISO 28560-3:2011).
 LONG_ITEM_ID_MARKER = 0x01
-
-# User-memory bytes per ISO 15693 block on NXP I-Code SLI/SLIX, the usual library tag.
-DEFAULT_TAG_BLOCK_SIZE = 4

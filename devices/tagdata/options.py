@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from devices.tagdata.blocks import BlockOrder
+from devices.blocks import DEFAULT_BLOCK_SIZE, BlockOrder
 from devices.tagdata.errors import TagDataSettingsError
-from devices.tagdata.layout import BASIC_BLOCK_SIZE, DATA_MODEL_VERSION, DEFAULT_TAG_BLOCK_SIZE
+from devices.tagdata.layout import BASIC_BLOCK_SIZE, DATA_MODEL_VERSION
 
 MAX_TAG_BLOCK_SIZE = 32
 MAX_EXTENSION_OFFSET = 64
@@ -31,7 +31,7 @@ class PartBytes(StrEnum):
 class DataModelOptions:
     block_orders: tuple[BlockOrder, ...] = (BlockOrder.MEMORY, BlockOrder.REVERSED)
     """Orders tried, first to last, until the CRC verifies."""
-    block_size: int = DEFAULT_TAG_BLOCK_SIZE
+    block_size: int = DEFAULT_BLOCK_SIZE
     """Bytes per tag block, for reversed-per-block data."""
     accept_swapped_nibbles: bool = True
     """Read byte 0 as usage/version when version/usage gives an unsupported version but the swap does not."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from devices.tagdata.blocks import BlockOrder
+from devices.blocks import BlockOrder
 from devices.tagdata.extensions import ExtensionBlock, ExtensionBlockId, LibraryExtension
 from devices.tagdata.options import NibbleOrder
 from devices.tagdata.usage import Usage

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from devices.blocks import BlockOrder
 from devices.config import SettingsTable, config_file, load_section
 from devices.errors import TagDataError
-from devices.tagdata.blocks import BlockOrder
 from devices.tagdata.decode import decode_tag
 from devices.tagdata.errors import TagDataSettingsError
 from devices.tagdata.isil import Isil

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from devices.tagdata.blocks import BlockOrder  # an option type; the module is small and pure
+from devices.blocks import BlockOrder  # an option type; the module is small and pure
 
 if TYPE_CHECKING:
     from devices.tagdata import TagReading, Usage

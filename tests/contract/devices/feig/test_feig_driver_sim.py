@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from devices.blocks import BlockOrder, from_memory_order
 from devices.errors import DeviceError, DeviceTimeoutError, TransportError
 from devices.feig import FeigReader, get_profile
-from devices.feig.blocks import BlockOrder, memory_to_wire
 from devices.feig.outputs import Output
 from devices.feig.status import NoTransponderError, NotSupportedError, RfError, TagWriteError
 from devices.sim.feig_pty import FeigReaderSimulator, simulated_reader
@@ -103,8 +103,15 @@ def test_writing_tag_data_uses_the_profiles_block_order(field: Field, tmp_path: 
             assert decode_tag(reader.read_memory(tag.uid, 0, 9)).item_id == "8935235012345"
     assert bytes(tag.memory[:36]) == data  # memory order on the tag
     request = recording.events[0].data
-    assert request[-2 - 36 : -2] == memory_to_wire(data, 4, BlockOrder.REVERSED)  # each block reversed
+    assert request[-2 - 36 : -2] == from_memory_order(data, BlockOrder.REVERSED, 4)  # each block reversed
     assert request[-2 - 36 : -2 - 32] == data[3::-1]
+
+
+def test_writing_part_of_a_block_is_refused_before_anything_is_sent(cpr: Harness, field: Field) -> None:
+    _, reader = cpr
+    with pytest.raises(ValueError, match="whole blocks"):
+        reader.write_memory(field.tags()[0].uid, 0, b"\x11\x02\x02")
+    assert reader.counters().frames_sent == 0
 
 
 def test_write_to_a_locked_block_names_the_block(cpr: Harness, field: Field) -> None:

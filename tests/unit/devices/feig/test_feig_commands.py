@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from devices.blocks import BlockOrder, from_memory_order, to_memory_order
 from devices.errors import DeviceError, FrameError, ReaderStatusError
 from devices.feig import iso15693
-from devices.feig.blocks import (
-    BlockOrder,
-    MemSizeEncoding,
-    encode_mem_size,
-    memory_layout,
-    memory_to_wire,
-    wire_to_memory,
-)
+from devices.feig.blocks import MemSizeEncoding, encode_mem_size, memory_layout
 from devices.feig.commands import parse_reader_info
 from devices.feig.iso15693 import SystemInformation, parse_inventory, parse_read_multiple_blocks
 from devices.feig.outputs import Channel, Output, OutputAction, OutputSpec, build_output_requests
@@ -69,12 +63,13 @@ def test_read_blocks_reply_splits_security_and_data() -> None:
 
 def test_block_order_is_applied_per_block_both_ways() -> None:
     memory = bytes.fromhex("11020230 31323334")
-    wire = memory_to_wire(memory, 4, BlockOrder.REVERSED)
+    wire = from_memory_order(memory, BlockOrder.REVERSED, 4)
     assert wire == bytes.fromhex("30020211 34333231")
-    assert wire_to_memory([wire[:4], wire[4:]], BlockOrder.REVERSED) == memory
-    assert memory_to_wire(memory, 4, BlockOrder.MEMORY) == memory
-    with pytest.raises(ValueError, match="whole blocks"):
-        memory_to_wire(memory[:7], 4, BlockOrder.REVERSED)
+    assert to_memory_order(wire, BlockOrder.REVERSED, 4) == memory
+    assert from_memory_order(memory, BlockOrder.MEMORY, 4) == memory
+    assert to_memory_order(bytes.fromhex("3002021134333231"), BlockOrder.REVERSED, 8) == bytes.fromhex(
+        "3132333411020230"
+    )
 
 
 def _info(size_field: int, count_field: int) -> SystemInformation:

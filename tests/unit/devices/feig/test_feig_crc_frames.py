@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devices.blocks import BlockOrder, from_memory_order
 from devices.errors import FrameError
 from devices.feig import commands, iso15693
-from devices.feig.blocks import BlockOrder, memory_to_wire
 from devices.feig.commands import Request
 from devices.feig.crc import crc16_mcrf4xx, crc16_mcrf4xx_bitwise, crc_bytes
 from devices.feig.frames import Direction, Frame, encode_frame, encode_reply, encode_request
@@ -56,7 +56,7 @@ def test_every_reference_frame_parses_with_a_valid_crc(name: str) -> None:
 
 
 def _wire_block_0() -> bytes:
-    return memory_to_wire(bytes.fromhex("11020230"), 4, BlockOrder.REVERSED)
+    return from_memory_order(bytes.fromhex("11020230"), BlockOrder.REVERSED, 4)
 
 
 BUILDERS: dict[str, Callable[[], Request]] = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from devices.feig.blocks import BlockOrder, MemSizeEncoding
+from devices.blocks import BlockOrder
+from devices.feig.blocks import MemSizeEncoding
 from devices.feig.outputs import Channel, Output
 from devices.feig.profiles import ProfileError, profile_from_dict
 

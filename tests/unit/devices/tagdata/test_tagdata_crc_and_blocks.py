@@ -6,7 +6,6 @@ import pytest
 
 from devices.tagdata import (
     BlockOrder,
-    TagEncodeError,
     basic_block_crc,
     crc16,
     from_memory_order,
@@ -71,7 +70,7 @@ def test_reverse_blocks_reverses_a_trailing_partial_block_as_a_unit() -> None:
 
 
 def test_reverse_blocks_refuses_a_block_size_below_one() -> None:
-    with pytest.raises(TagEncodeError):
+    with pytest.raises(ValueError, match="at least 1"):
         reverse_blocks(b"abcd", 0)
 
 
