@@ -22,7 +22,7 @@ from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD
 from server.services.context import current
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
-from server.services.queries import find_item
+from server.services.queries import find_item, lock_row
 
 
 def _item_query() -> sa.Select[tuple[Item, str, str | None]]:
@@ -208,7 +208,8 @@ def update_item(
     home_location_code: str | None = None,
     tag_uid: str | None = None,
 ) -> entities.Item:
-    row = session.get(Item, item_id)
+    # Locked: a status change must not cross a checkout or a checkin of the same item.
+    row = lock_row(session, Item, item_id)
     if row is None:
         raise NotFoundError(f"item {item_id} not found")
     if status is not None:

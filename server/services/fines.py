@@ -14,10 +14,12 @@ from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping
 from server.services.columns import FINE
 from server.services.listing import check_page
+from server.services.queries import lock_row
 
 
 def _outstanding(session: Session, fine_id: int) -> Fine:
-    row = session.get(Fine, fine_id)
+    """The fine, locked: two payments taken at once at two desks both count."""
+    row = lock_row(session, Fine, fine_id)
     if row is None:
         raise NotFoundError(f"fine {fine_id} not found")
     if row.status != FineStatus.OUTSTANDING.value:

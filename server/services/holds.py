@@ -23,7 +23,7 @@ from server.services import mapping
 from server.services.columns import HOLD, ITEM, LOAN
 from server.services.context import CirculationContext, current
 from server.services.listing import check_page
-from server.services.queries import OPEN_HOLD_STATUSES, counts, require_id
+from server.services.queries import OPEN_HOLD_STATUSES, counts, lock_row, require_id
 
 
 def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None = None) -> Hold | None:
@@ -123,7 +123,8 @@ def place_hold(
     session: Session, *, patron_id: int, record_id: int, now: datetime, pickup_location: str | None = None
 ) -> entities.Hold:
     context = current()
-    patron = session.get(Patron, patron_id)
+    # Locked: the same hold placed twice at once (two desks, a double click) is refused the second time.
+    patron = lock_row(session, Patron, patron_id)
     if patron is None:
         raise NotFoundError(f"patron {patron_id} not found")
     if session.get(BibRecord, record_id) is None:
@@ -167,12 +168,19 @@ def place_hold(
 
 
 def cancel_hold(session: Session, hold_id: int, *, now: datetime) -> entities.Hold:
-    hold = session.get(Hold, hold_id)
+    seen = session.get(Hold, hold_id)
+    if seen is None:
+        raise NotFoundError(f"hold {hold_id} not found")
+    # The trapped item first, then the hold: the order checkout takes them in, so the two never deadlock.
+    item_id = seen.item_id
+    trapped_item = lock_row(session, Item, item_id) if item_id is not None else None
+    hold = lock_row(session, Hold, hold_id)
     if hold is None:
         raise NotFoundError(f"hold {hold_id} not found")
+    if hold.item_id != item_id:  # trapped by a return between the two reads
+        trapped_item = lock_row(session, Item, hold.item_id) if hold.item_id is not None else None
     if not HoldStatus(hold.status).open:
         raise ConflictError(f"hold {hold_id} is already {hold.status}")
-    trapped_item = session.get(Item, hold.item_id) if hold.item_id is not None else None
     hold.status = HoldStatus.CANCELLED.value
     hold.closed_at = now
     session.flush()

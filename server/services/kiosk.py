@@ -29,7 +29,7 @@ from server.services.outcomes import (
     LogoutOutcome,
     RenewOutcome,
 )
-from server.services.queries import lock_patron, patron_by_card, require_id
+from server.services.queries import lock_row, patron_by_card, require_id
 from server.services.summaries import patron_summary
 
 
@@ -100,7 +100,7 @@ def logout(session: Session, *, device_id: str, session_id: uuid.UUID, now: date
 
 
 def _patron_of(session: Session, row: KioskSession) -> Patron | None:
-    return lock_patron(session, row.patron_id)
+    return lock_row(session, Patron, row.patron_id)
 
 
 def checkout(

@@ -19,10 +19,13 @@ from server.services import mapping, pins
 from server.services.columns import BLOCK, PATRON
 from server.services.context import current
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
+from server.services.queries import lock_row
 
 
-def _row(session: Session, patron_id: int) -> Patron:
-    row = session.get(Patron, patron_id)
+def _row(session: Session, patron_id: int, *, lock: bool = False) -> Patron:
+    """`lock`: the caller changes the patron; a kiosk login counting wrong PINs waits for it, and the
+    other way round."""
+    row = lock_row(session, Patron, patron_id) if lock else session.get(Patron, patron_id)
     if row is None:
         raise NotFoundError(f"patron {patron_id} not found")
     return row
@@ -120,7 +123,7 @@ def update_patron(
     email: str | None = None,
     expires_on: date | None = None,
 ) -> entities.Patron:
-    row = _row(session, patron_id)
+    row = _row(session, patron_id, lock=True)
     if full_name is not None:
         if not full_name.strip():
             raise InvalidInputError("a patron needs a name")
@@ -140,7 +143,7 @@ def update_patron(
 def set_pin(session: Session, patron_id: int, pin: str, *, now: datetime) -> entities.Patron:
     """A new PIN (chosen by the patron at the desk); it also unlocks a locked PIN."""
     pins.validate_pin(pin)
-    row = _row(session, patron_id)
+    row = _row(session, patron_id, lock=True)
     row.pin_hash = current().hasher.hash(pin)
     row.pin_changed_at = now
     row.pin_failures = 0
@@ -150,7 +153,7 @@ def set_pin(session: Session, patron_id: int, pin: str, *, now: datetime) -> ent
 
 def clear_pin(session: Session, patron_id: int, *, now: datetime) -> entities.Patron:
     """Remove the PIN (a forgotten PIN): the patron cannot use a kiosk until a new one is set."""
-    row = _row(session, patron_id)
+    row = _row(session, patron_id, lock=True)
     row.pin_hash = None
     row.pin_changed_at = now
     row.pin_failures = 0
@@ -160,7 +163,7 @@ def clear_pin(session: Session, patron_id: int, *, now: datetime) -> entities.Pa
 
 def unlock_pin(session: Session, patron_id: int) -> entities.Patron:
     """Staff unlock after checking the patron's identity: the run of wrong PINs is forgotten."""
-    row = _row(session, patron_id)
+    row = _row(session, patron_id, lock=True)
     row.pin_failures = 0
     session.flush()
     return _entity(session, row)
@@ -177,7 +180,7 @@ def add_block(
 
 
 def lift_block(session: Session, block_id: int, *, staff: str, now: datetime) -> entities.PatronBlock:
-    block = session.get(PatronBlock, block_id)
+    block = lock_row(session, PatronBlock, block_id)
     if block is None:
         raise NotFoundError(f"block {block_id} not found")
     if block.lifted_at is not None:

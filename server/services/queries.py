@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from contract.common import ItemRef
 from contract.replies import ItemSummary, ReasonCode
@@ -20,9 +21,11 @@ from server.db.tables import Hold, Item, Loan, Patron
 from server.domain.circulation import ItemState, LoanState, PatronStanding
 from server.domain.enums import HoldStatus, ItemStatus
 from server.domain.sessions import item_match
-from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD
+from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD, table_of
 
 OPEN_HOLD_STATUSES = (HoldStatus.WAITING.value, HoldStatus.READY.value)
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 @dataclass
@@ -101,20 +104,25 @@ def find_item(
     return None, FoundItem(item=row[0], title=row[1], call_number=row[2], loan=row[3], trapped=row[4])
 
 
-def lock_patron(session: Session, patron_id: int) -> Patron | None:
-    _claim_on_sqlite(session, PATRON, PATRON.c.id == patron_id)
-    statement = sa.select(Patron).where(PATRON.c.id == patron_id)
+def _locked(session: Session, model: type[Row], condition: sa.ColumnElement[bool]) -> Row | None:
+    """The row matching `condition`, locked until the transaction ends, read fresh from the database even
+    when the session already holds it (a value read before the lock cannot be trusted)."""
+    _claim_on_sqlite(session, table_of(model), condition)
+    statement = sa.select(model).where(condition).execution_options(populate_existing=True)
     if _locking(session):
         statement = statement.with_for_update()
     return session.execute(statement).scalar_one_or_none()
+
+
+def lock_row(session: Session, model: type[Row], row_id: int) -> Row | None:
+    """Lock one row by its id before a read-modify-write (a payment, a cancellation): a second writer
+    waits for this transaction and then sees its result, instead of overwriting it."""
+    (key,) = table_of(model).primary_key.columns
+    return _locked(session, model, key == row_id)
 
 
 def patron_by_card(session: Session, card_number: str) -> Patron | None:
-    _claim_on_sqlite(session, PATRON, PATRON.c.card_number == card_number)
-    statement = sa.select(Patron).where(PATRON.c.card_number == card_number)
-    if _locking(session):
-        statement = statement.with_for_update()
-    return session.execute(statement).scalar_one_or_none()
+    return _locked(session, Patron, PATRON.c.card_number == card_number)
 
 
 @dataclass(frozen=True)
