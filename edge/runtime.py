@@ -77,7 +77,6 @@ class EdgeRuntime:
         if self._outbox is not None:
             return self
         settings = self.settings
-        outbox = Outbox(settings.outbox_path, settings.device_id, max_event_bytes=settings.batch_max_bytes)
         handlers = LinkHandlers(
             birth=self._status_now,
             connected=self._on_link,
@@ -85,7 +84,9 @@ class EdgeRuntime:
             acks=self._on_acks,
             server_status=self._on_server_status,
         )
+        # The link first: bad MQTT settings fail here, before the outbox is opened (and locked).
         link = MqttLink(settings, self._status, handlers, self._counters)
+        outbox = Outbox(settings.outbox_path, settings.device_id, max_event_bytes=settings.batch_max_bytes)
         sender = Sender(
             outbox, settings, self._counters, publish=link.publish_events, heartbeat=self._heartbeat
         )
@@ -97,8 +98,12 @@ class EdgeRuntime:
             settings.outbox_path,
             outbox.last_seq,
         )
-        sender.start()
-        link.start()
+        try:
+            sender.start()
+            link.start()
+        except BaseException:
+            self.stop()  # leave nothing running, and the outbox closed for the next attempt
+            raise
         return self
 
     def stop(self) -> None:
@@ -109,8 +114,9 @@ class EdgeRuntime:
         outbox, link, sender = self._outbox, self._link, self._sender
         if link.connected and outbox.pending and self.settings.stop_drain_s > 0:
             outbox.wait_empty(self.settings.stop_drain_s)
-        link.stop(self._status.offline(outbox_pending=outbox.pending, last_seq=outbox.last_seq))
+        # The sender first: a heartbeat published after the goodbye would leave the device "online" for good.
         sender.stop()
+        link.stop(self._status.offline(outbox_pending=outbox.pending, last_seq=outbox.last_seq))
         outbox.close()
         self._outbox = self._link = self._sender = None
         log.info("%s stopped", self.settings.device_id)
