@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from contract.common import ItemRef
 from contract.replies import ReasonCode
@@ -20,7 +20,6 @@ from server.domain.pins import check_pin, is_locked
 from server.domain.sessions import SessionState, check_session, idle_deadline
 from server.i18n import Action, decision
 from server.services import circulation, pins
-from server.services.columns import KIOSK_SESSION
 from server.services.context import current
 from server.services.outcomes import (
     CheckinOutcome,
@@ -47,11 +46,14 @@ def login(session: Session, *, device_id: str, card_number: str, pin: str, now: 
         session.flush()
         params = {"attempts_left": check.attempts_left} if check.code is ReasonCode.WRONG_PIN else {}
         return LoginOutcome(decision(check.code, values=params))
-    # One patron at a time per kiosk: signing in ends whatever session the kiosk still had open.
+    # One patron at a time per kiosk: signing in ends whatever session the kiosk still had open. An ORM
+    # update, so that a session row this transaction already loaded (an earlier request of the same ingest
+    # batch) is closed too, and a later request in the batch cannot use it.
     session.execute(
-        sa.update(KIOSK_SESSION)
-        .where(KIOSK_SESSION.c.device_id == device_id, KIOSK_SESSION.c.closed_at.is_(None))
+        sa.update(KioskSession)
+        .where(col(KioskSession.device_id) == device_id, col(KioskSession.closed_at).is_(None))
         .values(closed_at=now)
+        .execution_options(synchronize_session="fetch")
     )
     opened = KioskSession(
         id=uuid.uuid4(),  # random, not time-ordered: a session id must not be guessable

@@ -127,6 +127,22 @@ def test_a_new_login_closes_the_kiosks_previous_session(session: Session) -> Non
     assert row.closed_at == NOW
 
 
+def test_a_session_closed_by_a_new_login_is_refused_in_the_same_batch(session: Session) -> None:
+    """The ingest applies a whole batch in one session: the earlier session's row may still be loaded
+    there, and must see that the new login closed it."""
+    first = _signed_in(session, make.patron(session))
+    loaded = session.get(KioskSession, first)  # as a request earlier in the batch left it
+    book = make.item(session)
+    _signed_in(session, make.patron(session))
+    assert loaded is not None
+    assert loaded.closed_at == NOW
+    stale = kiosk.checkout(
+        session, device_id=KIOSK, session_id=first, item=ItemRef(barcode=book.barcode), now=NOW
+    )
+    assert stale.decision.code is ReasonCode.SESSION_EXPIRED
+    assert book.status == "available"
+
+
 def test_checkout_then_checkin_on_time(session: Session) -> None:
     patron = make.patron(session)
     book = make.item(session)
