@@ -50,16 +50,17 @@ class MqttLink:
         self._status_topic = topics.status(device)
         self._replies_topic = topics.replies(device)
         self._acks_topic = topics.acks(device)
+        self._status = status
         self._connected = threading.Event()
         self._stopping = False
         self._connection = Connection(
             settings.endpoint(),
             client_id=device,
             session_expiry_s=settings.mqtt_session_expiry_s,
-            will=status.will(self._status_topic),
             keepalive_s=settings.mqtt_keepalive_s,
         )
         client = self._connection.client
+        client.on_pre_connect = self._on_pre_connect
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
@@ -98,6 +99,11 @@ class MqttLink:
         self._connected.clear()
 
     # ---- paho callbacks (network thread) -----------------------------------------------------------------
+
+    def _on_pre_connect(self, client: mqtt.Client, userdata: Any) -> None:
+        # The last will goes in each CONNECT: composed now, its `at` is the time of this connection.
+        will = self._status.will(self._status_topic)
+        client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
 
     def _on_connect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
@@ -140,3 +146,9 @@ class MqttLink:
         except ContractError as exc:
             self._counters.add("bad_messages")
             log.warning("unreadable message on %s ignored: %s", message.topic, exc)
+        except Exception:
+            # paho does not catch what a callback raises: it would end the network thread, and with it
+            # every message and reconnect to come. What is lost here comes again: an unacknowledged event
+            # is re-sent and acknowledged again, a retried request gets its stored reply again.
+            self._counters.add("message_errors")
+            log.exception("a message on %s could not be handled; it is dropped", message.topic)

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
@@ -87,8 +87,8 @@ class PendingRequests:
             while len(self._answered) > self._remember:
                 self._answered.popitem(last=False)
             abandoned = waiting is None or waiting.abandoned
-        if waiting is not None:
-            waiting.future.set_result(reply)
+        if waiting is not None and not _settle(waiting.future, reply):
+            abandoned = True  # its caller cancelled the future: nobody waits for it there any more
         if not abandoned:
             return Outcome.ANSWERED
         self._deliver_late(reply)
@@ -105,3 +105,12 @@ class PendingRequests:
             self._on_late(reply)
         except Exception:
             log.exception("late-reply handler failed for %s", reply.request_id)
+
+
+def _settle(future: Future[ReplyBase], reply: ReplyBase) -> bool:
+    """Give the reply to its future; False if the future was already done (cancelled by its caller)."""
+    try:
+        future.set_result(reply)
+    except InvalidStateError:
+        return False
+    return True

@@ -4,6 +4,7 @@ clean stop, and the last will when the agent's process is killed with -9."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -121,3 +122,32 @@ def test_the_last_will_says_offline_when_the_agent_is_killed(
         if agent.poll() is None:
             agent.kill()
             agent.wait()
+
+
+def test_the_last_will_is_composed_at_each_connect(
+    watch: StatusWatcher, start_runtime: RuntimeFactory
+) -> None:
+    runtime = start_runtime("kiosk-01", heartbeat_s=60)
+
+    def drop_the_connection() -> None:
+        # Closed without DISCONNECT, as when the network goes: the broker publishes the will, paho reconnects.
+        link = runtime._link
+        assert link is not None
+        sock = link._connection.client.socket()
+        assert isinstance(sock, socket.socket)
+        sock.shutdown(socket.SHUT_RDWR)
+
+    def count(state: DeviceState) -> int:
+        return watch.states().count(state)
+
+    assert wait_until(lambda: count(DeviceState.ONLINE) == 1)
+    first_birth = watch.last()
+    drop_the_connection()
+    assert wait_until(lambda: count(DeviceState.OFFLINE) == 1)
+    assert wait_until(lambda: count(DeviceState.ONLINE) == 2, timeout=15)
+    drop_the_connection()
+    assert wait_until(lambda: count(DeviceState.OFFLINE) == 2)
+    second_will = watch.last()
+    assert second_will.state == DeviceState.OFFLINE
+    assert second_will.at > first_birth.at  # composed for the second connection, not the first
+    assert runtime.wait_connected(15)

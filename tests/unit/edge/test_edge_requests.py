@@ -90,3 +90,16 @@ def test_forget_stops_waiting_and_memory_of_answers_is_bounded() -> None:
     pending.resolve(reply(new_event_id(), new_event_id()))
     pending.resolve(reply(new_event_id(), new_event_id()))
     assert pending.resolve(first) == Outcome.LATE  # forgotten after `remember` newer answers
+
+
+def test_a_reply_to_a_request_whose_caller_cancelled_goes_to_the_late_handler() -> None:
+    late: list[ReplyBase] = []
+    pending = PendingRequests(late.append)
+    request_id, correlation_id = new_event_id(), new_event_id()
+    future = pending.register(request_id, correlation_id)
+    assert future.cancel()
+    answer = reply(request_id, correlation_id)
+    assert pending.resolve(answer) == Outcome.LATE
+    assert late == [answer]
+    assert pending.waiting() == 0
+    assert pending.resolve(answer) == Outcome.DUPLICATE
