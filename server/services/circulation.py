@@ -13,7 +13,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from contract.replies import Decision, ReasonCode
 from server.db.tables import Fine, Loan, Patron
-from server.domain.circulation import decide_checkin, decide_checkout, decide_renew
+from server.domain.circulation import LoanState, decide_checkin, decide_checkout, decide_renew
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
 from server.i18n import Action, decision, note
 from server.services import holds
@@ -47,6 +47,14 @@ def refusal(
         elif code is ReasonCode.FINES_OVER_LIMIT and found is not None:
             params.update(fines_due=found.fines_due, fine_limit=rule.fine_limit)
     return decision(code, timezone=context.timezone, values=params)
+
+
+def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> LoanState:
+    """The loan for a decision. Its borrower's category comes from the row in hand when `patron` is the
+    borrower, else from the session's identity map (or one primary-key read)."""
+    if patron is not None and patron.id == loan.patron_id:
+        return loan_state(loan, patron.category)
+    return loan_state(loan, holds.category_of(session, loan.patron_id))
 
 
 def checkout_for(
@@ -107,9 +115,9 @@ def renew_for(
     """Renew the loan of `ref`. At the desk the patron may be left out (`borrower_if_unnamed`): the loan's
     own borrower is meant."""
     context = current()
-    problem, found_item = find_item(session, ref)
     if patron is None and not borrower_if_unnamed:
         return RenewOutcome(refusal(ReasonCode.UNKNOWN_PATRON, context))
+    problem, found_item = find_item(session, ref)
     if found_item is None:
         return RenewOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
     if patron is None and found_item.loan is None:
@@ -129,7 +137,7 @@ def renew_for(
     verdict = decide_renew(
         standing(patron, found),
         found_item.state(now),
-        loan_state(session, loan) if loan is not None else None,
+        _loan_state(session, loan, patron) if loan is not None else None,
         context.policies.rules,
         now=now,
         others_waiting=waiting,
@@ -171,7 +179,7 @@ def checkin_at(session: Session, ref: ItemRef, now: datetime, by: str) -> Checki
         candidate = holds.next_waiting(session, item.record_id)
     verdict = decide_checkin(
         state,
-        loan_state(session, loan) if loan is not None else None,
+        _loan_state(session, loan) if loan is not None else None,
         context.policies.rules,
         now=now,
         hold_waiting=candidate is not None,

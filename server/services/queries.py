@@ -184,12 +184,12 @@ def standing(patron: Patron, found: Counts) -> PatronStanding:
     )
 
 
-def loan_state(session: Session, loan: Loan) -> LoanState:
-    category = session.execute(sa.select(PATRON.c.category).where(PATRON.c.id == loan.patron_id)).scalar_one()
+def loan_state(loan: Loan, borrower_category: str) -> LoanState:
+    """The loan as the domain sees it; the caller has the borrower's category at hand (no query here)."""
     return LoanState(
         loan_id=_id(loan.id),
         patron_id=loan.patron_id,
-        patron_category=category,
+        patron_category=borrower_category,
         item_type=loan.item_type,
         due_at=loan.due_at,
         renewals=loan.renewals,

@@ -12,9 +12,11 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from contract.replies import ReasonCode
 from server.db.tables import Loan
+from server.services import circulation
 from server.services.columns import SIGHTING
 from server.services.desk import desk_checkin, desk_checkout, desk_renew
 from server.services.sightings import Sighting, record_sightings
+from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
 pytestmark = pytest.mark.integration
@@ -64,6 +66,15 @@ def test_desk_without_a_known_patron(
         assert out.decision.code is code
     renewed = desk_renew(session, staff="thuthu", card_number=card, item=ref, now=NOW)
     assert renewed.decision.code is code
+
+
+def test_renew_for_nobody_looks_nothing_up(session: Session) -> None:
+    """An unknown card is answered before the item is looked up (and, on SQLite, locked)."""
+    book = make.item(session)
+    with recorded() as sql:
+        outcome = circulation.renew_for(session, None, ItemRef(barcode=book.barcode), NOW)
+    assert outcome.decision.code is ReasonCode.UNKNOWN_PATRON
+    assert sql == []
 
 
 def test_checkin_finds_a_missing_item(session: Session) -> None:

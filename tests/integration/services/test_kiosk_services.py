@@ -16,6 +16,7 @@ from server.db.tables import Fine, Hold, Item, KioskSession, Loan, Patron
 from server.services import kiosk
 from server.services.columns import ITEM, LOAN
 from server.services.outcomes import LoginOutcome
+from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
 pytestmark = pytest.mark.integration
@@ -327,6 +328,20 @@ def test_renew_and_its_refusals(session: Session) -> None:
         session, device_id=KIOSK, session_id=later_session, item=ItemRef(barcode=shelf.barcode), now=later
     )
     assert not_on_loan.decision.code is ReasonCode.NOT_ON_LOAN
+
+
+def test_renew_reads_the_borrower_once(session: Session) -> None:
+    patron = make.patron(session)
+    book = make.item(session)
+    make.loan(session, book, patron, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
+    session_id = _signed_in(session, patron)
+    with recorded() as sql:
+        outcome = kiosk.renew(
+            session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=book.barcode), now=NOW
+        )
+    assert outcome.decision.code is ReasonCode.OK
+    # The session's patron row, locked; the loan's category is that row's, not read again.
+    assert len(sql.selecting_from("patron")) == 1
 
 
 def test_renew_refused_when_someone_waits(session: Session) -> None:
