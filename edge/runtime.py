@@ -40,6 +40,8 @@ class RequestHandle:
     event: EventEnvelope
     future: Future[ReplyBase]
     sent_at: float = field(default_factory=time.monotonic)
+    timeout_s: float = 5.0
+    """How long `result()` waits by default (the runtime's `request_timeout_s`)."""
     _requests: PendingRequests | None = None
     _counters: Counters | None = None
 
@@ -47,9 +49,11 @@ class RequestHandle:
     def request_id(self) -> UUID:
         return self.event.event_id
 
-    def result(self, timeout: float) -> ReplyBase:
-        """The reply, or `RequestTimeoutError` — after which the request stays queued and its reply goes to
-        the late-reply handler when it comes."""
+    def result(self, timeout: float | None = None) -> ReplyBase:
+        """The reply, or `RequestTimeoutError` after `timeout` (`timeout_s` by default) — after which the
+        request stays queued and its reply goes to the late-reply handler when it comes."""
+        if timeout is None:
+            timeout = self.timeout_s
         try:
             return self.future.result(timeout)
         except FutureTimeout:
@@ -169,15 +173,20 @@ class EdgeRuntime:
         self._counters.add("events_emitted")
         self._counters.add("requests_sent")
         sender.send_now(appended.record)
-        return RequestHandle(appended.event, future, _requests=self._requests, _counters=self._counters)
+        return RequestHandle(
+            appended.event,
+            future,
+            timeout_s=self.settings.request_timeout_s,
+            _requests=self._requests,
+            _counters=self._counters,
+        )
 
     def request(
         self, model: type[EventEnvelope], payload: Payload, timeout: float | None = None
     ) -> ReplyBase:
         """Send a request and wait for its reply (`request_timeout_s` by default). On `RequestTimeoutError`
         the request stays queued; it is never sent as a new event, and its reply goes to the late handler."""
-        handle = self.request_async(model, payload)
-        return handle.result(self.settings.request_timeout_s if timeout is None else timeout)
+        return self.request_async(model, payload).result(timeout)
 
     def set_late_reply_handler(self, handler: LateReplyHandler | None) -> None:
         self._requests.set_late_handler(handler)

@@ -45,15 +45,22 @@ from edge.errors import RequestTimeoutError
 log = logging.getLogger(__name__)
 
 
+class Answer(Protocol):
+    """A request on its way (`edge.runtime.RequestHandle` is one)."""
+
+    @property
+    def request_id(self) -> UUID: ...
+
+    def result(self, timeout: float | None = None) -> ReplyBase: ...
+
+
 class Requester(Protocol):
     """What the kiosk needs from the runtime (`EdgeRuntime` is one)."""
 
     @property
     def device_id(self) -> str: ...
 
-    def request(
-        self, model: type[EventEnvelope], payload: ContractModel, timeout: float | None = None
-    ) -> ReplyBase: ...
+    def request_async(self, model: type[EventEnvelope], payload: ContractModel) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,9 @@ class KioskSimulator:
         self.stop_event = stop or threading.Event()
         self.pad: ItemPad = pad or ScannedPad(self.rng, self.behaviour.rfid_rate)
         self.device_id = requester.device_id
-        self._timed_out: dict[UUID, Asked] = {}
+        # Every request asked and not yet answered, by request id: an answer that comes late — even just as
+        # the kiosk stops waiting — is matched to what was asked.
+        self._asked: dict[UUID, Asked] = {}
         self._lock = threading.Lock()
 
     # ---- runs -----------------------------------------------------------------------------------------
@@ -121,10 +130,16 @@ class KioskSimulator:
         finally:
             self.world.leave(patron)
 
+    @property
+    def unanswered(self) -> int:
+        """Requests asked whose answer has not come yet (timed out and still queued, or being asked)."""
+        with self._lock:
+            return len(self._asked)
+
     def on_late_reply(self, reply: ReplyBase) -> None:
         """Give to `EdgeRuntime.set_late_reply_handler`: answers to requests that timed out."""
         with self._lock:
-            asked = self._timed_out.pop(reply.request_id, None)
+            asked = self._asked.pop(reply.request_id, None)
         if asked is None:
             self._log(reply.KIND, "(earlier run)", reply, late=True)
             return
@@ -235,16 +250,20 @@ class KioskSimulator:
     ) -> ReplyBase | None:
         asked = Asked(model.KIND, patron.card_number, item)
         started = time.perf_counter()
+        answer = self.requester.request_async(model, payload)
+        with self._lock:
+            self._asked[answer.request_id] = asked
         try:
-            reply = self.requester.request(model, payload, self.behaviour.request_timeout_s)
-        except RequestTimeoutError as exc:
-            with self._lock:
-                self._timed_out[exc.request_id] = asked
+            reply = answer.result(self.behaviour.request_timeout_s)
+        except RequestTimeoutError:
+            # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
             self._record(report, RoundTrip(self.device_id, model.KIND, time.perf_counter() - started, None))
             log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
             if item is not None and model is CheckoutRequested:
                 self.world.put_back(item)
             return None
+        with self._lock:
+            self._asked.pop(answer.request_id, None)
         self._record(
             report, RoundTrip(self.device_id, model.KIND, time.perf_counter() - started, reply.decision.code)
         )

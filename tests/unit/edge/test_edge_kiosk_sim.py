@@ -171,6 +171,34 @@ def test_a_timed_out_checkout_is_not_asked_again_and_its_late_answer_is_believed
     assert sim.world.on_shelf == 0
 
 
+def test_an_answer_arriving_just_as_the_kiosk_stops_waiting_is_believed() -> None:
+    manifest, desk = library(patrons=1, items=1)
+    sim, requester = kiosk(
+        manifest, desk, KioskBehaviour(think_s=0, max_checkouts=1, return_rate=0, renew_rate=0)
+    )
+    requester.time_out = {CheckoutRequested.KIND}
+    requester.late_at_timeout = sim.on_late_reply
+    sim.run_session()
+    card = manifest.patrons[0].card_number
+    assert desk.loans == {"VV000000": card}
+    assert [i.barcode for i in sim.world.loans_of(card)] == ["VV000000"]
+    assert sim.world.on_shelf == 0  # the book the desk lent did not go back on the shelf
+    assert sim.unanswered == 0
+
+
+def test_only_requests_still_waiting_for_an_answer_are_remembered() -> None:
+    manifest, desk = library(patrons=1, items=3)
+    sim, requester = kiosk(manifest, desk, KioskBehaviour(think_s=0, return_rate=0))
+    sim.run(sessions=3)
+    assert sim.unanswered == 0
+    requester.time_out = {PatronLoginRequested.KIND}
+    sim.run_session()
+    assert sim.unanswered == 1
+    (late,) = requester.late
+    sim.on_late_reply(late)
+    assert sim.unanswered == 0
+
+
 def test_books_are_read_by_tag_or_barcode() -> None:
     manifest, desk = library(patrons=2, items=30)
     sim, requester = kiosk(manifest, desk, KioskBehaviour(think_s=0, rfid_rate=0.5))
