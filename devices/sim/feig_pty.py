@@ -44,18 +44,23 @@ class FeigReaderSimulator:
         self.latency_s = latency_s
         self._parser = FrameParser(Direction.REQUEST)
         self._endpoint = PtyEndpoint(self._on_bytes, link=link, name=f"feig-{profile.name}")
+        self._replug_lock = threading.Lock()
         self._replug_timer: threading.Timer | None = None
+        self._stopped = False
         self.replies_damaged = 0
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self) -> FeigReaderSimulator:
+        with self._replug_lock:
+            self._stopped = False
         self._endpoint.start()
         return self
 
     def stop(self) -> None:
-        if self._replug_timer is not None:
-            self._replug_timer.cancel()
+        with self._replug_lock:
+            self._stopped = True
+            self._cancel_replug()
         self._endpoint.stop()
 
     def __enter__(self) -> FeigReaderSimulator:
@@ -80,17 +85,31 @@ class FeigReaderSimulator:
         return self._endpoint.plugged
 
     def unplug(self, for_s: float | None = None) -> None:
-        """Pulls the cable; with `for_s`, plugs it back in after that many seconds."""
-        self._endpoint.unplug()
-        self._parser.reset()
-        if for_s is not None:
-            self._replug_timer = threading.Timer(for_s, self.replug)
-            self._replug_timer.daemon = True
-            self._replug_timer.start()
+        """Pulls the cable; with `for_s`, plugs it back in after that many seconds.
+
+        A later unplug replaces an earlier one's pending re-plug, so only the last one's time counts.
+        """
+        with self._replug_lock:
+            self._cancel_replug()
+            self._endpoint.unplug()
+            self._parser.reset()
+            if for_s is not None and not self._stopped:
+                self._replug_timer = threading.Timer(for_s, self.replug)
+                self._replug_timer.daemon = True
+                self._replug_timer.start()
 
     def replug(self) -> None:
-        self._parser.reset()
-        self._endpoint.replug()
+        """Plugs the cable back in; does nothing once the simulator is stopped."""
+        with self._replug_lock:
+            if self._stopped:
+                return
+            self._parser.reset()
+            self._endpoint.replug()
+
+    def _cancel_replug(self) -> None:
+        timer, self._replug_timer = self._replug_timer, None
+        if timer is not None:
+            timer.cancel()
 
     # ---------------------------------------------------------------- serving
 

@@ -28,6 +28,11 @@ How it behaves:
   every re-plug), which is what a driver that reconnects by path needs.
 - A handler that raises is logged and the endpoint keeps serving: one bad message must not take a
   simulated device off the bus.
+- `send()` waits for the driver to read when the pty's buffer is full, without holding the endpoint's
+  state lock, so `unplug()` and `stop()` are never blocked by a driver that does not read; a send gives
+  up (the bytes are lost, as on a cable) when the endpoint is stopped or the pty it started on is gone.
+- Descriptors are only used under the state lock, and checked to belong to the current pty: after an
+  unplug the process may hand the same descriptor number to another file, which must never be touched.
 """
 
 from __future__ import annotations
@@ -63,9 +68,11 @@ class PtyEndpoint:
         self._handler = handler
         self._link = Path(link) if link is not None else None
         self._name = name
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the descriptors: held only for short, non-blocking calls
+        self._send_lock = threading.Lock()  # one send at a time, so two messages never interleave
         self._master: int | None = None
         self._slave: int | None = None
+        self._plug_count = 0  # tells this pty from a later one that was given the same descriptor number
         self._device_path = ""
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -127,22 +134,30 @@ class PtyEndpoint:
     # ---------------------------------------------------------------- I/O
 
     def send(self, data: bytes) -> None:
-        """Writes bytes to the driver. Silently drops them while unplugged, as a real cable would."""
-        with self._lock:
-            master = self._master
-            if master is None:
-                return
-            view = memoryview(data)
-            while view:
-                try:
-                    written = os.write(master, view)
-                except BlockingIOError:
-                    select.select([], [master], [], _POLL_S)
-                    continue
-                except OSError:
-                    return
+        """Writes bytes to the driver. Silently drops them while unplugged, as a real cable would.
+
+        When the driver does not read, this waits for it (the lock is not held while waiting) until the
+        endpoint is stopped or unplugged; what was not written by then is dropped.
+        """
+        view = memoryview(data)
+        with self._send_lock:
+            with self._lock:
+                plug = self._plug_count
+            while view and not self._stopping.is_set():
+                with self._lock:
+                    if self._master is None or self._plug_count != plug:
+                        return  # unplugged (and perhaps plugged again): the rest is lost with the cable
+                    master = self._master
+                    try:
+                        written = os.write(master, view)
+                    except BlockingIOError:
+                        written = 0
+                    except OSError:
+                        return
                 view = view[written:]
                 self.bytes_sent += written
+                if view:
+                    self._wait_writable(master)
 
     def unplug(self) -> None:
         """Simulates pulling the cable: both ends close; the driver sees SerialException.
@@ -156,8 +171,8 @@ class PtyEndpoint:
                 self._link.unlink()
 
     def replug(self) -> None:
-        """Plugs the device back in on a fresh pty (re-pointing the link, if any)."""
-        if self.plugged:
+        """Plugs the device back in on a fresh pty (re-pointing the link, if any). No-op once stopped."""
+        if self.plugged or self._stopping.is_set():
             return
         self._open_pty()
 
@@ -170,43 +185,72 @@ class PtyEndpoint:
         os.set_blocking(master, False)
         device_path = os.ttyname(slave)
         with self._lock:
+            # stop() sets _stopping before it closes under this lock, so a plug racing with it (a replug
+            # timer) either lands before the close, and is closed with it, or sees _stopping here.
+            if self._stopping.is_set() or self._master is not None:
+                for fd in (master, slave):
+                    os.close(fd)
+                return
             self._master, self._slave, self._device_path = master, slave, device_path
-        if self._link is not None:
-            temporary = self._link.with_name(self._link.name + ".new")
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            temporary.symlink_to(device_path)
-            temporary.replace(self._link)  # atomic: a reconnecting driver never sees a missing link
+            self._plug_count += 1
+            if self._link is not None:
+                temporary = self._link.with_name(self._link.name + ".new")
+                with contextlib.suppress(FileNotFoundError):
+                    temporary.unlink()
+                temporary.symlink_to(device_path)
+                temporary.replace(self._link)  # atomic: a reconnecting driver never sees a missing link
 
     def _close_pty(self) -> None:
+        # Closed under the lock: a descriptor number checked under it cannot be closed and reused
+        # before the call that uses it.
         with self._lock:
-            master, slave = self._master, self._slave
+            for fd in (self._master, self._slave):
+                if fd is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
             self._master = self._slave = None
-        for fd in (master, slave):
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+
+    def _wait_writable(self, master: int) -> None:
+        # Outside the lock: `master` may be closed (or even reused) meanwhile; this only waits, and the
+        # caller checks under the lock that the pty is still the one it was writing to.
+        try:
+            select.select([], [master], [], _POLL_S)
+        except (OSError, ValueError):
+            self._stopping.wait(_POLL_S)
 
     def _serve(self) -> None:
         while not self._stopping.is_set():
             with self._lock:
-                master = self._master
+                master, plug = self._master, self._plug_count
             if master is None:
                 self._stopping.wait(_POLL_S)
                 continue
             try:
-                ready, _, _ = select.select([master], [], [], _POLL_S)
-                if not ready:
-                    continue
-                chunk = os.read(master, _READ_CHUNK)
+                ready, _, _ = select.select([master], [], [], _POLL_S)  # only waits: see _read
             except (OSError, ValueError):
-                # Closed under us by unplug(), or the driver side hung up: wait for the next plug.
-                self._stopping.wait(_POLL_S)
+                self._stopping.wait(_POLL_S)  # closed under us by unplug(): wait for the next plug
                 continue
-            if not chunk:
+            if not ready:
                 continue
-            self.bytes_received += len(chunk)
-            self._dispatch(chunk)
+            chunk = self._read(plug)
+            if chunk is None:
+                self._stopping.wait(_POLL_S)  # unplugged, or the driver side hung up
+                continue
+            if chunk:
+                self.bytes_received += len(chunk)
+                self._dispatch(chunk)
+
+    def _read(self, plug: int) -> bytes | None:
+        """What the driver wrote to the pty plugged as `plug` (b"" if nothing); None if it is gone."""
+        with self._lock:
+            if self._master is None or self._plug_count != plug:
+                return None
+            try:
+                return os.read(self._master, _READ_CHUNK)  # non-blocking: never waits under the lock
+            except BlockingIOError:
+                return b""
+            except OSError:
+                return None
 
     def _dispatch(self, chunk: bytes) -> None:
         handler = self._handler

@@ -1,14 +1,19 @@
-"""The generic pseudo-terminal endpoint, exercised with pyserial exactly as a driver uses it."""
+"""The generic pseudo-terminal endpoint, exercised with pyserial exactly as a driver uses it, and the
+simulator's unplug / re-plug on top of it."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import serial
 
+from devices.feig import get_profile
 from devices.sim import PtyEndpoint
+from devices.sim.feig_pty import FeigReaderSimulator
+from devices.sim.field import Field, make_items
 
 pytestmark = pytest.mark.contract
 
@@ -99,3 +104,80 @@ def test_stop_removes_the_link(tmp_path: Path) -> None:
     assert link.is_symlink()
     endpoint.stop()
     assert not link.exists()
+
+
+def _blocked_sender(endpoint: PtyEndpoint, size: int = 200_000) -> threading.Thread:
+    """A thread sending more than a pty holds to a driver that never reads, once it is stuck waiting."""
+    sender = threading.Thread(target=endpoint.send, args=(bytes(size),), daemon=True)
+    sender.start()
+    for _ in range(500):  # until the pty buffer is full and the send is waiting for the driver
+        if endpoint.bytes_sent and sender.is_alive():
+            break
+        threading.Event().wait(0.01)
+    assert sender.is_alive()
+    assert 0 < endpoint.bytes_sent < size
+    return sender
+
+
+def _finishes(action: Callable[[], None]) -> bool:
+    worker = threading.Thread(target=action, daemon=True)
+    worker.start()
+    worker.join(timeout=10.0)  # generous: a hang is what is tested, not a speed
+    return not worker.is_alive()
+
+
+def test_stop_is_not_held_up_by_a_send_that_nobody_reads(tmp_path: Path) -> None:
+    endpoint = PtyEndpoint(None, link=tmp_path / "tty").start()
+    sender = _blocked_sender(endpoint)
+    assert _finishes(endpoint.stop)
+    sender.join(timeout=10.0)
+    assert not sender.is_alive()  # the send gave up when the endpoint stopped
+
+
+def test_unplug_ends_a_send_that_nobody_reads(tmp_path: Path) -> None:
+    with PtyEndpoint(lambda chunk: chunk, link=tmp_path / "tty") as endpoint:
+        sender = _blocked_sender(endpoint)
+        assert _finishes(endpoint.unplug)
+        sender.join(timeout=10.0)
+        assert not sender.is_alive()
+        sent = endpoint.bytes_sent
+        endpoint.replug()  # the rest of the message went with the cable, not onto the new pty
+        port = _open(endpoint.path)
+        try:
+            port.write(b"abc")
+            assert port.read(3) == b"abc"
+        finally:
+            port.close()
+        assert endpoint.bytes_sent == sent + 3
+
+
+def test_a_replug_after_stop_opens_nothing(tmp_path: Path) -> None:
+    link = tmp_path / "tty"
+    endpoint = PtyEndpoint(None, link=link).start()
+    endpoint.stop()
+    endpoint.replug()
+    assert not endpoint.plugged
+    assert not link.exists()
+
+
+def test_a_stale_replug_timer_cannot_plug_a_stopped_simulator(tmp_path: Path) -> None:
+    link = tmp_path / "ttyFEIG"
+    simulator = FeigReaderSimulator(Field(make_items(1, isil="VN-VNULIC")), get_profile("cpr"), link=link)
+    simulator.start()
+    simulator.unplug(for_s=0.05)
+    simulator.unplug(for_s=0.05)  # replaces the first re-plug; it must not be left running
+    simulator.stop()
+    threading.Event().wait(0.3)  # well past both re-plug times
+    assert not simulator.plugged
+    assert not link.exists()
+    simulator.replug()
+    assert not simulator.plugged
+
+
+def test_only_the_last_unplug_decides_when_the_cable_comes_back(tmp_path: Path) -> None:
+    field = Field(make_items(1, isil="VN-VNULIC"))
+    with FeigReaderSimulator(field, get_profile("cpr"), link=tmp_path / "ttyFEIG") as simulator:
+        simulator.unplug(for_s=0.05)
+        simulator.unplug()  # pulled for good: the earlier re-plug is cancelled
+        threading.Event().wait(0.3)
+        assert not simulator.plugged
