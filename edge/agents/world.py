@@ -19,7 +19,9 @@ class SimulatedWorld:
         self._all = list(self._items)
         self._on_shelf = [item.barcode for item in manifest.items if item.available]
         self._shelf_index = {barcode: i for i, barcode in enumerate(self._on_shelf)}
-        self._in_hand: set[str] = set()  # picked up by a patron at a kiosk right now
+        # Picked up by a patron at a kiosk right now → whether it was taken from the open shelf (where it
+        # goes back if it is not borrowed; an odd item — on hold, missing… — does not).
+        self._in_hand: dict[str, bool] = {}
         self._loans: dict[str, str] = {}  # barcode → card number
         self._busy_patrons: set[str] = set()
         self._lock = threading.Lock()
@@ -48,38 +50,49 @@ class SimulatedWorld:
             if not self._on_shelf:
                 return None
             barcode = self._on_shelf[rng.randrange(len(self._on_shelf))]
-            self._remove_from_shelf(barcode)
-            self._in_hand.add(barcode)
+            self._take(barcode)
             return self._items[barcode]
 
-    def pick_any(self, rng: random.Random) -> ManifestItem:
-        """Any book of the collection, whatever its status (a patron brings something odd to the kiosk)."""
+    def pick_any(self, rng: random.Random) -> ManifestItem | None:
+        """Any book of the collection whatever its status — on hold, missing, not for loan… (a patron brings
+        something odd to the kiosk) — except one in another patron's hands or believed on loan."""
         with self._lock:
-            return self._items[rng.choice(self._all)]
+            for _ in range(20):
+                barcode = rng.choice(self._all)
+                if self._free(barcode):
+                    break
+            else:  # mostly taken: look through the whole collection
+                free = [b for b in self._all if self._free(b)]
+                if not free:
+                    return None
+                barcode = rng.choice(free)
+            self._take(barcode)
+            return self._items[barcode]
 
     def put_back(self, item: ManifestItem) -> None:
-        """The patron could not borrow it: back on the shelf (the server will refuse it again if it must)."""
+        """The patron could not borrow it: back where it was taken from — the open shelf, or (an odd item)
+        wherever it lies off the shelf. The server will refuse it again if it must."""
         with self._lock:
-            self._in_hand.discard(item.barcode)
-            if item.barcode not in self._loans:
+            from_shelf = self._in_hand.pop(item.barcode, None)
+            if from_shelf and item.barcode not in self._loans:
                 self._add_to_shelf(item.barcode)
 
     def set_aside(self, item: ManifestItem) -> None:
         """Not lendable (on hold for someone, not for loan, missing…): nobody will pick it again."""
         with self._lock:
-            self._in_hand.discard(item.barcode)
+            self._in_hand.pop(item.barcode, None)
             self._remove_from_shelf(item.barcode)
 
     def lent(self, barcode: str, card_number: str) -> None:
         with self._lock:
-            self._in_hand.discard(barcode)
+            self._in_hand.pop(barcode, None)
             self._remove_from_shelf(barcode)
             self._loans[barcode] = card_number
 
     def returned(self, barcode: str) -> None:
         with self._lock:
             self._loans.pop(barcode, None)
-            self._in_hand.discard(barcode)
+            self._in_hand.pop(barcode, None)
             if barcode in self._items:
                 self._add_to_shelf(barcode)
 
@@ -106,6 +119,13 @@ class SimulatedWorld:
     def on_shelf(self) -> int:
         with self._lock:
             return len(self._on_shelf)
+
+    def _free(self, barcode: str) -> bool:
+        return barcode not in self._in_hand and barcode not in self._loans
+
+    def _take(self, barcode: str) -> None:
+        self._in_hand[barcode] = barcode in self._shelf_index
+        self._remove_from_shelf(barcode)
 
     def _remove_from_shelf(self, barcode: str) -> None:
         # Swap-remove keeps picking O(1) on a collection of thousands.
