@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from devices.errors import DeviceError
 from devices.feig.driver import FeigReader
 from devices.feig.iso15693 import InventoryTag, uid_hex
-from devices.rfid.security import Mechanism, SecuritySettings
+from devices.rfid.security import Mechanism, SecuritySettings, read_security
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +112,10 @@ class GateMonitor:
         fresh = known is not None and now - known.read_at < self.security.gate_recheck_s
         if known is not None and fresh and (known.secured or trust_clear):
             return known.secured
-        mechanism = self.security.mechanism
         try:
-            afi = self.reader.system_information(uid).afi if mechanism.uses_afi else None
-            eas = self.reader.eas_alarm(uid) if mechanism.uses_eas else None
+            secured = read_security(self.reader, uid, self.security).secured
         except DeviceError:
             return None
-        secured = self.security.is_secured(afi, eas)
         self._known[uid] = _Known(secured, now)
         return secured
 

@@ -1,4 +1,5 @@
-"""The `[security]` section of config/tags.toml: how this site secures items against its gates.
+"""The `[security]` section of config/tags.toml: how this site secures items against its gates, and
+reading a tag's security state the way the site's settings say.
 
 Sites differ: some use the AFI alone (ISO 28560-1: 0x07 in the library, 0xC2 on loan; 3M sites
 0xD7/0xDA), some the NXP EAS bit, some both. Unknown keys are refused so that a misspelt setting cannot
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from devices.config import SettingsTable, load_section
 from devices.errors import DeviceError
+from devices.feig.driver import FeigReader, TagInfo
 from devices.tagdata.settings import config_path
 
 SECTION = "security"
@@ -75,3 +77,25 @@ class SecuritySettings:
         if settings.afi_secured == settings.afi_unsecured:
             raise table.fail("afi_secured and afi_unsecured must differ")
         return settings
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityState:
+    """What a tag says about its security, read through the mechanism(s) in use."""
+
+    afi: int | None  # None: not read (the mechanism does not use the AFI)
+    eas: bool | None  # None: not read (the mechanism does not use EAS)
+    secured: bool
+
+
+def read_security(
+    reader: FeigReader, uid: bytes, settings: SecuritySettings, *, info: TagInfo | None = None
+) -> SecurityState:
+    """Reads the AFI (Get System Information) if the mechanism uses it, and the EAS bit (an addressed EAS
+    Alarm) if it uses EAS. `info` is a Get System Information the caller has just read for this tag, so
+    the AFI is not asked for twice. Raises the reader's `DeviceError`s."""
+    afi: int | None = None
+    if settings.mechanism.uses_afi:
+        afi = (info if info is not None else reader.system_information(uid)).afi
+    eas = reader.eas_alarm(uid) if settings.mechanism.uses_eas else None
+    return SecurityState(afi, eas, settings.is_secured(afi, eas))

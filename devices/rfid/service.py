@@ -21,7 +21,7 @@ from devices.errors import DeviceError
 from devices.feig.driver import FeigReader, TagInfo
 from devices.feig.iso15693 import uid_from_hex, uid_hex
 from devices.feig.status import NoTransponderError, NotSupportedError
-from devices.rfid.security import SecuritySettings
+from devices.rfid.security import SecuritySettings, read_security
 from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag
 from devices.tagdata.layout import BASIC_BLOCK_SIZE, TRUNCATED_BLOCK_SIZE
 from devices.tagdata.settings import TagDataSettings
@@ -96,13 +96,13 @@ class TagService:
             info = self.reader.system_information(uid)
             self._layouts[uid] = info
             memory = self.reader.read_memory(uid, 0, self._blocks_to_read(info), block_size=info.block_size)
-            eas = self.reader.eas_alarm(uid) if self.security.mechanism.uses_eas else None
+            state = read_security(self.reader, uid, self.security, info=info)
         except DeviceError as exc:
             return FieldItem(
                 uid_hex(uid), dsfid, None, None, None, None, error=f"{type(exc).__name__}: {exc}"
             )
-        secured = self.security.is_secured(info.afi, eas)
-        return FieldItem(uid_hex(uid), info.dsfid, info.afi, eas, secured, self.tag_data.decode(memory))
+        reading = self.tag_data.decode(memory)
+        return FieldItem(uid_hex(uid), info.dsfid, info.afi, state.eas, state.secured, reading)
 
     def _blocks_to_read(self, info: TagInfo) -> int:
         """Whole user memory up to one request's worth (same cost as the basic block alone)."""
@@ -130,13 +130,13 @@ class TagService:
                     self.reader.write_afi(uid, target_afi)
                 if mechanism.uses_eas:
                     (self.reader.eas_set if secured else self.reader.eas_reset)(uid)
-                afi = self.reader.system_information(uid).afi if mechanism.uses_afi else None
-                eas = self.reader.eas_alarm(uid) if mechanism.uses_eas else None
+                state = read_security(self.reader, uid, self.security)
             except (NotSupportedError, NoTransponderError) as exc:  # retrying cannot help
                 return SecurityResult(uid_hex(uid), False, attempt, error=f"{type(exc).__name__}: {exc}")
             except DeviceError as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 continue
+            afi, eas = state.afi, state.eas
             if (afi is None or afi == target_afi) and (eas is None or eas == secured):
                 self._remember_security(uid, afi, eas)
                 return SecurityResult(uid_hex(uid), True, attempt, afi, eas)
