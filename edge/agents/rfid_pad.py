@@ -22,7 +22,6 @@ from devices.feig.iso15693 import uid_from_hex
 from devices.rfid import SecuritySettings, TagService
 from devices.sim.feig_pty import simulated_reader
 from devices.sim.field import Field, VirtualTag
-from devices.tagdata import TagStatus
 from devices.tagdata.settings import TagDataSettings
 from edge.agents.manifest import ManifestItem
 
@@ -72,13 +71,9 @@ class RfidPad:
             return ItemRef(barcode=item.barcode)
         if not found:
             return None
-        reading = found[0].reading
-        if (
-            reading is not None
-            and reading.status in (TagStatus.OK, TagStatus.FOREIGN_OWNER)
-            and reading.item_id
-        ):
-            return ItemRef(barcode=reading.item_id, tag_uid=tag.uid_hex)
+        item_id = found[0].item_id
+        if item_id:
+            return ItemRef(barcode=item_id, tag_uid=tag.uid_hex)
         # Unreadable data: the UID still identifies the item.
         return ItemRef(tag_uid=tag.uid_hex)
 
