@@ -5,11 +5,11 @@ Each benchmark module exposes `run(...) -> dict`; this module only parses option
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from stacks.cli.output import print_figures
 
 bench_app = typer.Typer(
     help="Benchmarks: each prints its figures and a baseline measured in the same run.",
@@ -17,15 +17,6 @@ bench_app = typer.Typer(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
-
-
-def _print(figures: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(figures, ensure_ascii=False))
-        return
-    console = Console()
-    for key, value in figures.items():
-        console.print(f"[bold]{key}[/bold]: {value}")
 
 
 @bench_app.command("devices")
@@ -37,7 +28,7 @@ def bench_devices(
     """Frame build+parse, tag-data decodes and inventory cycles against the simulated reader."""
     from stacks.bench import devices
 
-    _print(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
+    print_figures(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
 
 
 @bench_app.command("ingest")
@@ -53,7 +44,7 @@ def bench_ingest(
     """Edge outbox → broker → server commit, events/s, against raw paho through the same broker."""
     from stacks.bench import ingest
 
-    _print(
+    print_figures(
         ingest.run(events=events, chunk=chunk, database_url=database_url, show_progress=not as_json), as_json
     )
 
@@ -73,7 +64,7 @@ def bench_kiosk(
     from stacks.bench import kiosk
 
     figures = kiosk.run(kiosks=kiosks, duration_s=seconds, think_ms=think_ms, show_progress=not as_json)
-    _print(figures, as_json)
+    print_figures(figures, as_json)
 
 
 def register(root: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import threading
@@ -13,6 +12,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from stacks.cli.output import print_figures
 
 if TYPE_CHECKING:
     from contract.status import DeviceKind
@@ -55,12 +56,13 @@ def kiosk(
     from edge.agents.manifest import ManifestError, load_manifest
     from edge.agents.world import SimulatedWorld
     from edge.runtime import EdgeRuntime
+    from stacks.local import configure_logging
 
     if not simulate:
         raise typer.BadParameter(
             "only the simulated kiosk exists so far: add --simulate", param_hint="--simulate"
         )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # STACKS_LOG_LEVEL, like every stacks process
     settings = _settings(device_id, DeviceKind.KIOSK)
     try:
         world = SimulatedWorld(load_manifest(manifest or settings.data_dir / "seed-manifest.json"))
@@ -92,7 +94,7 @@ def kiosk(
         summary = simulator.run(sessions=sessions, duration_s=duration_s)
         runtime.wait_drained(settings.stop_drain_s)  # the last answers' confirmations, before reporting
         figures: dict[str, Any] = summary.as_dict() | {"outbox_pending": runtime.pending}
-    _print(figures, as_json)
+    print_figures(figures, as_json)
 
 
 @contextmanager
@@ -122,17 +124,6 @@ def _settings(device_id: str, kind: DeviceKind) -> EdgeSettings:
     except (KeyError, RegistryError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--device-id") from exc
     return EdgeSettings(device_id=device_id, device_kind=kind, **overrides) if overrides else settings
-
-
-def _print(figures: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(figures, ensure_ascii=False))
-        return
-    from rich.console import Console
-
-    console = Console()
-    for key, value in figures.items():
-        console.print(f"[bold]{key}[/bold]: {value}")
 
 
 def register(root: typer.Typer) -> None:

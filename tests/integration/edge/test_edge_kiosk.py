@@ -63,11 +63,9 @@ def test_simulated_kiosks_share_a_library_through_the_broker(
     assert believed == desk.loans
 
 
-def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
-    broker: RunningBroker, server: ServerDouble, tmp_path: Path
-) -> None:
-    manifest, desk = small_library()
-    server.responder = desk.answer
+def run_kiosk_command(
+    broker: RunningBroker, tmp_path: Path, manifest: Manifest, sessions: int, **env_extra: str
+) -> subprocess.CompletedProcess[bytes]:
     manifest_path = tmp_path / "seed-manifest.json"
     manifest_path.write_text(manifest.model_dump_json(), encoding="utf-8")
     env = {
@@ -77,6 +75,7 @@ def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
     } | {
         "STACKS_DATA_DIR": str(broker.plan.directory.parent),
         "STACKS_BROKER_PORT": str(broker.plan.port),
+        **env_extra,
     }
     done = subprocess.run(
         [
@@ -89,7 +88,7 @@ def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
             "--manifest",
             str(manifest_path),
             "--sessions",
-            "3",
+            str(sessions),
             "--think-ms",
             "0",
             "--seed",
@@ -103,6 +102,15 @@ def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
+    return done
+
+
+def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
+    broker: RunningBroker, server: ServerDouble, tmp_path: Path
+) -> None:
+    manifest, desk = small_library()
+    server.responder = desk.answer
+    done = run_kiosk_command(broker, tmp_path, manifest, sessions=3)
     figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
     assert figures["device_id"] == "kiosk-01"
     assert figures["sessions"] == 3
@@ -111,3 +119,15 @@ def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
     assert figures["requests"] == len(server.applied)
     log = done.stderr.decode()
     assert re.search(r"kiosk-01 patron\.login SV21\d{5} → ok: answer ok", log), log[-2000:]
+
+
+def test_the_kiosk_command_follows_stacks_log_level(
+    broker: RunningBroker, server: ServerDouble, tmp_path: Path
+) -> None:
+    manifest, desk = small_library()
+    server.responder = desk.answer
+    done = run_kiosk_command(broker, tmp_path, manifest, sessions=1, STACKS_LOG_LEVEL="WARNING")
+    assert json.loads(done.stdout.decode().strip().splitlines()[-1])["sessions"] == 1
+    log = done.stderr.decode()
+    assert " INFO " not in log, log[-2000:]
+    assert "patron.login" not in log  # decisions are logged at INFO
