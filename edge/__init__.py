@@ -4,6 +4,7 @@
 - `edge.outbox` — the durable SQLite outbox: every event is on disk before `emit` returns
 - `edge.window` — pure flow control: in-flight window, per-event re-send backoff, batching, server births
 - `edge.sender` — the worker that moves events from the outbox to the broker and clears them on server acks
+- `edge.handoff` — what other threads hand the sender, taken together and put back if a step fails
 - `edge.link` — the MQTT connection: subscriptions, status (birth, heartbeat, last will), message dispatch
 - `edge.requests` — request/response: replies matched to waiting requests, late replies delivered once
 - `edge.runtime` — `EdgeRuntime`, the composition every agent is built on
