@@ -13,12 +13,7 @@ from functools import lru_cache
 from devices.blocks import BlockOrder, reverse_blocks
 from devices.errors import TagDataError
 from devices.tagdata.crc import basic_block_crc, stored_crc
-from devices.tagdata.extensions import (
-    ExtensionBlockId,
-    ExtensionChain,
-    LibraryExtension,
-    decode_extension_chain,
-)
+from devices.tagdata.extensions import ExtensionChain, decode_extension_chain, find_library_extension
 from devices.tagdata.isil import Isil
 from devices.tagdata.layout import (
     BASIC_BLOCK_SIZE,
@@ -76,6 +71,8 @@ def _decode(
     blank = _blank_reason(data)
     if blank:
         return TagReading(TagStatus.BLANK, blank)
+    # Each order's bytes are built once, only when that order is tried, and kept for the diagnosis below.
+    tried: list[tuple[BlockOrder, bytes]] = []
     for order in options.block_orders:
         block = data if order is BlockOrder.MEMORY else _whole_blocks_reversed(data, options.block_size)
         if len(block) >= BASIC_BLOCK_SIZE and basic_block_crc(block) == stored_crc(block):
@@ -84,7 +81,8 @@ def _decode(
             block
         ):
             return _decode_verified(block, TRUNCATED_BLOCK_SIZE, order, own_isil, options)
-    return _classify_unverified(data, options)
+        tried.append((order, block))
+    return _classify_unverified(data, tried, options)
 
 
 def _whole_blocks_reversed(data: bytes, block_size: int) -> bytes:
@@ -224,7 +222,8 @@ def _extensions(block: bytes, size: int, options: DataModelOptions, warnings: li
 def _item_id(block: bytes, chain: ExtensionChain, options: DataModelOptions, problems: list[str]) -> str:
     raw_id = block[ITEM_ID_OFFSET:ITEM_ID_END]
     if options.long_item_ids and raw_id[0] == LONG_ITEM_ID_MARKER and not any(raw_id[1:]):
-        item_id = _long_item_id(chain)
+        extension = find_library_extension(chain.blocks)
+        item_id = extension.long_item_id if extension is not None else ""
         if not item_id:
             problems.append("item id marked long (byte 3 = 0x01) but no library extension block holds it")
         return item_id
@@ -234,13 +233,6 @@ def _item_id(block: bytes, chain: ExtensionChain, options: DataModelOptions, pro
     elif not item_id:
         problems.append("primary item id is empty")
     return item_id
-
-
-def _long_item_id(chain: ExtensionChain) -> str:
-    for block in chain.blocks:
-        if block.block_id == ExtensionBlockId.LIBRARY and block.data:
-            return LibraryExtension.from_block(block).long_item_id
-    return ""
 
 
 @lru_cache(maxsize=64)  # a handful of combinations; saves building the text on every decode
@@ -263,16 +255,17 @@ def _own_isil(text: str) -> Isil | None:
         return None  # an unusable own ISIL cannot make a tag foreign; settings validation reports it
 
 
-def _classify_unverified(data: bytes, options: DataModelOptions) -> TagReading:
+def _classify_unverified(
+    data: bytes, tried: list[tuple[BlockOrder, bytes]], options: DataModelOptions
+) -> TagReading:
     """No order verified: a damaged data-model tag (BAD_CRC) or something else (UNKNOWN_FORMAT).
 
     A fitting version nibble alone is weak evidence (1 in 8 random bytes has one with swapped nibbles
     allowed), so it must come with an owner country of two letters, or appear in memory order, standard
     nibbles, with an empty country field.
     """
-    tried = " and ".join(order.value for order in options.block_orders)
-    for order in options.block_orders:
-        block = data if order is BlockOrder.MEMORY else _whole_blocks_reversed(data, options.block_size)
+    orders = " and ".join(order.value for order, _ in tried)
+    for order, block in tried:
         if len(block) < TRUNCATED_BLOCK_SIZE:
             continue
         nibbles = _version_and_usage(block[0], options)
@@ -282,7 +275,7 @@ def _classify_unverified(data: bytes, options: DataModelOptions) -> TagReading:
         stored, computed = stored_crc(block), basic_block_crc(block, size)
         return TagReading(
             TagStatus.BAD_CRC,
-            f"CRC fails: stored 0x{stored:04X}, computed 0x{computed:04X} ({tried} block order tried)",
+            f"CRC fails: stored 0x{stored:04X}, computed 0x{computed:04X} ({orders} block order tried)",
             version=nibbles[0],
             crc=stored,
             computed_crc=computed,
@@ -291,7 +284,7 @@ def _classify_unverified(data: bytes, options: DataModelOptions) -> TagReading:
     hint = " (byte 0 = 0x04, as on 3M 'RFID 501' tags)" if data[0] == _FORMAT_3M_FIRST_BYTE else ""
     return TagReading(
         TagStatus.UNKNOWN_FORMAT,
-        f"not ISO 28560-3 data: no CRC match in {tried} block order, and the bytes do not look like"
+        f"not ISO 28560-3 data: no CRC match in {orders} block order, and the bytes do not look like"
         f" a damaged data-model tag{hint}",
         version=data[0] >> 4,
     )

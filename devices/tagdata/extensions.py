@@ -7,7 +7,7 @@ Structured blocks hold variable-length fields, each ended by 0x00; trailing empt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import reduce
@@ -148,6 +148,14 @@ class LibraryExtension:
             raise TagDataError(f"extension block {block.block_id} is not a library extension block")
         fields = (*decode_fields(block.data[1:]), "", "")
         return cls(media_format=block.data[0], long_item_id=fields[0], owner_isil=fields[1])
+
+
+def find_library_extension(blocks: Iterable[ExtensionBlock]) -> LibraryExtension | None:
+    """The first library extension block with data among `blocks`, read; None if there is none."""
+    for block in blocks:
+        if block.block_id == ExtensionBlockId.LIBRARY and block.data:
+            return LibraryExtension.from_block(block)
+    return None
 
 
 def encode_extension_chain(blocks: Sequence[ExtensionBlock]) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from devices.blocks import BlockOrder
-from devices.tagdata.extensions import ExtensionBlock, ExtensionBlockId, LibraryExtension
+from devices.tagdata.extensions import ExtensionBlock, LibraryExtension, find_library_extension
 from devices.tagdata.options import NibbleOrder
 from devices.tagdata.usage import Usage
 
@@ -91,10 +91,7 @@ class TagReading:
 
     @property
     def library_extension(self) -> LibraryExtension | None:
-        for block in self.extensions:
-            if block.block_id == ExtensionBlockId.LIBRARY and block.data:
-                return LibraryExtension.from_block(block)
-        return None
+        return find_library_extension(self.extensions)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready fields (enums as their names/values, extension data as hex)."""

@@ -23,6 +23,7 @@ from devices.tagdata import (
     encode_extension_chain,
     encode_tag,
 )
+from devices.tagdata.extensions import find_library_extension
 
 pytestmark = pytest.mark.unit
 
@@ -159,3 +160,13 @@ def test_library_block_fields_follow_its_media_format_byte() -> None:
     assert block.to_dict()["fixed_hex"] == "01"
     same = ExtensionBlock.structured(ExtensionBlockId.LIBRARY, ["X1", "VN-A"], fixed=b"\x01")
     assert same == block
+
+
+def test_the_library_extension_is_found_once_for_decoding_and_for_the_reading() -> None:
+    library = LibraryExtension(media_format=MediaFormat.BOOK, long_item_id="X" * 20, owner_isil="VN-A")
+    empty = ExtensionBlock(block_id=ExtensionBlockId.LIBRARY, data=b"")  # no data: not a library block
+    assert find_library_extension([TITLE, empty, library.to_block(), VENDOR]) == library
+    assert find_library_extension([TITLE, VENDOR]) is None
+    reading = decode_tag(encode_tag("X" * 20, isil="VN-A", extensions=[TITLE]))
+    assert reading.library_extension is not None
+    assert reading.item_id == reading.library_extension.long_item_id == "X" * 20
