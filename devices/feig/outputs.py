@@ -116,10 +116,3 @@ def _v2_request(spec: OutputSpec, actions: list[OutputAction]) -> Request:
         body += bytes((number & 0x7F, state)) + time.to_bytes(2, "big")
     return Request(Command.SET_OUTPUT_V2, bytes(body))
 
-
-def parse_v1_request(data: bytes) -> tuple[int, int, int, int]:
-    """(OS, OSF, OS_TIME, OUT_TIME) of a [0x71] request; used by the simulator."""
-    if len(data) != 8:
-        raise ValueError("a 0x71 request has 8 data bytes")
-    os_bits, osf, os_time, out_time = (int.from_bytes(data[i : i + 2], "big") for i in range(0, 8, 2))
-    return os_bits, osf, os_time, out_time
