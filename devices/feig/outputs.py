@@ -115,4 +115,3 @@ def _v2_request(spec: OutputSpec, actions: list[OutputAction]) -> Request:
         time = 0 if action.duration_ms == 0 else _ticks(action.duration_ms)
         body += bytes((number & 0x7F, state)) + time.to_bytes(2, "big")
     return Request(Command.SET_OUTPUT_V2, bytes(body))
-
