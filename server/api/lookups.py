@@ -10,6 +10,7 @@ from sqlmodel import Session
 from contract.common import BARCODE_PATTERN, CARD_NUMBER_PATTERN, ItemRef
 from server.domain import entities
 from server.services import catalog, patrons
+from server.services.queries import require_id
 
 # The contract's own patterns, checked before anything is looked up.
 BarcodePath = Annotated[str, Path(pattern=BARCODE_PATTERN, description="The item's barcode.")]
@@ -22,3 +23,8 @@ def item_by_barcode(session: Session, barcode: str) -> entities.Item:
 
 def patron_by_card(session: Session, card_number: str) -> entities.Patron:
     return patrons.patron_by_card(session, card_number)
+
+
+def patron_id_by_card(session: Session, card_number: str) -> int:
+    """The patron's id alone (one row read), for routes that pass it on to a service."""
+    return require_id(patrons.row_by_card(session, card_number).id)

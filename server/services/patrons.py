@@ -19,7 +19,7 @@ from server.services import mapping, pins
 from server.services.columns import BLOCK, PATRON
 from server.services.context import current
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
-from server.services.queries import lock_row
+from server.services.queries import lock_row, require_id
 
 
 def _row(session: Session, patron_id: int, *, lock: bool = False) -> Patron:
@@ -31,28 +31,47 @@ def _row(session: Session, patron_id: int, *, lock: bool = False) -> Patron:
     return row
 
 
-def _active_blocks(session: Session, patron_id: int) -> tuple[entities.PatronBlock, ...]:
-    rows = session.execute(
-        sa.select(PatronBlock)
-        .where(BLOCK.c.patron_id == patron_id, BLOCK.c.lifted_at.is_(None))
-        .order_by(BLOCK.c.created_at)
-    ).scalars()
-    return tuple(mapping.block(b) for b in rows)
+def _active_blocks(session: Session, patron_ids: list[int]) -> dict[int, tuple[entities.PatronBlock, ...]]:
+    """The blocks in force of many patrons in one query (a page of search results is one IN list)."""
+    found: dict[int, list[entities.PatronBlock]] = {patron_id: [] for patron_id in patron_ids}
+    if patron_ids:
+        rows = session.execute(
+            sa.select(PatronBlock)
+            .where(BLOCK.c.patron_id.in_(patron_ids), BLOCK.c.lifted_at.is_(None))
+            .order_by(BLOCK.c.created_at, BLOCK.c.id)
+        ).scalars()
+        for block in rows:
+            found[block.patron_id].append(mapping.block(block))
+    return {patron_id: tuple(blocks) for patron_id, blocks in found.items()}
+
+
+def _entities(session: Session, rows: list[Patron]) -> list[entities.Patron]:
+    blocks = _active_blocks(session, [require_id(row.id) for row in rows])
+    max_failures = current().pin_max_failures
+    return [mapping.patron(row, max_failures, blocks[require_id(row.id)]) for row in rows]
 
 
 def _entity(session: Session, row: Patron) -> entities.Patron:
-    return mapping.patron(row, current().pin_max_failures, _active_blocks(session, row.id or 0))
+    (entity,) = _entities(session, [row])
+    return entity
 
 
 def get_patron(session: Session, patron_id: int) -> entities.Patron:
     return _entity(session, _row(session, patron_id))
 
 
-def patron_by_card(session: Session, card_number: str) -> entities.Patron:
-    row = session.execute(sa.select(Patron).where(PATRON.c.card_number == card_number)).scalar_one_or_none()
+def row_by_card(session: Session, card_number: str) -> Patron:
+    """The patron's table row, for services that take one (the account summary); staff see entities."""
+    row: Patron | None = session.execute(
+        sa.select(Patron).where(PATRON.c.card_number == card_number)
+    ).scalar_one_or_none()
     if row is None:
         raise NotFoundError(f"no patron with card {card_number!r}")
-    return _entity(session, row)
+    return row
+
+
+def patron_by_card(session: Session, card_number: str) -> entities.Patron:
+    return _entity(session, row_by_card(session, card_number))
 
 
 def search_patrons(
@@ -70,8 +89,7 @@ def search_patrons(
         )
     if category:
         statement = statement.where(PATRON.c.category == category)
-    rows = list(session.execute(statement).scalars())
-    return [_entity(session, r) for r in rows]
+    return _entities(session, list(session.execute(statement).scalars()))
 
 
 def _check_category(category: str) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from contract.common import CARD_NUMBER_PATTERN
 from server.api.deps import CurrentStaff, NowDep, SessionDep
-from server.api.lookups import patron_by_card
+from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import FineOut, FinePayment, FineWaiver
@@ -29,7 +29,7 @@ def list_fines(
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[FineOut]:
-    patron_id = patron_by_card(session, card_number).id if card_number is not None else None
+    patron_id = patron_id_by_card(session, card_number) if card_number is not None else None
     fetch = partial(fines.list_fines, session, patron_id=patron_id, status=fine_status)
     return offset_page(fetch, FineOut, limit=limit, offset=offset)
 

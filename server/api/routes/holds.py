@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from contract.common import CARD_NUMBER_PATTERN
 from server.api.deps import CurrentStaff, NowDep, SessionDep
-from server.api.lookups import patron_by_card
+from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import HoldCreate, HoldOut
@@ -31,7 +31,7 @@ def list_holds(
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[HoldOut]:
-    patron_id = patron_by_card(session, card_number).id if card_number is not None else None
+    patron_id = patron_id_by_card(session, card_number) if card_number is not None else None
     fetch = partial(
         holds.list_holds,
         session,
@@ -45,9 +45,12 @@ def list_holds(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")
 def place_hold(body: HoldCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
-    patron = patron_by_card(session, body.card_number)
     hold = holds.place_hold(
-        session, patron_id=patron.id, record_id=body.record_id, pickup_location=body.pickup_location, now=now
+        session,
+        patron_id=patron_id_by_card(session, body.card_number),
+        record_id=body.record_id,
+        pickup_location=body.pickup_location,
+        now=now,
     )
     session.commit()
     return HoldOut.model_validate(hold)

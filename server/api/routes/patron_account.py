@@ -10,36 +10,26 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import Session
 
 from server.api.deps import CurrentStaff, NowDep, SessionDep
-from server.api.lookups import CardNumberPath, patron_by_card
+from server.api.lookups import CardNumberPath, patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import FineOut, HoldOut, LoanOut
 from server.api.schemas.people import PatronAccount
-from server.db.tables import Patron
 from server.domain.enums import FineStatus
-from server.errors import NotFoundError
-from server.services import fines, holds, loans
+from server.services import fines, holds, loans, patrons
 from server.services.context import current
 from server.services.summaries import patron_summary
 
 router = APIRouter(prefix="/patrons/{card_number}", tags=["patrons"])
 
 
-def _patron_row(session: Session, card_number: str) -> Patron:
-    row = session.get(Patron, patron_by_card(session, card_number).id)
-    if row is None:  # deleted between the two reads
-        raise NotFoundError(f"no patron with card {card_number!r}")
-    return row
-
-
 @router.get("/account", summary="Standing at a glance: counts, limits, fines due, the 50 loans due first")
 def read_account(
     card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, now: NowDep
 ) -> PatronAccount:
-    summary = patron_summary(session, _patron_row(session, card_number), now, current())
+    summary = patron_summary(session, patrons.row_by_card(session, card_number), now, current())
     return PatronAccount.model_validate({"card_number": card_number, **summary.model_dump()})
 
 
@@ -53,8 +43,8 @@ def patron_loans(
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[LoanOut]:
-    patron = patron_by_card(session, card_number)
-    fetch = partial(loans.list_loans, session, patron_id=patron.id, open_only=not include_returned)
+    patron_id = patron_id_by_card(session, card_number)
+    fetch = partial(loans.list_loans, session, patron_id=patron_id, open_only=not include_returned)
     return offset_page(fetch, LoanOut, limit=limit, offset=offset)
 
 
@@ -68,8 +58,8 @@ def patron_holds(
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[HoldOut]:
-    patron = patron_by_card(session, card_number)
-    fetch = partial(holds.list_holds, session, patron_id=patron.id, open_only=not include_closed)
+    patron_id = patron_id_by_card(session, card_number)
+    fetch = partial(holds.list_holds, session, patron_id=patron_id, open_only=not include_closed)
     return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
@@ -83,6 +73,6 @@ def patron_fines(
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[FineOut]:
-    patron = patron_by_card(session, card_number)
-    fetch = partial(fines.list_fines, session, patron_id=patron.id, status=fine_status)
+    patron_id = patron_id_by_card(session, card_number)
+    fetch = partial(fines.list_fines, session, patron_id=patron_id, status=fine_status)
     return offset_page(fetch, FineOut, limit=limit, offset=offset)

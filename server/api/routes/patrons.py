@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from server.api.deps import CurrentStaff, NowDep, SessionDep
-from server.api.lookups import CardNumberPath, patron_by_card
+from server.api.lookups import CardNumberPath, patron_by_card, patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.people import BlockCreate, BlockOut, PatronCreate, PatronOut, PatronUpdate, PinSet
@@ -57,11 +57,11 @@ def read_patron(card_number: CardNumberPath, _staff: CurrentStaff, session: Sess
 def update_patron(
     card_number: CardNumberPath, body: PatronUpdate, _staff: CurrentStaff, session: SessionDep
 ) -> PatronOut:
-    patron = patron_by_card(session, card_number)
+    patron_id = patron_id_by_card(session, card_number)
     changes = body.model_dump(exclude_unset=True)
     if "email" in changes and changes["email"] is None:
         changes["email"] = ""  # the service's way of saying "no e-mail"
-    updated = patrons.update_patron(session, patron.id, **changes)
+    updated = patrons.update_patron(session, patron_id, **changes)
     session.commit()
     return PatronOut.model_validate(updated)
 
@@ -70,8 +70,8 @@ def update_patron(
 def set_pin(
     card_number: CardNumberPath, body: PinSet, _staff: CurrentStaff, session: SessionDep, now: NowDep
 ) -> PatronOut:
-    patron = patron_by_card(session, card_number)
-    updated = patrons.set_pin(session, patron.id, body.pin.get_secret_value(), now=now)
+    patron_id = patron_id_by_card(session, card_number)
+    updated = patrons.set_pin(session, patron_id, body.pin.get_secret_value(), now=now)
     session.commit()
     return PatronOut.model_validate(updated)
 
@@ -80,16 +80,16 @@ def set_pin(
 def reset_pin(
     card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, now: NowDep
 ) -> PatronOut:
-    patron = patron_by_card(session, card_number)
-    updated = patrons.clear_pin(session, patron.id, now=now)
+    patron_id = patron_id_by_card(session, card_number)
+    updated = patrons.clear_pin(session, patron_id, now=now)
     session.commit()
     return PatronOut.model_validate(updated)
 
 
 @router.post("/{card_number}/pin/unlock", summary="Unlock a PIN locked by wrong attempts")
 def unlock_pin(card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep) -> PatronOut:
-    patron = patron_by_card(session, card_number)
-    updated = patrons.unlock_pin(session, patron.id)
+    patron_id = patron_id_by_card(session, card_number)
+    updated = patrons.unlock_pin(session, patron_id)
     session.commit()
     return PatronOut.model_validate(updated)
 
@@ -102,8 +102,8 @@ def list_blocks(
     session: SessionDep,
     include_lifted: bool = False,
 ) -> list[BlockOut]:
-    patron = patron_by_card(session, card_number)
-    blocks = patrons.list_blocks(session, patron.id, include_lifted=include_lifted)
+    patron_id = patron_id_by_card(session, card_number)
+    blocks = patrons.list_blocks(session, patron_id, include_lifted=include_lifted)
     return [BlockOut.model_validate(b) for b in blocks]
 
 
@@ -111,9 +111,9 @@ def list_blocks(
 def add_block(
     card_number: CardNumberPath, body: BlockCreate, staff: CurrentStaff, session: SessionDep, now: NowDep
 ) -> BlockOut:
-    patron = patron_by_card(session, card_number)
+    patron_id = patron_id_by_card(session, card_number)
     block = patrons.add_block(
-        session, patron.id, kind=body.kind, note=body.note, staff=staff.username, now=now
+        session, patron_id, kind=body.kind, note=body.note, staff=staff.username, now=now
     )
     session.commit()
     return BlockOut.model_validate(block)
@@ -123,8 +123,8 @@ def add_block(
 def lift_block(
     card_number: CardNumberPath, block_id: int, staff: CurrentStaff, session: SessionDep, now: NowDep
 ) -> BlockOut:
-    patron = patron_by_card(session, card_number)
-    if block_id not in {b.id for b in patrons.list_blocks(session, patron.id, include_lifted=True)}:
+    patron_id = patron_id_by_card(session, card_number)
+    if block_id not in {b.id for b in patrons.list_blocks(session, patron_id, include_lifted=True)}:
         raise NotFoundError(f"patron {card_number} has no block {block_id}")
     block = patrons.lift_block(session, block_id, staff=staff.username, now=now)
     session.commit()

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from server.db.tables import Patron
 from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN, Clock
+from tests.integration.services.statements import recorded
 from tests.support import factories as f
 
 pytestmark = pytest.mark.integration
@@ -189,3 +190,15 @@ def test_the_account_loans_holds_and_fines_of_a_patron(
     assert len(librarian.get("/api/v1/patrons/SV2300500/fines").json()["items"]) == 2
     for path in ("account", "loans", "holds", "fines"):
         assert librarian.get(f"/api/v1/patrons/SV0000001/{path}").status_code == 404
+
+
+def test_a_patrons_account_pages_read_the_patron_row_once(librarian: TestClient, db: Session) -> None:
+    patron = f.patron(db, card_number="SV2300600")
+    f.block(db, patron)
+    db.commit()
+    for path in ("account", "loans", "holds", "fines"):
+        with recorded() as sql:
+            assert librarian.get(f"/api/v1/patrons/SV2300600/{path}").status_code == 200
+        # The row by its card number, once; its blocks are not loaded (the summary asks only whether any).
+        assert len(sql.loading("patron")) == 1, path
+        assert sql.loading("patron_block") == [], path

@@ -20,10 +20,10 @@ class StatementLog(list[str]):
         reads = re.compile(rf"\b(FROM|JOIN)\s+{table}\b", re.IGNORECASE)
         return [s for s in self if s.lstrip().upper().startswith("SELECT") and reads.search(s)]
 
-    def touching(self, table: str) -> list[str]:
-        """Every statement that names `table`."""
-        named = re.compile(rf"\b{table}\b", re.IGNORECASE)
-        return [s for s in self if named.search(s)]
+    def loading(self, table: str) -> list[str]:
+        """The SELECTs that load rows of `table` (its columns first), not merely test or count them."""
+        loads = re.compile(rf"^\s*SELECT\s+{table}\.", re.IGNORECASE)
+        return [s for s in self if loads.search(s)]
 
 
 @contextmanager

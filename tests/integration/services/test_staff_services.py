@@ -15,6 +15,7 @@ from server.domain.enums import BlockKind, FineStatus, HoldStatus, ItemStatus, L
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import catalog, fines, holds, kiosk, loans, patrons
 from server.services.listing import MAX_PAGE
+from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
 pytestmark = pytest.mark.integration
@@ -221,3 +222,23 @@ def test_like_wildcards_in_searches_mean_themselves(session: Session) -> None:
     make.patron(session, full_name="Lê Văn An")
     assert [r.title for r in catalog.search_records(session, q="50%")] == ["Giảm 50% học phí"]
     assert [p.full_name for p in patrons.search_patrons(session, q="le_van")] == ["Lê_Văn An"]
+
+
+def test_a_page_of_patrons_reads_their_blocks_in_one_query(session: Session) -> None:
+    readers = [make.patron(session, full_name=f"Đỗ Thị Mai {n}") for n in range(6)]
+    make.block(session, readers[1], kind="lost_card")
+    make.block(session, readers[4])
+    make.block(session, readers[4], kind="disciplinary")
+    make.block(session, readers[5], lifted_at=NOW, lifted_by="thuthu")
+    with recorded() as sql:
+        found = patrons.search_patrons(session, q="do thi mai")
+    assert len(sql.selecting_from("patron_block")) == 1
+    blocks = {p.card_number: [b.kind.value for b in p.blocks] for p in found}
+    assert blocks == {
+        readers[0].card_number: [],
+        readers[1].card_number: ["lost_card"],
+        readers[2].card_number: [],
+        readers[3].card_number: [],
+        readers[4].card_number: ["manual", "disciplinary"],
+        readers[5].card_number: [],
+    }
