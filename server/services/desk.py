@@ -24,8 +24,6 @@ def desk_renew(
 ) -> RenewOutcome:
     """Without a card number, the loan's own borrower renews (the patron phoned, or staff renew for them)."""
     patron = patron_by_card(session, card_number) if card_number is not None else None
-    if card_number is not None and patron is None:
-        return circulation.renew_for(session, None, item, now)
     return circulation.renew_for(session, patron, item, now, borrower_if_unnamed=card_number is None)
 
 

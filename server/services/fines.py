@@ -44,16 +44,6 @@ def list_fines(
     return [mapping.fine(f) for f in session.execute(statement).scalars()]
 
 
-def fines_due(session: Session, patron_id: int) -> int:
-    return int(
-        session.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(FINE.c.outstanding), 0)).where(
-                FINE.c.patron_id == patron_id, FINE.c.status == FineStatus.OUTSTANDING.value
-            )
-        ).scalar_one()
-    )
-
-
 def pay_fine(
     session: Session, fine_id: int, *, staff: str, now: datetime, amount: int | None = None
 ) -> entities.Fine:

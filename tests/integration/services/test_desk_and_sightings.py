@@ -68,6 +68,16 @@ def test_desk_without_a_known_patron(
     assert renewed.decision.code is code
 
 
+def test_an_unknown_card_does_not_renew_for_the_borrower(session: Session) -> None:
+    """A card number that names nobody is refused, never taken as "the loan's own borrower"."""
+    book = make.item(session)
+    loan = make.loan(session, book, make.patron(session), due_at=NOW + timedelta(days=2))
+    ref = ItemRef(barcode=book.barcode)
+    renewed = desk_renew(session, staff="thuthu", card_number="SV0000000", item=ref, now=NOW)
+    assert renewed.decision.code is ReasonCode.UNKNOWN_PATRON
+    assert loan.renewals == 0
+
+
 def test_renew_for_nobody_looks_nothing_up(session: Session) -> None:
     """An unknown card is answered before the item is looked up (and, on SQLite, locked)."""
     book = make.item(session)
