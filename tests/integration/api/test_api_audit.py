@@ -210,7 +210,8 @@ def test_devices_and_their_sequence_gaps(librarian: TestClient, engine: Engine) 
                 device_kind="handheld",
                 state="online",
                 high_seq=12,
-                seq_gaps=5,
+                seq_gaps=7,
+                seq_gap_fills=2,
                 events_total=7,
                 status={"outbox_pending": 3},
                 status_at=T0,
@@ -230,7 +231,9 @@ def test_devices_and_their_sequence_gaps(librarian: TestClient, engine: Engine) 
     assert [
         d["device_id"] for d in librarian.get("/api/v1/devices", params={"device_kind": "handheld"}).json()
     ] == ["handheld-01"]
-    assert librarian.get("/api/v1/devices/handheld-01").json()["seq_gaps"] == 5
+    handheld = librarian.get("/api/v1/devices/handheld-01").json()
+    assert (handheld["seq_gaps"], handheld["seq_gap_fills"], handheld["open_gaps"]) == (7, 2, 5)
+    assert [d["open_gaps"] for d in devices] == [5, 0]
 
     gaps = librarian.get("/api/v1/devices/handheld-01/gaps").json()
     assert gaps["gaps"] == [
