@@ -141,7 +141,13 @@ def decide_checkout(  # noqa: PLR0911
     if item.status.unavailable:
         return CheckoutDecision(ReasonCode.ITEM_UNAVAILABLE)
     trapped_for = item.trapped_for_patron_id
-    if item.status is ItemStatus.ON_HOLD_SHELF and trapped_for != patron.patron_id:
+    # On the hold shelf with no live hold (its pickup deadline passed): nobody's any more, so anyone may
+    # borrow it rather than nobody.
+    if (
+        item.status is ItemStatus.ON_HOLD_SHELF
+        and trapped_for is not None
+        and trapped_for != patron.patron_id
+    ):
         return CheckoutDecision(ReasonCode.ON_HOLD_FOR_OTHER)
     if patron.loans_count >= rule.max_loans:
         return CheckoutDecision(ReasonCode.MAX_LOANS)

@@ -100,6 +100,13 @@ CHECKOUT_TABLE: list[tuple[str, PatronStanding | None, ItemState | None, bool, R
         False,
         ReasonCode.OK_HOLD_READY_FOR_YOU,
     ),
+    (
+        "on the hold shelf, its hold lapsed",
+        PATRON,
+        item(status=ItemStatus.ON_HOLD_SHELF, trapped_for_patron_id=None),
+        False,
+        ReasonCode.OK,
+    ),
     ("fills my waiting hold", PATRON, ITEM, True, ReasonCode.OK_HOLD_READY_FOR_YOU),
     ("max loans", patron(loans_count=5), ITEM, False, ReasonCode.MAX_LOANS),
     ("one below max", patron(loans_count=4), ITEM, False, ReasonCode.OK),
