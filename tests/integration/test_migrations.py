@@ -1,7 +1,9 @@
-"""The single initial migration builds exactly the schema the models describe, on SQLite and PostgreSQL."""
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL, and repair what
+a new constraint would refuse."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -9,11 +11,14 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import server.db.tables  # noqa: F401  (registers every table)
 from server.db.engine import make_engine
 from server.db.migrate import alembic_config, upgrade
+from server.db.tables import Hold
+from server.services.columns import HOLD
+from tests.support import factories as make
 
 pytestmark = pytest.mark.integration
 
@@ -58,3 +63,43 @@ def test_there_is_one_initial_revision_named_0001() -> None:
     bases = scripts.get_bases()
     assert bases == ["0001"]
     assert scripts.get_revision("0001").down_revision is None
+
+
+def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
+    upgrade(database_url, "0002")
+    engine = make_engine(database_url)
+    deadline = datetime(2026, 11, 20, 16, 59, 59, tzinfo=UTC)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            title = make.record(session)
+            book = make.item(session, title, status="on_hold_shelf")
+            lapsed, trapped_since = (
+                make.hold(
+                    session,
+                    title,
+                    make.patron(session),
+                    placed_at=deadline - timedelta(days=days + 5),
+                    status="ready",
+                    item_id=book.id,
+                    ready_at=ready_at,
+                    expires_at=ready_at + timedelta(days=3),
+                )
+                for days, ready_at in ((2, deadline - timedelta(days=3)), (1, deadline + timedelta(days=1)))
+            )
+            session.commit()
+        upgrade(database_url)
+        with Session(engine) as session:
+            statuses = {row.id: row.status for row in session.execute(sa.select(HOLD.c.id, HOLD.c.status))}
+            assert statuses == {lapsed.id: "expired", trapped_since.id: "ready"}
+            assert session.get(Hold, lapsed.id).closed_at == deadline  # type: ignore[union-attr]
+            with pytest.raises(sa.exc.IntegrityError):
+                make.hold(
+                    session,
+                    make.record(session),
+                    make.patron(session),
+                    placed_at=deadline,
+                    status="ready",
+                    item_id=book.id,
+                )
+    finally:
+        engine.dispose()

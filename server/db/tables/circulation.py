@@ -17,6 +17,7 @@ from server.db.types import UtcDateTime
 
 _OPEN_LOAN = sa.text("returned_at IS NULL")
 _OPEN_HOLD = sa.text("status IN ('waiting', 'ready')")
+_READY_HOLD = sa.text("status = 'ready'")
 _OUTSTANDING = sa.text("status = 'outstanding'")
 
 
@@ -56,6 +57,10 @@ class Hold(SQLModel, table=True):
         _partial("ix_hold_open_record", "record_id", "placed_at", where=_OPEN_HOLD),
         _partial("ix_hold_open_patron", "patron_id", where=_OPEN_HOLD),
         _partial("ix_hold_open_item", "item_id", where=_OPEN_HOLD),
+        # One ready hold per item: an item on the hold shelf waits for one patron, never two.
+        _partial("ux_hold_ready_item", "item_id", where=_READY_HOLD, unique=True),
+        # The ready holds whose pickup deadline has passed, for `stacks holds expire`.
+        _partial("ix_hold_ready_expires", "expires_at", where=_READY_HOLD),
         sa.Index("ix_hold_patron_placed", "patron_id", "placed_at"),
     )
 
