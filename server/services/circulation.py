@@ -19,7 +19,7 @@ from server.i18n import Action, decision, note
 from server.services import holds
 from server.services.context import CirculationContext, current
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
-from server.services.queries import Counts, counts, find_item, loan_state, require_id, standing
+from server.services.queries import Counts, FoundItem, counts, find_item, loan_state, require_id, standing
 
 
 def refusal(
@@ -57,6 +57,17 @@ def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> L
     return loan_state(loan, holds.category_of(session, loan.patron_id))
 
 
+def _pass_on_lapsed_hold(
+    session: Session, found: FoundItem, now: datetime, context: CirculationContext
+) -> None:
+    """The item's hold is past its pickup deadline: it lapses here and now, as the nightly job would have
+    lapsed it, and the item passes to the next hold or back into circulation. So the answer never depends
+    on when the job last ran."""
+    hold = found.trapped
+    if hold is not None and holds.past_pickup(hold, now):
+        found.trapped = holds.expire(session, hold, found.item, now, context)
+
+
 def checkout_for(
     session: Session, patron: Patron | None, ref: ItemRef, now: datetime, by: str
 ) -> CheckoutOutcome:
@@ -66,6 +77,7 @@ def checkout_for(
     problem, found_item = find_item(session, ref)
     if found_item is None:
         return CheckoutOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+    _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     patron_id = require_id(patron.id)
     found = counts(session, patron_id, now, item_type=item.item_type, record_id=item.record_id)
@@ -91,11 +103,6 @@ def checkout_for(
             checkout_by=by,
         )
     )
-    stale = found_item.trapped
-    if stale is not None and stale.patron_id != patron_id:
-        # Its pickup deadline passed (else the decision would have refused): the hold lapses.
-        stale.status = HoldStatus.EXPIRED.value
-        stale.closed_at = now
     item.status = ItemStatus.ON_LOAN.value
     item.status_changed_at = now
     if verdict.code is ReasonCode.OK_HOLD_READY_FOR_YOU:
@@ -134,6 +141,9 @@ def renew_for(
     waiting = loan is not None and holds.others_waiting(
         session, item.record_id, require_id(item.id), patron_id
     )
+    if waiting and holds.expire_holds(session, now=now, record_id=item.record_id):
+        # A copy kept on the hold shelf past its pickup deadline has gone to whoever waits: ask again.
+        waiting = holds.others_waiting(session, item.record_id, require_id(item.id), patron_id)
     verdict = decide_renew(
         standing(patron, found),
         found_item.state(now),
@@ -171,12 +181,12 @@ def checkin_at(session: Session, ref: ItemRef, now: datetime, by: str) -> Checki
     problem, found_item = find_item(session, ref)
     if found_item is None:
         return CheckinOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+    _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     loan = found_item.loan
     state = found_item.state(now)
-    candidate = found_item.trapped if state.trapped_for_patron_id is not None else None
-    if candidate is None:
-        candidate = holds.next_waiting(session, item.record_id)
+    # The hold the item already waits for (live: a lapsed one was just passed on), else the queue's first.
+    candidate = found_item.trapped or holds.next_waiting(session, item.record_id)
     verdict = decide_checkin(
         state,
         _loan_state(session, loan) if loan is not None else None,

@@ -23,7 +23,7 @@ from server.services import mapping
 from server.services.columns import HOLD, ITEM, LOAN
 from server.services.context import CirculationContext, current
 from server.services.listing import check_page
-from server.services.queries import OPEN_HOLD_STATUSES, counts, lock_row, require_id
+from server.services.queries import OPEN_HOLD_STATUSES, counts, hold_open_at, lock_row, require_id
 
 
 def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None = None) -> Hold | None:
@@ -102,18 +102,14 @@ def fulfil(session: Session, patron_id: int, record_id: int, item: Item, now: da
     """The patron borrowed a copy of a record they held: their open hold is fulfilled. If another copy was
     trapped for them, it is released to the next patron."""
     held = session.execute(
-        sa.select(Hold).where(
-            HOLD.c.patron_id == patron_id,
-            HOLD.c.status.in_(OPEN_HOLD_STATUSES),
-            HOLD.c.record_id == record_id,
-        )
+        sa.select(Hold).where(HOLD.c.patron_id == patron_id, hold_open_at(now), HOLD.c.record_id == record_id)
     ).scalars()
-    for hold in held:
+    for hold in list(held):
         other_copy = hold.item_id is not None and hold.item_id != item.id
         hold.status = HoldStatus.FULFILLED.value
         hold.closed_at = now
         if other_copy:
-            trapped = session.get(Item, hold.item_id)
+            trapped = lock_row(session, Item, hold.item_id) if hold.item_id is not None else None
             if trapped is not None and trapped.status == ItemStatus.ON_HOLD_SHELF.value:
                 session.flush()
                 release(session, trapped, now, current())
@@ -129,6 +125,7 @@ def place_hold(
         raise NotFoundError(f"patron {patron_id} not found")
     if session.get(BibRecord, record_id) is None:
         raise NotFoundError(f"record {record_id} not found")
+    expire_holds(session, now=now, record_id=record_id)
     item_types = session.execute(
         sa.select(ITEM.c.item_type).where(ITEM.c.record_id == record_id).distinct()
     ).scalars()
@@ -193,6 +190,7 @@ def cancel_hold(session: Session, hold_id: int, *, now: datetime) -> entities.Ho
 def list_holds(
     session: Session,
     *,
+    now: datetime,
     patron_id: int | None = None,
     record_id: int | None = None,
     status: HoldStatus | None = None,
@@ -200,7 +198,10 @@ def list_holds(
     limit: int = 100,
     offset: int = 0,
 ) -> list[entities.Hold]:
+    """Holds as they stand at `now`: the ready holds among them whose pickup deadline has passed lapse
+    first (the caller commits), so a list never shows a hold that is over as ready."""
     check_page(limit, offset)
+    expire_holds(session, now=now, record_id=record_id, patron_id=patron_id)
     statement = sa.select(Hold).order_by(HOLD.c.placed_at, HOLD.c.id).limit(limit).offset(offset)
     if patron_id is not None:
         statement = statement.where(HOLD.c.patron_id == patron_id)
@@ -213,25 +214,58 @@ def list_holds(
     return [mapping.hold(h) for h in session.execute(statement).scalars()]
 
 
-def expire_holds(session: Session, *, now: datetime) -> int:
-    """Ready holds past their pickup deadline expire; their items pass to the next hold or the shelf.
-    Meant for a periodic job (e.g. each night after closing)."""
-    stale = list(
-        session.execute(
-            sa.select(Hold).where(
-                HOLD.c.status.in_(OPEN_HOLD_STATUSES),
-                HOLD.c.status == HoldStatus.READY.value,
-                HOLD.c.expires_at < now,
-            )
-        ).scalars()
+def past_pickup(hold: Hold, now: datetime) -> bool:
+    """A ready hold whose pickup deadline has passed: over, whether or not anything has lapsed it yet."""
+    return hold.status == HoldStatus.READY.value and hold.expires_at is not None and hold.expires_at < now
+
+
+def lapse(hold: Hold, now: datetime) -> None:
+    """The item was not collected by the pickup deadline: the hold expires. The one rule for the nightly
+    `stacks holds expire` and for every path that comes across such a hold first."""
+    hold.status = HoldStatus.EXPIRED.value
+    hold.closed_at = now
+
+
+def expire(
+    session: Session, hold: Hold, item: Item | None, now: datetime, context: CirculationContext
+) -> Hold | None:
+    """Lapse `hold` and pass its item on, to the next waiting hold (which is returned) or back to its
+    shelf. The caller holds the item's lock."""
+    lapse(hold, now)
+    session.flush()  # before the next hold becomes ready on the item: one ready hold per item
+    if item is not None and item.status == ItemStatus.ON_HOLD_SHELF.value:
+        return release(session, item, now, context)
+    return None
+
+
+def expire_holds(
+    session: Session, *, now: datetime, record_id: int | None = None, patron_id: int | None = None
+) -> int:
+    """Ready holds past their pickup deadline expire and their items pass on; how many did. For the whole
+    library nightly (`stacks holds expire`), and for one record or one patron wherever holds are read, so
+    that no answer waits on the job. A patron's scope is every record they hold: whether their own hold
+    is ready can depend on someone else's lapsing."""
+    # Both status terms: each engine then uses a partial index (on the record, the patron or the deadline).
+    statement = (
+        sa.select(HOLD.c.id, HOLD.c.item_id)
+        .where(HOLD.c.status.in_(OPEN_HOLD_STATUSES), HOLD.c.status == HoldStatus.READY.value)
+        .where(HOLD.c.expires_at < now)
+        .order_by(HOLD.c.expires_at, HOLD.c.id)
     )
+    if record_id is not None:
+        statement = statement.where(HOLD.c.record_id == record_id)
+    if patron_id is not None:
+        held = sa.select(HOLD.c.record_id).where(
+            HOLD.c.patron_id == patron_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES)
+        )
+        statement = statement.where(HOLD.c.record_id.in_(held))
     context = current()
-    for hold in stale:
-        hold.status = HoldStatus.EXPIRED.value
-        hold.closed_at = now
-        session.flush()
-        item = session.get(Item, hold.item_id) if hold.item_id is not None else None
-        if item is not None and item.status == ItemStatus.ON_HOLD_SHELF.value:
-            release(session, item, now, context)
-    session.flush()
-    return len(stale)
+    lapsed = 0
+    for hold_id, item_id in session.execute(statement).all():
+        # The item, then the hold (the order checkout takes them in), then look again under the locks.
+        item = lock_row(session, Item, item_id) if item_id is not None else None
+        hold = lock_row(session, Hold, hold_id)
+        if hold is not None and hold.item_id == item_id and past_pickup(hold, now):
+            expire(session, hold, item, now, context)
+            lapsed += 1
+    return lapsed

@@ -125,6 +125,17 @@ def patron_by_card(session: Session, card_number: str) -> Patron | None:
     return _locked(session, Patron, PATRON.c.card_number == card_number)
 
 
+def hold_open_at(now: datetime) -> sa.ColumnElement[bool]:
+    """Waiting, or ready and not yet past its pickup deadline: a hold that is over counts for nothing, even
+    before anything has lapsed it."""
+    return sa.and_(
+        HOLD.c.status.in_(OPEN_HOLD_STATUSES),
+        sa.or_(
+            HOLD.c.status == HoldStatus.WAITING.value, HOLD.c.expires_at.is_(None), HOLD.c.expires_at >= now
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Counts:
     loans: int
@@ -141,7 +152,7 @@ def counts(
 ) -> Counts:
     # The WHERE clauses repeat the partial indexes' predicates so both engines use them.
     open_loans = sa.and_(LOAN.c.patron_id == patron_id, LOAN.c.returned_at.is_(None))
-    open_holds = sa.and_(HOLD.c.patron_id == patron_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES))
+    open_holds = sa.and_(HOLD.c.patron_id == patron_id, hold_open_at(now))
     statement = sa.select(
         sa.select(sa.func.count()).select_from(LOAN).where(open_loans).scalar_subquery(),
         sa.select(sa.func.count())

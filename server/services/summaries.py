@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from contract.replies import ItemSummary, LoanSummary, PatronSummary
 from server.db.tables import Patron
+from server.services import holds
 from server.services.columns import ITEM, LOAN, RECORD
 from server.services.context import CirculationContext
 from server.services.queries import counts, require_id
@@ -20,6 +21,8 @@ def patron_summary(
     session: Session, patron: Patron, now: datetime, context: CirculationContext
 ) -> PatronSummary:
     patron_id = require_id(patron.id)
+    # "Holds ready" as it stands now: a copy nobody came for passes on first (the caller commits).
+    holds.expire_holds(session, now=now, patron_id=patron_id)
     found = counts(session, patron_id, now)
     rules = context.policies.rules
     rows = session.execute(

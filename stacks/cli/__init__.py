@@ -32,6 +32,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.staff",
     "stacks.cli.edge",
     "stacks.cli.seed",
+    "stacks.cli.holds",
 )
 
 

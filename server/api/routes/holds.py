@@ -24,6 +24,7 @@ def list_holds(
     *,
     _staff: CurrentStaff,
     session: SessionDep,
+    now: NowDep,
     card_number: Annotated[str | None, Query(pattern=CARD_NUMBER_PATTERN)] = None,
     record_id: int | None = None,
     hold_status: Annotated[HoldStatus | None, Query(alias="status")] = None,
@@ -35,12 +36,15 @@ def list_holds(
     fetch = partial(
         holds.list_holds,
         session,
+        now=now,
         patron_id=patron_id,
         record_id=record_id,
         status=hold_status,
         open_only=open_only,
     )
-    return offset_page(fetch, HoldOut, limit=limit, offset=offset)
+    page = offset_page(fetch, HoldOut, limit=limit, offset=offset)
+    session.commit()  # holds found past their pickup deadline were lapsed on the way
+    return page
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")

@@ -46,12 +46,11 @@ def read_record(record_id: int, _staff: CurrentStaff, session: SessionDep) -> Re
 
 
 @router.get("/records/{record_id}/holds", summary="The record's hold queue (open holds, first placed first)")
-def record_holds(record_id: int, _staff: CurrentStaff, session: SessionDep) -> list[HoldOut]:
+def record_holds(record_id: int, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> list[HoldOut]:
     catalog.get_record(session, record_id)
-    return [
-        HoldOut.model_validate(h)
-        for h in holds.list_holds(session, record_id=record_id, open_only=True, limit=MAX_PAGE)
-    ]
+    queue = holds.list_holds(session, now=now, record_id=record_id, open_only=True, limit=MAX_PAGE)
+    session.commit()  # holds found past their pickup deadline were lapsed on the way
+    return [HoldOut.model_validate(h) for h in queue]
 
 
 @router.get("/locations", summary="Library, floors, ranges and shelves with their call-number spans")

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from server.db.tables import Hold
 from tests.integration.api.conftest import Clock
 from tests.support import factories as f
 
@@ -77,6 +79,40 @@ def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Cloc
     assert [
         h["status"] for h in librarian.get("/api/v1/holds", params={"open_only": True}).json()["items"]
     ] == ["ready"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/holds?record_id={record}", "/api/v1/records/{record}/holds", "/api/v1/patrons/SV2400012/holds"],
+)
+def test_hold_lists_lapse_what_is_past_its_pickup_deadline(
+    librarian: TestClient, clock: Clock, db: Session, engine: Engine, path: str
+) -> None:
+    """Read after the deadline, before any nightly job: the list shows the hold over and the copy passed on,
+    and so does the database afterwards."""
+    record = f.record(db, title="Dế Mèn phiêu lưu ký")
+    late, waiting = f.patron(db, card_number="SV2400011"), f.patron(db, card_number="SV2400012")
+    copy = f.item(db, record, barcode="VV060011", status="on_hold_shelf")
+    lapsed = f.hold(
+        db,
+        record,
+        late,
+        placed_at=clock.now - timedelta(days=9),
+        status="ready",
+        item_id=copy.id,
+        ready_at=clock.now - timedelta(days=5),
+        expires_at=clock.now - timedelta(hours=10),
+    )
+    queued = f.hold(db, record, waiting, placed_at=clock.now - timedelta(days=2))
+    db.commit()
+
+    listed = librarian.get(path.format(record=record.id), params={"include_closed": True}).json()
+    rows = listed["items"] if isinstance(listed, dict) else listed
+    statuses = {h["id"]: (h["status"], h["item_id"]) for h in rows}
+    assert statuses[queued.id] == ("ready", copy.id)
+    assert lapsed.id not in statuses or statuses[lapsed.id] == ("expired", copy.id)
+    with Session(engine) as later:
+        assert [later.get(Hold, h).status for h in (lapsed.id, queued.id)] == ["expired", "ready"]  # type: ignore[union-attr]
 
 
 def test_paying_in_part_and_waiving(librarian: TestClient, clock: Clock, db: Session) -> None:

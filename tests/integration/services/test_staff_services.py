@@ -142,12 +142,12 @@ def test_holds_place_cancel_expire(session: Session) -> None:
         holds.place_hold(session, patron_id=first.id or 0, record_id=reference.record_id, now=NOW)
 
     kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW)
-    ready = holds.list_holds(session, record_id=title.id, open_only=True)
+    ready = holds.list_holds(session, now=NOW, record_id=title.id, open_only=True)
     assert [(h.id, h.status) for h in ready] == [(one.id, HoldStatus.READY), (two.id, HoldStatus.WAITING)]
 
     # The first patron cancels: the item passes to the second.
     holds.cancel_hold(session, one.id, now=NOW)
-    assert holds.list_holds(session, patron_id=second.id)[0].status is HoldStatus.READY
+    assert holds.list_holds(session, now=NOW, patron_id=second.id)[0].status is HoldStatus.READY
     assert book.status == "on_hold_shelf"
     # Nobody collects it: the hold expires and the item goes back on the shelf.
     assert holds.expire_holds(session, now=NOW + timedelta(days=10)) == 1
@@ -201,7 +201,7 @@ def test_loans_lists(session: Session) -> None:
         lambda s, n: catalog.search_records(s, limit=n),
         lambda s, n: catalog.search_items(s, limit=n),
         lambda s, n: patrons.search_patrons(s, limit=n),
-        lambda s, n: holds.list_holds(s, limit=n),
+        lambda s, n: holds.list_holds(s, now=NOW, limit=n),
         lambda s, n: fines.list_fines(s, limit=n),
         lambda s, n: loans.list_loans(s, limit=n),
     ],

@@ -1,0 +1,81 @@
+"""`stacks holds expire` — ready holds past their pickup deadline expire, and their items pass on.
+
+Run it each night after closing (a cron entry or a systemd timer). Circulation lapses such a hold itself
+whenever it comes across one (a checkout or return of the item, a hold list, a renewal it stands in the way
+of), so no answer waits on this job; the job lapses the rest, so that the hold shelf list, the patrons'
+counts and the next patrons in the queues are up to date every morning. The database is migrated first,
+as the server does at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, NoReturn
+
+import typer
+
+holds_app = typer.Typer(help="Holds: the nightly housekeeping of the hold shelf.", no_args_is_help=True)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _moment(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        _fail(f"--at {text!r} is not an ISO 8601 time")
+    if moment.tzinfo is None:
+        _fail("--at needs a time zone (e.g. 2026-11-23T21:30:00+07:00)")
+    return moment.astimezone(UTC)
+
+
+@holds_app.command("expire")
+def expire(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="SQLAlchemy URL; default from STACKS_DATABASE_URL / STACKS_DATA_DIR."
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Expire as of this time (ISO 8601 with a zone) instead of now."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Expire ready holds past their pickup deadline; their items pass to the next hold or their shelf."""
+    from server.db.engine import make_engine, session_scope
+    from server.db.migrate import upgrade
+    from server.errors import StacksError
+    from server.services import context, holds
+    from server.settings import ServerSettings
+
+    now = _moment(at)
+    settings = ServerSettings()
+    try:
+        context.configure(settings)  # the policy sets the next holds' pickup deadlines
+    except StacksError as exc:
+        _fail(str(exc))
+    url = database_url or settings.resolved_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            expired = holds.expire_holds(session, now=now)
+            session.commit()
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps({"expired": expired, "at": now.isoformat()}))
+    else:
+        typer.echo(f"{expired} hold(s) expired as of {now.isoformat()}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(holds_app, name="holds")
