@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import AfterValidator, Discriminator, Field, PlainSerializer, SecretStr, Tag, WithJsonSchema
+from pydantic import AfterValidator, Field, PlainSerializer, SecretStr, WithJsonSchema
 
 from contract.common import (
     CardNumber,
@@ -190,26 +190,6 @@ KNOWN_KINDS: frozenset[str] = frozenset(c.KIND for c in EVENT_CLASSES)
 
 # The reply kind the server sends for each request kind.
 REPLY_KIND: dict[str, str] = {c.KIND: f"{c.KIND}.result" for c in EVENT_CLASSES if c.IS_REQUEST}
-
-
-def _event_tag(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return f"{value.get('kind')}@{value.get('v')}"
-    if isinstance(value, EventEnvelope):
-        return f"{value.KIND}@{value.VERSION}"
-    return None
-
-
-Event = Annotated[
-    Annotated[PatronLoginRequested, Tag("patron.login@1")]
-    | Annotated[PatronLogoutRequested, Tag("patron.logout@1")]
-    | Annotated[CheckoutRequested, Tag("circ.checkout@1")]
-    | Annotated[RenewRequested, Tag("circ.renew@1")]
-    | Annotated[CheckinRequested, Tag("circ.checkin@1")]
-    | Annotated[ItemSeen, Tag("item.seen@1")],
-    Discriminator(_event_tag),
-]
-"""Any event of the contract, for schemas and type hints; decoding goes through `contract.codec`."""
 
 
 E = TypeVar("E", bound=EventEnvelope)
