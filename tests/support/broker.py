@@ -7,8 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
+
 from contract.mqtt import MqttEndpoint
+from server.services import context
+from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.broker.process import BrokerPlan, BrokerProcess, prepare_broker
+from stacks.broker.registry import SERVER_USER
 from stacks.broker.settings import BrokerSettings
 from tests.support.ports import free_port
 
@@ -44,3 +49,22 @@ def running_broker(
         yield RunningBroker(process)
     finally:
         process.stop()
+
+
+def server_settings(
+    broker: RunningBroker, data_dir: Path, database_url: str, client_id: str
+) -> ServerSettings:
+    """Settings of a server on this broker and database, with the repository's policies, configured for the
+    circulation services of this process."""
+    settings = ServerSettings(
+        data_dir=data_dir,
+        config_dir=REPO_CONFIG_DIR,
+        database_url=database_url,
+        mqtt_url=broker.plan.url,
+        mqtt_password=SecretStr(broker.plan.credentials.password(SERVER_USER)),
+        mqtt_protocol=broker.plan.protocol,
+        mqtt_client_id=client_id,
+        _env_file=None,
+    )
+    context.configure(settings)
+    return settings

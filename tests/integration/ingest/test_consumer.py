@@ -17,7 +17,6 @@ from uuid import uuid4
 import orjson
 import pytest
 import sqlalchemy as sa
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -30,11 +29,9 @@ from server.db.tables import DeadLetter, EventLog
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
 from server.ingest.registry import HandlerRegistry
-from server.services import context
-from server.settings import REPO_CONFIG_DIR, ServerSettings
-from stacks.broker.registry import SERVER_USER
+from server.settings import ServerSettings
 from tests.support import events as ev
-from tests.support.broker import RunningBroker, running_broker
+from tests.support.broker import RunningBroker, running_broker, server_settings
 from tests.support.mqtt_device import TestDevice
 
 pytestmark = pytest.mark.integration
@@ -59,17 +56,7 @@ def engine(sqlite_url: str) -> Iterator[Engine]:
 def consumer(
     any_broker: RunningBroker, engine: Engine, sqlite_url: str, tmp_path: Path
 ) -> Iterator[IngestConsumer]:
-    settings = ServerSettings(
-        data_dir=tmp_path,
-        config_dir=REPO_CONFIG_DIR,
-        database_url=sqlite_url,
-        mqtt_url=any_broker.plan.url,
-        mqtt_password=SecretStr(any_broker.plan.credentials.password(SERVER_USER)),
-        mqtt_protocol=any_broker.plan.protocol,
-        mqtt_client_id=f"server-{time.monotonic_ns()}",
-        _env_file=None,
-    )
-    context.configure(settings)
+    settings = server_settings(any_broker, tmp_path, sqlite_url, f"server-{time.monotonic_ns()}")
     consumer = IngestConsumer(settings, engine, build_registry(settings))
     consumer.start()
     assert consumer.wait_connected(10)
@@ -143,16 +130,7 @@ def _poisoned(settings: ServerSettings) -> HandlerRegistry:
 def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
     broker: RunningBroker, engine: Engine, sqlite_url: str, tmp_path: Path
 ) -> None:
-    settings = ServerSettings(
-        data_dir=tmp_path,
-        config_dir=REPO_CONFIG_DIR,
-        database_url=sqlite_url,
-        mqtt_url=broker.plan.url,
-        mqtt_password=SecretStr(broker.plan.credentials.password(SERVER_USER)),
-        mqtt_client_id="server-poisoned",
-        _env_file=None,
-    )
-    context.configure(settings)
+    settings = server_settings(broker, tmp_path, sqlite_url, "server-poisoned")
     consumer = IngestConsumer(settings, engine, _poisoned(settings))
     consumer.start()
     device = TestDevice(broker, DEVICE)

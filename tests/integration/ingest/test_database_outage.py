@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from prometheus_client import REGISTRY
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from contract.codec import encode_batch, encode_event
@@ -19,11 +18,8 @@ from server.db.migrate import upgrade
 from server.db.tables import EventLog, Sighting
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
-from server.services import context
-from server.settings import REPO_CONFIG_DIR, ServerSettings
-from stacks.broker.registry import SERVER_USER
 from tests.support import events as ev
-from tests.support.broker import RunningBroker
+from tests.support.broker import RunningBroker, server_settings
 from tests.support.mqtt_device import TestDevice
 from tests.support.postgres import PostgresCluster
 
@@ -67,16 +63,7 @@ def test_events_wait_out_a_database_outage(
 ) -> None:
     url = own_cluster.create_database()
     upgrade(url)
-    settings = ServerSettings(
-        data_dir=tmp_path,
-        config_dir=REPO_CONFIG_DIR,
-        database_url=url,
-        mqtt_url=broker.plan.url,
-        mqtt_password=SecretStr(broker.plan.credentials.password(SERVER_USER)),
-        mqtt_client_id="server-outage",
-        _env_file=None,
-    )
-    context.configure(settings)
+    settings = server_settings(broker, tmp_path, url, "server-outage")
     engine = make_engine(url)
     consumer = IngestConsumer(settings, engine, build_registry(settings))
     device = TestDevice(broker, DEVICE)
