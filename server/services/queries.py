@@ -44,7 +44,7 @@ class FoundItem:
         trapped = self.trapped
         live = trapped is not None and (trapped.expires_at is None or trapped.expires_at >= now)
         return ItemState(
-            item_id=_id(self.item.id),
+            item_id=require_id(self.item.id),
             item_type=self.item.item_type,
             status=ItemStatus(self.item.status),
             loan_patron_id=self.loan.patron_id if self.loan else None,
@@ -52,7 +52,7 @@ class FoundItem:
         )
 
 
-def _id(value: int | None) -> int:
+def require_id(value: int | None) -> int:
     if value is None:
         raise RuntimeError("row has no id; flush before using it")
     return value
@@ -184,7 +184,7 @@ def counts(
 
 def standing(patron: Patron, found: Counts) -> PatronStanding:
     return PatronStanding(
-        patron_id=_id(patron.id),
+        patron_id=require_id(patron.id),
         category=patron.category,
         expires_on=patron.expires_on,
         blocked=found.blocked,
@@ -198,14 +198,10 @@ def standing(patron: Patron, found: Counts) -> PatronStanding:
 def loan_state(loan: Loan, borrower_category: str) -> LoanState:
     """The loan as the domain sees it; the caller has the borrower's category at hand (no query here)."""
     return LoanState(
-        loan_id=_id(loan.id),
+        loan_id=require_id(loan.id),
         patron_id=loan.patron_id,
         patron_category=borrower_category,
         item_type=loan.item_type,
         due_at=loan.due_at,
         renewals=loan.renewals,
     )
-
-
-def require_id(value: int | None) -> int:
-    return _id(value)
