@@ -10,17 +10,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
 
-from server.api.schemas.base import OffsetPage
+from server.api.schemas.base import CursorPage, OffsetPage
 from server.errors import InvalidInputError
 
 E_co = TypeVar("E_co", covariant=True)
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 MAX_LIMIT = 500
 MAX_OFFSET_LIMIT = 200
@@ -64,4 +65,16 @@ def offset_page(fetch: Fetch[object], model: type[M], *, limit: int, offset: int
         limit=limit,
         offset=offset,
         has_more=len(rows) > limit,
+    )
+
+
+def cursor_page(
+    rows: Sequence[R], limit: int, item: Callable[[R], M], key: Callable[[R], str | int]
+) -> CursorPage[M]:
+    """One keyset page from `limit + 1` rows fetched newest first: the extra row only says a page follows,
+    and the cursor is the key of the last row shown."""
+    page = rows[:limit]
+    more = len(rows) > limit and bool(page)
+    return CursorPage[M](
+        items=[item(r) for r in page], next_cursor=encode_cursor(key(page[-1])) if more else None
     )

@@ -10,12 +10,13 @@ from pydantic import AwareDatetime
 from sqlmodel import col, select
 
 from server.api.deps import CurrentStaff, SessionDep
-from server.api.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.redaction import redact_raw
 from server.api.schemas.audit import DeadLetterOut, DeadLetterSummary
 from server.api.schemas.base import CursorPage
 from server.db.tables.events import DeadLetter
 from server.errors import NotFoundError
+from server.services.queries import require_id
 
 router = APIRouter(prefix="/dead-letters", tags=["audit"])
 
@@ -50,12 +51,11 @@ def list_dead_letters(
     if cursor is not None:
         (after,) = decode_cursor(cursor, int)
         statement = statement.where(col(DeadLetter.id) < after)
-    rows = list(session.exec(statement))
-    page, more = rows[:limit], len(rows) > limit
-    last_id = page[-1].id if page else None
-    return CursorPage[DeadLetterSummary](
-        items=[DeadLetterSummary.model_validate(_summary_fields(r)) for r in page],
-        next_cursor=encode_cursor(last_id) if more and last_id is not None else None,
+    return cursor_page(
+        list(session.exec(statement)),
+        limit,
+        lambda r: DeadLetterSummary.model_validate(_summary_fields(r)),
+        lambda r: require_id(r.id),
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 from sqlmodel import col, select
 
 from server.api.deps import CurrentStaff, SessionDep
-from server.api.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.redaction import redact_document, secret_fields
 from server.api.schemas.audit import EventOut
 from server.api.schemas.base import CursorPage
@@ -64,12 +64,7 @@ def list_events(
             statement = statement.where(col(EventLog.event_id) < uuid.UUID(after))
         except ValueError as exc:
             raise InvalidInputError("the cursor is not valid") from exc
-    rows = list(session.exec(statement))
-    page, more = rows[:limit], len(rows) > limit
-    return CursorPage[EventOut](
-        items=[_event_out(r) for r in page],
-        next_cursor=encode_cursor(str(page[-1].event_id)) if more else None,
-    )
+    return cursor_page(list(session.exec(statement)), limit, _event_out, lambda r: str(r.event_id))
 
 
 @router.get("/{event_id}", summary="One event of the audit log")

@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 from contract.common import BARCODE_PATTERN
 from server.api.deps import CurrentStaff, SessionDep
 from server.api.lookups import item_by_barcode
-from server.api.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.schemas.base import CursorPage
 from server.api.schemas.catalog import SightingOut
 from server.db.tables.sightings import Sighting
+from server.services.queries import require_id
 
 router = APIRouter(prefix="/sightings", tags=["inventory"])
 
@@ -54,12 +55,8 @@ def sightings_page(
     if cursor is not None:
         (after,) = decode_cursor(cursor, int)
         statement = statement.where(col(Sighting.id) < after)
-    rows = list(session.exec(statement))
-    page, more = rows[:limit], len(rows) > limit
-    last_id = page[-1].id if page else None
-    return CursorPage[SightingOut](
-        items=[SightingOut.model_validate(r) for r in page],
-        next_cursor=encode_cursor(last_id) if more and last_id is not None else None,
+    return cursor_page(
+        list(session.exec(statement)), limit, SightingOut.model_validate, lambda r: require_id(r.id)
     )
 
 
