@@ -23,22 +23,11 @@ class Desk(ConfigModel):
     name: str = "front"
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"[desk\n", "not valid TOML"),
-        (b"name = '\xff'\n", "cannot read the file: not UTF-8 text"),
-        (b"nmae = 'x'\n", "nmae: unknown setting"),
-    ],
-)
-def test_bad_files_raise_the_callers_error(tmp_path: Path, content: bytes, message: str) -> None:
+def test_problems_raise_the_callers_error_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "site.toml"
-    path.write_bytes(content)
-    with pytest.raises(SiteError, match=f"^{re.escape(str(path))}: {message}"):
+    path.write_text("nmae = 'x'\n", encoding="utf-8")
+    with pytest.raises(SiteError, match=f"^{re.escape(str(path))}: nmae: unknown setting$"):
         load_file(path, Desk, SiteError)
-
-
-def test_a_missing_file_raises_the_callers_error(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="cannot read the file"):
         load_file(tmp_path / "absent.toml", Desk, SiteError)
 
