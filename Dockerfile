@@ -7,13 +7,14 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY contract ./contract
 COPY server ./server
 COPY edge ./edge
 COPY devices ./devices
 COPY stacks ./stacks
-RUN pip install --no-cache-dir .
+# The lock holds every dependency at the version the tests ran with.
+RUN pip install --no-cache-dir -c requirements.lock .
 COPY config ./config
 
 ENV STACKS_CONFIG_DIR=/app/config \

@@ -6,6 +6,7 @@
 - `contract.status` — retained device status (birth, heartbeat, last will) and end-to-end acknowledgements
 - `contract.topics` — the MQTT topic map
 - `contract.codec` — bytes ⇄ models, size limits, classification of bad input, redaction of secrets
+- `contract.config_files` — configuration files (TOML) into strict models, problems named by file and key
 """
 
 CONTRACT_VERSION = 1

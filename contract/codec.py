@@ -25,7 +25,7 @@ MAX_MESSAGE_BYTES = 64 * 1024
 
 
 class ContractError(ValueError):
-    """Root of the contract layer's errors: a message that does not follow the contract."""
+    """Root of the contract layer's errors: a message or a configuration file that breaks its model."""
 
 
 class RejectReason(StrEnum):

@@ -1,7 +1,8 @@
 """The server's settings: one object per process, from `STACKS_*` environment variables (and `.env`).
 
 Defaults run everything on one machine: a SQLite file database under `var/` and the local broker that
-`stacks broker` generates and starts.
+`stacks broker` generates and starts. Settings modules import nothing heavy: every `stacks` command reads
+them at start-up to recognise its variables (stacks.environment).
 """
 
 from __future__ import annotations
@@ -77,3 +78,12 @@ class ServerSettings(BaseSettings):
     @property
     def policies_path(self) -> Path:
         return self.config_dir / "policies.toml"
+
+
+class SeedSettings(BaseSettings):
+    """The initial PIN every seeded patron shares (`stacks seed`), as libraries hand out cards with a default
+    PIN that the patron changes at the desk. Override with STACKS_SEED_INITIAL_PIN."""
+
+    model_config = SettingsConfigDict(env_prefix="STACKS_SEED_", env_file=".env", extra="ignore", frozen=True)
+
+    initial_pin: SecretStr = Field(default=SecretStr("2468"), description="4 to 12 digits.")

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from devices.barcode.profiles import ProfileError, config_path
+from pydantic import model_validator
+
+from contract.config_files import ConfigModel
+from devices.barcode.profiles import SECTIONS, ProfileError, config_path
 from devices.config import load_section
 
 # The library's numbering (and the seed data): two letters and six digits for items (VV000123, NV000045),
@@ -86,14 +89,28 @@ def _is_isbn(value: str) -> bool:
 
 def load_rules(path: Path | None = None) -> ScanRules:
     """The `[classification]` table of the scanners file; defaults for anything it leaves out."""
-    path = path or config_path()
-    table = load_section(path, "classification", ProfileError, what="classification rules", required=False)
-    item_pattern = table.text("item_pattern", DEFAULT_ITEM_PATTERN)
-    patron_pattern = table.text("patron_pattern", DEFAULT_PATRON_PATTERN)
-    fold_case = table.flag("fold_case", True)
-    recognise_isbn = table.flag("recognise_isbn", True)
-    table.refuse_unknown()
-    try:
-        return ScanRules(item_pattern, patron_pattern, fold_case, recognise_isbn)
-    except ProfileError as exc:  # a pattern that does not compile
-        raise table.fail(str(exc)) from exc
+    table = load_section(
+        path or config_path(), "classification", _RulesTable, ProfileError, sections=SECTIONS, required=False
+    )
+    return table.rules()
+
+
+_DEFAULT = ScanRules()
+
+
+class _RulesTable(ConfigModel):
+    item_pattern: str = _DEFAULT.item_pattern
+    patron_pattern: str = _DEFAULT.patron_pattern
+    fold_case: bool = _DEFAULT.fold_case
+    recognise_isbn: bool = _DEFAULT.recognise_isbn
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> _RulesTable:
+        try:
+            self.rules()
+        except ProfileError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
+
+    def rules(self) -> ScanRules:
+        return ScanRules(**self.model_dump())

@@ -11,11 +11,17 @@ import codecs
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from devices.config import SettingsTable, config_file, load_section
+from pydantic import BeforeValidator, RootModel, model_validator
+
+from contract.config_files import ConfigModel, Lax
+from devices.config import config_file, load_section, validate
 from devices.errors import BarcodeError
 
 CONFIG_ENV = "STACKS_SCANNERS_CONFIG"
+# The sections of scanners.toml; `[classification]` is read by devices.barcode.classify.
+SECTIONS = ("scanners", "classification")
 
 
 class Terminator(StrEnum):
@@ -71,19 +77,7 @@ class ScannerProfile:
     stopbits: float = 1
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            problems.append(f"unknown encoding {self.encoding!r}")
-        if self.max_length < 1:
-            problems.append("max_length must be at least 1")
-        if self.idle_timeout_s <= 0 or self.fragment_timeout_s <= 0:
-            problems.append("timeouts must be positive")
-        if self.parity not in ("N", "E", "O"):
-            problems.append(f"parity must be N, E or O, not {self.parity!r}")
-        if self.terminator is not Terminator.NONE and self.terminator.bytes in self.prefix + self.suffix:
-            problems.append("prefix and suffix must not contain the terminator")
+        problems = _problems(self)
         if problems:
             raise ProfileError(f"scanner profile {self.name!r}: " + "; ".join(problems))
 
@@ -103,12 +97,10 @@ def config_path() -> Path:
 def load_profiles(path: Path | None = None) -> dict[str, ScannerProfile]:
     """Every profile in a scanners TOML file, by name."""
     path = path or config_path()
-    section = load_section(path, "scanners", ProfileError, what="scanner profiles", required=False)
-    profiles = {name: _profile(name, section.table(name)) for name in section}
-    if not profiles:
+    tables = load_section(path, "scanners", _ScannerTables, ProfileError, sections=SECTIONS, required=False)
+    if not tables.root:
         raise ProfileError(f"{path}: expected [scanners.NAME] tables")
-    section.refuse_unknown()
-    return profiles
+    return {name: table.profile(name) for name, table in tables.root.items()}
 
 
 def load_profile(name: str, path: Path | None = None) -> ScannerProfile:
@@ -123,40 +115,75 @@ def load_profile(name: str, path: Path | None = None) -> ScannerProfile:
 
 
 def profile_from_mapping(name: str, table: object) -> ScannerProfile:
-    if not isinstance(table, dict):
-        raise ProfileError(f"scanner profile {name!r} must be a table")
-    settings = SettingsTable(table, ProfileError, where=f"scanner profile {name!r}")
-    profile = _profile(name, settings)
-    settings.refuse_unknown()
-    return profile
+    return validate(_ScannerTable, table, ProfileError, where=f"scanner profile {name!r}").profile(name)
 
 
-def _profile(name: str, table: SettingsTable) -> ScannerProfile:
-    default = _DEFAULT
-    prefix, suffix = (_bytes(table, key) for key in ("prefix", "suffix"))
-    return ScannerProfile(
-        name=name,
-        description=table.text("description", default.description),
-        prefix=prefix,
-        suffix=suffix,
-        terminator=table.choice("terminator", Terminator, default.terminator, ignore_case=True),
-        aim_ids=table.flag("aim_ids", default.aim_ids),
-        encoding=table.text("encoding", default.encoding),
-        max_length=table.integer("max_length", default.max_length),
-        idle_timeout_s=table.number("idle_timeout_s", default.idle_timeout_s),
-        fragment_timeout_s=table.number("fragment_timeout_s", default.fragment_timeout_s),
-        baudrate=table.integer("baudrate", default.baudrate),
-        bytesize=table.integer("bytesize", default.bytesize),
-        parity=table.text("parity", default.parity),
-        stopbits=table.number("stopbits", default.stopbits),
-    )
-
-
-def _bytes(table: SettingsTable, key: str) -> bytes:
+def _problems(profile: ScannerProfile | _ScannerTable) -> list[str]:
+    """What makes a profile inconsistent, beyond the type of each value."""
+    problems: list[str] = []
     try:
-        return table.text(key, "").encode("latin-1")
+        codecs.lookup(profile.encoding)
+    except LookupError:
+        problems.append(f"unknown encoding {profile.encoding!r}")
+    if profile.max_length < 1:
+        problems.append("max_length must be at least 1")
+    if profile.idle_timeout_s <= 0 or profile.fragment_timeout_s <= 0:
+        problems.append("timeouts must be positive")
+    if profile.parity not in ("N", "E", "O"):
+        problems.append(f"parity must be N, E or O, not {profile.parity!r}")
+    if (
+        profile.terminator is not Terminator.NONE
+        and profile.terminator.bytes in profile.prefix + profile.suffix
+    ):
+        problems.append("prefix and suffix must not contain the terminator")
+    return problems
+
+
+def _latin1(value: object) -> bytes:
+    """A TOML string whose characters stand for bytes 0-255."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {value!r}")
+    try:
+        return value.encode("latin-1")
     except UnicodeEncodeError:
-        raise table.invalid(key, "must hold bytes 0-255 only (TOML \\u0000 to \\u00FF)") from None
+        raise ValueError("must hold bytes 0-255 only (TOML \\u0000 to \\u00FF)") from None
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
 
 
 _DEFAULT = ScannerProfile()
+_Bytes = Annotated[bytes, BeforeValidator(_latin1)]
+
+
+class _ScannerTable(ConfigModel):
+    """One `[scanners.NAME]` table: the fields of `ScannerProfile`, but for its name."""
+
+    description: str = _DEFAULT.description
+    prefix: _Bytes = _DEFAULT.prefix
+    suffix: _Bytes = _DEFAULT.suffix
+    terminator: Annotated[Terminator, Lax, BeforeValidator(_upper)] = _DEFAULT.terminator
+    aim_ids: bool = _DEFAULT.aim_ids
+    encoding: str = _DEFAULT.encoding
+    max_length: int = _DEFAULT.max_length
+    idle_timeout_s: float = _DEFAULT.idle_timeout_s
+    fragment_timeout_s: float = _DEFAULT.fragment_timeout_s
+    baudrate: int = _DEFAULT.baudrate
+    bytesize: int = _DEFAULT.bytesize
+    parity: str = _DEFAULT.parity
+    stopbits: float = _DEFAULT.stopbits
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _ScannerTable:
+        problems = _problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def profile(self, name: str) -> ScannerProfile:
+        return ScannerProfile(name=name, **self.model_dump())
+
+
+class _ScannerTables(RootModel[dict[str, _ScannerTable]]):
+    """The `[scanners]` section: a table per profile."""

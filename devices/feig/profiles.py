@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field, field_validator, model_validator
+
+from contract.config_files import ConfigModel, Lax
 from devices.blocks import BlockOrder
-from devices.config import SettingsTable, config_file, load_document
+from devices.config import Byte, config_file, load_file, validate
 from devices.errors import DeviceError
 from devices.feig.blocks import MemSizeEncoding
 from devices.feig.commands import Command
@@ -46,64 +50,7 @@ class ReaderProfile:
 
 def profile_from_dict(name: str, raw: Mapping[str, object]) -> ReaderProfile:
     """A profile from one `[profiles.NAME]` table; unknown keys and wrong types raise `ProfileError`."""
-    table = SettingsTable(raw, ProfileError, where=f"reader profile {name!r}")
-    profile = _profile(name, table)
-    table.refuse_unknown()
-    return profile
-
-
-def _profile(name: str, table: SettingsTable) -> ReaderProfile:
-    default = ReaderProfile(name)
-    return ReaderProfile(
-        name=name,
-        description=table.text("description", default.description),
-        sw_types=tuple(table.integers("sw_types", default.sw_types)),
-        eas=table.flag("eas", default.eas),
-        eas_manufacturer=table.byte("eas_manufacturer", default.eas_manufacturer),
-        max_data_sets=table.integer("max_data_sets", default.max_data_sets, minimum=1),
-        block_order=table.choice("block_order", BlockOrder, default.block_order),
-        mem_size=table.choice("mem_size", MemSizeEncoding, default.mem_size),
-        advanced_requests=table.flag("advanced_requests", default.advanced_requests),
-        advanced_replies=table.flag("advanced_replies", default.advanced_replies),
-        max_block_bytes=table.integer("max_block_bytes", default.max_block_bytes, minimum=1),
-        psst_s=table.number("psst_ms", default.psst_s * 1000, minimum=0) / 1000,
-        reply_timeout_s=table.number("reply_timeout_ms", default.reply_timeout_s * 1000, minimum=1) / 1000,
-        antenna_mask=table.byte("antenna_mask", default.antenna_mask),
-        outputs=_outputs(table.table("outputs")),
-        signals=_signals(table.table("signals")),
-    )
-
-
-def _outputs(table: SettingsTable) -> OutputSpec:
-    command = table.integer("command", 0)
-    if command not in _OUTPUT_COMMANDS:
-        raise table.invalid("command", f"must be 0x71, 0x72 or 0 (none), got 0x{command:02X}")
-    channels = {
-        _output(table, name): Channel(
-            shift=spec.optional_integer("shift", minimum=0, maximum=14),
-            number=spec.optional_integer("number", minimum=0, maximum=0x7F),
-            timer=spec.choice("timer", _Timer, _Timer.OS).value,
-        )
-        for name, spec in table.tables("channels").items()
-    }
-    return OutputSpec(
-        command=command or None,
-        channels=channels,
-        on_state=table.byte("on_state", 0x01),
-        off_state=table.byte("off_state", 0x00),
-    )
-
-
-def _signals(table: SettingsTable) -> dict[str, tuple[Output, ...]]:
-    return {intent: tuple(_output(table, name) for name in table.texts(intent, [])) for intent in table}
-
-
-def _output(table: SettingsTable, name: str) -> Output:
-    try:
-        return Output(name)
-    except ValueError:
-        known = ", ".join(output.value for output in Output)
-        raise table.fail(f"no output {name!r} (known: {known})") from None
+    return validate(_ProfileTable, raw, ProfileError, where=f"reader profile {name!r}").profile(name)
 
 
 class _Timer(StrEnum):
@@ -114,6 +61,80 @@ class _Timer(StrEnum):
 
 
 _OUTPUT_COMMANDS = (0, Command.SET_OUTPUT, Command.SET_OUTPUT_V2)
+_DEFAULT = ReaderProfile("")
+
+
+class _ChannelTable(ConfigModel):
+    shift: Annotated[int, Field(ge=0, le=14)] | None = None
+    number: Annotated[int, Field(ge=0, le=0x7F)] | None = None
+    timer: Annotated[_Timer, Lax] = _Timer.OS
+
+
+class _OutputsTable(ConfigModel):
+    command: int = 0
+    channels: dict[Annotated[Output, Lax], _ChannelTable] = Field(default_factory=dict)
+    on_state: Byte = 0x01
+    off_state: Byte = 0x00
+
+    @field_validator("command")
+    @classmethod
+    def _known_command(cls, command: int) -> int:
+        if command not in _OUTPUT_COMMANDS:
+            raise ValueError(f"must be 0x71, 0x72 or 0 (none), got 0x{command:02X}")
+        return command
+
+    def spec(self) -> OutputSpec:
+        channels = {
+            output: Channel(shift=channel.shift, number=channel.number, timer=channel.timer.value)
+            for output, channel in self.channels.items()
+        }
+        return OutputSpec(self.command or None, channels, self.on_state, self.off_state)
+
+
+class _ProfileTable(ConfigModel):
+    """One `[profiles.NAME]` table: the keys config/readers.toml documents, defaults of `ReaderProfile`."""
+
+    description: str = _DEFAULT.description
+    sw_types: list[int] = Field(default_factory=list)
+    eas: bool = _DEFAULT.eas
+    eas_manufacturer: Byte = _DEFAULT.eas_manufacturer
+    max_data_sets: Annotated[int, Field(ge=1)] = _DEFAULT.max_data_sets
+    block_order: Annotated[BlockOrder, Lax] = _DEFAULT.block_order
+    mem_size: Annotated[MemSizeEncoding, Lax] = _DEFAULT.mem_size
+    advanced_requests: bool = _DEFAULT.advanced_requests
+    advanced_replies: bool = _DEFAULT.advanced_replies
+    max_block_bytes: Annotated[int, Field(ge=1)] = _DEFAULT.max_block_bytes
+    psst_ms: Annotated[float, Field(ge=0)] = _DEFAULT.psst_s * 1000
+    reply_timeout_ms: Annotated[float, Field(ge=1)] = _DEFAULT.reply_timeout_s * 1000
+    antenna_mask: Byte = _DEFAULT.antenna_mask
+    outputs: _OutputsTable = Field(default_factory=_OutputsTable)
+    signals: dict[str, list[Annotated[Output, Lax]]] = Field(default_factory=dict)
+
+    def profile(self, name: str) -> ReaderProfile:
+        scalars = self.model_dump(exclude={"sw_types", "psst_ms", "reply_timeout_ms", "outputs", "signals"})
+        return ReaderProfile(
+            name=name,
+            sw_types=tuple(self.sw_types),
+            psst_s=self.psst_ms / 1000,
+            reply_timeout_s=self.reply_timeout_ms / 1000,
+            outputs=self.outputs.spec(),
+            signals={intent: tuple(outputs) for intent, outputs in self.signals.items()},
+            **scalars,
+        )
+
+
+class _ReadersFile(ConfigModel):
+    default: str | None = None  # the profile used when none is named; the first one when unset
+    profiles: dict[str, _ProfileTable] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _default_is_defined(self) -> _ReadersFile:
+        if not self.profiles:
+            raise ValueError("defines no reader profiles")
+        if self.default is not None and self.default not in self.profiles:
+            known = ", ".join(self.profiles)
+            raise ValueError(f"default profile {self.default!r} is not defined (known: {known})")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +156,9 @@ class ProfileBook:
 
 
 def load_profiles(path: Path | None = None) -> ProfileBook:
-    source = path or config_file("readers.toml")
-    document = load_document(source, ProfileError, what="reader profiles")
-    tables = document.tables("profiles")
-    profiles = {name: _profile(name, table) for name, table in tables.items()}
-    if not profiles:
-        raise ProfileError(f"{source} defines no reader profiles")
-    default = document.text("default", next(iter(profiles)))
-    document.refuse_unknown()
-    if default not in profiles:
-        raise ProfileError(f"{source}: default profile {default!r} is not defined")
-    return ProfileBook(default, profiles)
+    readers = load_file(path or config_file("readers.toml"), _ReadersFile, ProfileError)
+    profiles = {name: table.profile(name) for name, table in readers.profiles.items()}
+    return ProfileBook(readers.default or next(iter(profiles)), profiles)
 
 
 @cache

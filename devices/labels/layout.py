@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.config import SettingsTable, load_section
+from contract.config_files import ConfigModel
+from devices.config import load_section, validate
 from devices.errors import BarcodeError
 
 A4_WIDTH_MM = 210.0
@@ -119,34 +120,29 @@ def preset(name: str) -> SheetLayout:
 
 def load_layout(path: Path) -> SheetLayout:
     """Reads a layout from a TOML file whose `[layout]` table has the `SheetLayout` fields (millimetres)."""
-    table = load_section(path, "layout", LayoutError, what="the label layout")
-    return _layout(table, default_name=path.stem)
+    return load_section(path, "layout", _LayoutTable, LayoutError, sections=("layout",)).layout(path.stem)
 
 
 def layout_from_mapping(table: Mapping[str, object], default_name: str = "custom") -> SheetLayout:
-    return _layout(SettingsTable(table, LayoutError), default_name=default_name)
+    return validate(_LayoutTable, table, LayoutError).layout(default_name)
 
 
-def _layout(table: SettingsTable, *, default_name: str) -> SheetLayout:
-    missing = [name for name in ("rows", "columns", "label_width", "label_height") if name not in table]
-    if missing:
-        raise table.fail(f"missing layout fields: {', '.join(missing)}")
-    # Only the lengths the file gives are passed: the others keep the defaults of SheetLayout.
-    lengths = {name: table.number(name, 0.0) for name in _LENGTHS if name in table}
-    rows, columns = table.integer("rows", 1), table.integer("columns", 1)
-    name = table.text("name", default_name)
-    table.refuse_unknown()
-    return SheetLayout(name, rows, columns, **lengths)
+class _LayoutTable(ConfigModel):
+    """A `[layout]` table: the grid and label size are required; what it leaves out keeps the defaults of
+    `SheetLayout`."""
 
+    name: str | None = None
+    rows: int
+    columns: int
+    label_width: float
+    label_height: float
+    margin_top: float | None = None
+    margin_left: float | None = None
+    gap_x: float | None = None
+    gap_y: float | None = None
+    page_width: float | None = None
+    page_height: float | None = None
+    padding: float | None = None
 
-_LENGTHS = (
-    "label_width",
-    "label_height",
-    "margin_top",
-    "margin_left",
-    "gap_x",
-    "gap_y",
-    "page_width",
-    "page_height",
-    "padding",
-)
+    def layout(self, default_name: str) -> SheetLayout:
+        return SheetLayout(**(self.model_dump(exclude_none=True) | {"name": self.name or default_name}))

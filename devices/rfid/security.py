@@ -12,11 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from devices.config import SettingsTable, load_section
+from pydantic import Field, model_validator
+
+from contract.config_files import ConfigModel, Lax
+from devices.config import Byte, load_section, validate
 from devices.errors import DeviceError
 from devices.feig.driver import FeigReader, TagInfo
-from devices.tagdata.settings import config_path
+from devices.tagdata.settings import SECTIONS, config_path
 
 SECTION = "security"
 
@@ -56,27 +60,44 @@ class SecuritySettings:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> SecuritySettings:
-        return cls._from_table(SettingsTable(values, SecuritySettingsError))
+        return validate(_SecurityTable, values, SecuritySettingsError).settings()
 
     @classmethod
     def from_toml(cls, path: Path | str | None = None) -> SecuritySettings:
         source = Path(path) if path is not None else config_path()
-        return cls._from_table(load_section(source, SECTION, SecuritySettingsError, what="security settings"))
+        return load_section(
+            source, SECTION, _SecurityTable, SecuritySettingsError, sections=SECTIONS
+        ).settings()
 
-    @classmethod
-    def _from_table(cls, table: SettingsTable) -> SecuritySettings:
-        settings = cls(
-            mechanism=table.choice("mechanism", Mechanism, Mechanism.AFI),
-            afi_secured=table.byte("afi_secured", 0x07),
-            afi_unsecured=table.byte("afi_unsecured", 0xC2),
-            verify_attempts=table.integer("verify_attempts", 3, minimum=1),
-            gate_recheck_s=table.integer("gate_recheck_ms", 1000, minimum=0) / 1000,
-            gate_alarm_ms=table.integer("gate_alarm_ms", 3000, minimum=0),
+
+_DEFAULT = SecuritySettings()
+
+
+class _SecurityTable(ConfigModel):
+    """The `[security]` table; times in milliseconds, defaults those of `SecuritySettings`."""
+
+    mechanism: Annotated[Mechanism, Lax] = _DEFAULT.mechanism
+    afi_secured: Byte = _DEFAULT.afi_secured
+    afi_unsecured: Byte = _DEFAULT.afi_unsecured
+    verify_attempts: Annotated[int, Field(ge=1)] = _DEFAULT.verify_attempts
+    gate_recheck_ms: Annotated[int, Field(ge=0)] = round(_DEFAULT.gate_recheck_s * 1000)
+    gate_alarm_ms: Annotated[int, Field(ge=0)] = _DEFAULT.gate_alarm_ms
+
+    @model_validator(mode="after")
+    def _afi_values_differ(self) -> _SecurityTable:
+        if self.afi_secured == self.afi_unsecured:
+            raise ValueError("afi_secured and afi_unsecured must differ")
+        return self
+
+    def settings(self) -> SecuritySettings:
+        return SecuritySettings(
+            mechanism=self.mechanism,
+            afi_secured=self.afi_secured,
+            afi_unsecured=self.afi_unsecured,
+            verify_attempts=self.verify_attempts,
+            gate_recheck_s=self.gate_recheck_ms / 1000,
+            gate_alarm_ms=self.gate_alarm_ms,
         )
-        table.refuse_unknown()
-        if settings.afi_secured == settings.afi_unsecured:
-            raise table.fail("afi_secured and afi_unsecured must differ")
-        return settings
 
 
 @dataclass(frozen=True, slots=True)

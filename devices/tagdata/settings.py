@@ -1,6 +1,6 @@
 """The `[data_model]` section of config/tags.toml: this library's ISIL and the open choices of the model.
 
-Unknown keys and values of the wrong type are refused (`devices.config.SettingsTable`), so that a misspelt
+Unknown keys and values of the wrong type are refused (`contract.config_files`), so that a misspelt
 setting cannot silently fall back to its default.
 """
 
@@ -10,9 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field, model_validator
+
+from contract.config_files import ConfigModel, Lax
 from devices.blocks import BlockOrder
-from devices.config import SettingsTable, config_file, load_section
+from devices.config import config_file, load_section, validate
 from devices.errors import TagDataError
 from devices.tagdata.decode import decode_tag
 from devices.tagdata.errors import TagDataSettingsError
@@ -22,6 +26,8 @@ from devices.tagdata.reading import TagReading
 
 SECTION = "data_model"
 CONFIG_ENV = "STACKS_TAGS_CONFIG"
+# The sections of tags.toml; `[security]` is read by devices.rfid.security.
+SECTIONS = ("data_model", "security")
 
 
 class WriteBlockOrder(StrEnum):
@@ -49,39 +55,50 @@ class TagDataSettings:
     @classmethod
     def from_toml(cls, path: Path | str | None = None) -> TagDataSettings:
         path = Path(path) if path is not None else config_path()
-        return cls._from_table(load_section(path, SECTION, TagDataSettingsError, what="tag settings"))
+        return load_section(
+            path, SECTION, _DataModelTable, TagDataSettingsError, sections=SECTIONS
+        ).settings()
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> TagDataSettings:
-        return cls._from_table(SettingsTable(values, TagDataSettingsError))
-
-    @classmethod
-    def _from_table(cls, table: SettingsTable) -> TagDataSettings:
-        defaults = DEFAULT_OPTIONS
-        isil = table.text("isil", "")
-        block_orders = tuple(table.choices("block_orders", BlockOrder, defaults.block_orders))
-        block_size = table.integer("block_size", defaults.block_size)
-        swapped_nibbles = table.flag("accept_swapped_nibbles", defaults.accept_swapped_nibbles)
-        versions = frozenset(table.integers("supported_versions", sorted(defaults.supported_versions)))
-        part_bytes = table.choice("part_bytes", PartBytes, defaults.part_bytes)
-        extension_offset = table.integer("extension_offset", defaults.extension_offset)
-        long_item_ids = table.flag("long_item_ids", defaults.long_item_ids)
-        write_order = table.choice("write_block_order", WriteBlockOrder, WriteBlockOrder.AS_FOUND)
-        table.refuse_unknown()
-        try:  # values of the right type that the ISIL or the model refuses
-            options = DataModelOptions(
-                block_orders=block_orders,
-                block_size=block_size,
-                accept_swapped_nibbles=swapped_nibbles,
-                supported_versions=versions,
-                part_bytes=part_bytes,
-                extension_offset=extension_offset,
-                long_item_ids=long_item_ids,
-            )
-            return cls(Isil.parse(isil), options, write_order)
-        except TagDataError as exc:
-            raise table.fail(str(exc)) from exc
+        return validate(_DataModelTable, values, TagDataSettingsError).settings()
 
     def decode(self, memory: bytes) -> TagReading:
         """`decode_tag` with this library's ISIL and choices."""
         return decode_tag(memory, own_isil=self.isil, options=self.options)
+
+
+class _DataModelTable(ConfigModel):
+    """The `[data_model]` table: the ISIL, and the choices of `DataModelOptions` (defaults: its defaults)."""
+
+    isil: str
+    block_orders: list[Annotated[BlockOrder, Lax]] = Field(
+        default_factory=lambda: list(DEFAULT_OPTIONS.block_orders)
+    )
+    block_size: int = DEFAULT_OPTIONS.block_size
+    accept_swapped_nibbles: bool = DEFAULT_OPTIONS.accept_swapped_nibbles
+    supported_versions: list[int] = Field(default_factory=lambda: sorted(DEFAULT_OPTIONS.supported_versions))
+    part_bytes: Annotated[PartBytes, Lax] = DEFAULT_OPTIONS.part_bytes
+    extension_offset: int = DEFAULT_OPTIONS.extension_offset
+    long_item_ids: bool = DEFAULT_OPTIONS.long_item_ids
+    write_block_order: Annotated[WriteBlockOrder, Lax] = WriteBlockOrder.AS_FOUND
+
+    @model_validator(mode="after")
+    def _accepted_by_the_model(self) -> _DataModelTable:
+        try:  # values of the right type that the ISIL or the data model refuses
+            self.settings()
+        except TagDataError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
+
+    def settings(self) -> TagDataSettings:
+        options = DataModelOptions(
+            block_orders=tuple(self.block_orders),
+            block_size=self.block_size,
+            accept_swapped_nibbles=self.accept_swapped_nibbles,
+            supported_versions=frozenset(self.supported_versions),
+            part_bytes=self.part_bytes,
+            extension_offset=self.extension_offset,
+            long_item_ids=self.long_item_ids,
+        )
+        return TagDataSettings(Isil.parse(self.isil), options, self.write_block_order)

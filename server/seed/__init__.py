@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.domain.policies import PolicySet
@@ -25,15 +22,6 @@ from server.services.pins import validate_pin
 from server.services.policies import Policies
 
 SHELF_CAPACITY = 80
-
-
-class SeedSettings(BaseSettings):
-    """The initial PIN every seeded patron shares, as libraries hand out cards with a default PIN that the
-    patron changes at the desk. Override with STACKS_SEED_INITIAL_PIN."""
-
-    model_config = SettingsConfigDict(env_prefix="STACKS_SEED_", env_file=".env", extra="ignore", frozen=True)
-
-    initial_pin: SecretStr = Field(default=SecretStr("2468"), description="4 to 12 digits.")
 
 
 def generate(item_count: int, patron_count: int, seed: int, today: date, policies: PolicySet) -> Library:

@@ -5,16 +5,23 @@ A bad file stops the server at start-up with a `ConfigurationError` naming the f
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from contract.common import LocalizedText
+from contract.config_files import (
+    ConfigFileError,
+    ConfigModel,
+    Lax,
+    load_config,
+    parse_config,
+    validate_config,
+)
 from server.domain.calendar import WeeklyCalendar
 from server.domain.policies import CirculationRule, Label, PolicySet, RuleFields
 from server.errors import ConfigurationError
@@ -22,32 +29,29 @@ from server.errors import ConfigurationError
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+CodeOrAny = Annotated[str, Field(pattern=r"^([a-z][a-z0-9_]{0,31}|\*)$")]  # a code, or "*" for any
 Days = Annotated[int, Field(ge=0, le=3650)]
 Dong = Annotated[int, Field(ge=0, le=100_000_000)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LabelModel(_Strict):
+class LabelModel(ConfigModel):
     vi: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
 
-class LibraryModel(_Strict):
-    closing_time: time = time(23, 59, 59)
-    closed_weekdays: list[Weekday] = []
-    closed_dates: list[date] = []
+class LibraryModel(ConfigModel):
+    closing_time: Annotated[time, Lax] = time(23, 59, 59)
+    closed_weekdays: list[Weekday] = Field(default_factory=list)
+    closed_dates: list[Annotated[date, Lax]] = Field(default_factory=list)
     fines_skip_closed_days: bool = True
     pickup_location: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
     pickup_name_vi: str = Field(min_length=1)
     pickup_name_en: str = Field(min_length=1)
 
 
-class RuleModel(_Strict):
-    category: Code | Literal["*"]
-    item_type: Code | Literal["*"]
+class RuleModel(ConfigModel):
+    category: CodeOrAny
+    item_type: CodeOrAny
     loanable: bool | None = None
     loan_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     renew_days: Annotated[int, Field(ge=1, le=3650)] | None = None
@@ -64,7 +68,7 @@ class RuleModel(_Strict):
     hold_pickup_days: Annotated[int, Field(ge=1, le=60)] | None = None
 
 
-class PolicyFile(_Strict):
+class PolicyFile(ConfigModel):
     library: LibraryModel
     item_types: dict[Code, LabelModel] = Field(min_length=1)
     categories: dict[Code, LabelModel] = Field(min_length=1)
@@ -107,26 +111,21 @@ def _to_domain(model: PolicyFile, timezone: ZoneInfo) -> PolicySet:
 
 def parse_policies(text: str, timezone: ZoneInfo, source: str = "policies.toml") -> Policies:
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"{source}: not valid TOML: {exc}") from exc
+        return _policies(validate_config(PolicyFile, parse_config(text, source), source), timezone)
+    except ConfigFileError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+def load_policies(path: Path, timezone: ZoneInfo) -> Policies:
     try:
-        model = PolicyFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigurationError(f"{source}: invalid circulation policy: {problems}") from exc
+        return _policies(load_config(path, PolicyFile), timezone)
+    except ConfigFileError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+def _policies(model: PolicyFile, timezone: ZoneInfo) -> Policies:
     return Policies(
         rules=_to_domain(model, timezone),
         pickup_location=model.library.pickup_location,
         pickup_name=LocalizedText(vi=model.library.pickup_name_vi, en=model.library.pickup_name_en),
     )
-
-
-def load_policies(path: Path, timezone: ZoneInfo) -> Policies:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read the circulation policy {path}: {exc.strerror}") from exc
-    return parse_policies(text, timezone, str(path))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import secrets
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, model_validator
 
 from contract.common import DEVICE_ID_PATTERN
+from contract.config_files import ConfigFileError, ConfigModel, Lax, load_config
 from contract.status import DeviceKind
 from server.privacy import write_private
 
@@ -23,16 +24,24 @@ BENCH_USER = "bench"
 """Used by benchmarks for their raw paho baseline, confined to stacks/bench/#."""
 
 
-class RegisteredDevice(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class RegisteredDevice(ConfigModel):
     id: str = Field(pattern=DEVICE_ID_PATTERN)
-    kind: DeviceKind
+    kind: Annotated[DeviceKind, Lax]
     location: str = ""
 
 
-class _RegistryFile(BaseModel):
+class _RegistryFile(ConfigModel):
     device: list[RegisteredDevice] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids_are_free(self) -> _RegistryFile:
+        ids = [d.id for d in self.device]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate device ids {duplicates}")
+        if SERVER_USER in ids or BENCH_USER in ids:
+            raise ValueError(f"'{SERVER_USER}' and '{BENCH_USER}' are reserved user names")
+        return self
 
 
 class RegistryError(ValueError):
@@ -41,17 +50,9 @@ class RegistryError(ValueError):
 
 def load_devices(path: Path) -> list[RegisteredDevice]:
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-        devices = _RegistryFile.model_validate(document).device
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise RegistryError(f"{path}: {exc}") from exc
-    ids = [d.id for d in devices]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise RegistryError(f"{path}: duplicate device ids {duplicates}")
-    if SERVER_USER in ids or BENCH_USER in ids:
-        raise RegistryError(f"{path}: '{SERVER_USER}' and '{BENCH_USER}' are reserved user names")
-    return devices
+        return load_config(path, _RegistryFile).device
+    except ConfigFileError as exc:
+        raise RegistryError(str(exc)) from exc
 
 
 @dataclass(frozen=True)

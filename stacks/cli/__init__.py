@@ -2,7 +2,8 @@
 
 Every area module defines `register(root)`, which adds a command group (`stacks bench …`) or a single
 command (`stacks scan IMAGE`) to the root. Heavy imports happen inside the commands so that
-`stacks --help` stays fast.
+`stacks --help` stays fast. Before any command runs, the root warns about `STACKS_*` variables no Stacks
+process reads (stacks.environment): every Stacks process is started by a command of this application.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ _AREA_MODULES: tuple[str, ...] = (
 def _register_areas() -> None:
     for module_name in _AREA_MODULES:
         importlib.import_module(module_name).register(app)
+
+
+@app.callback()
+def _root() -> None:
+    from stacks.environment import warn_about_unknown_variables
+
+    warn_about_unknown_variables()
 
 
 _register_areas()

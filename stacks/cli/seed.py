@@ -48,9 +48,9 @@ def seed(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from server.errors import StacksError
-    from server.seed import SeedSettings, seed_database
+    from server.seed import seed_database
     from server.services.policies import load_policies
-    from server.settings import ServerSettings
+    from server.settings import SeedSettings, ServerSettings
 
     settings = ServerSettings()
     try:

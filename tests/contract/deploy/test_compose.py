@@ -14,10 +14,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from edge.settings import EdgeSettings
-from server.settings import ServerSettings
-from stacks.broker.settings import BrokerSettings
 from stacks.cli import app
+from stacks.environment import known_variables
 
 pytestmark = pytest.mark.contract
 
@@ -67,11 +65,7 @@ def test_every_command_exists_with_its_options(compose: dict[str, Any]) -> None:
 
 
 def test_every_setting_named_is_read_by_some_process(compose: dict[str, Any]) -> None:
-    known = {
-        f"STACKS_{field.upper()}"
-        for settings in (ServerSettings, EdgeSettings, BrokerSettings)
-        for field in settings.model_fields
-    }
+    known = known_variables()
     for name, service in _stacks_services(compose).items():
         for variable in service.get("environment", {}):
             assert variable in known, f"{name}: {variable} is not a setting"

@@ -8,8 +8,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from edge.settings import EdgeSettings
-from server.seed import SeedSettings
-from server.settings import ServerSettings
+from server.settings import SeedSettings, ServerSettings
 from stacks.broker.settings import BrokerSettings
 
 pytestmark = pytest.mark.contract

@@ -47,11 +47,16 @@ def test_environment_names_another_file(tmp_path: Path, monkeypatch: pytest.Monk
 @pytest.mark.parametrize(
     ("loader", "content", "message"),
     [
-        (load_profiles, "[scanners\n", "cannot read"),
-        (load_profiles, "[other]\nx = 1\n", "expected \\[scanners.NAME\\] tables"),
-        (load_rules, "[scanners\n", "cannot read"),
-        (load_rules, "[classification]\nitem_pattern = 5\n", "item_pattern must be a string"),
-        (load_rules, '[classification]\ncolour = "red"\n', "\\[classification\\]: unknown setting"),
+        (load_profiles, "[scanners\n", "not valid TOML"),
+        (load_profiles, "[classification]\n", "expected \\[scanners.NAME\\] tables"),
+        (load_profiles, "[other]\nx = 1\n", "unknown section\\(s\\): other"),
+        (load_rules, "[scanners\n", "not valid TOML"),
+        (
+            load_rules,
+            "[classification]\nitem_pattern = 5\n",
+            "classification.item_pattern: must be a string, got 5",
+        ),
+        (load_rules, '[classification]\ncolour = "red"\n', "classification.colour: unknown setting"),
         (load_rules, '[classification]\npatron_pattern = "(SV"\n', "not a valid regular expression"),
     ],
 )

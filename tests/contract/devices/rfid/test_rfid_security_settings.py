@@ -31,7 +31,7 @@ def test_values_and_defaults(tmp_path: Path) -> None:
     ("section", "message"),
     [
         ('mechanism = "magnet"', "mechanism"),
-        ("afi_secured = 300", "one byte"),
+        ("afi_secured = 300", "security.afi_secured: must be at most 255, got 300"),
         ("afi_secured = 0xC2", "differ"),
         ("verify_attempts = 0", "verify_attempts"),
         ("afi_secure = 7", "unknown"),

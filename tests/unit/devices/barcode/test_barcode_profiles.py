@@ -37,12 +37,12 @@ def test_defaults_are_data_then_cr() -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"terminator": "ETX"}, "terminator: 'ETX' is not one of"),
+        ({"terminator": "ETX"}, "terminator: must be 'CR', 'LF', 'CRLF', 'TAB' or 'NONE', got 'ETX'"),
         ({"prefix": "Đ"}, "bytes 0-255"),
-        ({"colour": "red"}, "unknown setting\\(s\\): colour"),
-        ({"max_length": "64"}, "max_length must be an integer"),
-        ({"aim_ids": 1}, "aim_ids must be true or false"),
-        ({"idle_timeout_s": True}, "idle_timeout_s must be a number"),
+        ({"colour": "red"}, "colour: unknown setting"),
+        ({"max_length": "64"}, "max_length: must be an integer, got '64'"),
+        ({"aim_ids": 1}, "aim_ids: must be true or false, got 1"),
+        ({"idle_timeout_s": True}, "idle_timeout_s: must be a number, got True"),
         ({"encoding": "klingon"}, "unknown encoding"),
         ({"max_length": 0}, "max_length must be at least 1"),
         ({"parity": "M"}, "parity"),
