@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, computed_field
+from pydantic import Field
 
 from server.api.schemas.base import ApiModel
 
@@ -55,14 +55,10 @@ class DeviceOut(ApiModel):
     high_seq: int = Field(description="Highest sequence number applied.")
     seq_gaps: int = Field(description="Sequence numbers found missing when a later one arrived.")
     seq_gap_fills: int = Field(description="Missing numbers that arrived late (re-sent).")
-
-    @computed_field(  # type: ignore[prop-decorator]
+    open_gaps: int = Field(
         description="Sequence numbers still missing: gaps seen minus gaps filled. Not zero: events lost, "
         "not yet re-sent, or dead-lettered (GET /devices/{id}/gaps lists them)."
     )
-    @property
-    def open_gaps(self) -> int:
-        return max(0, self.seq_gaps - self.seq_gap_fills)
 
 
 class SequenceGap(ApiModel):
