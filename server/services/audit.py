@@ -102,6 +102,8 @@ class DeadLetterEntry:
     reason: str
     detail: str
     raw_size: int  # bytes stored
+    batch_index: int | None  # for one element of a batch: its position, from 0
+    batch_size: int | None  # and how many elements the batch had
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ def _entry(row: DeadLetter) -> DeadLetterEntry:
         reason=row.reason,
         detail=row.detail,
         raw_size=len(row.raw),
+        batch_index=row.batch_index,
+        batch_size=row.batch_size,
     )
 
 

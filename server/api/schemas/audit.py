@@ -34,7 +34,14 @@ class DeadLetterSummary(ApiModel):
     kind: str | None
     reason: str
     detail: str
-    raw_size: int = Field(description="Bytes stored (the message, at most 64 KiB).")
+    raw_size: int = Field(
+        description="Bytes stored: the message, or the one refused element of a batch (an oversized message "
+        "keeps its first 4 KiB)."
+    )
+    batch_index: int | None = Field(
+        description="For one element of a batch message: its position in the batch's array, from 0."
+    )
+    batch_size: int | None = Field(description="For one element of a batch message: how many the batch had.")
 
 
 class DeadLetterOut(DeadLetterSummary):

@@ -128,9 +128,11 @@ def _poisoned(settings: ServerSettings) -> HandlerRegistry:
 
 
 def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
-    broker: RunningBroker, engine: Engine, sqlite_url: str, tmp_path: Path
+    broker: RunningBroker, database_url: str, tmp_path: Path
 ) -> None:
-    settings = server_settings(broker, tmp_path, sqlite_url, "server-poisoned")
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    settings = server_settings(broker, tmp_path, database_url, "server-poisoned")
     consumer = IngestConsumer(settings, engine, _poisoned(settings))
     consumer.start()
     device = TestDevice(broker, DEVICE)
@@ -149,9 +151,11 @@ def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
         assert _count(engine, EventLog) == 5  # the good events of the batch are applied…
         with Session(engine) as session:
             dead = session.execute(sa.select(DeadLetter)).scalars().all()
-        assert sorted((d.event_id, d.reason) for d in dead) == sorted(
-            [(bad.event_id, "apply_error"), (checkout.event_id, "apply_error")]
+        assert sorted((d.event_id, d.reason, d.batch_index, d.batch_size) for d in dead) == sorted(
+            [(bad.event_id, "apply_error", 2, 6), (checkout.event_id, "apply_error", None, None)]
         )
+        # Each dead letter holds its own event only, never the good events applied beside it.
+        assert sorted(d.raw for d in dead) == sorted([encode_event(bad), encode_event(checkout)])
         (answer,) = [decode_reply(r) for r in device.replies]  # …the kiosk is answered, not left waiting…
         assert (answer.KIND, answer.decision.code) == ("request.rejected", ReasonCode.INVALID_REQUEST)
         deadline = time.monotonic() + 5
@@ -161,3 +165,4 @@ def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
     finally:
         device.close()
         consumer.stop()
+        engine.dispose()

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from contract import topics
-from contract.codec import decode_acks, decode_reply
+from contract.codec import decode_acks, decode_reply, encode_event
 from contract.common import LocalizedText
 from contract.events import EventEnvelope
 from contract.replies import Decision, ReasonCode, ReplyBase
@@ -181,6 +181,51 @@ def test_bad_input_is_dead_lettered_never_raised(engine: Engine, recorder: Recor
         stored = b"".join(d.raw for d in session.exec(select(DeadLetter)))
     assert b"9876" not in stored
     assert b'"pin":"***"' in stored
+
+
+def test_a_batch_with_one_bad_element_applies_the_rest_and_dead_letters_that_element_alone(
+    engine: Engine, recorder: Recorder
+) -> None:
+    first, last = ev.sighting(device="kiosk-01"), ev.sighting(device="kiosk-01")
+    login = ev.login(pin="9876")
+    elements = [orjson.loads(encode_event(e)) for e in (first, login, last)]
+    bad = elements[1]
+    bad["payload"]["card_number"] = "not a card!"
+    batch = ev.raw("kiosk-01", orjson.dumps(elements))
+    result = run(engine, recorder, batch)
+
+    assert recorder.applied == [("item.seen", first.event_id), ("item.seen", last.event_id)]
+    assert acks_of(result, "kiosk-01") == ([first.event_id, last.event_id], [login.event_id])
+    (answer,) = [decode_reply(p) for p in replies_of(result, "kiosk-01")]
+    assert (answer.KIND, answer.request_id) == ("request.rejected", login.event_id)
+    with Session(engine) as session:
+        (dead,) = session.exec(select(DeadLetter)).all()
+    assert (dead.reason, dead.event_id, dead.batch_index, dead.batch_size) == (
+        "schema_error",
+        login.event_id,
+        1,
+        3,
+    )
+    assert dead.detail.startswith("payload.card_number")
+    # The dead letter holds the refused element only, its PIN scrubbed: not the events applied beside it.
+    assert orjson.loads(dead.raw) == bad | {"payload": bad["payload"] | {"pin": "***"}}
+
+    again = run(engine, recorder, batch)  # the same batch once more: nothing applied twice
+    assert len(recorder.applied) == 2
+    assert again.stats.duplicates == 2
+    assert count(engine, EventLog) == 2
+
+
+def test_whole_messages_are_dead_lettered_whole(engine: Engine, recorder: Recorder) -> None:
+    """What cannot be read as a batch has no elements to tell apart: the message is kept as it came."""
+    result = run(engine, recorder, ev.raw("kiosk-01", b"[{not json"), ev.raw("kiosk-01", b"[]"))
+    assert result.stats.rejected == {"bad_json": 1, "not_an_event": 1}
+    with Session(engine) as session:
+        dead = session.exec(select(DeadLetter).order_by(DeadLetter.id)).all()  # type: ignore[arg-type]
+    assert [(d.raw, d.batch_index, d.batch_size) for d in dead] == [
+        (b"[{not json", None, None),
+        (b"[]", None, None),
+    ]
 
 
 def _id_of(message: Inbound) -> str:
