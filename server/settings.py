@@ -77,3 +77,7 @@ class ServerSettings(BaseSettings):
     @property
     def policies_path(self) -> Path:
         return self.config_dir / "policies.toml"
+
+    @property
+    def devices_path(self) -> Path:
+        return self.config_dir / "devices.toml"

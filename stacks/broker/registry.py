@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from contract.common import DEVICE_ID_PATTERN
-from contract.status import DeviceKind
+from server import devices as server_devices
+from server.devices import RegisteredDevice
+from server.errors import ConfigurationError
 from server.privacy import write_private
 
 SERVER_USER = "server"
@@ -23,33 +21,17 @@ BENCH_USER = "bench"
 """Used by benchmarks for their raw paho baseline, confined to stacks/bench/#."""
 
 
-class RegisteredDevice(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(pattern=DEVICE_ID_PATTERN)
-    kind: DeviceKind
-    location: str = ""
-
-
-class _RegistryFile(BaseModel):
-    device: list[RegisteredDevice] = Field(default_factory=list)
-
-
 class RegistryError(ValueError):
     """config/devices.toml is missing or invalid."""
 
 
 def load_devices(path: Path) -> list[RegisteredDevice]:
+    """The devices of config/devices.toml (read by the server's own loader), none with a reserved name."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-        devices = _RegistryFile.model_validate(document).device
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise RegistryError(f"{path}: {exc}") from exc
-    ids = [d.id for d in devices]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise RegistryError(f"{path}: duplicate device ids {duplicates}")
-    if SERVER_USER in ids or BENCH_USER in ids:
+        devices = server_devices.load_devices(path)
+    except ConfigurationError as exc:
+        raise RegistryError(str(exc)) from exc
+    if any(d.id in (SERVER_USER, BENCH_USER) for d in devices):
         raise RegistryError(f"{path}: '{SERVER_USER}' and '{BENCH_USER}' are reserved user names")
     return devices
 

@@ -54,17 +54,30 @@ class DeadLetterOut(DeadLetterSummary):
 class DeviceOut(ApiModel):
     device_id: str
     device_kind: str | None
-    state: str
+    state: str = Field(
+        description="online or offline (its retained status), unknown (events but no status yet), or "
+        "never_seen (listed in config/devices.toml, nothing heard from it)."
+    )
+    registered: bool = Field(description="Listed in config/devices.toml.")
+    location: str | None = Field(description="Where config/devices.toml says the device is.")
     status: dict[str, Any] | None = Field(description="The device's last retained status message.")
     status_at: datetime | None
     last_event_at: datetime | None
     events_total: int
     high_seq: int = Field(description="Highest sequence number applied.")
+    reported_last_seq: int | None = Field(
+        description="The device's own last sequence number, from its latest status that carried one "
+        "(birth, heartbeat, clean offline; a last will carries none)."
+    )
     seq_gaps: int = Field(description="Sequence numbers found missing when a later one arrived.")
     seq_gap_fills: int = Field(description="Missing numbers that arrived late (re-sent).")
+    missing_tail: int = Field(
+        description="Numbers the device reported beyond the highest applied (reported_last_seq - "
+        "high_seq): still in its outbox (status.outbox_pending), lost, or dead-lettered."
+    )
     open_gaps: int = Field(
-        description="Sequence numbers still missing: gaps seen minus gaps filled. Not zero: events lost, "
-        "not yet re-sent, or dead-lettered (GET /devices/{id}/gaps lists them)."
+        description="Sequence numbers still missing: gaps seen minus gaps filled, plus the missing tail. "
+        "Not zero: events lost, not yet (re-)sent, or dead-lettered (GET /devices/{id}/gaps lists them)."
     )
 
 
@@ -77,8 +90,10 @@ class SequenceGap(ApiModel):
 class DeviceGaps(ApiModel):
     device_id: str
     high_seq: int
+    reported_last_seq: int | None
     gaps: list[SequenceGap] = Field(
-        description="Ranges of sequence numbers below the highest applied one with no event in the log "
-        "(lost, not yet re-sent, or dead-lettered), lowest first."
+        description="Ranges of sequence numbers the device used with no event in the log (lost, not yet "
+        "(re-)sent, or dead-lettered), lowest first: the holes below the highest applied number, then the "
+        "missing tail up to reported_last_seq."
     )
     truncated: bool = Field(description="True when more gaps exist than were listed.")

@@ -77,3 +77,6 @@ class Device(SQLModel, table=True):
     high_seq: int = Field(default=0, description="Highest sequence number applied.")
     seq_gaps: int = Field(default=0, description="Sequence numbers found missing when a later one arrived.")
     seq_gap_fills: int = Field(default=0, description="Missing numbers that arrived late (re-sent).")
+    reported_last_seq: int | None = Field(
+        default=None, description="last_seq of the device's latest status that carried one."
+    )

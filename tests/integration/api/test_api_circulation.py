@@ -206,7 +206,7 @@ def test_a_return_wanted_by_a_hold_goes_to_the_hold_shelf(
     assert body["hold"]["message"]["vi"]
     assert "SV2100501" not in str(body)  # the desk is told where the item goes, not for whom
     assert librarian.get("/api/v1/items/VV000500").json()["status"] == "on_hold_shelf"
-    hold = librarian.get(f"/api/v1/records/{record.id}/holds").json()[0]
+    hold = librarian.get(f"/api/v1/records/{record.id}/holds").json()["items"][0]
     assert (hold["status"], hold["item_id"]) == ("ready", item.id)
 
     # Someone else cannot take it; the patron who waited can.

@@ -54,7 +54,10 @@ def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Cloc
     )
 
     queue = librarian.get(f"/api/v1/records/{record.id}/holds").json()
-    assert [h["patron_id"] for h in queue] == [first.id, second.id]
+    assert [h["patron_id"] for h in queue["items"]] == [first.id, second.id]
+    assert (queue["limit"], queue["offset"], queue["has_more"]) == (50, 0, False)
+    page = librarian.get(f"/api/v1/records/{record.id}/holds", params={"limit": 1, "offset": 1}).json()
+    assert ([h["patron_id"] for h in page["items"]], page["has_more"]) == ([second.id], False)
     assert [
         h["id"] for h in librarian.get("/api/v1/holds", params={"card_number": "SV2400003"}).json()["items"]
     ] == [placed[1]["id"]]

@@ -28,6 +28,7 @@ from server.db.tables import DeadLetter, Device, EventLog
 from server.ingest.messages import BatchResult, Inbound
 from server.ingest.pipeline import apply_batch
 from server.ingest.registry import HandlerRegistry, reply_for
+from server.services import devices
 from tests.support import events as ev
 
 pytestmark = pytest.mark.integration
@@ -250,6 +251,39 @@ def test_sequence_gaps_are_counted_and_late_fills_noticed(engine: Engine, record
         device = session.get(Device, "gate-01")
     assert device is not None
     assert (device.high_seq, device.seq_gaps, device.seq_gap_fills, device.events_total) == (6, 2, 2, 6)
+
+
+def _status(device: str, state: DeviceState, last_seq: int | None) -> Inbound:
+    status = DeviceStatus(
+        device_id=device, device_kind=DeviceKind.GATE, state=state, at=datetime.now(UTC), last_seq=last_seq
+    )
+    return Inbound(topics.status(device), status.model_dump_json().encode(), datetime.now(UTC))
+
+
+def test_a_lost_tail_shows_against_the_devices_own_last_seq(engine: Engine, recorder: Recorder) -> None:
+    """No later event reveals the last events a device sent before going quiet: its status does."""
+    events = {n: ev.sighting(device="gate-01", seq=n) for n in range(1, 7)}
+    run(
+        engine,
+        recorder,
+        ev.inbound(events[1], events[2], events[4]),
+        _status("gate-01", DeviceState.ONLINE, 6),
+    )
+    # The last will is composed at connect and carries no last_seq: what the device said before still holds.
+    run(engine, recorder, _status("gate-01", DeviceState.OFFLINE, None))
+
+    def gaps() -> tuple[int, list[tuple[int, int]]]:
+        with Session(engine) as session:
+            view = devices.get_device(session, [], "gate-01")
+            found = devices.sequence_gaps(session, [], "gate-01")
+        assert view.open_gaps == sum(g.missing for g in found.gaps)
+        return view.missing_tail, [(g.first_missing, g.last_missing) for g in found.gaps]
+
+    assert gaps() == (2, [(3, 3), (5, 6)])
+    run(engine, recorder, ev.inbound(events[5], events[6]))  # the tail arrives after all
+    assert gaps() == (0, [(3, 3)])
+    run(engine, recorder, ev.inbound(events[3]))
+    assert gaps() == (0, [])
 
 
 def test_requests_queued_too_long_have_no_effect_but_returns_still_count(
