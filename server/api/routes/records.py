@@ -56,9 +56,7 @@ def record_holds(
 ) -> OffsetPage[HoldOut]:
     catalog.get_record(session, record_id)
     fetch = partial(holds.list_holds, session, now=now, record_id=record_id, open_only=True)
-    page = offset_page(fetch, HoldOut, limit=limit, offset=offset)
-    session.commit()  # holds found past their pickup deadline were lapsed on the way
-    return page
+    return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
 @router.get("/locations", summary="Library, floors, ranges and shelves with their call-number spans")
