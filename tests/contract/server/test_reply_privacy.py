@@ -21,6 +21,7 @@ from server.i18n.formatting import DEFAULT_TIMEZONE
 from server.i18n.render import placeholders, render
 from server.services.context import CirculationContext, build
 from server.settings import REPO_CONFIG_DIR, ServerSettings
+from tests.unit.i18n.test_messages import SAMPLE
 
 pytestmark = pytest.mark.contract
 
@@ -108,19 +109,8 @@ def test_every_text_parameter_is_known_to_carry_a_person_or_not() -> None:
 def test_no_message_names_a_patron_but_the_welcome(key: str, template: Template) -> None:
     people = (placeholders(template.vi) | placeholders(template.en)) & PERSON_PARAMETERS
     assert people == (PERSON_PARAMETERS if template is WELCOME else set()), key
-    values: dict[str, object] = {
-        "due": datetime.fromisoformat("2026-12-09T16:59:59+00:00"),
-        "expires": date(2026, 6, 30),
-        "deadline": date(2026, 12, 1),
-        "fine": 5000,
-        "fines_due": 62000,
-        "fine_limit": 50000,
-        "attempts_left": 3,
-        "renewals_left": 1,
-        "max_loans": 5,
-        "name": PATRON["name"],
-        "pickup": LocalizedText(vi="Quầy mượn trả, tầng 1", en="Circulation desk, floor 1"),
-    }
+    # A value of every parameter a template may name; the person is our sample patron.
+    values = {**SAMPLE, "name": PATRON["name"]}
     rendered = render(template, values, DEFAULT_TIMEZONE)
     for text in (rendered.vi, rendered.en):
         assert IDENTIFIER.search(text) is None, (key, text)

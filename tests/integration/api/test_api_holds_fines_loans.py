@@ -96,17 +96,9 @@ def test_hold_lists_judge_what_is_past_its_pickup_deadline_without_writing(
     left as it was — the job (or the next write that meets the hold) passes the copy on."""
     record = f.record(db, title="Dế Mèn phiêu lưu ký")
     late, waiting = f.patron(db, card_number="SV2400011"), f.patron(db, card_number="SV2400012")
-    copy = f.item(db, record, barcode="VV060011", status="on_hold_shelf")
-    lapsed = f.hold(
-        db,
-        record,
-        late,
-        placed_at=clock.now - timedelta(days=9),
-        status="ready",
-        item_id=copy.id,
-        ready_at=clock.now - timedelta(days=5),
-        expires_at=clock.now - timedelta(hours=10),
-    )
+    copy = f.item(db, record, barcode="VV060011")
+    ready_at, deadline = clock.now - timedelta(days=5), clock.now - timedelta(hours=10)
+    lapsed = f.ready_hold(db, record, late, copy, ready_at=ready_at, expires_at=deadline)
     queued = f.hold(db, record, waiting, placed_at=clock.now - timedelta(days=2))
     db.commit()
 

@@ -74,31 +74,23 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
     clock.advance(LATER)
     with Session(engine, expire_on_commit=False) as db:
         record = f.record(db, title="Nỗi buồn chiến tranh")
-        copy = f.item(db, record, barcode="ZZ000001", tag_uid="E0040150FFFF0001", status="on_hold_shelf")
+        copy = f.item(db, record, barcode="ZZ000001", tag_uid="E0040150FFFF0001")
         late, waiting = f.patron(db, card_number="ZZ0000001"), f.patron(db, card_number="ZZ0000002")
-        f.hold(
-            db,
-            record,
-            late,
-            placed_at=clock.now - timedelta(days=9),
-            status="ready",
-            item_id=copy.id,
-            ready_at=clock.now - timedelta(days=4),
-            expires_at=clock.now - timedelta(hours=10),
+        ten_hours_late = clock.now - timedelta(hours=10)
+        f.ready_hold(
+            db, record, late, copy, ready_at=clock.now - timedelta(days=4), expires_at=ten_hours_late
         )
         f.hold(db, record, waiting, placed_at=clock.now - timedelta(days=2))
         nobody_waits = f.record(db, title="Bến không chồng")
-        f.hold(
+        other_copy = f.item(db, nobody_waits, barcode="ZZ000002", tag_uid="E0040150FFFF0002")
+        a_day_late = clock.now - timedelta(days=1)
+        f.ready_hold(
             db,
             nobody_waits,
             waiting,
-            placed_at=clock.now - timedelta(days=8),
-            status="ready",
-            item_id=f.item(
-                db, nobody_waits, barcode="ZZ000002", tag_uid="E0040150FFFF0002", status="on_hold_shelf"
-            ).id,
+            other_copy,
             ready_at=clock.now - timedelta(days=5),
-            expires_at=clock.now - timedelta(days=1),
+            expires_at=a_day_late,
         )
         f.fine(db, late, 4000)
         f.block(db, waiting)

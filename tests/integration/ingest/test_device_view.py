@@ -17,8 +17,6 @@ from sqlalchemy.engine import Engine
 from contract.codec import encode_event
 from contract.mqtt import Protocol
 from contract.replies import REPLY_MODELS
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
 from tests.support import events as ev
@@ -42,14 +40,6 @@ def broker_and_protocol(
         yield broker, protocol
 
 
-@pytest.fixture
-def engine(sqlite_url: str) -> Iterator[Engine]:
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    yield engine
-    engine.dispose()
-
-
 def _until(condition: Callable[[], bool], timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -70,11 +60,14 @@ def _shape_of_reply(raw: bytes, request_id: str, correlation_id: str) -> dict[st
 
 
 def test_replies_and_acks_as_a_device_receives_them(
-    broker_and_protocol: tuple[RunningBroker, Protocol], engine: Engine, sqlite_url: str, tmp_path: Path
+    broker_and_protocol: tuple[RunningBroker, Protocol],
+    sqlite_engine: Engine,
+    sqlite_url: str,
+    tmp_path: Path,
 ) -> None:
     broker, protocol = broker_and_protocol
     settings = server_settings(broker, tmp_path, sqlite_url, "server-device-view")
-    consumer = IngestConsumer(settings, engine, build_registry(settings))
+    consumer = IngestConsumer(settings, sqlite_engine, build_registry(settings))
     consumer.start()
     device = TestDevice(broker, DEVICE, protocol=protocol)
     try:

@@ -6,7 +6,7 @@ real circulation handlers are exercised in test_circulation_ingest.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -22,8 +22,6 @@ from contract.common import LocalizedText
 from contract.events import EventEnvelope
 from contract.replies import Decision, ReasonCode, ReplyBase
 from contract.status import DeviceKind, DeviceState, DeviceStatus
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables import DeadLetter, Device, EventLog
 from server.ingest.messages import BatchResult, Inbound
 from server.ingest.pipeline import apply_batch
@@ -56,14 +54,6 @@ class Recorder:
                 ok=False, code=code, message=LocalizedText(vi=str(code), en=str(code))
             ),
         )
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
