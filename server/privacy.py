@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from contract.events import EVENT_MODELS
+
 REDACTED = "***"
 SECRET_NAMES = frozenset({"pin", "password", "new_pin"})
 
@@ -37,6 +39,12 @@ def redact_document(document: Any, secrets: frozenset[str] = SECRET_NAMES) -> An
     if isinstance(document, list):
         return [redact_document(value, secrets) for value in document]
     return document
+
+
+def secret_fields(kind: str, version: int) -> frozenset[str]:
+    """The members kept out of an event of this kind and version: the secret names and its model's own."""
+    model = EVENT_MODELS.get((kind, version))
+    return SECRET_NAMES | (model.SENSITIVE if model is not None else frozenset())
 
 
 def write_private(path: Path, data: bytes | str) -> None:

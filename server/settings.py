@@ -79,6 +79,10 @@ class ServerSettings(BaseSettings):
     def policies_path(self) -> Path:
         return self.config_dir / "policies.toml"
 
+    @property
+    def devices_path(self) -> Path:
+        return self.config_dir / "devices.toml"
+
 
 class SeedSettings(BaseSettings):
     """The initial PIN every seeded patron shares (`stacks seed`), as libraries hand out cards with a default

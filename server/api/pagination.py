@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from server.api.schemas.base import CursorPage, OffsetPage
 from server.errors import InvalidInputError
+from server.services.listing import KeysetPage
 
 E_co = TypeVar("E_co", covariant=True)
 M = TypeVar("M", bound=BaseModel)
@@ -68,13 +69,9 @@ def offset_page(fetch: Fetch[object], model: type[M], *, limit: int, offset: int
     )
 
 
-def cursor_page(
-    rows: Sequence[R], limit: int, item: Callable[[R], M], key: Callable[[R], str | int]
-) -> CursorPage[M]:
-    """One keyset page from `limit + 1` rows fetched newest first: the extra row only says a page follows,
-    and the cursor is the key of the last row shown."""
-    page = rows[:limit]
-    more = len(rows) > limit and bool(page)
+def cursor_page(page: KeysetPage[R], item: Callable[[R], M]) -> CursorPage[M]:
+    """A service's keyset page as the API answers it: the key the next page starts after, as a cursor."""
+    after = page.next_after
     return CursorPage[M](
-        items=[item(r) for r in page], next_cursor=encode_cursor(key(page[-1])) if more else None
+        items=[item(r) for r in page.items], next_cursor=encode_cursor(after) if after is not None else None
     )

@@ -17,6 +17,14 @@ def next_in_queue(holds: Iterable[Hold]) -> Hold | None:
     return min(waiting, key=lambda h: (h.placed_at, h.id), default=None)
 
 
+def status_at(status: HoldStatus, expires_at: datetime | None, now: datetime) -> HoldStatus:
+    """A hold as it stands at `now`: a ready hold past its pickup deadline is over (expired), whether or not
+    anything has stored it so yet. Up to the deadline itself the copy is the holder's."""
+    if status is HoldStatus.READY and expires_at is not None and expires_at < now:
+        return HoldStatus.EXPIRED
+    return status
+
+
 def pickup_deadline(now: datetime, open_days: int, calendar: cal.LibraryCalendar) -> datetime:
     """End of the `open_days`-th open day after today: the patron gets that many days the library is open."""
     if open_days < 1:

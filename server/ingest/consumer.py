@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 import paho.mqtt.client as mqtt
 import sqlalchemy.exc
 from sqlalchemy.engine import Engine
@@ -29,7 +28,7 @@ from contract.codec import RejectReason
 from contract.mqtt import Connection, MqttEndpoint, Will
 from contract.status import DeviceKind, DeviceState, DeviceStatus
 from server.ingest import metrics
-from server.ingest.messages import BatchResult, Inbound
+from server.ingest.messages import BatchResult, Inbound, batch_parts
 from server.ingest.pipeline import apply_batch, reject_message
 from server.ingest.registry import HandlerRegistry
 from server.settings import ServerSettings
@@ -204,7 +203,7 @@ class IngestConsumer:
             return
         except Exception as exc:
             failure = exc
-        parts = _one_event_each(message)
+        parts = batch_parts(message) or [message]
         if len(parts) > 1:
             # One event at a time: a bad event must not take the rest of its batch down with it.
             for part in parts:
@@ -266,14 +265,3 @@ class IngestConsumer:
             started_at=self.started_at,
         )
         return status.model_dump_json().encode()
-
-
-def _one_event_each(message: Inbound) -> list[Inbound]:
-    """A batch message split into one message per event (unacknowledgeable parts of the original)."""
-    try:
-        document = orjson.loads(message.payload)
-    except orjson.JSONDecodeError:
-        return [message]
-    if not isinstance(document, list) or len(document) < 2:
-        return [message]
-    return [Inbound(message.topic, orjson.dumps(item), message.received_at) for item in document]

@@ -7,6 +7,7 @@ from typing import Any
 
 from contract.codec import MAX_MESSAGE_BYTES, Rejected
 from server.db.tables import DeadLetter
+from server.ingest.messages import BatchPosition
 from server.privacy import scrub_raw
 from server.services.columns import table_of
 
@@ -14,8 +15,16 @@ _KEPT_BYTES_OF_OVERSIZED = 4096
 
 
 def dead_letter_row(
-    *, topic: str, device_id: str | None, rejected: Rejected, raw: bytes, received_at: datetime
+    *,
+    topic: str,
+    device_id: str | None,
+    rejected: Rejected,
+    raw: bytes,
+    received_at: datetime,
+    position: BatchPosition | None = None,
 ) -> dict[str, Any]:
+    """`raw` is the whole message, or for one element of a batch that element alone (with its position):
+    the good events of the batch were applied and do not belong here."""
     # A PIN may sit in a malformed login message, and dead letters are shown to staff: scrub first (whether
     # or not the JSON parses), then cut an oversized message down — never the other way round.
     raw = scrub_raw(raw)
@@ -30,6 +39,8 @@ def dead_letter_row(
         "reason": str(rejected.reason),
         "detail": rejected.detail[:1000],
         "raw": raw,
+        "batch_index": position.index if position is not None else None,
+        "batch_size": position.size if position is not None else None,
     }
 
 

@@ -1,4 +1,5 @@
-"""Per-device state kept by the ingest: event counts, sequence gaps, and the retained status."""
+"""Per-device state kept by the ingest: event counts, sequence gaps, the retained status and the last
+sequence number the device itself reported."""
 
 from __future__ import annotations
 
@@ -67,5 +68,9 @@ def record_statuses(session: Session, statuses: Sequence[tuple[str, Inbound]]) -
         device.state = str(status.state)
         device.status = status.model_dump(mode="json")
         device.status_at = message.received_at
+        if status.last_seq is not None:
+            # Kept apart from the status: a last will (composed at connect) carries no last_seq, and the
+            # numbers the device used before it vanished must stay comparable with what arrived.
+            device.reported_last_seq = status.last_seq
         stored += 1
     return stored

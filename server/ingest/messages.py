@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
+
+from contract.codec import MAX_MESSAGE_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPosition:
+    """Where an event sat in the batch message that carried it."""
+
+    index: int  # in the message's JSON array, from 0
+    size: int  # elements the array had
+
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
@@ -13,6 +25,27 @@ class Inbound:
     received_at: datetime
     # Opaque handle the consumer uses to acknowledge the broker after the commit.
     ack_handle: object = None
+    # Set on one element taken out of a batch message (see `batch_parts`); None for a whole message.
+    position: BatchPosition | None = None
+
+
+def batch_parts(message: Inbound) -> list[Inbound] | None:
+    """A batch message (a non-empty JSON array within the size limit) as one message per element, each
+    knowing its position, so that what is wrong with one element is kept and told apart from the others.
+    None for anything else. The parts are unacknowledgeable: the broker acknowledges the whole message."""
+    if message.position is not None or len(message.payload) > MAX_MESSAGE_BYTES:
+        return None
+    try:
+        document = orjson.loads(message.payload)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(document, list) or not document:
+        return None
+    size = len(document)
+    return [
+        Inbound(message.topic, orjson.dumps(element), message.received_at, position=BatchPosition(i, size))
+        for i, element in enumerate(document)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

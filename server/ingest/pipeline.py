@@ -4,6 +4,9 @@ Inside the caller's transaction, `apply_batch` decodes every message, drops even
 event id, looked up in the same transaction), applies the rest in arrival order, writes the event log,
 dead-letters what cannot be applied, tracks device sequences and statuses — and returns what to publish once
 the caller has committed: replies to requests and end-to-end acknowledgements. It never commits.
+
+A batch message (several events in one JSON array) is applied event by event: a refused element is
+dead-lettered alone, with its position in the batch, and its device told; the others are applied.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from contract import topics
-from contract.codec import Rejected, RejectReason, decode_events, redacted_payload
+from contract.codec import Decoded, Rejected, RejectReason, decode_events, redacted_payload
 from contract.events import EVENT_MODELS, REPLY_KIND, EventEnvelope
 from contract.replies import ReasonCode, RequestRejected
 from contract.status import Acks
@@ -28,7 +31,7 @@ from server.db.bulk import insert_rows
 from server.db.tables import EventLog
 from server.ingest import device_state
 from server.ingest.dead_letters import DEAD_LETTER_TABLE, dead_letter_row
-from server.ingest.messages import BatchResult, Inbound, Outbound
+from server.ingest.messages import BatchResult, Inbound, Outbound, batch_parts
 from server.ingest.registry import HandlerRegistry, reply_for
 from server.services.columns import table_of
 
@@ -37,6 +40,14 @@ log = logging.getLogger(__name__)
 EVENT_LOG_TABLE = table_of(EventLog)
 _REQUEST_KINDS = frozenset(kind for (kind, _v), model in EVENT_MODELS.items() if model.IS_REQUEST)
 _LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where an event came from: its message, and its place among the message's events."""
+
+    message: Inbound
+    index: int
 
 
 @dataclass
@@ -61,9 +72,21 @@ class _Batch:
         self.replies_in_batch: dict[UUID, dict[str, Any]] = {}
         self.applied_ids: set[UUID] = set()
         self.run: list[EventEnvelope] = []  # consecutive observations of one kind, applied together
+        self._parts: dict[int, list[Inbound] | None] = {}
 
     def device_acks(self, device_id: str) -> _DeviceAcks:
         return self.acks.setdefault(device_id, _DeviceAcks())
+
+    def kept_as(self, origin: _Origin) -> Inbound:
+        """What a refused event is dead-lettered as: for an element of a batch that element alone, with its
+        position, never the good events applied from the same batch; otherwise its whole message. Batches
+        are split only when something in them is refused, which is rare."""
+        message = origin.message
+        key = id(message)
+        if key not in self._parts:
+            self._parts[key] = batch_parts(message)
+        parts = self._parts[key]
+        return parts[origin.index] if parts is not None else message
 
 
 def apply_batch(
@@ -71,26 +94,26 @@ def apply_batch(
 ) -> BatchResult:
     batch = _Batch(session, registry, now)
     batch.result.stats.messages = len(messages)
-    decoded: list[tuple[Inbound, str | None, EventEnvelope | Rejected]] = []
+    decoded: list[tuple[_Origin, str | None, Decoded]] = []
     statuses: list[tuple[str, Inbound]] = []
     for message in messages:
         device_id = topics.device_of(message.topic)
         if device_id is not None and message.topic == topics.status(device_id):
             statuses.append((device_id, message))
             continue
-        for item in decode_events(message.payload, topic_device=device_id):
-            decoded.append((message, device_id, item))
+        items = _decode(message, device_id)
+        decoded.extend((_Origin(message, index), device_id, item) for index, item in enumerate(items))
 
     stored_replies = _already_applied(
         session, [item.event_id for _m, _d, item in decoded if isinstance(item, EventEnvelope)]
     )
-    for message, device_id, item in decoded:
+    for origin, device_id, item in decoded:
         if isinstance(item, Rejected):
-            _reject(batch, message, device_id, item)
+            _reject(batch, origin, device_id, item)
         elif item.event_id in stored_replies or item.event_id in batch.applied_ids:
             _duplicate(batch, item, stored_replies)
         else:
-            _apply(batch, message, item)
+            _apply(batch, origin, item)
     _flush_run(batch)
 
     insert_rows(session, EVENT_LOG_TABLE, batch.log_rows)
@@ -118,16 +141,23 @@ def reject_message(
     batch = _Batch(session, registry, now)
     batch.result.stats.messages = 1
     device_id = topics.device_of(message.topic)
-    for item in decode_events(message.payload, topic_device=device_id):
+    for index, item in enumerate(_decode(message, device_id)):
         rejected = (
             Rejected(reason, detail, item.event_id, item.correlation_id, item.KIND)
             if isinstance(item, EventEnvelope)
             else item
         )
-        _reject(batch, message, device_id, rejected)
+        _reject(batch, _Origin(message, index), device_id, rejected)
     session.execute(sa.insert(DEAD_LETTER_TABLE), batch.dead_letters)
     _queue_acks(batch)
     return batch.result
+
+
+def _decode(message: Inbound, device_id: str | None) -> list[Decoded]:
+    if message.position is not None and message.payload.startswith(b"["):
+        # One element of a batch is one event: an array there is not a batch of its own.
+        return [Rejected(RejectReason.NOT_AN_EVENT, "expected an object, got list")]
+    return decode_events(message.payload, topic_device=device_id)
 
 
 def _already_applied(session: Session, event_ids: list[UUID]) -> dict[UUID, dict[str, Any] | None]:
@@ -145,7 +175,7 @@ def _already_applied(session: Session, event_ids: list[UUID]) -> dict[UUID, dict
     return found
 
 
-def _apply(batch: _Batch, message: Inbound, event: EventEnvelope) -> None:
+def _apply(batch: _Batch, origin: _Origin, event: EventEnvelope) -> None:
     registry = batch.registry
     kind = event.KIND
     observation = registry.observations.get(kind)
@@ -153,13 +183,13 @@ def _apply(batch: _Batch, message: Inbound, event: EventEnvelope) -> None:
         if batch.run and kind != batch.run[0].KIND:
             _flush_run(batch)
         batch.run.append(event)
-        _logged(batch, event, message, None, None)
+        _logged(batch, event, origin.message, None, None)
         return
     handler = registry.requests.get(kind)
     if handler is None:
         # A kind the contract knows but this server does not apply yet: keep it for later, visibly.
         rejected = Rejected(RejectReason.UNKNOWN_KIND, f"no handler for {kind}", event.event_id, None, kind)
-        _reject(batch, message, event.device_id, rejected)
+        _reject(batch, origin, event.device_id, rejected)
         return
     _flush_run(batch)  # keep the order of effects: earlier sightings before this request
     if _expired(batch, event):
@@ -171,7 +201,7 @@ def _apply(batch: _Batch, message: Inbound, event: EventEnvelope) -> None:
     stored = reply.model_dump(mode="json")
     batch.replies_in_batch[event.event_id] = stored
     batch.result.outbound.append(Outbound(topics.replies(event.device_id), _reply_bytes(stored)))
-    _logged(batch, event, message, str(reply.decision.code), stored)
+    _logged(batch, event, origin.message, str(reply.decision.code), stored)
 
 
 def _reply_bytes(stored: dict[str, Any]) -> bytes:
@@ -234,7 +264,8 @@ def _duplicate(
         batch.result.outbound.append(Outbound(topics.replies(event.device_id), _reply_bytes(stored)))
 
 
-def _reject(batch: _Batch, message: Inbound, device_id: str | None, rejected: Rejected) -> None:
+def _reject(batch: _Batch, origin: _Origin, device_id: str | None, rejected: Rejected) -> None:
+    message = batch.kept_as(origin)
     batch.result.stats.count_rejected(str(rejected.reason))
     batch.dead_letters.append(
         dead_letter_row(
@@ -243,9 +274,17 @@ def _reject(batch: _Batch, message: Inbound, device_id: str | None, rejected: Re
             rejected=rejected,
             raw=message.payload,
             received_at=message.received_at,
+            position=message.position,
         )
     )
-    log.warning("dead letter from %s: %s (%s)", device_id or message.topic, rejected.reason, rejected.detail)
+    where = (
+        f" (element {message.position.index} of a batch of {message.position.size})"
+        if message.position
+        else ""
+    )
+    log.warning(
+        "dead letter from %s%s: %s (%s)", device_id or message.topic, where, rejected.reason, rejected.detail
+    )
     if device_id is None or rejected.event_id is None:
         return
     batch.device_acks(device_id).rejected.append(rejected.event_id)

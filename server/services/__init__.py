@@ -10,7 +10,9 @@ Modules:
 - `context` — policies, settings and the PIN hasher the services use (`configure(settings)` at start-up)
 - `kiosk` — login, logout, checkout, renew, checkin from a self-check kiosk (MQTT)
 - `desk` — checkout, renew, checkin at the staff desk (REST)
-- `sightings` — bulk item sightings from readers
-- `catalog`, `patrons`, `holds`, `fines`, `loans` — lookups and staff actions for the REST API
+- `sightings` — bulk item sightings from readers, and the sightings list
+- `audit`, `devices` — the event log, dead letters and devices as staff read them
+- `listing` — page sizes, keyset pages and text matching shared by every list
+- `catalog`, `patrons`, `holds`, `fines`, `loans` — lookups and staff actions for the REST API and the console
 - `outcomes` — the frozen results, one per contract reply
 """

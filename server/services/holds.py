@@ -6,6 +6,7 @@ the hold becomes ready, the item goes to the hold shelf until the pickup deadlin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,14 +17,21 @@ from server.db.tables import BibRecord, Hold, Item, Patron
 from server.domain import entities
 from server.domain.circulation import is_expired
 from server.domain.enums import HoldStatus, ItemStatus
-from server.domain.holds import HoldRequest, hold_refusal, pickup_deadline
+from server.domain.holds import HoldRequest, hold_refusal, pickup_deadline, status_at
 from server.errors import ConflictError, NotFoundError
 from server.i18n import note
 from server.services import mapping
 from server.services.columns import HOLD, ITEM, LOAN
 from server.services.context import CirculationContext, current
 from server.services.listing import check_page
-from server.services.queries import OPEN_HOLD_STATUSES, counts, hold_open_at, lock_row, require_id
+from server.services.queries import (
+    OPEN_HOLD_STATUSES,
+    counts,
+    hold_open_at,
+    hold_status_at,
+    lock_row,
+    require_id,
+)
 
 
 def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None = None) -> Hold | None:
@@ -198,25 +206,30 @@ def list_holds(
     limit: int = 100,
     offset: int = 0,
 ) -> list[entities.Hold]:
-    """Holds as they stand at `now`: the ready holds among them whose pickup deadline has passed lapse
-    first (the caller commits), so a list never shows a hold that is over as ready."""
+    """Holds as they stand at `now`, read only: a ready hold past its pickup deadline is shown (and
+    filtered) as expired, whether or not it has been stored so. Storing it, and passing its copy on, is for
+    the nightly `stacks holds expire` and for the next write that meets it — a read changes nothing."""
     check_page(limit, offset)
-    expire_holds(session, now=now, record_id=record_id, patron_id=patron_id)
     statement = sa.select(Hold).order_by(HOLD.c.placed_at, HOLD.c.id).limit(limit).offset(offset)
     if patron_id is not None:
         statement = statement.where(HOLD.c.patron_id == patron_id)
     if record_id is not None:
         statement = statement.where(HOLD.c.record_id == record_id)
     if status is not None:
-        statement = statement.where(HOLD.c.status == status.value)
+        statement = statement.where(hold_status_at(now) == status.value)
     if open_only:
-        statement = statement.where(HOLD.c.status.in_(OPEN_HOLD_STATUSES))
-    return [mapping.hold(h) for h in session.execute(statement).scalars()]
+        statement = statement.where(hold_open_at(now))
+    return [_as_of(mapping.hold(h), now) for h in session.execute(statement).scalars()]
+
+
+def _as_of(hold: entities.Hold, now: datetime) -> entities.Hold:
+    return replace(hold, status=status_at(hold.status, hold.expires_at, now))
 
 
 def past_pickup(hold: Hold, now: datetime) -> bool:
     """A ready hold whose pickup deadline has passed: over, whether or not anything has lapsed it yet."""
-    return hold.status == HoldStatus.READY.value and hold.expires_at is not None and hold.expires_at < now
+    stored = HoldStatus(hold.status)
+    return stored is HoldStatus.READY and status_at(stored, hold.expires_at, now) is HoldStatus.EXPIRED
 
 
 def lapse(hold: Hold, now: datetime) -> None:
@@ -242,9 +255,10 @@ def expire_holds(
     session: Session, *, now: datetime, record_id: int | None = None, patron_id: int | None = None
 ) -> int:
     """Ready holds past their pickup deadline expire and their items pass on; how many did. For the whole
-    library nightly (`stacks holds expire`), and for one record or one patron wherever holds are read, so
-    that no answer waits on the job. A patron's scope is every record they hold: whether their own hold
-    is ready can depend on someone else's lapsing."""
+    library nightly (`stacks holds expire`), and for one record or one patron where a write needs the
+    queue as it stands (placing a hold, a renewal, a kiosk sign-in), so that no answer waits on the job.
+    A patron's scope is every record they hold: whether their own hold is ready can depend on someone
+    else's lapsing. Reads never call it: they judge such holds lapsed (`list_holds`)."""
     # Both status terms: each engine then uses a partial index (on the record, the patron or the deadline).
     statement = (
         sa.select(HOLD.c.id, HOLD.c.item_id)

@@ -19,7 +19,7 @@ from server.db.tables import KioskSession, Patron
 from server.domain.pins import check_pin, is_locked
 from server.domain.sessions import SessionState, check_session, idle_deadline
 from server.i18n import Action, decision
-from server.services import circulation, pins
+from server.services import circulation, holds, pins
 from server.services.context import current
 from server.services.outcomes import (
     CheckinOutcome,
@@ -64,6 +64,9 @@ def login(session: Session, *, device_id: str, card_number: str, pin: str, now: 
         expires_at=idle_deadline(now, context.kiosk_session_minutes),
     )
     session.add(opened)
+    # A write that meets the patron's holds: copies nobody came for pass on first, so that a copy passed
+    # to this patron shows among their holds ready.
+    holds.expire_holds(session, now=now, patron_id=require_id(patron.id))
     session.flush()
     return LoginOutcome(
         decision(ReasonCode.OK, action=Action.LOGIN, name=patron.full_name),

@@ -136,6 +136,13 @@ def hold_open_at(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def hold_status_at(now: datetime) -> sa.ColumnElement[str]:
+    """The hold's status as it stands at `now` (`server.domain.holds.status_at`, in SQL): a ready hold past
+    its pickup deadline reads as expired before anything has stored it so."""
+    past = sa.and_(HOLD.c.status == HoldStatus.READY.value, HOLD.c.expires_at < now)
+    return sa.case((past, HoldStatus.EXPIRED.value), else_=HOLD.c.status)
+
+
 @dataclass(frozen=True)
 class Counts:
     loans: int

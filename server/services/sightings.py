@@ -1,4 +1,5 @@
-"""Item sightings in bulk: thousands a second from handheld sweeps, gates and kiosk pads.
+"""Item sightings: recorded in bulk (thousands a second from handheld sweeps, gates and kiosk pads), and
+listed for staff newest first in keyset pages.
 
 One batch costs a fixed handful of statements whatever its size: item ids are resolved with chunked IN
 lookups, sightings are appended with one executemany insert, and each item's last-seen fields are moved
@@ -14,12 +15,15 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from contract.common import ItemRef
 from contract.events import SeenContext
 from server.db.bulk import insert_rows
+from server.db.tables.sightings import Sighting as SightingRow
 from server.services.columns import ITEM, SIGHTING
+from server.services.listing import KeysetPage, check_page, keyset_page
+from server.services.queries import require_id
 
 # Parameters per IN list: well under SQLite's 32766 and PostgreSQL's 65535 bind limits.
 _CHUNK = 500
@@ -96,3 +100,67 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
             update,
             [{"b_id": item_id, "b_at": at, "b_loc": loc} for item_id, (at, loc) in latest.items()],
         )
+
+
+@dataclass(frozen=True)
+class SeenRecord:
+    """One stored sighting; `item_id` is None when the tag or barcode is not one of our items."""
+
+    id: int
+    device_id: str
+    occurred_at: datetime
+    item_id: int | None
+    barcode: str | None
+    tag_uid: str | None
+    location_code: str | None
+    context: str
+
+
+@dataclass(frozen=True)
+class SightingFilters:
+    item_id: int | None = None
+    unknown_only: bool = False
+    device_id: str | None = None
+    location_code: str | None = None
+    context: str | None = None
+    occurred_from: datetime | None = None  # inclusive
+    occurred_to: datetime | None = None  # exclusive
+
+
+def _seen(row: SightingRow) -> SeenRecord:
+    return SeenRecord(
+        id=require_id(row.id),
+        device_id=row.device_id,
+        occurred_at=row.occurred_at,
+        item_id=row.item_id,
+        barcode=row.barcode,
+        tag_uid=row.tag_uid,
+        location_code=row.location_code,
+        context=row.context,
+    )
+
+
+def list_sightings(
+    session: Session, filters: SightingFilters, *, after: int | None = None, limit: int = 100
+) -> KeysetPage[SeenRecord]:
+    """Sightings newest first; `after` is the `next_after` of the previous page."""
+    check_page(limit, 0)
+    # Sightings are appended in arrival order, so the id is the keyset (and newest first its reverse).
+    statement = select(SightingRow).order_by(col(SightingRow.id).desc()).limit(limit + 1)
+    if filters.item_id is not None:
+        statement = statement.where(SightingRow.item_id == filters.item_id)
+    if filters.unknown_only:
+        statement = statement.where(col(SightingRow.item_id).is_(None))
+    if filters.device_id is not None:
+        statement = statement.where(SightingRow.device_id == filters.device_id)
+    if filters.location_code is not None:
+        statement = statement.where(SightingRow.location_code == filters.location_code)
+    if filters.context is not None:
+        statement = statement.where(SightingRow.context == filters.context)
+    if filters.occurred_from is not None:
+        statement = statement.where(col(SightingRow.occurred_at) >= filters.occurred_from)
+    if filters.occurred_to is not None:
+        statement = statement.where(col(SightingRow.occurred_at) < filters.occurred_to)
+    if after is not None:
+        statement = statement.where(col(SightingRow.id) < after)
+    return keyset_page(list(session.exec(statement)), limit, _seen, lambda r: require_id(r.id))

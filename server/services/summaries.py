@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from contract.replies import ItemSummary, LoanSummary, PatronSummary
 from server.db.tables import Patron
-from server.services import holds
 from server.services.columns import ITEM, LOAN, RECORD
 from server.services.context import CirculationContext
 from server.services.queries import counts, require_id
@@ -21,8 +20,7 @@ def patron_summary(
     session: Session, patron: Patron, now: datetime, context: CirculationContext
 ) -> PatronSummary:
     patron_id = require_id(patron.id)
-    # "Holds ready" as it stands now: a copy nobody came for passes on first (the caller commits).
-    holds.expire_holds(session, now=now, patron_id=patron_id)
+    # A read: holds past their pickup deadline already count for nothing in `counts`.
     found = counts(session, patron_id, now)
     rules = context.policies.rules
     rows = session.execute(

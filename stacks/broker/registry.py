@@ -10,13 +10,10 @@ import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import Field, model_validator
-
-from contract.common import DEVICE_ID_PATTERN
-from contract.config_files import ConfigFileError, ConfigModel, Lax, load_config
-from contract.status import DeviceKind
+from server import devices as server_devices
+from server.devices import RegisteredDevice
+from server.errors import ConfigurationError
 from server.privacy import write_private
 
 SERVER_USER = "server"
@@ -24,35 +21,19 @@ BENCH_USER = "bench"
 """Used by benchmarks for their raw paho baseline, confined to stacks/bench/#."""
 
 
-class RegisteredDevice(ConfigModel):
-    id: str = Field(pattern=DEVICE_ID_PATTERN)
-    kind: Annotated[DeviceKind, Lax]
-    location: str = ""
-
-
-class _RegistryFile(ConfigModel):
-    device: list[RegisteredDevice] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _ids_are_free(self) -> _RegistryFile:
-        ids = [d.id for d in self.device]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate device ids {duplicates}")
-        if SERVER_USER in ids or BENCH_USER in ids:
-            raise ValueError(f"'{SERVER_USER}' and '{BENCH_USER}' are reserved user names")
-        return self
-
-
 class RegistryError(ValueError):
     """config/devices.toml is missing or invalid."""
 
 
 def load_devices(path: Path) -> list[RegisteredDevice]:
+    """The devices of config/devices.toml (read by the server's own loader), none with a reserved name."""
     try:
-        return load_config(path, _RegistryFile).device
-    except ConfigFileError as exc:
+        devices = server_devices.load_devices(path)
+    except ConfigurationError as exc:
         raise RegistryError(str(exc)) from exc
+    if any(d.id in (SERVER_USER, BENCH_USER) for d in devices):
+        raise RegistryError(f"{path}: '{SERVER_USER}' and '{BENCH_USER}' are reserved user names")
+    return devices
 
 
 @dataclass(frozen=True)

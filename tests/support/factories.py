@@ -125,6 +125,31 @@ def hold(
     return _flushed(session, Hold(**values))  # type: ignore[no-any-return]
 
 
+def ready_hold(
+    session: Session,
+    record_row: BibRecord,
+    patron_row: Patron,
+    item_row: Item,
+    *,
+    ready_at: datetime,
+    expires_at: datetime,
+    **fields: Any,
+) -> Hold:
+    """A hold whose copy waits on the hold shelf until `expires_at` (past it, the hold is over)."""
+    item_row.status = "on_hold_shelf"
+    values: dict[str, Any] = {"placed_at": ready_at - timedelta(days=5), **fields}
+    return hold(
+        session,
+        record_row,
+        patron_row,
+        status="ready",
+        item_id=item_row.id,
+        ready_at=ready_at,
+        expires_at=expires_at,
+        **values,
+    )
+
+
 def fine(session: Session, patron_row: Patron, amount: int, **fields: Any) -> Fine:
     values: dict[str, Any] = {
         "patron_id": patron_row.id,

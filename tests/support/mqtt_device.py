@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 import paho.mqtt.client as mqtt
 
 from contract import topics
 from contract.codec import decode_acks
-from contract.mqtt import Connection
+from contract.mqtt import Connection, Protocol
 from tests.support.broker import RunningBroker
 
 
 class TestDevice:
     __test__ = False  # not a test class, whatever pytest thinks of the name
 
-    def __init__(self, broker: RunningBroker, device_id: str) -> None:
+    def __init__(self, broker: RunningBroker, device_id: str, protocol: Protocol | None = None) -> None:
+        """`protocol`: the MQTT version the device speaks (default: the broker's own)."""
         self.device_id = device_id
         self.acked: list[str] = []
         self.rejected: list[str] = []
+        self.acks: list[bytes] = []  # as they came, for what the contract says of their shape
         self.replies: list[bytes] = []
         self._subscribed = threading.Event()
-        self.conn = Connection(broker.endpoint(device_id), client_id=device_id, session_expiry_s=0)
+        endpoint = broker.endpoint(device_id)
+        if protocol is not None:
+            endpoint = replace(endpoint, protocol=protocol)
+        self.conn = Connection(endpoint, client_id=device_id, session_expiry_s=0)
         client = self.conn.client
         client.on_connect = self._on_connect
         client.on_subscribe = lambda *_: self._subscribed.set()
@@ -36,6 +42,7 @@ class TestDevice:
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic == topics.acks(self.device_id):
+            self.acks.append(bytes(message.payload))
             acks = decode_acks(bytes(message.payload))
             self.acked += [str(i) for i in acks.committed]
             self.rejected += [str(i) for i in acks.rejected]

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
-from sqlmodel import col, select
 
 from server.api.deps import CurrentStaff, SessionDep
 from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
-from server.api.redaction import redact_raw
 from server.api.schemas.audit import DeadLetterOut, DeadLetterSummary
 from server.api.schemas.base import CursorPage
-from server.db.tables.events import DeadLetter
-from server.errors import NotFoundError
-from server.services.queries import require_id
+from server.services import audit
 
 router = APIRouter(prefix="/dead-letters", tags=["audit"])
-
-
-def _summary_fields(row: DeadLetter) -> dict[str, object]:
-    fields = row.model_dump(exclude={"raw"})
-    fields["raw_size"] = len(row.raw)
-    return fields
 
 
 @router.get("", summary="Dead letters, newest first (keyset pages)")
@@ -39,36 +30,17 @@ def list_dead_letters(
     cursor: CursorQuery = None,
     limit: LimitQuery = 100,
 ) -> CursorPage[DeadLetterSummary]:
-    statement = select(DeadLetter).order_by(col(DeadLetter.id).desc()).limit(limit + 1)
-    if device_id is not None:
-        statement = statement.where(DeadLetter.device_id == device_id)
-    if reason is not None:
-        statement = statement.where(DeadLetter.reason == reason)
-    if received_from is not None:
-        statement = statement.where(col(DeadLetter.received_at) >= received_from)
-    if received_to is not None:
-        statement = statement.where(col(DeadLetter.received_at) < received_to)
-    if cursor is not None:
-        (after,) = decode_cursor(cursor, int)
-        statement = statement.where(col(DeadLetter.id) < after)
-    return cursor_page(
-        list(session.exec(statement)),
-        limit,
-        lambda r: DeadLetterSummary.model_validate(_summary_fields(r)),
-        lambda r: require_id(r.id),
-    )
+    filters = audit.DeadLetterFilters(device_id, reason, received_from, received_to)
+    after = decode_cursor(cursor, int)[0] if cursor is not None else None
+    page = audit.list_dead_letters(session, filters, after=after, limit=limit)
+    return cursor_page(page, DeadLetterSummary.model_validate)
 
 
 @router.get("/{dead_letter_id}", summary="One dead letter with its raw bytes")
 def read_dead_letter(dead_letter_id: int, _staff: CurrentStaff, session: SessionDep) -> DeadLetterOut:
-    row = session.get(DeadLetter, dead_letter_id)
-    if row is None:
-        raise NotFoundError(f"no dead letter {dead_letter_id}")
-    raw = redact_raw(row.raw)
+    entry, raw = audit.get_dead_letter(session, dead_letter_id)
     try:
         text: str | None = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    return DeadLetterOut.model_validate(
-        {**_summary_fields(row), "raw_text": text, "raw_base64": base64.b64encode(raw).decode("ascii")}
-    )
+    return DeadLetterOut(**asdict(entry), raw_text=text, raw_base64=base64.b64encode(raw).decode("ascii"))

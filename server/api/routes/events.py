@@ -7,28 +7,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
-from sqlmodel import col, select
 
 from server.api.deps import CurrentStaff, SessionDep
 from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
-from server.api.redaction import redact_document, secret_fields
 from server.api.schemas.audit import EventOut
 from server.api.schemas.base import CursorPage
-from server.db.tables.events import EventLog
-from server.errors import InvalidInputError, NotFoundError
+from server.errors import InvalidInputError
+from server.services import audit
 
 router = APIRouter(prefix="/events", tags=["audit"])
 
 
-def _event_out(row: EventLog) -> EventOut:
-    secrets = secret_fields(row.kind, row.v)
-    return EventOut.model_validate(
-        {
-            **row.model_dump(),
-            "payload": redact_document(row.payload, secrets),
-            "reply": redact_document(row.reply, secrets) if row.reply is not None else None,
-        }
-    )
+def _after(cursor: str | None) -> uuid.UUID | None:
+    if cursor is None:
+        return None
+    (after,) = decode_cursor(cursor, str)
+    try:
+        return uuid.UUID(after)
+    except ValueError as exc:
+        raise InvalidInputError("the cursor is not valid") from exc
 
 
 @router.get("", summary="The event audit log, newest first (keyset pages)")
@@ -46,30 +43,11 @@ def list_events(
     cursor: CursorQuery = None,
     limit: LimitQuery = 100,
 ) -> CursorPage[EventOut]:
-    # Event ids are UUIDv7 chosen when the event happened, so the primary key is the time order.
-    statement = select(EventLog).order_by(col(EventLog.event_id).desc()).limit(limit + 1)
-    if device_id is not None:
-        statement = statement.where(EventLog.device_id == device_id)
-    if kind is not None:
-        statement = statement.where(EventLog.kind == kind)
-    if occurred_from is not None:
-        statement = statement.where(col(EventLog.occurred_at) >= occurred_from)
-    if occurred_to is not None:
-        statement = statement.where(col(EventLog.occurred_at) < occurred_to)
-    if correlation_id is not None:
-        statement = statement.where(EventLog.correlation_id == correlation_id)
-    if cursor is not None:
-        (after,) = decode_cursor(cursor, str)
-        try:
-            statement = statement.where(col(EventLog.event_id) < uuid.UUID(after))
-        except ValueError as exc:
-            raise InvalidInputError("the cursor is not valid") from exc
-    return cursor_page(list(session.exec(statement)), limit, _event_out, lambda r: str(r.event_id))
+    filters = audit.EventFilters(device_id, kind, occurred_from, occurred_to, correlation_id)
+    page = audit.list_events(session, filters, after=_after(cursor), limit=limit)
+    return cursor_page(page, EventOut.model_validate)
 
 
 @router.get("/{event_id}", summary="One event of the audit log")
 def read_event(event_id: uuid.UUID, _staff: CurrentStaff, session: SessionDep) -> EventOut:
-    row = session.get(EventLog, event_id)
-    if row is None:
-        raise NotFoundError(f"no event {event_id}")
-    return _event_out(row)
+    return EventOut.model_validate(audit.get_event(session, event_id))

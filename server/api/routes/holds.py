@@ -42,9 +42,7 @@ def list_holds(
         status=hold_status,
         open_only=open_only,
     )
-    page = offset_page(fetch, HoldOut, limit=limit, offset=offset)
-    session.commit()  # holds found past their pickup deadline were lapsed on the way
-    return page
+    return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")

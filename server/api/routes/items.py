@@ -12,12 +12,13 @@ from contract.common import ItemRef, TagUid
 from server.api.deps import CurrentStaff, NowDep, SessionDep
 from server.api.lookups import BarcodePath, item_by_barcode
 from server.api.pagination import CursorQuery, LimitQuery, OffsetLimitQuery, OffsetQuery, offset_page
-from server.api.routes.sightings import SightingFilters, sightings_page
+from server.api.routes.sightings import sightings_page
 from server.api.schemas.base import CursorPage, OffsetPage
 from server.api.schemas.catalog import ItemCreate, ItemOut, ItemUpdate, SightingOut
 from server.api.schemas.circulation import LoanOut
 from server.domain.enums import ItemStatus
 from server.services import catalog, loans
+from server.services.sightings import SightingFilters
 
 router = APIRouter(prefix="/items", tags=["catalogue"])
 

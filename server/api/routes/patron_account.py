@@ -30,7 +30,6 @@ def read_account(
     card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, now: NowDep
 ) -> PatronAccount:
     summary = patron_summary(session, patrons.row_by_card(session, card_number), now, current())
-    session.commit()  # holds found past their pickup deadline were lapsed on the way
     return PatronAccount.model_validate({"card_number": card_number, **summary.model_dump()})
 
 
@@ -62,9 +61,7 @@ def patron_holds(
 ) -> OffsetPage[HoldOut]:
     patron_id = patron_id_by_card(session, card_number)
     fetch = partial(holds.list_holds, session, now=now, patron_id=patron_id, open_only=not include_closed)
-    page = offset_page(fetch, HoldOut, limit=limit, offset=offset)
-    session.commit()  # holds found past their pickup deadline were lapsed on the way
-    return page
+    return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
 @router.get("/fines", summary="The patron's fines (all, or of one status)")

@@ -14,7 +14,6 @@ from server.api.schemas.catalog import LocationOut, RecordCreate, RecordOut
 from server.api.schemas.circulation import HoldOut
 from server.domain.enums import LocationKind
 from server.services import catalog, holds
-from server.services.listing import MAX_PAGE
 
 router = APIRouter(tags=["catalogue"])
 
@@ -46,11 +45,18 @@ def read_record(record_id: int, _staff: CurrentStaff, session: SessionDep) -> Re
 
 
 @router.get("/records/{record_id}/holds", summary="The record's hold queue (open holds, first placed first)")
-def record_holds(record_id: int, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> list[HoldOut]:
+def record_holds(
+    *,
+    record_id: int,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    now: NowDep,
+    limit: OffsetLimitQuery = 50,
+    offset: OffsetQuery = 0,
+) -> OffsetPage[HoldOut]:
     catalog.get_record(session, record_id)
-    queue = holds.list_holds(session, now=now, record_id=record_id, open_only=True, limit=MAX_PAGE)
-    session.commit()  # holds found past their pickup deadline were lapsed on the way
-    return [HoldOut.model_validate(h) for h in queue]
+    fetch = partial(holds.list_holds, session, now=now, record_id=record_id, open_only=True)
+    return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
 @router.get("/locations", summary="Library, floors, ranges and shelves with their call-number spans")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from contract.common import BARCODE_PATTERN
 from server.api.deps import CurrentStaff, SessionDep
@@ -16,52 +14,20 @@ from server.api.lookups import item_by_barcode
 from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.schemas.base import CursorPage
 from server.api.schemas.catalog import SightingOut
-from server.db.tables.sightings import Sighting
-from server.services.queries import require_id
+from server.services.sightings import SightingFilters, list_sightings
 
 router = APIRouter(prefix="/sightings", tags=["inventory"])
-
-
-@dataclass(frozen=True)
-class SightingFilters:
-    item_id: int | None = None
-    unknown_only: bool = False
-    device_id: str | None = None
-    location_code: str | None = None
-    context: str | None = None
-    occurred_from: datetime | None = None
-    occurred_to: datetime | None = None
 
 
 def sightings_page(
     session: Session, filters: SightingFilters, *, cursor: str | None, limit: int
 ) -> CursorPage[SightingOut]:
-    # Sightings are appended in arrival order, so the id is the keyset (and newest first its reverse).
-    statement = select(Sighting).order_by(col(Sighting.id).desc()).limit(limit + 1)
-    if filters.item_id is not None:
-        statement = statement.where(Sighting.item_id == filters.item_id)
-    if filters.unknown_only:
-        statement = statement.where(col(Sighting.item_id).is_(None))
-    if filters.device_id is not None:
-        statement = statement.where(Sighting.device_id == filters.device_id)
-    if filters.location_code is not None:
-        statement = statement.where(Sighting.location_code == filters.location_code)
-    if filters.context is not None:
-        statement = statement.where(Sighting.context == filters.context)
-    if filters.occurred_from is not None:
-        statement = statement.where(col(Sighting.occurred_at) >= filters.occurred_from)
-    if filters.occurred_to is not None:
-        statement = statement.where(col(Sighting.occurred_at) < filters.occurred_to)
-    if cursor is not None:
-        (after,) = decode_cursor(cursor, int)
-        statement = statement.where(col(Sighting.id) < after)
-    return cursor_page(
-        list(session.exec(statement)), limit, SightingOut.model_validate, lambda r: require_id(r.id)
-    )
+    after = decode_cursor(cursor, int)[0] if cursor is not None else None
+    return cursor_page(list_sightings(session, filters, after=after, limit=limit), SightingOut.model_validate)
 
 
 @router.get("", summary="Item sightings, newest first (keyset pages)")
-def list_sightings(
+def list_all_sightings(
     *,
     _staff: CurrentStaff,
     session: SessionDep,

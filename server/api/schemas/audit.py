@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, computed_field
+from pydantic import Field
 
 from server.api.schemas.base import ApiModel
 
@@ -34,7 +34,14 @@ class DeadLetterSummary(ApiModel):
     kind: str | None
     reason: str
     detail: str
-    raw_size: int = Field(description="Bytes stored (the message, at most 64 KiB).")
+    raw_size: int = Field(
+        description="Bytes stored: the message, or the one refused element of a batch (an oversized message "
+        "keeps its first 4 KiB)."
+    )
+    batch_index: int | None = Field(
+        description="For one element of a batch message: its position in the batch's array, from 0."
+    )
+    batch_size: int | None = Field(description="For one element of a batch message: how many the batch had.")
 
 
 class DeadLetterOut(DeadLetterSummary):
@@ -47,22 +54,31 @@ class DeadLetterOut(DeadLetterSummary):
 class DeviceOut(ApiModel):
     device_id: str
     device_kind: str | None
-    state: str
+    state: str = Field(
+        description="online or offline (its retained status), unknown (events but no status yet), or "
+        "never_seen (listed in config/devices.toml, nothing heard from it)."
+    )
+    registered: bool = Field(description="Listed in config/devices.toml.")
+    location: str | None = Field(description="Where config/devices.toml says the device is.")
     status: dict[str, Any] | None = Field(description="The device's last retained status message.")
     status_at: datetime | None
     last_event_at: datetime | None
     events_total: int
     high_seq: int = Field(description="Highest sequence number applied.")
+    reported_last_seq: int | None = Field(
+        description="The device's own last sequence number, from its latest status that carried one "
+        "(birth, heartbeat, clean offline; a last will carries none)."
+    )
     seq_gaps: int = Field(description="Sequence numbers found missing when a later one arrived.")
     seq_gap_fills: int = Field(description="Missing numbers that arrived late (re-sent).")
-
-    @computed_field(  # type: ignore[prop-decorator]
-        description="Sequence numbers still missing: gaps seen minus gaps filled. Not zero: events lost, "
-        "not yet re-sent, or dead-lettered (GET /devices/{id}/gaps lists them)."
+    missing_tail: int = Field(
+        description="Numbers the device reported beyond the highest applied (reported_last_seq - "
+        "high_seq): still in its outbox (status.outbox_pending), lost, or dead-lettered."
     )
-    @property
-    def open_gaps(self) -> int:
-        return max(0, self.seq_gaps - self.seq_gap_fills)
+    open_gaps: int = Field(
+        description="Sequence numbers still missing: gaps seen minus gaps filled, plus the missing tail. "
+        "Not zero: events lost, not yet (re-)sent, or dead-lettered (GET /devices/{id}/gaps lists them)."
+    )
 
 
 class SequenceGap(ApiModel):
@@ -74,8 +90,10 @@ class SequenceGap(ApiModel):
 class DeviceGaps(ApiModel):
     device_id: str
     high_seq: int
+    reported_last_seq: int | None
     gaps: list[SequenceGap] = Field(
-        description="Ranges of sequence numbers below the highest applied one with no event in the log "
-        "(lost, not yet re-sent, or dead-lettered), lowest first."
+        description="Ranges of sequence numbers the device used with no event in the log (lost, not yet "
+        "(re-)sent, or dead-lettered), lowest first: the holes below the highest applied number, then the "
+        "missing tail up to reported_last_seq."
     )
     truncated: bool = Field(description="True when more gaps exist than were listed.")

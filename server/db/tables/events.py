@@ -54,7 +54,12 @@ class DeadLetter(SQLModel, table=True):
     kind: str | None = Field(default=None, max_length=64)
     reason: str = Field(max_length=40)
     detail: str = Field(max_length=1000)
-    raw: bytes = Field(sa_type=sa.LargeBinary, description="The message, PINs scrubbed, at most 64 KiB.")
+    raw: bytes = Field(
+        sa_type=sa.LargeBinary,
+        description="The message, or the one element of a batch that was refused; PINs scrubbed, ≤ 64 KiB.",
+    )
+    batch_index: int | None = Field(default=None, description="Position of the element in its batch, from 0.")
+    batch_size: int | None = Field(default=None, description="Elements in that batch.")
 
 
 class Device(SQLModel, table=True):
@@ -72,3 +77,6 @@ class Device(SQLModel, table=True):
     high_seq: int = Field(default=0, description="Highest sequence number applied.")
     seq_gaps: int = Field(default=0, description="Sequence numbers found missing when a later one arrived.")
     seq_gap_fills: int = Field(default=0, description="Missing numbers that arrived late (re-sent).")
+    reported_last_seq: int | None = Field(
+        default=None, description="last_seq of the device's latest status that carried one."
+    )

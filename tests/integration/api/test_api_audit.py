@@ -213,37 +213,64 @@ def test_devices_and_their_sequence_gaps(librarian: TestClient, engine: Engine) 
                 seq_gaps=7,
                 seq_gap_fills=2,
                 events_total=7,
-                status={"outbox_pending": 3},
+                status={"outbox_pending": 3, "last_seq": 15},
                 status_at=T0,
+                reported_last_seq=15,
             )
         )
         session.add(Device(device_id="kiosk-01", device_kind="kiosk", state="offline"))
+        session.add(Device(device_id="kiosk-t01", device_kind="kiosk", state="online"))
         session.commit()
     add_events(engine, [seen("handheld-01", n, n) for n in (1, 2, 5, 6, 7, 11, 12)])
     add_events(engine, [seen("handheld-02", 3, 1)])
 
-    devices = librarian.get("/api/v1/devices").json()
-    assert [d["device_id"] for d in devices] == ["handheld-01", "kiosk-01"]
-    assert devices[0]["status"] == {"outbox_pending": 3}
-    assert [d["device_id"] for d in librarian.get("/api/v1/devices", params={"state": "offline"}).json()] == [
-        "kiosk-01"
-    ]
-    assert [
-        d["device_id"] for d in librarian.get("/api/v1/devices", params={"device_kind": "handheld"}).json()
-    ] == ["handheld-01"]
+    def listed(**params: str) -> list[str]:
+        return [d["device_id"] for d in librarian.get("/api/v1/devices", params=params).json()]
+
+    # Those of config/devices.toml and those heard from, whether listed or not.
+    devices = {d["device_id"]: d for d in librarian.get("/api/v1/devices").json()}
+    assert list(devices) == ["gate-01", "handheld-01", "kiosk-01", "kiosk-02", "kiosk-t01"]
+    assert devices["handheld-01"]["status"] == {"outbox_pending": 3, "last_seq": 15}
+    assert {i: (d["state"], d["registered"]) for i, d in devices.items()} == {
+        "gate-01": ("never_seen", True),
+        "handheld-01": ("online", True),
+        "kiosk-01": ("offline", True),
+        "kiosk-02": ("never_seen", True),
+        "kiosk-t01": ("online", False),
+    }
+    gate = devices["gate-01"]
+    assert (gate["device_kind"], gate["location"], gate["events_total"], gate["open_gaps"]) == (
+        "gate",
+        "Lối ra chính / Main exit",
+        0,
+        0,
+    )
+    assert listed(state="offline") == ["kiosk-01"]
+    assert listed(state="never_seen") == ["gate-01", "kiosk-02"]
+    assert listed(device_kind="handheld") == ["handheld-01"]
+    assert listed(device_kind="kiosk", state="online") == ["kiosk-t01"]
+
     handheld = librarian.get("/api/v1/devices/handheld-01").json()
-    assert (handheld["seq_gaps"], handheld["seq_gap_fills"], handheld["open_gaps"]) == (7, 2, 5)
-    assert [d["open_gaps"] for d in devices] == [5, 0]
+    assert handheld == devices["handheld-01"]
+    # Five numbers missing below 12, and 13 to 15 that the device reported and nothing has brought yet.
+    assert (handheld["seq_gaps"], handheld["seq_gap_fills"], handheld["missing_tail"]) == (7, 2, 3)
+    assert (handheld["high_seq"], handheld["reported_last_seq"], handheld["open_gaps"]) == (12, 15, 8)
+    assert [devices[i]["open_gaps"] for i in ("kiosk-01", "kiosk-t01")] == [0, 0]
 
     gaps = librarian.get("/api/v1/devices/handheld-01/gaps").json()
     assert gaps["gaps"] == [
         {"first_missing": 3, "last_missing": 4, "missing": 2},
         {"first_missing": 8, "last_missing": 10, "missing": 3},
+        {"first_missing": 13, "last_missing": 15, "missing": 3},
     ]
-    assert gaps["truncated"] is False
-    first_only = librarian.get("/api/v1/devices/handheld-01/gaps", params={"limit": 1}).json()
-    assert first_only["truncated"] is True
-    assert len(first_only["gaps"]) == 1
+    assert (gaps["high_seq"], gaps["reported_last_seq"], gaps["truncated"]) == (12, 15, False)
+    assert sum(g["missing"] for g in gaps["gaps"]) == handheld["open_gaps"]
+    for limit in (1, 2):
+        first = librarian.get("/api/v1/devices/handheld-01/gaps", params={"limit": limit}).json()
+        assert first["truncated"] is True
+        assert first["gaps"] == gaps["gaps"][:limit]
     assert librarian.get("/api/v1/devices/kiosk-01/gaps").json()["gaps"] == []
+    assert librarian.get("/api/v1/devices/gate-01").json() == gate
+    assert librarian.get("/api/v1/devices/gate-01/gaps").json()["gaps"] == []
     assert librarian.get("/api/v1/devices/nobody").status_code == 404
     assert librarian.get("/api/v1/devices/nobody/gaps").status_code == 404

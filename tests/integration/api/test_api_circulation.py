@@ -191,7 +191,7 @@ def test_a_return_wanted_by_a_hold_goes_to_the_hold_shelf(
 ) -> None:
     record = f.record(db, title="Dế Mèn phiêu lưu ký")
     borrower = f.patron(db, card_number="SV2100500")
-    f.patron(db, card_number="SV2100501")
+    holder = f.patron(db, card_number="SV2100501", full_name="Lê Văn Chờ")
     item = f.item(db, record, barcode="VV000500")
     f.loan(db, item, borrower, due_at=clock.now + timedelta(days=3))
     db.commit()
@@ -204,9 +204,12 @@ def test_a_return_wanted_by_a_hold_goes_to_the_hold_shelf(
     assert body["decision"]["code"] == "ok_hold_waiting"
     assert body["hold"]["pickup_location"] == "TTTT-T1-QUAY"
     assert body["hold"]["message"]["vi"]
-    assert "SV2100501" not in str(body)  # the desk is told where the item goes, not for whom
+    # The desk is told where the item goes, not for whom.
+    assert "SV2100501" not in str(body)
+    assert holder.full_name not in str(body)
+    assert set(body["hold"]) == {"pickup_location", "message"}
     assert librarian.get("/api/v1/items/VV000500").json()["status"] == "on_hold_shelf"
-    hold = librarian.get(f"/api/v1/records/{record.id}/holds").json()[0]
+    hold = librarian.get(f"/api/v1/records/{record.id}/holds").json()["items"][0]
     assert (hold["status"], hold["item_id"]) == ("ready", item.id)
 
     # Someone else cannot take it; the patron who waited can.

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from server.db.tables import Hold
+from server.services import holds
 from tests.integration.api.conftest import Clock
 from tests.support import factories as f
 
@@ -54,7 +55,10 @@ def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Cloc
     )
 
     queue = librarian.get(f"/api/v1/records/{record.id}/holds").json()
-    assert [h["patron_id"] for h in queue] == [first.id, second.id]
+    assert [h["patron_id"] for h in queue["items"]] == [first.id, second.id]
+    assert (queue["limit"], queue["offset"], queue["has_more"]) == (50, 0, False)
+    page = librarian.get(f"/api/v1/records/{record.id}/holds", params={"limit": 1, "offset": 1}).json()
+    assert ([h["patron_id"] for h in page["items"]], page["has_more"]) == ([second.id], False)
     assert [
         h["id"] for h in librarian.get("/api/v1/holds", params={"card_number": "SV2400003"}).json()["items"]
     ] == [placed[1]["id"]]
@@ -85,34 +89,45 @@ def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Cloc
     "path",
     ["/api/v1/holds?record_id={record}", "/api/v1/records/{record}/holds", "/api/v1/patrons/SV2400012/holds"],
 )
-def test_hold_lists_lapse_what_is_past_its_pickup_deadline(
+def test_hold_lists_judge_what_is_past_its_pickup_deadline_without_writing(
     librarian: TestClient, clock: Clock, db: Session, engine: Engine, path: str
 ) -> None:
-    """Read after the deadline, before any nightly job: the list shows the hold over and the copy passed on,
-    and so does the database afterwards."""
+    """Read after the deadline, before any nightly job: the list shows the hold over, and the database is
+    left as it was — the job (or the next write that meets the hold) passes the copy on."""
     record = f.record(db, title="Dế Mèn phiêu lưu ký")
     late, waiting = f.patron(db, card_number="SV2400011"), f.patron(db, card_number="SV2400012")
-    copy = f.item(db, record, barcode="VV060011", status="on_hold_shelf")
-    lapsed = f.hold(
-        db,
-        record,
-        late,
-        placed_at=clock.now - timedelta(days=9),
-        status="ready",
-        item_id=copy.id,
-        ready_at=clock.now - timedelta(days=5),
-        expires_at=clock.now - timedelta(hours=10),
-    )
+    copy = f.item(db, record, barcode="VV060011")
+    ready_at, deadline = clock.now - timedelta(days=5), clock.now - timedelta(hours=10)
+    lapsed = f.ready_hold(db, record, late, copy, ready_at=ready_at, expires_at=deadline)
     queued = f.hold(db, record, waiting, placed_at=clock.now - timedelta(days=2))
     db.commit()
 
-    listed = librarian.get(path.format(record=record.id), params={"include_closed": True}).json()
-    rows = listed["items"] if isinstance(listed, dict) else listed
-    statuses = {h["id"]: (h["status"], h["item_id"]) for h in rows}
-    assert statuses[queued.id] == ("ready", copy.id)
-    assert lapsed.id not in statuses or statuses[lapsed.id] == ("expired", copy.id)
-    with Session(engine) as later:
-        assert [later.get(Hold, h).status for h in (lapsed.id, queued.id)] == ["expired", "ready"]  # type: ignore[union-attr]
+    def listed() -> dict[int, tuple[str, int | None]]:
+        rows = librarian.get(path.format(record=record.id), params={"include_closed": True}).json()["items"]
+        return {h["id"]: (h["status"], h["item_id"]) for h in rows}
+
+    def stored() -> list[str]:
+        with Session(engine) as later:
+            return [later.get(Hold, h).status for h in (lapsed.id, queued.id)]  # type: ignore[union-attr]
+
+    assert lapsed.id is not None
+    assert queued.id is not None
+    before = listed()
+    assert before[queued.id] == ("waiting", None)
+    assert lapsed.id not in before or before[lapsed.id] == ("expired", copy.id)
+    assert stored() == ["ready", "waiting"]
+    by_status = librarian.get("/api/v1/holds", params={"record_id": record.id, "status": "ready"}).json()
+    assert by_status["items"] == []
+    by_status = librarian.get("/api/v1/holds", params={"record_id": record.id, "status": "expired"}).json()
+    assert [h["id"] for h in by_status["items"]] == [lapsed.id]
+
+    with Session(engine) as job:  # what `stacks holds expire` does at night
+        assert holds.expire_holds(job, now=clock.now) == 1
+        job.commit()
+    assert stored() == ["expired", "ready"]
+    after = listed()
+    assert after[queued.id] == ("ready", copy.id)
+    assert lapsed.id not in after or after[lapsed.id] == ("expired", copy.id)
 
 
 def test_paying_in_part_and_waiving(librarian: TestClient, clock: Clock, db: Session) -> None:

@@ -1,95 +1,216 @@
-"""The generated broker config: credentials required, and each device confined to its own topics."""
+"""The generated broker config as a device sees it: credentials required, each device confined to its own
+topics, and what a device is told when the ACL refuses it — on mosquitto with MQTT 5 and 3.1.1, and on the
+embedded amqtt fallback (3.1.1 only). docs/events.md states each of these; this is where they are checked.
+
+"Never delivered" is checked by order, not by waiting: the refused message is sent first, an allowed one
+after it on the same path, and once the allowed one has arrived the refused one must not have.
+"""
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import paho.mqtt.client as mqtt
 import pytest
 
 from contract import topics
-from contract.mqtt import Connection, MqttEndpoint
-from tests.support.broker import RunningBroker
+from contract.mqtt import Connection, MqttEndpoint, Protocol
+from tests.support.broker import RunningBroker, running_broker
 
 pytestmark = pytest.mark.integration
 
-
-def _connected(endpoint: MqttEndpoint, client_id: str) -> tuple[Connection, threading.Event]:
-    conn = Connection(endpoint, client_id=client_id, session_expiry_s=0)
-    ready = threading.Event()
-    result: list[object] = []
-
-    def on_connect(
-        client: mqtt.Client, userdata: object, flags: object, reason: object, props: object
-    ) -> None:
-        result.append(reason)
-        ready.set()
-
-    conn.client.on_connect = on_connect
-    conn.connect_async()
-    conn.client.loop_start()
-    assert ready.wait(5)
-    conn.result = result  # type: ignore[attr-defined]
-    return conn, ready
+NOT_AUTHORIZED = 135  # MQTT 5 reason code "Not authorized"
+NO_SUBSCRIBERS = 16  # MQTT 5 reason code "No matching subscribers", a success
+SUBACK_FAILURE = 0x80
+WAIT_S = 10
+_CLIENT_IDS = itertools.count(1)
 
 
-def test_anonymous_and_wrong_password_are_refused(broker: RunningBroker) -> None:
-    good = broker.endpoint("kiosk-01")
-    for endpoint in (
-        MqttEndpoint(good.host, good.port, "kiosk-01", "wrong"),
-        MqttEndpoint(good.host, good.port, "nobody", None),
-    ):
-        conn, _ = _connected(endpoint, "intruder")
-        reason = conn.result[0]  # type: ignore[attr-defined]
-        assert reason.is_failure
-        conn.client.loop_stop()
+@dataclass
+class Client:
+    """A client of the broker that records what the broker answers it."""
+
+    conn: Connection
+    connected: threading.Event = field(default_factory=threading.Event)
+    connack: list[Any] = field(default_factory=list)
+    puback: dict[int, int] = field(default_factory=dict)
+    suback: dict[int, list[int]] = field(default_factory=dict)
+    subscribed: threading.Condition = field(default_factory=threading.Condition)
+    received: list[str] = field(default_factory=list)
+    arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, topic: str, payload: bytes) -> int:
+        """Publish with QoS 1; the reason code of the broker's PUBACK."""
+        info = self.conn.client.publish(topic, payload, qos=1)
+        assert info.rc == mqtt.MQTT_ERR_SUCCESS
+        info.wait_for_publish(WAIT_S)  # paho runs on_publish before it marks the message published
+        assert info.is_published()
+        return self.puback[info.mid]
+
+    def subscribe(self, topic: str) -> list[int]:
+        """Subscribe with QoS 1; the codes of the broker's SUBACK."""
+        rc, mid = self.conn.client.subscribe(topic, qos=1)
+        assert rc == mqtt.MQTT_ERR_SUCCESS
+        assert mid is not None
+        with self.subscribed:
+            assert self.subscribed.wait_for(lambda: mid in self.suback, WAIT_S)
+        return self.suback[mid]
+
+    def wait_for(self, topic: str) -> None:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: topic in self.received, WAIT_S), f"nothing on {topic}"
+
+    def close(self) -> None:
+        self.conn.client.disconnect()
+        self.conn.client.loop_stop()
 
 
-def test_device_publishes_only_under_its_own_topics(broker: RunningBroker) -> None:
-    server, _ = _connected(broker.endpoint("server"), "server-test")
-    received: list[str] = []
-    got = threading.Event()
+def connect(endpoint: MqttEndpoint, *, wait: bool = True) -> Client:
+    # A fresh client id each time: the brokers outlive a test, and a 3.1.1 session (clean_session=False)
+    # would otherwise carry one test's subscriptions and queued messages into the next.
+    client_id = f"{endpoint.username}-{next(_CLIENT_IDS)}"
+    client = Client(Connection(endpoint, client_id=client_id, session_expiry_s=0))
+    paho = client.conn.client
 
-    def on_message(client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
-        received.append(message.topic)
-        got.set()
+    def on_connect(_c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        client.connack.append(reason)
+        client.connected.set()
 
-    server.client.on_message = on_message
-    server.client.subscribe(topics.ALL_DEVICE_EVENTS, qos=1)
+    def on_publish(_c: mqtt.Client, _u: Any, mid: int, reason: Any, _p: Any) -> None:
+        client.puback[mid] = int(reason.value)
 
-    kiosk, _ = _connected(broker.endpoint("kiosk-01"), "kiosk-01")
-    spoof = kiosk.client.publish(topics.events("kiosk-02"), b"{}", qos=1)
-    spoof.wait_for_publish(5)
-    own = kiosk.client.publish(topics.events("kiosk-01"), b"{}", qos=1)
-    own.wait_for_publish(5)
-    assert got.wait(5)
-    # mosquitto answers the refused QoS 1 publish with "not authorized" and never delivers it.
-    assert spoof.rc == mqtt.MQTT_ERR_SUCCESS
-    assert received == [topics.events("kiosk-01")]
-    for conn in (server, kiosk):
-        conn.client.disconnect()
-        conn.client.loop_stop()
+    def on_subscribe(_c: mqtt.Client, _u: Any, mid: int, reasons: list[Any], _p: Any) -> None:
+        with client.subscribed:
+            client.suback[mid] = [int(r.value) for r in reasons]
+            client.subscribed.notify_all()
+
+    def on_message(_c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
+        with client.arrived:
+            client.received.append(message.topic)
+            client.arrived.notify_all()
+
+    paho.on_connect, paho.on_publish, paho.on_subscribe = on_connect, on_publish, on_subscribe
+    paho.on_message = on_message
+    client.conn.connect_async()
+    paho.loop_start()
+    if wait:
+        assert client.connected.wait(WAIT_S), "the broker did not answer the connection"
+    return client
 
 
-def test_device_never_receives_other_devices_replies(broker: RunningBroker) -> None:
-    kiosk, _ = _connected(broker.endpoint("kiosk-01"), "kiosk-01")
-    received: list[str] = []
-    own_arrived = threading.Event()
+@dataclass(frozen=True)
+class Setup:
+    broker: RunningBroker
+    protocol: Protocol  # the devices'; the server keeps the broker's own (MQTT 5 on mosquitto)
 
-    def on_message(client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
-        received.append(message.topic)
-        if message.topic == topics.replies("kiosk-01"):
-            own_arrived.set()
+    def device(self, device_id: str) -> Client:
+        client = connect(replace(self.broker.endpoint(device_id), protocol=self.protocol))
+        assert not client.connack[0].is_failure
+        return client
 
-    kiosk.client.on_message = on_message
-    # mosquitto may grant the subscription, but it checks read access on every delivery.
-    kiosk.client.subscribe(topics.replies("kiosk-02"), qos=1)
-    kiosk.client.subscribe(topics.replies("kiosk-01"), qos=1)
-    server, _ = _connected(broker.endpoint("server"), "server-test")
-    server.client.publish(topics.replies("kiosk-02"), b"for kiosk-02", qos=1).wait_for_publish(5)
-    server.client.publish(topics.replies("kiosk-01"), b"for kiosk-01", qos=1).wait_for_publish(5)
-    assert own_arrived.wait(5)
-    assert received == [topics.replies("kiosk-01")]
-    for conn in (server, kiosk):
-        conn.client.disconnect()
-        conn.client.loop_stop()
+    def server(self) -> Client:
+        return connect(self.broker.endpoint("server"))
+
+
+Implementation = Literal["mosquitto", "amqtt"]
+
+
+@pytest.fixture(scope="module")
+def brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Implementation], RunningBroker]]:
+    """One broker of each implementation for the whole module, started when first asked for (amqtt takes
+    seconds to start: it hashes every device's password)."""
+    with ExitStack() as stack:
+        started: dict[str, RunningBroker] = {}
+
+        def broker(implementation: Implementation) -> RunningBroker:
+            if implementation not in started:
+                directory = tmp_path_factory.mktemp(implementation)
+                started[implementation] = stack.enter_context(
+                    running_broker(directory, implementation=implementation)
+                )
+            return started[implementation]
+
+        yield broker
+
+
+@pytest.fixture(
+    params=[("mosquitto", "5"), ("mosquitto", "3.1.1"), ("amqtt", "3.1.1")],
+    ids=["mosquitto-mqtt5", "mosquitto-mqtt3.1.1", "amqtt-mqtt3.1.1"],
+)
+def setup(request: pytest.FixtureRequest, brokers: Callable[[Implementation], RunningBroker]) -> Setup:
+    implementation, protocol = request.param
+    return Setup(brokers(implementation), protocol)
+
+
+def test_anonymous_and_wrong_password_are_refused(setup: Setup) -> None:
+    good = replace(setup.broker.endpoint("kiosk-01"), protocol=setup.protocol)
+    for endpoint in (replace(good, password="wrong"), replace(good, username="nobody", password=None)):
+        intruder = connect(endpoint)
+        assert intruder.connack[0].is_failure
+        intruder.conn.client.loop_stop()
+
+
+def test_a_device_publishes_only_its_own_events_and_status(setup: Setup) -> None:
+    server = setup.server()
+    kiosk = setup.device("kiosk-01")
+    try:
+        assert server.subscribe(topics.ALL_DEVICE_EVENTS) == [1]
+        # Allowed, but nobody listens yet: MQTT 5 says so with reason code 16, still a success (< 128).
+        assert kiosk.publish(topics.status("kiosk-01"), b"{}") == (
+            NO_SUBSCRIBERS if setup.protocol == "5" else 0
+        )
+        assert server.subscribe(topics.ALL_DEVICE_STATUS) == [1]
+        refused = [
+            kiosk.publish(topics.events("kiosk-02"), b"{}"),
+            kiosk.publish(topics.status("kiosk-02"), b"{}"),
+            kiosk.publish(topics.replies("kiosk-01"), b"{}"),
+        ]
+        # MQTT 5 says why in the PUBACK; MQTT 3.1.1 has no reason codes: the PUBACK looks like success.
+        assert refused == [NOT_AUTHORIZED if setup.protocol == "5" else 0] * 3
+        assert kiosk.publish(topics.events("kiosk-01"), b"{}") == 0
+        assert kiosk.publish(topics.status("kiosk-01"), b"{}") == 0
+        server.wait_for(topics.status("kiosk-01"))
+        # Either way the refused messages are dropped: never delivered to anyone.
+        assert server.received == [topics.events("kiosk-01"), topics.status("kiosk-01")]
+    finally:
+        for client in (server, kiosk):
+            client.close()
+
+
+def test_a_device_reads_only_its_own_replies(setup: Setup) -> None:
+    kiosk = setup.device("kiosk-01")
+    server = setup.server()
+    try:
+        other = kiosk.subscribe(topics.replies("kiosk-02"))
+        # mosquitto grants the subscription and checks read access on every delivery; amqtt refuses it.
+        assert other == ([SUBACK_FAILURE] if setup.broker.plan.implementation == "amqtt" else [1])
+        for own in ("replies", "acks", "commands"):
+            assert kiosk.subscribe(f"{topics.DEVICES}/kiosk-01/{own}") == [1]
+        assert kiosk.subscribe(topics.SERVER_STATUS) == [1]
+        server.publish(topics.replies("kiosk-02"), b"for kiosk-02")
+        server.publish(topics.replies("kiosk-01"), b"for kiosk-01")
+        kiosk.wait_for(topics.replies("kiosk-01"))
+        assert kiosk.received == [topics.replies("kiosk-01")]
+    finally:
+        for client in (server, kiosk):
+            client.close()
+
+
+def test_amqtt_does_not_answer_an_mqtt5_device(brokers: Callable[[Implementation], RunningBroker]) -> None:
+    """amqtt speaks MQTT 3.1.1 only. It reads an MQTT 5 CONNECT as 3.1.1, waits for bytes that never come,
+    and sends no CONNACK: the device waits until its own connect timeout."""
+    broker = brokers("amqtt")
+    mqtt5 = connect(replace(broker.endpoint("kiosk-t01"), protocol="5"), wait=False)
+    later = Setup(broker, "3.1.1").device("kiosk-t02")  # connects after it, and is answered
+    try:
+        assert later.publish(topics.events("kiosk-t02"), b"{}") == 0
+        assert mqtt5.connack == []
+        assert not mqtt5.conn.client.is_connected()
+    finally:
+        later.close()
+        mqtt5.conn.client.loop_stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,8 +14,6 @@ from contract import topics
 from contract.codec import decode_reply
 from contract.events import EventEnvelope
 from contract.replies import CheckinResult, CheckoutResult, PatronLoginResult, ReasonCode, ReplyBase
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables import Item, Loan
 from server.ingest.handlers import build_registry
 from server.ingest.messages import BatchResult
@@ -35,14 +32,6 @@ def settings(tmp_path: Path) -> ServerSettings:
     settings = ServerSettings(data_dir=tmp_path, config_dir=REPO_CONFIG_DIR, _env_file=None)
     context.configure(settings)
     return settings
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

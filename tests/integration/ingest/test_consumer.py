@@ -23,8 +23,6 @@ from sqlmodel import Session
 from contract.codec import decode_reply, encode_batch, encode_event
 from contract.events import CheckoutRequested, EventEnvelope, ItemSeen
 from contract.replies import ReasonCode, ReplyBase
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables import DeadLetter, EventLog
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
@@ -45,19 +43,11 @@ def any_broker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runni
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> Iterator[Engine]:
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def consumer(
-    any_broker: RunningBroker, engine: Engine, sqlite_url: str, tmp_path: Path
+    any_broker: RunningBroker, sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
 ) -> Iterator[IngestConsumer]:
     settings = server_settings(any_broker, tmp_path, sqlite_url, f"server-{time.monotonic_ns()}")
-    consumer = IngestConsumer(settings, engine, build_registry(settings))
+    consumer = IngestConsumer(settings, sqlite_engine, build_registry(settings))
     consumer.start()
     assert consumer.wait_connected(10)
     yield consumer
@@ -70,7 +60,7 @@ def _count(engine: Engine, table: type) -> int:
 
 
 def test_bad_input_never_stops_the_consumer(
-    any_broker: RunningBroker, consumer: IngestConsumer, engine: Engine
+    any_broker: RunningBroker, consumer: IngestConsumer, sqlite_engine: Engine
 ) -> None:
     device = TestDevice(any_broker, DEVICE)
     try:
@@ -94,8 +84,8 @@ def test_bad_input_never_stops_the_consumer(
         while len(device.replies) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert consumer.connected
-        assert _count(engine, EventLog) == 2
-        assert _count(engine, DeadLetter) == 6
+        assert _count(sqlite_engine, EventLog) == 2
+        assert _count(sqlite_engine, DeadLetter) == 6
         assert device.acked.count(str(good.event_id)) == 3
         answers = {decode_reply(r).decision.code for r in device.replies}
         assert answers == {ReasonCode.UNKNOWN_ITEM}
@@ -128,9 +118,9 @@ def _poisoned(settings: ServerSettings) -> HandlerRegistry:
 
 
 def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
-    broker: RunningBroker, engine: Engine, sqlite_url: str, tmp_path: Path
+    broker: RunningBroker, engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    settings = server_settings(broker, tmp_path, sqlite_url, "server-poisoned")
+    settings = server_settings(broker, tmp_path, database_url, "server-poisoned")
     consumer = IngestConsumer(settings, engine, _poisoned(settings))
     consumer.start()
     device = TestDevice(broker, DEVICE)
@@ -149,9 +139,11 @@ def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
         assert _count(engine, EventLog) == 5  # the good events of the batch are applied…
         with Session(engine) as session:
             dead = session.execute(sa.select(DeadLetter)).scalars().all()
-        assert sorted((d.event_id, d.reason) for d in dead) == sorted(
-            [(bad.event_id, "apply_error"), (checkout.event_id, "apply_error")]
+        assert sorted((d.event_id, d.reason, d.batch_index, d.batch_size) for d in dead) == sorted(
+            [(bad.event_id, "apply_error", 2, 6), (checkout.event_id, "apply_error", None, None)]
         )
+        # Each dead letter holds its own event only, never the good events applied beside it.
+        assert sorted(d.raw for d in dead) == sorted([encode_event(bad), encode_event(checkout)])
         (answer,) = [decode_reply(r) for r in device.replies]  # …the kiosk is answered, not left waiting…
         assert (answer.KIND, answer.decision.code) == ("request.rejected", ReasonCode.INVALID_REQUEST)
         deadline = time.monotonic() + 5

@@ -6,7 +6,7 @@ real circulation handlers are exercised in test_circulation_ingest.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -17,17 +17,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from contract import topics
-from contract.codec import decode_acks, decode_reply
+from contract.codec import decode_acks, decode_reply, encode_event
 from contract.common import LocalizedText
 from contract.events import EventEnvelope
 from contract.replies import Decision, ReasonCode, ReplyBase
 from contract.status import DeviceKind, DeviceState, DeviceStatus
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables import DeadLetter, Device, EventLog
 from server.ingest.messages import BatchResult, Inbound
 from server.ingest.pipeline import apply_batch
 from server.ingest.registry import HandlerRegistry, reply_for
+from server.services import devices
 from tests.support import events as ev
 
 pytestmark = pytest.mark.integration
@@ -55,14 +54,6 @@ class Recorder:
                 ok=False, code=code, message=LocalizedText(vi=str(code), en=str(code))
             ),
         )
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -183,6 +174,51 @@ def test_bad_input_is_dead_lettered_never_raised(engine: Engine, recorder: Recor
     assert b'"pin":"***"' in stored
 
 
+def test_a_batch_with_one_bad_element_applies_the_rest_and_dead_letters_that_element_alone(
+    engine: Engine, recorder: Recorder
+) -> None:
+    first, last = ev.sighting(device="kiosk-01"), ev.sighting(device="kiosk-01")
+    login = ev.login(pin="9876")
+    elements = [orjson.loads(encode_event(e)) for e in (first, login, last)]
+    bad = elements[1]
+    bad["payload"]["card_number"] = "not a card!"
+    batch = ev.raw("kiosk-01", orjson.dumps(elements))
+    result = run(engine, recorder, batch)
+
+    assert recorder.applied == [("item.seen", first.event_id), ("item.seen", last.event_id)]
+    assert acks_of(result, "kiosk-01") == ([first.event_id, last.event_id], [login.event_id])
+    (answer,) = [decode_reply(p) for p in replies_of(result, "kiosk-01")]
+    assert (answer.KIND, answer.request_id) == ("request.rejected", login.event_id)
+    with Session(engine) as session:
+        (dead,) = session.exec(select(DeadLetter)).all()
+    assert (dead.reason, dead.event_id, dead.batch_index, dead.batch_size) == (
+        "schema_error",
+        login.event_id,
+        1,
+        3,
+    )
+    assert dead.detail.startswith("payload.card_number")
+    # The dead letter holds the refused element only, its PIN scrubbed: not the events applied beside it.
+    assert orjson.loads(dead.raw) == bad | {"payload": bad["payload"] | {"pin": "***"}}
+
+    again = run(engine, recorder, batch)  # the same batch once more: nothing applied twice
+    assert len(recorder.applied) == 2
+    assert again.stats.duplicates == 2
+    assert count(engine, EventLog) == 2
+
+
+def test_whole_messages_are_dead_lettered_whole(engine: Engine, recorder: Recorder) -> None:
+    """What cannot be read as a batch has no elements to tell apart: the message is kept as it came."""
+    result = run(engine, recorder, ev.raw("kiosk-01", b"[{not json"), ev.raw("kiosk-01", b"[]"))
+    assert result.stats.rejected == {"bad_json": 1, "not_an_event": 1}
+    with Session(engine) as session:
+        dead = session.exec(select(DeadLetter).order_by(DeadLetter.id)).all()  # type: ignore[arg-type]
+    assert [(d.raw, d.batch_index, d.batch_size) for d in dead] == [
+        (b"[{not json", None, None),
+        (b"[]", None, None),
+    ]
+
+
 def _id_of(message: Inbound) -> str:
     document = orjson.loads(message.payload)
     return str(document["event_id"])
@@ -205,6 +241,39 @@ def test_sequence_gaps_are_counted_and_late_fills_noticed(engine: Engine, record
         device = session.get(Device, "gate-01")
     assert device is not None
     assert (device.high_seq, device.seq_gaps, device.seq_gap_fills, device.events_total) == (6, 2, 2, 6)
+
+
+def _status(device: str, state: DeviceState, last_seq: int | None) -> Inbound:
+    status = DeviceStatus(
+        device_id=device, device_kind=DeviceKind.GATE, state=state, at=datetime.now(UTC), last_seq=last_seq
+    )
+    return Inbound(topics.status(device), status.model_dump_json().encode(), datetime.now(UTC))
+
+
+def test_a_lost_tail_shows_against_the_devices_own_last_seq(engine: Engine, recorder: Recorder) -> None:
+    """No later event reveals the last events a device sent before going quiet: its status does."""
+    events = {n: ev.sighting(device="gate-01", seq=n) for n in range(1, 7)}
+    run(
+        engine,
+        recorder,
+        ev.inbound(events[1], events[2], events[4]),
+        _status("gate-01", DeviceState.ONLINE, 6),
+    )
+    # The last will is composed at connect and carries no last_seq: what the device said before still holds.
+    run(engine, recorder, _status("gate-01", DeviceState.OFFLINE, None))
+
+    def gaps() -> tuple[int, list[tuple[int, int]]]:
+        with Session(engine) as session:
+            view = devices.get_device(session, [], "gate-01")
+            found = devices.sequence_gaps(session, [], "gate-01")
+        assert view.open_gaps == sum(g.missing for g in found.gaps)
+        return view.missing_tail, [(g.first_missing, g.last_missing) for g in found.gaps]
+
+    assert gaps() == (2, [(3, 3), (5, 6)])
+    run(engine, recorder, ev.inbound(events[5], events[6]))  # the tail arrives after all
+    assert gaps() == (0, [(3, 3)])
+    run(engine, recorder, ev.inbound(events[3]))
+    assert gaps() == (0, [])
 
 
 def test_requests_queued_too_long_have_no_effect_but_returns_still_count(

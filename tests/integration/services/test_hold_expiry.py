@@ -147,14 +147,21 @@ def test_a_renewal_is_not_held_up_by_a_copy_nobody_came_for(
 
 @JOB
 def test_lists_and_counts_show_holds_as_they_stand(session: Session, shelf: HoldShelf, job_ran: bool) -> None:
+    """A read judges the hold over, job or no job; only the job (or a write) passes the copy on."""
     waiting = _queue(session, shelf)
     _morning(session, job_ran)
     assert counts(session, shelf.late.id or 0, NOW, record_id=shelf.title.id).holds_ready == 0
     listed = holds.list_holds(session, now=NOW, record_id=shelf.title.id)
+    passed_on = (HoldStatus.READY, shelf.book.id) if job_ran else (HoldStatus.WAITING, None)
     assert [(h.patron_id, h.status, h.item_id) for h in listed] == [
         (shelf.late.id, HoldStatus.EXPIRED, shelf.book.id),
-        (waiting.id, HoldStatus.READY, shelf.book.id),
+        (waiting.id, *passed_on),
     ]
+    assert [
+        h.patron_id for h in holds.list_holds(session, now=NOW, record_id=shelf.title.id, open_only=True)
+    ] == [waiting.id]
+    expected = HoldStatus.EXPIRED.value if job_ran else HoldStatus.READY.value
+    assert shelf.lapsed.status == expected  # the list changed nothing
 
 
 @JOB

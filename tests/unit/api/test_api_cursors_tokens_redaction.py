@@ -8,8 +8,9 @@ import pytest
 
 from server.api.auth.tokens import issue_token, read_token
 from server.api.pagination import decode_cursor, encode_cursor
-from server.api.redaction import redact_document, redact_raw, secret_fields
 from server.errors import InvalidInputError, UnauthorizedError
+from server.privacy import redact_document, secret_fields
+from server.privacy import scrub_raw as redact_raw
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,7 @@ import pytest
 from contract.replies import ReasonCode
 from server.domain.entities import Hold
 from server.domain.enums import HoldStatus
-from server.domain.holds import HoldRequest, hold_refusal, next_in_queue, pickup_deadline
+from server.domain.holds import HoldRequest, hold_refusal, next_in_queue, pickup_deadline, status_at
 from server.domain.sessions import SessionState, check_session, idle_deadline, item_match
 from tests.unit.domain.conftest import CALENDAR
 
@@ -134,3 +134,50 @@ def test_hold_refusal(changes: dict[str, bool], reason: str | None) -> None:
     else:
         assert refusal is not None
         assert reason in refusal
+
+
+DEADLINE = NOW + timedelta(hours=1)
+STATUS_TABLE: list[tuple[str, HoldStatus, datetime | None, datetime, HoldStatus]] = [
+    ("ready before the deadline", HoldStatus.READY, DEADLINE, NOW, HoldStatus.READY),
+    ("ready at the deadline itself", HoldStatus.READY, DEADLINE, DEADLINE, HoldStatus.READY),
+    (
+        "ready past the deadline",
+        HoldStatus.READY,
+        DEADLINE,
+        DEADLINE + timedelta(seconds=1),
+        HoldStatus.EXPIRED,
+    ),
+    ("ready without a deadline", HoldStatus.READY, None, NOW, HoldStatus.READY),
+    (
+        "waiting has no deadline yet",
+        HoldStatus.WAITING,
+        None,
+        DEADLINE + timedelta(days=9),
+        HoldStatus.WAITING,
+    ),
+    (
+        "fulfilled stays fulfilled",
+        HoldStatus.FULFILLED,
+        DEADLINE,
+        DEADLINE + timedelta(days=1),
+        HoldStatus.FULFILLED,
+    ),
+    (
+        "cancelled stays cancelled",
+        HoldStatus.CANCELLED,
+        DEADLINE,
+        DEADLINE + timedelta(days=1),
+        HoldStatus.CANCELLED,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("stored", "expires_at", "now", "expected"),
+    [r[1:] for r in STATUS_TABLE],
+    ids=[r[0] for r in STATUS_TABLE],
+)
+def test_a_hold_as_it_stands(
+    stored: HoldStatus, expires_at: datetime | None, now: datetime, expected: HoldStatus
+) -> None:
+    assert status_at(stored, expires_at, now) is expected
