@@ -13,7 +13,10 @@ COPY server ./server
 COPY edge ./edge
 COPY devices ./devices
 COPY stacks ./stacks
-RUN pip install --no-cache-dir .
+COPY web ./web
+# The screens' translations: .po files are the source, compiled here so processes load .mo files.
+RUN pip install --no-cache-dir . \
+    && pybabel compile --domain messages --directory "$(python -c 'import web.catalogs as c; print(c.LOCALE_DIR)')"
 COPY config ./config
 
 ENV STACKS_CONFIG_DIR=/app/config \

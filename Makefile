@@ -11,9 +11,13 @@ STAMP  := $(VENV)/.installed
 DEMO_PKGS := mosquitto mosquitto-clients libzbar0 fonts-dejavu-core
 TEST_PKGS := $(DEMO_PKGS) postgresql
 
+# The gettext catalogs of every screen and message (docs/web.md): .po in the repository, .mo built here.
+LOCALE_DIR := web/locale
+CATALOGS   := $(foreach lang,vi en,$(LOCALE_DIR)/$(lang)/LC_MESSAGES/messages.po)
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck unit contract integration bench system-demo system-test venv clean
+.PHONY: demo test lint typecheck unit contract integration bench messages system-demo system-test venv clean
 
 demo: system-demo venv
 	$(BIN)/stacks demo
@@ -36,7 +40,7 @@ bench: system-demo venv
 	$(BIN)/stacks bench kiosk --kiosks 20 --json
 	$(BIN)/stacks bench devices --json
 
-venv: $(STAMP)
+venv: $(STAMP) $(CATALOGS:.po=.mo)
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS="python3 python3-venv"
@@ -44,6 +48,18 @@ $(STAMP): pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+# Collects the marked text of web/, server/ and edge/ (babel.cfg) and brings both catalogs up to date;
+# then translate what is new or fuzzy, in Vietnamese and in English, and run tests/unit/web.
+messages: venv
+	$(BIN)/pybabel extract --mapping-file babel.cfg --output-file $(LOCALE_DIR)/messages.pot \
+	  --project Stacks --copyright-holder "" --add-location file --sort-by-file \
+	  --add-comments TRANSLATORS: .
+	$(BIN)/pybabel update --input-file $(LOCALE_DIR)/messages.pot --output-dir $(LOCALE_DIR) \
+	  --domain messages --ignore-obsolete --ignore-pot-creation-date
 
 system-demo:
 	@$(MAKE) --no-print-directory apt PKGS="$(DEMO_PKGS)"
@@ -63,4 +79,4 @@ apt:
 	fi
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(CATALOGS:.po=.mo) $(LOCALE_DIR)/messages.pot
