@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # Debian packages: the broker and its clients, the image decoder, a font with Vietnamese glyphs
-# for labels, and PostgreSQL for the integration tests.
+# for labels, PostgreSQL for the integration tests and Chromium for the browser tests.
 DEMO_PKGS := mosquitto mosquitto-clients libzbar0 fonts-dejavu-core
-TEST_PKGS := $(DEMO_PKGS) postgresql
+TEST_PKGS := $(DEMO_PKGS) postgresql chromium
 
 # The gettext catalogs of every screen and message (docs/web.md): .po in the repository, .mo built here.
 LOCALE_DIR := web/locale
