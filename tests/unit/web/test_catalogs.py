@@ -23,26 +23,27 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[3]
 MessageId = str | tuple[str, ...]
 CatalogText = str | tuple[str, ...] | list[str] | None
+Key = tuple[str, str | None]  # a message's msgid (its singular) and context
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
-
-
-def _extract() -> dict[MessageId, str]:
-    """Every marked message of the repository and where it is first marked."""
-    with (ROOT / "babel.cfg").open(encoding="utf-8") as mapping:
-        method_map, options_map = parse_mapping_cfg(mapping)  # type: ignore[no-untyped-call]
-    found: dict[MessageId, str] = {}
-    for filename, line, message, _comments, _context in extract_from_dir(ROOT, method_map, options_map):
-        found.setdefault(message, f"{filename}:{line}")
-    return found
-
-
-EXTRACTED = _extract()
 
 
 def _key(message_id: CatalogText) -> str:
     if isinstance(message_id, tuple | list):
         return message_id[0]
     return message_id or ""
+
+
+def _extract() -> dict[Key, str]:
+    """Every marked message of the repository and where it is first marked."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as mapping:
+        method_map, options_map = parse_mapping_cfg(mapping)  # type: ignore[no-untyped-call]
+    found: dict[Key, str] = {}
+    for filename, line, message, _comments, context in extract_from_dir(ROOT, method_map, options_map):
+        found.setdefault((_key(message), context), f"{filename}:{line}")
+    return found
+
+
+EXTRACTED = _extract()
 
 
 def _placeholders(text: str) -> set[str]:
@@ -54,7 +55,7 @@ def _texts(value: CatalogText) -> list[str]:
 
 
 def test_the_sources_have_messages() -> None:
-    assert "Skip to main content" in EXTRACTED  # the layout
+    assert ("Skip to main content", None) in EXTRACTED  # the layout
     assert len(EXTRACTED) > 50
 
 
@@ -62,8 +63,8 @@ def test_the_sources_have_messages() -> None:
 def test_every_message_has_a_reviewed_translation(lang: Language) -> None:
     catalog = read_catalog(lang)
     problems = []
-    for message_id, where in EXTRACTED.items():
-        entry = catalog.get(_key(message_id))
+    for (message_id, context), where in EXTRACTED.items():
+        entry = catalog.get(message_id, context=context)
         if entry is None:
             problems.append(f"{where}: {message_id!r} is not in the catalog (make messages)")
         elif entry.fuzzy:
@@ -75,8 +76,7 @@ def test_every_message_has_a_reviewed_translation(lang: Language) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalogs_hold_only_messages_the_sources_use(lang: Language) -> None:
-    used = {_key(m) for m in EXTRACTED}
-    unused = [entry.id for entry in read_catalog(lang) if entry.id and _key(entry.id) not in used]
+    unused = [e.id for e in read_catalog(lang) if e.id and (_key(e.id), e.context) not in EXTRACTED]
     assert unused == [], "run make messages"
 
 
