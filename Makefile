@@ -30,7 +30,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy contract server edge devices stacks tests
+	$(BIN)/mypy contract server edge devices stacks web tests
 
 unit contract integration: venv
 	$(BIN)/pytest -q -m $@
