@@ -27,6 +27,7 @@ FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), "
     'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 )
+LOAD_TIMEOUT_MS = 20_000  # a bound for a loaded machine, not an expected duration
 SCREENSHOT_MODES = {"desk": "styleguide", "kiosk": "styleguide-kiosk"}
 
 MARK_CONTROLS = """(selector) => {
@@ -53,7 +54,7 @@ FOCUSED = """() => {
 def open_styleguide(screen: Screen, base: str, lang: str, mode: str = "desk") -> None:
     screen.page.goto(f"{base}/styleguide?lang={lang}&mode={mode}")
     # The first scan arrives over Server-Sent Events once htmx and its extension run.
-    expect(screen.page.locator("#scans time")).to_have_count(1)
+    expect(screen.page.locator("#scans time")).to_have_count(1, timeout=LOAD_TIMEOUT_MS)
 
 
 @pytest.mark.parametrize("mode", list(MODES))
@@ -101,6 +102,26 @@ def test_the_keyboard_reaches_every_control_with_a_visible_focus_ring(
         f["name"] for f in reached.values() if not (f["focusVisible"] and f["outline"] and f["onScreen"])
     ]
     assert unseen == []
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_the_page_fits_a_tablet(screen: Screen, styleguide_url: str, mode: str) -> None:
+    screen.page.set_viewport_size({"width": 768, "height": 1024})
+    open_styleguide(screen, styleguide_url, "vi", mode)
+    assert screen.page.evaluate("document.documentElement.scrollWidth") <= 768
+
+
+def test_touch_and_kiosk_modes_enlarge_targets_and_text(screen: Screen, styleguide_url: str) -> None:
+    heights = "[...document.querySelectorAll('.btn, .input')].map((e) => e.getBoundingClientRect().height)"
+    body_text = "parseFloat(getComputedStyle(document.body).fontSize)"
+    open_styleguide(screen, styleguide_url, "vi", "desk")
+    assert min(screen.page.evaluate(heights)) >= 40
+    assert screen.page.evaluate(body_text) == 16
+    open_styleguide(screen, styleguide_url, "vi", "touch")
+    assert min(screen.page.evaluate(heights)) >= 56  # 3.5rem, above the 44 px a finger needs
+    open_styleguide(screen, styleguide_url, "vi", "kiosk")
+    assert min(screen.page.evaluate(heights)) >= 70  # the same, a quarter larger
+    assert screen.page.evaluate(body_text) == 20
 
 
 def test_the_connection_banner_follows_the_stream(screen: Screen, styleguide_url: str) -> None:
