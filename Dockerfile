@@ -13,8 +13,11 @@ COPY server ./server
 COPY edge ./edge
 COPY devices ./devices
 COPY stacks ./stacks
-# The lock holds every dependency at the version the tests ran with.
-RUN pip install --no-cache-dir -c requirements.lock .
+COPY web ./web
+# The lock holds every dependency at the version the tests ran with. The screens' translations: .po files are
+# the source, compiled here so processes load .mo files.
+RUN pip install --no-cache-dir -c requirements.lock . \
+    && pybabel compile --domain messages --directory "$(python -c 'import web.catalogs as c; print(c.LOCALE_DIR)')"
 COPY config ./config
 
 ENV STACKS_CONFIG_DIR=/app/config \

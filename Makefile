@@ -10,13 +10,17 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 
 # Debian packages: the broker and its clients, the image decoder, a font with Vietnamese glyphs
-# for labels, and PostgreSQL for the integration tests.
+# for labels, PostgreSQL for the integration tests and Chromium for the browser tests.
 DEMO_PKGS := mosquitto mosquitto-clients libzbar0 fonts-dejavu-core
-TEST_PKGS := $(DEMO_PKGS) postgresql
+TEST_PKGS := $(DEMO_PKGS) postgresql chromium
+
+# The gettext catalogs of every screen and message (docs/web.md): .po in the repository, .mo built here.
+LOCALE_DIR := web/locale
+CATALOGS   := $(foreach lang,vi en,$(LOCALE_DIR)/$(lang)/LC_MESSAGES/messages.po)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck unit contract integration bench system-demo system-test venv lock hooks python clean
+.PHONY: demo test lint typecheck unit contract integration bench system-demo system-test venv lock hooks messages screenshots python clean
 
 demo: system-demo venv
 	$(BIN)/stacks demo
@@ -29,7 +33,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy contract server edge devices stacks tests
+	$(BIN)/mypy contract server edge devices stacks web tests
 
 unit contract integration: venv
 	$(BIN)/pytest -q -m $@
@@ -39,13 +43,18 @@ bench: system-demo venv
 	$(BIN)/stacks bench kiosk --kiosks 20 --json
 	$(BIN)/stacks bench devices --json
 
-venv: $(STAMP)
+venv: $(STAMP) $(CATALOGS:.po=.mo)
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(MAKE) --no-print-directory python
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	@touch $@
+
+# Runs the browser tests with UPDATE_SCREENSHOTS=1: the screenshots they take land in docs/screenshots/
+# (look at them before committing) instead of var/screenshots/.
+screenshots: system-test venv
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser
 
 # Resolves pyproject.toml again in a scratch environment and writes what it installed to the lock file.
 # Run it after changing a pin in pyproject.toml; commit both files.
@@ -66,6 +75,18 @@ python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS="python3 python3-venv"
 	@$(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || $(MAKE) --no-print-directory apt PKGS=python3-venv
 
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+# Collects the marked text of web/, server/ and edge/ (babel.cfg) and brings both catalogs up to date;
+# then translate what is new or fuzzy, in Vietnamese and in English, and run tests/unit/web.
+messages: venv
+	$(BIN)/pybabel extract --mapping-file babel.cfg --output-file $(LOCALE_DIR)/messages.pot \
+	  --project Stacks --copyright-holder "" --add-location file --sort-by-file \
+	  --add-comments TRANSLATORS: .
+	$(BIN)/pybabel update --input-file $(LOCALE_DIR)/messages.pot --output-dir $(LOCALE_DIR) \
+	  --domain messages --ignore-obsolete --ignore-pot-creation-date
+
 system-demo:
 	@$(MAKE) --no-print-directory apt PKGS="$(DEMO_PKGS)"
 
@@ -84,4 +105,4 @@ apt:
 	fi
 
 clean:
-	rm -rf $(VENV) $(VENV)-lock var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock var .mypy_cache .ruff_cache .pytest_cache $(CATALOGS:.po=.mo) $(LOCALE_DIR)/messages.pot

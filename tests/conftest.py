@@ -48,3 +48,9 @@ def broker(tmp_path: Path) -> Iterator[RunningBroker]:
     """A real mosquitto with the generated per-device credentials and ACL, on a free port."""
     with running_broker(tmp_path / "var") as running:
         yield running
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -11,8 +11,9 @@ from contract.common import LocalizedText
 from contract.replies import Decision, ReasonCode
 from server.domain.circulation import OK_CODES
 from server.i18n import formatting
-from server.i18n.catalog import MESSAGES, NOTES, PARAMETERS, SUCCESS, Action, Template
+from server.i18n.catalog import MESSAGES, NOTES, PARAMETERS, SUCCESS, UNITS, Action, Template
 from server.i18n.formatting import DEFAULT_TIMEZONE, Language
+from web.catalogs import translations
 
 
 def placeholders(text: str) -> set[str]:
@@ -28,7 +29,7 @@ def template_for(code: ReasonCode, action: Action | None = None) -> Template:
 def _write(name: str, value: object, lang: Language, timezone: ZoneInfo) -> str:
     if name not in PARAMETERS:
         raise ValueError(f"unknown message parameter {name!r}")
-    kind, unit_vi, unit_en = PARAMETERS[name]
+    kind = PARAMETERS[name]
     if kind == "date":
         if not isinstance(value, date | datetime):
             raise TypeError(f"{name} must be a date or datetime")
@@ -38,7 +39,8 @@ def _write(name: str, value: object, lang: Language, timezone: ZoneInfo) -> str:
             raise TypeError(f"{name} must be an int")
         if kind == "money":
             return formatting.money(value, lang)
-        return formatting.count(value, lang, unit_vi if lang == "vi" else unit_en)
+        unit = UNITS[name](translations(lang), value)  # already in the count's plural form
+        return formatting.count(value, lang, unit, unit)
     if isinstance(value, LocalizedText):  # a name that has both languages (a pickup desk)
         return value.vi if lang == "vi" else value.en
     return str(value)
@@ -47,7 +49,7 @@ def _write(name: str, value: object, lang: Language, timezone: ZoneInfo) -> str:
 def render(template: Template, params: Mapping[str, object], timezone: ZoneInfo) -> LocalizedText:
     texts: dict[str, str] = {}
     for lang in formatting.LANGUAGES:
-        text = getattr(template, lang)
+        text = template.text(lang)
         needed = placeholders(text)
         missing = needed - params.keys()
         if missing:

@@ -7,6 +7,7 @@ by a module name in a comment or a string.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +44,13 @@ PACKAGE_FORBIDDEN: dict[str, tuple[str, ...]] = {
     "edge": ("server", "stacks"),
     "devices": ("server", "edge", "stacks"),
     "contract": ("server", "edge", "devices", "stacks"),
+    # the shared screens: the console (server) and the agents' local screens (edge) both use it
+    "web": ("server", "edge", "devices", "stacks"),
 }
+
+
+# What `web` may use besides the standard library: it must stay light enough for every edge agent.
+WEB_LIBRARIES = ("jinja2", "markupsafe", "babel", "starlette")
 
 
 def _module_name(path: Path) -> str:
@@ -114,6 +121,19 @@ def test_packages_respect_the_layering(package: str) -> None:
         )
         if bad:
             found[str(path.relative_to(ROOT))] = bad
+    assert found == {}
+
+
+def test_web_uses_only_its_libraries() -> None:
+    allowed = {"web", *WEB_LIBRARIES, *sys.stdlib_module_names}
+    found: dict[str, list[str]] = {}
+    for path in _modules("web"):
+        source = path.read_text(encoding="utf-8")
+        names = imported_modules(source, _module_name(path), path.name == "__init__.py")
+        bad = sorted({name.split(".")[0] for name in names} - allowed)
+        if bad:
+            found[str(path.relative_to(ROOT))] = bad
+    assert _modules("web")
     assert found == {}
 
 

@@ -101,7 +101,7 @@ ALL_TEMPLATES: list[tuple[str, Template]] = [
 
 def test_every_text_parameter_is_known_to_carry_a_person_or_not() -> None:
     """A new free-text parameter must be classified here before any message may use it."""
-    text_parameters = {name for name, (kind, _vi, _en) in PARAMETERS.items() if kind == "text"}
+    text_parameters = {name for name, kind in PARAMETERS.items() if kind == "text"}
     assert text_parameters == PERSON_PARAMETERS | {"pickup"}
 
 

@@ -1,0 +1,112 @@
+"""Chromium driven by Playwright for the browser tests of the web package.
+
+The Debian `chromium` package is the browser (`make test` installs it); Playwright never downloads one.
+Fixtures (imported by the conftest.py of the tests that use them): `browser` (one per session), `screen` (a
+fresh page per test, recording console errors and Content-Security-Policy violations) and
+`styleguide_url` (the style guide app served on a free port).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize, sync_playwright
+
+from tests.support.styleguide import build_app, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_REPO = Path(__file__).resolve().parents[2]
+# Every test run takes its screenshots; `make screenshots` (UPDATE_SCREENSHOTS=1) keeps them in docs/, where
+# they are looked at and committed. Otherwise they go under var/, so a run never changes the tree.
+SCREENSHOTS = _REPO / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var") / "screenshots"
+AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
+AXE_URL = "/__tests__/axe.min.js"  # same origin, so the page's script-src 'self' lets it in
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+
+# Installed before any script of the page, so it sees every violation, even of the first <script>.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI} ${event.sample}`);
+});
+"""
+
+
+@dataclass
+class Screen:
+    """A page and what went wrong on it."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        found: list[str] = self.page.evaluate("window.__cspViolations")
+        return found
+
+    def run_axe(self, options: dict[str, Any]) -> list[dict[str, Any]]:
+        """axe-core's violations on the current page (axe-core is loaded into it for the purpose)."""
+        self.page.route(f"**{AXE_URL}", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+        self.page.add_script_tag(url=AXE_URL)
+        result: dict[str, Any] = self.page.evaluate("(options) => axe.run(document, options)", options)
+        violations: list[dict[str, Any]] = result["violations"]
+        return violations
+
+    def screenshot(self, name: str, lang: str) -> Path:
+        """The whole page, into <SCREENSHOTS>/<name>.<lang>.png."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.{lang}.png"
+        self.page.screenshot(path=str(path), full_page=True, animations="disabled")
+        return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is not installed (make test installs it)")
+        pytest.skip("chromium is not installed: apt-get install chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def screen(browser: Browser) -> Iterator[Screen]:
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    page = context.new_page()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    watched = Screen(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watched.console_errors.append(message.text)
+
+    def on_page_error(error: Error) -> None:
+        watched.console_errors.append(f"uncaught: {error.message}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    yield watched
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def styleguide_url() -> Iterator[str]:
+    with serving(build_app()) as base:
+        yield base
