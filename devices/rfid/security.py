@@ -15,7 +15,8 @@ from pathlib import Path
 
 from devices.config import SettingsTable, load_section
 from devices.errors import DeviceError
-from devices.feig.driver import FeigReader, TagInfo
+from devices.feig.driver import TagInfo
+from devices.rfid.reader import TagReader
 from devices.tagdata.settings import config_path
 
 SECTION = "security"
@@ -89,7 +90,7 @@ class SecurityState:
 
 
 def read_security(
-    reader: FeigReader, uid: bytes, settings: SecuritySettings, *, info: TagInfo | None = None
+    reader: TagReader, uid: bytes, settings: SecuritySettings, *, info: TagInfo | None = None
 ) -> SecurityState:
     """Reads the AFI (Get System Information) if the mechanism uses it, and the EAS bit (an addressed EAS
     Alarm) if it uses EAS. `info` is a Get System Information the caller has just read for this tag, so

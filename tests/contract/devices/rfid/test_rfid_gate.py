@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devices.feig import get_profile
-from devices.rfid import GateMonitor, GateScan, Mechanism, SecuritySettings
+from devices.rfid import GateCounters, GateMonitor, GateScan, Mechanism, SecuritySettings
 from devices.sim.feig_pty import simulated_reader
 from devices.sim.field import FaultPlan, Field, make_items
 
@@ -79,10 +79,12 @@ def test_gate_survives_rf_errors_damage_and_unplugging(tmp_path: Path) -> None:
         simulator.replug()
         field.set_faults(FaultPlan())
         back = gate.poll()
+        after = [back]
         for _ in range(10):  # the transport reconnects with backoff
             if back.error is None and not back.unknown:
                 break
             back = gate.poll()
+            after.append(back)
     assert offline.error is not None
     assert "offline" in offline.error
     secured = sorted(tag.uid_hex for tag in field.tags() if tag.afi == 0x07)
@@ -90,6 +92,9 @@ def test_gate_survives_rf_errors_damage_and_unplugging(tmp_path: Path) -> None:
         assert set(scan.secured) <= set(secured)  # never a false alarm, whatever the damage
     assert any(scan.unknown or scan.error for scan in scans)
     assert sorted(back.secured) == secured
+    counters = gate.counters()
+    every = [*scans, offline, *after]
+    assert (counters.polls, counters.failed_polls) == (len(every), sum(1 for scan in every if scan.error))
 
 
 def test_run_loop_hands_every_scan_over_until_stopped(tmp_path: Path) -> None:
@@ -107,3 +112,4 @@ def test_run_loop_hands_every_scan_over_until_stopped(tmp_path: Path) -> None:
         gate.run(collect, stop)
     assert len(scans) == 3
     assert all(len(scan.secured) == 1 for scan in scans)
+    assert gate.counters() == GateCounters(polls=3, failed_polls=0, alarm_failures=0)

@@ -87,6 +87,8 @@ def test_a_tag_that_cannot_be_read_is_reported_then_read_next_time(cpr: Harness,
     assert failed[0].secured is None
     assert "RfError" in (failed[0].error or "")
     assert all(item.error is None for item in service.items_in_field())
+    counters = service.counters()
+    assert (counters.inventories, counters.tag_read_errors, counters.tags_read) == (2, 1, 10)
 
 
 def test_unsecure_and_secure_with_afi_are_verified(cpr: Harness, field: Field) -> None:
@@ -116,6 +118,7 @@ def test_a_failed_verification_is_retried_then_reported(cpr: Harness, field: Fie
     field.remove(tag.uid)
     [result] = service.secure([tag.uid])
     assert (result.ok, result.attempts) == (False, 1)  # the tag left: retrying cannot help
+    assert (service.counters().security_set, service.counters().security_failures) == (1, 2)
 
 
 def test_eas_mechanism_sets_and_verifies_the_eas_bit(mr101: Harness, field: Field) -> None:
