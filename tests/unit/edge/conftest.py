@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.edge.sender_rig import Rig
+from tests.unit.edge.stand_in_link import StandInLink
 
 
 @pytest.fixture
@@ -18,3 +19,12 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     rig.sender.link_changed(True)
     yield rig
     rig.close()
+
+
+@pytest.fixture
+def stand_in_links(monkeypatch: pytest.MonkeyPatch) -> list[StandInLink]:
+    """Runtimes made in the test get a `StandInLink` instead of MQTT; the list holds every one made."""
+    created: list[StandInLink] = []
+    monkeypatch.setattr(StandInLink, "created", created, raising=False)
+    monkeypatch.setattr("edge.runtime.MqttLink", StandInLink)
+    return created
