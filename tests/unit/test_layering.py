@@ -88,6 +88,12 @@ FRAMING_FORBIDDEN = (
 )
 
 
+# Production code never holds simulated objects: only the simulations themselves (edge/sim, devices/sim) may
+# import them; the command line, benchmarks and tests compose them with the real parts.
+SIMULATIONS = ("edge.sim", "devices.sim")
+SIMULATION_PACKAGES = ("edge/sim", "devices/sim")
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -156,6 +162,21 @@ def test_packages_respect_the_layering(package: str) -> None:
         )
         if bad:
             found[str(path.relative_to(ROOT))] = bad
+    assert found == {}
+
+
+@pytest.mark.parametrize("package", ["edge", "devices"])
+def test_production_code_holds_no_simulator(package: str) -> None:
+    found: dict[str, list[str]] = {}
+    for path in _modules(package):
+        relative = str(path.relative_to(ROOT))
+        if relative.startswith(SIMULATION_PACKAGES):
+            continue
+        bad = violations(
+            path.read_text(encoding="utf-8"), _module_name(path), SIMULATIONS, path.name == "__init__.py"
+        )
+        if bad:
+            found[relative] = bad
     assert found == {}
 
 

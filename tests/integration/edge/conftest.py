@@ -14,6 +14,7 @@ from edge.settings import EdgeSettings
 from tests.integration.edge.factories import FAST, RuntimeFactory, SettingsFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
+from tests.support.status_watcher import StatusWatcher
 
 pytestmark = pytest.mark.integration
 
@@ -58,3 +59,11 @@ def start_runtime(edge_settings: SettingsFactory) -> Iterator[RuntimeFactory]:
     yield start
     for runtime in started:
         runtime.stop()
+
+
+@pytest.fixture
+def watch(broker: RunningBroker) -> Iterator[StatusWatcher]:
+    """Every status kiosk-01 publishes from now on."""
+    watcher = StatusWatcher(broker, "kiosk-01").start()
+    yield watcher
+    watcher.stop()

@@ -1,4 +1,5 @@
-"""The simulated kiosk against an in-memory circulation desk: what patrons do and how they react."""
+"""Simulated patrons at a kiosk session, against the in-memory circulation double: what they do and how
+they react."""
 
 from __future__ import annotations
 
@@ -6,44 +7,12 @@ import pytest
 
 from contract.events import CheckinRequested, CheckoutRequested, PatronLoginRequested, PatronLogoutRequested
 from contract.replies import ReasonCode
-from edge.agents.kiosk_report import RoundTrip
-from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
-from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
-from edge.agents.world import SimulatedWorld
-from tests.unit.edge.circulation_double import CirculationDouble, DeskPatron, DirectRequester
+from edge.sim.kiosk_patrons import KioskBehaviour
+from edge.sim.report import RoundTrip
+from tests.support.circulation_double import DirectRequester
+from tests.support.kiosk_library import deliver_late, kiosk, library
 
 pytestmark = pytest.mark.unit
-
-QUICK = KioskBehaviour(think_s=0, wrong_pin_rate=0, odd_item_rate=0)
-
-
-def library(
-    *, patrons: int = 3, items: int = 12, max_loans: int = 5, statuses: dict[str, str] | None = None
-) -> tuple[Manifest, CirculationDouble]:
-    manifest = Manifest(
-        patrons=[ManifestPatron(card_number=f"SV21{n:05d}", pin=f"{1000 + n}") for n in range(patrons)],
-        items=[
-            ManifestItem(
-                barcode=f"VV{n:06d}",
-                tag_uid=f"E0040150{n:08X}",
-                status=(statuses or {}).get(f"VV{n:06d}", "available"),
-            )
-            for n in range(items)
-        ],
-    )
-    desk = CirculationDouble(
-        patrons={p.card_number: DeskPatron(pin=p.pin, max_loans=max_loans) for p in manifest.patrons},
-        items={i.barcode: i.status for i in manifest.items},
-        tags={i.tag_uid: i.barcode for i in manifest.items if i.tag_uid},
-    )
-    return manifest, desk
-
-
-def kiosk(
-    manifest: Manifest, desk: CirculationDouble, behaviour: KioskBehaviour = QUICK, seed: int = 7
-) -> tuple[KioskSimulator, DirectRequester]:
-    requester = DirectRequester(desk)
-    return KioskSimulator(requester, SimulatedWorld(manifest), behaviour, seed=seed), requester
 
 
 def kinds(requester: DirectRequester) -> list[str]:
@@ -165,9 +134,9 @@ def test_a_timed_out_checkout_is_not_asked_again_and_its_late_answer_is_believed
     card = manifest.patrons[0].card_number
     assert sim.world.loans_of(card) == []
     (late,) = requester.late
-    sim.on_late_reply(late)
+    deliver_late(sim, late)
     assert [i.barcode for i in sim.world.loans_of(card)] == ["VV000000"]
-    sim.on_late_reply(late)  # a repeat of the same answer changes nothing
+    deliver_late(sim, late)  # a repeat of the same answer changes nothing
     assert sim.world.on_shelf == 0
 
 
@@ -177,7 +146,7 @@ def test_an_answer_arriving_just_as_the_kiosk_stops_waiting_is_believed() -> Non
         manifest, desk, KioskBehaviour(think_s=0, max_checkouts=1, return_rate=0, renew_rate=0)
     )
     requester.time_out = {CheckoutRequested.KIND}
-    requester.late_at_timeout = sim.on_late_reply
+    requester.late_at_timeout = sim.session.on_late_reply
     sim.run_session()
     card = manifest.patrons[0].card_number
     assert desk.loans == {"VV000000": card}
@@ -195,7 +164,7 @@ def test_only_requests_still_waiting_for_an_answer_are_remembered() -> None:
     sim.run_session()
     assert sim.unanswered == 1
     (late,) = requester.late
-    sim.on_late_reply(late)
+    deliver_late(sim, late)
     assert sim.unanswered == 0
 
 
