@@ -8,7 +8,8 @@ from edge.kiosk.session import KioskSession
 from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
 from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
 from edge.sim.world import SimulatedWorld
-from tests.support.circulation_double import CirculationDouble, DeskPatron, DirectRequester
+from tests.support.circulation_double import CirculationDouble, DeskPatron
+from tests.support.direct_requester import DirectRequester
 
 # Patrons who never mistype and never bring odd books, without pauses: each visit does what a test says.
 QUICK = KioskBehaviour(think_s=0, wrong_pin_rate=0, odd_item_rate=0)

@@ -18,7 +18,7 @@ from edge.sim.hands import PadHands
 from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
 from edge.sim.manifest import ManifestItem
 from edge.sim.world import SimulatedWorld
-from tests.support.circulation_double import DirectRequester
+from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import library
 
 pytestmark = pytest.mark.contract

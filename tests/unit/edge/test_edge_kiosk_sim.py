@@ -9,7 +9,7 @@ from contract.events import CheckinRequested, CheckoutRequested, PatronLoginRequ
 from contract.replies import ReasonCode
 from edge.sim.kiosk_patrons import KioskBehaviour
 from edge.sim.report import RoundTrip
-from tests.support.circulation_double import DirectRequester
+from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import deliver_late, kiosk, library
 
 pytestmark = pytest.mark.unit
@@ -65,13 +65,14 @@ def test_a_mistyped_pin_is_typed_again() -> None:
     assert report.borrowed >= 1
 
 
-def test_a_blocked_patron_leaves_after_signing_in() -> None:
+def test_a_blocked_patron_signs_in_is_refused_the_first_book_and_leaves() -> None:
     manifest, desk = library(patrons=1)
     desk.patrons[manifest.patrons[0].card_number].blocked = True
     sim, requester = kiosk(manifest, desk)
     report = sim.run_session()
-    assert kinds(requester) == [PatronLoginRequested.KIND]
+    assert kinds(requester) == [PatronLoginRequested.KIND, CheckoutRequested.KIND, PatronLogoutRequested.KIND]
     assert report.ended_by == ReasonCode.PATRON_BLOCKED
+    assert sim.world.on_shelf == 12  # the refused book went back
 
 
 def test_at_the_loan_limit_the_patron_stops_and_puts_the_book_back() -> None:
@@ -95,6 +96,7 @@ def test_at_the_loan_limit_the_patron_stops_and_puts_the_book_back() -> None:
 def test_a_book_held_for_someone_else_is_set_aside_for_good() -> None:
     manifest, desk = library(patrons=2, items=3)
     desk.items["VV000001"] = "on_hold_shelf"  # the manifest still believes it is on the shelf
+    desk.trapped["VV000001"] = "SV2199999"  # for a patron who is not at this kiosk
     sim, _ = kiosk(manifest, desk, KioskBehaviour(think_s=0, return_rate=0, odd_item_rate=0))
     codes: list[ReasonCode | None] = []
     sim.on_round_trip = lambda trip: codes.append(trip.code)
@@ -106,7 +108,7 @@ def test_a_return_visit_returns_loans_and_a_held_book_goes_to_the_hold_shelf() -
     manifest, desk = library(patrons=1, items=4)
     card = manifest.patrons[0].card_number
     desk.loans = {"VV000000": card, "VV000001": card}
-    desk.holds = {"VV000001"}
+    desk.holds = {"VV000001": "SV2199999"}
     sim, requester = kiosk(manifest, desk, KioskBehaviour(think_s=0, return_rate=1, renew_rate=0))
     sim.world.learn_loans(card, ["VV000000", "VV000001"])
     for _ in range(4):

@@ -13,7 +13,8 @@ from contract.replies import ReasonCode, SecurityAction
 from devices.errors import DeviceTimeoutError
 from edge.kiosk.answers import Answered
 from edge.kiosk.session import KioskSession, PadError, SessionState, SessionStateError
-from tests.support.circulation_double import CirculationDouble, DirectRequester
+from tests.support.circulation_double import CirculationDouble
+from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import library
 
 pytestmark = pytest.mark.unit
