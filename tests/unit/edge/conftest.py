@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from edge.settings import EdgeSettings
 from tests.unit.edge.sender_rig import Rig
 from tests.unit.edge.stand_in_link import StandInLink
 
@@ -28,3 +30,15 @@ def stand_in_links(monkeypatch: pytest.MonkeyPatch) -> list[StandInLink]:
     monkeypatch.setattr(StandInLink, "created", created, raising=False)
     monkeypatch.setattr("edge.runtime.MqttLink", StandInLink)
     return created
+
+
+@pytest.fixture
+def edge_settings(tmp_path: Path) -> Callable[..., EdgeSettings]:
+    """`edge_settings(heartbeat_s=…)`: an agent's settings with its outbox under the test's directory, no
+    drain on stop unless asked, nothing read from the environment."""
+
+    def make(**overrides: Any) -> EdgeSettings:
+        values: dict[str, Any] = {"device_id": "kiosk-01", "data_dir": tmp_path, "stop_drain_s": 0}
+        return EdgeSettings(_env_file=None, **(values | overrides))
+
+    return make

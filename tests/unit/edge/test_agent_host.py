@@ -6,10 +6,9 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -27,8 +26,9 @@ from tests.unit.edge.stand_in_link import StandInLink, UnreachableLink
 pytestmark = pytest.mark.unit
 
 
-def settings(tmp_path: Path) -> EdgeSettings:
-    return EdgeSettings(device_id="gate-01", device_kind="gate", data_dir=tmp_path, stop_drain_s=0.2)
+@pytest.fixture
+def gate(edge_settings: Callable[..., EdgeSettings]) -> EdgeSettings:
+    return edge_settings(device_id="gate-01", device_kind="gate", stop_drain_s=0.2)
 
 
 @dataclass
@@ -59,9 +59,9 @@ class OneShotAgent:
 
 
 def test_the_host_runs_the_agent_on_a_started_runtime_and_stops_it(
-    tmp_path: Path, stand_in_links: list[StandInLink]
+    gate: EdgeSettings, stand_in_links: list[StandInLink]
 ) -> None:
-    with AgentHost(settings(tmp_path)) as host:
+    with AgentHost(gate) as host:
         host.attach("reader", CountingReader())
         agent = OneShotAgent()
         finished = host.run(agent)
@@ -78,10 +78,10 @@ def test_the_host_runs_the_agent_on_a_started_runtime_and_stops_it(
 
 
 def test_what_the_server_has_not_confirmed_is_waited_for_briefly_and_left_in_the_outbox(
-    tmp_path: Path, stand_in_links: list[StandInLink]
+    gate: EdgeSettings, stand_in_links: list[StandInLink]
 ) -> None:
     sighting = ItemSighting(item=ItemRef(barcode="VV000731"), location_code="F2", context=SeenContext.GATE)
-    with AgentHost(settings(tmp_path)) as host:
+    with AgentHost(gate) as host:
         finished = host.run(OneShotAgent(lambda stop: host.runtime.emit(ItemSeen, sighting)))
     assert not finished.drained  # the stand-in link has no server behind it
     assert finished.status.outbox_pending == 1
@@ -89,9 +89,9 @@ def test_what_the_server_has_not_confirmed_is_waited_for_briefly_and_left_in_the
 
 
 def test_the_birth_and_the_final_status_carry_the_peripherals_counters(
-    tmp_path: Path, stand_in_links: list[StandInLink]
+    gate: EdgeSettings, stand_in_links: list[StandInLink]
 ) -> None:
-    with AgentHost(settings(tmp_path)) as host:
+    with AgentHost(gate) as host:
         host.attach("reader", CountingReader())
         finished = host.run(OneShotAgent())
     birth = stand_in_links[0].statuses[0]
@@ -104,7 +104,7 @@ def test_the_birth_and_the_final_status_carry_the_peripherals_counters(
 
 
 def test_sigterm_asks_the_agent_to_stop_and_the_old_handler_comes_back(
-    tmp_path: Path, stand_in_links: list[StandInLink]
+    gate: EdgeSettings, stand_in_links: list[StandInLink]
 ) -> None:
     before = signal.getsignal(signal.SIGTERM)
 
@@ -112,33 +112,33 @@ def test_sigterm_asks_the_agent_to_stop_and_the_old_handler_comes_back(
         os.kill(os.getpid(), signal.SIGTERM)
         assert stop.wait(10), "SIGTERM did not reach the agent"
 
-    with AgentHost(settings(tmp_path)) as host:
+    with AgentHost(gate) as host:
         assert host.run(OneShotAgent(work)).result == "done"
     assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_a_failing_agent_still_stops_the_runtime_and_restores_the_handlers(
-    tmp_path: Path, stand_in_links: list[StandInLink]
+    gate: EdgeSettings, stand_in_links: list[StandInLink]
 ) -> None:
     before = signal.getsignal(signal.SIGINT)
 
     def work(stop: threading.Event) -> None:
         raise RuntimeError("agent failed")
 
-    with AgentHost(settings(tmp_path)) as host, pytest.raises(RuntimeError, match="agent failed"):
+    with AgentHost(gate) as host, pytest.raises(RuntimeError, match="agent failed"):
         host.run(OneShotAgent(work))
     assert stand_in_links[0].states[-1] is DeviceState.OFFLINE
     assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_an_unreachable_broker_is_warned_about_and_the_agent_runs_anyway(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    gate: EdgeSettings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(UnreachableLink, "created", [], raising=False)
     monkeypatch.setattr("edge.runtime.MqttLink", UnreachableLink)
     with (
         caplog.at_level(logging.WARNING, logger="edge.host"),
-        AgentHost(settings(tmp_path), connect_wait_s=0.3) as host,
+        AgentHost(gate, connect_wait_s=0.3) as host,
     ):
         finished = host.run(OneShotAgent())
     assert finished.result == "done"
@@ -147,20 +147,20 @@ def test_an_unreachable_broker_is_warned_about_and_the_agent_runs_anyway(
 
 
 def test_a_stop_before_the_connection_cuts_the_wait_short_without_a_warning(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    gate: EdgeSettings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(UnreachableLink, "created", [], raising=False)
     monkeypatch.setattr("edge.runtime.MqttLink", UnreachableLink)
     with (
         caplog.at_level(logging.WARNING, logger="edge.host"),
-        AgentHost(settings(tmp_path), connect_wait_s=3600) as host,
+        AgentHost(gate, connect_wait_s=3600) as host,
     ):
         host.stop()
         assert host.run(OneShotAgent()).result == "done"  # an hour's wait would never end this test
     assert "not reachable" not in caplog.text
 
 
-def test_held_parts_are_open_while_the_host_lives_and_closed_in_reverse(tmp_path: Path) -> None:
+def test_held_parts_are_open_while_the_host_lives_and_closed_in_reverse(gate: EdgeSettings) -> None:
     events: list[str] = []
 
     @contextmanager
@@ -169,7 +169,7 @@ def test_held_parts_are_open_while_the_host_lives_and_closed_in_reverse(tmp_path
         yield name
         events.append(f"close {name}")
 
-    with AgentHost(settings(tmp_path)) as host:
+    with AgentHost(gate) as host:
         assert host.hold(part("reader")) == "reader"
         host.hold(part("scanner"))
         assert events == ["open reader", "open scanner"]

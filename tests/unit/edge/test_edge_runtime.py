@@ -3,7 +3,7 @@ that nothing is published after the goodbye."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -13,17 +13,15 @@ from edge.runtime import EdgeRuntime
 from edge.settings import EdgeSettings
 from tests.unit.edge.stand_in_link import StandInLink
 
+SettingsFactory = Callable[..., EdgeSettings]
+
 pytestmark = pytest.mark.unit
 
 
-def settings(tmp_path: Path, **overrides: object) -> EdgeSettings:
-    values: dict[str, object] = {"device_id": "kiosk-01", "data_dir": tmp_path, "stop_drain_s": 0}
-    values.update(overrides)
-    return EdgeSettings.model_validate(values)
-
-
-def test_nothing_is_published_after_the_goodbye(tmp_path: Path, stand_in_links: list[StandInLink]) -> None:
-    runtime = EdgeRuntime(settings(tmp_path, heartbeat_s=0.01)).start()
+def test_nothing_is_published_after_the_goodbye(
+    edge_settings: SettingsFactory, stand_in_links: list[StandInLink]
+) -> None:
+    runtime = EdgeRuntime(edge_settings(heartbeat_s=0.01)).start()
     (link,) = stand_in_links
     assert runtime.connected
     runtime.stop()
@@ -32,8 +30,8 @@ def test_nothing_is_published_after_the_goodbye(tmp_path: Path, stand_in_links: 
     assert not link.after_goodbye.is_set()
 
 
-def test_bad_mqtt_settings_leave_the_outbox_closed(tmp_path: Path) -> None:
-    bad = settings(tmp_path, mqtt_url="http://127.0.0.1:1883")
+def test_bad_mqtt_settings_leave_the_outbox_closed(edge_settings: SettingsFactory) -> None:
+    bad = edge_settings(mqtt_url="http://127.0.0.1:1883")
     runtime = EdgeRuntime(bad)
     with pytest.raises(ValueError, match="mqtt://"):
         runtime.start()
@@ -43,14 +41,14 @@ def test_bad_mqtt_settings_leave_the_outbox_closed(tmp_path: Path) -> None:
 
 
 def test_a_failing_start_stops_what_it_started(
-    tmp_path: Path, stand_in_links: list[StandInLink], monkeypatch: pytest.MonkeyPatch
+    edge_settings: SettingsFactory, stand_in_links: list[StandInLink], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class UnstartableLink(StandInLink):
         def start(self) -> None:
             raise OSError("no network")
 
     monkeypatch.setattr("edge.runtime.MqttLink", UnstartableLink)
-    runtime = EdgeRuntime(settings(tmp_path))
+    runtime = EdgeRuntime(edge_settings())
     with pytest.raises(OSError, match="no network"):
         runtime.start()
     with Outbox(runtime.settings.outbox_path, "kiosk-01"):
