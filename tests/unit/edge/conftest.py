@@ -10,7 +10,7 @@ import pytest
 
 from edge.settings import EdgeSettings
 from tests.unit.edge.sender_rig import Rig
-from tests.unit.edge.stand_in_link import StandInLink
+from tests.unit.edge.stand_in_link import StandInLink, UnreachableLink
 
 
 @pytest.fixture
@@ -23,13 +23,23 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     rig.close()
 
 
+def _install(monkeypatch: pytest.MonkeyPatch, link: type[StandInLink]) -> list[StandInLink]:
+    created: list[StandInLink] = []
+    monkeypatch.setattr(link, "created", created, raising=False)
+    monkeypatch.setattr("edge.runtime.MqttLink", link)
+    return created
+
+
 @pytest.fixture
 def stand_in_links(monkeypatch: pytest.MonkeyPatch) -> list[StandInLink]:
     """Runtimes made in the test get a `StandInLink` instead of MQTT; the list holds every one made."""
-    created: list[StandInLink] = []
-    monkeypatch.setattr(StandInLink, "created", created, raising=False)
-    monkeypatch.setattr("edge.runtime.MqttLink", StandInLink)
-    return created
+    return _install(monkeypatch, StandInLink)
+
+
+@pytest.fixture
+def unreachable_links(monkeypatch: pytest.MonkeyPatch) -> list[StandInLink]:
+    """Runtimes made in the test get a link whose broker never answers."""
+    return _install(monkeypatch, UnreachableLink)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from edge.errors import NotRunningError
 from edge.host import AgentHost
 from edge.peripherals import Peripherals, peripheral_status
 from edge.settings import EdgeSettings
-from tests.unit.edge.stand_in_link import StandInLink, UnreachableLink
+from tests.unit.edge.stand_in_link import StandInLink
 
 pytestmark = pytest.mark.unit
 
@@ -132,10 +132,8 @@ def test_a_failing_agent_still_stops_the_runtime_and_restores_the_handlers(
 
 
 def test_an_unreachable_broker_is_warned_about_and_the_agent_runs_anyway(
-    gate: EdgeSettings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    gate: EdgeSettings, unreachable_links: list[StandInLink], caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(UnreachableLink, "created", [], raising=False)
-    monkeypatch.setattr("edge.runtime.MqttLink", UnreachableLink)
     with (
         caplog.at_level(logging.WARNING, logger="edge.host"),
         AgentHost(gate, connect_wait_s=0.3) as host,
@@ -147,10 +145,8 @@ def test_an_unreachable_broker_is_warned_about_and_the_agent_runs_anyway(
 
 
 def test_a_stop_before_the_connection_cuts_the_wait_short_without_a_warning(
-    gate: EdgeSettings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    gate: EdgeSettings, unreachable_links: list[StandInLink], caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(UnreachableLink, "created", [], raising=False)
-    monkeypatch.setattr("edge.runtime.MqttLink", UnreachableLink)
     with (
         caplog.at_level(logging.WARNING, logger="edge.host"),
         AgentHost(gate, connect_wait_s=3600) as host,
