@@ -28,7 +28,8 @@ class PeripheralStatus(ContractModel):
     connected: bool | None = Field(default=None, description="Whether its link is up; None: not known.")
     counters: dict[str, int] = Field(
         default_factory=dict,
-        description="Its counters since the agent started: frames, timeouts, retries, reconnects, read errors…",
+        description="Its counters since the agent started: frames, timeouts, retries, reconnects, "
+        "read errors…",
     )
 
 
