@@ -23,6 +23,8 @@ class StatusWatcher:
         self._conn = Connection(broker.endpoint("server"), client_id=f"watch-{device_id}", session_expiry_s=0)
         self._conn.client.on_message = self._on_message
         self._conn.client.on_connect = self._on_connect
+        self._subscribed = threading.Event()
+        self._conn.client.on_subscribe = lambda *_: self._subscribed.set()
         self._topic = topics.status(device_id)
 
     def _on_connect(self, client: mqtt.Client, *args: Any) -> None:
@@ -33,8 +35,10 @@ class StatusWatcher:
             self.seen.append(decode_status(bytes(message.payload)))
 
     def start(self) -> StatusWatcher:
+        """Connects and returns once subscribed: every status published from then on is seen."""
         self._conn.connect_async()
         self._conn.client.loop_start()
+        assert self._subscribed.wait(10), "the status watcher could not subscribe"
         return self
 
     def stop(self) -> None:
