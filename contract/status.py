@@ -22,6 +22,17 @@ class DeviceState(StrEnum):
     OFFLINE = "offline"
 
 
+class PeripheralStatus(ContractModel):
+    """One piece of a device's own hardware (an RFID reader, a barcode scanner) as the agent sees it."""
+
+    connected: bool | None = Field(default=None, description="Whether its link is up; None: not known.")
+    counters: dict[str, int] = Field(
+        default_factory=dict,
+        description="Its counters since the agent started: frames, timeouts, retries, reconnects, "
+        "read errors…",
+    )
+
+
 class DeviceStatus(ContractModel):
     """Published retained on the device's status topic: at connect (birth), as heartbeats, and as the last
     will the broker publishes when the device vanishes. The last will is composed at connect time, so its
@@ -36,7 +47,14 @@ class DeviceStatus(ContractModel):
     started_at: UtcDatetime | None = None
     outbox_pending: int | None = Field(default=None, description="Events not yet confirmed by the server.")
     last_seq: int | None = None
-    counters: dict[str, int] = Field(default_factory=dict, description="Device counters (frames, timeouts…).")
+    counters: dict[str, int] = Field(
+        default_factory=dict, description="The agent's counters (events sent, confirmed, reconnects…)."
+    )
+    peripherals: dict[str, PeripheralStatus] = Field(
+        default_factory=dict,
+        description="The device's readers and scanners by name, each with its link state and counters. "
+        "Optional: agents before this field send none.",
+    )
 
 
 class Acks(ContractModel):

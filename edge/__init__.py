@@ -8,5 +8,8 @@
 - `edge.link` — the MQTT connection: subscriptions, status (birth, heartbeat, last will), message dispatch
 - `edge.requests` — request/response: replies matched to waiting requests, late replies delivered once
 - `edge.runtime` — `EdgeRuntime`, the composition every agent is built on
-- `edge.agents` — agents: the simulated self-check kiosk
+- `edge.peripherals` — the device's readers and scanners, whose counters go into the status
+- `edge.host` — `AgentHost`: start and stop, signals, the first connection, draining, status — for any agent
+- `edge.kiosk` — the self-check kiosk: its session machine and its RFID pad
+- `edge.sim` — simulated patrons and the simulated library they borrow from
 """

@@ -20,11 +20,12 @@ from uuid import UUID
 from contract.common import new_event_id
 from contract.events import EventEnvelope
 from contract.replies import ReplyBase
-from contract.status import Acks, DeviceStatus
+from contract.status import Acks, DeviceState, DeviceStatus
 from edge.counters import Counters
 from edge.errors import NotRunningError, RequestTimeoutError
 from edge.link import LinkHandlers, MqttLink
 from edge.outbox import Outbox, Payload
+from edge.peripherals import Peripherals
 from edge.requests import LateReplyHandler, Outcome, PendingRequests
 from edge.sender import Sender
 from edge.settings import EdgeSettings
@@ -70,6 +71,8 @@ class EdgeRuntime:
         self._counters = Counters()
         self._requests = PendingRequests(on_late_reply)
         self._status = StatusMessages(settings.device_id, settings.device_kind)
+        # The device's readers and scanners: their counters go into every birth and heartbeat.
+        self.peripherals = Peripherals()
         self._outbox: Outbox | None = None
         self._sender: Sender | None = None
         self._link: MqttLink | None = None
@@ -217,6 +220,18 @@ class EdgeRuntime:
         """Block until the server has confirmed every stored event; False on timeout."""
         return self._running()[0].wait_empty(timeout)
 
+    def status(self) -> DeviceStatus:
+        """The device's status now, as its heartbeat would say it (state: whether the link is up), with
+        the gauges of `counters()`."""
+        outbox = self._outbox
+        return self._status.compose(
+            DeviceState.ONLINE if self.connected else DeviceState.OFFLINE,
+            outbox_pending=outbox.pending if outbox is not None else None,
+            last_seq=outbox.last_seq if outbox is not None else None,
+            counters=self.counters(),
+            peripherals=self.peripherals.statuses(),
+        )
+
     def counters(self) -> dict[str, int]:
         snapshot = self._counters.snapshot()
         if self._sender is not None:
@@ -235,7 +250,10 @@ class EdgeRuntime:
         outbox = self._outbox
         pending, last_seq = (outbox.pending, outbox.last_seq) if outbox is not None else (0, 0)
         return self._status.online(
-            outbox_pending=pending, last_seq=last_seq, counters=self._counters.snapshot()
+            outbox_pending=pending,
+            last_seq=last_seq,
+            counters=self._counters.snapshot(),
+            peripherals=self.peripherals.statuses(),
         )
 
     def _heartbeat(self) -> None:

@@ -8,7 +8,7 @@ from importlib import metadata
 from contract.codec import encode_model
 from contract.common import utc_now
 from contract.mqtt import Will
-from contract.status import DeviceKind, DeviceState, DeviceStatus
+from contract.status import DeviceKind, DeviceState, DeviceStatus, PeripheralStatus
 
 
 def software_version() -> str:
@@ -34,6 +34,7 @@ class StatusMessages:
         outbox_pending: int | None = None,
         last_seq: int | None = None,
         counters: dict[str, int] | None = None,
+        peripherals: dict[str, PeripheralStatus] | None = None,
     ) -> DeviceStatus:
         return DeviceStatus(
             device_id=self.device_id,
@@ -45,12 +46,25 @@ class StatusMessages:
             outbox_pending=outbox_pending,
             last_seq=last_seq,
             counters=counters or {},
+            peripherals=peripherals or {},
         )
 
-    def online(self, *, outbox_pending: int, last_seq: int, counters: dict[str, int]) -> bytes:
-        """Birth and heartbeat: online, with the outbox depth, the last sequence number and the counters."""
+    def online(
+        self,
+        *,
+        outbox_pending: int,
+        last_seq: int,
+        counters: dict[str, int],
+        peripherals: dict[str, PeripheralStatus] | None = None,
+    ) -> bytes:
+        """Birth and heartbeat: online, with the outbox depth, the last sequence number, the counters and
+        the peripherals' counters."""
         status = self.compose(
-            DeviceState.ONLINE, outbox_pending=outbox_pending, last_seq=last_seq, counters=counters
+            DeviceState.ONLINE,
+            outbox_pending=outbox_pending,
+            last_seq=last_seq,
+            counters=counters,
+            peripherals=peripherals,
         )
         return encode_model(status)
 

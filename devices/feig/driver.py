@@ -87,6 +87,11 @@ class FeigReader:
     def counters(self) -> ReaderCounters:
         return self.link.counters()
 
+    @property
+    def max_block_bytes(self) -> int:
+        """The most tag memory one read or write request carries on this reader model."""
+        return self.profile.max_block_bytes
+
     # ---------------------------------------------------------------- reader control
 
     def software_version(self) -> SoftwareVersion:
@@ -163,7 +168,7 @@ class FeigReader:
         self, uid: bytes | None, first_block: int, block_count: int, *, block_size: int = 4
     ) -> bytes:
         """Blocks `first_block`… in tag memory order, split into requests the reader accepts."""
-        per_request = max(1, self.profile.max_block_bytes // block_size)
+        per_request = max(1, self.max_block_bytes // block_size)
         parts: list[bytes] = []
         block = first_block
         end = first_block + block_count
@@ -184,7 +189,7 @@ class FeigReader:
         if block_size <= 0 or len(data) % block_size:
             raise ValueError(f"{len(data)} bytes are not whole blocks of {block_size}")
         wire = from_memory_order(data, self.profile.block_order, block_size)
-        step = max(1, self.profile.max_block_bytes // block_size) * block_size
+        step = max(1, self.max_block_bytes // block_size) * block_size
         for offset in range(0, len(wire), step):
             chunk = wire[offset : offset + step]
             self._ok(

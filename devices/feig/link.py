@@ -39,8 +39,9 @@ class ReaderCounters:
     timeouts: int = 0
     retries: int = 0
     rf_errors: int = 0
-    disconnects: int = 0
-    reconnects: int = 0
+    disconnects: int = 0  # the link was lost under the driver (unplug, converter reset)
+    reconnects: int = 0  # the link came back after a loss
+    open_failures: int = 0  # attempts to (re)open the link that failed
     connected: bool = False
 
 
@@ -92,6 +93,7 @@ class FeigLink:
             **self._counts,
             disconnects=transport.disconnects,
             reconnects=transport.reconnects,
+            open_failures=transport.open_failures,
             connected=transport.connected,
         )
 

@@ -1,6 +1,10 @@
-"""RFID tag services above the reader drivers: items in the field, securing items, gate monitoring."""
+"""RFID tag services above the reader drivers: items in the field, securing items, gate monitoring.
 
-from devices.rfid.gate import GateMonitor, GateScan
+They take any `TagReader` (the Protocol in `devices.rfid.reader`), never a particular driver.
+"""
+
+from devices.rfid.gate import GateCounters, GateMonitor, GateScan
+from devices.rfid.reader import TagReader
 from devices.rfid.security import (
     Mechanism,
     SecuritySettings,
@@ -8,10 +12,11 @@ from devices.rfid.security import (
     SecurityState,
     read_security,
 )
-from devices.rfid.service import FieldItem, SecurityResult, TagService, TagVerifyError
+from devices.rfid.service import FieldItem, SecurityResult, TagService, TagServiceCounters, TagVerifyError
 
 __all__ = [
     "FieldItem",
+    "GateCounters",
     "GateMonitor",
     "GateScan",
     "Mechanism",
@@ -19,7 +24,9 @@ __all__ = [
     "SecuritySettings",
     "SecuritySettingsError",
     "SecurityState",
+    "TagReader",
     "TagService",
+    "TagServiceCounters",
     "TagVerifyError",
     "read_security",
 ]

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from devices.errors import DeviceError
-from devices.feig.driver import FeigReader
 from devices.feig.iso15693 import InventoryTag, uid_hex
+from devices.rfid.reader import TagReader
 from devices.rfid.security import Mechanism, SecuritySettings, read_security
 
 
@@ -31,6 +31,15 @@ class GateScan:
 
 
 @dataclass(frozen=True, slots=True)
+class GateCounters:
+    """What the monitor has done since it was created (a snapshot), for the gate agent's status."""
+
+    polls: int = 0
+    failed_polls: int = 0  # the inventory itself failed
+    alarm_failures: int = 0  # the reader's alarm outputs could not be switched
+
+
+@dataclass(frozen=True, slots=True)
 class _Known:
     secured: bool
     read_at: float
@@ -39,7 +48,7 @@ class _Known:
 class GateMonitor:
     def __init__(
         self,
-        reader: FeigReader,
+        reader: TagReader,
         security: SecuritySettings,
         *,
         clock: Callable[[], float] = time.monotonic,
@@ -52,6 +61,9 @@ class GateMonitor:
         self.polls = 0
         self.failed_polls = 0
         self.alarm_failures = 0
+
+    def counters(self) -> GateCounters:
+        return GateCounters(self.polls, self.failed_polls, self.alarm_failures)
 
     def poll(self) -> GateScan:
         self.polls += 1

@@ -19,7 +19,8 @@ from pydantic import Field, model_validator
 from contract.config_files import ConfigModel, Lax
 from devices.config import Byte, load_section, validate
 from devices.errors import DeviceError
-from devices.feig.driver import FeigReader, TagInfo
+from devices.feig.driver import TagInfo
+from devices.rfid.reader import TagReader
 from devices.tagdata.settings import SECTIONS, config_path
 
 SECTION = "security"
@@ -110,7 +111,7 @@ class SecurityState:
 
 
 def read_security(
-    reader: FeigReader, uid: bytes, settings: SecuritySettings, *, info: TagInfo | None = None
+    reader: TagReader, uid: bytes, settings: SecuritySettings, *, info: TagInfo | None = None
 ) -> SecurityState:
     """Reads the AFI (Get System Information) if the mechanism uses it, and the EAS bit (an addressed EAS
     Alarm) if it uses EAS. `info` is a Get System Information the caller has just read for this tag, so

@@ -1,6 +1,6 @@
 """The tag service: what is on the pad, and securing or releasing items, above the FEIG driver.
 
-    service = TagService(reader, SecuritySettings.from_toml(), TagDataSettings.from_toml())
+    service = TagService(reader, SecuritySettings.from_toml(), TagDataSettings.from_toml())  # any TagReader
     for item in service.items_in_field():
         print(item.uid, item.item_id, item.secured)
     results = service.unsecure([item.uid for item in items])   # check-out: verified by re-reading
@@ -8,19 +8,21 @@
 A tag's data and security state are read once when it enters the field and kept while it stays (an
 inventory that no longer lists it forgets it), so a kiosk polling its pad costs one inventory per cycle.
 Changes this service makes (secure, unsecure, program) update what it keeps. Per-tag failures (RF
-errors, a tag lifted mid-read) are reported on that tag, never raised for the whole field.
+errors, a tag lifted mid-read) are reported on that tag, never raised for the whole field. `counters()`
+says how often each of these went wrong, for the agent's status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from devices.blocks import from_memory_order
 from devices.errors import DeviceError
-from devices.feig.driver import FeigReader, TagInfo
+from devices.feig.driver import TagInfo
 from devices.feig.iso15693 import uid_from_hex, uid_hex
 from devices.feig.status import NoTransponderError, NotSupportedError
+from devices.rfid.reader import TagReader
 from devices.rfid.security import SecuritySettings, read_security
 from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag
 from devices.tagdata.layout import BASIC_BLOCK_SIZE, TRUNCATED_BLOCK_SIZE
@@ -58,24 +60,45 @@ class SecurityResult:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TagServiceCounters:
+    """What the service has done since it was created (a snapshot)."""
+
+    inventories: int = 0
+    inventory_failures: int = 0  # the reader did not answer an inventory
+    tags_read: int = 0  # tags whose data and security state were read on entering the field
+    tag_read_errors: int = 0  # tags that could not be read (reported on the tag, read again next time)
+    security_set: int = 0  # secure/unsecure verified by reading back
+    security_failures: int = 0  # secure/unsecure that could not be done or verified
+
+
 def _uid(uid: str | bytes) -> bytes:
     return uid if isinstance(uid, bytes) else uid_from_hex(uid)
 
 
 class TagService:
-    def __init__(self, reader: FeigReader, security: SecuritySettings, tag_data: TagDataSettings) -> None:
+    def __init__(self, reader: TagReader, security: SecuritySettings, tag_data: TagDataSettings) -> None:
         self.reader = reader
         self.security = security
         self.tag_data = tag_data
         self._known: dict[bytes, FieldItem] = {}
         self._layouts: dict[bytes, TagInfo] = {}
+        self._counts = dict.fromkeys((f.name for f in fields(TagServiceCounters)), 0)
+
+    def counters(self) -> TagServiceCounters:
+        return TagServiceCounters(**self._counts)
 
     # ---------------------------------------------------------------- what is in the field
 
     def items_in_field(self) -> list[FieldItem]:
         """Every tag in the field with its decoded data and security state. Raises only if the
         inventory itself fails (reader offline); a tag that cannot be read is reported with `error`."""
-        tags = self.reader.inventory()
+        self._counts["inventories"] += 1
+        try:
+            tags = self.reader.inventory()
+        except DeviceError:
+            self._counts["inventory_failures"] += 1
+            raise
         present = {tag.uid for tag in tags}
         for uid in list(self._known):
             if uid not in present:
@@ -98,27 +121,33 @@ class TagService:
             memory = self.reader.read_memory(uid, 0, self._blocks_to_read(info), block_size=info.block_size)
             state = read_security(self.reader, uid, self.security, info=info)
         except DeviceError as exc:
+            self._counts["tag_read_errors"] += 1
             return FieldItem(
                 uid_hex(uid), dsfid, None, None, None, None, error=f"{type(exc).__name__}: {exc}"
             )
+        self._counts["tags_read"] += 1
         reading = self.tag_data.decode(memory)
         return FieldItem(uid_hex(uid), info.dsfid, info.afi, state.eas, state.secured, reading)
 
     def _blocks_to_read(self, info: TagInfo) -> int:
         """Whole user memory up to one request's worth (same cost as the basic block alone)."""
         basic = -(-BASIC_BLOCK_SIZE // info.block_size)
-        one_request = self.reader.profile.max_block_bytes // info.block_size
+        one_request = self.reader.max_block_bytes // info.block_size
         return max(1, min(info.block_count, max(basic, one_request)))
 
     # ---------------------------------------------------------------- secure / unsecure
 
     def secure(self, uids: Iterable[str | bytes]) -> list[SecurityResult]:
         """Marks items as in the library (the gates alarm on them), verifying each by re-reading."""
-        return [self._set_security(_uid(uid), secured=True) for uid in uids]
+        return [self._counted(self._set_security(_uid(uid), secured=True)) for uid in uids]
 
     def unsecure(self, uids: Iterable[str | bytes]) -> list[SecurityResult]:
         """Marks items as on loan (the gates let them pass), verifying each by re-reading."""
-        return [self._set_security(_uid(uid), secured=False) for uid in uids]
+        return [self._counted(self._set_security(_uid(uid), secured=False)) for uid in uids]
+
+    def _counted(self, result: SecurityResult) -> SecurityResult:
+        self._counts["security_set" if result.ok else "security_failures"] += 1
+        return result
 
     def _set_security(self, uid: bytes, *, secured: bool) -> SecurityResult:
         mechanism = self.security.mechanism

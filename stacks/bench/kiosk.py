@@ -27,11 +27,12 @@ from sqlmodel import Session, col
 from contract.common import ItemRef
 from contract.events import CheckoutRequested, ItemForSession, PatronLogin, PatronLoginRequested
 from contract.replies import PatronLoginResult
-from edge.agents.kiosk_report import RoundTrip, percentile
-from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
-from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
-from edge.agents.world import SimulatedWorld
+from edge.kiosk.session import KioskSession
 from edge.runtime import EdgeRuntime
+from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
+from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
+from edge.sim.report import RoundTrip, percentile
+from edge.sim.world import SimulatedWorld
 from server.db.engine import make_engine
 from server.db.tables import Loan, Patron
 from server.services import context
@@ -172,11 +173,15 @@ def _under_load(
 
     runtimes = [EdgeRuntime(env.edge_settings(f"kiosk-b{n:02d}")).start() for n in range(1, kiosks + 1)]
     stop = threading.Event()
-    behaviour = KioskBehaviour(think_s=think_s, request_timeout_s=10)
+    behaviour = KioskBehaviour(think_s=think_s)
     simulators = [
-        KioskSimulator(rt, world, behaviour, seed=n, on_round_trip=record, stop=stop)
+        KioskSimulator(
+            KioskSession(rt, timeout_s=10), world, behaviour, seed=n, on_round_trip=record, stop=stop
+        )
         for n, rt in enumerate(runtimes)
     ]
+    for runtime, simulator in zip(runtimes, simulators, strict=True):
+        runtime.set_late_reply_handler(simulator.session.on_late_reply)
     threads = [threading.Thread(target=sim.run, kwargs={"duration_s": duration_s}) for sim in simulators]
     try:
         for runtime in runtimes:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,14 +11,11 @@ from stacks.cli.output import print_figures
 
 if TYPE_CHECKING:
     from contract.status import DeviceKind
-    from edge.agents.pad import ItemPad
     from edge.settings import EdgeSettings
 
 edge_app = typer.Typer(
     help="Edge agents: the self-check kiosk (simulated patrons for now).", no_args_is_help=True
 )
-
-_CONNECT_WAIT_S = 15.0
 
 
 @edge_app.command("kiosk")
@@ -52,16 +43,21 @@ def kiosk(
 ) -> None:
     """Run a kiosk agent until --sessions/--duration-s or Ctrl-C, then print what it did."""
     from contract.status import DeviceKind
-    from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
-    from edge.agents.manifest import ManifestError, load_manifest
-    from edge.agents.world import SimulatedWorld
-    from edge.runtime import EdgeRuntime
+    from edge.host import AgentHost
+    from edge.sim.kiosk_agent import pad_kind, simulated_kiosk
+    from edge.sim.kiosk_patrons import KioskBehaviour
+    from edge.sim.manifest import ManifestError, load_manifest
+    from edge.sim.world import SimulatedWorld
     from stacks.local import configure_logging
 
     if not simulate:
         raise typer.BadParameter(
             "only the simulated kiosk exists so far: add --simulate", param_hint="--simulate"
         )
+    try:
+        kind = pad_kind(pad)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--pad") from exc
     configure_logging()  # STACKS_LOG_LEVEL, like every stacks process
     settings = _settings(device_id, DeviceKind.KIOSK)
     try:
@@ -69,46 +65,14 @@ def kiosk(
     except ManifestError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-
-    if pad not in ("scanner", "rfid"):
-        raise typer.BadParameter("scanner or rfid", param_hint="--pad")
-    with EdgeRuntime(settings) as runtime, _pad(pad, settings) as item_pad:
-        simulator = KioskSimulator(
-            runtime, world, KioskBehaviour(think_s=think_ms / 1000), seed=seed, stop=stop, pad=item_pad
+    behaviour = KioskBehaviour(think_s=think_ms / 1000)
+    with AgentHost(settings) as host:
+        agent = simulated_kiosk(
+            host, world, behaviour, pad=kind, seed=seed, sessions=sessions, duration_s=duration_s
         )
-        runtime.set_late_reply_handler(simulator.on_late_reply)
-        if not runtime.wait_connected(_CONNECT_WAIT_S):
-            logging.getLogger(__name__).warning(
-                "%s: broker %s not reachable yet; requests stay queued until it is",
-                device_id,
-                settings.mqtt_url,
-            )
-        summary = simulator.run(sessions=sessions, duration_s=duration_s)
-        runtime.wait_drained(settings.stop_drain_s)  # the last answers' confirmations, before reporting
-        figures: dict[str, Any] = summary.as_dict() | {"outbox_pending": runtime.pending}
+        finished = host.run(agent)
+    figures: dict[str, Any] = finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}
     print_figures(figures, as_json)
-
-
-@contextmanager
-def _pad(kind: str, settings: EdgeSettings) -> Iterator[ItemPad | None]:
-    """The kiosk's pad: None for the built-in scanner pad, or an RFID pad on a virtual FEIG reader."""
-    if kind != "rfid":
-        yield None
-        return
-    from edge.agents.rfid_pad import simulated_rfid_pad
-
-    link = settings.outbox_path.parent / "reader"
-    with simulated_rfid_pad(link) as rfid:
-        logging.getLogger(__name__).info("%s: RFID pad on the virtual reader at %s", settings.device_id, link)
-        yield rfid
 
 
 def _settings(device_id: str, kind: DeviceKind) -> EdgeSettings:

@@ -94,15 +94,16 @@ def write(
         link = SerialSettings(port, baudrate=baud, parity=parity.value)
     except (DeviceError, ValueError) as exc:  # TagEncodeError, settings and profile errors are DeviceErrors
         fail(str(exc), as_json)
-    service = TagService(FeigReader(SerialTransport(link), reader_profile), security, settings)
+    reader = FeigReader(SerialTransport(link), reader_profile)
+    service = TagService(reader, security, settings)
     try:
         # A port that fails to open is retried with backoff on first use: a reader still enumerating
         # gets the transport's `reconnect_wait_s` before we give up.
         with contextlib.suppress(TransportError):
-            service.reader.open()
+            reader.open()
         items = service.items_in_field()
     except DeviceError as exc:
-        service.reader.close()
+        reader.close()
         fail(f"reader on {port} unavailable: {exc}", as_json, EXIT_READER_UNAVAILABLE)
     try:
         problem = _pad_problem(items, barcode, force=force)
@@ -110,7 +111,7 @@ def write(
             service, items[0], barcode, usage=item_usage, parts=parts, part=part, secure=secure
         )
     finally:
-        service.reader.close()
+        reader.close()
     if isinstance(outcome, str):
         fail(outcome, as_json, EXIT_NOT_PROGRAMMED)
     if as_json:

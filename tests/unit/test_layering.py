@@ -53,6 +53,54 @@ PACKAGE_FORBIDDEN: dict[str, tuple[str, ...]] = {
 WEB_LIBRARIES = ("jinja2", "markupsafe", "babel", "starlette")
 
 
+# Device framing and tag-data codecs: bytes in, values out. Everything in these packages is such code except
+# the named modules, which open ports, files or pictures (drivers, loaders of config/*.toml, images) — so a
+# new framing or codec module is held to the rule without being listed.
+FRAMING_PACKAGES = ("devices/feig", "devices/barcode", "devices/tagdata")
+FRAMING_MODULES = ("devices/blocks.py",)
+FRAMING_EXEMPT = (
+    "devices/feig/driver.py",  # the driver: speaks through a transport
+    "devices/feig/link.py",  # request/reply over a transport, with timing
+    "devices/feig/profiles.py",  # loads config/readers.toml
+    "devices/barcode/scanner.py",  # the scanner driver: a transport and a thread
+    "devices/barcode/profiles.py",  # loads config/scanners.toml
+    "devices/barcode/classify.py",  # loads its patterns from config/devices.toml
+    "devices/barcode/image.py",  # pictures (Pillow), not bytes off a wire
+    "devices/barcode/variants.py",
+    "devices/barcode/zbar.py",  # the zbar shared library
+    "devices/tagdata/settings.py",  # loads config/tags.toml
+)
+FRAMING_FORBIDDEN = (
+    "serial",
+    "socket",
+    "termios",
+    "tty",
+    "pty",
+    "fcntl",
+    "select",
+    "os",
+    "io",
+    "pathlib",
+    "tomllib",
+    "sqlite3",
+    "subprocess",
+    "threading",
+    "time",
+    "urllib",
+    "http",
+    "paho",
+    "devices.transport",
+    "devices.sim",
+    "devices.config",
+)
+
+
+# Production code never holds simulated objects: only the simulations themselves (edge/sim, devices/sim) may
+# import them; the command line, benchmarks and tests compose them with the real parts.
+SIMULATIONS = ("edge.sim", "devices.sim")
+SIMULATION_PACKAGES = ("edge/sim", "devices/sim")
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -135,6 +183,42 @@ def test_web_uses_only_its_libraries() -> None:
             found[str(path.relative_to(ROOT))] = bad
     assert _modules("web")
     assert found == {}
+
+
+@pytest.mark.parametrize("package", ["edge", "devices"])
+def test_production_code_holds_no_simulator(package: str) -> None:
+    found: dict[str, list[str]] = {}
+    for path in _modules(package):
+        relative = str(path.relative_to(ROOT))
+        if relative.startswith(SIMULATION_PACKAGES):
+            continue
+        bad = violations(
+            path.read_text(encoding="utf-8"), _module_name(path), SIMULATIONS, path.name == "__init__.py"
+        )
+        if bad:
+            found[relative] = bad
+    assert found == {}
+
+
+def _framing_modules() -> list[Path]:
+    found = [path for package in FRAMING_PACKAGES for path in _modules(package)]
+    found += [ROOT / module for module in FRAMING_MODULES]
+    return sorted(path for path in found if str(path.relative_to(ROOT)) not in FRAMING_EXEMPT)
+
+
+@pytest.mark.parametrize("path", _framing_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_device_framing_and_codecs_are_pure(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    module = _module_name(path)
+    assert violations(source, module, FRAMING_FORBIDDEN, path.name == "__init__.py") == []
+    assert [c for c in called_names(source) if c == "open"] == []
+
+
+def test_the_framing_rule_covers_the_codecs_and_exempts_only_what_exists() -> None:
+    checked = {str(path.relative_to(ROOT)) for path in _framing_modules()}
+    assert {"devices/feig/frames.py", "devices/feig/parser.py", "devices/tagdata/decode.py"} <= checked
+    assert {"devices/barcode/framing.py", "devices/tagdata/encode.py"} <= checked
+    assert [module for module in FRAMING_EXEMPT if not (ROOT / module).is_file()] == []
 
 
 def test_the_domain_exists() -> None:

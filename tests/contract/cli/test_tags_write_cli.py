@@ -18,10 +18,10 @@ from devices.sim.feig_pty import FeigReaderSimulator
 from devices.sim.field import Field, VirtualTag, make_uid
 from devices.tagdata import BlockOrder, TagStatus, Usage, decode_tag, encode_tag, reverse_blocks
 from stacks.cli import app
+from tests.support.readers import ISIL
 
 pytestmark = pytest.mark.contract
 
-ISIL = "VN-VNULIC"
 BARCODE = "30000099999"
 UID = make_uid(0x42)
 

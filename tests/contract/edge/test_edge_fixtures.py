@@ -121,6 +121,23 @@ def test_status_fixtures_decode_on_the_edge(path: Path) -> None:
     assert (status.state == DeviceState.ONLINE) == path.stem.endswith(("birth", "heartbeat", "online"))
 
 
+def test_a_status_from_before_peripherals_still_decodes() -> None:
+    """Agents in the field send the status without `peripherals`: it decodes, with none."""
+    path = FIXTURES / "status" / "before-peripherals" / "kiosk-heartbeat.json"
+    old = load(path)
+    assert "peripherals" not in old
+    status = decode_status(path.read_bytes())
+    assert status.peripherals == {}
+    assert status.model_dump(mode="json", exclude={"peripherals"}) == old
+
+
+def test_the_heartbeat_fixture_carries_the_pads_counters() -> None:
+    status = decode_status((FIXTURES / "status" / "kiosk-heartbeat.json").read_bytes())
+    pad = status.peripherals["rfid_pad"]
+    assert pad.connected is True
+    assert {"timeouts", "reconnects", "open_failures", "security_failures"} <= set(pad.counters)
+
+
 def test_acks_fixture_decodes_on_the_edge() -> None:
     acks = decode_acks((FIXTURES / "acks.json").read_bytes())
     assert acks.model_dump(mode="json") == load(FIXTURES / "acks.json")

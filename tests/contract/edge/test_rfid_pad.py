@@ -1,5 +1,6 @@
 """The kiosk's RFID pad against the virtual FEIG reader on a real pty: books are identified from their
-ISO 28560-3 tags (or by UID when the data is unreadable), and their security follows the server's answers."""
+ISO 28560-3 tags (or by UID when the data is unreadable), and their security follows the server's answers
+— through the kiosk's session, as simulated patrons put books on the pad and take them away."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ import pytest
 
 from contract.common import ItemRef
 from contract.events import CheckinRequested, CheckoutRequested
-from devices.feig.iso15693 import uid_from_hex
 from devices.rfid import SecuritySettings
-from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
-from edge.agents.manifest import Manifest, ManifestItem
-from edge.agents.rfid_pad import RfidPad, simulated_rfid_pad
-from edge.agents.world import SimulatedWorld
-from tests.unit.edge.circulation_double import DirectRequester
-from tests.unit.edge.test_edge_kiosk_sim import library
+from edge.kiosk.session import KioskSession, PadError
+from edge.sim.book_tags import BookTags, SimulatedRfidPad, simulated_rfid_pad
+from edge.sim.hands import PadHands
+from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
+from edge.sim.manifest import ManifestItem
+from edge.sim.world import SimulatedWorld
+from tests.support.direct_requester import DirectRequester
+from tests.support.kiosk_library import library
 
 pytestmark = pytest.mark.contract
 
@@ -26,60 +28,109 @@ BOOK = ManifestItem(barcode="VV000007", tag_uid="E004015000000007")
 
 
 @pytest.fixture
-def pad(tmp_path: Path) -> Iterator[RfidPad]:
-    with simulated_rfid_pad(tmp_path / "reader") as rfid:
-        yield rfid
+def rfid(tmp_path: Path) -> Iterator[SimulatedRfidPad]:
+    with simulated_rfid_pad(tmp_path / "reader") as pad:
+        yield pad
 
 
-def _afi(pad: RfidPad, item: ManifestItem) -> int:
-    tag = pad.tag_of(item)
+def _afi(books: BookTags, item: ManifestItem) -> int:
+    tag = books.tag_of(item)
     assert tag is not None
     return tag.afi
 
 
-def test_a_book_is_identified_from_its_tag_and_lifted_again(pad: RfidPad) -> None:
-    assert pad.identify(BOOK) == ItemRef(barcode="VV000007", tag_uid="E004015000000007")
-    pad.take_away(BOOK)
-    assert pad.field.get(uid_from_hex("E004015000000007")) is None
+def test_the_pad_reads_what_lies_on_it(rfid: SimulatedRfidPad) -> None:
+    assert rfid.pad.read() == []
+    rfid.books.place(BOOK)
+    assert rfid.pad.read() == [ItemRef(barcode="VV000007", tag_uid="E004015000000007")]
+    rfid.books.lift(BOOK)
+    assert rfid.pad.read() == []
 
 
-def test_a_tag_with_unreadable_data_is_identified_by_its_uid(pad: RfidPad) -> None:
-    tag = pad.tag_of(BOOK)
+def test_a_tag_with_unreadable_data_is_identified_by_its_uid(rfid: SimulatedRfidPad) -> None:
+    tag = rfid.books.tag_of(BOOK)
     assert tag is not None
     tag.memory[5] ^= 0xFF  # the stored data no longer matches its CRC
-    assert pad.identify(BOOK) == ItemRef(tag_uid="E004015000000007")
+    rfid.books.place(BOOK)
+    assert rfid.pad.read() == [ItemRef(tag_uid="E004015000000007")]
 
 
-def test_unsecure_and_secure_change_the_tag(pad: RfidPad) -> None:
-    assert _afi(pad, BOOK) == SECURITY.afi_secured
-    pad.identify(BOOK)
-    assert pad.apply_security(BOOK, "unsecure")
-    assert _afi(pad, BOOK) == SECURITY.afi_unsecured
-    assert pad.apply_security(BOOK, "secure")
-    assert _afi(pad, BOOK) == SECURITY.afi_secured
-    assert pad.security_failures == 0
+def test_unsecure_and_secure_change_the_tag_and_are_counted(rfid: SimulatedRfidPad) -> None:
+    assert _afi(rfid.books, BOOK) == SECURITY.afi_secured
+    rfid.books.place(BOOK)
+    (ref,) = rfid.pad.read()
+    assert rfid.pad.apply_security(ref, "unsecure")
+    assert _afi(rfid.books, BOOK) == SECURITY.afi_unsecured
+    assert rfid.pad.apply_security(ref, "secure")
+    assert _afi(rfid.books, BOOK) == SECURITY.afi_secured
+    counters = rfid.pad.counters()
+    assert (counters["security_set"], counters["security_failures"]) == (2, 0)
+    assert counters["connected"] is True
+    assert counters["frames_sent"] >= 3
 
 
-def test_a_book_already_on_loan_starts_unsecured(pad: RfidPad) -> None:
+def test_a_tag_that_left_the_pad_cannot_be_set(rfid: SimulatedRfidPad) -> None:
+    rfid.books.place(BOOK)
+    (ref,) = rfid.pad.read()
+    rfid.books.lift(BOOK)
+    assert not rfid.pad.apply_security(ref, "unsecure")
+    assert rfid.pad.counters()["security_failures"] == 1
+
+
+def test_a_book_already_on_loan_starts_unsecured(rfid: SimulatedRfidPad) -> None:
     lent = ManifestItem(barcode="VV000008", tag_uid="E004015000000008", status="on_loan")
-    assert _afi(pad, lent) == SECURITY.afi_unsecured
+    assert _afi(rfid.books, lent) == SECURITY.afi_unsecured
 
 
-def test_the_kiosk_unsecures_what_it_lends_and_secures_what_comes_back(pad: RfidPad) -> None:
+def test_a_book_left_on_the_pad_is_not_asked_about_twice(rfid: SimulatedRfidPad) -> None:
+    _, desk = library(patrons=1, items=8)
+    requester = DirectRequester(desk)
+    session = KioskSession(requester, pad=rfid.pad)
+    rfid.books.place(BOOK)
+    (first,) = session.place_item()
+    assert first.asked.kind == CheckinRequested.KIND
+    assert session.place_item() == []  # still there: already handled
+    rfid.books.lift(BOOK)
+    assert session.place_item() == []  # the pad seen empty: forgotten
+    rfid.books.place(BOOK)
+    assert len(session.place_item()) == 1  # put down again: a new return
+    rfid.books.lift(BOOK)
+    session.pad_cleared()  # taken away, unseen by the reader
+    rfid.books.place(BOOK)
+    assert len(session.place_item()) == 1
+    assert [e.KIND for e in requester.sent] == [CheckinRequested.KIND] * 3
+
+
+def test_a_silent_reader_means_the_book_is_scanned_instead(rfid: SimulatedRfidPad) -> None:
+    _, desk = library(patrons=1, items=8)
+    session = KioskSession(DirectRequester(desk), pad=rfid.pad)
+    rfid.reader.unplug()
+    rfid.books.place(BOOK)
+    with pytest.raises(PadError):
+        session.place_item()
+    answered = PadHands(rfid.books).present(session, BOOK)
+    assert answered is not None
+    assert answered.asked.item == ItemRef(barcode="VV000007")  # scanned: no tag named, none set
+    assert answered.security_applied is None
+
+
+def test_the_kiosk_unsecures_what_it_lends_and_secures_what_comes_back(rfid: SimulatedRfidPad) -> None:
     manifest, desk = library(patrons=1, items=4)
     requester = DirectRequester(desk)
-    world = SimulatedWorld(Manifest(patrons=manifest.patrons, items=manifest.items))
-    behaviour = KioskBehaviour(think_s=0, return_rate=0, renew_rate=0, odd_item_rate=0, wrong_pin_rate=0)
-    kiosk = KioskSimulator(requester, world, behaviour, seed=1, pad=pad)
-    kiosk.run_session()
+    world = SimulatedWorld(manifest)
+    session = KioskSession(requester, pad=rfid.pad)
+    hands = PadHands(rfid.books)
+    borrowing = KioskBehaviour(think_s=0, return_rate=0, renew_rate=0, odd_item_rate=0, wrong_pin_rate=0)
+    KioskSimulator(session, world, borrowing, seed=1, hands=hands).run_session()
     lent = [e.payload.item for e in requester.sent if isinstance(e, CheckoutRequested)]
     assert lent, "the patron borrowed nothing"
     assert all(ref.tag_uid is not None for ref in lent)  # read from the tag, not the manifest
     by_barcode = {i.barcode: i for i in manifest.items}
-    assert {_afi(pad, by_barcode[ref.barcode or ""]) for ref in lent} == {SECURITY.afi_unsecured}
+    assert {_afi(rfid.books, by_barcode[ref.barcode or ""]) for ref in lent} == {SECURITY.afi_unsecured}
 
-    returning = KioskSimulator(requester, world, KioskBehaviour(think_s=0, return_rate=1), seed=2, pad=pad)
-    returning.run_session()
+    returning = KioskBehaviour(think_s=0, return_rate=1)
+    KioskSimulator(session, world, returning, seed=2, hands=hands).run_session()
     returned = [e.payload.item for e in requester.sent if isinstance(e, CheckinRequested)]
     assert returned
-    assert {_afi(pad, by_barcode[ref.barcode or ""]) for ref in returned} == {SECURITY.afi_secured}
+    assert {_afi(rfid.books, by_barcode[ref.barcode or ""]) for ref in returned} == {SECURITY.afi_secured}
+    assert rfid.pad.counters()["security_failures"] == 0

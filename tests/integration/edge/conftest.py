@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from edge.runtime import EdgeRuntime
 from edge.settings import EdgeSettings
-from tests.integration.edge.factories import FAST, RuntimeFactory, SettingsFactory
+from tests.integration.edge.factories import RuntimeFactory, SettingsFactory, settings_on
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
+from tests.support.status_watcher import StatusWatcher
 
 pytestmark = pytest.mark.integration
 
@@ -27,19 +27,10 @@ def server(broker: RunningBroker) -> Iterator[ServerDouble]:
 
 @pytest.fixture
 def edge_settings(broker: RunningBroker, tmp_path: Path) -> SettingsFactory:
+    """`edge_settings("kiosk-02", heartbeat_s=…)`: settings for that device on the test broker."""
+
     def make(device_id: str = "kiosk-01", **overrides: Any) -> EdgeSettings:
-        endpoint = broker.endpoint(device_id)
-        values: dict[str, Any] = {
-            "device_id": device_id,
-            "device_kind": "handheld" if device_id.startswith("handheld") else "kiosk",
-            "data_dir": tmp_path / "agent",
-            "mqtt_url": f"mqtt://{endpoint.host}:{endpoint.port}",
-            "mqtt_password": SecretStr(endpoint.password or ""),
-            "mqtt_protocol": endpoint.protocol,
-            **FAST,
-        }
-        values.update(overrides)
-        return EdgeSettings.model_validate(values)
+        return settings_on(broker.endpoint(device_id), tmp_path / "agent", device_id, **overrides)
 
     return make
 
@@ -58,3 +49,11 @@ def start_runtime(edge_settings: SettingsFactory) -> Iterator[RuntimeFactory]:
     yield start
     for runtime in started:
         runtime.stop()
+
+
+@pytest.fixture
+def watch(broker: RunningBroker) -> Iterator[StatusWatcher]:
+    """Every status kiosk-01 publishes from now on."""
+    watcher = StatusWatcher(broker, "kiosk-01").start()
+    yield watcher
+    watcher.stop()

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from contract.common import ItemRef
 from contract.events import CheckinRequested, ItemOnly, ItemSeen, ItemSighting, SeenContext
 from edge.runtime import EdgeRuntime
-from edge.settings import EdgeSettings
-from tests.integration.edge.factories import FAST
+from tests.integration.edge.factories import settings_on
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import running_broker
 
@@ -23,14 +21,7 @@ def test_events_and_requests_over_mqtt_3_1_1(tmp_path: Path) -> None:
         server = ServerDouble(broker.endpoint("server")).start()
         endpoint = broker.endpoint("kiosk-01")
         assert endpoint.protocol == "3.1.1"
-        settings = EdgeSettings(
-            device_id="kiosk-01",
-            data_dir=tmp_path / "agent",
-            mqtt_url=f"mqtt://{endpoint.host}:{endpoint.port}",
-            mqtt_password=SecretStr(endpoint.password or ""),
-            mqtt_protocol=endpoint.protocol,
-            **FAST,
-        )
+        settings = settings_on(endpoint, tmp_path / "agent", "kiosk-01")
         try:
             with EdgeRuntime(settings) as runtime:
                 assert runtime.wait_connected(10)

@@ -12,47 +12,37 @@ from pathlib import Path
 
 import pytest
 
-from contract.events import PatronLoginRequested
-from edge.agents.kiosk_report import RoundTrip
-from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
-from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
-from edge.agents.world import SimulatedWorld
+from contract.events import CheckoutRequested, PatronLoginRequested
+from contract.status import DeviceState
+from edge.kiosk.session import KioskSession
+from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
+from edge.sim.manifest import Manifest
+from edge.sim.report import RoundTrip
+from edge.sim.world import SimulatedWorld
 from tests.integration.edge.factories import RuntimeFactory
-from tests.integration.edge.server_double import ServerDouble
+from tests.integration.edge.server_double import ServerDouble, wait_until
 from tests.support.broker import RunningBroker
-from tests.unit.edge.circulation_double import CirculationDouble, DeskPatron
+from tests.support.kiosk_library import library
+from tests.support.status_watcher import StatusWatcher
 
 pytestmark = pytest.mark.integration
 
 STACKS = Path(sys.executable).with_name("stacks")  # the installed console script
 
 
-def small_library() -> tuple[Manifest, CirculationDouble]:
-    manifest = Manifest(
-        patrons=[ManifestPatron(card_number=f"SV21{n:05d}", pin="2468") for n in range(3)],
-        items=[ManifestItem(barcode=f"VV{n:06d}", tag_uid=f"E0040150{n:08X}") for n in range(15)],
-    )
-    desk = CirculationDouble(
-        patrons={p.card_number: DeskPatron(pin=p.pin) for p in manifest.patrons},
-        items={i.barcode: i.status for i in manifest.items},
-        tags={i.tag_uid: i.barcode for i in manifest.items if i.tag_uid},
-    )
-    return manifest, desk
-
-
 def test_simulated_kiosks_share_a_library_through_the_broker(
     server: ServerDouble, start_runtime: RuntimeFactory
 ) -> None:
-    manifest, desk = small_library()
+    manifest, desk = library(patrons=3, items=15)
     server.responder = desk.answer
     world = SimulatedWorld(manifest)
     trips: list[RoundTrip] = []
     summaries = []
     for device in ("kiosk-t01", "kiosk-t02"):
         runtime = start_runtime(device)
-        sim = KioskSimulator(runtime, world, KioskBehaviour(think_s=0, request_timeout_s=10), seed=3)
-        sim.on_round_trip = trips.append
-        runtime.set_late_reply_handler(sim.on_late_reply)
+        session = KioskSession(runtime, timeout_s=10)
+        sim = KioskSimulator(session, world, KioskBehaviour(think_s=0), seed=3, on_round_trip=trips.append)
+        runtime.set_late_reply_handler(session.on_late_reply)
         summaries.append(sim.run(sessions=6))
         assert runtime.wait_drained(10)
     assert all(trip.answered for trip in trips)
@@ -64,7 +54,12 @@ def test_simulated_kiosks_share_a_library_through_the_broker(
 
 
 def run_kiosk_command(
-    broker: RunningBroker, tmp_path: Path, manifest: Manifest, sessions: int, **env_extra: str
+    broker: RunningBroker,
+    tmp_path: Path,
+    manifest: Manifest,
+    sessions: int,
+    *options: str,
+    **env_extra: str,
 ) -> subprocess.CompletedProcess[bytes]:
     manifest_path = tmp_path / "seed-manifest.json"
     manifest_path.write_text(manifest.model_dump_json(), encoding="utf-8")
@@ -94,6 +89,7 @@ def run_kiosk_command(
             "--seed",
             "5",
             "--json",
+            *options,
         ],
         cwd=tmp_path,
         env=env,
@@ -108,7 +104,7 @@ def run_kiosk_command(
 def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
     broker: RunningBroker, server: ServerDouble, tmp_path: Path
 ) -> None:
-    manifest, desk = small_library()
+    manifest, desk = library(patrons=3, items=15)
     server.responder = desk.answer
     done = run_kiosk_command(broker, tmp_path, manifest, sessions=3)
     figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
@@ -124,10 +120,27 @@ def test_the_kiosk_command_runs_sessions_with_the_brokers_credentials(
 def test_the_kiosk_command_follows_stacks_log_level(
     broker: RunningBroker, server: ServerDouble, tmp_path: Path
 ) -> None:
-    manifest, desk = small_library()
+    manifest, desk = library(patrons=3, items=15)
     server.responder = desk.answer
     done = run_kiosk_command(broker, tmp_path, manifest, sessions=1, STACKS_LOG_LEVEL="WARNING")
     assert json.loads(done.stdout.decode().strip().splitlines()[-1])["sessions"] == 1
     log = done.stderr.decode()
     assert " INFO " not in log, log[-2000:]
     assert "patron.login" not in log  # decisions are logged at INFO
+
+
+def test_the_rfid_kiosk_reports_its_pad_in_its_status(
+    broker: RunningBroker, server: ServerDouble, watch: StatusWatcher, tmp_path: Path
+) -> None:
+    manifest, desk = library(patrons=3, items=15)
+    server.responder = desk.answer
+    done = run_kiosk_command(broker, tmp_path, manifest, 3, "--pad", "rfid")
+    figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert (figures["sessions"], figures["timeouts"], figures["outbox_pending"]) == (3, 0, 0)
+    assert wait_until(lambda: DeviceState.OFFLINE in watch.states())
+    birth = next(status for status in watch.seen if status.state == DeviceState.ONLINE)
+    pad = birth.peripherals["rfid_pad"]
+    assert pad.connected is True
+    assert {"frames_sent", "timeouts", "reconnects", "security_failures"} <= set(pad.counters)
+    lent = [e.payload.item for e in server.applied.values() if isinstance(e, CheckoutRequested)]
+    assert any(ref.tag_uid is not None for ref in lent), "no book was read from its tag on the pad"

@@ -7,68 +7,19 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import paho.mqtt.client as mqtt
 import pytest
 
-from contract import topics
-from contract.codec import decode_status
-from contract.mqtt import Connection
-from contract.status import DeviceKind, DeviceState, DeviceStatus
+from contract.status import DeviceKind, DeviceState
 from tests.integration.edge.factories import RuntimeFactory, SettingsFactory
 from tests.integration.edge.server_double import wait_until
 from tests.support.broker import RunningBroker
+from tests.support.status_watcher import StatusWatcher
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-class StatusWatcher:
-    """Subscribes to a device's retained status as the server would, and keeps every message."""
-
-    def __init__(self, broker: RunningBroker, device_id: str) -> None:
-        self.seen: list[DeviceStatus] = []
-        self._lock = threading.Lock()
-        self._conn = Connection(broker.endpoint("server"), client_id=f"watch-{device_id}", session_expiry_s=0)
-        self._conn.client.on_message = self._on_message
-        self._conn.client.on_connect = self._on_connect
-        self._topic = topics.status(device_id)
-
-    def _on_connect(self, client: mqtt.Client, *args: Any) -> None:
-        client.subscribe(self._topic, qos=1)
-
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        with self._lock:
-            self.seen.append(decode_status(bytes(message.payload)))
-
-    def start(self) -> StatusWatcher:
-        self._conn.connect_async()
-        self._conn.client.loop_start()
-        return self
-
-    def stop(self) -> None:
-        self._conn.client.disconnect()
-        self._conn.client.loop_stop()
-
-    def states(self) -> list[DeviceState]:
-        with self._lock:
-            return [s.state for s in self.seen]
-
-    def last(self) -> DeviceStatus:
-        with self._lock:
-            return self.seen[-1]
-
-
-@pytest.fixture
-def watch(broker: RunningBroker) -> Iterator[StatusWatcher]:
-    watcher = StatusWatcher(broker, "kiosk-01").start()
-    yield watcher
-    watcher.stop()
 
 
 def test_birth_heartbeats_and_a_clean_offline(broker: RunningBroker, start_runtime: RuntimeFactory) -> None:

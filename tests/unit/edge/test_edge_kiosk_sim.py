@@ -1,4 +1,5 @@
-"""The simulated kiosk against an in-memory circulation desk: what patrons do and how they react."""
+"""Simulated patrons at a kiosk session, against the in-memory circulation double: what they do and how
+they react."""
 
 from __future__ import annotations
 
@@ -6,44 +7,12 @@ import pytest
 
 from contract.events import CheckinRequested, CheckoutRequested, PatronLoginRequested, PatronLogoutRequested
 from contract.replies import ReasonCode
-from edge.agents.kiosk_report import RoundTrip
-from edge.agents.kiosk_sim import KioskBehaviour, KioskSimulator
-from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
-from edge.agents.world import SimulatedWorld
-from tests.unit.edge.circulation_double import CirculationDouble, DeskPatron, DirectRequester
+from edge.sim.kiosk_patrons import KioskBehaviour
+from edge.sim.report import RoundTrip
+from tests.support.direct_requester import DirectRequester
+from tests.support.kiosk_library import deliver_late, kiosk, library
 
 pytestmark = pytest.mark.unit
-
-QUICK = KioskBehaviour(think_s=0, wrong_pin_rate=0, odd_item_rate=0)
-
-
-def library(
-    *, patrons: int = 3, items: int = 12, max_loans: int = 5, statuses: dict[str, str] | None = None
-) -> tuple[Manifest, CirculationDouble]:
-    manifest = Manifest(
-        patrons=[ManifestPatron(card_number=f"SV21{n:05d}", pin=f"{1000 + n}") for n in range(patrons)],
-        items=[
-            ManifestItem(
-                barcode=f"VV{n:06d}",
-                tag_uid=f"E0040150{n:08X}",
-                status=(statuses or {}).get(f"VV{n:06d}", "available"),
-            )
-            for n in range(items)
-        ],
-    )
-    desk = CirculationDouble(
-        patrons={p.card_number: DeskPatron(pin=p.pin, max_loans=max_loans) for p in manifest.patrons},
-        items={i.barcode: i.status for i in manifest.items},
-        tags={i.tag_uid: i.barcode for i in manifest.items if i.tag_uid},
-    )
-    return manifest, desk
-
-
-def kiosk(
-    manifest: Manifest, desk: CirculationDouble, behaviour: KioskBehaviour = QUICK, seed: int = 7
-) -> tuple[KioskSimulator, DirectRequester]:
-    requester = DirectRequester(desk)
-    return KioskSimulator(requester, SimulatedWorld(manifest), behaviour, seed=seed), requester
 
 
 def kinds(requester: DirectRequester) -> list[str]:
@@ -96,13 +65,14 @@ def test_a_mistyped_pin_is_typed_again() -> None:
     assert report.borrowed >= 1
 
 
-def test_a_blocked_patron_leaves_after_signing_in() -> None:
+def test_a_blocked_patron_signs_in_is_refused_the_first_book_and_leaves() -> None:
     manifest, desk = library(patrons=1)
     desk.patrons[manifest.patrons[0].card_number].blocked = True
     sim, requester = kiosk(manifest, desk)
     report = sim.run_session()
-    assert kinds(requester) == [PatronLoginRequested.KIND]
+    assert kinds(requester) == [PatronLoginRequested.KIND, CheckoutRequested.KIND, PatronLogoutRequested.KIND]
     assert report.ended_by == ReasonCode.PATRON_BLOCKED
+    assert sim.world.on_shelf == 12  # the refused book went back
 
 
 def test_at_the_loan_limit_the_patron_stops_and_puts_the_book_back() -> None:
@@ -126,6 +96,7 @@ def test_at_the_loan_limit_the_patron_stops_and_puts_the_book_back() -> None:
 def test_a_book_held_for_someone_else_is_set_aside_for_good() -> None:
     manifest, desk = library(patrons=2, items=3)
     desk.items["VV000001"] = "on_hold_shelf"  # the manifest still believes it is on the shelf
+    desk.trapped["VV000001"] = "SV2199999"  # for a patron who is not at this kiosk
     sim, _ = kiosk(manifest, desk, KioskBehaviour(think_s=0, return_rate=0, odd_item_rate=0))
     codes: list[ReasonCode | None] = []
     sim.on_round_trip = lambda trip: codes.append(trip.code)
@@ -137,7 +108,7 @@ def test_a_return_visit_returns_loans_and_a_held_book_goes_to_the_hold_shelf() -
     manifest, desk = library(patrons=1, items=4)
     card = manifest.patrons[0].card_number
     desk.loans = {"VV000000": card, "VV000001": card}
-    desk.holds = {"VV000001"}
+    desk.holds = {"VV000001": "SV2199999"}
     sim, requester = kiosk(manifest, desk, KioskBehaviour(think_s=0, return_rate=1, renew_rate=0))
     sim.world.learn_loans(card, ["VV000000", "VV000001"])
     for _ in range(4):
@@ -165,9 +136,9 @@ def test_a_timed_out_checkout_is_not_asked_again_and_its_late_answer_is_believed
     card = manifest.patrons[0].card_number
     assert sim.world.loans_of(card) == []
     (late,) = requester.late
-    sim.on_late_reply(late)
+    deliver_late(sim, late)
     assert [i.barcode for i in sim.world.loans_of(card)] == ["VV000000"]
-    sim.on_late_reply(late)  # a repeat of the same answer changes nothing
+    deliver_late(sim, late)  # a repeat of the same answer changes nothing
     assert sim.world.on_shelf == 0
 
 
@@ -177,7 +148,7 @@ def test_an_answer_arriving_just_as_the_kiosk_stops_waiting_is_believed() -> Non
         manifest, desk, KioskBehaviour(think_s=0, max_checkouts=1, return_rate=0, renew_rate=0)
     )
     requester.time_out = {CheckoutRequested.KIND}
-    requester.late_at_timeout = sim.on_late_reply
+    requester.late_at_timeout = sim.session.on_late_reply
     sim.run_session()
     card = manifest.patrons[0].card_number
     assert desk.loans == {"VV000000": card}
@@ -195,7 +166,7 @@ def test_only_requests_still_waiting_for_an_answer_are_remembered() -> None:
     sim.run_session()
     assert sim.unanswered == 1
     (late,) = requester.late
-    sim.on_late_reply(late)
+    deliver_late(sim, late)
     assert sim.unanswered == 0
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from edge.agents.manifest import ManifestError, load_manifest
-from edge.agents.world import SimulatedWorld
+from edge.sim.manifest import ManifestError, load_manifest
+from edge.sim.world import SimulatedWorld
 
 pytestmark = pytest.mark.unit
 

@@ -3,78 +3,26 @@ that nothing is published after the goodbye."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from contract.codec import decode_status
 from contract.status import DeviceState
-from edge.counters import Counters
-from edge.link import LinkHandlers
 from edge.outbox import Outbox
 from edge.runtime import EdgeRuntime
 from edge.settings import EdgeSettings
-from edge.status import StatusMessages
+from tests.unit.edge.stand_in_link import StandInLink
+
+SettingsFactory = Callable[..., EdgeSettings]
 
 pytestmark = pytest.mark.unit
 
 
-class StandInLink:
-    """Connects at once and records the status messages published on it, goodbye included."""
-
-    def __init__(
-        self, settings: EdgeSettings, status: StatusMessages, handlers: LinkHandlers, counters: Counters
-    ) -> None:
-        self._handlers = handlers
-        self.states: list[DeviceState] = []
-        self.after_goodbye = threading.Event()
-        self._lock = threading.Lock()
-        self._connected = False
-        links.append(self)
-
-    @property
-    def connected(self) -> bool:
-        return self._connected
-
-    def wait_connected(self, timeout: float | None) -> bool:
-        return self._connected
-
-    def start(self) -> None:
-        self._connected = True
-        self.publish_status(self._handlers.birth())
-        self._handlers.connected(True)
-
-    def publish_events(self, payload: bytes) -> bool:
-        return True
-
-    def publish_status(self, payload: bytes) -> None:
-        with self._lock:
-            if self.states and self.states[-1] == DeviceState.OFFLINE:
-                self.after_goodbye.set()
-            self.states.append(decode_status(payload).state)
-
-    def stop(self, goodbye: bytes, timeout: float = 2.0) -> None:
-        self.publish_status(goodbye)
-        # The real link waits here for the broker's PUBACK: long enough for a running sender to beat.
-        self.after_goodbye.wait(0.5)
-        self._connected = False
-
-
-links: list[StandInLink] = []
-
-
-def settings(tmp_path: Path, **overrides: object) -> EdgeSettings:
-    values: dict[str, object] = {"device_id": "kiosk-01", "data_dir": tmp_path, "stop_drain_s": 0}
-    values.update(overrides)
-    return EdgeSettings.model_validate(values)
-
-
-def test_nothing_is_published_after_the_goodbye(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("edge.runtime.MqttLink", StandInLink)
-    links.clear()
-    runtime = EdgeRuntime(settings(tmp_path, heartbeat_s=0.01)).start()
-    (link,) = links
+def test_nothing_is_published_after_the_goodbye(
+    edge_settings: SettingsFactory, stand_in_links: list[StandInLink]
+) -> None:
+    runtime = EdgeRuntime(edge_settings(heartbeat_s=0.01)).start()
+    (link,) = stand_in_links
     assert runtime.connected
     runtime.stop()
     assert link.states[0] == DeviceState.ONLINE
@@ -82,8 +30,8 @@ def test_nothing_is_published_after_the_goodbye(tmp_path: Path, monkeypatch: pyt
     assert not link.after_goodbye.is_set()
 
 
-def test_bad_mqtt_settings_leave_the_outbox_closed(tmp_path: Path) -> None:
-    bad = settings(tmp_path, mqtt_url="http://127.0.0.1:1883")
+def test_bad_mqtt_settings_leave_the_outbox_closed(edge_settings: SettingsFactory) -> None:
+    bad = edge_settings(mqtt_url="http://127.0.0.1:1883")
     runtime = EdgeRuntime(bad)
     with pytest.raises(ValueError, match="mqtt://"):
         runtime.start()
@@ -92,13 +40,15 @@ def test_bad_mqtt_settings_leave_the_outbox_closed(tmp_path: Path) -> None:
         assert outbox.pending == 0
 
 
-def test_a_failing_start_stops_what_it_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_start_stops_what_it_started(
+    edge_settings: SettingsFactory, stand_in_links: list[StandInLink], monkeypatch: pytest.MonkeyPatch
+) -> None:
     class UnstartableLink(StandInLink):
         def start(self) -> None:
             raise OSError("no network")
 
     monkeypatch.setattr("edge.runtime.MqttLink", UnstartableLink)
-    runtime = EdgeRuntime(settings(tmp_path))
+    runtime = EdgeRuntime(edge_settings())
     with pytest.raises(OSError, match="no network"):
         runtime.start()
     with Outbox(runtime.settings.outbox_path, "kiosk-01"):

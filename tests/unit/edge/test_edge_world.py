@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
-from edge.agents.world import SimulatedWorld
+from contract.common import ItemRef
+from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
+from edge.sim.world import SimulatedWorld
 
 pytestmark = pytest.mark.unit
 
@@ -61,3 +62,15 @@ def test_a_book_lent_or_set_aside_is_not_put_back_later() -> None:
     shared.put_back(refused)
     assert shared.on_shelf == 0
     assert shared.pick_any(rng) == refused  # an odd item now, still within reach; the lent one is not
+
+
+def test_a_book_is_found_by_barcode_or_by_its_tag_alone() -> None:
+    shared = SimulatedWorld(
+        Manifest(
+            patrons=[ManifestPatron(card_number="SV2100001", pin="1234")],
+            items=[ManifestItem(barcode="VV1", tag_uid="E004015000000001"), ManifestItem(barcode="VV2")],
+        )
+    )
+    assert shared.find(ItemRef(barcode="VV2")) == shared.item("VV2")
+    assert shared.find(ItemRef(tag_uid="E004015000000001")) == shared.item("VV1")
+    assert shared.find(ItemRef(barcode="VV9")) is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,35 +11,19 @@ from devices.errors import DeviceError, DeviceTimeoutError, TransportError
 from devices.feig import FeigReader, get_profile
 from devices.feig.outputs import Output
 from devices.feig.status import NoTransponderError, NotSupportedError, RfError, TagWriteError
-from devices.sim.feig_pty import FeigReaderSimulator, simulated_reader
+from devices.sim.feig_pty import FeigReaderSimulator
 from devices.sim.field import Fault, FaultPlan, Field, VirtualTag, make_items, make_uid
 from devices.tagdata import TagStatus, decode_tag, encode_tag
 from devices.transport import RecordingTransport, SerialSettings, SerialTransport
+from tests.support.readers import ISIL, Harness, OpenReader
 
 pytestmark = pytest.mark.contract
-
-ISIL = "VN-VNULIC"
-
-Harness = tuple[FeigReaderSimulator, FeigReader]
 
 
 @pytest.fixture
 def field() -> Field:
+    """Thirty tags: enough for several inventory pages on every profile."""
     return Field(make_items(30, isil=ISIL))
-
-
-@pytest.fixture
-def cpr(field: Field, tmp_path: Path) -> Iterator[Harness]:
-    with simulated_reader(field, get_profile("cpr"), link=tmp_path / "ttyFEIG", reply_timeout_s=0.15) as pair:
-        yield pair
-
-
-@pytest.fixture
-def mr101(field: Field, tmp_path: Path) -> Iterator[Harness]:
-    with simulated_reader(
-        field, get_profile("mr101"), link=tmp_path / "ttyFEIG", reply_timeout_s=0.15
-    ) as pair:
-        yield pair
 
 
 def test_reader_identifies_itself(cpr: Harness) -> None:
@@ -59,12 +42,12 @@ def test_inventory_of_thirty_tags_follows_more_pages(cpr: Harness, field: Field)
     assert simulator.reader.state.inventory_queue == []
 
 
-def test_inventory_with_sixty_tags_in_advanced_frames(field: Field, tmp_path: Path) -> None:
+def test_inventory_with_sixty_tags_in_advanced_frames(field: Field, open_reader: OpenReader) -> None:
     field.add(*make_items(30, isil=ISIL, first_serial=1000))
-    with simulated_reader(field, get_profile("mr102"), link=tmp_path / "tty") as (_, reader):
-        tags = reader.inventory()
-        assert len(tags) == 60
-        assert reader.counters().frames_received == 2  # 32 data sets per page, > 255 bytes each
+    _, reader = open_reader(field, "mr102")
+    tags = reader.inventory()
+    assert len(tags) == 60
+    assert reader.counters().frames_received == 2  # 32 data sets per page, > 255 bytes each
 
 
 def test_empty_field_and_tags_coming_and_going(cpr: Harness, field: Field) -> None:
@@ -173,11 +156,11 @@ def test_outputs_reach_the_reader_as_the_profile_maps_them(
         reader.led(Output.BLUE_LED, 100)
 
 
-def test_newer_reader_outputs_use_0x72(field: Field, tmp_path: Path) -> None:
-    with simulated_reader(field, get_profile("mr102"), link=tmp_path / "tty") as (simulator, reader):
-        reader.signal("ok", 500)
-        [event] = simulator.reader.state.outputs
-        assert (event.command, event.data.hex()) == (0x72, "01020101000504010005")
+def test_newer_reader_outputs_use_0x72(field: Field, open_reader: OpenReader) -> None:
+    simulator, reader = open_reader(field, "mr102")
+    reader.signal("ok", 500)
+    [event] = simulator.reader.state.outputs
+    assert (event.command, event.data.hex()) == (0x72, "01020101000504010005")
 
 
 def test_rf_off_silences_the_field_and_rf_reset_is_accepted(cpr: Harness) -> None:
@@ -234,14 +217,14 @@ def test_a_lost_more_page_restarts_the_inventory(cpr: Harness, field: Field) -> 
     assert counters.frames_sent == 3 + 8  # two good pages, the damaged one, then a whole new inventory
 
 
-def test_a_silent_reader_gets_one_request_per_inventory_attempt(field: Field, tmp_path: Path) -> None:
+def test_a_silent_reader_gets_one_request_per_inventory_attempt(
+    field: Field, open_reader: OpenReader
+) -> None:
     field.set_faults(FaultPlan(silence=1.0))
-    profile = get_profile("cpr")
-    with simulated_reader(field, profile, link=tmp_path / "tty", retries=2, reply_timeout_s=0.05) as pair:
-        simulator, reader = pair
-        with pytest.raises(DeviceTimeoutError):
-            reader.inventory()
-        counters = reader.counters()
+    simulator, reader = open_reader(field, "cpr", retries=2, reply_timeout_s=0.05)
+    with pytest.raises(DeviceTimeoutError):
+        reader.inventory()
+    counters = reader.counters()
     # The restarted inventory is the only retry: 1 + 2 requests, not 3 restarts of 3 link attempts each.
     assert simulator.reader.state.requests == 3
     assert (counters.frames_sent, counters.timeouts, counters.retries) == (3, 3, 2)

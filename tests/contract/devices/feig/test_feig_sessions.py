@@ -35,11 +35,11 @@ from devices.transport import (
     merge_events,
     save_session,
 )
+from tests.support.readers import ISIL
 
 pytestmark = pytest.mark.contract
 
 SESSIONS = Path(__file__).parents[3] / "fixtures" / "feig" / "sessions"
-ISIL = "VN-VNULIC"
 Summary = dict[str, object]
 
 

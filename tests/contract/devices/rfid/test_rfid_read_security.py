@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from devices.feig import get_profile
 from devices.rfid import Mechanism, SecuritySettings, SecurityState, read_security
-from devices.sim.feig_pty import simulated_reader
 from devices.sim.field import Field, VirtualTag, make_uid
+from tests.support.readers import ISIL, OpenReader
 
 pytestmark = pytest.mark.contract
-
-ISIL = "VN-VNULIC"
 
 
 @pytest.mark.parametrize(
@@ -25,19 +20,19 @@ ISIL = "VN-VNULIC"
     ],
 )
 def test_the_mechanism_decides_what_is_read(
-    tmp_path: Path, mechanism: Mechanism, expected: SecurityState, requests: int
+    open_reader: OpenReader, mechanism: Mechanism, expected: SecurityState, requests: int
 ) -> None:
     tag = VirtualTag.library_item(make_uid(1), "VV000123", isil=ISIL, afi=0xC2)
     tag.eas = True
-    with simulated_reader(Field([tag]), get_profile("mr101"), link=tmp_path / "tty") as (simulator, reader):
-        assert read_security(reader, tag.uid, SecuritySettings(mechanism=mechanism)) == expected
+    simulator, reader = open_reader(Field([tag]), "mr101")
+    assert read_security(reader, tag.uid, SecuritySettings(mechanism=mechanism)) == expected
     assert simulator.reader.state.requests == requests
 
 
-def test_system_information_already_read_is_not_asked_for_again(tmp_path: Path) -> None:
+def test_system_information_already_read_is_not_asked_for_again(open_reader: OpenReader) -> None:
     tag = VirtualTag.library_item(make_uid(1), "VV000123", isil=ISIL, afi=0x07)
-    with simulated_reader(Field([tag]), get_profile("cpr"), link=tmp_path / "tty") as (simulator, reader):
-        info = reader.system_information(tag.uid)
-        state = read_security(reader, tag.uid, SecuritySettings(), info=info)
+    simulator, reader = open_reader(Field([tag]), "cpr")
+    info = reader.system_information(tag.uid)
+    state = read_security(reader, tag.uid, SecuritySettings(), info=info)
     assert state == SecurityState(afi=0x07, eas=None, secured=True)
     assert simulator.reader.state.requests == 1

@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from devices.errors import TagDataError
-from devices.feig import FeigReader, get_profile
 from devices.rfid import Mechanism, SecuritySettings, TagService
-from devices.sim.feig_pty import FeigReaderSimulator, simulated_reader
-from devices.sim.field import Fault, Field, VirtualTag, make_items, make_uid
+from devices.sim.field import Fault, Field, VirtualTag, make_uid
 from devices.tagdata import TagStatus, Usage
 from devices.tagdata.settings import TagDataSettings
+from tests.support.readers import ISIL, Harness
 
 pytestmark = pytest.mark.contract
 
-ISIL = "VN-VNULIC"
 TAG_DATA = TagDataSettings.from_mapping({"isil": ISIL})
 AFI = SecuritySettings()
-
-Harness = tuple[FeigReaderSimulator, FeigReader]
-
-
-@pytest.fixture
-def field() -> Field:
-    return Field(make_items(10, isil=ISIL))
-
-
-@pytest.fixture
-def cpr(field: Field, tmp_path: Path) -> Iterator[Harness]:
-    with simulated_reader(field, get_profile("cpr"), link=tmp_path / "tty", reply_timeout_s=0.15) as pair:
-        yield pair
-
-
-@pytest.fixture
-def mr101(field: Field, tmp_path: Path) -> Iterator[Harness]:
-    with simulated_reader(field, get_profile("mr101"), link=tmp_path / "tty", reply_timeout_s=0.15) as pair:
-        yield pair
 
 
 def test_items_in_field_are_decoded_with_their_security_state(cpr: Harness, field: Field) -> None:
@@ -87,6 +63,8 @@ def test_a_tag_that_cannot_be_read_is_reported_then_read_next_time(cpr: Harness,
     assert failed[0].secured is None
     assert "RfError" in (failed[0].error or "")
     assert all(item.error is None for item in service.items_in_field())
+    counters = service.counters()
+    assert (counters.inventories, counters.tag_read_errors, counters.tags_read) == (2, 1, 10)
 
 
 def test_unsecure_and_secure_with_afi_are_verified(cpr: Harness, field: Field) -> None:
@@ -116,6 +94,7 @@ def test_a_failed_verification_is_retried_then_reported(cpr: Harness, field: Fie
     field.remove(tag.uid)
     [result] = service.secure([tag.uid])
     assert (result.ok, result.attempts) == (False, 1)  # the tag left: retrying cannot help
+    assert (service.counters().security_set, service.counters().security_failures) == (1, 2)
 
 
 def test_eas_mechanism_sets_and_verifies_the_eas_bit(mr101: Harness, field: Field) -> None:

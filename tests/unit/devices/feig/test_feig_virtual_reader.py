@@ -12,10 +12,9 @@ from devices.feig.parser import parse_stream
 from devices.feig.status import Status
 from devices.sim.feig_reader import VirtualFeigReader
 from devices.sim.field import Fault, FaultPlan, Field, VirtualTag, make_items, make_uid
+from tests.support.readers import ISIL
 
 pytestmark = pytest.mark.unit
-
-ISIL = "VN-VNULIC"
 
 
 def _ask(reader: VirtualFeigReader, request: Request, address: int = BROADCAST) -> Frame | None:

@@ -9,13 +9,15 @@ import random
 import threading
 from collections.abc import Iterable
 
-from edge.agents.manifest import Manifest, ManifestItem, ManifestPatron
+from contract.common import ItemRef
+from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
 
 
 class SimulatedWorld:
     def __init__(self, manifest: Manifest) -> None:
         self.patrons = list(manifest.patrons)
         self._items = {item.barcode: item for item in manifest.items}
+        self._by_tag = {item.tag_uid: item for item in manifest.items if item.tag_uid is not None}
         self._all = list(self._items)
         self._on_shelf = [item.barcode for item in manifest.items if item.available]
         self._shelf_index = {barcode: i for i, barcode in enumerate(self._on_shelf)}
@@ -109,6 +111,12 @@ class SimulatedWorld:
 
     def item(self, barcode: str) -> ManifestItem | None:
         return self._items.get(barcode)
+
+    def find(self, ref: ItemRef) -> ManifestItem | None:
+        """The book a kiosk identified, by barcode or (read from its tag alone) by UID."""
+        if ref.barcode is not None and ref.barcode in self._items:
+            return self._items[ref.barcode]
+        return self._by_tag.get(ref.tag_uid) if ref.tag_uid is not None else None
 
     def learn_loans(self, card_number: str, barcodes: Iterable[str]) -> None:
         """The server listed this patron's loans (at login): believe it."""

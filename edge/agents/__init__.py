@@ -1,1 +1,0 @@
-"""Agents composed from the edge runtime: for now the simulated self-check kiosk."""

@@ -1,0 +1,70 @@
+"""What a kiosk asked and what it was answered, and what the answers' reason codes mean for the person at
+the kiosk: which lend the book, which end the borrowing, which mean nobody can borrow that book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contract.common import ItemRef
+from contract.replies import ReasonCode, ReplyBase
+
+LENT = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU, ReasonCode.ALREADY_ON_LOAN_TO_YOU})
+# Refusals about the patron or the session: no point offering another book.
+STOP_BORROWING = frozenset(
+    {
+        ReasonCode.MAX_LOANS,
+        ReasonCode.FINES_OVER_LIMIT,
+        ReasonCode.OVERDUE_ITEMS,
+        ReasonCode.PATRON_BLOCKED,
+        ReasonCode.PATRON_EXPIRED,
+        ReasonCode.SESSION_EXPIRED,
+        ReasonCode.UNKNOWN_SESSION,
+    }
+)
+# Refusals about the book: nobody should pick it up again.
+NOT_LENDABLE = frozenset(
+    {
+        ReasonCode.ON_HOLD_FOR_OTHER,
+        ReasonCode.NOT_FOR_LOAN,
+        ReasonCode.ITEM_UNAVAILABLE,
+        ReasonCode.ON_LOAN_TO_OTHER,
+        ReasonCode.UNKNOWN_ITEM,
+    }
+)
+# Answers that point at a problem in the system rather than a patron's situation: logged as warnings.
+ODD = frozenset({ReasonCode.INVALID_REQUEST, ReasonCode.REQUEST_EXPIRED, ReasonCode.UNKNOWN_SESSION})
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a request was about, to make sense of its answer even when it comes late."""
+
+    kind: str
+    card_number: str | None  # the patron signing in or signed in; None for a return without signing in
+    item: ItemRef | None = None
+
+    @property
+    def subject(self) -> str:
+        if self.item is not None:
+            return self.item.barcode or self.item.tag_uid or "?"
+        return self.card_number or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One request and its answer. `reply` is None when none came in time: the request stays queued and
+    its answer comes later, once, as an `Answered` with `late=True`."""
+
+    asked: Asked
+    reply: ReplyBase | None
+    seconds: float  # from asking to the answer (or to giving up); 0 for a late answer
+    late: bool = False
+    security_applied: bool | None = None  # None: the answer asked for none, or there was no tag to set
+
+    @property
+    def code(self) -> ReasonCode | None:
+        return self.reply.decision.code if self.reply is not None else None
+
+    @property
+    def ok(self) -> bool:
+        return self.reply is not None and self.reply.decision.ok

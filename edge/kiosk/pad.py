@@ -1,0 +1,63 @@
+"""The kiosk's RFID pad: books lie on a reader's antenna; the kiosk reads their ISO 28560-3 tags through a
+`TagService` (any `TagReader` underneath) and, after each decision, writes their security (AFI/EAS) and
+verifies it by reading it back.
+
+Putting a book on the pad and taking it away are the patron's business, not the pad's: the pad only
+reports what lies on it. (`edge.sim.book_tags` puts simulated books on a simulated reader.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from contract.common import ItemRef
+from contract.replies import SecurityAction
+from devices.errors import DeviceError
+from devices.rfid import TagService
+
+log = logging.getLogger(__name__)
+
+
+class RfidPad:
+    def __init__(self, tags: TagService) -> None:
+        self.tags = tags
+
+    def read(self) -> list[ItemRef]:
+        """Every tag on the pad: the item id from its data and its UID, or the UID alone when its data
+        cannot be read (the server knows items by UID too). Raises `DeviceError` when the reader does
+        not answer."""
+        refs = []
+        for found in self.tags.items_in_field():
+            item_id = found.item_id
+            refs.append(
+                ItemRef(barcode=item_id, tag_uid=found.uid) if item_id else ItemRef(tag_uid=found.uid)
+            )
+        return refs
+
+    def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:
+        """Secure or unsecure the tag `ref` names, verified by reading it back. A failure is logged for
+        staff (the book's tag must be set by hand) and counted by the tag service."""
+        if ref.tag_uid is None:
+            raise ValueError(f"{ref.barcode}: no tag UID to set")
+        try:
+            apply = self.tags.secure if action == "secure" else self.tags.unsecure
+            (result,) = apply([ref.tag_uid])
+        except DeviceError as exc:
+            ok, error = False, str(exc)
+        else:
+            ok, error = result.ok, result.error or ""
+        if not ok:
+            log.warning(
+                "pad: could not %s %s (%s): staff must set it by hand",
+                action,
+                ref.barcode or ref.tag_uid,
+                error,
+            )
+        return ok
+
+    def counters(self) -> dict[str, int | bool]:
+        """The reader's counters (frames, timeouts, retries, link losses and reconnects) and the tag
+        service's (reads, read errors, security set and failed), for the agent's status."""
+        reader = dataclasses.asdict(self.tags.reader.counters())
+        return reader | dataclasses.asdict(self.tags.counters())

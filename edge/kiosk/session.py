@@ -1,0 +1,255 @@
+"""`KioskSession`: the self-check kiosk's session as a state machine over the runtime and the pad.
+
+    session = KioskSession(runtime, pad=RfidPad(tags), on_late_answer=screen.show_late)
+    session.sign_in(card, pin)       # idle → signed in (when the server says ok)
+    session.place_item()             # reads the pad: each new book is borrowed (signed in) or returned
+    session.pad_cleared()            # the books were taken away
+    session.item_identified(ref)     # the same for a book whose barcode was scanned
+    session.renew(ref)               # one of the patron's loans
+    session.sign_out()               # → idle
+    session.return_item(ref)         # a return needs no signing in
+
+Every call asks the server once and returns an `Answered`. After a lending or a return the server says
+what to do to the book's tag (`security`: unsecure when lent, secure when returned); the session has the
+pad do it and verify it by reading it back. A request that times out is never asked again: it stays queued
+in the outbox, and its answer — whenever it comes, even just as the kiosk stops waiting — is logged and
+handed to `on_late_answer`. A touch screen and the simulated patrons (`edge.sim`) drive the same calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Protocol
+from uuid import UUID
+
+from contract.common import ContractModel, ItemRef
+from contract.events import (
+    CheckinRequested,
+    CheckoutRequested,
+    EventEnvelope,
+    ItemForSession,
+    ItemOnly,
+    PatronLogin,
+    PatronLoginRequested,
+    PatronLogoutRequested,
+    RenewRequested,
+    SessionPayload,
+)
+from contract.replies import PatronLoginResult, PatronSummary, ReplyBase, SecurityAction
+from devices.errors import DeviceError
+from edge.errors import EdgeError, RequestTimeoutError
+from edge.kiosk.answers import ODD, Answered, Asked
+
+log = logging.getLogger(__name__)
+
+
+class Answer(Protocol):
+    """A request on its way (`edge.runtime.RequestHandle` is one)."""
+
+    @property
+    def request_id(self) -> UUID: ...
+
+    def result(self, timeout: float | None = None) -> ReplyBase: ...
+
+
+class Requester(Protocol):
+    """What the kiosk needs of the runtime (`EdgeRuntime` is one)."""
+
+    @property
+    def device_id(self) -> str: ...
+
+    def request_async(self, model: type[EventEnvelope], payload: ContractModel) -> Answer: ...
+
+
+class ItemPad(Protocol):
+    """Where books are put down at the kiosk (`edge.kiosk.pad.RfidPad` is one)."""
+
+    def read(self) -> list[ItemRef]:
+        """The books on the pad now; raises `DeviceError` when the reader does not answer."""
+        ...
+
+    def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:
+        """Secure or unsecure the book's tag, verified; False (and logged for staff) when that failed."""
+        ...
+
+
+class SessionStateError(EdgeError):
+    """The kiosk was asked for something its state does not allow (borrowing without signing in…)."""
+
+
+class PadError(EdgeError):
+    """The pad's reader did not answer: the book has to be scanned instead."""
+
+
+class SessionState(StrEnum):
+    IDLE = "idle"
+    SIGNED_IN = "signed_in"
+
+
+LateAnswerHandler = Callable[[Answered], None]
+
+
+class KioskSession:
+    def __init__(
+        self,
+        requester: Requester,
+        *,
+        pad: ItemPad | None = None,
+        timeout_s: float | None = None,
+        on_late_answer: LateAnswerHandler | None = None,
+    ) -> None:
+        self.requester = requester
+        self.pad = pad
+        self.timeout_s = timeout_s  # None: the runtime's request_timeout_s
+        self.on_late_answer = on_late_answer
+        self.device_id = requester.device_id
+        self.state = SessionState.IDLE
+        self.session_id: UUID | None = None
+        self.card_number: str | None = None
+        self.patron: PatronSummary | None = None  # the signed-in patron's account, for the screen
+        # Every request asked and not yet answered, by request id: an answer that comes late — even just as
+        # the kiosk stops waiting — is matched to what was asked.
+        self._asked: dict[UUID, Asked] = {}
+        self._lock = threading.Lock()
+        # Tags already handled that still lie on the pad: a book left there is not asked about again.
+        self._handled_on_pad: set[str] = set()
+
+    # ---- the patron's actions -----------------------------------------------------------------------
+
+    def sign_in(self, card_number: str, pin: str) -> Answered:
+        if self.state is not SessionState.IDLE:
+            raise SessionStateError(f"{self.card_number} is still signed in: sign out first")
+        payload = PatronLogin.model_validate({"card_number": card_number, "pin": pin})
+        answered = self._ask(PatronLoginRequested, payload, Asked(PatronLoginRequested.KIND, card_number))
+        reply = answered.reply
+        if isinstance(reply, PatronLoginResult) and reply.decision.ok and reply.session_id is not None:
+            self.state = SessionState.SIGNED_IN
+            self.session_id, self.card_number, self.patron = reply.session_id, card_number, reply.patron
+        return answered
+
+    def sign_out(self) -> Answered:
+        session_id = self._signed_in("sign out")
+        asked = Asked(PatronLogoutRequested.KIND, self.card_number)
+        try:
+            return self._ask(PatronLogoutRequested, SessionPayload(session_id=session_id), asked)
+        finally:
+            # Whatever the answer: the patron has left (the server closes the session at the next sign-in
+            # on this kiosk, or when it idles out).
+            self.state = SessionState.IDLE
+            self.session_id = self.card_number = self.patron = None
+
+    def place_item(self) -> list[Answered]:
+        """A book was put on the pad: each book on it not yet handled is borrowed or returned."""
+        if self.pad is None:
+            raise SessionStateError("this kiosk has no pad: books are scanned")
+        try:
+            refs = self.pad.read()
+        except DeviceError as exc:
+            raise PadError(f"the pad's reader did not answer: {exc}") from exc
+        present = {ref.tag_uid for ref in refs if ref.tag_uid is not None}
+        self._handled_on_pad &= present
+        answers = []
+        for ref in refs:
+            if ref.tag_uid in self._handled_on_pad:
+                continue
+            if ref.tag_uid is not None:
+                self._handled_on_pad.add(ref.tag_uid)
+            answers.append(self.item_identified(ref))
+        return answers
+
+    def pad_cleared(self) -> None:
+        """The pad is empty again (the patron took the books): a book put down later is a new one."""
+        self._handled_on_pad.clear()
+
+    def item_identified(self, ref: ItemRef) -> Answered:
+        """A book read from the pad or scanned: borrowed when a patron is signed in, else returned."""
+        return self.borrow(ref) if self.state is SessionState.SIGNED_IN else self.return_item(ref)
+
+    def borrow(self, ref: ItemRef) -> Answered:
+        session_id = self._signed_in("borrow")
+        payload = ItemForSession(session_id=session_id, item=ref)
+        return self._about_item(
+            CheckoutRequested, payload, Asked(CheckoutRequested.KIND, self.card_number, ref)
+        )
+
+    def return_item(self, ref: ItemRef) -> Answered:
+        asked = Asked(CheckinRequested.KIND, self.card_number, ref)
+        return self._about_item(CheckinRequested, ItemOnly(item=ref), asked)
+
+    def renew(self, ref: ItemRef) -> Answered:
+        session_id = self._signed_in("renew")
+        payload = ItemForSession(session_id=session_id, item=ref)
+        return self._ask(RenewRequested, payload, Asked(RenewRequested.KIND, self.card_number, ref))
+
+    # ---- answers ------------------------------------------------------------------------------------
+
+    @property
+    def unanswered(self) -> int:
+        """Requests asked whose answer has not come yet (timed out and still queued, or being asked)."""
+        with self._lock:
+            return len(self._asked)
+
+    def on_late_reply(self, reply: ReplyBase) -> None:
+        """Give to `EdgeRuntime.set_late_reply_handler`: answers to requests that timed out."""
+        with self._lock:
+            asked = self._asked.pop(reply.request_id, None)
+        if asked is None:
+            self._log(reply.KIND, "(earlier run)", reply, late=True)
+            return
+        self._log(asked.kind, asked.subject, reply, late=True)
+        if self.on_late_answer is not None:
+            self.on_late_answer(Answered(asked, reply, 0.0, late=True))
+
+    # ---- internals ----------------------------------------------------------------------------------
+
+    def _signed_in(self, action: str) -> UUID:
+        if self.state is not SessionState.SIGNED_IN or self.session_id is None:
+            raise SessionStateError(f"cannot {action}: nobody is signed in")
+        return self.session_id
+
+    def _about_item(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
+        """Ask about a book, then set its tag as the answer says (unsecured when lent, secured when
+        returned)."""
+        answered = self._ask(model, payload, asked)
+        action: SecurityAction | None = getattr(answered.reply, "security", None)
+        if not answered.ok or action is None or self.pad is None or asked.item is None:
+            return answered
+        if asked.item.tag_uid is None:
+            return answered  # identified by barcode alone: no tag to set
+        applied = self.pad.apply_security(asked.item, action)
+        return Answered(asked, answered.reply, answered.seconds, security_applied=applied)
+
+    def _ask(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
+        started = time.perf_counter()
+        answer = self.requester.request_async(model, payload)
+        with self._lock:
+            self._asked[answer.request_id] = asked
+        try:
+            reply = answer.result(self.timeout_s)
+        except RequestTimeoutError:
+            # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
+            log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
+            return Answered(asked, None, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        with self._lock:
+            self._asked.pop(answer.request_id, None)
+        self._log(model.KIND, asked.subject, reply, late=False)
+        return Answered(asked, reply, seconds)
+
+    def _log(self, kind: str, subject: str, reply: ReplyBase, *, late: bool) -> None:
+        decision = reply.decision
+        level = logging.WARNING if decision.code in ODD else logging.INFO
+        log.log(
+            level,
+            "%s %s%s %s → %s: %s",
+            self.device_id,
+            "late answer to " if late else "",
+            kind,
+            subject,
+            decision.code,
+            decision.message.en,
+        )
