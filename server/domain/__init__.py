@@ -11,4 +11,5 @@
 - `holds` — which hold a returned item fills, pickup deadlines
 - `items` — status changes staff may make by hand
 - `sessions` — kiosk sessions bound to a device, idle expiry; matching barcode and tag of one item
+- `stocktake` — stock-take sessions, scopes, reconciliation by event order, shelf order, closing plans
 """
