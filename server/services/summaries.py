@@ -22,7 +22,7 @@ def patron_summary(
 ) -> PatronSummary:
     patron_id = require_id(patron.id)
     # "Holds ready" as it stands now: a copy nobody came for passes on first (the caller commits).
-    holds.expire_holds(session, now=now, patron_id=patron_id)
+    holds.expire_holds(session, context, now=now, patron_id=patron_id)
     found = counts(session, patron_id, now)
     rules = context.policies.rules
     rows = session.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.api.schemas.circulation import (
     CheckinDecision,
     CheckoutDecision,
@@ -23,25 +23,31 @@ router = APIRouter(prefix="/circulation", tags=["circulation"])
 
 
 @router.post("/checkout", summary="Lend an item to a patron (by card number)")
-def checkout(body: DeskCheckout, staff: CurrentStaff, session: SessionDep, now: NowDep) -> CheckoutDecision:
+def checkout(
+    body: DeskCheckout, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> CheckoutDecision:
     outcome = desk.desk_checkout(
-        session, staff=staff.username, card_number=body.card_number, item=body.item, now=now
+        session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
     )
     session.commit()  # a refusal too: the service decides what a refused request still records
     return CheckoutDecision.model_validate(outcome.reply_fields())
 
 
 @router.post("/checkin", summary="Return an item; says whether it goes to the hold shelf and any fine")
-def checkin(body: DeskCheckin, staff: CurrentStaff, session: SessionDep, now: NowDep) -> CheckinDecision:
-    outcome = desk.desk_checkin(session, staff=staff.username, item=body.item, now=now)
+def checkin(
+    body: DeskCheckin, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> CheckinDecision:
+    outcome = desk.desk_checkin(session, circulation, staff=staff.username, item=body.item, now=now)
     session.commit()  # a refusal too: the service decides what a refused request still records
     return CheckinDecision.model_validate(outcome.reply_fields())
 
 
 @router.post("/renew", summary="Renew a loan (for the named patron, or the loan's own borrower)")
-def renew(body: DeskRenew, staff: CurrentStaff, session: SessionDep, now: NowDep) -> RenewDecision:
+def renew(
+    body: DeskRenew, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> RenewDecision:
     outcome = desk.desk_renew(
-        session, staff=staff.username, card_number=body.card_number, item=body.item, now=now
+        session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
     )
     session.commit()  # a refusal too: the service decides what a refused request still records
     return RenewDecision.model_validate(outcome.reply_fields())

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from contract.common import CARD_NUMBER_PATTERN
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -24,6 +24,7 @@ def list_holds(
     *,
     _staff: CurrentStaff,
     session: SessionDep,
+    circulation: CirculationDep,
     now: NowDep,
     card_number: Annotated[str | None, Query(pattern=CARD_NUMBER_PATTERN)] = None,
     record_id: int | None = None,
@@ -36,6 +37,7 @@ def list_holds(
     fetch = partial(
         holds.list_holds,
         session,
+        circulation,
         now=now,
         patron_id=patron_id,
         record_id=record_id,
@@ -48,9 +50,12 @@ def list_holds(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")
-def place_hold(body: HoldCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
+def place_hold(
+    body: HoldCreate, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> HoldOut:
     hold = holds.place_hold(
         session,
+        circulation,
         patron_id=patron_id_by_card(session, body.card_number),
         record_id=body.record_id,
         pickup_location=body.pickup_location,
@@ -63,7 +68,9 @@ def place_hold(body: HoldCreate, _staff: CurrentStaff, session: SessionDep, now:
 @router.post(
     "/{hold_id}/cancel", summary="Cancel a hold; a trapped copy passes to the next hold or its shelf"
 )
-def cancel_hold(hold_id: int, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
-    hold = holds.cancel_hold(session, hold_id, now=now)
+def cancel_hold(
+    hold_id: int, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> HoldOut:
+    hold = holds.cancel_hold(session, circulation, hold_id, now=now)
     session.commit()
     return HoldOut.model_validate(hold)

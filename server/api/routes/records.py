@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.catalog import LocationOut, RecordCreate, RecordOut
@@ -46,9 +46,13 @@ def read_record(record_id: int, _staff: CurrentStaff, session: SessionDep) -> Re
 
 
 @router.get("/records/{record_id}/holds", summary="The record's hold queue (open holds, first placed first)")
-def record_holds(record_id: int, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> list[HoldOut]:
+def record_holds(
+    record_id: int, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> list[HoldOut]:
     catalog.get_record(session, record_id)
-    queue = holds.list_holds(session, now=now, record_id=record_id, open_only=True, limit=MAX_PAGE)
+    queue = holds.list_holds(
+        session, circulation, now=now, record_id=record_id, open_only=True, limit=MAX_PAGE
+    )
     session.commit()  # holds found past their pickup deadline were lapsed on the way
     return [HoldOut.model_validate(h) for h in queue]
 

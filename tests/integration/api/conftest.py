@@ -18,8 +18,6 @@ from httpx2 import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from server.api.auth.accounts import StaffRole
-from server.api.auth.passwords import hash_password
 from server.api.auth.secret import token_secret
 from server.api.auth.tokens import issue_token
 from server.api.deps import get_now
@@ -27,6 +25,8 @@ from server.app import create_app
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.db.tables.staff import StaffUser
+from server.services.passwords import hash_password
+from server.services.staff import StaffRole
 from server.settings import ServerSettings
 
 pytestmark = pytest.mark.integration
