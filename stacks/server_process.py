@@ -42,7 +42,7 @@ class ServerProcess:
         """Bring the server's database to the code's schema, as a deployment does before starting servers."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log_file:
-            done = subprocess.run(  # noqa: S603  (our own command)
+            done = subprocess.run(
                 [sys.executable, "-m", "stacks", "server", "migrate"],
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -50,7 +50,7 @@ class ServerProcess:
                 check=False,
             )
         if done.returncode != 0:
-            raise ServerProcessError(f"migrating the database failed ({done.returncode}); see {self.log_path}")
+            raise ServerProcessError(f"migrating failed ({done.returncode}); see {self.log_path}")
 
     def start(self, *, timeout: float = 60.0, need_mqtt: bool = True) -> None:
         self._child.spawn()

@@ -2,13 +2,17 @@
 
 The answer carries the very decision a kiosk would get (reason code and Vietnamese/English message). A
 refusal is an answer, not an error: HTTP 200 with `decision.ok = false`, and nothing changed.
+
+Each action needs an `Idempotency-Key` (a UUIDv7): it is applied exactly once, logged in the event log with
+the acting staff member, and a retry with the same key gets the same answer (`server.api.idempotency`).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
+from server.api.idempotency import IdempotencyKey, desk_action, exactly_once
 from server.api.schemas.circulation import (
     CheckinDecision,
     CheckoutDecision,
@@ -22,32 +26,67 @@ from server.services import desk
 router = APIRouter(prefix="/circulation", tags=["circulation"])
 
 
-@router.post("/checkout", summary="Lend an item to a patron (by card number)")
+@router.post(
+    "/checkout", summary="Lend an item to a patron (by card number)", response_model=CheckoutDecision
+)
 def checkout(
-    body: DeskCheckout, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
-) -> CheckoutDecision:
-    outcome = desk.desk_checkout(
-        session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
-    )
-    session.commit()  # a refusal too: the service decides what a refused request still records
-    return CheckoutDecision.model_validate(outcome.reply_fields())
+    *,
+    body: DeskCheckout,
+    key: IdempotencyKey,
+    staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
+) -> Response:
+    def apply() -> CheckoutDecision:
+        outcome = desk.desk_checkout(
+            session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
+        )
+        return CheckoutDecision.model_validate(outcome.reply_fields())
+
+    # A refusal is committed too: the service decides what a refused request still records.
+    return exactly_once(session, desk_action(key, "checkout", staff.username, body), now, apply)
 
 
-@router.post("/checkin", summary="Return an item; says whether it goes to the hold shelf and any fine")
+@router.post(
+    "/checkin",
+    summary="Return an item; says whether it goes to the hold shelf and any fine",
+    response_model=CheckinDecision,
+)
 def checkin(
-    body: DeskCheckin, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
-) -> CheckinDecision:
-    outcome = desk.desk_checkin(session, circulation, staff=staff.username, item=body.item, now=now)
-    session.commit()  # a refusal too: the service decides what a refused request still records
-    return CheckinDecision.model_validate(outcome.reply_fields())
+    *,
+    body: DeskCheckin,
+    key: IdempotencyKey,
+    staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
+) -> Response:
+    def apply() -> CheckinDecision:
+        outcome = desk.desk_checkin(session, circulation, staff=staff.username, item=body.item, now=now)
+        return CheckinDecision.model_validate(outcome.reply_fields())
+
+    return exactly_once(session, desk_action(key, "checkin", staff.username, body), now, apply)
 
 
-@router.post("/renew", summary="Renew a loan (for the named patron, or the loan's own borrower)")
+@router.post(
+    "/renew",
+    summary="Renew a loan (for the named patron, or the loan's own borrower)",
+    response_model=RenewDecision,
+)
 def renew(
-    body: DeskRenew, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
-) -> RenewDecision:
-    outcome = desk.desk_renew(
-        session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
-    )
-    session.commit()  # a refusal too: the service decides what a refused request still records
-    return RenewDecision.model_validate(outcome.reply_fields())
+    *,
+    body: DeskRenew,
+    key: IdempotencyKey,
+    staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
+) -> Response:
+    def apply() -> RenewDecision:
+        outcome = desk.desk_renew(
+            session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
+        )
+        return RenewDecision.model_validate(outcome.reply_fields())
+
+    return exactly_once(session, desk_action(key, "renew", staff.username, body), now, apply)

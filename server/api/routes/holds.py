@@ -1,20 +1,27 @@
-"""Holds: place one for a patron on a record, cancel it, list them."""
+"""Holds: place one for a patron on a record, cancel it, list them.
+
+Placing and cancelling may carry an `Idempotency-Key`: with one, the action is applied exactly once and a
+retry gets the same answer (`server.api.idempotency`).
+"""
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from contract.common import CARD_NUMBER_PATTERN
 from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
+from server.api.idempotency import OptionalIdempotencyKey, desk_action, maybe_exactly_once
 from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import HoldCreate, HoldOut
 from server.domain.enums import HoldStatus
 from server.services import holds
+from server.services.event_log import DeskAction
 
 router = APIRouter(prefix="/holds", tags=["circulation"])
 
@@ -49,28 +56,56 @@ def list_holds(
     return page
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Place a hold for a patron on a record",
+    response_model=HoldOut,
+)
 def place_hold(
-    body: HoldCreate, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
-) -> HoldOut:
-    hold = holds.place_hold(
-        session,
-        circulation,
-        patron_id=patron_id_by_card(session, body.card_number),
-        record_id=body.record_id,
-        pickup_location=body.pickup_location,
-        now=now,
-    )
-    session.commit()
-    return HoldOut.model_validate(hold)
+    *,
+    body: HoldCreate,
+    key: OptionalIdempotencyKey = None,
+    staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
+) -> Response:
+    def apply() -> HoldOut:
+        hold = holds.place_hold(
+            session,
+            circulation,
+            patron_id=patron_id_by_card(session, body.card_number),
+            record_id=body.record_id,
+            pickup_location=body.pickup_location,
+            now=now,
+        )
+        return HoldOut.model_validate(hold)
+
+    def action(key: uuid.UUID) -> DeskAction:
+        return desk_action(key, "hold.place", staff.username, body)
+
+    return maybe_exactly_once(session, key, action, now, apply, status_code=status.HTTP_201_CREATED)
 
 
 @router.post(
-    "/{hold_id}/cancel", summary="Cancel a hold; a trapped copy passes to the next hold or its shelf"
+    "/{hold_id}/cancel",
+    summary="Cancel a hold; a trapped copy passes to the next hold or its shelf",
+    response_model=HoldOut,
 )
 def cancel_hold(
-    hold_id: int, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
-) -> HoldOut:
-    hold = holds.cancel_hold(session, circulation, hold_id, now=now)
-    session.commit()
-    return HoldOut.model_validate(hold)
+    *,
+    hold_id: int,
+    key: OptionalIdempotencyKey = None,
+    staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
+) -> Response:
+    def apply() -> HoldOut:
+        return HoldOut.model_validate(holds.cancel_hold(session, circulation, hold_id, now=now))
+
+    def action(key: uuid.UUID) -> DeskAction:
+        return desk_action(key, "hold.cancel", staff.username, hold_id=hold_id)
+
+    return maybe_exactly_once(session, key, action, now, apply)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from server.db.tables import Hold
-from tests.integration.api.conftest import Clock
+from tests.integration.api.conftest import Clock, desk
 from tests.support import factories as f
 
 pytestmark = pytest.mark.integration
@@ -68,7 +68,7 @@ def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Cloc
     )
 
     # The book comes back: it is trapped for the first in the queue; cancelling passes it to the next.
-    returned = librarian.post("/api/v1/circulation/checkin", json={"item": {"barcode": "VV060001"}}).json()
+    returned = desk(librarian, "checkin", {"item": {"barcode": "VV060001"}}).json()
     assert returned["decision"]["code"] == "ok_hold_waiting"
     cancelled = librarian.post(f"/api/v1/holds/{placed[0]['id']}/cancel")
     assert cancelled.json()["status"] == "cancelled"

@@ -361,11 +361,12 @@ def test_renew_and_its_refusals(session: Session, circulation: CirculationContex
     patron, other = make.patron(session), make.patron(session)
     title = make.record(session)
     book = make.item(session, title)
-    make.loan(session, book, patron, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
+    loan = make.loan(session, book, patron, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
     session_id = _signed_in(session, circulation, patron)
     ref = ItemRef(barcode=book.barcode)
     first = kiosk.renew(session, circulation, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
     assert first.decision.code is ReasonCode.OK
+    assert (loan.renewed_by, loan.renewed_at) == (f"device:{KIOSK}", NOW)  # as checkout records the kiosk
     assert (first.due_at, first.renewals_left) == (datetime(2026, 12, 7, 21, 0, tzinfo=HCM), 1)
     assert first.decision.message.en == "Renewed. New due date: 7 Dec 2026. 1 renewal left."
     # The same day again would not move the due date: refused, and no renewal is spent.
