@@ -6,21 +6,29 @@ request that gets through applies the action and stores its reply in the event l
 a retry after a timeout, after a server restart, or racing the first — gets the stored reply, byte for
 byte, with `Idempotent-Replayed: true`. An error answer (a problem) stores nothing: the action had no
 effect and the same key may be sent again.
+
+A route takes a `KeyedWrite` (the key required: the desk's circulation) or a `KeyableWrite` (the key
+optional: holds, fines) and answers `write.once(kind, apply, body=…)`, `apply` calling the services on
+`write.session` without committing.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import Header, Response
+from fastapi import Depends, Header, Response
 from pydantic import UUID7, BaseModel
 from sqlmodel import Session
 
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
+from server.db.tables.staff import StaffUser
 from server.services import event_log
+from server.services.context import CirculationContext
 from server.services.event_log import DeskAction
 
 KEY_HEADER = "Idempotency-Key"
@@ -85,19 +93,51 @@ def exactly_once(
     return _json(body, status_code, replayed=False)
 
 
-def maybe_exactly_once(
-    session: Session,
-    key: uuid.UUID | None,
-    action: Callable[[uuid.UUID], DeskAction],
-    now: datetime,
-    apply: Callable[[], BaseModel],
-    *,
-    status_code: int = 200,
-) -> Response:
-    """For routes where the key is optional: exactly once with a key, applied and committed as ever
-    without one."""
-    if key is not None:
-        return exactly_once(session, action(key), now, apply, status_code=status_code)
-    reply = apply()
-    session.commit()
-    return _json(event_log.reply_bytes(reply.model_dump(mode="json")), status_code, replayed=False)
+@dataclass(frozen=True)
+class StaffWrite:
+    """A staff member's write and what applying it needs: the request's session, the circulation context,
+    the clock, and the client's idempotency key (None where the key is optional and none was sent)."""
+
+    key: uuid.UUID | None
+    staff: StaffUser
+    session: Session
+    circulation: CirculationContext
+    now: datetime
+
+    def once(
+        self,
+        kind: str,
+        apply: Callable[[], BaseModel],
+        *,
+        body: BaseModel | None = None,
+        status_code: int = 200,
+        **path: Any,
+    ) -> Response:
+        """Apply and commit exactly once per key; without a key, apply and commit as sent."""
+        if self.key is not None:
+            action = desk_action(self.key, kind, self.staff.username, body, **path)
+            return exactly_once(self.session, action, self.now, apply, status_code=status_code)
+        reply = apply()
+        self.session.commit()
+        return _json(event_log.reply_bytes(reply.model_dump(mode="json")), status_code, replayed=False)
+
+
+def _keyed(
+    key: IdempotencyKey, staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> StaffWrite:
+    return StaffWrite(key, staff, session, circulation, now)
+
+
+def _keyable(
+    staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
+    key: OptionalIdempotencyKey = None,
+) -> StaffWrite:
+    return StaffWrite(key, staff, session, circulation, now)
+
+
+# The desk's circulation needs a key; the other staff writes that change circulation take one if sent.
+KeyedWrite = Annotated[StaffWrite, Depends(_keyed)]
+KeyableWrite = Annotated[StaffWrite, Depends(_keyable)]

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
-from server.api.idempotency import IdempotencyKey, desk_action, exactly_once
+from server.api.idempotency import KeyedWrite
 from server.api.schemas.circulation import (
     CheckinDecision,
     CheckoutDecision,
@@ -29,23 +28,20 @@ router = APIRouter(prefix="/circulation", tags=["circulation"])
 @router.post(
     "/checkout", summary="Lend an item to a patron (by card number)", response_model=CheckoutDecision
 )
-def checkout(
-    *,
-    body: DeskCheckout,
-    key: IdempotencyKey,
-    staff: CurrentStaff,
-    session: SessionDep,
-    circulation: CirculationDep,
-    now: NowDep,
-) -> Response:
+def checkout(body: DeskCheckout, write: KeyedWrite) -> Response:
     def apply() -> CheckoutDecision:
         outcome = desk.desk_checkout(
-            session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
+            write.session,
+            write.circulation,
+            staff=write.staff.username,
+            card_number=body.card_number,
+            item=body.item,
+            now=write.now,
         )
         return CheckoutDecision.model_validate(outcome.reply_fields())
 
     # A refusal is committed too: the service decides what a refused request still records.
-    return exactly_once(session, desk_action(key, "checkout", staff.username, body), now, apply)
+    return write.once("checkout", apply, body=body)
 
 
 @router.post(
@@ -53,20 +49,14 @@ def checkout(
     summary="Return an item; says whether it goes to the hold shelf and any fine",
     response_model=CheckinDecision,
 )
-def checkin(
-    *,
-    body: DeskCheckin,
-    key: IdempotencyKey,
-    staff: CurrentStaff,
-    session: SessionDep,
-    circulation: CirculationDep,
-    now: NowDep,
-) -> Response:
+def checkin(body: DeskCheckin, write: KeyedWrite) -> Response:
     def apply() -> CheckinDecision:
-        outcome = desk.desk_checkin(session, circulation, staff=staff.username, item=body.item, now=now)
+        outcome = desk.desk_checkin(
+            write.session, write.circulation, staff=write.staff.username, item=body.item, now=write.now
+        )
         return CheckinDecision.model_validate(outcome.reply_fields())
 
-    return exactly_once(session, desk_action(key, "checkin", staff.username, body), now, apply)
+    return write.once("checkin", apply, body=body)
 
 
 @router.post(
@@ -74,19 +64,16 @@ def checkin(
     summary="Renew a loan (for the named patron, or the loan's own borrower)",
     response_model=RenewDecision,
 )
-def renew(
-    *,
-    body: DeskRenew,
-    key: IdempotencyKey,
-    staff: CurrentStaff,
-    session: SessionDep,
-    circulation: CirculationDep,
-    now: NowDep,
-) -> Response:
+def renew(body: DeskRenew, write: KeyedWrite) -> Response:
     def apply() -> RenewDecision:
         outcome = desk.desk_renew(
-            session, circulation, staff=staff.username, card_number=body.card_number, item=body.item, now=now
+            write.session,
+            write.circulation,
+            staff=write.staff.username,
+            card_number=body.card_number,
+            item=body.item,
+            now=write.now,
         )
         return RenewDecision.model_validate(outcome.reply_fields())
 
-    return exactly_once(session, desk_action(key, "renew", staff.username, body), now, apply)
+    return write.once("renew", apply, body=body)

@@ -6,22 +6,20 @@ the same answer (`server.api.idempotency`) — a payment taken twice is money ta
 
 from __future__ import annotations
 
-import uuid
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from contract.common import CARD_NUMBER_PATTERN
-from server.api.deps import CurrentStaff, NowDep, SessionDep
-from server.api.idempotency import OptionalIdempotencyKey, desk_action, maybe_exactly_once
+from server.api.deps import CurrentStaff, SessionDep
+from server.api.idempotency import KeyableWrite
 from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import FineOut, FinePayment, FineWaiver
 from server.domain.enums import FineStatus
 from server.services import fines
-from server.services.event_log import DeskAction
 
 router = APIRouter(prefix="/fines", tags=["circulation"])
 
@@ -44,40 +42,22 @@ def list_fines(
 @router.post(
     "/{fine_id}/pay", summary="Take a payment: all that is owed, or part of it", response_model=FineOut
 )
-def pay_fine(
-    *,
-    fine_id: int,
-    body: FinePayment,
-    key: OptionalIdempotencyKey = None,
-    staff: CurrentStaff,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
+def pay_fine(fine_id: int, body: FinePayment, write: KeyableWrite) -> Response:
     def apply() -> FineOut:
-        fine = fines.pay_fine(session, fine_id, amount=body.amount, staff=staff.username, now=now)
+        fine = fines.pay_fine(
+            write.session, fine_id, amount=body.amount, staff=write.staff.username, now=write.now
+        )
         return FineOut.model_validate(fine)
 
-    def action(key: uuid.UUID) -> DeskAction:
-        return desk_action(key, "fine.pay", staff.username, body, fine_id=fine_id)
-
-    return maybe_exactly_once(session, key, action, now, apply)
+    return write.once("fine.pay", apply, body=body, fine_id=fine_id)
 
 
 @router.post("/{fine_id}/waive", summary="Waive what is still owed", response_model=FineOut)
-def waive_fine(
-    *,
-    fine_id: int,
-    body: FineWaiver,
-    key: OptionalIdempotencyKey = None,
-    staff: CurrentStaff,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
+def waive_fine(fine_id: int, body: FineWaiver, write: KeyableWrite) -> Response:
     def apply() -> FineOut:
-        fine = fines.waive_fine(session, fine_id, note=body.note, staff=staff.username, now=now)
+        fine = fines.waive_fine(
+            write.session, fine_id, note=body.note, staff=write.staff.username, now=write.now
+        )
         return FineOut.model_validate(fine)
 
-    def action(key: uuid.UUID) -> DeskAction:
-        return desk_action(key, "fine.waive", staff.username, body, fine_id=fine_id)
-
-    return maybe_exactly_once(session, key, action, now, apply)
+    return write.once("fine.waive", apply, body=body, fine_id=fine_id)

@@ -6,7 +6,6 @@ retry gets the same answer (`server.api.idempotency`).
 
 from __future__ import annotations
 
-import uuid
 from functools import partial
 from typing import Annotated
 
@@ -14,14 +13,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from contract.common import CARD_NUMBER_PATTERN
 from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
-from server.api.idempotency import OptionalIdempotencyKey, desk_action, maybe_exactly_once
+from server.api.idempotency import KeyableWrite
 from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import HoldCreate, HoldOut
 from server.domain.enums import HoldStatus
 from server.services import holds
-from server.services.event_log import DeskAction
 
 router = APIRouter(prefix="/holds", tags=["circulation"])
 
@@ -62,30 +60,19 @@ def list_holds(
     summary="Place a hold for a patron on a record",
     response_model=HoldOut,
 )
-def place_hold(
-    *,
-    body: HoldCreate,
-    key: OptionalIdempotencyKey = None,
-    staff: CurrentStaff,
-    session: SessionDep,
-    circulation: CirculationDep,
-    now: NowDep,
-) -> Response:
+def place_hold(body: HoldCreate, write: KeyableWrite) -> Response:
     def apply() -> HoldOut:
         hold = holds.place_hold(
-            session,
-            circulation,
-            patron_id=patron_id_by_card(session, body.card_number),
+            write.session,
+            write.circulation,
+            patron_id=patron_id_by_card(write.session, body.card_number),
             record_id=body.record_id,
             pickup_location=body.pickup_location,
-            now=now,
+            now=write.now,
         )
         return HoldOut.model_validate(hold)
 
-    def action(key: uuid.UUID) -> DeskAction:
-        return desk_action(key, "hold.place", staff.username, body)
-
-    return maybe_exactly_once(session, key, action, now, apply, status_code=status.HTTP_201_CREATED)
+    return write.once("hold.place", apply, body=body, status_code=status.HTTP_201_CREATED)
 
 
 @router.post(
@@ -93,19 +80,9 @@ def place_hold(
     summary="Cancel a hold; a trapped copy passes to the next hold or its shelf",
     response_model=HoldOut,
 )
-def cancel_hold(
-    *,
-    hold_id: int,
-    key: OptionalIdempotencyKey = None,
-    staff: CurrentStaff,
-    session: SessionDep,
-    circulation: CirculationDep,
-    now: NowDep,
-) -> Response:
+def cancel_hold(hold_id: int, write: KeyableWrite) -> Response:
     def apply() -> HoldOut:
-        return HoldOut.model_validate(holds.cancel_hold(session, circulation, hold_id, now=now))
+        hold = holds.cancel_hold(write.session, write.circulation, hold_id, now=write.now)
+        return HoldOut.model_validate(hold)
 
-    def action(key: uuid.UUID) -> DeskAction:
-        return desk_action(key, "hold.cancel", staff.username, hold_id=hold_id)
-
-    return maybe_exactly_once(session, key, action, now, apply)
+    return write.once("hold.cancel", apply, hold_id=hold_id)
