@@ -24,4 +24,5 @@ ENV STACKS_CONFIG_DIR=/app/config \
     STACKS_DATA_DIR=/var/lib/stacks \
     PYTHONUNBUFFERED=1
 VOLUME /var/lib/stacks
+# Start-up order: `server migrate` (once, before any server), then `server` (as many as needed).
 ENTRYPOINT ["stacks"]

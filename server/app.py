@@ -1,8 +1,9 @@
 """The FastAPI application: REST API, health, metrics — and the MQTT ingest, owned by the lifespan.
 
-`create_app(settings)` is the factory `stacks server` serves. At start-up it migrates the database, makes
-sure the first staff account exists, and starts the ingest consumer; at shutdown it stops the consumer after
-its current batch (unfinished messages stay with the broker and are redelivered).
+`create_app(settings)` is the factory `stacks server` serves. At start-up it loads the circulation policy,
+checks that the database is migrated (`stacks server migrate` migrates it; a server never does), makes sure
+the first staff account exists, and starts the ingest consumer; at shutdown it stops the consumer after its
+current batch (unfinished messages stay with the broker and are redelivered).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
 
-from server.api import api_router, ensure_first_staff, install_error_handlers
+from server.api import api_router, install_error_handlers
 from server.db.engine import make_engine
-from server.db.migrate import upgrade
+from server.db.migrate import require_head
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
-from server.services.context import configure as configure_services
+from server.services.context import CirculationContext
+from server.services.context import build as build_circulation
+from server.services.staff import ensure_first_staff
 from server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
@@ -36,13 +39,17 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_services(settings)  # a bad policies.toml stops the start here, not mid-request
-        url = settings.resolved_database_url
-        upgrade(url)
-        engine = make_engine(url, echo=settings.db_echo)
+        circulation = build_circulation(settings)  # a bad policies.toml stops the start here
+        engine = make_engine(settings.resolved_database_url, echo=settings.db_echo)
+        try:
+            require_head(engine)
+        except Exception:
+            engine.dispose()
+            raise
         ensure_first_staff(engine, settings)
-        consumer = _start_ingest(settings, engine)
+        consumer = _start_ingest(settings, engine, circulation)
         app.state.settings = settings
+        app.state.circulation = circulation
         app.state.engine = engine
         app.state.consumer = consumer
         try:
@@ -65,11 +72,24 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     return app
 
 
-def _start_ingest(settings: ServerSettings, engine: Engine) -> IngestConsumer | None:
+def startup_check(settings: ServerSettings) -> None:
+    """The checks of the start-up, without starting: the policy loads, the database is migrated. Raises
+    ConfigurationError (DatabaseNotMigratedError) saying what is wrong."""
+    build_circulation(settings)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        require_head(engine)
+    finally:
+        engine.dispose()
+
+
+def _start_ingest(
+    settings: ServerSettings, engine: Engine, circulation: CirculationContext
+) -> IngestConsumer | None:
     if not settings.ingest_enabled:
         log.info("MQTT ingest disabled (STACKS_INGEST_ENABLED=false)")
         return None
-    consumer = IngestConsumer(settings, engine, build_registry(settings))
+    consumer = IngestConsumer(settings, engine, build_registry(settings, circulation))
     consumer.start()
     return consumer
 

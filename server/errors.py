@@ -22,6 +22,10 @@ class InvalidInputError(StacksError):
     """The request is well-formed but its values are not acceptable."""
 
 
+class IdempotencyKeyReusedError(InvalidInputError):
+    """An idempotency key sent again with another request than the one it was first used for."""
+
+
 class UnauthorizedError(StacksError):
     """No valid staff credentials."""
 

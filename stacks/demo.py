@@ -107,7 +107,8 @@ def run_demo(options: DemoOptions, console: Console) -> int:
                 str(manifest),
             ]
             subprocess.run(_stacks(*seed), check=True, env=env)  # noqa: S603
-        console.print("starting the server")
+        console.print("migrating the database and starting the server")
+        server.migrate()
         server.start()
         for kiosk in options.kiosks:
             argv = _stacks(

@@ -1,12 +1,14 @@
 """The server as a child process (`stacks server`), for the demo, benchmarks and crash tests.
 
 It can be stopped gracefully, killed with -9 (whatever it had not committed is still queued at the broker)
-and started again on the same database and broker session.
+and started again on the same database and broker session. `migrate()` runs `stacks server migrate` with the
+same settings: the server itself refuses a database that is not migrated.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,11 +27,30 @@ class ServerProcess:
         env = os.environ | env | {"STACKS_HTTP_PORT": str(port), "STACKS_HTTP_HOST": host}
         self.base_url = f"http://{host}:{port}"
         self.log_path = log_path
+        self._env = env
         self._child = ChildProcess([sys.executable, "-m", "stacks", "server"], log_path=log_path, env=env)
 
     @property
     def running(self) -> bool:
         return self._child.running
+
+    @property
+    def returncode(self) -> int | None:
+        return self._child.returncode
+
+    def migrate(self) -> None:
+        """Bring the server's database to the code's schema, as a deployment does before starting servers."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log_file:
+            done = subprocess.run(
+                [sys.executable, "-m", "stacks", "server", "migrate"],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                env=self._env,
+                check=False,
+            )
+        if done.returncode != 0:
+            raise ServerProcessError(f"migrating failed ({done.returncode}); see {self.log_path}")
 
     def start(self, *, timeout: float = 60.0, need_mqtt: bool = True) -> None:
         self._child.spawn()

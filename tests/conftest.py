@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: databases (SQLite file, real PostgreSQL) for the server tests."""
+"""Suite-wide fixtures: databases (SQLite file, real PostgreSQL) and the circulation context for the server
+tests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from server.services.context import CirculationContext
 from tests.support.broker import RunningBroker, running_broker
+from tests.support.context import circulation_context
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 
 
@@ -41,6 +44,12 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def circulation() -> CirculationContext:
+    """The repository's circulation policy with the default settings, as a server loads them."""
+    return circulation_context()
 
 
 @pytest.fixture

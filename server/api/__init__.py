@@ -1,14 +1,13 @@
 """The REST API: every route under `/api/v1`, all but the token route behind a staff bearer token.
 
-`server.app` includes `api_router`, calls `install_error_handlers(app)` so errors answer as RFC 9457
-problems, and calls `ensure_first_staff(engine, settings)` at start-up.
+`server.app` includes `api_router` and calls `install_error_handlers(app)` so errors answer as RFC 9457
+problems.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api.auth.accounts import ensure_first_staff
 from server.api.problems import install_error_handlers
 from server.api.routes import (
     circulation,
@@ -48,4 +47,4 @@ for _module in (
 ):
     api_router.include_router(_module.router)
 
-__all__ = ["API_PREFIX", "api_router", "ensure_first_staff", "install_error_handlers"]
+__all__ = ["API_PREFIX", "api_router", "install_error_handlers"]

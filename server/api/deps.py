@@ -1,5 +1,6 @@
-"""FastAPI dependencies shared by every router: settings and one database session per request; the request
-clock; the authenticated staff member (`CurrentStaff`) and administrators only (`AdminStaff`)."""
+"""FastAPI dependencies shared by every router: settings, the circulation context and one database session
+per request; the request clock; the authenticated staff member (`CurrentStaff`) and administrators only
+(`AdminStaff`)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,24 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from server.api.auth.accounts import StaffRole
 from server.api.auth.secret import token_secret
 from server.api.auth.tokens import read_token
 from server.db.tables.staff import StaffUser
 from server.errors import ForbiddenError, UnauthorizedError
+from server.services.context import CirculationContext
+from server.services.staff import StaffRole
 from server.settings import ServerSettings
 
 
 def get_settings(request: Request) -> ServerSettings:
     settings: ServerSettings = request.app.state.settings
     return settings
+
+
+def get_circulation(request: Request) -> CirculationContext:
+    """The policies, time zone, PIN hasher and limits the application loaded at start-up."""
+    circulation: CirculationContext = request.app.state.circulation
+    return circulation
 
 
 def get_engine(request: Request) -> Engine:
@@ -37,6 +45,7 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 
 
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+CirculationDep = Annotated[CirculationContext, Depends(get_circulation)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 

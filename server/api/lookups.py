@@ -10,6 +10,7 @@ from sqlmodel import Session
 from contract.common import BARCODE_PATTERN, CARD_NUMBER_PATTERN, ItemRef
 from server.domain import entities
 from server.services import catalog, patrons
+from server.services.context import CirculationContext
 from server.services.queries import require_id
 
 # The contract's own patterns, checked before anything is looked up.
@@ -21,8 +22,8 @@ def item_by_barcode(session: Session, barcode: str) -> entities.Item:
     return catalog.item_by_ref(session, ItemRef(barcode=barcode))
 
 
-def patron_by_card(session: Session, card_number: str) -> entities.Patron:
-    return patrons.patron_by_card(session, card_number)
+def patron_by_card(session: Session, context: CirculationContext, card_number: str) -> entities.Patron:
+    return patrons.patron_by_card(session, context, card_number)
 
 
 def patron_id_by_card(session: Session, card_number: str) -> int:

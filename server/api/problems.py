@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from server.errors import (
     ConflictError,
     ForbiddenError,
+    IdempotencyKeyReusedError,
     InvalidInputError,
     NotFoundError,
     StacksError,
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 # Most specific first: the first class in an error's MRO found here decides.
 _STATUS_OF_ERROR: dict[type[StacksError], tuple[int, str]] = {
+    IdempotencyKeyReusedError: (422, "idempotency_key_reused"),
     NotFoundError: (404, "not_found"),
     ConflictError: (409, "conflict"),
     InvalidInputError: (422, "invalid_input"),

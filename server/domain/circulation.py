@@ -1,4 +1,4 @@
-"""Checkout, renew and checkin as decisions: facts in, a reason code (and dates, fines) out.
+"""Checkout, renew and checkin as decisions: facts in, a reason (and dates, fines) out.
 
 The services gather the facts with a few indexed queries (counts and EXISTS, never a patron's whole loan
 list) and apply what the decision says. The order of the checks is the order a patron should hear about
@@ -10,17 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from contract.replies import ReasonCode
 from server.domain import calendar as cal
 from server.domain.enums import ItemStatus
 from server.domain.fines import fines_block, overdue_days, overdue_fine
 from server.domain.policies import PolicySet
-
-OK_CODES = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_WAITING, ReasonCode.OK_HOLD_READY_FOR_YOU})
-
-
-def is_ok(code: ReasonCode) -> bool:
-    return code in OK_CODES
+from server.domain.reasons import Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +52,28 @@ class LoanState:
 
 @dataclass(frozen=True, slots=True)
 class CheckoutDecision:
-    code: ReasonCode
+    reason: Reason
     due_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
-        return is_ok(self.code)
+        return self.reason.ok
 
 
 @dataclass(frozen=True, slots=True)
 class RenewDecision:
-    code: ReasonCode
+    reason: Reason
     due_at: datetime | None = None
     renewals_left: int | None = None
 
     @property
     def ok(self) -> bool:
-        return is_ok(self.code)
+        return self.reason.ok
 
 
 @dataclass(frozen=True, slots=True)
 class CheckinDecision:
-    code: ReasonCode
+    reason: Reason
     new_status: ItemStatus | None = None  # None: leave the status as it is
     closes_loan: bool = False
     overdue_days: int = 0
@@ -88,7 +82,7 @@ class CheckinDecision:
 
     @property
     def ok(self) -> bool:
-        return is_ok(self.code)
+        return self.reason.ok
 
 
 def is_expired(expires_on: date, now: datetime, calendar: cal.LibraryCalendar) -> bool:
@@ -98,16 +92,16 @@ def is_expired(expires_on: date, now: datetime, calendar: cal.LibraryCalendar) -
 
 def _account_problem(
     patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
-) -> ReasonCode | None:
+) -> Reason | None:
     rule = policies.rule_for(patron.category, item_type)
     if is_expired(patron.expires_on, now, policies.calendar):
-        return ReasonCode.PATRON_EXPIRED
+        return Reason.PATRON_EXPIRED
     if patron.blocked:
-        return ReasonCode.PATRON_BLOCKED
+        return Reason.PATRON_BLOCKED
     if fines_block(patron.fines_due, rule):
-        return ReasonCode.FINES_OVER_LIMIT
+        return Reason.FINES_OVER_LIMIT
     if overdue_matters and rule.overdue_blocks and patron.has_overdue:
-        return ReasonCode.OVERDUE_ITEMS
+        return Reason.OVERDUE_ITEMS
     return None
 
 
@@ -125,21 +119,21 @@ def decide_checkout(  # noqa: PLR0911
     `fills_own_hold`: the patron has an open hold on the item's record (this loan fulfils it).
     """
     if patron is None:
-        return CheckoutDecision(ReasonCode.UNKNOWN_PATRON)
+        return CheckoutDecision(Reason.UNKNOWN_PATRON)
     if item is None:
-        return CheckoutDecision(ReasonCode.UNKNOWN_ITEM)
+        return CheckoutDecision(Reason.UNKNOWN_ITEM)
     problem = _account_problem(patron, policies, item.item_type, now, overdue_matters=True)
     if problem is not None:
         return CheckoutDecision(problem)
     rule = policies.rule_for(patron.category, item.item_type)
     if not rule.loanable:
-        return CheckoutDecision(ReasonCode.NOT_FOR_LOAN)
+        return CheckoutDecision(Reason.NOT_FOR_LOAN)
     if item.loan_patron_id is not None or item.status is ItemStatus.ON_LOAN:
         if item.loan_patron_id == patron.patron_id:
-            return CheckoutDecision(ReasonCode.ALREADY_ON_LOAN_TO_YOU)
-        return CheckoutDecision(ReasonCode.ON_LOAN_TO_OTHER)
+            return CheckoutDecision(Reason.ALREADY_ON_LOAN_TO_YOU)
+        return CheckoutDecision(Reason.ON_LOAN_TO_OTHER)
     if item.status.unavailable:
-        return CheckoutDecision(ReasonCode.ITEM_UNAVAILABLE)
+        return CheckoutDecision(Reason.ITEM_UNAVAILABLE)
     trapped_for = item.trapped_for_patron_id
     # On the hold shelf with no live hold (its pickup deadline passed): nobody's any more, so anyone may
     # borrow it rather than nobody.
@@ -148,14 +142,14 @@ def decide_checkout(  # noqa: PLR0911
         and trapped_for is not None
         and trapped_for != patron.patron_id
     ):
-        return CheckoutDecision(ReasonCode.ON_HOLD_FOR_OTHER)
+        return CheckoutDecision(Reason.ON_HOLD_FOR_OTHER)
     if patron.loans_count >= rule.max_loans:
-        return CheckoutDecision(ReasonCode.MAX_LOANS)
+        return CheckoutDecision(Reason.MAX_LOANS)
     if rule.max_loans_of_type is not None and patron.loans_of_type >= rule.max_loans_of_type:
-        return CheckoutDecision(ReasonCode.MAX_LOANS)
+        return CheckoutDecision(Reason.MAX_LOANS_OF_TYPE)
     due = cal.due_at(now, rule.loan_days, policies.calendar)
     own_hold = fills_own_hold or trapped_for == patron.patron_id
-    return CheckoutDecision(ReasonCode.OK_HOLD_READY_FOR_YOU if own_hold else ReasonCode.OK, due)
+    return CheckoutDecision(Reason.OK_HOLD_READY_FOR_YOU if own_hold else Reason.OK, due)
 
 
 def decide_renew(  # noqa: PLR0911
@@ -170,30 +164,30 @@ def decide_renew(  # noqa: PLR0911
     """May the borrower keep the item longer? `others_waiting`: another patron holds the record and no
     other copy can fill that hold."""
     if patron is None:
-        return RenewDecision(ReasonCode.UNKNOWN_PATRON)
+        return RenewDecision(Reason.UNKNOWN_PATRON)
     if item is None:
-        return RenewDecision(ReasonCode.UNKNOWN_ITEM)
+        return RenewDecision(Reason.UNKNOWN_ITEM)
     if loan is None:
-        return RenewDecision(ReasonCode.NOT_ON_LOAN)
+        return RenewDecision(Reason.NOT_ON_LOAN)
     if loan.patron_id != patron.patron_id:
-        return RenewDecision(ReasonCode.NOT_YOUR_LOAN)
+        return RenewDecision(Reason.NOT_YOUR_LOAN)
     # An overdue item does not stop its own renewal: renewing is how the patron puts it right.
     problem = _account_problem(patron, policies, loan.item_type, now, overdue_matters=False)
     if problem is not None:
         return RenewDecision(problem)
     rule = policies.rule_for(loan.patron_category, loan.item_type)
     if loan.renewals >= rule.renewals:
-        return RenewDecision(ReasonCode.RENEWALS_EXHAUSTED, renewals_left=0)
+        return RenewDecision(Reason.RENEWALS_EXHAUSTED, renewals_left=0)
     if others_waiting:
-        return RenewDecision(ReasonCode.RENEW_HOLD_WAITING)
+        return RenewDecision(Reason.RENEW_HOLD_WAITING)
     late = overdue_days(loan.due_at, now, policies.calendar, skip_closed_days=False)
     if late > rule.renew_overdue_days:
-        return RenewDecision(ReasonCode.RENEW_TOO_LATE)
+        return RenewDecision(Reason.RENEW_TOO_LATE)
     due = cal.due_at(now, rule.renew_days, policies.calendar)
     if due <= loan.due_at:
         # Renewing now would not give the patron a single extra day: refuse rather than spend a renewal.
-        return RenewDecision(ReasonCode.RENEW_TOO_SOON, renewals_left=rule.renewals - loan.renewals)
-    return RenewDecision(ReasonCode.OK, due, rule.renewals - loan.renewals - 1)
+        return RenewDecision(Reason.RENEW_TOO_SOON, renewals_left=rule.renewals - loan.renewals)
+    return RenewDecision(Reason.OK, due, rule.renewals - loan.renewals - 1)
 
 
 def decide_checkin(
@@ -207,7 +201,7 @@ def decide_checkin(
     """What a return does. The item is physically here, so a missing or lost one is found, and a wanted
     one goes to the hold shelf (`hold_waiting`: a hold can take it or already holds it)."""
     if item is None:
-        return CheckinDecision(ReasonCode.UNKNOWN_ITEM)
+        return CheckinDecision(Reason.UNKNOWN_ITEM)
     fine = days = 0
     if loan is not None:
         rule = policies.rule_for(loan.patron_category, loan.item_type)
@@ -225,9 +219,9 @@ def decide_checkin(
     else:
         new_status = None
     if trap:
-        code = ReasonCode.OK_HOLD_WAITING
+        reason = Reason.OK_HOLD_WAITING
     elif loan is not None:
-        code = ReasonCode.OK
+        reason = Reason.OK
     else:
-        code = ReasonCode.NOT_ON_LOAN
-    return CheckinDecision(code, new_status, loan is not None, days, fine, trap)
+        reason = Reason.NOT_ON_LOAN
+    return CheckinDecision(reason, new_status, loan is not None, days, fine, trap)

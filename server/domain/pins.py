@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contract.replies import ReasonCode
+from server.domain.reasons import Reason
 
 
 @dataclass(frozen=True, slots=True)
 class PinCheck:
-    code: ReasonCode  # OK, WRONG_PIN or PIN_LOCKED
+    reason: Reason  # OK, WRONG_PIN or PIN_LOCKED
     failures: int  # the run of wrong PINs to store after this attempt
     attempts_left: int
 
     @property
     def ok(self) -> bool:
-        return self.code is ReasonCode.OK
+        return self.reason is Reason.OK
 
 
 def check_pin(*, correct: bool, failures: int, max_failures: int) -> PinCheck:
@@ -28,13 +28,13 @@ def check_pin(*, correct: bool, failures: int, max_failures: int) -> PinCheck:
     if max_failures < 1:
         raise ValueError("max_failures must be at least 1")
     if failures >= max_failures:
-        return PinCheck(ReasonCode.PIN_LOCKED, failures, 0)
+        return PinCheck(Reason.PIN_LOCKED, failures, 0)
     if correct:
-        return PinCheck(ReasonCode.OK, 0, max_failures)
+        return PinCheck(Reason.OK, 0, max_failures)
     failures += 1
     if failures >= max_failures:
-        return PinCheck(ReasonCode.PIN_LOCKED, failures, 0)
-    return PinCheck(ReasonCode.WRONG_PIN, failures, max_failures - failures)
+        return PinCheck(Reason.PIN_LOCKED, failures, 0)
+    return PinCheck(Reason.WRONG_PIN, failures, max_failures - failures)
 
 
 def is_locked(failures: int, max_failures: int) -> bool:

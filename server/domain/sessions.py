@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from contract.replies import ReasonCode
+from server.domain.reasons import Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +20,12 @@ class SessionState:
     closed: bool
 
 
-def check_session(session: SessionState | None, *, device_id: str, now: datetime) -> ReasonCode | None:
+def check_session(session: SessionState | None, *, device_id: str, now: datetime) -> Reason | None:
     """None when the session may be used now; else why not."""
     if session is None or session.device_id != device_id:
-        return ReasonCode.UNKNOWN_SESSION
+        return Reason.UNKNOWN_SESSION
     if session.closed or now >= session.expires_at:
-        return ReasonCode.SESSION_EXPIRED
+        return Reason.SESSION_EXPIRED
     return None
 
 
@@ -35,15 +35,15 @@ def idle_deadline(now: datetime, idle_minutes: int) -> datetime:
     return now + timedelta(minutes=idle_minutes)
 
 
-def item_match(by_barcode: int | None, by_tag: int | None) -> tuple[ReasonCode | None, int | None]:
+def item_match(by_barcode: int | None, by_tag: int | None) -> tuple[Reason | None, int | None]:
     """A device may name an item by barcode and tag at once; both must then name the same item.
 
-    Returns (problem, item id): UNKNOWN_ITEM when neither names a known item, INVALID_REQUEST when they
+    Returns (problem, item id): UNKNOWN_ITEM when neither names a known item, ITEM_MISMATCH when they
     name two different items (a tag written for another copy), else the item.
     """
     if by_barcode is not None and by_tag is not None and by_barcode != by_tag:
-        return ReasonCode.INVALID_REQUEST, None
+        return Reason.ITEM_MISMATCH, None
     found = by_barcode if by_barcode is not None else by_tag
     if found is None:
-        return ReasonCode.UNKNOWN_ITEM, None
+        return Reason.UNKNOWN_ITEM, None
     return None, found

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from contract.common import LocalizedText
 from contract.replies import Decision, ReasonCode
-from server.domain.circulation import OK_CODES
 from server.i18n import formatting
 from server.i18n.catalog import MESSAGES, NOTES, PARAMETERS, SUCCESS, UNITS, Action, Template
 from server.i18n.formatting import DEFAULT_TIMEZONE, Language
+from server.services.reasons import OK_CODES
 from web.catalogs import translations
 
 

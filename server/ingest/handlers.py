@@ -1,13 +1,14 @@
 """The server's handlers: each event kind mapped to the service that applies it.
 
-The kiosk services are the same the REST desk uses; here they only get the event's fields and the server's
-clock. Checkins are applied at the time the item came back (`occurred_at`, never in the future), so a return
-queued during an outage is not fined for the outage.
+The kiosk services are the same the REST desk uses; here they only get the event's fields, the server's
+clock and the circulation context the handlers hold. Checkins are applied at the time the item came back
+(`occurred_at`, never in the future), so a return queued during an outage is not fined for the outage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
 from server.ingest.registry import HandlerRegistry, RequestHandler, reply_for
 from server.services import kiosk
+from server.services.context import CirculationContext
 from server.services.sightings import Sighting, record_sightings
 from server.settings import ServerSettings
 
@@ -35,47 +37,69 @@ def _answer(event: EventEnvelope, now: datetime, outcome: Any) -> ReplyBase:
     return reply_for(event, f"{event.KIND}.result", now, **fields)
 
 
-def _login(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-    assert isinstance(event, PatronLoginRequested)
-    payload = event.payload
-    outcome = kiosk.login(
-        session,
-        device_id=event.device_id,
-        card_number=payload.card_number,
-        pin=payload.pin.get_secret_value(),
-        now=now,
-    )
-    return _answer(event, now, outcome)
-
-
-def _logout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-    assert isinstance(event, PatronLogoutRequested)
-    outcome = kiosk.logout(session, device_id=event.device_id, session_id=event.payload.session_id, now=now)
-    return _answer(event, now, outcome)
-
-
 SessionItemService = Callable[..., Any]
 
 
-def _for_session_item(service: SessionItemService) -> RequestHandler:
-    """A handler for the requests that name a kiosk session and an item (checkout, renew)."""
+@dataclass(frozen=True)
+class KioskHandlers:
+    """The kiosk's requests, applied with the circulation context this server loaded at start-up."""
 
-    def handle(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-        assert isinstance(event, CheckoutRequested | RenewRequested)
+    context: CirculationContext
+
+    def login(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, PatronLoginRequested)
         payload = event.payload
-        outcome = service(
-            session, device_id=event.device_id, session_id=payload.session_id, item=payload.item, now=now
+        outcome = kiosk.login(
+            session,
+            self.context,
+            device_id=event.device_id,
+            card_number=payload.card_number,
+            pin=payload.pin.get_secret_value(),
+            now=now,
         )
         return _answer(event, now, outcome)
 
-    return handle
+    def logout(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, PatronLogoutRequested)
+        outcome = kiosk.logout(
+            session, device_id=event.device_id, session_id=event.payload.session_id, now=now
+        )
+        return _answer(event, now, outcome)
 
+    def for_session_item(self, service: SessionItemService) -> RequestHandler:
+        """A handler for the requests that name a kiosk session and an item (checkout, renew)."""
 
-def _checkin(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-    assert isinstance(event, CheckinRequested)
-    returned_at = min(event.occurred_at, now)
-    outcome = kiosk.checkin(session, device_id=event.device_id, item=event.payload.item, now=returned_at)
-    return _answer(event, now, outcome)
+        def handle(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+            assert isinstance(event, CheckoutRequested | RenewRequested)
+            payload = event.payload
+            outcome = service(
+                session,
+                self.context,
+                device_id=event.device_id,
+                session_id=payload.session_id,
+                item=payload.item,
+                now=now,
+            )
+            return _answer(event, now, outcome)
+
+        return handle
+
+    def checkin(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, CheckinRequested)
+        returned_at = min(event.occurred_at, now)
+        outcome = kiosk.checkin(
+            session, self.context, device_id=event.device_id, item=event.payload.item, now=returned_at
+        )
+        return _answer(event, now, outcome)
+
+    def requests(self) -> dict[str, RequestHandler]:
+        return {
+            PatronLoginRequested.KIND: self.login,
+            PatronLogoutRequested.KIND: self.logout,
+            CheckoutRequested.KIND: self.for_session_item(kiosk.checkout),
+            RenewRequested.KIND: self.for_session_item(kiosk.renew),
+            CheckinRequested.KIND: self.checkin,
+        }
 
 
 def _sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
@@ -99,18 +123,9 @@ def _decide(code: ReasonCode) -> Decision:
     return i18n.decision(code)
 
 
-REQUEST_HANDLERS: dict[str, RequestHandler] = {
-    PatronLoginRequested.KIND: _login,
-    PatronLogoutRequested.KIND: _logout,
-    CheckoutRequested.KIND: _for_session_item(kiosk.checkout),
-    RenewRequested.KIND: _for_session_item(kiosk.renew),
-    CheckinRequested.KIND: _checkin,
-}
-
-
-def build_registry(settings: ServerSettings) -> HandlerRegistry:
+def build_registry(settings: ServerSettings, context: CirculationContext) -> HandlerRegistry:
     return HandlerRegistry(
-        requests=REQUEST_HANDLERS,
+        requests=KioskHandlers(context).requests(),
         observations={ItemSeen.KIND: _sightings},
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),

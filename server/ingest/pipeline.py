@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -34,6 +33,7 @@ from server.ingest.dead_letters import DEAD_LETTER_TABLE, dead_letter_row
 from server.ingest.messages import BatchResult, Inbound, Outbound, batch_parts
 from server.ingest.registry import HandlerRegistry, reply_for
 from server.services.columns import table_of
+from server.services.event_log import reply_bytes
 
 log = logging.getLogger(__name__)
 
@@ -200,13 +200,8 @@ def _apply(batch: _Batch, origin: _Origin, event: EventEnvelope) -> None:
         reply = handler(batch.session, event, batch.now)
     stored = reply.model_dump(mode="json")
     batch.replies_in_batch[event.event_id] = stored
-    batch.result.outbound.append(Outbound(topics.replies(event.device_id), _reply_bytes(stored)))
+    batch.result.outbound.append(Outbound(topics.replies(event.device_id), reply_bytes(stored)))
     _logged(batch, event, origin.message, str(reply.decision.code), stored)
-
-
-def _reply_bytes(stored: dict[str, Any]) -> bytes:
-    # Sorted keys: PostgreSQL's JSONB reorders keys, and a retried request must get the identical bytes.
-    return orjson.dumps(stored, option=orjson.OPT_SORT_KEYS)
 
 
 def _expired(batch: _Batch, event: EventEnvelope) -> bool:
@@ -261,7 +256,7 @@ def _duplicate(
     batch.device_acks(event.device_id).committed.append(event.event_id)
     stored = batch.replies_in_batch.get(event.event_id) or stored_replies.get(event.event_id)
     if stored is not None:
-        batch.result.outbound.append(Outbound(topics.replies(event.device_id), _reply_bytes(stored)))
+        batch.result.outbound.append(Outbound(topics.replies(event.device_id), reply_bytes(stored)))
 
 
 def _reject(batch: _Batch, origin: _Origin, device_id: str | None, rejected: Rejected) -> None:

@@ -7,7 +7,9 @@ devices could race (the item, the patron), and raise `server.errors` types for r
 carried out. Circulation refusals are not errors: they are outcomes with a reason code.
 
 Modules:
-- `context` — policies, settings and the PIN hasher the services use (`configure(settings)` at start-up)
+- `context` — policies, settings and the PIN hasher the services use (`build(settings)` at start-up; the
+  caller passes it to every service that needs it)
+- `reasons` — the one table from the domain's reasons to the contract's reason codes
 - `kiosk` — login, logout, checkout, renew, checkin from a self-check kiosk (MQTT)
 - `desk` — checkout, renew, checkin at the staff desk (REST)
 - `sightings` — bulk item sightings from readers, and the sightings list
@@ -15,4 +17,6 @@ Modules:
 - `listing` — page sizes, keyset pages and text matching shared by every list
 - `catalog`, `patrons`, `holds`, `fines`, `loans` — lookups and staff actions for the REST API and the console
 - `outcomes` — the frozen results, one per contract reply
+- `event_log` — staff actions at the desk in the event log, applied once per idempotency key
+- `staff`, `passwords` — staff accounts and their password hashes (API, `stacks staff`, console)
 """

@@ -20,7 +20,7 @@ from server.domain.items import status_change_refusal
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD
-from server.services.context import current
+from server.services.context import CirculationContext
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 from server.services.queries import find_item, lock_row
 
@@ -162,6 +162,7 @@ def list_locations(
 
 def create_item(
     session: Session,
+    context: CirculationContext,
     *,
     barcode: str,
     record_id: int,
@@ -173,7 +174,7 @@ def create_item(
     price: int | None = None,
 ) -> entities.Item:
     """A new copy; without a home location it goes to the shelf whose span holds its call number."""
-    if item_type not in current().policies.rules.item_types:
+    if item_type not in context.policies.rules.item_types:
         raise InvalidInputError(f"unknown item type {item_type!r}")
     record = get_record(session, record_id)
     if home_location_code is not None:

@@ -1,7 +1,8 @@
 """Checkout, renew and checkin, shared by the kiosk (session and PIN) and the desk (staff, card number).
 
 Each gathers facts with the indexed reads of `queries`, asks the domain for a decision, and applies it.
-`by` records who acted: "device:<id>" or "staff:<username>".
+`by` records who acted: "device:<id>" or "staff:<username>". Decisions come from the domain as reasons and
+leave as the contract's reason codes (`reasons`), with their messages.
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from contract.common import ItemRef
-from contract.replies import Decision, ReasonCode
+from contract.replies import Decision
 from server.db.tables import Fine, Loan, Patron
 from server.domain.circulation import LoanState, decide_checkin, decide_checkout, decide_renew
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
+from server.domain.reasons import Reason
 from server.i18n import Action, decision, note
 from server.services import holds
-from server.services.context import CirculationContext, current
+from server.services.context import CirculationContext
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
 from server.services.queries import Counts, FoundItem, counts, find_item, loan_state, require_id, standing
+from server.services.reasons import reason_code
 
 
 def refusal(
-    code: ReasonCode,
+    reason: Reason,
     context: CirculationContext,
     patron: Patron | None = None,
     found: Counts | None = None,
@@ -33,20 +36,19 @@ def refusal(
 ) -> Decision:
     """A refusal's decision, with the figures its message quotes."""
     params: dict[str, object] = {}
-    if code is ReasonCode.RENEW_TOO_SOON and loan is not None:
+    if reason is Reason.RENEW_TOO_SOON and loan is not None:
         params["due"] = loan.due_at
     if patron is not None:
         rule = context.policies.rules.rule_for(patron.category, item_type)
-        if code is ReasonCode.PATRON_EXPIRED:
+        if reason is Reason.PATRON_EXPIRED:
             params["expires"] = patron.expires_on
-        elif code is ReasonCode.MAX_LOANS:
-            limited_by_type = (
-                rule.max_loans_of_type is not None and found is not None and (found.loans < rule.max_loans)
-            )
-            params["max_loans"] = rule.max_loans_of_type if limited_by_type else rule.max_loans
-        elif code is ReasonCode.FINES_OVER_LIMIT and found is not None:
+        elif reason is Reason.MAX_LOANS:
+            params["max_loans"] = rule.max_loans
+        elif reason is Reason.MAX_LOANS_OF_TYPE:
+            params["max_loans"] = rule.max_loans_of_type
+        elif reason is Reason.FINES_OVER_LIMIT and found is not None:
             params.update(fines_due=found.fines_due, fine_limit=rule.fine_limit)
-    return decision(code, timezone=context.timezone, values=params)
+    return decision(reason_code(reason), timezone=context.timezone, values=params)
 
 
 def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> LoanState:
@@ -69,14 +71,19 @@ def _pass_on_lapsed_hold(
 
 
 def checkout_for(
-    session: Session, patron: Patron | None, ref: ItemRef, now: datetime, by: str
+    session: Session,
+    context: CirculationContext,
+    patron: Patron | None,
+    ref: ItemRef,
+    *,
+    now: datetime,
+    by: str,
 ) -> CheckoutOutcome:
-    context = current()
     if patron is None:
-        return CheckoutOutcome(refusal(ReasonCode.UNKNOWN_PATRON, context))
+        return CheckoutOutcome(refusal(Reason.UNKNOWN_PATRON, context))
     problem, found_item = find_item(session, ref)
     if found_item is None:
-        return CheckoutOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+        return CheckoutOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context))
     _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     patron_id = require_id(patron.id)
@@ -90,7 +97,7 @@ def checkout_for(
     )
     if not verdict.ok or verdict.due_at is None:
         return CheckoutOutcome(
-            refusal(verdict.code, context, patron, found, item.item_type), item=found_item.summary
+            refusal(verdict.reason, context, patron, found, item.item_type), item=found_item.summary
         )
     due = verdict.due_at.astimezone(UTC)
     session.add(
@@ -105,11 +112,11 @@ def checkout_for(
     )
     item.status = ItemStatus.ON_LOAN.value
     item.status_changed_at = now
-    if verdict.code is ReasonCode.OK_HOLD_READY_FOR_YOU:
-        holds.fulfil(session, patron_id, item.record_id, item, now)
+    if verdict.reason is Reason.OK_HOLD_READY_FOR_YOU:
+        holds.fulfil(session, context, patron_id, item.record_id, item, now=now)
     session.flush()
     return CheckoutOutcome(
-        decision(verdict.code, action=Action.CHECKOUT, timezone=context.timezone, due=due),
+        decision(reason_code(verdict.reason), action=Action.CHECKOUT, timezone=context.timezone, due=due),
         item=found_item.summary,
         due_at=due,
         security="unsecure",
@@ -117,19 +124,25 @@ def checkout_for(
 
 
 def renew_for(
-    session: Session, patron: Patron | None, ref: ItemRef, now: datetime, *, borrower_if_unnamed: bool = False
+    session: Session,
+    context: CirculationContext,
+    patron: Patron | None,
+    ref: ItemRef,
+    *,
+    now: datetime,
+    by: str,
+    borrower_if_unnamed: bool = False,
 ) -> RenewOutcome:
     """Renew the loan of `ref`. At the desk the patron may be left out (`borrower_if_unnamed`): the loan's
     own borrower is meant."""
-    context = current()
     if patron is None and not borrower_if_unnamed:
-        return RenewOutcome(refusal(ReasonCode.UNKNOWN_PATRON, context))
+        return RenewOutcome(refusal(Reason.UNKNOWN_PATRON, context))
     problem, found_item = find_item(session, ref)
     if found_item is None:
-        return RenewOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+        return RenewOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context))
     if patron is None and found_item.loan is None:
         # Nobody named and nobody to renew for: the item simply is not on loan.
-        return RenewOutcome(refusal(ReasonCode.NOT_ON_LOAN, context), item=found_item.summary)
+        return RenewOutcome(refusal(Reason.NOT_ON_LOAN, context), item=found_item.summary)
     loan = found_item.loan
     if patron is None:
         assert loan is not None
@@ -141,7 +154,7 @@ def renew_for(
     waiting = loan is not None and holds.others_waiting(
         session, item.record_id, require_id(item.id), patron_id
     )
-    if waiting and holds.expire_holds(session, now=now, record_id=item.record_id):
+    if waiting and holds.expire_holds(session, context, now=now, record_id=item.record_id):
         # A copy kept on the hold shelf past its pickup deadline has gone to whoever waits: ask again.
         waiting = holds.others_waiting(session, item.record_id, require_id(item.id), patron_id)
     verdict = decide_renew(
@@ -154,17 +167,19 @@ def renew_for(
     )
     if not verdict.ok or verdict.due_at is None or loan is None:
         return RenewOutcome(
-            refusal(verdict.code, context, patron, found, item.item_type, loan=loan),
+            refusal(verdict.reason, context, patron, found, item.item_type, loan=loan),
             item=found_item.summary,
             renewals_left=verdict.renewals_left,
         )
     due = verdict.due_at.astimezone(UTC)
     loan.due_at = due
     loan.renewals += 1
+    loan.renewed_at = now
+    loan.renewed_by = by
     session.flush()
     return RenewOutcome(
         decision(
-            verdict.code,
+            reason_code(verdict.reason),
             action=Action.RENEW,
             timezone=context.timezone,
             due=due,
@@ -176,11 +191,12 @@ def renew_for(
     )
 
 
-def checkin_at(session: Session, ref: ItemRef, now: datetime, by: str) -> CheckinOutcome:
-    context = current()
+def checkin_at(
+    session: Session, context: CirculationContext, ref: ItemRef, *, now: datetime, by: str
+) -> CheckinOutcome:
     problem, found_item = find_item(session, ref)
     if found_item is None:
-        return CheckinOutcome(refusal(problem or ReasonCode.UNKNOWN_ITEM, context))
+        return CheckinOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context))
     _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     loan = found_item.loan
@@ -223,7 +239,9 @@ def checkin_at(session: Session, ref: ItemRef, now: datetime, by: str) -> Checki
         notice = holds.notice(candidate, context)
     session.flush()
     return CheckinOutcome(
-        decision(verdict.code, action=Action.CHECKIN, notes=tuple(notes), timezone=context.timezone),
+        decision(
+            reason_code(verdict.reason), action=Action.CHECKIN, notes=tuple(notes), timezone=context.timezone
+        ),
         item=found_item.summary,
         hold=notice,
         fine_charged=verdict.fine,

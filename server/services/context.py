@@ -1,12 +1,12 @@
 """What the circulation services need besides the database: policies, limits, the PIN hasher.
 
-`configure(settings)` loads and validates everything once at start-up (a bad policy file fails there, not
-mid-request). Code that never called it (a script, a test) gets the context of `ServerSettings()` lazily.
+`build(settings)` loads and validates everything once at start-up (a bad policy file fails there, not
+mid-request). Whoever calls a service hands it the context: the application keeps it in `app.state`
+(routes get it as a dependency), the ingest's handlers hold it, a command builds its own.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,11 +37,8 @@ class CirculationContext:
     hasher: PasswordHasher
 
 
-_lock = threading.Lock()
-_current: CirculationContext | None = None
-
-
 def build(settings: ServerSettings) -> CirculationContext:
+    """Load the policies and check the settings; raises ConfigurationError on a bad file or value."""
     try:
         timezone = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -55,32 +52,3 @@ def build(settings: ServerSettings) -> CirculationContext:
         kiosk_session_minutes=settings.kiosk_session_minutes,
         hasher=pin_hasher(),
     )
-
-
-def use(context: CirculationContext) -> None:
-    global _current  # noqa: PLW0603  (one context per process, set at start-up)
-    with _lock:
-        _current = context
-
-
-def configure(settings: ServerSettings) -> CirculationContext:
-    """Load policies and settings for this process; raises ConfigurationError on a bad file."""
-    context = build(settings)
-    use(context)
-    return context
-
-
-def current() -> CirculationContext:
-    context = _current
-    if context is None:
-        with _lock:
-            if _current is None:
-                return _lazily()
-            return _current
-    return context
-
-
-def _lazily() -> CirculationContext:
-    global _current  # noqa: PLW0603
-    _current = build(ServerSettings())
-    return _current

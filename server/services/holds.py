@@ -22,7 +22,7 @@ from server.errors import ConflictError, NotFoundError
 from server.i18n import note
 from server.services import mapping
 from server.services.columns import HOLD, ITEM, LOAN
-from server.services.context import CirculationContext, current
+from server.services.context import CirculationContext
 from server.services.listing import check_page
 from server.services.queries import (
     OPEN_HOLD_STATUSES,
@@ -106,7 +106,15 @@ def release(session: Session, item: Item, now: datetime, context: CirculationCon
     return None
 
 
-def fulfil(session: Session, patron_id: int, record_id: int, item: Item, now: datetime) -> None:
+def fulfil(
+    session: Session,
+    context: CirculationContext,
+    patron_id: int,
+    record_id: int,
+    item: Item,
+    *,
+    now: datetime,
+) -> None:
     """The patron borrowed a copy of a record they held: their open hold is fulfilled. If another copy was
     trapped for them, it is released to the next patron."""
     held = session.execute(
@@ -120,20 +128,25 @@ def fulfil(session: Session, patron_id: int, record_id: int, item: Item, now: da
             trapped = lock_row(session, Item, hold.item_id) if hold.item_id is not None else None
             if trapped is not None and trapped.status == ItemStatus.ON_HOLD_SHELF.value:
                 session.flush()
-                release(session, trapped, now, current())
+                release(session, trapped, now, context)
 
 
 def place_hold(
-    session: Session, *, patron_id: int, record_id: int, now: datetime, pickup_location: str | None = None
+    session: Session,
+    context: CirculationContext,
+    *,
+    patron_id: int,
+    record_id: int,
+    now: datetime,
+    pickup_location: str | None = None,
 ) -> entities.Hold:
-    context = current()
     # Locked: the same hold placed twice at once (two desks, a double click) is refused the second time.
     patron = lock_row(session, Patron, patron_id)
     if patron is None:
         raise NotFoundError(f"patron {patron_id} not found")
     if session.get(BibRecord, record_id) is None:
         raise NotFoundError(f"record {record_id} not found")
-    expire_holds(session, now=now, record_id=record_id)
+    expire_holds(session, context, now=now, record_id=record_id)
     item_types = session.execute(
         sa.select(ITEM.c.item_type).where(ITEM.c.record_id == record_id).distinct()
     ).scalars()
@@ -172,7 +185,9 @@ def place_hold(
     return mapping.hold(hold)
 
 
-def cancel_hold(session: Session, hold_id: int, *, now: datetime) -> entities.Hold:
+def cancel_hold(
+    session: Session, context: CirculationContext, hold_id: int, *, now: datetime
+) -> entities.Hold:
     seen = session.get(Hold, hold_id)
     if seen is None:
         raise NotFoundError(f"hold {hold_id} not found")
@@ -190,7 +205,7 @@ def cancel_hold(session: Session, hold_id: int, *, now: datetime) -> entities.Ho
     hold.closed_at = now
     session.flush()
     if trapped_item is not None and trapped_item.status == ItemStatus.ON_HOLD_SHELF.value:
-        release(session, trapped_item, now, current())
+        release(session, trapped_item, now, context)
     session.flush()
     return mapping.hold(hold)
 
@@ -252,7 +267,12 @@ def expire(
 
 
 def expire_holds(
-    session: Session, *, now: datetime, record_id: int | None = None, patron_id: int | None = None
+    session: Session,
+    context: CirculationContext,
+    *,
+    now: datetime,
+    record_id: int | None = None,
+    patron_id: int | None = None,
 ) -> int:
     """Ready holds past their pickup deadline expire and their items pass on; how many did. For the whole
     library nightly (`stacks holds expire`), and for one record or one patron where a write needs the
@@ -273,7 +293,6 @@ def expire_holds(
             HOLD.c.patron_id == patron_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES)
         )
         statement = statement.where(HOLD.c.record_id.in_(held))
-    context = current()
     lapsed = 0
     for hold_id, item_id in session.execute(statement).all():
         # The item, then the hold (the order checkout takes them in), then look again under the locks.

@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from contract.common import ItemRef
-from contract.replies import ReasonCode
 from server.db.tables import KioskSession, Patron
 from server.domain.pins import check_pin, is_locked
+from server.domain.reasons import Reason
 from server.domain.sessions import SessionState, check_session, idle_deadline
 from server.i18n import Action, decision
 from server.services import circulation, holds, pins
-from server.services.context import current
+from server.services.context import CirculationContext
 from server.services.outcomes import (
     CheckinOutcome,
     CheckoutOutcome,
@@ -29,14 +29,22 @@ from server.services.outcomes import (
     RenewOutcome,
 )
 from server.services.queries import lock_row, patron_by_card, require_id
+from server.services.reasons import reason_code
 from server.services.summaries import patron_summary
 
 
-def login(session: Session, *, device_id: str, card_number: str, pin: str, now: datetime) -> LoginOutcome:
-    context = current()
+def login(
+    session: Session,
+    context: CirculationContext,
+    *,
+    device_id: str,
+    card_number: str,
+    pin: str,
+    now: datetime,
+) -> LoginOutcome:
     patron = patron_by_card(session, card_number)
     if patron is None:
-        return LoginOutcome(decision(ReasonCode.UNKNOWN_PATRON))
+        return LoginOutcome(decision(reason_code(Reason.UNKNOWN_PATRON)))
     locked = is_locked(patron.pin_failures, context.pin_max_failures)
     # A locked PIN is not even checked: the answer is the same whatever was typed.
     correct = not locked and pins.verify(context.hasher, patron, pin)
@@ -44,8 +52,8 @@ def login(session: Session, *, device_id: str, card_number: str, pin: str, now: 
     patron.pin_failures = check.failures
     if not check.ok:
         session.flush()
-        params = {"attempts_left": check.attempts_left} if check.code is ReasonCode.WRONG_PIN else {}
-        return LoginOutcome(decision(check.code, values=params))
+        params = {"attempts_left": check.attempts_left} if check.reason is Reason.WRONG_PIN else {}
+        return LoginOutcome(decision(reason_code(check.reason), values=params))
     # One patron at a time per kiosk: signing in ends whatever session the kiosk still had open. An ORM
     # update, so that a session row this transaction already loaded (an earlier request of the same ingest
     # batch) is closed too, and a later request in the batch cannot use it.
@@ -66,10 +74,10 @@ def login(session: Session, *, device_id: str, card_number: str, pin: str, now: 
     session.add(opened)
     # A write that meets the patron's holds: copies nobody came for pass on first, so that a copy passed
     # to this patron shows among their holds ready.
-    holds.expire_holds(session, now=now, patron_id=require_id(patron.id))
+    holds.expire_holds(session, context, now=now, patron_id=require_id(patron.id))
     session.flush()
     return LoginOutcome(
-        decision(ReasonCode.OK, action=Action.LOGIN, name=patron.full_name),
+        decision(reason_code(Reason.OK), action=Action.LOGIN, name=patron.full_name),
         session_id=opened.id,
         session_expires_at=opened.expires_at,
         patron=patron_summary(session, patron, now, context),
@@ -78,7 +86,7 @@ def login(session: Session, *, device_id: str, card_number: str, pin: str, now: 
 
 def _open_session(
     session: Session, device_id: str, session_id: uuid.UUID, now: datetime
-) -> tuple[ReasonCode | None, KioskSession | None]:
+) -> tuple[Reason | None, KioskSession | None]:
     row = session.get(KioskSession, session_id)
     state = (
         SessionState(row.device_id, row.patron_id, row.expires_at, row.closed_at is not None)
@@ -89,19 +97,19 @@ def _open_session(
     return problem, (row if problem is None else None)
 
 
-def _slide(row: KioskSession, now: datetime) -> None:
+def _slide(row: KioskSession, now: datetime, context: CirculationContext) -> None:
     row.last_seen_at = now
-    row.expires_at = idle_deadline(now, current().kiosk_session_minutes)
+    row.expires_at = idle_deadline(now, context.kiosk_session_minutes)
 
 
 def logout(session: Session, *, device_id: str, session_id: uuid.UUID, now: datetime) -> LogoutOutcome:
     problem, row = _open_session(session, device_id, session_id, now)
     if row is None:
-        return LogoutOutcome(decision(problem or ReasonCode.UNKNOWN_SESSION))
+        return LogoutOutcome(decision(reason_code(problem or Reason.UNKNOWN_SESSION)))
     row.closed_at = now
     row.last_seen_at = now
     session.flush()
-    return LogoutOutcome(decision(ReasonCode.OK, action=Action.LOGOUT))
+    return LogoutOutcome(decision(reason_code(Reason.OK), action=Action.LOGOUT))
 
 
 def _patron_of(session: Session, row: KioskSession) -> Patron | None:
@@ -109,24 +117,40 @@ def _patron_of(session: Session, row: KioskSession) -> Patron | None:
 
 
 def checkout(
-    session: Session, *, device_id: str, session_id: uuid.UUID, item: ItemRef, now: datetime
+    session: Session,
+    context: CirculationContext,
+    *,
+    device_id: str,
+    session_id: uuid.UUID,
+    item: ItemRef,
+    now: datetime,
 ) -> CheckoutOutcome:
     problem, row = _open_session(session, device_id, session_id, now)
     if row is None:
-        return CheckoutOutcome(decision(problem or ReasonCode.UNKNOWN_SESSION))
-    _slide(row, now)
-    return circulation.checkout_for(session, _patron_of(session, row), item, now, f"device:{device_id}")
+        return CheckoutOutcome(decision(reason_code(problem or Reason.UNKNOWN_SESSION)))
+    _slide(row, now, context)
+    patron = _patron_of(session, row)
+    return circulation.checkout_for(session, context, patron, item, now=now, by=f"device:{device_id}")
 
 
 def renew(
-    session: Session, *, device_id: str, session_id: uuid.UUID, item: ItemRef, now: datetime
+    session: Session,
+    context: CirculationContext,
+    *,
+    device_id: str,
+    session_id: uuid.UUID,
+    item: ItemRef,
+    now: datetime,
 ) -> RenewOutcome:
     problem, row = _open_session(session, device_id, session_id, now)
     if row is None:
-        return RenewOutcome(decision(problem or ReasonCode.UNKNOWN_SESSION))
-    _slide(row, now)
-    return circulation.renew_for(session, _patron_of(session, row), item, now)
+        return RenewOutcome(decision(reason_code(problem or Reason.UNKNOWN_SESSION)))
+    _slide(row, now, context)
+    patron = _patron_of(session, row)
+    return circulation.renew_for(session, context, patron, item, now=now, by=f"device:{device_id}")
 
 
-def checkin(session: Session, *, device_id: str, item: ItemRef, now: datetime) -> CheckinOutcome:
-    return circulation.checkin_at(session, item, now, f"device:{device_id}")
+def checkin(
+    session: Session, context: CirculationContext, *, device_id: str, item: ItemRef, now: datetime
+) -> CheckinOutcome:
+    return circulation.checkin_at(session, context, item, now=now, by=f"device:{device_id}")

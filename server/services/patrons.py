@@ -17,7 +17,7 @@ from server.domain.enums import BlockKind
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping, pins
 from server.services.columns import BLOCK, PATRON
-from server.services.context import current
+from server.services.context import CirculationContext
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 from server.services.queries import lock_row, require_id
 
@@ -45,19 +45,19 @@ def _active_blocks(session: Session, patron_ids: list[int]) -> dict[int, tuple[e
     return {patron_id: tuple(blocks) for patron_id, blocks in found.items()}
 
 
-def _entities(session: Session, rows: list[Patron]) -> list[entities.Patron]:
+def _entities(session: Session, context: CirculationContext, rows: list[Patron]) -> list[entities.Patron]:
     blocks = _active_blocks(session, [require_id(row.id) for row in rows])
-    max_failures = current().pin_max_failures
+    max_failures = context.pin_max_failures
     return [mapping.patron(row, max_failures, blocks[require_id(row.id)]) for row in rows]
 
 
-def _entity(session: Session, row: Patron) -> entities.Patron:
-    (entity,) = _entities(session, [row])
+def _entity(session: Session, context: CirculationContext, row: Patron) -> entities.Patron:
+    (entity,) = _entities(session, context, [row])
     return entity
 
 
-def get_patron(session: Session, patron_id: int) -> entities.Patron:
-    return _entity(session, _row(session, patron_id))
+def get_patron(session: Session, context: CirculationContext, patron_id: int) -> entities.Patron:
+    return _entity(session, context, _row(session, patron_id))
 
 
 def row_by_card(session: Session, card_number: str) -> Patron:
@@ -70,12 +70,18 @@ def row_by_card(session: Session, card_number: str) -> Patron:
     return row
 
 
-def patron_by_card(session: Session, card_number: str) -> entities.Patron:
-    return _entity(session, row_by_card(session, card_number))
+def patron_by_card(session: Session, context: CirculationContext, card_number: str) -> entities.Patron:
+    return _entity(session, context, row_by_card(session, card_number))
 
 
 def search_patrons(
-    session: Session, *, q: str | None = None, category: str | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    context: CirculationContext,
+    *,
+    q: str | None = None,
+    category: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[entities.Patron]:
     """`q` matches a card number prefix or any part of the name, diacritics ignored."""
     check_page(limit, offset)
@@ -89,16 +95,17 @@ def search_patrons(
         )
     if category:
         statement = statement.where(PATRON.c.category == category)
-    return _entities(session, list(session.execute(statement).scalars()))
+    return _entities(session, context, list(session.execute(statement).scalars()))
 
 
-def _check_category(category: str) -> None:
-    if category not in current().policies.rules.categories:
+def _check_category(category: str, context: CirculationContext) -> None:
+    if category not in context.policies.rules.categories:
         raise InvalidInputError(f"unknown patron category {category!r}")
 
 
 def create_patron(
     session: Session,
+    context: CirculationContext,
     *,
     card_number: str,
     full_name: str,
@@ -108,7 +115,7 @@ def create_patron(
     email: str | None = None,
     pin: str | None = None,
 ) -> entities.Patron:
-    _check_category(category)
+    _check_category(category, context)
     if not full_name.strip():
         raise InvalidInputError("a patron needs a name")
     taken = session.execute(sa.select(PATRON.c.id).where(PATRON.c.card_number == card_number)).first()
@@ -125,15 +132,16 @@ def create_patron(
     )
     if pin is not None:
         pins.validate_pin(pin)
-        row.pin_hash = current().hasher.hash(pin)
+        row.pin_hash = context.hasher.hash(pin)
         row.pin_changed_at = now
     session.add(row)
     session.flush()
-    return _entity(session, row)
+    return _entity(session, context, row)
 
 
 def update_patron(
     session: Session,
+    context: CirculationContext,
     patron_id: int,
     *,
     full_name: str | None = None,
@@ -148,43 +156,47 @@ def update_patron(
         row.full_name = full_name.strip()
         row.search_text = fold(full_name)
     if category is not None:
-        _check_category(category)
+        _check_category(category, context)
         row.category = category
     if email is not None:
         row.email = email or None
     if expires_on is not None:
         row.expires_on = expires_on
     session.flush()
-    return _entity(session, row)
+    return _entity(session, context, row)
 
 
-def set_pin(session: Session, patron_id: int, pin: str, *, now: datetime) -> entities.Patron:
+def set_pin(
+    session: Session, context: CirculationContext, patron_id: int, pin: str, *, now: datetime
+) -> entities.Patron:
     """A new PIN (chosen by the patron at the desk); it also unlocks a locked PIN."""
     pins.validate_pin(pin)
     row = _row(session, patron_id, lock=True)
-    row.pin_hash = current().hasher.hash(pin)
+    row.pin_hash = context.hasher.hash(pin)
     row.pin_changed_at = now
     row.pin_failures = 0
     session.flush()
-    return _entity(session, row)
+    return _entity(session, context, row)
 
 
-def clear_pin(session: Session, patron_id: int, *, now: datetime) -> entities.Patron:
+def clear_pin(
+    session: Session, context: CirculationContext, patron_id: int, *, now: datetime
+) -> entities.Patron:
     """Remove the PIN (a forgotten PIN): the patron cannot use a kiosk until a new one is set."""
     row = _row(session, patron_id, lock=True)
     row.pin_hash = None
     row.pin_changed_at = now
     row.pin_failures = 0
     session.flush()
-    return _entity(session, row)
+    return _entity(session, context, row)
 
 
-def unlock_pin(session: Session, patron_id: int) -> entities.Patron:
+def unlock_pin(session: Session, context: CirculationContext, patron_id: int) -> entities.Patron:
     """Staff unlock after checking the patron's identity: the run of wrong PINs is forgotten."""
     row = _row(session, patron_id, lock=True)
     row.pin_failures = 0
     session.flush()
-    return _entity(session, row)
+    return _entity(session, context, row)
 
 
 def add_block(

@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from contract.common import ItemRef
-from contract.replies import ItemSummary, ReasonCode
+from contract.replies import ItemSummary
 from server.db.tables import Hold, Item, Loan, Patron
 from server.domain.circulation import ItemState, LoanState, PatronStanding
 from server.domain.enums import HoldStatus, ItemStatus
+from server.domain.reasons import Reason
 from server.domain.sessions import item_match
 from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD, table_of
 
@@ -71,10 +72,8 @@ def _claim_on_sqlite(session: Session, table: sa.Table, condition: sa.ColumnElem
         session.execute(sa.update(table).where(condition).values({first.name: first}))
 
 
-def find_item(
-    session: Session, ref: ItemRef, *, lock: bool = True
-) -> tuple[ReasonCode | None, FoundItem | None]:
-    """The item named by `ref`; (UNKNOWN_ITEM, None) or (INVALID_REQUEST, None) when it cannot be told.
+def find_item(session: Session, ref: ItemRef, *, lock: bool = True) -> tuple[Reason | None, FoundItem | None]:
+    """The item named by `ref`; (UNKNOWN_ITEM, None) or (ITEM_MISMATCH, None) when it cannot be told.
     `lock`: the caller will change the item (circulation); plain lookups pass False."""
     conditions = []
     if ref.barcode is not None:

@@ -88,6 +88,7 @@ def bench_environment(
         }
         subprocess.run(seed, check=True, capture_output=True, env=os.environ | env)  # noqa: S603
         server = ServerProcess(env, port=free_port(), log_path=root / "server.log")
+        server.migrate()
         server.start()
         yield BenchEnvironment(root, broker.plan, broker, server, url, manifest, config_dir)
     finally:

@@ -77,13 +77,18 @@ def _loan_books(env: BenchEnvironment, card: str, books: list[ManifestItem]) -> 
     settings = ServerSettings(
         data_dir=env.root, config_dir=env.config_dir, database_url=env.database_url, _env_file=None
     )
-    context.configure(settings)
+    circulation = context.build(settings)
     engine = make_engine(env.database_url)
     now = datetime.now(UTC)
     with Session(engine) as session:
         for book in books:
             outcome = desk_checkout(
-                session, staff="bench", card_number=card, item=ItemRef(barcode=book.barcode), now=now
+                session,
+                circulation,
+                staff="bench",
+                card_number=card,
+                item=ItemRef(barcode=book.barcode),
+                now=now,
             )
             if not outcome.decision.ok:
                 raise RuntimeError(f"could not lend {book.barcode} to {card}: {outcome.decision.code}")

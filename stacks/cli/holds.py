@@ -3,8 +3,8 @@
 Run it each night after closing (a cron entry or a systemd timer). Circulation lapses such a hold itself
 whenever it comes across one (a checkout or return of the item, a hold list, a renewal it stands in the way
 of), so no answer waits on this job; the job lapses the rest, so that the hold shelf list, the patrons'
-counts and the next patrons in the queues are up to date every morning. The database is migrated first,
-as the server does at start-up.
+counts and the next patrons in the queues are up to date every morning. The database must be migrated
+(`stacks server migrate`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Annotated, NoReturn
 
 import typer
+
+from stacks.cli.database import DatabaseOption, migrated_session
 
 holds_app = typer.Typer(help="Holds: the nightly housekeeping of the hold shelf.", no_args_is_help=True)
 
@@ -37,12 +39,7 @@ def _moment(text: str | None) -> datetime:
 
 @holds_app.command("expire")
 def expire(
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            "--database-url", help="SQLAlchemy URL; default from STACKS_DATABASE_URL / STACKS_DATA_DIR."
-        ),
-    ] = None,
+    database_url: DatabaseOption = None,
     at: Annotated[
         str | None,
         typer.Option("--at", help="Expire as of this time (ISO 8601 with a zone) instead of now."),
@@ -50,27 +47,18 @@ def expire(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Expire ready holds past their pickup deadline; their items pass to the next hold or their shelf."""
-    from server.db.engine import make_engine, session_scope
-    from server.db.migrate import upgrade
     from server.errors import StacksError
     from server.services import context, holds
     from server.settings import ServerSettings
 
     now = _moment(at)
-    settings = ServerSettings()
     try:
-        context.configure(settings)  # the policy sets the next holds' pickup deadlines
+        circulation = context.build(ServerSettings())  # the policy sets the next holds' pickup deadlines
     except StacksError as exc:
         _fail(str(exc))
-    url = database_url or settings.resolved_database_url
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with session_scope(engine) as session:
-            expired = holds.expire_holds(session, now=now)
-            session.commit()
-    finally:
-        engine.dispose()
+    with migrated_session(database_url) as session:
+        expired = holds.expire_holds(session, circulation, now=now)
+        session.commit()
     if as_json:
         typer.echo(json.dumps({"expired": expired, "at": now.isoformat()}))
     else:

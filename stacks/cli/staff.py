@@ -2,31 +2,21 @@
 
 Passwords are read from a hidden prompt (typed twice) or, for scripts, from standard input with
 `--password-stdin`; never from the command line, where they would end up in the shell history and in
-`ps`. The database is brought up to date (migrated) first, as the server does at start-up.
+`ps`. The database must be migrated (`stacks server migrate`); these commands never change its schema.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from sqlmodel import Session
+from stacks.cli.database import DatabaseOption, migrated_session
 
 staff_app = typer.Typer(help="Staff accounts: who may use the REST API.", no_args_is_help=True)
 
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url", help="SQLAlchemy URL; default from STACKS_DATABASE_URL / STACKS_DATA_DIR."
-    ),
-]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
 ]
@@ -44,22 +34,6 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
-@contextmanager
-def _session(database_url: str | None) -> Iterator[Session]:
-    from server.db.engine import make_engine, session_scope
-    from server.db.migrate import upgrade
-    from server.settings import ServerSettings
-
-    url = database_url or ServerSettings().resolved_database_url
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 @staff_app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, '.', '_', '-'.")],
@@ -71,13 +45,13 @@ def add(
     """Create a staff account."""
     from datetime import UTC, datetime
 
-    from server.api.auth.accounts import StaffRole, create_staff
     from server.errors import StacksError
+    from server.services.staff import StaffRole, create_staff
 
     if role not in {r.value for r in StaffRole}:
         _fail(f"role must be one of: {', '.join(r.value for r in StaffRole)}")
-    password = _read_password(password_stdin)
-    with _session(database_url) as session:
+    with migrated_session(database_url) as session:
+        password = _read_password(password_stdin)
         try:
             staff = create_staff(
                 session,
@@ -102,9 +76,9 @@ def list_accounts(
     from rich.console import Console
     from rich.table import Table
 
-    from server.api.auth.accounts import list_staff
+    from server.services.staff import list_staff
 
-    with _session(database_url) as session:
+    with migrated_session(database_url) as session:
         accounts = list_staff(session)
         if as_json:
             rows = [
@@ -133,10 +107,10 @@ def passwd(
     database_url: DatabaseOption = None,
 ) -> None:
     """Set a staff member's password; their tokens issued so far stop working."""
-    from server.api.auth.accounts import find_staff, set_password
     from server.errors import StacksError
+    from server.services.staff import find_staff, set_password
 
-    with _session(database_url) as session:
+    with migrated_session(database_url) as session:
         staff = find_staff(session, username)
         if staff is None:
             _fail(f"no staff user named {username!r}")

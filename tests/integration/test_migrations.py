@@ -3,6 +3,8 @@ a new constraint would refuse."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlmodel import Session, SQLModel
 
 import server.db.tables  # noqa: F401  (registers every table)
 from server.db.engine import make_engine
-from server.db.migrate import alembic_config, upgrade
+from server.db.migrate import DatabaseNotMigratedError, alembic_config, require_head, upgrade
 from server.db.tables import Hold
 from server.services.columns import HOLD
 from tests.support import factories as make
@@ -101,5 +103,38 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
                     status="ready",
                     item_id=book.id,
                 )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_two_migrations_at_once_run_one_after_the_other(postgres_url: str) -> None:
+    """Two `stacks server migrate` at once (two deploy jobs): the second waits for the first's lock and then
+    finds nothing to do, instead of failing on tables the first created."""
+    command = [sys.executable, "-m", "stacks", "server", "migrate", "--database-url", postgres_url]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    engine = make_engine(postgres_url)
+    try:
+        require_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_require_head_says_what_to_run(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        with pytest.raises(
+            DatabaseNotMigratedError, match="no Stacks schema yet: run `stacks server migrate`"
+        ):
+            require_head(engine)
+        upgrade(sqlite_url, "0003")
+        with pytest.raises(
+            DatabaseNotMigratedError, match="at revision 0003, not at 0006: run `stacks server"
+        ):
+            require_head(engine)
+        upgrade(sqlite_url)
+        require_head(engine)
     finally:
         engine.dispose()

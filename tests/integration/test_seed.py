@@ -121,7 +121,7 @@ def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_pat
     assert oct(manifest_path.stat().st_mode & 0o777) == "0o600"
 
     settings = ServerSettings(data_dir=tmp_path, config_dir=REPO_CONFIG_DIR, _env_file=None)
-    context.configure(settings)
+    circulation = context.build(settings)
     now = datetime(2026, 11, 23, 10, 0, tzinfo=HCM)
     with Session(engine) as session:
         # The shelf lookup by span finds each item's own shelf, and new rows get fresh ids.
@@ -135,7 +135,12 @@ def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_pat
         # A patron from the manifest can sign in at a kiosk with the shared initial PIN and borrow.
         patron = manifest["patrons"][0]
         login = kiosk.login(
-            session, device_id="kiosk-1", card_number=patron["card_number"], pin=patron["pin"], now=now
+            session,
+            circulation,
+            device_id="kiosk-1",
+            card_number=patron["card_number"],
+            pin=patron["pin"],
+            now=now,
         )
         assert login.decision.ok, login.decision
         session.rollback()

@@ -10,7 +10,6 @@ from typing import Literal
 from pydantic import SecretStr
 
 from contract.mqtt import MqttEndpoint
-from server.services import context
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.broker.process import BrokerPlan, BrokerProcess, prepare_broker
 from stacks.broker.registry import SERVER_USER
@@ -54,9 +53,8 @@ def running_broker(
 def server_settings(
     broker: RunningBroker, data_dir: Path, database_url: str, client_id: str
 ) -> ServerSettings:
-    """Settings of a server on this broker and database, with the repository's policies, configured for the
-    circulation services of this process."""
-    settings = ServerSettings(
+    """Settings of a server on this broker and database, with the repository's policies."""
+    return ServerSettings(
         data_dir=data_dir,
         config_dir=REPO_CONFIG_DIR,
         database_url=database_url,
@@ -66,5 +64,3 @@ def server_settings(
         mqtt_client_id=client_id,
         _env_file=None,
     )
-    context.configure(settings)
-    return settings

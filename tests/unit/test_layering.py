@@ -17,8 +17,11 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The pure domain: no persistence, web, messaging or serial libraries, no sockets, no files.
+# The pure domain: no persistence, web, messaging or serial libraries, no sockets, no files — and not the
+# wire contract: the domain decides in its own reasons (`server.domain.reasons`), which the services map to
+# the contract's reply codes, so a new rule does not change what devices are sent.
 DOMAIN_FORBIDDEN = (
+    "contract",
     "sqlmodel",
     "sqlalchemy",
     "alembic",
@@ -221,6 +224,16 @@ def test_the_framing_rule_covers_the_codecs_and_exempts_only_what_exists() -> No
     assert [module for module in FRAMING_EXEMPT if not (ROOT / module).is_file()] == []
 
 
+# The services are shared by the API, the ingest and the command line: they never reach back into the API.
+SERVICES_FORBIDDEN = ("server.api", "server.ingest", "fastapi", "starlette")
+
+
+@pytest.mark.parametrize("path", _modules("server/services"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_services_do_not_depend_on_their_callers(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert violations(source, _module_name(path), SERVICES_FORBIDDEN, path.name == "__init__.py") == []
+
+
 def test_the_domain_exists() -> None:
     assert len(_modules("server/domain")) >= 5
 
@@ -236,6 +249,14 @@ def test_the_domain_exists() -> None:
         ("from server.domain import calendar", "server.domain.x", []),
         ("# import sqlalchemy\nx = 'import serial'", "server.domain.x", []),
         ("import serialization_helpers", "server.domain.x", []),
+        (
+            "from contract.replies import ReasonCode",
+            "server.domain.x",
+            ["contract.replies", "contract.replies.ReasonCode"],
+        ),
+        ("import contract.replies", "server.domain.x", ["contract.replies"]),
+        ("from contract import replies", "server.domain.x", ["contract", "contract.replies"]),
+        ("import contractors", "server.domain.x", []),
     ],
 )
 def test_the_checker_sees_what_it_must(source: str, module: str, bad: list[str]) -> None:

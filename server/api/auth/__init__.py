@@ -1,1 +1,2 @@
-"""Staff authentication: password hashes, the token signing secret, access tokens and staff accounts."""
+"""Staff authentication for the API: the token signing secret and access tokens (the accounts and their
+passwords are a service, `server.services.staff`)."""

@@ -1,14 +1,19 @@
-"""Fines: list them library-wide, take a payment, waive one."""
+"""Fines: list them library-wide, take a payment, waive one.
+
+A payment or a waiver may carry an `Idempotency-Key`: with one it is applied exactly once and a retry gets
+the same answer (`server.api.idempotency`) — a payment taken twice is money taken twice.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from contract.common import CARD_NUMBER_PATTERN
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CurrentStaff, SessionDep
+from server.api.idempotency import KeyableWrite
 from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -34,19 +39,25 @@ def list_fines(
     return offset_page(fetch, FineOut, limit=limit, offset=offset)
 
 
-@router.post("/{fine_id}/pay", summary="Take a payment: all that is owed, or part of it")
-def pay_fine(
-    fine_id: int, body: FinePayment, staff: CurrentStaff, session: SessionDep, now: NowDep
-) -> FineOut:
-    fine = fines.pay_fine(session, fine_id, amount=body.amount, staff=staff.username, now=now)
-    session.commit()
-    return FineOut.model_validate(fine)
+@router.post(
+    "/{fine_id}/pay", summary="Take a payment: all that is owed, or part of it", response_model=FineOut
+)
+def pay_fine(fine_id: int, body: FinePayment, write: KeyableWrite) -> Response:
+    def apply() -> FineOut:
+        fine = fines.pay_fine(
+            write.session, fine_id, amount=body.amount, staff=write.staff.username, now=write.now
+        )
+        return FineOut.model_validate(fine)
+
+    return write.once("fine.pay", apply, body=body, fine_id=fine_id)
 
 
-@router.post("/{fine_id}/waive", summary="Waive what is still owed")
-def waive_fine(
-    fine_id: int, body: FineWaiver, staff: CurrentStaff, session: SessionDep, now: NowDep
-) -> FineOut:
-    fine = fines.waive_fine(session, fine_id, note=body.note, staff=staff.username, now=now)
-    session.commit()
-    return FineOut.model_validate(fine)
+@router.post("/{fine_id}/waive", summary="Waive what is still owed", response_model=FineOut)
+def waive_fine(fine_id: int, body: FineWaiver, write: KeyableWrite) -> Response:
+    def apply() -> FineOut:
+        fine = fines.waive_fine(
+            write.session, fine_id, note=body.note, staff=write.staff.username, now=write.now
+        )
+        return FineOut.model_validate(fine)
+
+    return write.once("fine.waive", apply, body=body, fine_id=fine_id)

@@ -1,14 +1,19 @@
-"""Holds: place one for a patron on a record, cancel it, list them."""
+"""Holds: place one for a patron on a record, cancel it, list them.
+
+Placing and cancelling may carry an `Idempotency-Key`: with one, the action is applied exactly once and a
+retry gets the same answer (`server.api.idempotency`).
+"""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from contract.common import CARD_NUMBER_PATTERN
 from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.idempotency import KeyableWrite
 from server.api.lookups import patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -45,23 +50,35 @@ def list_holds(
     return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Place a hold for a patron on a record")
-def place_hold(body: HoldCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
-    hold = holds.place_hold(
-        session,
-        patron_id=patron_id_by_card(session, body.card_number),
-        record_id=body.record_id,
-        pickup_location=body.pickup_location,
-        now=now,
-    )
-    session.commit()
-    return HoldOut.model_validate(hold)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Place a hold for a patron on a record",
+    response_model=HoldOut,
+)
+def place_hold(body: HoldCreate, write: KeyableWrite) -> Response:
+    def apply() -> HoldOut:
+        hold = holds.place_hold(
+            write.session,
+            write.circulation,
+            patron_id=patron_id_by_card(write.session, body.card_number),
+            record_id=body.record_id,
+            pickup_location=body.pickup_location,
+            now=write.now,
+        )
+        return HoldOut.model_validate(hold)
+
+    return write.once("hold.place", apply, body=body, status_code=status.HTTP_201_CREATED)
 
 
 @router.post(
-    "/{hold_id}/cancel", summary="Cancel a hold; a trapped copy passes to the next hold or its shelf"
+    "/{hold_id}/cancel",
+    summary="Cancel a hold; a trapped copy passes to the next hold or its shelf",
+    response_model=HoldOut,
 )
-def cancel_hold(hold_id: int, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> HoldOut:
-    hold = holds.cancel_hold(session, hold_id, now=now)
-    session.commit()
-    return HoldOut.model_validate(hold)
+def cancel_hold(hold_id: int, write: KeyableWrite) -> Response:
+    def apply() -> HoldOut:
+        hold = holds.cancel_hold(write.session, write.circulation, hold_id, now=write.now)
+        return HoldOut.model_validate(hold)
+
+    return write.once("hold.cancel", apply, hold_id=hold_id)

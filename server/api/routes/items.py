@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from contract.common import ItemRef, TagUid
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.api.lookups import BarcodePath, item_by_barcode
 from server.api.pagination import CursorQuery, LimitQuery, OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.routes.sightings import sightings_page
@@ -56,8 +56,10 @@ def search_items(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Add a copy of a record")
-def create_item(body: ItemCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> ItemOut:
-    item = catalog.create_item(session, now=now, **body.model_dump())
+def create_item(
+    body: ItemCreate, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> ItemOut:
+    item = catalog.create_item(session, circulation, now=now, **body.model_dump())
     session.commit()
     return ItemOut.model_validate(item)
 

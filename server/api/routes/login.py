@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
-from server.api.auth.accounts import authenticate
 from server.api.auth.secret import token_secret
 from server.api.auth.tokens import issue_token
 from server.api.deps import NowDep, SessionDep, SettingsDep
 from server.api.schemas.staff import AccessTokenOut
 from server.errors import UnauthorizedError
+from server.services.staff import authenticate
 
 router = APIRouter(tags=["login"])
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.api.lookups import CardNumberPath, patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -19,7 +19,6 @@ from server.api.schemas.circulation import FineOut, HoldOut, LoanOut
 from server.api.schemas.people import PatronAccount
 from server.domain.enums import FineStatus
 from server.services import fines, holds, loans, patrons
-from server.services.context import current
 from server.services.summaries import patron_summary
 
 router = APIRouter(prefix="/patrons/{card_number}", tags=["patrons"])
@@ -27,9 +26,13 @@ router = APIRouter(prefix="/patrons/{card_number}", tags=["patrons"])
 
 @router.get("/account", summary="Standing at a glance: counts, limits, fines due, the 50 loans due first")
 def read_account(
-    card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, now: NowDep
+    card_number: CardNumberPath,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
 ) -> PatronAccount:
-    summary = patron_summary(session, patrons.row_by_card(session, card_number), now, current())
+    summary = patron_summary(session, patrons.row_by_card(session, card_number), now, circulation)
     return PatronAccount.model_validate({"card_number": card_number, **summary.model_dump()})
 
 

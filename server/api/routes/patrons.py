@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.api.lookups import CardNumberPath, patron_by_card, patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -23,19 +23,23 @@ def search_patrons(
     *,
     _staff: CurrentStaff,
     session: SessionDep,
+    circulation: CirculationDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     category: Annotated[str | None, Query(max_length=32)] = None,
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[PatronOut]:
-    fetch = partial(patrons.search_patrons, session, q=q, category=category)
+    fetch = partial(patrons.search_patrons, session, circulation, q=q, category=category)
     return offset_page(fetch, PatronOut, limit=limit, offset=offset)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a patron (optionally with a PIN)")
-def create_patron(body: PatronCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> PatronOut:
+def create_patron(
+    body: PatronCreate, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
+) -> PatronOut:
     patron = patrons.create_patron(
         session,
+        circulation,
         card_number=body.card_number,
         full_name=body.full_name,
         category=body.category,
@@ -49,47 +53,64 @@ def create_patron(body: PatronCreate, _staff: CurrentStaff, session: SessionDep,
 
 
 @router.get("/{card_number}", summary="One patron by card number")
-def read_patron(card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep) -> PatronOut:
-    return PatronOut.model_validate(patron_by_card(session, card_number))
+def read_patron(
+    card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep
+) -> PatronOut:
+    return PatronOut.model_validate(patron_by_card(session, circulation, card_number))
 
 
 @router.patch("/{card_number}", summary="Change name, category, e-mail (null clears it) or expiry")
 def update_patron(
-    card_number: CardNumberPath, body: PatronUpdate, _staff: CurrentStaff, session: SessionDep
+    card_number: CardNumberPath,
+    body: PatronUpdate,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
 ) -> PatronOut:
     patron_id = patron_id_by_card(session, card_number)
     changes = body.model_dump(exclude_unset=True)
     if "email" in changes and changes["email"] is None:
         changes["email"] = ""  # the service's way of saying "no e-mail"
-    updated = patrons.update_patron(session, patron_id, **changes)
+    updated = patrons.update_patron(session, circulation, patron_id, **changes)
     session.commit()
     return PatronOut.model_validate(updated)
 
 
 @router.put("/{card_number}/pin", summary="Set a new PIN (typed by the patron); also unlocks the PIN")
 def set_pin(
-    card_number: CardNumberPath, body: PinSet, _staff: CurrentStaff, session: SessionDep, now: NowDep
+    card_number: CardNumberPath,
+    body: PinSet,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
 ) -> PatronOut:
     patron_id = patron_id_by_card(session, card_number)
-    updated = patrons.set_pin(session, patron_id, body.pin.get_secret_value(), now=now)
+    updated = patrons.set_pin(session, circulation, patron_id, body.pin.get_secret_value(), now=now)
     session.commit()
     return PatronOut.model_validate(updated)
 
 
 @router.delete("/{card_number}/pin", summary="Reset (remove) a forgotten PIN: no kiosk use until a new one")
 def reset_pin(
-    card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, now: NowDep
+    card_number: CardNumberPath,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    circulation: CirculationDep,
+    now: NowDep,
 ) -> PatronOut:
     patron_id = patron_id_by_card(session, card_number)
-    updated = patrons.clear_pin(session, patron_id, now=now)
+    updated = patrons.clear_pin(session, circulation, patron_id, now=now)
     session.commit()
     return PatronOut.model_validate(updated)
 
 
 @router.post("/{card_number}/pin/unlock", summary="Unlock a PIN locked by wrong attempts")
-def unlock_pin(card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep) -> PatronOut:
+def unlock_pin(
+    card_number: CardNumberPath, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep
+) -> PatronOut:
     patron_id = patron_id_by_card(session, card_number)
-    updated = patrons.unlock_pin(session, patron_id)
+    updated = patrons.unlock_pin(session, circulation, patron_id)
     session.commit()
     return PatronOut.model_validate(updated)
 

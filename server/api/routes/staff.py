@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from server.api.auth.accounts import (
+from server.api.deps import AdminStaff, CurrentStaff, NowDep, SessionDep
+from server.api.schemas.staff import PasswordChange, PasswordSet, StaffCreate, StaffOut, StaffUpdate
+from server.services.staff import (
+    change_own_password,
     create_staff,
     get_staff_by_username,
     list_staff,
     set_password,
     update_staff,
 )
-from server.api.auth.passwords import verify_password
-from server.api.deps import AdminStaff, CurrentStaff, NowDep, SessionDep
-from server.api.schemas.staff import PasswordChange, PasswordSet, StaffCreate, StaffOut, StaffUpdate
-from server.errors import InvalidInputError
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
@@ -26,9 +25,9 @@ def read_me(staff: CurrentStaff) -> StaffOut:
 
 @router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change one's own password")
 def change_my_password(body: PasswordChange, staff: CurrentStaff, session: SessionDep) -> None:
-    if not verify_password(staff.password_hash, body.current_password.get_secret_value()):
-        raise InvalidInputError("the current password is not correct")
-    set_password(session, staff, body.new_password.get_secret_value())
+    change_own_password(
+        session, staff, body.current_password.get_secret_value(), body.new_password.get_secret_value()
+    )
     session.commit()
 
 

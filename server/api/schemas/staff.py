@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 
-from server.api.auth.accounts import USERNAME_PATTERN, StaffRole
-from server.api.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from server.api.schemas.base import ApiModel, RequestModel
+from server.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from server.services.staff import USERNAME_PATTERN, StaffRole
 
 
 def _password_field(description: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
@@ -12,6 +13,9 @@ from server.settings import ServerSettings
 
 config = context.config
 target_metadata = SQLModel.metadata
+# Taken for the migration's transaction on PostgreSQL: two `stacks server migrate` at once (two deploy
+# jobs, a seed beside the migration) run one after the other, and the second finds nothing left to do.
+MIGRATION_LOCK_KEY = 0x53544143  # "STAC"
 
 
 def _url() -> str:
@@ -40,6 +44,8 @@ def _run(connection: Connection) -> None:
     # Batch mode lets SQLite alter tables by copying them; PostgreSQL alters in place.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
 

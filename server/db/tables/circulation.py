@@ -49,6 +49,8 @@ class Loan(SQLModel, table=True):
     returned_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     checkout_by: str = Field(max_length=80, description="'device:<id>' or 'staff:<username>'.")
     checkin_by: str | None = Field(default=None, max_length=80)
+    renewed_at: datetime | None = Field(default=None, sa_type=UtcDateTime, description="The last renewal.")
+    renewed_by: str | None = Field(default=None, max_length=80, description="Who made the last renewal.")
 
 
 class Hold(SQLModel, table=True):

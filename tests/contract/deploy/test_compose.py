@@ -1,7 +1,8 @@
 """docker-compose.yml stays valid and wired (no Docker engine here: the file is checked, not run).
 
 Every Stacks service runs a real `stacks` command with the options it passes; every STACKS_* variable is a
-setting some process reads; the broker, database, server and an edge agent are all there, in start order.
+setting some process reads; the broker, database, migration, server and an edge agent are all there, in start
+order: the database is migrated once, before the server and the seed, by `stacks server migrate`.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ def _stacks_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_every_part_is_there(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert {"mosquitto", "postgres", "server", "broker-config", "kiosk-01"} <= services.keys()
-    assert services["server"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert {"mosquitto", "postgres", "migrate", "server", "broker-config", "kiosk-01"} <= services.keys()
+    assert services["migrate"]["command"] == ["server", "migrate"]
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("server", "seed"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert (
         services["mosquitto"]["depends_on"]["broker-config"]["condition"] == "service_completed_successfully"
     )
@@ -53,9 +57,9 @@ def test_every_command_exists_with_its_options(compose: dict[str, Any]) -> None:
         words = (
             service["command"] if isinstance(service["command"], list) else shlex.split(service["command"])
         )
-        subcommand = (
-            [w for w in words if not w.startswith("--")][:2] if words[0] in ("edge", "broker") else words[:1]
-        )
+        # The command path: the words before the first option (`server migrate`, `edge kiosk`, `seed`).
+        first_option = next((i for i, w in enumerate(words) if w.startswith("--")), len(words))
+        subcommand = words[:first_option]
         result = runner.invoke(app, [*subcommand, "--help"])
         assert result.exit_code == 0, (name, result.output)
         for option in (w for w in words if w.startswith("--")):

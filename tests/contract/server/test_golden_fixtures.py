@@ -16,6 +16,7 @@ from contract.events import EVENT_CLASSES, EventEnvelope
 from contract.replies import REPLY_CLASSES
 from server.ingest.handlers import build_registry
 from server.settings import ServerSettings
+from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.contract
 
@@ -45,7 +46,8 @@ def test_event_fixture_round_trips_through_the_server_decoder(path: Path) -> Non
 
 @pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
 def test_every_kind_has_a_handler_and_stored_payloads_keep_no_secret(path: Path, tmp_path: Path) -> None:
-    registry = build_registry(ServerSettings(data_dir=tmp_path, _env_file=None))
+    settings = ServerSettings(data_dir=tmp_path, _env_file=None)
+    registry = build_registry(settings, circulation_context(settings))
     (event,) = decode_events(path.read_bytes())
     assert isinstance(event, EventEnvelope)
     assert event.KIND in registry.requests or event.KIND in registry.observations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -17,9 +18,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from uuid_utils.compat import uuid7
 
-from server.api.auth.accounts import StaffRole
-from server.api.auth.passwords import hash_password
 from server.api.auth.secret import token_secret
 from server.api.auth.tokens import issue_token
 from server.api.deps import get_now
@@ -27,6 +27,8 @@ from server.app import create_app
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.db.tables.staff import StaffUser
+from server.services.passwords import hash_password
+from server.services.staff import StaffRole
 from server.settings import ServerSettings
 
 pytestmark = pytest.mark.integration
@@ -149,6 +151,14 @@ def add_staff(engine: Engine, username: str, password: str, role: StaffRole) -> 
         session.add(staff)
         session.commit()
         return staff
+
+
+def desk(client: TestClient, path: str, payload: dict[str, Any], key: uuid.UUID | None = None) -> Response:
+    """POST a desk circulation action (`checkout`, `checkin`, `renew`) with its Idempotency-Key (a new one
+    unless given)."""
+    headers = {"Idempotency-Key": str(key or uuid7())}
+    response: Response = client.post(f"/api/v1/circulation/{path}", json=payload, headers=headers)
+    return response
 
 
 def login(client: TestClient, username: str, password: str) -> str:

@@ -16,10 +16,10 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from server.api.auth.accounts import StaffRole, ensure_first_staff, find_staff
 from server.api.auth.secret import SECRET_FILE_NAME, token_secret
 from server.api.deps import get_now
 from server.errors import ConfigurationError
+from server.services.staff import StaffRole, ensure_first_staff, find_staff
 from server.settings import ServerSettings
 from tests.integration.api.conftest import (
     ADMIN_PASSWORD,

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from uuid_utils.compat import uuid7
 
 from contract.replies import CheckinResult, CheckoutResult, RenewResult, ReplyBase
-from tests.integration.api.conftest import Clock
+from tests.integration.api.conftest import Clock, desk
 from tests.support import factories as f
 
 pytestmark = pytest.mark.integration
@@ -24,14 +24,14 @@ def api_database_url(database_url: str) -> str:
 
 
 def checkout(client: TestClient, card: str, **item: str) -> dict[str, Any]:
-    response = client.post("/api/v1/circulation/checkout", json={"card_number": card, "item": item})
+    response = desk(client, "checkout", {"card_number": card, "item": item})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
 
 
 def checkin(client: TestClient, **item: str) -> dict[str, Any]:
-    response = client.post("/api/v1/circulation/checkin", json={"item": item})
+    response = desk(client, "checkin", {"item": item})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -39,7 +39,7 @@ def checkin(client: TestClient, **item: str) -> dict[str, Any]:
 
 def renew(client: TestClient, card: str | None = None, **item: str) -> dict[str, Any]:
     payload: dict[str, Any] = {"item": item, **({"card_number": card} if card else {})}
-    response = client.post("/api/v1/circulation/renew", json=payload)
+    response = desk(client, "renew", payload)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -94,7 +94,7 @@ def test_desk_answers_carry_exactly_the_kiosk_reply_fields(
     if path != "checkout":
         f.loan(db, item, patron, due_at=clock.now + timedelta(days=3))
     db.commit()
-    body = librarian.post(f"/api/v1/circulation/{path}", json=payload).json()
+    body = desk(librarian, path, payload).json()
     assert body["decision"]["ok"] is True
     envelope = {
         "request_id": str(uuid7()),
@@ -249,6 +249,6 @@ def test_malformed_desk_requests_are_422(librarian: TestClient) -> None:
         {"item": {"barcode": "VV000700"}},
         {"card_number": "SV2100700", "item": {"barcode": "VV000700"}, "pin": "1234"},
     ):
-        response = librarian.post("/api/v1/circulation/checkout", json=payload)
+        response = desk(librarian, "checkout", payload)
         assert response.status_code == 422, payload
         assert response.json()["code"] == "validation_error"

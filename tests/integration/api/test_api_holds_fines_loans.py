@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from server.db.tables import Hold
 from server.services import holds
-from tests.integration.api.conftest import Clock
+from tests.integration.api.conftest import Clock, desk
 from tests.support import factories as f
+from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +73,7 @@ def test_placing_listing_and_cancelling_holds(librarian: TestClient, clock: Cloc
     )
 
     # The book comes back: it is trapped for the first in the queue; cancelling passes it to the next.
-    returned = librarian.post("/api/v1/circulation/checkin", json={"item": {"barcode": "VV060001"}}).json()
+    returned = desk(librarian, "checkin", {"item": {"barcode": "VV060001"}}).json()
     assert returned["decision"]["code"] == "ok_hold_waiting"
     cancelled = librarian.post(f"/api/v1/holds/{placed[0]['id']}/cancel")
     assert cancelled.json()["status"] == "cancelled"
@@ -122,7 +123,7 @@ def test_hold_lists_judge_what_is_past_its_pickup_deadline_without_writing(
     assert [h["id"] for h in by_status["items"]] == [lapsed.id]
 
     with Session(engine) as job:  # what `stacks holds expire` does at night
-        assert holds.expire_holds(job, now=clock.now) == 1
+        assert holds.expire_holds(job, circulation_context(), now=clock.now) == 1
         job.commit()
     assert stored() == ["expired", "ready"]
     after = listed()

@@ -19,6 +19,7 @@ from server.settings import ServerSettings
 from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN
 from tests.support import events as ev
 from tests.support import factories as f
+from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,12 @@ def api_database_url(database_url: str) -> str:
 
 def ingest(engine: Engine, settings: ServerSettings, *messages: Inbound) -> None:
     with Session(engine) as session:
-        apply_batch(session, list(messages), registry=build_registry(settings), now=datetime.now(UTC))
+        apply_batch(
+            session,
+            list(messages),
+            registry=build_registry(settings, circulation_context(settings)),
+            now=datetime.now(UTC),
+        )
         session.commit()
 
 

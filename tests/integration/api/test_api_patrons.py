@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from server.db.tables import Patron
-from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN, Clock
+from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN, Clock, desk
 from tests.integration.services.statements import recorded
 from tests.support import factories as f
 
@@ -126,9 +126,7 @@ def test_blocks_stop_borrowing_until_lifted(librarian: TestClient, clock: Clock,
         block.json()["id"]
     ]
 
-    refused = librarian.post(
-        "/api/v1/circulation/checkout", json={"card_number": "SV2300400", "item": {"barcode": "VV004000"}}
-    )
+    refused = desk(librarian, "checkout", {"card_number": "SV2300400", "item": {"barcode": "VV004000"}})
     assert refused.json()["decision"]["code"] == "patron_blocked"
 
     f.patron(db, card_number="SV2300401")
@@ -141,9 +139,7 @@ def test_blocks_stop_borrowing_until_lifted(librarian: TestClient, clock: Clock,
     assert librarian.get("/api/v1/patrons/SV2300400/blocks").json() == []
     assert len(librarian.get("/api/v1/patrons/SV2300400/blocks", params={"include_lifted": True}).json()) == 1
 
-    granted = librarian.post(
-        "/api/v1/circulation/checkout", json={"card_number": "SV2300400", "item": {"barcode": "VV004000"}}
-    )
+    granted = desk(librarian, "checkout", {"card_number": "SV2300400", "item": {"barcode": "VV004000"}})
     assert granted.json()["decision"]["ok"] is True
 
 

@@ -25,13 +25,13 @@ from server.ingest.handlers import build_registry
 from server.ingest.messages import Inbound
 from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
-from server.services import context
 from server.services.columns import HOLD
 from server.settings import ServerSettings
 from tests.integration.api.conftest import LIBRARY_MORNING, Clock
 from tests.integration.services.statements import recorded
 from tests.support import events as ev
 from tests.support import factories as f
+from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
         patrons=120,
         seed=11,
         today=date(2026, 3, 2),
-        policies=context.current().policies,
+        policies=circulation_context(settings).policies,
         pin="2468",
         manifest_path=tmp_path / "manifest.json",
         progress=lambda _step, _rows: None,
@@ -113,7 +113,9 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             ev.raw("kiosk-01", ev.inbound(bad).payload.replace(b'"v":1', b'"v":7')),
             Inbound("stacks/v1/devices/gate-01/status", status.model_dump_json().encode(), clock.now),
         ]
-        apply_batch(db, messages, registry=build_registry(settings), now=clock.now)
+        apply_batch(
+            db, messages, registry=build_registry(settings, circulation_context(settings)), now=clock.now
+        )
         db.commit()
         location = db.execute(sa.select(Location).limit(1)).scalar_one()
         dead_letter = db.execute(sa.select(DeadLetter).limit(1)).scalar_one()

@@ -1,16 +1,17 @@
-"""`stacks staff add|list|passwd` against a real (migrated) SQLite database."""
+"""`stacks staff add|list|passwd` against a real SQLite database, migrated by `stacks server migrate`."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from server.api.auth.accounts import authenticate
 from server.db.engine import make_engine
+from server.services.staff import authenticate
 from stacks.cli import app
 
 pytestmark = pytest.mark.integration
@@ -28,6 +29,23 @@ def can_log_in(url: str, username: str, password: str) -> bool:
             return authenticate(session, username, password, now=datetime.now(UTC)) is not None
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_url: str) -> str:
+    """The suite's SQLite database, migrated as a deployment does: `stacks server migrate`."""
+    code, output = run("server", "migrate", "--database-url", sqlite_url)
+    assert code == 0, output
+    return sqlite_url
+
+
+def test_a_database_not_migrated_is_refused_before_any_prompt(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    for args in (("add", "x.y", "--full-name", "X"), ("list",), ("passwd", "x.y")):
+        code, output = run("staff", *args, "--database-url", url, input_text="long enough password\n" * 2)
+        assert code == 1, args
+        assert "has no Stacks schema yet: run `stacks server migrate` first" in output
+        assert "Password" not in output
 
 
 def test_add_list_and_passwd(sqlite_url: str) -> None:

@@ -29,9 +29,7 @@ NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # a Monday morning in Hồ Chí 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> ServerSettings:
-    settings = ServerSettings(data_dir=tmp_path, config_dir=REPO_CONFIG_DIR, _env_file=None)
-    context.configure(settings)
-    return settings
+    return ServerSettings(data_dir=tmp_path, config_dir=REPO_CONFIG_DIR, _env_file=None)
 
 
 @pytest.fixture
@@ -47,7 +45,12 @@ def apply(
     engine: Engine, settings: ServerSettings, *events: EventEnvelope, now: datetime = NOW
 ) -> BatchResult:
     with Session(engine) as session:
-        result = apply_batch(session, [ev.inbound(*events)], registry=build_registry(settings), now=now)
+        result = apply_batch(
+            session,
+            [ev.inbound(*events)],
+            registry=build_registry(settings, context.build(settings)),
+            now=now,
+        )
         session.commit()
     return result
 

@@ -30,6 +30,7 @@ from server.ingest.registry import HandlerRegistry
 from server.settings import ServerSettings
 from tests.support import events as ev
 from tests.support.broker import RunningBroker, running_broker, server_settings
+from tests.support.context import circulation_context
 from tests.support.mqtt_device import TestDevice
 
 pytestmark = pytest.mark.integration
@@ -47,7 +48,9 @@ def consumer(
     any_broker: RunningBroker, sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
 ) -> Iterator[IngestConsumer]:
     settings = server_settings(any_broker, tmp_path, sqlite_url, f"server-{time.monotonic_ns()}")
-    consumer = IngestConsumer(settings, sqlite_engine, build_registry(settings))
+    consumer = IngestConsumer(
+        settings, sqlite_engine, build_registry(settings, circulation_context(settings))
+    )
     consumer.start()
     assert consumer.wait_connected(10)
     yield consumer
@@ -100,7 +103,7 @@ POISON = "VV666666"
 
 def _poisoned(settings: ServerSettings) -> HandlerRegistry:
     """The real handlers, except that one book breaks sightings and every checkout breaks: bugs, not input."""
-    real = build_registry(settings)
+    real = build_registry(settings, circulation_context(settings))
 
     def sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
         if any(isinstance(e, ItemSeen) and e.payload.item.barcode == POISON for e in events):

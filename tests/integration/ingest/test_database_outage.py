@@ -20,6 +20,7 @@ from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
 from tests.support import events as ev
 from tests.support.broker import RunningBroker, server_settings
+from tests.support.context import circulation_context
 from tests.support.mqtt_device import TestDevice
 from tests.support.postgres import PostgresCluster
 
@@ -65,7 +66,7 @@ def test_events_wait_out_a_database_outage(
     upgrade(url)
     settings = server_settings(broker, tmp_path, url, "server-outage")
     engine = make_engine(url)
-    consumer = IngestConsumer(settings, engine, build_registry(settings))
+    consumer = IngestConsumer(settings, engine, build_registry(settings, circulation_context(settings)))
     device = TestDevice(broker, DEVICE)
     retries_before = _retries()
     try:

@@ -21,6 +21,7 @@ from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
 from tests.support import events as ev
 from tests.support.broker import RunningBroker, running_broker, server_settings
+from tests.support.context import circulation_context
 from tests.support.mqtt_device import TestDevice
 
 pytestmark = pytest.mark.integration
@@ -67,7 +68,9 @@ def test_replies_and_acks_as_a_device_receives_them(
 ) -> None:
     broker, protocol = broker_and_protocol
     settings = server_settings(broker, tmp_path, sqlite_url, "server-device-view")
-    consumer = IngestConsumer(settings, sqlite_engine, build_registry(settings))
+    consumer = IngestConsumer(
+        settings, sqlite_engine, build_registry(settings, circulation_context(settings))
+    )
     consumer.start()
     device = TestDevice(broker, DEVICE, protocol=protocol)
     try:

@@ -1,23 +1,15 @@
-"""A migrated database (SQLite and PostgreSQL) and the repository's circulation policy for each test."""
+"""A migrated database (SQLite and PostgreSQL) for each test; the circulation context is the suite's
+`circulation` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
-from server.services import context
-from server.settings import REPO_CONFIG_DIR, ServerSettings
-
-
-@pytest.fixture(autouse=True)
-def circulation_context(tmp_path: Path) -> context.CirculationContext:
-    settings = ServerSettings(data_dir=tmp_path, config_dir=REPO_CONFIG_DIR, _env_file=None)
-    return context.configure(settings)
 
 
 @pytest.fixture

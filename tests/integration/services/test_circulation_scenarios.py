@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from contract.common import ItemRef
 from server.db.tables import Item, Loan, Patron
 from server.services import kiosk
+from server.services.context import CirculationContext
 from server.services.outcomes import (
     CheckinOutcome,
     CheckoutOutcome,
@@ -45,8 +46,9 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=HCM).astimezone(UTC)  # a Monday morn
 
 
 class ServicesDesk:
-    def __init__(self, session: Session, scenario: Scenario) -> None:
+    def __init__(self, session: Session, context: CirculationContext, scenario: Scenario) -> None:
         self.session = session
+        self.context = context
         patrons = {p.card: self._patron(p) for p in scenario.patrons}
         records, items = {}, {}
         for fact in scenario.items:
@@ -99,21 +101,23 @@ class ServicesDesk:
         )
 
     def _apply(self, request: Request, session_id: UUID | None) -> Outcome:
-        db = self.session
+        db, context = self.session, self.context
         if isinstance(request, SignIn):
-            return kiosk.login(db, device_id=KIOSK, card_number=request.card, pin=request.pin, now=NOW)
+            return kiosk.login(
+                db, context, device_id=KIOSK, card_number=request.card, pin=request.pin, now=NOW
+            )
         if isinstance(request, Return):
             ref = ItemRef(barcode=request.barcode, tag_uid=request.tag_uid)
-            return kiosk.checkin(db, device_id=KIOSK, item=ref, now=NOW)
+            return kiosk.checkin(db, context, device_id=KIOSK, item=ref, now=NOW)
         assert session_id is not None
         if isinstance(request, SignOut):
             return kiosk.logout(db, device_id=KIOSK, session_id=session_id, now=NOW)
         if isinstance(request, Renew):
             ref = ItemRef(barcode=request.barcode)
-            return kiosk.renew(db, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+            return kiosk.renew(db, context, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
         assert isinstance(request, Borrow)
         ref = ItemRef(barcode=request.barcode, tag_uid=request.tag_uid)
-        return kiosk.checkout(db, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+        return kiosk.checkout(db, context, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
 
     def item_after(self, barcode: str) -> ItemAfter:
         item = self.session.execute(sa.select(Item).where(col(Item.barcode) == barcode)).scalar_one()
@@ -126,5 +130,7 @@ class ServicesDesk:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
-def test_the_services_answer_the_scenario_table(session: Session, scenario: Scenario) -> None:
-    play(scenario, ServicesDesk(session, scenario))
+def test_the_services_answer_the_scenario_table(
+    session: Session, circulation: CirculationContext, scenario: Scenario
+) -> None:
+    play(scenario, ServicesDesk(session, circulation, scenario))

@@ -12,8 +12,9 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from contract.replies import ReasonCode
 from server.db.tables import Loan
-from server.services import circulation
+from server.services.circulation import renew_for
 from server.services.columns import SIGHTING
+from server.services.context import CirculationContext
 from server.services.desk import desk_checkin, desk_checkout, desk_renew
 from server.services.sightings import Sighting, record_sightings
 from tests.integration.services.statements import recorded
@@ -23,29 +24,33 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 in Hồ Chí Minh City
 
 
-def test_desk_checkout_renew_checkin(session: Session) -> None:
+def test_desk_checkout_renew_checkin(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session, category="postgraduate", pin=None)  # no PIN needed at the desk
     book = make.item(session)
     ref = ItemRef(barcode=book.barcode)
-    out = desk_checkout(session, staff="thuthu", card_number=patron.card_number, item=ref, now=NOW)
+    out = desk_checkout(
+        session, circulation, staff="thuthu", card_number=patron.card_number, item=ref, now=NOW
+    )
     assert out.decision.code is ReasonCode.OK
     assert out.due_at is not None
     loan = session.execute(sa.select(Loan)).scalar_one()
     assert loan.checkout_by == "staff:thuthu"
 
     # Without a card number the loan's own borrower renews.
-    renewed = desk_renew(session, staff="thuthu", card_number=None, item=ref, now=NOW + timedelta(days=1))
+    renewed = desk_renew(
+        session, circulation, staff="thuthu", card_number=None, item=ref, now=NOW + timedelta(days=1)
+    )
     assert renewed.decision.code is ReasonCode.OK
     assert renewed.renewals_left == 2
     wrong = desk_renew(
-        session, staff="thuthu", card_number=make.patron(session).card_number, item=ref, now=NOW
+        session, circulation, staff="thuthu", card_number=make.patron(session).card_number, item=ref, now=NOW
     )
     assert wrong.decision.code is ReasonCode.NOT_YOUR_LOAN
 
-    back = desk_checkin(session, staff="thuthu", item=ref, now=NOW + timedelta(days=2))
+    back = desk_checkin(session, circulation, staff="thuthu", item=ref, now=NOW + timedelta(days=2))
     assert back.decision.code is ReasonCode.OK
     assert loan.checkin_by == "staff:thuthu"
-    again = desk_checkin(session, staff="thuthu", item=ref, now=NOW + timedelta(days=2))
+    again = desk_checkin(session, circulation, staff="thuthu", item=ref, now=NOW + timedelta(days=2))
     assert again.decision.code is ReasonCode.NOT_ON_LOAN
 
 
@@ -58,38 +63,40 @@ def test_desk_checkout_renew_checkin(session: Session) -> None:
     ],
 )
 def test_desk_without_a_known_patron(
-    session: Session, card: str | None, barcode: str | None, code: ReasonCode
+    session: Session, circulation: CirculationContext, card: str | None, barcode: str | None, code: ReasonCode
 ) -> None:
     ref = ItemRef(barcode=barcode or make.item(session).barcode)
     if card is not None:
-        out = desk_checkout(session, staff="thuthu", card_number=card, item=ref, now=NOW)
+        out = desk_checkout(session, circulation, staff="thuthu", card_number=card, item=ref, now=NOW)
         assert out.decision.code is code
-    renewed = desk_renew(session, staff="thuthu", card_number=card, item=ref, now=NOW)
+    renewed = desk_renew(session, circulation, staff="thuthu", card_number=card, item=ref, now=NOW)
     assert renewed.decision.code is code
 
 
-def test_an_unknown_card_does_not_renew_for_the_borrower(session: Session) -> None:
+def test_an_unknown_card_does_not_renew_for_the_borrower(
+    session: Session, circulation: CirculationContext
+) -> None:
     """A card number that names nobody is refused, never taken as "the loan's own borrower"."""
     book = make.item(session)
     loan = make.loan(session, book, make.patron(session), due_at=NOW + timedelta(days=2))
     ref = ItemRef(barcode=book.barcode)
-    renewed = desk_renew(session, staff="thuthu", card_number="SV0000000", item=ref, now=NOW)
+    renewed = desk_renew(session, circulation, staff="thuthu", card_number="SV0000000", item=ref, now=NOW)
     assert renewed.decision.code is ReasonCode.UNKNOWN_PATRON
     assert loan.renewals == 0
 
 
-def test_renew_for_nobody_looks_nothing_up(session: Session) -> None:
+def test_renew_for_nobody_looks_nothing_up(session: Session, circulation: CirculationContext) -> None:
     """An unknown card is answered before the item is looked up (and, on SQLite, locked)."""
     book = make.item(session)
     with recorded() as sql:
-        outcome = circulation.renew_for(session, None, ItemRef(barcode=book.barcode), NOW)
+        outcome = renew_for(session, circulation, None, ItemRef(barcode=book.barcode), now=NOW, by="staff:x")
     assert outcome.decision.code is ReasonCode.UNKNOWN_PATRON
     assert sql == []
 
 
-def test_checkin_finds_a_missing_item(session: Session) -> None:
+def test_checkin_finds_a_missing_item(session: Session, circulation: CirculationContext) -> None:
     book = make.item(session, status="missing")
-    out = desk_checkin(session, staff="thuthu", item=ItemRef(tag_uid=book.tag_uid), now=NOW)
+    out = desk_checkin(session, circulation, staff="thuthu", item=ItemRef(tag_uid=book.tag_uid), now=NOW)
     assert out.decision.code is ReasonCode.NOT_ON_LOAN
     assert book.status == "available"
 

@@ -20,6 +20,7 @@ from server.db.tables import BibRecord, Hold, Item, Patron
 from server.domain.enums import HoldStatus
 from server.services import holds, kiosk
 from server.services.columns import HOLD
+from server.services.context import CirculationContext
 from server.services.desk import desk_checkin, desk_checkout, desk_renew
 from server.services.queries import counts
 from stacks.cli import app
@@ -61,9 +62,9 @@ def shelf(session: Session) -> HoldShelf:
     return HoldShelf(title, book, late, lapsed)
 
 
-def _morning(session: Session, job_ran: bool) -> None:
+def _morning(session: Session, circulation: CirculationContext, job_ran: bool) -> None:
     if job_ran:
-        assert holds.expire_holds(session, now=NOW) == 1
+        assert holds.expire_holds(session, circulation, now=NOW) == 1
 
 
 def _queue(session: Session, shelf: HoldShelf) -> Patron:
@@ -79,45 +80,68 @@ def _ready_holds_on(session: Session, item: Item) -> list[int]:
 
 
 @JOB
-def test_a_walk_in_borrows_a_copy_nobody_came_for(session: Session, shelf: HoldShelf, job_ran: bool) -> None:
+def test_a_walk_in_borrows_a_copy_nobody_came_for(
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
+) -> None:
     walk_in = make.patron(session)
-    _morning(session, job_ran)
+    _morning(session, circulation, job_ran)
     ref = ItemRef(barcode=shelf.book.barcode)
-    out = desk_checkout(session, staff="thuthu", card_number=walk_in.card_number, item=ref, now=NOW)
+    out = desk_checkout(
+        session, circulation, staff="thuthu", card_number=walk_in.card_number, item=ref, now=NOW
+    )
     assert out.decision.code is ReasonCode.OK
     assert shelf.book.status == "on_loan"
     assert shelf.lapsed.status == HoldStatus.EXPIRED.value
 
 
 @JOB
-def test_the_late_holder_borrows_it_like_anyone(session: Session, shelf: HoldShelf, job_ran: bool) -> None:
-    _morning(session, job_ran)
+def test_the_late_holder_borrows_it_like_anyone(
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
+) -> None:
+    _morning(session, circulation, job_ran)
     ref = ItemRef(barcode=shelf.book.barcode)
-    out = desk_checkout(session, staff="thuthu", card_number=shelf.late.card_number, item=ref, now=NOW)
+    out = desk_checkout(
+        session,
+        circulation,
+        staff="thuthu",
+        card_number=shelf.late.card_number,
+        item=ref,
+        now=NOW,
+    )
     assert out.decision.code is ReasonCode.OK
     assert shelf.lapsed.status == HoldStatus.EXPIRED.value
 
 
 @JOB
-def test_the_copy_passes_to_the_next_in_line(session: Session, shelf: HoldShelf, job_ran: bool) -> None:
+def test_the_copy_passes_to_the_next_in_line(
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
+) -> None:
     waiting, walk_in = _queue(session, shelf), make.patron(session)
-    _morning(session, job_ran)
+    _morning(session, circulation, job_ran)
     ref = ItemRef(barcode=shelf.book.barcode)
-    refused = desk_checkout(session, staff="thuthu", card_number=walk_in.card_number, item=ref, now=NOW)
+    refused = desk_checkout(
+        session, circulation, staff="thuthu", card_number=walk_in.card_number, item=ref, now=NOW
+    )
     assert refused.decision.code is ReasonCode.ON_HOLD_FOR_OTHER
     assert _ready_holds_on(session, shelf.book) == [waiting.id]
-    theirs = desk_checkout(session, staff="thuthu", card_number=waiting.card_number, item=ref, now=NOW)
+    theirs = desk_checkout(
+        session, circulation, staff="thuthu", card_number=waiting.card_number, item=ref, now=NOW
+    )
     assert theirs.decision.code is ReasonCode.OK_HOLD_READY_FOR_YOU
     assert shelf.lapsed.status == HoldStatus.EXPIRED.value
     assert _ready_holds_on(session, shelf.book) == []
 
 
 @JOB
-def test_checking_the_copy_in_traps_it_once(session: Session, shelf: HoldShelf, job_ran: bool) -> None:
+def test_checking_the_copy_in_traps_it_once(
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
+) -> None:
     """Staff clearing the hold shelf scan the copy back in: it waits for the next patron, and only them."""
     waiting = _queue(session, shelf)
-    _morning(session, job_ran)
-    back = desk_checkin(session, staff="thuthu", item=ItemRef(barcode=shelf.book.barcode), now=NOW)
+    _morning(session, circulation, job_ran)
+    back = desk_checkin(
+        session, circulation, staff="thuthu", item=ItemRef(barcode=shelf.book.barcode), now=NOW
+    )
     assert back.decision.code is ReasonCode.OK_HOLD_WAITING
     assert back.hold is not None
     assert shelf.book.status == "on_hold_shelf"
@@ -127,15 +151,16 @@ def test_checking_the_copy_in_traps_it_once(session: Session, shelf: HoldShelf, 
 
 @JOB
 def test_a_renewal_is_not_held_up_by_a_copy_nobody_came_for(
-    session: Session, shelf: HoldShelf, job_ran: bool
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
 ) -> None:
     borrower = make.patron(session)
     other_copy = make.item(session, shelf.title)
     make.loan(session, other_copy, borrower, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
     waiting = _queue(session, shelf)
-    _morning(session, job_ran)
+    _morning(session, circulation, job_ran)
     renewed = desk_renew(
         session,
+        circulation,
         staff="thuthu",
         card_number=borrower.card_number,
         item=ItemRef(barcode=other_copy.barcode),
@@ -146,10 +171,12 @@ def test_a_renewal_is_not_held_up_by_a_copy_nobody_came_for(
 
 
 @JOB
-def test_lists_and_counts_show_holds_as_they_stand(session: Session, shelf: HoldShelf, job_ran: bool) -> None:
+def test_lists_and_counts_show_holds_as_they_stand(
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
+) -> None:
     """A read judges the hold over, job or no job; only the job (or a write) passes the copy on."""
     waiting = _queue(session, shelf)
-    _morning(session, job_ran)
+    _morning(session, circulation, job_ran)
     assert counts(session, shelf.late.id or 0, NOW, record_id=shelf.title.id).holds_ready == 0
     listed = holds.list_holds(session, now=NOW, record_id=shelf.title.id)
     passed_on = (HoldStatus.READY, shelf.book.id) if job_ran else (HoldStatus.WAITING, None)
@@ -166,39 +193,57 @@ def test_lists_and_counts_show_holds_as_they_stand(session: Session, shelf: Hold
 
 @JOB
 def test_the_next_in_line_sees_the_copy_ready_when_signing_in(
-    session: Session, shelf: HoldShelf, job_ran: bool
+    session: Session, circulation: CirculationContext, shelf: HoldShelf, job_ran: bool
 ) -> None:
     waiting = _queue(session, shelf)
-    _morning(session, job_ran)
+    _morning(session, circulation, job_ran)
     login = kiosk.login(
-        session, device_id="kiosk-1", card_number=waiting.card_number, pin=make.DEFAULT_PIN, now=NOW
+        session,
+        circulation,
+        device_id="kiosk-1",
+        card_number=waiting.card_number,
+        pin=make.DEFAULT_PIN,
+        now=NOW,
     )
     assert login.patron is not None
     assert login.patron.holds_ready == 1
 
 
 def test_a_lapsed_hold_counts_for_nothing_before_anything_lapses_it(
-    session: Session, shelf: HoldShelf
+    session: Session, circulation: CirculationContext, shelf: HoldShelf
 ) -> None:
     found = counts(session, shelf.late.id or 0, NOW, record_id=shelf.title.id)
     assert (found.holds_ready, found.holds_record) == (0, False)
     assert shelf.lapsed.status == HoldStatus.READY.value  # a read of counts changes nothing
     # The patron may ask for the title again; the lapsed hold is closed on the way.
-    again = holds.place_hold(session, patron_id=shelf.late.id or 0, record_id=shelf.title.id or 0, now=NOW)
+    again = holds.place_hold(
+        session,
+        circulation,
+        patron_id=shelf.late.id or 0,
+        record_id=shelf.title.id or 0,
+        now=NOW,
+    )
     assert again.status is HoldStatus.WAITING
     assert shelf.lapsed.status == HoldStatus.EXPIRED.value
 
 
-def test_a_hold_is_live_through_its_deadline(session: Session, shelf: HoldShelf) -> None:
+def test_a_hold_is_live_through_its_deadline(
+    session: Session, circulation: CirculationContext, shelf: HoldShelf
+) -> None:
     """The deadline is the end of the last pickup day: up to that moment the copy is the holder's."""
     walk_in = make.patron(session)
     ref = ItemRef(barcode=shelf.book.barcode)
     at_deadline = DEADLINE
     refused = desk_checkout(
-        session, staff="thuthu", card_number=walk_in.card_number, item=ref, now=at_deadline
+        session,
+        circulation,
+        staff="thuthu",
+        card_number=walk_in.card_number,
+        item=ref,
+        now=at_deadline,
     )
     assert refused.decision.code is ReasonCode.ON_HOLD_FOR_OTHER
-    assert holds.expire_holds(session, now=at_deadline) == 0
+    assert holds.expire_holds(session, circulation, now=at_deadline) == 0
     assert shelf.lapsed.status == HoldStatus.READY.value
 
 

@@ -15,6 +15,7 @@ from contract.replies import CheckinResult, CheckoutResult, PatronLoginResult, R
 from server.db.tables import Fine, Hold, Item, KioskSession, Loan, Patron
 from server.services import kiosk
 from server.services.columns import ITEM, LOAN
+from server.services.context import CirculationContext
 from server.services.outcomes import LoginOutcome
 from tests.integration.services.statements import recorded
 from tests.support import factories as make
@@ -26,25 +27,33 @@ KIOSK = "kiosk-1"
 
 
 def _login(
-    session: Session, patron: Patron, pin: str = make.DEFAULT_PIN, now: datetime = NOW
+    session: Session,
+    circulation: CirculationContext,
+    patron: Patron,
+    pin: str = make.DEFAULT_PIN,
+    now: datetime = NOW,
 ) -> LoginOutcome:
-    return kiosk.login(session, device_id=KIOSK, card_number=patron.card_number, pin=pin, now=now)
+    return kiosk.login(
+        session, circulation, device_id=KIOSK, card_number=patron.card_number, pin=pin, now=now
+    )
 
 
-def _signed_in(session: Session, patron: Patron, now: datetime = NOW) -> uuid.UUID:
-    outcome = _login(session, patron, now=now)
+def _signed_in(
+    session: Session, circulation: CirculationContext, patron: Patron, now: datetime = NOW
+) -> uuid.UUID:
+    outcome = _login(session, circulation, patron, now=now)
     assert outcome.decision.code is ReasonCode.OK
     session_id: uuid.UUID | None = outcome.session_id
     assert session_id is not None
     return session_id
 
 
-def test_login_opens_a_session_with_the_account(session: Session) -> None:
+def test_login_opens_a_session_with_the_account(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session, full_name="Lê Văn Hùng")
     book = make.item(session)
     make.loan(session, book, patron, due_at=NOW - timedelta(days=1))
     make.fine(session, patron, 4000)
-    outcome = _login(session, patron)
+    outcome = _login(session, circulation, patron)
     assert outcome.decision.ok
     assert outcome.decision.message.vi == "Xin chào Lê Văn Hùng!"
     assert outcome.session_expires_at == NOW + timedelta(minutes=10)
@@ -60,96 +69,131 @@ def test_login_opens_a_session_with_the_account(session: Session) -> None:
     assert "pin" not in reply.model_dump_json().lower()
 
 
-def test_unknown_card(session: Session) -> None:
-    outcome = kiosk.login(session, device_id=KIOSK, card_number="SV0000000", pin="1234", now=NOW)
+def test_unknown_card(session: Session, circulation: CirculationContext) -> None:
+    outcome = kiosk.login(session, circulation, device_id=KIOSK, card_number="SV0000000", pin="1234", now=NOW)
     assert outcome.decision.code is ReasonCode.UNKNOWN_PATRON
     assert outcome.session_id is None
 
 
-def test_five_wrong_pins_lock_and_a_right_one_resets(session: Session) -> None:
+def test_five_wrong_pins_lock_and_a_right_one_resets(
+    session: Session, circulation: CirculationContext
+) -> None:
     patron = make.patron(session)
-    codes = [_login(session, patron, "0000").decision.code for _ in range(4)]
+    codes = [_login(session, circulation, patron, "0000").decision.code for _ in range(4)]
     assert codes == [ReasonCode.WRONG_PIN] * 4
-    assert _login(session, patron).decision.code is ReasonCode.OK  # resets the run
+    assert _login(session, circulation, patron).decision.code is ReasonCode.OK  # resets the run
     assert patron.pin_failures == 0
-    outcomes = [_login(session, patron, "0000") for _ in range(5)]
+    outcomes = [_login(session, circulation, patron, "0000") for _ in range(5)]
     assert outcomes[0].decision.message.en == "Wrong PIN. You have 4 attempts left."
     assert outcomes[-1].decision.code is ReasonCode.PIN_LOCKED
-    assert _login(session, patron).decision.code is ReasonCode.PIN_LOCKED  # even the right PIN
+    assert _login(session, circulation, patron).decision.code is ReasonCode.PIN_LOCKED  # even the right PIN
 
 
-def test_patron_without_pin_cannot_sign_in(session: Session) -> None:
+def test_patron_without_pin_cannot_sign_in(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session, pin=None)
-    assert _login(session, patron, "2468").decision.code is ReasonCode.WRONG_PIN
+    assert _login(session, circulation, patron, "2468").decision.code is ReasonCode.WRONG_PIN
 
 
-def test_session_is_bound_to_its_kiosk_and_expires(session: Session) -> None:
+def test_session_is_bound_to_its_kiosk_and_expires(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     book = make.item(session)
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     ref = ItemRef(barcode=book.barcode)
-    other = kiosk.checkout(session, device_id="kiosk-2", session_id=session_id, item=ref, now=NOW)
+    other = kiosk.checkout(
+        session, circulation, device_id="kiosk-2", session_id=session_id, item=ref, now=NOW
+    )
     assert other.decision.code is ReasonCode.UNKNOWN_SESSION
-    unknown = kiosk.checkout(session, device_id=KIOSK, session_id=uuid.uuid4(), item=ref, now=NOW)
+    unknown = kiosk.checkout(
+        session, circulation, device_id=KIOSK, session_id=uuid.uuid4(), item=ref, now=NOW
+    )
     assert unknown.decision.code is ReasonCode.UNKNOWN_SESSION
     late = kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW + timedelta(minutes=11)
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ref,
+        now=NOW + timedelta(minutes=11),
     )
     assert late.decision.code is ReasonCode.SESSION_EXPIRED
 
 
-def test_requests_slide_the_idle_deadline(session: Session) -> None:
+def test_requests_slide_the_idle_deadline(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     first, second = make.item(session), make.item(session)
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     at = NOW + timedelta(minutes=8)
     assert kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=first.barcode), now=at
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(barcode=first.barcode),
+        now=at,
     ).ok
     at += timedelta(minutes=8)  # 16 minutes after login, 8 after the last request
     assert kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=second.barcode), now=at
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(barcode=second.barcode),
+        now=at,
     ).ok
 
 
-def test_logout_ends_the_session(session: Session) -> None:
+def test_logout_ends_the_session(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     assert kiosk.logout(session, device_id=KIOSK, session_id=session_id, now=NOW).decision.ok
     again = kiosk.logout(session, device_id=KIOSK, session_id=session_id, now=NOW)
     assert again.decision.code is ReasonCode.SESSION_EXPIRED
 
 
-def test_a_new_login_closes_the_kiosks_previous_session(session: Session) -> None:
-    first = _signed_in(session, make.patron(session))
-    _signed_in(session, make.patron(session))
+def test_a_new_login_closes_the_kiosks_previous_session(
+    session: Session, circulation: CirculationContext
+) -> None:
+    first = _signed_in(session, circulation, make.patron(session))
+    _signed_in(session, circulation, make.patron(session))
     row = session.get(KioskSession, first)
     assert row is not None
     assert row.closed_at == NOW
 
 
-def test_a_session_closed_by_a_new_login_is_refused_in_the_same_batch(session: Session) -> None:
+def test_a_session_closed_by_a_new_login_is_refused_in_the_same_batch(
+    session: Session, circulation: CirculationContext
+) -> None:
     """The ingest applies a whole batch in one session: the earlier session's row may still be loaded
     there, and must see that the new login closed it."""
-    first = _signed_in(session, make.patron(session))
+    first = _signed_in(session, circulation, make.patron(session))
     loaded = session.get(KioskSession, first)  # as a request earlier in the batch left it
     book = make.item(session)
-    _signed_in(session, make.patron(session))
+    _signed_in(session, circulation, make.patron(session))
     assert loaded is not None
     assert loaded.closed_at == NOW
     stale = kiosk.checkout(
-        session, device_id=KIOSK, session_id=first, item=ItemRef(barcode=book.barcode), now=NOW
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=first,
+        item=ItemRef(barcode=book.barcode),
+        now=NOW,
     )
     assert stale.decision.code is ReasonCode.SESSION_EXPIRED
     assert book.status == "available"
 
 
-def test_checkout_then_checkin_on_time(session: Session) -> None:
+def test_checkout_then_checkin_on_time(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     book = make.item(session)
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     outcome = kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(tag_uid=book.tag_uid), now=NOW
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(tag_uid=book.tag_uid),
+        now=NOW,
     )
     assert outcome.decision.code is ReasonCode.OK
     assert outcome.security == "unsecure"
@@ -162,7 +206,11 @@ def test_checkout_then_checkin_on_time(session: Session) -> None:
     )
 
     back = kiosk.checkin(
-        session, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW + timedelta(days=3)
+        session,
+        circulation,
+        device_id="return-1",
+        item=ItemRef(barcode=book.barcode),
+        now=NOW + timedelta(days=3),
     )
     assert back.decision.code is ReasonCode.OK
     assert (back.fine_charged, back.security, back.hold) == (0, "secure", None)
@@ -170,26 +218,33 @@ def test_checkout_then_checkin_on_time(session: Session) -> None:
     CheckinResult(request_id=uuid.uuid4(), correlation_id=uuid.uuid4(), issued_at=NOW, **back.reply_fields())
 
 
-def test_late_return_charges_a_fine(session: Session) -> None:
+def test_late_return_charges_a_fine(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     book = make.item(session)
     due = datetime(2026, 11, 20, 21, 0, tzinfo=HCM)  # Friday
     make.loan(session, book, patron, due_at=due)
     # Returned Monday: Saturday and Monday count, Sunday is closed — 2 days × 2.000 ₫.
-    back = kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW)
+    back = kiosk.checkin(
+        session, circulation, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW
+    )
     assert back.fine_charged == 4000
     assert back.decision.message.vi == "Trả thành công. Cảm ơn bạn! Phí trả muộn: 4.000\xa0₫."
     fine = session.execute(sa.select(Fine)).scalar_one()
     assert (fine.patron_id, fine.outstanding, fine.kind) == (patron.id, 4000, "overdue")
 
 
-def test_refusals_carry_the_item_and_the_figures(session: Session) -> None:
+def test_refusals_carry_the_item_and_the_figures(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     make.fine(session, patron, 60000)
     book = make.item(session)
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     outcome = kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=book.barcode), now=NOW
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(barcode=book.barcode),
+        now=NOW,
     )
     assert outcome.decision.code is ReasonCode.FINES_OVER_LIMIT
     assert "60.000" in outcome.decision.message.vi
@@ -216,7 +271,9 @@ def test_refusals_carry_the_item_and_the_figures(session: Session) -> None:
         ("mismatch", ReasonCode.INVALID_REQUEST),
     ],
 )
-def test_checkout_refusals(session: Session, setup: str, code: ReasonCode) -> None:
+def test_checkout_refusals(
+    session: Session, circulation: CirculationContext, setup: str, code: ReasonCode
+) -> None:
     patron = make.patron(session, expires_on=date(2026, 11, 1) if setup == "expired" else date(2027, 6, 30))
     book = make.item(
         session, item_type={"reference": "reference", "textbooks": "textbook"}.get(setup, "book")
@@ -244,8 +301,8 @@ def test_checkout_refusals(session: Session, setup: str, code: ReasonCode) -> No
         ref = ItemRef(barcode="VV999999")
     elif setup == "mismatch":
         ref = ItemRef(barcode=book.barcode, tag_uid=make.item(session).tag_uid)
-    session_id = _signed_in(session, patron)
-    outcome = kiosk.checkout(session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+    session_id = _signed_in(session, circulation, patron)
+    outcome = kiosk.checkout(session, circulation, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
     assert outcome.decision.code is code
     assert not outcome.decision.ok
     assert outcome.decision.message.vi
@@ -258,14 +315,16 @@ def test_checkout_refusals(session: Session, setup: str, code: ReasonCode) -> No
     assert open_loans == {"max": 5, "textbooks": 2, "overdue": 1, "mine": 1}.get(setup, 0)
 
 
-def test_hold_trapped_on_return_then_collected(session: Session) -> None:
+def test_hold_trapped_on_return_then_collected(session: Session, circulation: CirculationContext) -> None:
     reader, waiting, walk_in = make.patron(session), make.patron(session), make.patron(session)
     title = make.record(session)
     book = make.item(session, title)
     make.loan(session, book, reader, due_at=NOW + timedelta(days=3))
     make.hold(session, title, waiting, placed_at=NOW - timedelta(days=1))
 
-    back = kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW)
+    back = kiosk.checkin(
+        session, circulation, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW
+    )
     assert back.decision.code is ReasonCode.OK_HOLD_WAITING
     assert back.hold is not None
     assert back.hold.pickup_location == "TTTT-T1-QUAY"
@@ -278,16 +337,18 @@ def test_hold_trapped_on_return_then_collected(session: Session) -> None:
 
     other = kiosk.checkout(
         session,
+        circulation,
         device_id=KIOSK,
-        session_id=_signed_in(session, walk_in),
+        session_id=_signed_in(session, circulation, walk_in),
         item=ItemRef(barcode=book.barcode),
         now=NOW,
     )
     assert other.decision.code is ReasonCode.ON_HOLD_FOR_OTHER
     mine = kiosk.checkout(
         session,
+        circulation,
         device_id=KIOSK,
-        session_id=_signed_in(session, waiting),
+        session_id=_signed_in(session, circulation, waiting),
         item=ItemRef(barcode=book.barcode),
         now=NOW,
     )
@@ -296,55 +357,75 @@ def test_hold_trapped_on_return_then_collected(session: Session) -> None:
     assert book.status == "on_loan"
 
 
-def test_renew_and_its_refusals(session: Session) -> None:
+def test_renew_and_its_refusals(session: Session, circulation: CirculationContext) -> None:
     patron, other = make.patron(session), make.patron(session)
     title = make.record(session)
     book = make.item(session, title)
-    make.loan(session, book, patron, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
-    session_id = _signed_in(session, patron)
+    loan = make.loan(session, book, patron, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
+    session_id = _signed_in(session, circulation, patron)
     ref = ItemRef(barcode=book.barcode)
-    first = kiosk.renew(session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+    first = kiosk.renew(session, circulation, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
     assert first.decision.code is ReasonCode.OK
+    assert (loan.renewed_by, loan.renewed_at) == (f"device:{KIOSK}", NOW)  # as checkout records the kiosk
     assert (first.due_at, first.renewals_left) == (datetime(2026, 12, 7, 21, 0, tzinfo=HCM), 1)
     assert first.decision.message.en == "Renewed. New due date: 7 Dec 2026. 1 renewal left."
     # The same day again would not move the due date: refused, and no renewal is spent.
-    too_soon = kiosk.renew(session, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
+    too_soon = kiosk.renew(session, circulation, device_id=KIOSK, session_id=session_id, item=ref, now=NOW)
     assert (too_soon.decision.code, too_soon.renewals_left) == (ReasonCode.RENEW_TOO_SOON, 1)
     assert "7 Dec 2026" in too_soon.decision.message.en
     later = NOW + timedelta(days=10)
-    later_session = _signed_in(session, patron, now=later)
-    assert kiosk.renew(session, device_id=KIOSK, session_id=later_session, item=ref, now=later).decision.ok
-    exhausted = kiosk.renew(session, device_id=KIOSK, session_id=later_session, item=ref, now=later)
+    later_session = _signed_in(session, circulation, patron, now=later)
+    assert kiosk.renew(
+        session, circulation, device_id=KIOSK, session_id=later_session, item=ref, now=later
+    ).decision.ok
+    exhausted = kiosk.renew(
+        session, circulation, device_id=KIOSK, session_id=later_session, item=ref, now=later
+    )
     assert exhausted.decision.code is ReasonCode.RENEWALS_EXHAUSTED
 
     theirs = make.item(session)
     make.loan(session, theirs, other, due_at=later + timedelta(days=3))
     not_mine = kiosk.renew(
-        session, device_id=KIOSK, session_id=later_session, item=ItemRef(barcode=theirs.barcode), now=later
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=later_session,
+        item=ItemRef(barcode=theirs.barcode),
+        now=later,
     )
     assert not_mine.decision.code is ReasonCode.NOT_YOUR_LOAN
     shelf = make.item(session)
     not_on_loan = kiosk.renew(
-        session, device_id=KIOSK, session_id=later_session, item=ItemRef(barcode=shelf.barcode), now=later
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=later_session,
+        item=ItemRef(barcode=shelf.barcode),
+        now=later,
     )
     assert not_on_loan.decision.code is ReasonCode.NOT_ON_LOAN
 
 
-def test_renew_reads_the_borrower_once(session: Session) -> None:
+def test_renew_reads_the_borrower_once(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     book = make.item(session)
     make.loan(session, book, patron, due_at=datetime(2026, 11, 25, 21, 0, tzinfo=HCM))
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     with recorded() as sql:
         outcome = kiosk.renew(
-            session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=book.barcode), now=NOW
+            session,
+            circulation,
+            device_id=KIOSK,
+            session_id=session_id,
+            item=ItemRef(barcode=book.barcode),
+            now=NOW,
         )
     assert outcome.decision.code is ReasonCode.OK
     # The session's patron row, locked; the loan's category is that row's, not read again.
     assert len(sql.selecting_from("patron")) == 1
 
 
-def test_renew_refused_when_someone_waits(session: Session) -> None:
+def test_renew_refused_when_someone_waits(session: Session, circulation: CirculationContext) -> None:
     patron, waiting = make.patron(session), make.patron(session)
     title = make.record(session)
     book = make.item(session, title)
@@ -352,29 +433,33 @@ def test_renew_refused_when_someone_waits(session: Session) -> None:
     make.hold(session, title, waiting, placed_at=NOW - timedelta(hours=1))
     outcome = kiosk.renew(
         session,
+        circulation,
         device_id=KIOSK,
-        session_id=_signed_in(session, patron),
+        session_id=_signed_in(session, circulation, patron),
         item=ItemRef(barcode=book.barcode),
         now=NOW,
     )
     assert outcome.decision.code is ReasonCode.RENEW_HOLD_WAITING
 
 
-def test_renew_refused_when_overdue(session: Session) -> None:
+def test_renew_refused_when_overdue(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     book = make.item(session)
     make.loan(session, book, patron, due_at=NOW - timedelta(days=2))
     outcome = kiosk.renew(
         session,
+        circulation,
         device_id=KIOSK,
-        session_id=_signed_in(session, patron),
+        session_id=_signed_in(session, circulation, patron),
         item=ItemRef(barcode=book.barcode),
         now=NOW,
     )
     assert outcome.decision.code is ReasonCode.RENEW_TOO_LATE
 
 
-def test_a_patron_with_500_loans_is_counted_not_loaded(session: Session) -> None:
+def test_a_patron_with_500_loans_is_counted_not_loaded(
+    session: Session, circulation: CirculationContext
+) -> None:
     patron = make.patron(session, category="staff")
     title = make.record(session)
     rows = [
@@ -405,7 +490,7 @@ def test_a_patron_with_500_loans_is_counted_not_loaded(session: Session) -> None
             for n, i in enumerate(ids)
         ],
     )
-    outcome = _login(session, patron)
+    outcome = _login(session, circulation, patron)
     assert outcome.patron is not None
     assert outcome.patron.loans_count == 500
     assert len(outcome.patron.loans) == 50
@@ -414,6 +499,7 @@ def test_a_patron_with_500_loans_is_counted_not_loaded(session: Session) -> None
     assert session.get(Patron, patron.id) is not None
     refused = kiosk.checkout(
         session,
+        circulation,
         device_id=KIOSK,
         session_id=outcome.session_id or uuid.uuid4(),
         item=ItemRef(barcode=make.item(session).barcode),
@@ -423,20 +509,30 @@ def test_a_patron_with_500_loans_is_counted_not_loaded(session: Session) -> None
     assert "20" in refused.decision.message.en
 
 
-def test_effects_survive_a_commit(session: Session) -> None:
+def test_effects_survive_a_commit(session: Session, circulation: CirculationContext) -> None:
     """Services never commit; the caller's one commit makes the whole request durable."""
     patron = make.patron(session)
     book = make.item(session)
     session.commit()
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     assert kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=book.barcode), now=NOW
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(barcode=book.barcode),
+        now=NOW,
     ).ok
     session.rollback()  # the caller decides: nothing was committed by the service
     assert session.execute(sa.select(sa.func.count()).select_from(Loan)).scalar_one() == 0
-    session_id = _signed_in(session, patron)
+    session_id = _signed_in(session, circulation, patron)
     assert kiosk.checkout(
-        session, device_id=KIOSK, session_id=session_id, item=ItemRef(barcode=book.barcode), now=NOW
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(barcode=book.barcode),
+        now=NOW,
     ).ok
     session.commit()
     assert session.execute(sa.select(sa.func.count()).select_from(Loan)).scalar_one() == 1

@@ -60,4 +60,4 @@ def test_missing_file_and_bad_settings(tmp_path: Path) -> None:
         load_policies(tmp_path / "policies.toml", HCM)
     settings = ServerSettings(config_dir=REPO_CONFIG_DIR, timezone="Mars/Olympus", _env_file=None)
     with pytest.raises(ConfigurationError, match="time zone"):
-        context.configure(settings)
+        context.build(settings)

@@ -23,13 +23,14 @@ from server.db.migrate import upgrade
 from server.db.tables import Fine, Hold
 from server.services import fines, holds, kiosk
 from server.services.columns import HOLD, LOAN
+from server.services.context import CirculationContext
 from tests.support import factories as make
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
-def test_one_book_two_kiosks(database_url: str) -> None:
+def test_one_book_two_kiosks(database_url: str, circulation: CirculationContext) -> None:
     upgrade(database_url)
     engine = make_engine(database_url)
     with Session(engine) as session:
@@ -41,7 +42,7 @@ def test_one_book_two_kiosks(database_url: str) -> None:
     for n, card in enumerate(cards):
         with Session(engine) as session:
             login = kiosk.login(
-                session, device_id=f"kiosk-{n}", card_number=card, pin=make.DEFAULT_PIN, now=NOW
+                session, circulation, device_id=f"kiosk-{n}", card_number=card, pin=make.DEFAULT_PIN, now=NOW
             )
             session.commit()
             assert login.session_id is not None
@@ -55,6 +56,7 @@ def test_one_book_two_kiosks(database_url: str) -> None:
             start.wait()
             outcome = kiosk.checkout(
                 session,
+                circulation,
                 device_id=f"kiosk-{n}",
                 session_id=sessions[n],
                 item=ItemRef(barcode=barcode),
@@ -140,7 +142,9 @@ def test_two_payments_of_one_fine_at_once_both_count(engine: Engine) -> None:
         assert (fine.outstanding, fine.status) == (3000, "outstanding")
 
 
-def test_one_hold_placed_twice_at_once_is_placed_once(engine: Engine) -> None:
+def test_one_hold_placed_twice_at_once_is_placed_once(
+    engine: Engine, circulation: CirculationContext
+) -> None:
     with Session(engine) as session:
         reader, title = make.patron(session), make.record(session)
         make.loan(session, make.item(session, title), make.patron(session), due_at=NOW)
@@ -148,7 +152,7 @@ def test_one_hold_placed_twice_at_once_is_placed_once(engine: Engine) -> None:
         session.commit()
 
     def place(session: Session) -> object:
-        return holds.place_hold(session, patron_id=patron_id, record_id=record_id, now=NOW)
+        return holds.place_hold(session, circulation, patron_id=patron_id, record_id=record_id, now=NOW)
 
     with reads_meet(engine, "patron"):
         results = _at_once(engine, place, place)
@@ -158,7 +162,9 @@ def test_one_hold_placed_twice_at_once_is_placed_once(engine: Engine) -> None:
     assert placed == 1
 
 
-def test_one_hold_cancelled_twice_at_once_is_cancelled_once(engine: Engine) -> None:
+def test_one_hold_cancelled_twice_at_once_is_cancelled_once(
+    engine: Engine, circulation: CirculationContext
+) -> None:
     with Session(engine) as session:
         first, second, title = make.patron(session), make.patron(session), make.record(session)
         book = make.item(session, title, status="on_hold_shelf")
@@ -177,7 +183,7 @@ def test_one_hold_cancelled_twice_at_once_is_cancelled_once(engine: Engine) -> N
         session.commit()
 
     def cancel(session: Session) -> object:
-        return holds.cancel_hold(session, ready_id, now=NOW)
+        return holds.cancel_hold(session, circulation, ready_id, now=NOW)
 
     with reads_meet(engine, "hold"):
         results = _at_once(engine, cancel, cancel)

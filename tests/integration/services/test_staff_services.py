@@ -14,6 +14,7 @@ from server.domain.entities import Patron
 from server.domain.enums import BlockKind, FineStatus, HoldStatus, ItemStatus, LocationKind
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import catalog, fines, holds, kiosk, loans, patrons
+from server.services.context import CirculationContext
 from server.services.listing import MAX_PAGE
 from server.services.queries import counts
 from tests.integration.services.statements import recorded
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
-def test_records_and_items(session: Session) -> None:
+def test_records_and_items(session: Session, circulation: CirculationContext) -> None:
     shelf = make.location(
         session,
         code="TTTT-T3-D2-K4",
@@ -38,6 +39,7 @@ def test_records_and_items(session: Session) -> None:
     )
     item = catalog.create_item(
         session,
+        circulation,
         barcode="VV000123",
         record_id=record.id,
         item_type="book",
@@ -60,9 +62,13 @@ def test_records_and_items(session: Session) -> None:
     assert catalog.list_locations(session, kind=LocationKind.SHELF)[0].code == "TTTT-T3-D2-K4"
 
     with pytest.raises(ConflictError, match="VV000123"):
-        catalog.create_item(session, barcode="VV000123", record_id=record.id, item_type="book", now=NOW)
+        catalog.create_item(
+            session, circulation, barcode="VV000123", record_id=record.id, item_type="book", now=NOW
+        )
     with pytest.raises(InvalidInputError, match="item type"):
-        catalog.create_item(session, barcode="VV000124", record_id=record.id, item_type="scroll", now=NOW)
+        catalog.create_item(
+            session, circulation, barcode="VV000124", record_id=record.id, item_type="scroll", now=NOW
+        )
     with pytest.raises(NotFoundError):
         catalog.get_item(session, 999999)
 
@@ -72,9 +78,10 @@ def test_records_and_items(session: Session) -> None:
         catalog.update_item(session, item.id, status=ItemStatus.ON_LOAN, now=NOW)
 
 
-def test_patrons_never_expose_the_pin(session: Session) -> None:
+def test_patrons_never_expose_the_pin(session: Session, circulation: CirculationContext) -> None:
     created = patrons.create_patron(
         session,
+        circulation,
         card_number="SV2100123",
         full_name="Phạm Minh Đức",
         category="undergraduate",
@@ -84,11 +91,12 @@ def test_patrons_never_expose_the_pin(session: Session) -> None:
     )
     assert created.has_pin
     assert not any("hash" in f.name for f in fields(Patron))
-    assert patrons.search_patrons(session, q="duc")[0].card_number == "SV2100123"
-    assert patrons.search_patrons(session, q="SV21")[0].card_number == "SV2100123"
+    assert patrons.search_patrons(session, circulation, q="duc")[0].card_number == "SV2100123"
+    assert patrons.search_patrons(session, circulation, q="SV21")[0].card_number == "SV2100123"
     with pytest.raises(ConflictError):
         patrons.create_patron(
             session,
+            circulation,
             card_number="SV2100123",
             full_name="X",
             category="staff",
@@ -96,64 +104,74 @@ def test_patrons_never_expose_the_pin(session: Session) -> None:
             now=NOW,
         )
     with pytest.raises(InvalidInputError, match="category"):
-        patrons.update_patron(session, created.id, category="alumni")
+        patrons.update_patron(session, circulation, created.id, category="alumni")
     with pytest.raises(InvalidInputError, match="PIN"):
-        patrons.set_pin(session, created.id, "12ab", now=NOW)
+        patrons.set_pin(session, circulation, created.id, "12ab", now=NOW)
 
     for _ in range(5):
-        kiosk.login(session, device_id="kiosk-1", card_number="SV2100123", pin="0000", now=NOW)
-    assert patrons.get_patron(session, created.id).pin_locked
-    assert not patrons.unlock_pin(session, created.id).pin_locked
-    assert kiosk.login(session, device_id="kiosk-1", card_number="SV2100123", pin="1357", now=NOW).decision.ok
-    patrons.set_pin(session, created.id, "8642", now=NOW)
-    assert kiosk.login(session, device_id="kiosk-1", card_number="SV2100123", pin="8642", now=NOW).decision.ok
-    assert not patrons.clear_pin(session, created.id, now=NOW).has_pin
+        kiosk.login(session, circulation, device_id="kiosk-1", card_number="SV2100123", pin="0000", now=NOW)
+    assert patrons.get_patron(session, circulation, created.id).pin_locked
+    assert not patrons.unlock_pin(session, circulation, created.id).pin_locked
+    assert kiosk.login(
+        session, circulation, device_id="kiosk-1", card_number="SV2100123", pin="1357", now=NOW
+    ).decision.ok
+    patrons.set_pin(session, circulation, created.id, "8642", now=NOW)
+    assert kiosk.login(
+        session, circulation, device_id="kiosk-1", card_number="SV2100123", pin="8642", now=NOW
+    ).decision.ok
+    assert not patrons.clear_pin(session, circulation, created.id, now=NOW).has_pin
 
     block = patrons.add_block(
         session, created.id, kind=BlockKind.LOST_CARD, staff="thuthu", now=NOW, note="Mất thẻ"
     )
-    assert patrons.get_patron(session, created.id).blocks[0].kind is BlockKind.LOST_CARD
+    assert patrons.get_patron(session, circulation, created.id).blocks[0].kind is BlockKind.LOST_CARD
     patrons.lift_block(session, block.id, staff="thuthu", now=NOW)
-    assert patrons.get_patron(session, created.id).blocks == ()
+    assert patrons.get_patron(session, circulation, created.id).blocks == ()
     assert len(patrons.list_blocks(session, created.id, include_lifted=True)) == 1
     with pytest.raises(ConflictError):
         patrons.lift_block(session, block.id, staff="thuthu", now=NOW)
     updated = patrons.update_patron(
-        session, created.id, expires_on=date(2028, 6, 30), full_name="Phạm Minh Đức"
+        session, circulation, created.id, expires_on=date(2028, 6, 30), full_name="Phạm Minh Đức"
     )
     assert updated.expires_on == date(2028, 6, 30)
 
 
-def test_holds_place_cancel_expire(session: Session) -> None:
+def test_holds_place_cancel_expire(session: Session, circulation: CirculationContext) -> None:
     reader, first, second = make.patron(session), make.patron(session), make.patron(session)
     title = make.record(session)
     book = make.item(session, title)
     make.loan(session, book, reader, due_at=NOW + timedelta(days=5))
-    one = holds.place_hold(session, patron_id=first.id or 0, record_id=title.id or 0, now=NOW)
+    one = holds.place_hold(session, circulation, patron_id=first.id or 0, record_id=title.id or 0, now=NOW)
     two = holds.place_hold(
-        session, patron_id=second.id or 0, record_id=title.id or 0, now=NOW + timedelta(minutes=1)
+        session,
+        circulation,
+        patron_id=second.id or 0,
+        record_id=title.id or 0,
+        now=NOW + timedelta(minutes=1),
     )
     with pytest.raises(ConflictError, match="already has an open hold"):
-        holds.place_hold(session, patron_id=first.id or 0, record_id=title.id or 0, now=NOW)
+        holds.place_hold(session, circulation, patron_id=first.id or 0, record_id=title.id or 0, now=NOW)
     with pytest.raises(ConflictError, match="on loan"):
-        holds.place_hold(session, patron_id=reader.id or 0, record_id=title.id or 0, now=NOW)
+        holds.place_hold(session, circulation, patron_id=reader.id or 0, record_id=title.id or 0, now=NOW)
     reference = make.item(session, make.record(session), item_type="reference")
     with pytest.raises(ConflictError, match="no holds"):
-        holds.place_hold(session, patron_id=first.id or 0, record_id=reference.record_id, now=NOW)
+        holds.place_hold(
+            session, circulation, patron_id=first.id or 0, record_id=reference.record_id, now=NOW
+        )
 
-    kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW)
+    kiosk.checkin(session, circulation, device_id="return-1", item=ItemRef(barcode=book.barcode), now=NOW)
     ready = holds.list_holds(session, now=NOW, record_id=title.id, open_only=True)
     assert [(h.id, h.status) for h in ready] == [(one.id, HoldStatus.READY), (two.id, HoldStatus.WAITING)]
 
     # The first patron cancels: the item passes to the second.
-    holds.cancel_hold(session, one.id, now=NOW)
+    holds.cancel_hold(session, circulation, one.id, now=NOW)
     assert holds.list_holds(session, now=NOW, patron_id=second.id)[0].status is HoldStatus.READY
     assert book.status == "on_hold_shelf"
     # Nobody collects it: the hold expires and the item goes back on the shelf.
-    assert holds.expire_holds(session, now=NOW + timedelta(days=10)) == 1
+    assert holds.expire_holds(session, circulation, now=NOW + timedelta(days=10)) == 1
     assert book.status == "available"
     with pytest.raises(ConflictError):
-        holds.cancel_hold(session, one.id, now=NOW)
+        holds.cancel_hold(session, circulation, one.id, now=NOW)
 
 
 def test_fines_pay_and_waive(session: Session) -> None:
@@ -175,7 +193,7 @@ def test_fines_pay_and_waive(session: Session) -> None:
     assert len(fines.list_fines(session, patron_id=patron.id, status=FineStatus.PAID)) == 1
 
 
-def test_loans_lists(session: Session) -> None:
+def test_loans_lists(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     late, soon = make.item(session), make.item(session)
     make.loan(session, late, patron, due_at=NOW - timedelta(days=3))
@@ -189,7 +207,7 @@ def test_loans_lists(session: Session) -> None:
         late.barcode,
         soon.barcode,
     ]
-    kiosk.checkin(session, device_id="return-1", item=ItemRef(barcode=late.barcode), now=NOW)
+    kiosk.checkin(session, circulation, device_id="return-1", item=ItemRef(barcode=late.barcode), now=NOW)
     history = loans.list_loans(session, item_id=late.id, open_only=False)
     assert history[0].returned_at == NOW
     assert loans.get_loan(session, history[0].id).barcode == late.barcode
@@ -198,41 +216,47 @@ def test_loans_lists(session: Session) -> None:
 @pytest.mark.parametrize(
     "listing",
     [
-        lambda s, n: catalog.search_records(s, limit=n),
-        lambda s, n: catalog.search_items(s, limit=n),
-        lambda s, n: patrons.search_patrons(s, limit=n),
-        lambda s, n: holds.list_holds(s, now=NOW, limit=n),
-        lambda s, n: fines.list_fines(s, limit=n),
-        lambda s, n: loans.list_loans(s, limit=n),
+        lambda s, _c, n: catalog.search_records(s, limit=n),
+        lambda s, _c, n: catalog.search_items(s, limit=n),
+        lambda s, c, n: patrons.search_patrons(s, c, limit=n),
+        lambda s, _c, n: holds.list_holds(s, now=NOW, limit=n),
+        lambda s, _c, n: fines.list_fines(s, limit=n),
+        lambda s, _c, n: loans.list_loans(s, limit=n),
     ],
     ids=["records", "items", "patrons", "holds", "fines", "loans"],
 )
 def test_every_staff_list_has_the_same_page_limits(
-    session: Session, listing: Callable[[Session, int], list[object]]
+    session: Session,
+    circulation: CirculationContext,
+    listing: Callable[[Session, CirculationContext, int], list[object]],
 ) -> None:
-    assert listing(session, MAX_PAGE) == []
+    assert listing(session, circulation, MAX_PAGE) == []
     for wrong in (0, MAX_PAGE + 1):
         with pytest.raises(InvalidInputError, match=f"1 to {MAX_PAGE}"):
-            listing(session, wrong)
+            listing(session, circulation, wrong)
 
 
-def test_like_wildcards_in_searches_mean_themselves(session: Session) -> None:
+def test_like_wildcards_in_searches_mean_themselves(
+    session: Session, circulation: CirculationContext
+) -> None:
     make.record(session, title="Giảm 50% học phí", author=None)
     make.record(session, title="Giảm 500 học phí", author=None)
     make.patron(session, full_name="Lê_Văn An")
     make.patron(session, full_name="Lê Văn An")
     assert [r.title for r in catalog.search_records(session, q="50%")] == ["Giảm 50% học phí"]
-    assert [p.full_name for p in patrons.search_patrons(session, q="le_van")] == ["Lê_Văn An"]
+    assert [p.full_name for p in patrons.search_patrons(session, circulation, q="le_van")] == ["Lê_Văn An"]
 
 
-def test_a_page_of_patrons_reads_their_blocks_in_one_query(session: Session) -> None:
+def test_a_page_of_patrons_reads_their_blocks_in_one_query(
+    session: Session, circulation: CirculationContext
+) -> None:
     readers = [make.patron(session, full_name=f"Đỗ Thị Mai {n}") for n in range(6)]
     make.block(session, readers[1], kind="lost_card")
     make.block(session, readers[4])
     make.block(session, readers[4], kind="disciplinary")
     make.block(session, readers[5], lifted_at=NOW, lifted_by="thuthu")
     with recorded() as sql:
-        found = patrons.search_patrons(session, q="do thi mai")
+        found = patrons.search_patrons(session, circulation, q="do thi mai")
     assert len(sql.selecting_from("patron_block")) == 1
     blocks = {p.card_number: [b.kind.value for b in p.blocks] for p in found}
     assert blocks == {

@@ -1,4 +1,4 @@
-"""Checkout, renew and checkin decisions as tables: each row a situation and the reason code it gets."""
+"""Checkout, renew and checkin decisions as tables: each row a situation and the reason it gets."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contract.replies import ReasonCode
 from server.domain.circulation import (
     ItemState,
     LoanState,
@@ -18,6 +17,7 @@ from server.domain.circulation import (
     decide_renew,
 )
 from server.domain.enums import ItemStatus
+from server.domain.reasons import Reason
 from tests.unit.domain.conftest import make_policies
 
 pytestmark = pytest.mark.unit
@@ -61,85 +61,85 @@ def loan(**changes: object) -> LoanState:
     return replace(LOAN, **changes)  # type: ignore[arg-type]
 
 
-CHECKOUT_TABLE: list[tuple[str, PatronStanding | None, ItemState | None, bool, ReasonCode]] = [
-    ("plain loan", PATRON, ITEM, False, ReasonCode.OK),
-    ("unknown patron", None, ITEM, False, ReasonCode.UNKNOWN_PATRON),
-    ("unknown item", PATRON, None, False, ReasonCode.UNKNOWN_ITEM),
-    ("card expired yesterday", patron(expires_on=date(2026, 11, 22)), ITEM, False, ReasonCode.PATRON_EXPIRED),
-    ("card valid through today", patron(expires_on=date(2026, 11, 23)), ITEM, False, ReasonCode.OK),
-    ("blocked by staff", patron(blocked=True), ITEM, False, ReasonCode.PATRON_BLOCKED),
-    ("fines over limit", patron(fines_due=50001), ITEM, False, ReasonCode.FINES_OVER_LIMIT),
-    ("fines at limit", patron(fines_due=50000), ITEM, False, ReasonCode.OK),
-    ("overdue item", patron(has_overdue=True), ITEM, False, ReasonCode.OVERDUE_ITEMS),
-    ("staff overdue do not block", patron(category="staff", has_overdue=True), ITEM, False, ReasonCode.OK),
-    ("reference", PATRON, item(item_type="reference"), False, ReasonCode.NOT_FOR_LOAN),
-    ("missing", PATRON, item(status=ItemStatus.MISSING), False, ReasonCode.ITEM_UNAVAILABLE),
-    ("lost", PATRON, item(status=ItemStatus.LOST), False, ReasonCode.ITEM_UNAVAILABLE),
-    ("damaged", PATRON, item(status=ItemStatus.DAMAGED), False, ReasonCode.ITEM_UNAVAILABLE),
-    ("withdrawn", PATRON, item(status=ItemStatus.WITHDRAWN), False, ReasonCode.ITEM_UNAVAILABLE),
-    ("mine already", PATRON, ON_LOAN, False, ReasonCode.ALREADY_ON_LOAN_TO_YOU),
-    ("someone else's", PATRON, replace(ON_LOAN, loan_patron_id=OTHER), False, ReasonCode.ON_LOAN_TO_OTHER),
+CHECKOUT_TABLE: list[tuple[str, PatronStanding | None, ItemState | None, bool, Reason]] = [
+    ("plain loan", PATRON, ITEM, False, Reason.OK),
+    ("unknown patron", None, ITEM, False, Reason.UNKNOWN_PATRON),
+    ("unknown item", PATRON, None, False, Reason.UNKNOWN_ITEM),
+    ("card expired yesterday", patron(expires_on=date(2026, 11, 22)), ITEM, False, Reason.PATRON_EXPIRED),
+    ("card valid through today", patron(expires_on=date(2026, 11, 23)), ITEM, False, Reason.OK),
+    ("blocked by staff", patron(blocked=True), ITEM, False, Reason.PATRON_BLOCKED),
+    ("fines over limit", patron(fines_due=50001), ITEM, False, Reason.FINES_OVER_LIMIT),
+    ("fines at limit", patron(fines_due=50000), ITEM, False, Reason.OK),
+    ("overdue item", patron(has_overdue=True), ITEM, False, Reason.OVERDUE_ITEMS),
+    ("staff overdue do not block", patron(category="staff", has_overdue=True), ITEM, False, Reason.OK),
+    ("reference", PATRON, item(item_type="reference"), False, Reason.NOT_FOR_LOAN),
+    ("missing", PATRON, item(status=ItemStatus.MISSING), False, Reason.ITEM_UNAVAILABLE),
+    ("lost", PATRON, item(status=ItemStatus.LOST), False, Reason.ITEM_UNAVAILABLE),
+    ("damaged", PATRON, item(status=ItemStatus.DAMAGED), False, Reason.ITEM_UNAVAILABLE),
+    ("withdrawn", PATRON, item(status=ItemStatus.WITHDRAWN), False, Reason.ITEM_UNAVAILABLE),
+    ("mine already", PATRON, ON_LOAN, False, Reason.ALREADY_ON_LOAN_TO_YOU),
+    ("someone else's", PATRON, replace(ON_LOAN, loan_patron_id=OTHER), False, Reason.ON_LOAN_TO_OTHER),
     (
         "status on loan, loan unknown",
         PATRON,
         item(status=ItemStatus.ON_LOAN),
         False,
-        ReasonCode.ON_LOAN_TO_OTHER,
+        Reason.ON_LOAN_TO_OTHER,
     ),
     (
         "trapped for another",
         PATRON,
         item(status=ItemStatus.ON_HOLD_SHELF, trapped_for_patron_id=OTHER),
         False,
-        ReasonCode.ON_HOLD_FOR_OTHER,
+        Reason.ON_HOLD_FOR_OTHER,
     ),
     (
         "trapped for me",
         PATRON,
         item(status=ItemStatus.ON_HOLD_SHELF, trapped_for_patron_id=ME),
         False,
-        ReasonCode.OK_HOLD_READY_FOR_YOU,
+        Reason.OK_HOLD_READY_FOR_YOU,
     ),
     (
         "on the hold shelf, its hold lapsed",
         PATRON,
         item(status=ItemStatus.ON_HOLD_SHELF, trapped_for_patron_id=None),
         False,
-        ReasonCode.OK,
+        Reason.OK,
     ),
-    ("fills my waiting hold", PATRON, ITEM, True, ReasonCode.OK_HOLD_READY_FOR_YOU),
-    ("max loans", patron(loans_count=5), ITEM, False, ReasonCode.MAX_LOANS),
-    ("one below max", patron(loans_count=4), ITEM, False, ReasonCode.OK),
-    ("staff max is higher", patron(category="staff", loans_count=5), ITEM, False, ReasonCode.OK),
+    ("fills my waiting hold", PATRON, ITEM, True, Reason.OK_HOLD_READY_FOR_YOU),
+    ("max loans", patron(loans_count=5), ITEM, False, Reason.MAX_LOANS),
+    ("one below max", patron(loans_count=4), ITEM, False, Reason.OK),
+    ("staff max is higher", patron(category="staff", loans_count=5), ITEM, False, Reason.OK),
     (
         "max textbooks",
         patron(loans_count=2, loans_of_type=2),
         item(item_type="textbook"),
         False,
-        ReasonCode.MAX_LOANS,
+        Reason.MAX_LOANS_OF_TYPE,
     ),
-    ("500 loans, staff limit", patron(category="staff", loans_count=500), ITEM, False, ReasonCode.MAX_LOANS),
+    ("500 loans, staff limit", patron(category="staff", loans_count=500), ITEM, False, Reason.MAX_LOANS),
     # Order: the account before the item, so a blocked patron hears about the block first.
     (
         "blocked and reference",
         patron(blocked=True),
         item(item_type="reference"),
         False,
-        ReasonCode.PATRON_BLOCKED,
+        Reason.PATRON_BLOCKED,
     ),
     (
         "expired and blocked",
         patron(blocked=True, expires_on=date(2020, 1, 1)),
         ITEM,
         False,
-        ReasonCode.PATRON_EXPIRED,
+        Reason.PATRON_EXPIRED,
     ),
     (
         "not for loan before on loan",
         PATRON,
         replace(ON_LOAN, item_type="reference"),
         False,
-        ReasonCode.NOT_FOR_LOAN,
+        Reason.NOT_FOR_LOAN,
     ),
 ]
 
@@ -150,11 +150,11 @@ CHECKOUT_TABLE: list[tuple[str, PatronStanding | None, ItemState | None, bool, R
     ids=[r[0] for r in CHECKOUT_TABLE],
 )
 def test_checkout(
-    standing: PatronStanding | None, state: ItemState | None, own_hold: bool, code: ReasonCode
+    standing: PatronStanding | None, state: ItemState | None, own_hold: bool, code: Reason
 ) -> None:
     decision = decide_checkout(standing, state, make_policies(), now=NOW, fills_own_hold=own_hold)
-    assert decision.code is code
-    assert decision.ok is (code in (ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU))
+    assert decision.reason is code
+    assert decision.ok is (code in (Reason.OK, Reason.OK_HOLD_READY_FOR_YOU))
     assert (decision.due_at is not None) is decision.ok
 
 
@@ -175,20 +175,20 @@ LATE = datetime(2026, 12, 2, 10, 0, tzinfo=HCM)  # two days after LOAN's due dat
 TOO_LATE = datetime(2026, 12, 5, 10, 0, tzinfo=HCM)  # five days after
 
 RENEW_TABLE: list[
-    tuple[str, PatronStanding | None, ItemState | None, LoanState | None, bool, datetime, ReasonCode]
+    tuple[str, PatronStanding | None, ItemState | None, LoanState | None, bool, datetime, Reason]
 ] = [
-    ("plain renewal", PATRON, ON_LOAN, LOAN, False, NOW, ReasonCode.OK),
-    ("unknown patron", None, ON_LOAN, LOAN, False, NOW, ReasonCode.UNKNOWN_PATRON),
-    ("unknown item", PATRON, None, None, False, NOW, ReasonCode.UNKNOWN_ITEM),
-    ("not on loan", PATRON, ITEM, None, False, NOW, ReasonCode.NOT_ON_LOAN),
-    ("someone else's", PATRON, ON_LOAN, loan(patron_id=OTHER), False, NOW, ReasonCode.NOT_YOUR_LOAN),
-    ("expired", patron(expires_on=date(2026, 1, 1)), ON_LOAN, LOAN, False, NOW, ReasonCode.PATRON_EXPIRED),
-    ("blocked", patron(blocked=True), ON_LOAN, LOAN, False, NOW, ReasonCode.PATRON_BLOCKED),
-    ("fines over limit", patron(fines_due=60000), ON_LOAN, LOAN, False, NOW, ReasonCode.FINES_OVER_LIMIT),
-    ("own overdue does not stop it", patron(has_overdue=True), ON_LOAN, LOAN, False, LATE, ReasonCode.OK),
-    ("renewals used up", PATRON, ON_LOAN, loan(renewals=2), False, NOW, ReasonCode.RENEWALS_EXHAUSTED),
-    ("someone waits", PATRON, ON_LOAN, LOAN, True, NOW, ReasonCode.RENEW_HOLD_WAITING),
-    ("too far overdue", PATRON, ON_LOAN, LOAN, False, TOO_LATE, ReasonCode.RENEW_TOO_LATE),
+    ("plain renewal", PATRON, ON_LOAN, LOAN, False, NOW, Reason.OK),
+    ("unknown patron", None, ON_LOAN, LOAN, False, NOW, Reason.UNKNOWN_PATRON),
+    ("unknown item", PATRON, None, None, False, NOW, Reason.UNKNOWN_ITEM),
+    ("not on loan", PATRON, ITEM, None, False, NOW, Reason.NOT_ON_LOAN),
+    ("someone else's", PATRON, ON_LOAN, loan(patron_id=OTHER), False, NOW, Reason.NOT_YOUR_LOAN),
+    ("expired", patron(expires_on=date(2026, 1, 1)), ON_LOAN, LOAN, False, NOW, Reason.PATRON_EXPIRED),
+    ("blocked", patron(blocked=True), ON_LOAN, LOAN, False, NOW, Reason.PATRON_BLOCKED),
+    ("fines over limit", patron(fines_due=60000), ON_LOAN, LOAN, False, NOW, Reason.FINES_OVER_LIMIT),
+    ("own overdue does not stop it", patron(has_overdue=True), ON_LOAN, LOAN, False, LATE, Reason.OK),
+    ("renewals used up", PATRON, ON_LOAN, loan(renewals=2), False, NOW, Reason.RENEWALS_EXHAUSTED),
+    ("someone waits", PATRON, ON_LOAN, LOAN, True, NOW, Reason.RENEW_HOLD_WAITING),
+    ("too far overdue", PATRON, ON_LOAN, LOAN, False, TOO_LATE, Reason.RENEW_TOO_LATE),
     (
         "would not move the due date",
         PATRON,
@@ -196,18 +196,18 @@ RENEW_TABLE: list[
         loan(due_at=datetime(2026, 12, 24, 23, 59, 59, tzinfo=HCM)),
         False,
         NOW,
-        ReasonCode.RENEW_TOO_SOON,
+        Reason.RENEW_TOO_SOON,
     ),
 ]
 
 
 @pytest.mark.parametrize("row", RENEW_TABLE, ids=[r[0] for r in RENEW_TABLE])
 def test_renew(
-    row: tuple[str, PatronStanding | None, ItemState | None, LoanState | None, bool, datetime, ReasonCode],
+    row: tuple[str, PatronStanding | None, ItemState | None, LoanState | None, bool, datetime, Reason],
 ) -> None:
     _, standing, state, current, waiting, now, code = row
     decision = decide_renew(standing, state, current, make_policies(), now=now, others_waiting=waiting)
-    assert decision.code is code
+    assert decision.reason is code
     assert (decision.due_at is not None) is decision.ok
 
 
@@ -230,29 +230,29 @@ RETURN_ON_TIME = datetime(2026, 11, 30, 18, 0, tzinfo=HCM)
 RETURN_LATE = datetime(2026, 12, 2, 9, 0, tzinfo=HCM)  # Tue + Wed open: 2 days
 
 CHECKIN_TABLE: list[
-    tuple[str, ItemState | None, LoanState | None, bool, datetime, ReasonCode, ItemStatus | None, int]
+    tuple[str, ItemState | None, LoanState | None, bool, datetime, Reason, ItemStatus | None, int]
 ] = [
-    ("on time", ON_LOAN, LOAN, False, RETURN_ON_TIME, ReasonCode.OK, ItemStatus.AVAILABLE, 0),
-    ("late", ON_LOAN, LOAN, False, RETURN_LATE, ReasonCode.OK, ItemStatus.AVAILABLE, 4000),
+    ("on time", ON_LOAN, LOAN, False, RETURN_ON_TIME, Reason.OK, ItemStatus.AVAILABLE, 0),
+    ("late", ON_LOAN, LOAN, False, RETURN_LATE, Reason.OK, ItemStatus.AVAILABLE, 4000),
     (
         "late and wanted",
         ON_LOAN,
         LOAN,
         True,
         RETURN_LATE,
-        ReasonCode.OK_HOLD_WAITING,
+        Reason.OK_HOLD_WAITING,
         ItemStatus.ON_HOLD_SHELF,
         4000,
     ),
-    ("unknown item", None, None, False, RETURN_ON_TIME, ReasonCode.UNKNOWN_ITEM, None, 0),
-    ("not on loan", ITEM, None, False, RETURN_ON_TIME, ReasonCode.NOT_ON_LOAN, None, 0),
+    ("unknown item", None, None, False, RETURN_ON_TIME, Reason.UNKNOWN_ITEM, None, 0),
+    ("not on loan", ITEM, None, False, RETURN_ON_TIME, Reason.NOT_ON_LOAN, None, 0),
     (
         "missing is found",
         item(status=ItemStatus.MISSING),
         None,
         False,
         NOW,
-        ReasonCode.NOT_ON_LOAN,
+        Reason.NOT_ON_LOAN,
         ItemStatus.AVAILABLE,
         0,
     ),
@@ -262,7 +262,7 @@ CHECKIN_TABLE: list[
         LOAN,
         False,
         NOW,
-        ReasonCode.OK,
+        Reason.OK,
         ItemStatus.AVAILABLE,
         0,
     ),
@@ -272,18 +272,18 @@ CHECKIN_TABLE: list[
         None,
         True,
         NOW,
-        ReasonCode.OK_HOLD_WAITING,
+        Reason.OK_HOLD_WAITING,
         ItemStatus.ON_HOLD_SHELF,
         0,
     ),
-    ("damaged stays out", item(status=ItemStatus.DAMAGED), None, True, NOW, ReasonCode.NOT_ON_LOAN, None, 0),
+    ("damaged stays out", item(status=ItemStatus.DAMAGED), None, True, NOW, Reason.NOT_ON_LOAN, None, 0),
     (
         "already on the hold shelf",
         item(status=ItemStatus.ON_HOLD_SHELF, trapped_for_patron_id=OTHER),
         None,
         True,
         NOW,
-        ReasonCode.OK_HOLD_WAITING,
+        Reason.OK_HOLD_WAITING,
         ItemStatus.ON_HOLD_SHELF,
         0,
     ),
@@ -293,22 +293,20 @@ CHECKIN_TABLE: list[
         loan(patron_category="staff", item_type="textbook"),
         False,
         datetime(2027, 2, 1, 9, 0, tzinfo=HCM),
-        ReasonCode.OK,
+        Reason.OK,
         ItemStatus.AVAILABLE,
         20000,
     ),
 ]
 
 
-CheckinRow = tuple[
-    str, ItemState | None, LoanState | None, bool, datetime, ReasonCode, ItemStatus | None, int
-]
+CheckinRow = tuple[str, ItemState | None, LoanState | None, bool, datetime, Reason, ItemStatus | None, int]
 
 
 @pytest.mark.parametrize("row", CHECKIN_TABLE, ids=[r[0] for r in CHECKIN_TABLE])
 def test_checkin(row: CheckinRow) -> None:
     _, state, current, waiting, now, code, status, fine = row
     decision = decide_checkin(state, current, make_policies(), now=now, hold_waiting=waiting)
-    assert (decision.code, decision.new_status, decision.fine) == (code, status, fine)
+    assert (decision.reason, decision.new_status, decision.fine) == (code, status, fine)
     assert decision.closes_loan is (current is not None)
     assert decision.trap_hold is (status is ItemStatus.ON_HOLD_SHELF)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contract.replies import ReasonCode
 from server.domain.fines import fines_block, overdue_days, overdue_fine
 from server.domain.pins import check_pin, is_locked
+from server.domain.reasons import Reason
 from tests.unit.domain.conftest import CALENDAR, make_policies
 
 pytestmark = pytest.mark.unit
@@ -54,23 +54,23 @@ def test_fine_limit(due: int, blocks: bool) -> None:
     assert fines_block(due, make_policies().rule_for("undergraduate", "book")) is blocks
 
 
-PIN_TABLE: list[tuple[bool, int, ReasonCode, int, int]] = [
-    (True, 0, ReasonCode.OK, 0, 5),
-    (True, 4, ReasonCode.OK, 0, 5),  # a right PIN ends the run
-    (False, 0, ReasonCode.WRONG_PIN, 1, 4),
-    (False, 3, ReasonCode.WRONG_PIN, 4, 1),
-    (False, 4, ReasonCode.PIN_LOCKED, 5, 0),  # the fifth wrong PIN locks
-    (True, 5, ReasonCode.PIN_LOCKED, 5, 0),  # locked stays locked, even for the right PIN
-    (False, 7, ReasonCode.PIN_LOCKED, 7, 0),
+PIN_TABLE: list[tuple[bool, int, Reason, int, int]] = [
+    (True, 0, Reason.OK, 0, 5),
+    (True, 4, Reason.OK, 0, 5),  # a right PIN ends the run
+    (False, 0, Reason.WRONG_PIN, 1, 4),
+    (False, 3, Reason.WRONG_PIN, 4, 1),
+    (False, 4, Reason.PIN_LOCKED, 5, 0),  # the fifth wrong PIN locks
+    (True, 5, Reason.PIN_LOCKED, 5, 0),  # locked stays locked, even for the right PIN
+    (False, 7, Reason.PIN_LOCKED, 7, 0),
 ]
 
 
 @pytest.mark.parametrize(("correct", "failures", "code", "after", "left"), PIN_TABLE)
-def test_pin_attempts(correct: bool, failures: int, code: ReasonCode, after: int, left: int) -> None:
+def test_pin_attempts(correct: bool, failures: int, code: Reason, after: int, left: int) -> None:
     check = check_pin(correct=correct, failures=failures, max_failures=5)
-    assert (check.code, check.failures, check.attempts_left) == (code, after, left)
-    assert check.ok is (code is ReasonCode.OK)
-    assert is_locked(check.failures, 5) is (code is ReasonCode.PIN_LOCKED)
+    assert (check.reason, check.failures, check.attempts_left) == (code, after, left)
+    assert check.ok is (code is Reason.OK)
+    assert is_locked(check.failures, 5) is (code is Reason.PIN_LOCKED)
 
 
 def test_pin_limit_must_be_positive() -> None:

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contract.replies import ReasonCode
 from server.domain.entities import Hold
 from server.domain.enums import HoldStatus
 from server.domain.holds import HoldRequest, hold_refusal, next_in_queue, pickup_deadline, status_at
+from server.domain.reasons import Reason
 from server.domain.sessions import SessionState, check_session, idle_deadline, item_match
 from tests.unit.domain.conftest import CALENDAR
 
@@ -17,17 +17,17 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 OPEN = SessionState(device_id="kiosk-1", patron_id=1, expires_at=NOW + timedelta(minutes=5), closed=False)
 
-SESSION_TABLE: list[tuple[str, SessionState | None, str, datetime, ReasonCode | None]] = [
+SESSION_TABLE: list[tuple[str, SessionState | None, str, datetime, Reason | None]] = [
     ("open", OPEN, "kiosk-1", NOW, None),
-    ("unknown", None, "kiosk-1", NOW, ReasonCode.UNKNOWN_SESSION),
-    ("another kiosk", OPEN, "kiosk-2", NOW, ReasonCode.UNKNOWN_SESSION),
-    ("idle too long", OPEN, "kiosk-1", NOW + timedelta(minutes=5), ReasonCode.SESSION_EXPIRED),
+    ("unknown", None, "kiosk-1", NOW, Reason.UNKNOWN_SESSION),
+    ("another kiosk", OPEN, "kiosk-2", NOW, Reason.UNKNOWN_SESSION),
+    ("idle too long", OPEN, "kiosk-1", NOW + timedelta(minutes=5), Reason.SESSION_EXPIRED),
     (
         "logged out",
         SessionState("kiosk-1", 1, NOW + timedelta(minutes=5), closed=True),
         "kiosk-1",
         NOW,
-        ReasonCode.SESSION_EXPIRED,
+        Reason.SESSION_EXPIRED,
     ),
 ]
 
@@ -35,9 +35,7 @@ SESSION_TABLE: list[tuple[str, SessionState | None, str, datetime, ReasonCode | 
 @pytest.mark.parametrize(
     ("state", "device", "now", "code"), [r[1:] for r in SESSION_TABLE], ids=[r[0] for r in SESSION_TABLE]
 )
-def test_check_session(
-    state: SessionState | None, device: str, now: datetime, code: ReasonCode | None
-) -> None:
+def test_check_session(state: SessionState | None, device: str, now: datetime, code: Reason | None) -> None:
     assert check_session(state, device_id=device, now=now) is code
 
 
@@ -47,18 +45,18 @@ def test_idle_deadline_slides() -> None:
         idle_deadline(NOW, 0)
 
 
-ITEM_MATCH_TABLE: list[tuple[int | None, int | None, ReasonCode | None, int | None]] = [
+ITEM_MATCH_TABLE: list[tuple[int | None, int | None, Reason | None, int | None]] = [
     (7, None, None, 7),
     (None, 7, None, 7),
     (7, 7, None, 7),
-    (7, 8, ReasonCode.INVALID_REQUEST, None),  # a tag written for another copy
-    (None, None, ReasonCode.UNKNOWN_ITEM, None),
+    (7, 8, Reason.ITEM_MISMATCH, None),  # a tag written for another copy
+    (None, None, Reason.UNKNOWN_ITEM, None),
 ]
 
 
 @pytest.mark.parametrize(("by_barcode", "by_tag", "code", "found"), ITEM_MATCH_TABLE)
 def test_item_match(
-    by_barcode: int | None, by_tag: int | None, code: ReasonCode | None, found: int | None
+    by_barcode: int | None, by_tag: int | None, code: Reason | None, found: int | None
 ) -> None:
     assert item_match(by_barcode, by_tag) == (code, found)
 

@@ -1,7 +1,8 @@
 """Staff accounts: create, list, change, authenticate, and the first administrator at start-up.
 
-Like the circulation services, these functions take the caller's session and never commit; the caller
-(an API route, a CLI command, `ensure_first_staff`) commits once.
+The REST API (login, `/staff`), `stacks staff …` and the staff console share these. Like the circulation
+services, they take the caller's session and never commit; the caller (an API route, a CLI command)
+commits once — except `ensure_first_staff`, which runs on its own at start-up.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from server.api.auth.passwords import hash_password, needs_rehash, verify_password
 from server.db.tables.staff import StaffUser
 from server.errors import ConfigurationError, ConflictError, InvalidInputError, NotFoundError
+from server.services.passwords import hash_password, needs_rehash, verify_password
 from server.settings import ServerSettings
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
@@ -98,6 +99,13 @@ def set_password(session: Session, staff: StaffUser, password: str) -> None:
     staff.token_version += 1
     session.add(staff)
     session.flush()
+
+
+def change_own_password(session: Session, staff: StaffUser, current_password: str, new_password: str) -> None:
+    """A staff member's own change: the current password first, then as `set_password`."""
+    if not verify_password(staff.password_hash, current_password):
+        raise InvalidInputError("the current password is not correct")
+    set_password(session, staff, new_password)
 
 
 def update_staff(
