@@ -34,10 +34,14 @@ class MissingTimers:
         previous = timedelta(0)
         for number, after in enumerate(self.search_after, start=1):
             if after <= previous:
-                raise ValueError(f"search {number} must come after the previous step ({after} ≤ {previous})")
+                raise ValueError(
+                    f"search {number} must come after the previous step ({after.days} ≤ {previous.days} days)"
+                )
             previous = after
         if self.lost_after <= previous:
-            raise ValueError(f"an item is lost only after its last search ({self.lost_after} ≤ {previous})")
+            raise ValueError(
+                f"an item is lost only after its last search ({self.lost_after.days} ≤ {previous.days} days)"
+            )
         if self.propose_withdrawal_after < timedelta(0):
             raise ValueError("the withdrawal proposal cannot come before the item is lost")
 
