@@ -49,7 +49,10 @@ def is_ddc(call_number: str) -> bool:
 def ddc_class(call_number: str) -> str | None:
     """The DDC class number, as the rules per class range read it: "895.9223" of "895.9223 NG527H" and of
     "GT 895.9223 NG527H", "004" of "4 HO-L"; None for a call number that is not DDC ("LV-2021-015")."""
-    match = _DDC_START.match(call_number) or _DDC.match(" ".join(fold(call_number).split()))
+    match = _DDC_START.match(call_number)
+    if match is not None and len(match["cls"]) == 3:
+        return match[0]  # already as written: "895.9223"
+    match = match or _DDC.match(" ".join(fold(call_number).split()))
     if match is None:
         return None
     number = f"{int(match['cls']):03d}"

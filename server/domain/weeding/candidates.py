@@ -19,6 +19,7 @@ from datetime import date
 
 from server.domain.callnumbers import ddc_class
 from server.domain.weeding.copies import (
+    Findings,
     Judged,
     keep_floors,
     keep_superseded_textbooks,
@@ -34,36 +35,39 @@ from server.domain.weeding.evidence import (
     RecordEvidence,
     Spared,
 )
-from server.domain.weeding.rules import Clock, collection_protections, item_findings
+from server.domain.weeding.rules import Clock, CopyRules, collection_protections
 from server.domain.weeding.settings import WeedingSettings
 
 
 def weeding_candidates(
     records: Iterable[RecordEvidence], settings: WeedingSettings, today: date
 ) -> Iterator[Outcome]:
-    clock = Clock(today)
+    rules = CopyRules(Clock(today))
     sets = _Sets()
     for work in _works(records):
-        copies = _judge_work(work, settings, clock)
-        if copies is None:  # nothing to say about any copy: only the set volumes among them matter
-            for record in work:
-                for item in record.items:
-                    if item.set_id is not None:
-                        sets.member(item.set_id, qualifies=False)
-            continue
-        for judged in copies:
-            outcome = _outcome(judged)
-            set_id = judged.item.set_id
+        judged = _judge_work(work, settings, rules)
+        for copy in judged:
+            outcome = _outcome(copy)
+            set_id = copy.item.set_id
             if set_id is None:
-                if outcome is not None:
-                    yield outcome
-            elif outcome is None or isinstance(outcome, Spared) or not judged.usable:
+                yield outcome
+            elif isinstance(outcome, Spared) or not copy.usable:
                 sets.member(set_id, qualifies=isinstance(outcome, Candidate))
-                if outcome is not None:
-                    yield outcome
+                yield outcome
             else:
                 sets.pending(set_id, outcome)
+        for set_id in _volumes_without_reasons(work, judged):
+            sets.member(set_id, qualifies=False)
     yield from sets.finish()
+
+
+def _volumes_without_reasons(work: list[RecordEvidence], judged: list[Judged]) -> list[int]:
+    """The sets of the work's volumes that have no reason to go: each holds its set back."""
+    volumes = [item for record in work for item in record.items if item.set_id is not None]
+    if not volumes:
+        return []
+    with_reasons = {copy.item.item_id for copy in judged}
+    return [item.set_id for item in volumes if item.set_id is not None and item.item_id not in with_reasons]
 
 
 def _works(records: Iterable[RecordEvidence]) -> Iterator[list[RecordEvidence]]:
@@ -83,35 +87,37 @@ def _works(records: Iterable[RecordEvidence]) -> Iterator[list[RecordEvidence]]:
         yield group
 
 
-def _judge_work(work: list[RecordEvidence], settings: WeedingSettings, clock: Clock) -> list[Judged] | None:
-    """Every copy of the work judged, or None when no copy has any reason (the common case, kept cheap)."""
-    judged_records: list[tuple[RecordEvidence, list[Judged]]] = []
-    any_findings = False
+def _judge_work(work: list[RecordEvidence], settings: WeedingSettings, rules: CopyRules) -> list[Judged]:
+    """The copies of the work that have reasons, with the protections that hold them back."""
+    judged_records: list[tuple[RecordEvidence, Findings]] = []
     for record in work:
         rule = settings.ranges.rule_for(ddc_class(record.call_number) if record.call_number else None)
-        copies = [Judged(item, record, item_findings(item, record, rule, clock)) for item in record.items]
-        mark_surplus(copies, rule.surplus_below_uses_per_copy, clock)
-        judged_records.append((record, copies))
-        any_findings = any_findings or any(c.findings for c in copies)
+        findings = rules.findings(record, rule)
+        if len(record.items) > 1:
+            mark_surplus(record.items, findings, rule.surplus_below_uses_per_copy, rules.clock)
+        judged_records.append((record, findings))
     if len(judged_records) > 1:
         mark_superseded(judged_records)
-        any_findings = any_findings or any(c.findings for _, copies in judged_records for c in copies)
-    if not any_findings:
-        return None
-    everything = [c for _, copies in judged_records for c in copies]
-    for copy in everything:
-        if copy.findings:
-            copy.protections.extend(collection_protections(copy.item, copy.record, settings.protections))
-    for _, copies in judged_records:
-        keep_superseded_textbooks(copies, settings.floors)
-    learners = max((r.learners for r in work if r.learners is not None), default=None)
-    keep_floors(everything, settings.floors, learners)
+    everything: list[Judged] = []
+    for record, findings in judged_records:
+        if not findings:
+            continue
+        copies = []
+        for index, found in findings.items():
+            item = record.items[index]
+            protections = collection_protections(item, record, settings.protections)
+            copies.append(Judged(item, record, found, not item.gone, protections))
+        if len(work) > 1:  # only an edition of a work can be superseded
+            keep_superseded_textbooks(record, copies, settings.floors)
+        everything.extend(copies)
+    floors = settings.floors
+    if everything and any(c.item.item_type in floors.with_floor for c in everything):
+        learners = max((r.learners for r in work if r.learners is not None), default=None)
+        keep_floors(work, everything, floors, learners)
     return everything
 
 
-def _outcome(judged: Judged) -> Outcome | None:
-    if not judged.findings:
-        return None
+def _outcome(judged: Judged) -> Candidate | Spared:
     item_id, record_id, findings = judged.item.item_id, judged.record.record_id, tuple(judged.findings)
     if judged.protections:
         return Spared(item_id, record_id, findings, tuple(judged.protections))

@@ -19,6 +19,7 @@ from server.domain.weeding.settings import PlanSettings
 
 OTHER = "other"  # a call number that is not DDC, or no value for a dimension
 DIMENSIONS = ("class", "location", "language", "item_type")
+Place = tuple[str, str, str, str]  # a copy's key in each dimension, in that order
 
 
 class StockItem(NamedTuple):
@@ -102,15 +103,6 @@ def age_band_labels(bands: tuple[int, ...]) -> list[str]:
     return [*labels, f"{edges[-1]}+", "unknown"]
 
 
-def _age_band(age: int | None, bands: tuple[int, ...], labels: list[str]) -> str:
-    if age is None:
-        return labels[-1]
-    for index, edge in enumerate(bands):
-        if age < edge:
-            return labels[index]
-    return labels[-2]
-
-
 def collection_figures(
     items: Iterable[StockItem], plan: PlanSettings, today: date, first_year: int
 ) -> CollectionFigures:
@@ -119,52 +111,77 @@ def collection_figures(
     added: Counter[int] = Counter()
     withdrawn: Counter[int] = Counter()
     loans: Counter[int] = Counter()
-    labels = age_band_labels(plan.age_bands)
-    ages: Counter[str] = Counter()
-    held = never_used = 0
-    counts = {dimension: Counter[str]() for dimension in DIMENSIONS}
-    missing = {dimension: Counter[str]() for dimension in DIMENSIONS}
-    lost = {dimension: Counter[str]() for dimension in DIMENSIONS}
+    published: Counter[int | None] = Counter()  # copies held, by publication year
+    # Copies held by every dimension at once: one count per copy, split by dimension at the end.
+    held: Counter[tuple[Place, bool, bool]] = Counter()
     class_loans: Counter[str] = Counter()
-    last_year, today_day, year_of = today.year - 1, today.toordinal(), _YearOf()
+    never_used = 0
+    last_year, today_day, year_of, digits = today.year - 1, today.toordinal(), _YearOf(), plan.class_digits
     for item in items:
         added[max(year_of(item.added_day), first_year - 1)] += 1
+        last_year_loans = 0
         for year, n in item.loans_by_year:
             loans[year] += n
+            if year == last_year:
+                last_year_loans = n
         if item.withdrawn_day is not None and item.withdrawn_day <= today_day:
             withdrawn[max(year_of(item.withdrawn_day), first_year - 1)] += 1
             continue
-        held += 1
         never_used += not item.ever_used
-        pub = item.publication_year
-        ages[_age_band(None if pub is None else today.year - pub, plan.age_bands, labels)] += 1
-        cls = class_key(item.call_number, plan.class_digits)
-        keys = (cls, item.location or OTHER, item.language or OTHER, item.item_type)
-        for dimension, key in zip(DIMENSIONS, keys, strict=True):
-            counts[dimension][key] += 1
-            if item.missing:
-                missing[dimension][key] += 1
-            if item.lost:
-                lost[dimension][key] += 1
-        class_loans[cls] += sum(n for year, n in item.loans_by_year if year == last_year)
+        published[item.publication_year] += 1
+        cls = class_key(item.call_number, digits)
+        place = (cls, item.location or OTHER, item.language or OTHER, item.item_type)
+        held[(place, item.missing, item.lost)] += 1
+        if last_year_loans:
+            class_loans[cls] += last_year_loans
+    loss_rates = _loss_rates(held)
     return CollectionFigures(
         as_of=today,
-        holdings=held,
+        holdings=sum(held.values()),
         years=_years(added, withdrawn, loans, first_year, today.year),
-        age_profile=tuple((label, ages[label]) for label in labels),
+        age_profile=_age_profile(published, today.year, plan.age_bands),
         never_used=never_used,
-        loss_rates={
-            d: tuple(
-                LossRate(k, n, missing[d][k], lost[d][k]) for k, n in sorted(counts[d].items(), key=_largest)
-            )
-            for d in DIMENSIONS
-        },
-        class_use=tuple(ClassUse(k, n, class_loans[k]) for k, n in sorted(counts["class"].items())),
+        loss_rates=loss_rates,
+        class_use=tuple(
+            ClassUse(r.key, r.holdings, class_loans[r.key]) for r in sorted(loss_rates["class"], key=_by_key)
+        ),
     )
 
 
-def _largest(pair: tuple[str, int]) -> tuple[int, str]:
-    return (-pair[1], pair[0])
+def _by_key(rate: LossRate) -> str:
+    return rate.key
+
+
+def _loss_rates(held: Counter[tuple[Place, bool, bool]]) -> dict[str, tuple[LossRate, ...]]:
+    rates = {}
+    for index, dimension in enumerate(DIMENSIONS):
+        counts: Counter[str] = Counter()
+        missing: Counter[str] = Counter()
+        lost: Counter[str] = Counter()
+        for (place, is_missing, is_lost), n in held.items():
+            counts[place[index]] += n
+            if is_missing:
+                missing[place[index]] += n
+            if is_lost:
+                lost[place[index]] += n
+        ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        rates[dimension] = tuple(LossRate(k, n, missing[k], lost[k]) for k, n in ordered)
+    return rates
+
+
+def _age_profile(
+    published: Counter[int | None], this_year: int, bands: tuple[int, ...]
+) -> tuple[tuple[str, int], ...]:
+    labels = age_band_labels(bands)
+    counts = dict.fromkeys(labels, 0)
+    for year, n in published.items():
+        if year is None:
+            counts[labels[-1]] += n
+            continue
+        age = this_year - year
+        band = next((index for index, edge in enumerate(bands) if age < edge), len(bands))
+        counts[labels[band]] += n
+    return tuple(counts.items())
 
 
 def _years(

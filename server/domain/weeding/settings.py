@@ -115,15 +115,20 @@ class Floors:
     textbook_per_1000: int = 50
     reference_per_1000: int = 20
     superseded_textbook_keep: int = 1
+    with_floor: frozenset[str] = field(init=False)  # the item types that have a floor
 
     def __post_init__(self) -> None:
-        if (
-            min(self.learners, self.textbook_per_1000, self.reference_per_1000, self.superseded_textbook_keep)
-            < 0
-        ):
+        counts = (
+            self.learners,
+            self.textbook_per_1000,
+            self.reference_per_1000,
+            self.superseded_textbook_keep,
+        )
+        if min(counts) < 0:
             raise ValueError("learners and floors cannot be negative")
         if self.textbook_types & self.reference_types:
             raise ValueError("an item type cannot be both textbook and reference")
+        object.__setattr__(self, "with_floor", self.textbook_types | self.reference_types)
 
     def floor(self, item_type: str, learners: int | None = None) -> int:
         """Copies a title of this item type must keep; 0 for types without a floor."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -31,8 +30,7 @@ class SuggestionKind(StrEnum):
     CLASS_DEMAND = "class_demand"
 
 
-@dataclass(frozen=True, slots=True)
-class BuyingSuggestion:
+class BuyingSuggestion(NamedTuple):
     kind: SuggestionKind
     subject: str  # the record id, or the class ("330")
     score: float  # higher first
