@@ -9,12 +9,12 @@ second time. Advancing to t1 and then to t2 equals advancing straight to t2.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from server.domain.lifecycle.settings import MissingTimers
-from server.domain.lifecycle.trace import LossKind, Trace, Whereabouts
+from server.domain.lifecycle.trace import Trace, Whereabouts
 
 
 class Step(StrEnum):
@@ -23,19 +23,18 @@ class Step(StrEnum):
     WITHDRAWAL_PROPOSED = "withdrawal_proposed"  # lost, and nobody acted: propose withdrawing it
 
 
-@dataclass(frozen=True, slots=True)
-class StepStamp:
+# Named tuples rather than frozen dataclasses: the nightly job makes one `Advance` per item it visits.
+class StepStamp(NamedTuple):
     step: Step
     number: int  # the search's number (1 = first); 1 for the other steps
     at: datetime  # when the step fell due
 
 
-@dataclass(frozen=True, slots=True)
-class Advance:
+class Advance(NamedTuple):
     """The trace at `now` and the steps that fell due since the given trace, oldest first (to record)."""
 
     trace: Trace
-    stamps: tuple[StepStamp, ...] = ()
+    stamps: tuple[StepStamp, ...]
 
     @property
     def changed(self) -> bool:
@@ -44,47 +43,54 @@ class Advance:
 
 def advance(trace: Trace, now: datetime, timers: MissingTimers) -> Advance:
     if trace.whereabouts is Whereabouts.PRESENT:
-        return Advance(trace)
+        return Advance(trace, ())
     stamps: list[StepStamp] = []
-    if trace.whereabouts is Whereabouts.MISSING:
-        trace = _searches_and_loss(trace, now, timers, stamps)
-    if trace.whereabouts is Whereabouts.LOST and trace.withdrawal_proposed_at is None:
-        due = withdrawal_due(trace, timers)
+    whereabouts, searches, lost_at = trace.whereabouts, trace.searches, trace.lost_at
+    if whereabouts is Whereabouts.MISSING:
+        assert trace.since is not None
+        since = trace.since
+        # Searches already stamped stay as they are, even if the timers have changed since.
+        for number in range(len(searches) + 1, len(timers.search_after) + 1):
+            due = since + timers.search_after[number - 1]
+            if due > now:
+                break
+            stamps.append(StepStamp(Step.SEARCH, number, due))
+        if stamps:
+            searches = (*searches, *(stamp.at for stamp in stamps))
+        lost_due = since + timers.lost_after
+        if lost_due <= now:
+            whereabouts, lost_at = Whereabouts.LOST, lost_due
+            stamps.append(StepStamp(Step.LOST, 1, lost_due))
+    proposed_at = trace.withdrawal_proposed_at
+    if whereabouts is Whereabouts.LOST and proposed_at is None:
+        assert lost_at is not None
+        due = _withdrawal_due(lost_at, trace.reviewed_at, timers)
         if due <= now:
-            trace = replace(trace, withdrawal_proposed_at=due)
+            proposed_at = due
             stamps.append(StepStamp(Step.WITHDRAWAL_PROPOSED, 1, due))
-    return Advance(trace, tuple(stamps))
-
-
-def _searches_and_loss(trace: Trace, now: datetime, timers: MissingTimers, stamps: list[StepStamp]) -> Trace:
-    assert trace.since is not None
-    since = trace.since
-    searches = list(trace.searches)
-    # Searches already stamped stay as they are, even if the timers have changed since.
-    for number in range(len(searches) + 1, len(timers.search_after) + 1):
-        due = since + timers.search_after[number - 1]
-        if due > now:
-            break
-        searches.append(due)
-        stamps.append(StepStamp(Step.SEARCH, number, due))
-    lost_due = since + timers.lost_after
-    if lost_due > now:
-        return replace(trace, searches=tuple(searches)) if stamps else trace
-    stamps.append(StepStamp(Step.LOST, 1, lost_due))
-    return Trace(
-        Whereabouts.LOST,
-        LossKind.SHELF,
-        since=since,
-        searches=tuple(searches),
-        searched_at=trace.searched_at,
-        lost_at=lost_due,
+    if not stamps:
+        return Advance(trace, ())
+    advanced = Trace(
+        whereabouts,
+        trace.loss,
+        trace.since,
+        searches,
+        trace.searched_at,
+        lost_at,
+        trace.reviewed_at,
+        proposed_at,
     )
+    return Advance(advanced, tuple(stamps))
 
 
 def withdrawal_due(trace: Trace, timers: MissingTimers) -> datetime:
     """When a lost item is proposed for withdrawal: a set time after it was lost or last reviewed."""
     assert trace.lost_at is not None
-    start = trace.lost_at if trace.reviewed_at is None else max(trace.lost_at, trace.reviewed_at)
+    return _withdrawal_due(trace.lost_at, trace.reviewed_at, timers)
+
+
+def _withdrawal_due(lost_at: datetime, reviewed_at: datetime | None, timers: MissingTimers) -> datetime:
+    start = lost_at if reviewed_at is None else max(lost_at, reviewed_at)
     return start + timers.propose_withdrawal_after
 
 

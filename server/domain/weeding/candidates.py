@@ -13,7 +13,7 @@ memory of one work at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -61,7 +61,7 @@ def weeding_candidates(
     yield from sets.finish()
 
 
-def _volumes_without_reasons(work: list[RecordEvidence], judged: list[Judged]) -> list[int]:
+def _volumes_without_reasons(work: list[RecordEvidence], judged: Sequence[Judged]) -> list[int]:
     """The sets of the work's volumes that have no reason to go: each holds its set back."""
     volumes = [item for record in work for item in record.items if item.set_id is not None]
     if not volumes:
@@ -87,17 +87,22 @@ def _works(records: Iterable[RecordEvidence]) -> Iterator[list[RecordEvidence]]:
         yield group
 
 
-def _judge_work(work: list[RecordEvidence], settings: WeedingSettings, rules: CopyRules) -> list[Judged]:
+def _judge_work(work: list[RecordEvidence], settings: WeedingSettings, rules: CopyRules) -> Sequence[Judged]:
     """The copies of the work that have reasons, with the protections that hold them back."""
     judged_records: list[tuple[RecordEvidence, Findings]] = []
+    found_any = False
     for record in work:
         rule = settings.ranges.rule_for(ddc_class(record.call_number) if record.call_number else None)
         findings = rules.findings(record, rule)
         if len(record.items) > 1:
             mark_surplus(record.items, findings, rule.surplus_below_uses_per_copy, rules.clock)
         judged_records.append((record, findings))
-    if len(judged_records) > 1:
+        found_any = found_any or bool(findings)
+    if len(work) > 1:
         mark_superseded(judged_records)
+        found_any = any(findings for _, findings in judged_records)
+    if not found_any:  # the common case: nothing to say about any copy of the work
+        return ()
     everything: list[Judged] = []
     for record, findings in judged_records:
         if not findings:
@@ -111,7 +116,7 @@ def _judge_work(work: list[RecordEvidence], settings: WeedingSettings, rules: Co
             keep_superseded_textbooks(record, copies, settings.floors)
         everything.extend(copies)
     floors = settings.floors
-    if everything and any(c.item.item_type in floors.with_floor for c in everything):
+    if any(c.item.item_type in floors.with_floor for c in everything):
         learners = max((r.learners for r in work if r.learners is not None), default=None)
         keep_floors(work, everything, floors, learners)
     return everything
