@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from server.domain.weeding.evidence import ItemEvidence, RecordEvidence
+from server.domain.weeding.candidates import weeding_candidates
+from server.domain.weeding.evidence import ItemEvidence, Outcome, RecordEvidence
 from server.domain.weeding.settings import (
     Combine,
     CrewFormula,
@@ -100,3 +101,8 @@ def settings(
         ranges=MappingProxyType(ranges or {}),
     )
     return WeedingSettings(table, Floors(learners=learners), protections or Protections())
+
+
+def judge(*records: RecordEvidence, rules: WeedingSettings | None = None) -> list[Outcome]:
+    """Every outcome of weeding these records today, by `settings()` unless told otherwise."""
+    return list(weeding_candidates(records, rules or settings(), TODAY))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -205,9 +206,9 @@ def test_a_search_made_after_the_step_fell_due_takes_the_item_off_the_search_lis
         ({"propose_withdrawal_after": timedelta(days=-1)}, "cannot come before"),
     ],
 )
-def test_timers_that_cannot_work_are_refused(timers: dict[str, object], problem: str) -> None:
+def test_timers_that_cannot_work_are_refused(timers: dict[str, Any], problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
-        MissingTimers(**timers)  # type: ignore[arg-type]
+        MissingTimers(**timers)
 
 
 def test_no_searches_at_all_is_a_valid_schedule() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -113,6 +114,6 @@ def test_a_negative_price_is_a_data_error() -> None:
         ({"processing_fee": -5}, "negative"),
     ],
 )
-def test_charge_settings_that_cannot_work_are_refused(settings: dict[str, object], problem: str) -> None:
+def test_charge_settings_that_cannot_work_are_refused(settings: dict[str, Any], problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
-        ChargeSettings(**settings)  # type: ignore[arg-type]
+        ChargeSettings(**settings)

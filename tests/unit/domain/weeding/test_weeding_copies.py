@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from server.domain.weeding.candidates import weeding_candidates
 from server.domain.weeding.evidence import (
     Candidate,
     Fact,
     ItemEvidence,
     Outcome,
     ProtectionKind,
-    RecordEvidence,
     Spared,
     WeedReason,
 )
-from server.domain.weeding.settings import WeedingSettings
-from tests.support.collection import TODAY, ago, copy, record, settings, unused_copy
+from tests.support.collection import ago, copy, judge, record, unused_copy
 
 pytestmark = pytest.mark.unit
 
 R = WeedReason
 P = ProtectionKind
-SETTINGS = settings(learners=1000)  # textbook floor 50, reference floor 20; surplus below 0.5 uses/copy/year
-
-
-def judge(*records: RecordEvidence, rules: WeedingSettings = SETTINGS) -> list[Outcome]:
-    return list(weeding_candidates(records, rules, TODAY))
 
 
 def proposed(outcomes: list[Outcome]) -> dict[int, tuple[WeedReason, ...]]:
@@ -37,8 +31,8 @@ def spared(outcomes: list[Outcome]) -> dict[int, tuple[ProtectionKind, ...]]:
     return {o.item_id: o.kinds for o in outcomes if isinstance(o, Spared)}
 
 
-def used(item_id: int, loans_5y: int, **changes: object) -> ItemEvidence:
-    return copy(item_id, loans_5y=loans_5y, loans_10y=2 * loans_5y, **changes)  # type: ignore[arg-type]
+def used(item_id: int, loans_5y: int, **changes: Any) -> ItemEvidence:
+    return copy(item_id, loans_5y=loans_5y, loans_10y=2 * loans_5y, **changes)
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,10 @@ from typing import Any
 
 import pytest
 
-from server.domain.weeding.candidates import weeding_candidates
 from server.domain.weeding.evidence import (
     Candidate,
     Fact,
     ItemEvidence,
-    Outcome,
     ProtectionKind,
     RecordEvidence,
     Spared,
@@ -20,7 +18,7 @@ from server.domain.weeding.evidence import (
 )
 from server.domain.weeding.rules import Clock
 from server.domain.weeding.settings import Combine, CrewFormula, Protections, RangeFields, WeedingSettings
-from tests.support.collection import TODAY, ago, copy, record, settings, unused_copy
+from tests.support.collection import TODAY, ago, copy, judge, record, settings, unused_copy
 
 pytestmark = pytest.mark.unit
 
@@ -30,11 +28,9 @@ BOTH = settings(default=RangeFields(CrewFormula(10, 5), Combine.BOTH, 2, 0.5))
 COMPUTERS = settings(ranges={"004": RangeFields(crew=CrewFormula(3, None))})
 
 
-def judge(*records: RecordEvidence, rules: WeedingSettings = SETTINGS) -> list[Outcome]:
-    return list(weeding_candidates(records, rules, TODAY))
-
-
-def reasons(*records: RecordEvidence, rules: WeedingSettings = SETTINGS) -> dict[int, tuple[WeedReason, ...]]:
+def reasons(
+    *records: RecordEvidence, rules: WeedingSettings | None = None
+) -> dict[int, tuple[WeedReason, ...]]:
     return {o.item_id: o.reasons for o in judge(*records, rules=rules)}
 
 
