@@ -15,6 +15,7 @@ Each layer translates it into its own error root at its boundary.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,7 +59,23 @@ def parse_config(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigFileError(f"{source}: not valid TOML ({exc})") from exc
+        raise ConfigFileError(f"{source}: not valid TOML ({syntax_problem(str(exc), text)})") from exc
+
+
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)$")
+
+
+def syntax_problem(message: str, text: str) -> str:
+    """tomllib's message with the line it names quoted — "Cannot overwrite a value (at line 12, column 9):
+    'loan_days = 7'" — so that a duplicated key is named too; at the end of the document, which tomllib
+    gives no line for, the number of the last line."""
+    lines = text.splitlines()
+    if message.endswith("(at end of document)"):
+        return f"{message[:-1]}, after line {len(lines)})"
+    match = _AT_LINE.search(message)
+    if match is not None and 0 < int(match[1]) <= len(lines):
+        return f"{message}: {lines[int(match[1]) - 1].strip()!r}"
+    return message
 
 
 def validate_config(model: type[M], values: object, source: str = "", at: Sequence[str] = ()) -> M:

@@ -12,4 +12,7 @@
 - `items` — status changes staff may make by hand
 - `sessions` — kiosk sessions bound to a device, idle expiry; matching barcode and tag of one item
 - `stocktake` — stock-take sessions, scopes, reconciliation by event order, shelf order, closing plans
+- `lifecycle/` — missing → lost as a stamped schedule, reader losses and their charge, damage and repair
+- `weeding/` — weeding candidates and protections, weeding rounds, the annual plan's figures and buying
+  suggestions (docs/collection.md)
 """

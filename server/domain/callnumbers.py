@@ -22,6 +22,8 @@ _DDC = re.compile(
     r"(?P<cls>\d{1,3})(?:\.(?P<dec>\d+))?"  # class number: "895.922"
     r"(?P<rest>(?:[\s/].*)?)$"  # Cutter, volume, year: " NG-A v.2 2019"
 )
+# The common case, a call number that starts with its class number, without folding the rest of it.
+_DDC_START = re.compile(r"(?P<cls>\d{1,3})(?:\.(?P<dec>\d+))?(?=[\s/]|$)")
 _TOKEN = re.compile(r"[A-Z]+\d*|\d+")
 _NUMBER_WIDTH = 8
 
@@ -42,6 +44,19 @@ def _tokens(text: str) -> str:
 
 def is_ddc(call_number: str) -> bool:
     return _DDC.match(" ".join(fold(call_number).split())) is not None
+
+
+def ddc_class(call_number: str) -> str | None:
+    """The DDC class number, as the rules per class range read it: "895.9223" of "895.9223 NG527H" and of
+    "GT 895.9223 NG527H", "004" of "4 HO-L"; None for a call number that is not DDC ("LV-2021-015")."""
+    match = _DDC_START.match(call_number)
+    if match is not None and len(match["cls"]) == 3:
+        return match[0]  # already as written: "895.9223"
+    match = match or _DDC.match(" ".join(fold(call_number).split()))
+    if match is None:
+        return None
+    number = f"{int(match['cls']):03d}"
+    return f"{number}.{match['dec']}" if match["dec"] else number
 
 
 def sort_key(call_number: str) -> str:
