@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from server.domain.callnumbers import fold, sort_key
+from server.domain.enums import FineKind, FineStatus
 from server.errors import ConflictError
 from server.seed.model import Library
 from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, LOCATION, PATRON, RECORD
@@ -200,8 +201,8 @@ def load(
         [
             {
                 "patron_id": f.patron_id,
-                "kind": "overdue",
-                "status": "outstanding",
+                "kind": FineKind.OVERDUE,
+                "status": FineStatus.OUTSTANDING,
                 "amount": f.amount,
                 "outstanding": f.amount,
                 "created_at": f.created_at,

@@ -203,7 +203,7 @@ def add_block(
     session: Session, patron_id: int, *, kind: BlockKind, staff: str, now: datetime, note: str | None = None
 ) -> entities.PatronBlock:
     _row(session, patron_id)
-    block = PatronBlock(patron_id=patron_id, kind=kind.value, note=note, created_at=now, created_by=staff)
+    block = PatronBlock(patron_id=patron_id, kind=kind, note=note, created_at=now, created_by=staff)
     session.add(block)
     session.flush()
     return mapping.block(block)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from server.db.types import UtcDateTime
+from server.db.types import UtcDateTime, stored_enum
+from server.domain.enums import BlockKind
 
 
 class Patron(SQLModel, table=True):
@@ -42,7 +43,7 @@ class PatronBlock(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     patron_id: int = Field(foreign_key="patron.id")
-    kind: str = Field(max_length=32)
+    kind: BlockKind = Field(sa_type=stored_enum(BlockKind, 32))
     note: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_type=UtcDateTime)
     created_by: str | None = Field(default=None, max_length=64)
