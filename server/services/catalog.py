@@ -14,7 +14,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from server.db.tables import BibRecord, Item, Location
 from server.domain import entities
-from server.domain.callnumbers import fold, key_in_span, sort_key
+from server.domain.callnumbers import key_in_span, sort_key
 from server.domain.enums import ItemCondition, ItemStatus, LocationKind
 from server.domain.items import status_change_refusal
 from server.errors import ConflictError, InvalidInputError, NotFoundError
@@ -65,13 +65,11 @@ def create_record(
         raise InvalidInputError("a record needs a title")
     row = BibRecord(
         title=title.strip(),
-        search_text=fold(f"{title} {author or ''}"),
         author=author,
         isbn=isbn,
         year=year,
         language=language,
         call_number=call_number,
-        call_number_key=sort_key(call_number) if call_number else None,
         created_at=now,
     )
     session.add(row)

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from server.db.tables import BibRecord, Fine, Hold, Item, Loan, Location, Patron, PatronBlock
-from server.domain.callnumbers import fold, sort_key
 from server.domain.enums import HoldStatus, ItemStatus
 from server.services.columns import table_of
 from server.services.context import pin_hasher
@@ -57,8 +56,6 @@ def record(session: Session, **fields: Any) -> BibRecord:
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
     values.update(fields)
-    values.setdefault("search_text", fold(f"{values['title']} {values['author'] or ''}"))
-    values["call_number_key"] = sort_key(values["call_number"]) if values["call_number"] else None
     return _flushed(session, BibRecord(**values))  # type: ignore[no-any-return]
 
 
@@ -96,7 +93,6 @@ def patron(session: Session, *, pin: str | None = DEFAULT_PIN, **fields: Any) ->
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
     values.update(fields)
-    values.setdefault("search_text", fold(values["full_name"]))
     return _flushed(session, Patron(**values))  # type: ignore[no-any-return]
 
 

@@ -19,14 +19,14 @@ class BibRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
-    # Folded (upper case, no diacritics) title and author, so "nguyen du" finds "Nguyễn Du" on any engine.
+    # Derived (server/db/derived.py): folded title and author, so "nguyen du" finds "Nguyễn Du" on any engine.
     search_text: str = Field(default="", max_length=1200)
     author: str | None = Field(default=None, max_length=300)
     isbn: str | None = Field(default=None, max_length=17, index=True)
     year: int | None = None
     language: str | None = Field(default=None, max_length=3, description="ISO 639 code: vie, eng…")
     call_number: str | None = Field(default=None, max_length=100)
-    call_number_key: str | None = Field(default=None, max_length=200)
+    call_number_key: str | None = Field(default=None, max_length=200)  # derived: shelf order
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
@@ -44,6 +44,7 @@ class Location(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="location.id", index=True)
     span_start: str | None = Field(default=None, max_length=100)
     span_end: str | None = Field(default=None, max_length=100)
+    # Derived (server/db/derived.py): the spans' shelf-order keys.
     span_start_key: str | None = Field(default=None, max_length=200)
     span_end_key: str | None = Field(default=None, max_length=200)
 

@@ -18,7 +18,7 @@ class Patron(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     card_number: str = Field(max_length=20, unique=True)
     full_name: str = Field(max_length=200)
-    search_text: str = Field(default="", max_length=200, description="Folded name for searching.")
+    search_text: str = Field(default="", max_length=200, description="Folded name for searching (derived).")
     category: str = Field(max_length=32)
     email: str | None = Field(default=None, max_length=254)
     expires_on: date
