@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,3 +33,23 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
 
 # JSON documents: TEXT on SQLite, JSONB on PostgreSQL.
 JsonDocument: sa.types.TypeEngine[Any] = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def stored_enum(enum_class: type[StrEnum], length: int) -> sa.Enum:
+    """A column of one of the domain's StrEnums, stored as its values ("on_loan", not "ON_LOAN") in a
+    VARCHAR(`length`) on both engines: the same column and the same strings as a plain string column, so
+    bulk COPY, raw SQL and old rows agree with it. It loads as the enum's members, and refuses (LookupError)
+    to write a string that is not one of its values. No CHECK constraint: a new member then needs no
+    migration (see docs/architecture.md, "Persistence")."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        validate_strings=True,
+        values_callable=_values,
+    )
+
+
+def _values(enum_class: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum_class]

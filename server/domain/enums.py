@@ -1,4 +1,8 @@
-"""Statuses and kinds of the circulation entities. Values are stored in the database as these strings."""
+"""Statuses and kinds of the circulation entities, and staff roles.
+
+The database stores their values (`"on_hold_shelf"`), never their names: rows, bulk loads, raw SQL and the
+partial indexes' predicates all use these strings, so a member's value never changes once released.
+"""
 
 from __future__ import annotations
 
@@ -73,3 +77,10 @@ class BlockKind(StrEnum):
     DISCIPLINARY = "disciplinary"
     UNPAID_REPLACEMENT = "unpaid_replacement"
     GRADUATION_CLEARANCE = "graduation_clearance"
+
+
+class StaffRole(StrEnum):
+    """What a staff account may do through the API: librarians circulate; administrators also manage staff."""
+
+    LIBRARIAN = "librarian"
+    ADMIN = "admin"

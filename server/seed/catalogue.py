@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from server.domain.callnumbers import fold
+from server.domain.enums import ItemCondition
 from server.seed import vocabulary as words
 from server.seed.model import ItemSeed, RecordSeed
 
@@ -30,6 +31,14 @@ PRICES = {
     "periodical": (30, 80),
     "av": (80, 200),
 }
+# In the order of their weights where drawn; the order is part of what makes the library reproducible.
+CONDITIONS = (
+    ItemCondition.NEW,
+    ItemCondition.GOOD,
+    ItemCondition.FAIR,
+    ItemCondition.WORN,
+    ItemCondition.POOR,
+)
 _UID_MULTIPLIER = 0x9E3779B97F  # odd, so index → UID is a bijection modulo 2^40: UIDs never collide
 _UID_SPACE = 1 << 40
 
@@ -161,7 +170,7 @@ def generate(item_count: int, seed: int, year_now: int) -> tuple[list[RecordSeed
                     record_id=record.id,
                     item_type=item_type,
                     call_number=record.call_number,
-                    condition=rng.choices(("new", "good", "fair", "worn", "poor"), (10, 55, 20, 10, 5))[0],
+                    condition=rng.choices(CONDITIONS, (10, 55, 20, 10, 5))[0],
                     price=rng.randint(price_low, price_high) * 1000,
                 )
             )

@@ -1,7 +1,8 @@
 """Writing a generated library into an empty database with bulk inserts (Core executemany, in chunks).
 
 Ids are assigned by the generator so rows can reference each other without reading ids back; on
-PostgreSQL the id sequences are then moved past them so later inserts do not collide.
+PostgreSQL the id sequences are then moved past them so later inserts do not collide. The derived columns
+(search text, call-number keys) are filled by `server.db.derived`, the functions the ORM uses.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from server.domain.callnumbers import fold, sort_key
+from server.db.derived import with_derived
+from server.domain.enums import FineKind, FineStatus
 from server.errors import ConflictError
 from server.seed.model import Library
 from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, LOCATION, PATRON, RECORD
@@ -43,8 +45,8 @@ def _insert(
     connection: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], step: str, progress: Progress
 ) -> None:
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        connection.execute(sa.insert(table), list(chunk))
+        chunk = with_derived(table, rows[start : start + CHUNK])
+        connection.execute(sa.insert(table), chunk)
         progress(step, len(chunk))
 
 
@@ -76,8 +78,6 @@ def load(
                 "parent_id": loc.parent_id,
                 "span_start": loc.span_start,
                 "span_end": loc.span_end,
-                "span_start_key": sort_key(loc.span_start) if loc.span_start else None,
-                "span_end_key": sort_key(loc.span_end) if loc.span_end else None,
             }
             for loc in library.locations
         ],
@@ -91,13 +91,11 @@ def load(
             {
                 "id": r.id,
                 "title": r.title,
-                "search_text": fold(f"{r.title} {r.author or ''}"),
                 "author": r.author,
                 "isbn": r.isbn,
                 "year": r.year,
                 "language": r.language,
                 "call_number": r.call_number,
-                "call_number_key": sort_key(r.call_number),
                 "created_at": now,
             }
             for r in library.records
@@ -135,7 +133,6 @@ def load(
                 "id": p.id,
                 "card_number": p.card_number,
                 "full_name": p.full_name,
-                "search_text": fold(p.full_name),
                 "category": p.category,
                 "email": p.email,
                 "expires_on": p.expires_on,
@@ -184,7 +181,7 @@ def load(
                 "patron_id": h.patron_id,
                 "status": h.status,
                 "placed_at": h.placed_at,
-                "pickup_location": "TTTT-T1-QUAY",
+                "pickup_location": pickup_location,
                 "item_id": h.item_id,
                 "ready_at": h.ready_at,
                 "expires_at": h.expires_at,
@@ -200,8 +197,8 @@ def load(
         [
             {
                 "patron_id": f.patron_id,
-                "kind": "overdue",
-                "status": "outstanding",
+                "kind": FineKind.OVERDUE,
+                "status": FineStatus.OUTSTANDING,
                 "amount": f.amount,
                 "outstanding": f.amount,
                 "created_at": f.created_at,

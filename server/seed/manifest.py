@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from server.domain.enums import LocationKind
 from server.privacy import write_private
 from server.seed.model import Library
 
@@ -45,7 +46,7 @@ def build(library: Library, *, pin: str, seed: int, location_codes: dict[int, st
         "shelves": [
             {"code": loc.code, "span_start": loc.span_start, "span_end": loc.span_end}
             for loc in library.locations
-            if loc.kind == "shelf"
+            if loc.kind == LocationKind.SHELF
         ],
     }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from server.domain.enums import BlockKind, HoldStatus, ItemCondition, ItemStatus, LocationKind
+
 
 @dataclass(frozen=True, slots=True)
 class RecordSeed:
@@ -25,8 +27,8 @@ class ItemSeed:
     record_id: int
     item_type: str
     call_number: str
-    status: str = "available"
-    condition: str = "good"
+    status: ItemStatus = ItemStatus.AVAILABLE
+    condition: ItemCondition = ItemCondition.GOOD
     price: int = 0
     location_id: int | None = None
 
@@ -36,7 +38,7 @@ class LocationSeed:
     id: int
     code: str
     name: str
-    kind: str
+    kind: LocationKind
     parent_id: int | None
     span_start: str | None = None
     span_end: str | None = None
@@ -50,7 +52,7 @@ class PatronSeed:
     category: str
     email: str
     expires_on: date
-    block: str | None = None  # a staff block kind, if blocked
+    block: BlockKind | None = None  # if blocked by staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ class LoanSeed:
 class HoldSeed:
     record_id: int
     patron_id: int
-    status: str
+    status: HoldStatus
     placed_at: datetime
     item_id: int | None = None
     ready_at: datetime | None = None

@@ -10,13 +10,14 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from server.domain.calendar import due_at
+from server.domain.enums import BlockKind, HoldStatus, ItemCondition, ItemStatus
 from server.domain.holds import pickup_deadline
 from server.domain.policies import PolicySet
 from server.seed.catalogue import vietnamese_name
 from server.seed.model import FineSeed, HoldSeed, ItemSeed, Library, LoanSeed, PatronSeed
 
 CATEGORY_WEIGHTS = {"undergraduate": 75, "postgraduate": 15, "staff": 10}
-BLOCK_KINDS = ("lost_card", "disciplinary", "graduation_clearance", "manual")
+BLOCK_KINDS = (BlockKind.LOST_CARD, BlockKind.DISCIPLINARY, BlockKind.GRADUATION_CLEARANCE, BlockKind.MANUAL)
 LOANABLE = ("book", "textbook", "av", "periodical")
 
 
@@ -88,13 +89,13 @@ def _item_statuses(rng: random.Random, items: list[ItemSeed]) -> None:
     for item in items:
         roll = rng.random()
         if roll < 0.01:
-            item.status = "missing"
+            item.status = ItemStatus.MISSING
         elif roll < 0.013:
-            item.status = "lost"
+            item.status = ItemStatus.LOST
         elif roll < 0.018:
-            item.status, item.condition = "damaged", "poor"
+            item.status, item.condition = ItemStatus.DAMAGED, ItemCondition.POOR
         elif roll < 0.02:
-            item.status = "withdrawn"
+            item.status = ItemStatus.WITHDRAWN
 
 
 def _loans(rng: random.Random, library: Library, policies: PolicySet) -> None:
@@ -103,7 +104,7 @@ def _loans(rng: random.Random, library: Library, policies: PolicySet) -> None:
         return
     counts: dict[int, int] = {}
     for item in library.items:
-        if item.status != "available" or item.item_type not in LOANABLE or rng.random() >= 0.08:
+        if item.status != ItemStatus.AVAILABLE or item.item_type not in LOANABLE or rng.random() >= 0.08:
             continue
         patron = rng.choice(borrowers)
         rule = policies.rule_for(patron.category, item.item_type)
@@ -113,7 +114,7 @@ def _loans(rng: random.Random, library: Library, policies: PolicySet) -> None:
         back = rng.randint(0, rule.loan_days) if rng.random() > 1 / 6 else rule.loan_days + rng.randint(1, 30)
         start = _moment(rng, library.today - timedelta(days=back), policies)
         counts[patron.id] = counts.get(patron.id, 0) + 1
-        item.status = "on_loan"
+        item.status = ItemStatus.ON_LOAN
         library.loans.append(
             LoanSeed(
                 item.id, patron.id, item.item_type, start, due_at(start, rule.loan_days, policies.calendar)
@@ -130,22 +131,22 @@ def _holds(rng: random.Random, library: Library, policies: PolicySet) -> None:
     for record_id, copies in by_record.items():
         if not borrowers or copies[0].item_type not in ("book", "textbook"):
             continue
-        if all(c.status == "on_loan" for c in copies) and rng.random() < 0.3:
+        if all(c.status == ItemStatus.ON_LOAN for c in copies) and rng.random() < 0.3:
             # Everyone waiting for a title whose copies are all out.
             for _ in range(rng.randint(1, 2)):
                 patron = rng.choice(borrowers)
                 if patron.id not in {holders[c.id] for c in copies}:
                     placed = library.now - timedelta(hours=rng.randint(1, 240))
-                    library.holds.append(HoldSeed(record_id, patron.id, "waiting", placed))
+                    library.holds.append(HoldSeed(record_id, patron.id, HoldStatus.WAITING, placed))
         elif rng.random() < 0.004:
-            shelf_copy = next((c for c in copies if c.status == "available"), None)
+            shelf_copy = next((c for c in copies if c.status == ItemStatus.AVAILABLE), None)
             if shelf_copy is not None:
                 patron = rng.choice(borrowers)
                 rule = policies.rule_for(patron.category, shelf_copy.item_type)
                 ready = library.now - timedelta(hours=rng.randint(1, 20))
                 deadline = pickup_deadline(ready, rule.hold_pickup_days, policies.calendar)
-                shelf_copy.status = "on_hold_shelf"
+                shelf_copy.status = ItemStatus.ON_HOLD_SHELF
                 placed = ready - timedelta(days=rng.randint(1, 10))
                 library.holds.append(
-                    HoldSeed(record_id, patron.id, "ready", placed, shelf_copy.id, ready, deadline)
+                    HoldSeed(record_id, patron.id, HoldStatus.READY, placed, shelf_copy.id, ready, deadline)
                 )

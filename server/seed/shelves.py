@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from server.domain.callnumbers import is_ddc, sort_key
+from server.domain.enums import LocationKind
 from server.seed.model import ItemSeed, LocationSeed
 
 LIBRARY_CODE = "TTTT"
@@ -62,10 +63,11 @@ def _cut(items: list[ItemSeed], capacity: int) -> list[list[ItemSeed]]:
 
 def build(items: list[ItemSeed], capacity: int, next_id: Callable[[], int]) -> list[LocationSeed]:
     """Locations for the library; sets each item's `location_id` to its shelf."""
-    library = LocationSeed(next_id(), LIBRARY_CODE, LIBRARY_NAME, "library", None)
+    library = LocationSeed(next_id(), LIBRARY_CODE, LIBRARY_NAME, LocationKind.LIBRARY, None)
     locations = [library]
     for floor_code, floor_name in FLOORS:
-        floor = LocationSeed(next_id(), f"{LIBRARY_CODE}-{floor_code}", floor_name, "floor", library.id)
+        code = f"{LIBRARY_CODE}-{floor_code}"
+        floor = LocationSeed(next_id(), code, floor_name, LocationKind.FLOOR, library.id)
         locations.append(floor)
         on_floor = sorted(
             (i for i in items if floor_of(i) == floor_code),
@@ -80,7 +82,7 @@ def build(items: list[ItemSeed], capacity: int, next_id: Callable[[], int]) -> l
                 next_id(),
                 range_code,
                 f"{floor_code}, dãy {number:02d}",
-                "range",
+                LocationKind.RANGE,
                 floor.id,
                 group[0][0].call_number,
                 group[-1][-1].call_number,
@@ -91,7 +93,7 @@ def build(items: list[ItemSeed], capacity: int, next_id: Callable[[], int]) -> l
                     next_id(),
                     f"{range_code}-K{index}",
                     f"{floor_code}, dãy {number:02d}, kệ {index}",
-                    "shelf",
+                    LocationKind.SHELF,
                     row.id,
                     shelf_items[0].call_number,
                     shelf_items[-1].call_number,

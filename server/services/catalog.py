@@ -14,7 +14,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from server.db.tables import BibRecord, Item, Location
 from server.domain import entities
-from server.domain.callnumbers import fold, key_in_span, sort_key
+from server.domain.callnumbers import key_in_span, sort_key
 from server.domain.enums import ItemCondition, ItemStatus, LocationKind
 from server.domain.items import status_change_refusal
 from server.errors import ConflictError, InvalidInputError, NotFoundError
@@ -65,13 +65,11 @@ def create_record(
         raise InvalidInputError("a record needs a title")
     row = BibRecord(
         title=title.strip(),
-        search_text=fold(f"{title} {author or ''}"),
         author=author,
         isbn=isbn,
         year=year,
         language=language,
         call_number=call_number,
-        call_number_key=sort_key(call_number) if call_number else None,
         created_at=now,
     )
     session.add(row)
@@ -118,7 +116,7 @@ def search_items(
             RECORD.c.call_number_key.startswith(sort_key(call_number), autoescape=True)
         )
     if status is not None:
-        statement = statement.where(ITEM.c.status == status.value)
+        statement = statement.where(ITEM.c.status == status)
     if record_id is not None:
         statement = statement.where(ITEM.c.record_id == record_id)
     if location_code:
@@ -133,7 +131,7 @@ def shelf_for(session: Session, call_number: str) -> entities.Location | None:
     key = sort_key(call_number)
     row = session.execute(
         sa.select(Location)
-        .where(LOCATION.c.kind == LocationKind.SHELF.value, LOCATION.c.span_start_key <= key)
+        .where(LOCATION.c.kind == LocationKind.SHELF, LOCATION.c.span_start_key <= key)
         .order_by(LOCATION.c.span_start_key.desc())
         .limit(1)
     ).scalar_one_or_none()
@@ -154,7 +152,7 @@ def list_locations(
 ) -> list[entities.Location]:
     statement = sa.select(Location).order_by(LOCATION.c.span_start_key, LOCATION.c.code)
     if kind is not None:
-        statement = statement.where(LOCATION.c.kind == kind.value)
+        statement = statement.where(LOCATION.c.kind == kind)
     if parent_id is not None:
         statement = statement.where(LOCATION.c.parent_id == parent_id)
     return [mapping.location(r) for r in session.execute(statement).scalars()]
@@ -187,8 +185,8 @@ def create_item(
         record_id=record_id,
         item_type=item_type,
         home_location_id=home.id if home else None,
-        status=ItemStatus.AVAILABLE.value,
-        condition=condition.value,
+        status=ItemStatus.AVAILABLE,
+        condition=condition,
         price=price,
         status_changed_at=now,
         created_at=now,
@@ -214,14 +212,14 @@ def update_item(
     if row is None:
         raise NotFoundError(f"item {item_id} not found")
     if status is not None:
-        refusal = status_change_refusal(ItemStatus(row.status), status)
+        refusal = status_change_refusal(row.status, status)
         if refusal is not None:
             raise ConflictError(refusal)
-        if status.value != row.status:
-            row.status = status.value
+        if status != row.status:
+            row.status = status
             row.status_changed_at = now
     if condition is not None:
-        row.condition = condition.value
+        row.condition = condition
     if home_location_code is not None:
         row.home_location_id = location_by_code(session, home_location_code).id
     if tag_uid is not None and tag_uid.upper() != row.tag_uid:

@@ -110,7 +110,7 @@ def checkout_for(
             checkout_by=by,
         )
     )
-    item.status = ItemStatus.ON_LOAN.value
+    item.status = ItemStatus.ON_LOAN
     item.status_changed_at = now
     if verdict.reason is Reason.OK_HOLD_READY_FOR_YOU:
         holds.fulfil(session, context, patron_id, item.record_id, item, now=now)
@@ -218,8 +218,8 @@ def checkin_at(
             session.add(
                 Fine(
                     patron_id=loan.patron_id,
-                    kind=FineKind.OVERDUE.value,
-                    status=FineStatus.OUTSTANDING.value,
+                    kind=FineKind.OVERDUE,
+                    status=FineStatus.OUTSTANDING,
                     amount=verdict.fine,
                     outstanding=verdict.fine,
                     loan_id=loan.id,
@@ -230,11 +230,11 @@ def checkin_at(
             )
             notes.append(note("fine_charged", timezone=context.timezone, fine=verdict.fine))
     if verdict.new_status is not None:
-        item.status = verdict.new_status.value
+        item.status = verdict.new_status
         item.status_changed_at = now
     notice = None
     if verdict.trap_hold and candidate is not None:
-        if candidate.status == HoldStatus.WAITING.value:
+        if candidate.status == HoldStatus.WAITING:
             holds.trap(candidate, item, now, context, holds.category_of(session, candidate.patron_id))
         notice = holds.notice(candidate, context)
     session.flush()

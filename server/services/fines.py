@@ -22,7 +22,7 @@ def _outstanding(session: Session, fine_id: int) -> Fine:
     row = lock_row(session, Fine, fine_id)
     if row is None:
         raise NotFoundError(f"fine {fine_id} not found")
-    if row.status != FineStatus.OUTSTANDING.value:
+    if row.status != FineStatus.OUTSTANDING:
         raise ConflictError(f"fine {fine_id} is already {row.status}")
     return row
 
@@ -40,7 +40,7 @@ def list_fines(
     if patron_id is not None:
         statement = statement.where(FINE.c.patron_id == patron_id)
     if status is not None:
-        statement = statement.where(FINE.c.status == status.value)
+        statement = statement.where(FINE.c.status == status)
     return [mapping.fine(f) for f in session.execute(statement).scalars()]
 
 
@@ -54,7 +54,7 @@ def pay_fine(
         raise InvalidInputError(f"a payment is 1 to {row.outstanding} đồng for this fine")
     row.outstanding -= paid
     if row.outstanding == 0:
-        row.status = FineStatus.PAID.value
+        row.status = FineStatus.PAID
         row.settled_at = now
         row.settled_by = staff
     session.flush()
@@ -66,7 +66,7 @@ def waive_fine(
 ) -> entities.Fine:
     row = _outstanding(session, fine_id)
     row.outstanding = 0
-    row.status = FineStatus.WAIVED.value
+    row.status = FineStatus.WAIVED
     row.settled_at = now
     row.settled_by = staff
     if note:

@@ -39,7 +39,7 @@ def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None
     statement = (
         sa.select(Hold)
         .where(HOLD.c.record_id == record_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES))
-        .where(HOLD.c.status == HoldStatus.WAITING.value)
+        .where(HOLD.c.status == HoldStatus.WAITING)
         .order_by(HOLD.c.placed_at, HOLD.c.id)
         .limit(1)
     )
@@ -53,11 +53,11 @@ def others_waiting(session: Session, record_id: int, item_id: int, patron_id: in
     waiting = sa.exists().where(
         HOLD.c.record_id == record_id,
         HOLD.c.status.in_(OPEN_HOLD_STATUSES),
-        HOLD.c.status == HoldStatus.WAITING.value,
+        HOLD.c.status == HoldStatus.WAITING,
         HOLD.c.patron_id != patron_id,
     )
     spare = sa.exists().where(
-        ITEM.c.record_id == record_id, ITEM.c.id != item_id, ITEM.c.status == ItemStatus.AVAILABLE.value
+        ITEM.c.record_id == record_id, ITEM.c.id != item_id, ITEM.c.status == ItemStatus.AVAILABLE
     )
     return bool(session.execute(sa.select(sa.and_(waiting, ~spare))).scalar_one())
 
@@ -65,11 +65,11 @@ def others_waiting(session: Session, record_id: int, item_id: int, patron_id: in
 def trap(hold: Hold, item: Item, now: datetime, context: CirculationContext, category: str) -> None:
     """Make a waiting hold ready with this item, until the pickup deadline."""
     rule = context.policies.rules.rule_for(category, item.item_type)
-    hold.status = HoldStatus.READY.value
+    hold.status = HoldStatus.READY
     hold.item_id = item.id
     hold.ready_at = now
     hold.expires_at = pickup_deadline(now, rule.hold_pickup_days, context.policies.rules.calendar)
-    item.status = ItemStatus.ON_HOLD_SHELF.value
+    item.status = ItemStatus.ON_HOLD_SHELF
     item.status_changed_at = now
 
 
@@ -101,7 +101,7 @@ def release(session: Session, item: Item, now: datetime, context: CirculationCon
     if following is not None:
         trap(following, item, now, context, category_of(session, following.patron_id))
         return following
-    item.status = ItemStatus.AVAILABLE.value
+    item.status = ItemStatus.AVAILABLE
     item.status_changed_at = now
     return None
 
@@ -122,11 +122,11 @@ def fulfil(
     ).scalars()
     for hold in list(held):
         other_copy = hold.item_id is not None and hold.item_id != item.id
-        hold.status = HoldStatus.FULFILLED.value
+        hold.status = HoldStatus.FULFILLED
         hold.closed_at = now
         if other_copy:
             trapped = lock_row(session, Item, hold.item_id) if hold.item_id is not None else None
-            if trapped is not None and trapped.status == ItemStatus.ON_HOLD_SHELF.value:
+            if trapped is not None and trapped.status == ItemStatus.ON_HOLD_SHELF:
                 session.flush()
                 release(session, trapped, now, context)
 
@@ -176,7 +176,7 @@ def place_hold(
     hold = Hold(
         record_id=record_id,
         patron_id=patron_id,
-        status=HoldStatus.WAITING.value,
+        status=HoldStatus.WAITING,
         placed_at=now,
         pickup_location=pickup_location or context.policies.pickup_location,
     )
@@ -199,12 +199,12 @@ def cancel_hold(
         raise NotFoundError(f"hold {hold_id} not found")
     if hold.item_id != item_id:  # trapped by a return between the two reads
         trapped_item = lock_row(session, Item, hold.item_id) if hold.item_id is not None else None
-    if not HoldStatus(hold.status).open:
+    if not hold.status.open:
         raise ConflictError(f"hold {hold_id} is already {hold.status}")
-    hold.status = HoldStatus.CANCELLED.value
+    hold.status = HoldStatus.CANCELLED
     hold.closed_at = now
     session.flush()
-    if trapped_item is not None and trapped_item.status == ItemStatus.ON_HOLD_SHELF.value:
+    if trapped_item is not None and trapped_item.status == ItemStatus.ON_HOLD_SHELF:
         release(session, trapped_item, now, context)
     session.flush()
     return mapping.hold(hold)
@@ -231,7 +231,7 @@ def list_holds(
     if record_id is not None:
         statement = statement.where(HOLD.c.record_id == record_id)
     if status is not None:
-        statement = statement.where(hold_status_at(now) == status.value)
+        statement = statement.where(hold_status_at(now) == status)
     if open_only:
         statement = statement.where(hold_open_at(now))
     return [_as_of(mapping.hold(h), now) for h in session.execute(statement).scalars()]
@@ -243,14 +243,14 @@ def _as_of(hold: entities.Hold, now: datetime) -> entities.Hold:
 
 def past_pickup(hold: Hold, now: datetime) -> bool:
     """A ready hold whose pickup deadline has passed: over, whether or not anything has lapsed it yet."""
-    stored = HoldStatus(hold.status)
-    return stored is HoldStatus.READY and status_at(stored, hold.expires_at, now) is HoldStatus.EXPIRED
+    expired = status_at(hold.status, hold.expires_at, now) is HoldStatus.EXPIRED
+    return hold.status == HoldStatus.READY and expired
 
 
 def lapse(hold: Hold, now: datetime) -> None:
     """The item was not collected by the pickup deadline: the hold expires. The one rule for the nightly
     `stacks holds expire` and for every path that comes across such a hold first."""
-    hold.status = HoldStatus.EXPIRED.value
+    hold.status = HoldStatus.EXPIRED
     hold.closed_at = now
 
 
@@ -261,7 +261,7 @@ def expire(
     shelf. The caller holds the item's lock."""
     lapse(hold, now)
     session.flush()  # before the next hold becomes ready on the item: one ready hold per item
-    if item is not None and item.status == ItemStatus.ON_HOLD_SHELF.value:
+    if item is not None and item.status == ItemStatus.ON_HOLD_SHELF:
         return release(session, item, now, context)
     return None
 
@@ -282,7 +282,7 @@ def expire_holds(
     # Both status terms: each engine then uses a partial index (on the record, the patron or the deadline).
     statement = (
         sa.select(HOLD.c.id, HOLD.c.item_id)
-        .where(HOLD.c.status.in_(OPEN_HOLD_STATUSES), HOLD.c.status == HoldStatus.READY.value)
+        .where(HOLD.c.status.in_(OPEN_HOLD_STATUSES), HOLD.c.status == HoldStatus.READY)
         .where(HOLD.c.expires_at < now)
         .order_by(HOLD.c.expires_at, HOLD.c.id)
     )

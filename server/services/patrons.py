@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from server.db.tables import Patron, PatronBlock
 from server.domain import entities
-from server.domain.callnumbers import fold
 from server.domain.enums import BlockKind
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping, pins
@@ -124,7 +123,6 @@ def create_patron(
     row = Patron(
         card_number=card_number,
         full_name=full_name.strip(),
-        search_text=fold(full_name),
         category=category,
         email=email,
         expires_on=expires_on,
@@ -154,7 +152,6 @@ def update_patron(
         if not full_name.strip():
             raise InvalidInputError("a patron needs a name")
         row.full_name = full_name.strip()
-        row.search_text = fold(full_name)
     if category is not None:
         _check_category(category, context)
         row.category = category
@@ -203,7 +200,7 @@ def add_block(
     session: Session, patron_id: int, *, kind: BlockKind, staff: str, now: datetime, note: str | None = None
 ) -> entities.PatronBlock:
     _row(session, patron_id)
-    block = PatronBlock(patron_id=patron_id, kind=kind.value, note=note, created_at=now, created_by=staff)
+    block = PatronBlock(patron_id=patron_id, kind=kind, note=note, created_at=now, created_by=staff)
     session.add(block)
     session.flush()
     return mapping.block(block)

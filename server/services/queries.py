@@ -19,12 +19,12 @@ from contract.common import ItemRef
 from contract.replies import ItemSummary
 from server.db.tables import Hold, Item, Loan, Patron
 from server.domain.circulation import ItemState, LoanState, PatronStanding
-from server.domain.enums import HoldStatus, ItemStatus
+from server.domain.enums import FineStatus, HoldStatus
 from server.domain.reasons import Reason
 from server.domain.sessions import item_match
 from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD, table_of
 
-OPEN_HOLD_STATUSES = (HoldStatus.WAITING.value, HoldStatus.READY.value)
+OPEN_HOLD_STATUSES = (HoldStatus.WAITING, HoldStatus.READY)
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -47,7 +47,7 @@ class FoundItem:
         return ItemState(
             item_id=require_id(self.item.id),
             item_type=self.item.item_type,
-            status=ItemStatus(self.item.status),
+            status=self.item.status,
             loan_patron_id=self.loan.patron_id if self.loan else None,
             trapped_for_patron_id=trapped.patron_id if live and trapped is not None else None,
         )
@@ -86,7 +86,7 @@ def find_item(session: Session, ref: ItemRef, *, lock: bool = True) -> tuple[Rea
         sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(Loan, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
-        .outerjoin(Hold, sa.and_(HOLD.c.item_id == ITEM.c.id, HOLD.c.status == HoldStatus.READY.value))
+        .outerjoin(Hold, sa.and_(HOLD.c.item_id == ITEM.c.id, HOLD.c.status == HoldStatus.READY))
         .where(sa.or_(*conditions))
         .limit(2)
     )
@@ -129,17 +129,15 @@ def hold_open_at(now: datetime) -> sa.ColumnElement[bool]:
     before anything has lapsed it."""
     return sa.and_(
         HOLD.c.status.in_(OPEN_HOLD_STATUSES),
-        sa.or_(
-            HOLD.c.status == HoldStatus.WAITING.value, HOLD.c.expires_at.is_(None), HOLD.c.expires_at >= now
-        ),
+        sa.or_(HOLD.c.status == HoldStatus.WAITING, HOLD.c.expires_at.is_(None), HOLD.c.expires_at >= now),
     )
 
 
-def hold_status_at(now: datetime) -> sa.ColumnElement[str]:
+def hold_status_at(now: datetime) -> sa.ColumnElement[HoldStatus]:
     """The hold's status as it stands at `now` (`server.domain.holds.status_at`, in SQL): a ready hold past
     its pickup deadline reads as expired before anything has stored it so."""
-    past = sa.and_(HOLD.c.status == HoldStatus.READY.value, HOLD.c.expires_at < now)
-    return sa.case((past, HoldStatus.EXPIRED.value), else_=HOLD.c.status)
+    past = sa.and_(HOLD.c.status == HoldStatus.READY, HOLD.c.expires_at < now)
+    return sa.case((past, sa.literal(HoldStatus.EXPIRED, HOLD.c.status.type)), else_=HOLD.c.status)
 
 
 @dataclass(frozen=True)
@@ -167,13 +165,13 @@ def counts(
         .scalar_subquery(),
         sa.exists().where(open_loans, LOAN.c.due_at < now),
         sa.select(sa.func.coalesce(sa.func.sum(FINE.c.outstanding), 0))
-        .where(FINE.c.patron_id == patron_id, FINE.c.status == "outstanding")
+        .where(FINE.c.patron_id == patron_id, FINE.c.status == FineStatus.OUTSTANDING)
         .scalar_subquery(),
         sa.exists().where(BLOCK.c.patron_id == patron_id, BLOCK.c.lifted_at.is_(None)),
         sa.exists().where(open_holds, HOLD.c.record_id == (record_id if record_id is not None else -1)),
         sa.select(sa.func.count())
         .select_from(HOLD)
-        .where(open_holds, HOLD.c.status == HoldStatus.READY.value)
+        .where(open_holds, HOLD.c.status == HoldStatus.READY)
         .scalar_subquery(),
     )
     row = session.execute(statement).one()

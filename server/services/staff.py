@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from server.db.tables.staff import StaffUser
+from server.domain.enums import StaffRole as StaffRole  # noqa: PLC0414  (re-exported: API and CLI import it here)
 from server.errors import ConfigurationError, ConflictError, InvalidInputError, NotFoundError
 from server.services.passwords import hash_password, needs_rehash, verify_password
 from server.settings import ServerSettings
@@ -23,11 +23,6 @@ from server.settings import ServerSettings
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 # `/staff/me` names the caller, so no account may be called "me".
 RESERVED_USERNAMES = frozenset({"me"})
-
-
-class StaffRole(StrEnum):
-    LIBRARIAN = "librarian"
-    ADMIN = "admin"
 
 
 def normalise_username(username: str) -> str:
@@ -82,7 +77,7 @@ def create_staff(
         username=name,
         full_name=full_name.strip(),
         password_hash=hash_password(password),
-        role=StaffRole(role).value,
+        role=StaffRole(role),
         created_at=now,
     )
     session.add(staff)
@@ -121,7 +116,7 @@ def update_staff(
             raise InvalidInputError("a staff user needs a full name")
         staff.full_name = full_name.strip()
     if role is not None:
-        staff.role = StaffRole(role).value
+        staff.role = StaffRole(role)
     if is_active is not None and is_active != staff.is_active:
         staff.is_active = is_active
         if not is_active:
@@ -139,7 +134,7 @@ def _keep_an_active_admin(session: Session, changed: StaffUser) -> None:
         select(sa.func.count())
         .select_from(StaffUser)
         .where(
-            StaffUser.role == StaffRole.ADMIN.value,
+            StaffUser.role == StaffRole.ADMIN,
             col(StaffUser.is_active).is_(True),
             StaffUser.id != changed.id,
         )

@@ -107,6 +107,44 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
         engine.dispose()
 
 
+def _revision(revision: str) -> Any:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).module
+
+
+def test_0007_refuses_values_the_enum_columns_cannot_read(database_url: str) -> None:
+    """The status and kind columns are read as enum members from 0007 on: a stored string that is no
+    member's value stops the migration, named, and once corrected the migration goes through."""
+    upgrade(database_url, "0006")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            book = make.item(session)
+            session.commit()
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE item SET status = 'in_transit' WHERE id = :id"), {"id": book.id}
+            )
+        # RuntimeError: each ScriptDirectory loads the revision's module (and its error class) afresh.
+        with pytest.raises(RuntimeError, match=r"item.status = 'in_transit'.*correct them and migrate again"):
+            upgrade(database_url)
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE item SET status = 'available' WHERE id = :id"), {"id": book.id}
+            )
+        upgrade(database_url)
+        require_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_0007_lists_values_the_enums_still_have() -> None:
+    """A value once stored stays readable: no enum member listed by 0007 is renamed or removed later."""
+    for (table_name, column_name), values in _revision("0007").ENUM_COLUMNS.items():
+        column_type = SQLModel.metadata.tables[table_name].columns[column_name].type
+        assert isinstance(column_type, sa.Enum), (table_name, column_name)
+        assert set(values) <= set(column_type.enums), (table_name, column_name)
+
+
 @pytest.mark.postgres
 def test_two_migrations_at_once_run_one_after_the_other(postgres_url: str) -> None:
     """Two `stacks server migrate` at once (two deploy jobs): the second waits for the first's lock and then
@@ -131,7 +169,7 @@ def test_require_head_says_what_to_run(sqlite_url: str) -> None:
             require_head(engine)
         upgrade(sqlite_url, "0003")
         with pytest.raises(
-            DatabaseNotMigratedError, match="at revision 0003, not at 0006: run `stacks server"
+            DatabaseNotMigratedError, match="at revision 0003, not at 0007: run `stacks server"
         ):
             require_head(engine)
         upgrade(sqlite_url)

@@ -21,7 +21,7 @@ from server.errors import ConflictError
 from server.seed import generate, seed_database
 from server.services import catalog, context, kiosk
 from server.services.columns import HOLD, ITEM, LOAN, LOCATION, PATRON
-from server.services.policies import load_policies
+from server.services.policies import Policies, load_policies
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.cli import app
 
@@ -158,6 +158,27 @@ def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_pat
             progress=progress,
         )
     engine.dispose()
+
+
+def test_seeded_holds_wait_at_the_policys_pickup_desk(sqlite_url: str, tmp_path: Path) -> None:
+    elsewhere = Policies(POLICIES.rules, "CS2-QUAY-MUON", POLICIES.pickup_name)
+    report = seed_database(
+        sqlite_url,
+        items=1000,
+        patrons=200,
+        seed=1,
+        today=TODAY,
+        policies=elsewhere,
+        pin="2468",
+        manifest_path=tmp_path / "manifest.json",
+        progress=lambda *_: None,
+    )
+    assert report.library.holds
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        places = connection.execute(sa.select(HOLD.c.pickup_location)).scalars().all()
+    engine.dispose()
+    assert places == ["CS2-QUAY-MUON"] * len(report.library.holds)
 
 
 def test_the_command(tmp_path: Path) -> None:

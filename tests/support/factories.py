@@ -10,10 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from server.db.tables import BibRecord, Fine, Hold, Item, Loan, Location, Patron, PatronBlock
-from server.domain.callnumbers import fold, sort_key
+from server.domain.enums import HoldStatus, ItemStatus
+from server.services.columns import table_of
 from server.services.context import pin_hasher
 
 DEFAULT_PIN = "2468"
@@ -26,9 +28,20 @@ def pin_hash(pin: str = DEFAULT_PIN) -> str:
 
 
 def _flushed(session: Session, row: Any) -> Any:
+    _as_members(row)
     session.add(row)
     session.flush()
     return row
+
+
+def _as_members(row: Any) -> None:
+    """Tests name statuses and kinds by their stored strings ("on_hold_shelf"); a row holds the domain's
+    members, as one loaded from the database does (SQLModel keeps an assigned string as it is)."""
+    for column in table_of(type(row)).columns:
+        enum_class = column.type.enum_class if isinstance(column.type, sa.Enum) else None
+        value = getattr(row, column.key)
+        if enum_class is not None and value is not None:
+            setattr(row, column.key, enum_class(value))
 
 
 def record(session: Session, **fields: Any) -> BibRecord:
@@ -43,8 +56,6 @@ def record(session: Session, **fields: Any) -> BibRecord:
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
     values.update(fields)
-    values.setdefault("search_text", fold(f"{values['title']} {values['author'] or ''}"))
-    values["call_number_key"] = sort_key(values["call_number"]) if values["call_number"] else None
     return _flushed(session, BibRecord(**values))  # type: ignore[no-any-return]
 
 
@@ -82,7 +93,6 @@ def patron(session: Session, *, pin: str | None = DEFAULT_PIN, **fields: Any) ->
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
     values.update(fields)
-    values.setdefault("search_text", fold(values["full_name"]))
     return _flushed(session, Patron(**values))  # type: ignore[no-any-return]
 
 
@@ -107,7 +117,7 @@ def loan(session: Session, item_row: Item, patron_row: Patron, *, due_at: dateti
         "checkout_by": "staff:thuthu",
     }
     values.update(fields)
-    item_row.status = "on_loan"
+    item_row.status = ItemStatus.ON_LOAN
     return _flushed(session, Loan(**values))  # type: ignore[no-any-return]
 
 
@@ -136,13 +146,13 @@ def ready_hold(
     **fields: Any,
 ) -> Hold:
     """A hold whose copy waits on the hold shelf until `expires_at` (past it, the hold is over)."""
-    item_row.status = "on_hold_shelf"
+    item_row.status = ItemStatus.ON_HOLD_SHELF
     values: dict[str, Any] = {"placed_at": ready_at - timedelta(days=5), **fields}
     return hold(
         session,
         record_row,
         patron_row,
-        status="ready",
+        status=HoldStatus.READY,
         item_id=item_row.id,
         ready_at=ready_at,
         expires_at=expires_at,

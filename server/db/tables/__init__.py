@@ -1,5 +1,12 @@
-"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
+"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`, and makes the ORM
+compute the derived columns (server/db/derived.py) on every write."""
 
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from server.db.derived import DERIVED_COLUMNS, derive_on_write
 from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
@@ -23,3 +30,9 @@ __all__ = [
     "Sighting",
     "StaffUser",
 ]
+
+
+@sa.event.listens_for(SQLModel, "mapper_configured", propagate=True)
+def _on_every_table(_mapper: sa.orm.Mapper[Any], model: type[SQLModel]) -> None:
+    if model.__tablename__ in DERIVED_COLUMNS:
+        derive_on_write(model)

@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from server.db.types import UtcDateTime
+from server.db.types import UtcDateTime, stored_enum
+from server.domain.enums import ItemCondition, ItemStatus, LocationKind
 
 
 class BibRecord(SQLModel, table=True):
@@ -18,14 +19,14 @@ class BibRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
-    # Folded (upper case, no diacritics) title and author, so "nguyen du" finds "Nguyễn Du" on any engine.
+    # Derived (server/db/derived.py): folded title and author, so "nguyen du" finds "Nguyễn Du" on any engine.
     search_text: str = Field(default="", max_length=1200)
     author: str | None = Field(default=None, max_length=300)
     isbn: str | None = Field(default=None, max_length=17, index=True)
     year: int | None = None
     language: str | None = Field(default=None, max_length=3, description="ISO 639 code: vie, eng…")
     call_number: str | None = Field(default=None, max_length=100)
-    call_number_key: str | None = Field(default=None, max_length=200)
+    call_number_key: str | None = Field(default=None, max_length=200)  # derived: shelf order
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
@@ -39,10 +40,11 @@ class Location(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True)
     name: str = Field(max_length=200)
-    kind: str = Field(max_length=10)
+    kind: LocationKind = Field(sa_type=stored_enum(LocationKind, 10))
     parent_id: int | None = Field(default=None, foreign_key="location.id", index=True)
     span_start: str | None = Field(default=None, max_length=100)
     span_end: str | None = Field(default=None, max_length=100)
+    # Derived (server/db/derived.py): the spans' shelf-order keys.
     span_start_key: str | None = Field(default=None, max_length=200)
     span_end_key: str | None = Field(default=None, max_length=200)
 
@@ -64,8 +66,8 @@ class Item(SQLModel, table=True):
     record_id: int = Field(foreign_key="bib_record.id")
     item_type: str = Field(max_length=32)
     home_location_id: int | None = Field(default=None, foreign_key="location.id")
-    status: str = Field(default="available", max_length=20)
-    condition: str = Field(default="good", max_length=10)
+    status: ItemStatus = Field(default=ItemStatus.AVAILABLE, sa_type=stored_enum(ItemStatus, 20))
+    condition: ItemCondition = Field(default=ItemCondition.GOOD, sa_type=stored_enum(ItemCondition, 10))
     price: int | None = Field(default=None, description="Replacement cost in VND.")
     status_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

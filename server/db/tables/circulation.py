@@ -13,7 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from server.db.types import UtcDateTime
+from server.db.types import UtcDateTime, stored_enum
+from server.domain.enums import FineKind, FineStatus, HoldStatus
 
 _OPEN_LOAN = sa.text("returned_at IS NULL")
 _OPEN_HOLD = sa.text("status IN ('waiting', 'ready')")
@@ -69,7 +70,7 @@ class Hold(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     record_id: int = Field(foreign_key="bib_record.id")
     patron_id: int = Field(foreign_key="patron.id")
-    status: str = Field(default="waiting", max_length=12)
+    status: HoldStatus = Field(default=HoldStatus.WAITING, sa_type=stored_enum(HoldStatus, 12))
     placed_at: datetime = Field(sa_type=UtcDateTime)
     pickup_location: str = Field(max_length=64)
     item_id: int | None = Field(default=None, foreign_key="item.id", description="The trapped item.")
@@ -87,8 +88,8 @@ class Fine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     patron_id: int = Field(foreign_key="patron.id")
-    kind: str = Field(max_length=12)
-    status: str = Field(default="outstanding", max_length=12)
+    kind: FineKind = Field(sa_type=stored_enum(FineKind, 12))
+    status: FineStatus = Field(default=FineStatus.OUTSTANDING, sa_type=stored_enum(FineStatus, 12))
     amount: int = Field(description="VND charged.")
     outstanding: int = Field(description="VND still owed; 0 once paid or waived.")
     loan_id: int | None = Field(default=None, foreign_key="loan.id")

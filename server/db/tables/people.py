@@ -7,7 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from server.db.types import UtcDateTime
+from server.db.types import UtcDateTime, stored_enum
+from server.domain.enums import BlockKind
 
 
 class Patron(SQLModel, table=True):
@@ -17,7 +18,7 @@ class Patron(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     card_number: str = Field(max_length=20, unique=True)
     full_name: str = Field(max_length=200)
-    search_text: str = Field(default="", max_length=200, description="Folded name for searching.")
+    search_text: str = Field(default="", max_length=200, description="Folded name for searching (derived).")
     category: str = Field(max_length=32)
     email: str | None = Field(default=None, max_length=254)
     expires_on: date
@@ -42,7 +43,7 @@ class PatronBlock(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     patron_id: int = Field(foreign_key="patron.id")
-    kind: str = Field(max_length=32)
+    kind: BlockKind = Field(sa_type=stored_enum(BlockKind, 32))
     note: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_type=UtcDateTime)
     created_by: str | None = Field(default=None, max_length=64)

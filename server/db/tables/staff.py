@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from server.db.types import UtcDateTime
+from server.db.types import UtcDateTime, stored_enum
+from server.domain.enums import StaffRole
 
 
 class StaffUser(SQLModel, table=True):
@@ -21,7 +22,7 @@ class StaffUser(SQLModel, table=True):
     username: str = Field(max_length=64, unique=True)
     full_name: str = Field(max_length=200)
     password_hash: str = Field(max_length=255)
-    role: str = Field(default="librarian", max_length=20)
+    role: StaffRole = Field(default=StaffRole.LIBRARIAN, sa_type=stored_enum(StaffRole, 20))
     is_active: bool = True
     token_version: int = 1
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -145,7 +145,7 @@ def add_staff(engine: Engine, username: str, password: str, role: StaffRole) -> 
             username=username,
             full_name=username.title(),
             password_hash=_password_hash(password),
-            role=role.value,
+            role=role,
             created_at=datetime.now(UTC),
         )
         session.add(staff)

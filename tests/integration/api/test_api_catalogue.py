@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.events import SeenContext
-from server.domain.callnumbers import sort_key
 from server.services.sightings import Sighting, record_sightings
 from tests.integration.api.conftest import Clock
 from tests.support import factories as f
@@ -32,8 +31,6 @@ def shelf(db: Session, code: str, start: str, end: str) -> None:
         kind="shelf",
         span_start=start,
         span_end=end,
-        span_start_key=sort_key(start),
-        span_end_key=sort_key(end),
     )
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from contract.replies import CheckinResult, CheckoutResult, PatronLoginResult, ReasonCode
 from server.db.tables import Fine, Hold, Item, KioskSession, Loan, Patron
+from server.domain.enums import ItemStatus
 from server.services import kiosk
 from server.services.columns import ITEM, LOAN
 from server.services.context import CirculationContext
@@ -284,7 +285,7 @@ def test_checkout_refusals(
     elif setup == "overdue":
         make.loan(session, make.item(session), patron, due_at=NOW - timedelta(days=2))
     elif setup == "missing":
-        book.status = "missing"
+        book.status = ItemStatus.MISSING
     elif setup == "mine":
         make.loan(session, book, patron, due_at=NOW + timedelta(days=5))
     elif setup == "theirs":

@@ -31,8 +31,6 @@ def test_records_and_items(session: Session, circulation: CirculationContext) ->
         kind="shelf",
         span_start="895.9",
         span_end="895.93",
-        span_start_key="#D895.9",
-        span_end_key="#D895.93",
     )
     record = catalog.create_record(
         session, title="Truyện Kiều", author="Nguyễn Du", call_number="895.9221 NG-D", year=2015, now=NOW

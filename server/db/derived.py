@@ -1,0 +1,83 @@
+"""Columns computed from other columns of the same row: folded search text, call-number sort keys.
+
+One function per derived column, applied on every write path so the stored value can never disagree with
+its sources:
+
+- the ORM (the services): `derive_on_write` makes a table's rows compute theirs before every INSERT and
+  UPDATE, so a service sets `title` or `full_name` and never the derived column;
+- bulk inserts of plain dicts (the seed, imports): `with_derived` adds them to the rows, the same
+  functions called directly, with no ORM objects built (which would make seeding several times slower).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
+from sqlmodel import SQLModel
+
+from server.domain.callnumbers import fold, sort_key
+
+
+def record_search_text(title: str, author: str | None) -> str:
+    """Title and author folded (upper case, no diacritics), so "nguyen du" finds "Nguyễn Du" on any engine."""
+    return fold(f"{title} {author or ''}")
+
+
+def patron_search_text(full_name: str) -> str:
+    return fold(full_name)
+
+
+def shelf_key(call_number: str | None) -> str | None:
+    """The shelf-order key of a record's call number or of a span's end; none without a call number."""
+    return sort_key(call_number) if call_number else None
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedColumn:
+    column: str
+    sources: tuple[str, ...]
+    compute: Callable[..., Any]
+
+
+DERIVED_COLUMNS: dict[str, tuple[DerivedColumn, ...]] = {
+    "bib_record": (
+        DerivedColumn("search_text", ("title", "author"), record_search_text),
+        DerivedColumn("call_number_key", ("call_number",), shelf_key),
+    ),
+    "location": (
+        DerivedColumn("span_start_key", ("span_start",), shelf_key),
+        DerivedColumn("span_end_key", ("span_end",), shelf_key),
+    ),
+    "patron": (DerivedColumn("search_text", ("full_name",), patron_search_text),),
+}
+"""By table name: the columns computed from others, and from which."""
+
+
+def with_derived(table: sa.Table, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a bulk insert with the table's derived columns filled in (the dicts are updated)."""
+    derived = DERIVED_COLUMNS.get(table.name, ())
+    if not derived:
+        return list(rows)
+    filled = []
+    for row in rows:
+        for column in derived:
+            row[column.column] = column.compute(*(row.get(source) for source in column.sources))
+        filled.append(row)
+    return filled
+
+
+def derive_on_write(model: type[SQLModel]) -> None:
+    """Make `model`'s rows compute their derived columns whenever the ORM inserts or updates them."""
+    derived = DERIVED_COLUMNS[str(model.__tablename__)]
+
+    def fill(_mapper: Mapper[Any], _connection: Connection, row: SQLModel) -> None:
+        for column in derived:
+            setattr(row, column.column, column.compute(*(getattr(row, source) for source in column.sources)))
+
+    sa.event.listen(model, "before_insert", fill)
+    sa.event.listen(model, "before_update", fill)

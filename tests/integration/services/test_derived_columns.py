@@ -1,0 +1,108 @@
+"""Derived columns (server/db/derived.py) come out the same through the ORM — on insert and on every
+update of their sources — and through a bulk insert of plain rows, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from server.db.derived import DERIVED_COLUMNS, with_derived
+from server.db.tables import BibRecord, Location, Patron
+from server.domain.enums import LocationKind
+from server.services import catalog, patrons
+from server.services.columns import LOCATION, PATRON, RECORD
+from server.services.context import CirculationContext
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+def _stored(session: Session, table: sa.Table, row_id: int | None, *columns: str) -> tuple[Any, ...]:
+    statement = sa.select(*(table.c[c] for c in columns)).where(table.c.id == row_id)
+    return tuple(session.execute(statement).one())
+
+
+def test_every_derived_column_and_source_is_a_column() -> None:
+    for table in (RECORD, LOCATION, PATRON):
+        for derived in DERIVED_COLUMNS[table.name]:
+            assert {derived.column, *derived.sources} <= set(table.columns.keys())
+
+
+def test_a_record_keeps_its_search_text_and_shelf_key(session: Session) -> None:
+    made = catalog.create_record(
+        session, title="  Truyện Kiều ", author="Nguyễn Du", call_number="895.9221 NG-D", now=NOW
+    )
+    assert _stored(session, RECORD, made.id, "search_text", "call_number_key") == (
+        "TRUYEN KIEU NGUYEN DU",
+        "#D895.9221 NG D",
+    )
+    row = session.get(BibRecord, made.id)
+    assert row is not None
+    row.author, row.call_number = "Nguyễn Du và Đào Duy Anh", None
+    session.flush()
+    assert _stored(session, RECORD, made.id, "search_text", "call_number_key") == (
+        "TRUYEN KIEU NGUYEN DU VA DAO DUY ANH",
+        None,
+    )
+
+
+def test_a_patron_is_found_by_the_name_it_now_has(session: Session, circulation: CirculationContext) -> None:
+    made = patrons.create_patron(
+        session,
+        circulation,
+        card_number="SV2100123",
+        full_name="Trần Thị Bích Ngọc",
+        category="undergraduate",
+        expires_on=date(2027, 6, 30),
+        now=NOW,
+    )
+    patrons.update_patron(session, circulation, made.id, full_name="Đỗ Thị Bích Ngọc")
+    assert _stored(session, PATRON, made.id, "search_text") == ("DO THI BICH NGOC",)
+    assert [p.id for p in patrons.search_patrons(session, circulation, q="do thi")] == [made.id]
+
+
+def test_a_shelf_moved_to_another_span_is_found_by_it(session: Session) -> None:
+    shelf = Location(
+        code="T3-D2-K4", name="Kệ 4", kind=LocationKind.SHELF, span_start="800", span_end="895.9"
+    )
+    session.add(shelf)
+    session.flush()
+    assert catalog.shelf_for(session, "895.9221 NG-D") is not None
+    shelf.span_start, shelf.span_end = "900", "959.7"
+    session.flush()
+    assert _stored(session, LOCATION, shelf.id, "span_start_key", "span_end_key") == ("#D900", "#D959.7")
+    assert catalog.shelf_for(session, "895.9221 NG-D") is None
+    assert catalog.shelf_for(session, "959.704 NG-T") is not None
+
+
+def test_bulk_rows_get_what_the_orm_gives(session: Session) -> None:
+    """The seed's path (plain dicts, Core executemany) and the services' path store the same values."""
+    sources: dict[str, Any] = {"title": "Số đỏ", "author": "Vũ Trọng Phụng", "call_number": "895.92233 V-P"}
+    by_orm = BibRecord(**sources, created_at=NOW)
+    session.add(by_orm)
+    session.flush()
+    session.execute(sa.insert(RECORD), with_derived(RECORD, [{"id": 9001, **sources, "created_at": NOW}]))
+    derived = [d.column for d in DERIVED_COLUMNS["bib_record"]]
+    assert _stored(session, RECORD, 9001, *derived) == _stored(session, RECORD, by_orm.id, *derived)
+
+    people: dict[str, Any] = {
+        "card_number": "HV2300045",
+        "full_name": "Lê Văn Đức",
+        "category": "postgraduate",
+    }
+    person = Patron(**people, expires_on=date(2027, 6, 30), created_at=NOW)
+    session.add(person)
+    session.flush()
+    bulk = {
+        **people,
+        "id": 9001,
+        "card_number": "HV2300046",
+        "expires_on": date(2027, 6, 30),
+        "created_at": NOW,
+    }
+    session.execute(sa.insert(PATRON), with_derived(PATRON, [bulk]))
+    assert _stored(session, PATRON, 9001, "search_text") == _stored(session, PATRON, person.id, "search_text")
