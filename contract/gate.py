@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from contract.common import ContractModel, ItemRef, TagUid, UtcDatetime
+from contract.common import ContractModel, ItemRef, UtcDatetime
 
 Count = Annotated[int, Field(ge=0)]
 Lane = Annotated[int, Field(ge=1, le=64, description="Lane (aisle) number as the people counter reports it.")]

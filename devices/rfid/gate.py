@@ -76,6 +76,7 @@ class GateCounters:
     failed_polls: int = 0  # the inventory itself failed
     busy_polls: int = 0  # polls that left tags unread because the read budget was spent
     passages: int = 0
+    decided_passages: int = 0
     alarms: int = 0
     alarm_failures: int = 0  # the reader's alarm outputs could not be switched
     unread_passages: int = 0  # passages that ended before they could be decided
@@ -167,6 +168,7 @@ class GateMonitor:
         if not verdict.decided:
             return False
         passage.judgement = verdict
+        self._count["decided_passages"] += 1
         if verdict.alarm:
             passage.alarmed_at = self._clock()
             self._count["alarms"] += 1

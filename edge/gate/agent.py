@@ -66,6 +66,7 @@ class GateAgentCounters:
     failed_polls: int
     busy_polls: int
     passages: int
+    decided_passages: int
     alarms: int
     alarm_failures: int
     unread_passages: int

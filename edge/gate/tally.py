@@ -2,10 +2,10 @@
 
 A people counter reports running totals, which restart at 0 when it restarts and wrap at its modulus. The
 tally turns consecutive totals into people counted (`advance`): a total that went up counts the
-difference; one that went down a little from near the modulus wrapped; one that went down otherwise means
-the counter restarted, and its new total is what it counted since. The first report of a lane after the
-gate starts is the baseline: the tally cannot know what the counter counted while nobody listened (the
-totals in the events show it).
+difference; one that went from near the modulus to near 0 (by less than a tenth of the modulus) wrapped;
+one that went down otherwise means the counter restarted, and its new total is what it counted since.
+The first report of a lane after the gate starts is the baseline: the tally cannot know what the counter
+counted while nobody listened (the totals in the events show it).
 
 Thread-safe: the counter's thread adds reports while the gate's thread adds passages and closes periods.
 """
@@ -33,8 +33,10 @@ def advance(previous: int, current: int, modulus: int) -> tuple[int, Step]:
     """People counted between two totals of one counter, and how the total moved."""
     if current >= previous:
         return current - previous, Step.UP
+    # A wrap goes from near the modulus to near 0 between two reports, a few seconds apart: far fewer
+    # people than a tenth of the modulus. Anything else that went down is a restart.
     wrapped = current + modulus - previous
-    if wrapped < modulus // 2:
+    if wrapped <= modulus // 10:
         return wrapped, Step.WRAP
     return current, Step.RESTART
 

@@ -222,7 +222,11 @@ def test_device_framing_and_codecs_are_pure(path: Path) -> None:
 def test_the_framing_rule_covers_the_codecs_and_exempts_only_what_exists() -> None:
     checked = {str(path.relative_to(ROOT)) for path in _framing_modules()}
     assert {"devices/feig/frames.py", "devices/feig/parser.py", "devices/tagdata/decode.py"} <= checked
-    assert {"devices/barcode/framing.py", "devices/tagdata/encode.py", "devices/counter/framing.py"} <= checked
+    assert {
+        "devices/barcode/framing.py",
+        "devices/tagdata/encode.py",
+        "devices/counter/framing.py",
+    } <= checked
     assert [module for module in FRAMING_EXEMPT if not (ROOT / module).is_file()] == []
 
 
