@@ -5,11 +5,8 @@ flood of a thousand tags, an unplugged reader."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -17,17 +14,15 @@ from pydantic import SecretStr
 from contract.codec import decode_events
 from contract.events import EventEnvelope, GateAlarmRaised, GateFootfallCounted
 from contract.gate import AlarmOutputs, GateAlarm, GateFootfall
-from devices.sim.field import FaultPlan, VirtualTag
+from devices.sim.field import FaultPlan
 from devices.sim.gate_tags import Carried
-from edge.gate.agent import GateAgent
-from edge.gate.compose import compose_gate
 from edge.gate.settings import GateConfig
 from edge.host import AgentHost
 from edge.outbox import Outbox
 from edge.settings import EdgeSettings
-from edge.sim.gate_agent import SimulatedGateParts, simulated_gate, simulated_gate_parts
+from edge.sim.gate_agent import simulated_gate
 from edge.sim.gate_stream import Person, expected, scripted_stream
-from edge.sim.gate_walkers import GateBooks
+from tests.support.gates import RunningGate, run_gate, wait_for
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.contract
@@ -99,57 +94,20 @@ def test_without_a_network_the_gate_sounds_counts_and_keeps_everything(
     assert finished.status.outbox_pending == len(events)  # all kept, none lost, waiting for a server
 
 
-@dataclass
-class RunningGate:
-    host: AgentHost
-    parts: SimulatedGateParts
-    agent: GateAgent
-    books: GateBooks
-    thread: threading.Thread
-    result: list[Any] = field(default_factory=list)
-
-    def stop(self) -> None:
-        self.host.stop()
-        self.thread.join(timeout=30)
-        assert not self.thread.is_alive()
-
-
 @pytest.fixture
 def running_gate(offline_settings: EdgeSettings) -> Iterator[Callable[[], RunningGate]]:
     """`running_gate()`: the gate agent running on its own thread over simulated parts, driven by the test."""
     started: list[RunningGate] = []
 
     def start() -> RunningGate:
-        host = host_for(offline_settings)
-        parts = host.hold(simulated_gate_parts(offline_settings.outbox_path.parent, report_every_s=0.1))
-        agent = compose_gate(host, parts.reader, parts.counter, CONFIG)
-        books = GateBooks(agent.monitor.policy.security, str(agent.monitor.tag_data.isil))
-        running = RunningGate(host, parts, agent, books, threading.Thread(target=lambda: None))
-        running.thread = threading.Thread(target=lambda: running.result.append(host.run(agent)), daemon=True)
-        running.thread.start()
-        started.append(running)
-        return running
+        gate = run_gate(host_for(offline_settings), CONFIG)
+        started.append(gate)
+        return gate
 
     yield start
-    for running in started:
-        if running.thread.is_alive():
-            running.stop()
-        running.host.close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    done = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return True
-        done.wait(0.02)
-    return condition()
-
-
-def carry(gate: RunningGate, *carried: Carried) -> list[VirtualTag]:
-    tags = [tag for tag in (gate.books.tag(kind) for kind in carried) if tag is not None]
-    gate.parts.field.add(*tags)
-    return tags
+    for gate in started:
+        gate.stop()
+        gate.host.close()
 
 
 def test_garbage_from_the_reader_and_nonsense_from_the_counter_change_nothing_that_matters(
@@ -162,7 +120,7 @@ def test_garbage_from_the_reader_and_nonsense_from_the_counter_change_nothing_th
     for send in (counter.send_corrupted, counter.send_truncated, counter.send_nonsense):
         send()
     counter.send_raw(bytes(range(256)) * 4)
-    ours = carry(gate, Carried.NOT_BORROWED, Carried.DAMAGED, Carried.BORROWED)
+    ours = gate.carry(Carried.NOT_BORROWED, Carried.DAMAGED, Carried.BORROWED)
     for person in (Person(0, 1, "out"), Person(0, 2, "in")):
         counter.walk(person.lane, person.direction)
     assert wait_for(lambda: gate.agent.monitor.counters().decided_passages == 3)
@@ -189,9 +147,9 @@ def test_a_flood_of_a_thousand_tags_does_not_stop_the_gate(
     running_gate: Callable[[], RunningGate], offline_settings: EdgeSettings
 ) -> None:
     gate = running_gate()
-    carry(gate, *[Carried.BORROWED] * 1000)
+    gate.carry(*[Carried.BORROWED] * 1000)
     assert wait_for(lambda: gate.agent.monitor.counters().busy_polls >= 1)
-    (walker,) = carry(gate, Carried.NOT_BORROWED)
+    (walker,) = gate.carry(Carried.NOT_BORROWED)
     assert wait_for(lambda: gate.agent.monitor.counters().alarms == 1)
     gate.parts.field.clear()
     gate.stop()
@@ -213,6 +171,6 @@ def test_an_unplugged_reader_is_reported_and_comes_back_by_itself(
     reader = gate.host.status().peripherals["reader"].counters
     assert (reader["disconnects"], reader["reconnects"]) >= (1, 1)
     assert gate.agent.monitor.counters().failed_polls >= 1
-    carry(gate, Carried.NOT_BORROWED)  # and it sounds again
+    gate.carry(Carried.NOT_BORROWED)  # and it sounds again
     assert wait_for(lambda: gate.agent.monitor.counters().alarms == 1)
     gate.stop()
