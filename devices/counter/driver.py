@@ -92,7 +92,10 @@ _REJECT_COUNTER = {
 
 
 class PeopleCounter:
-    """Reads one counter. One reading thread; `counters()` may be called from any thread."""
+    """Reads one counter. One reading thread; `counters()` may be called from any thread and never waits
+    for the port: the transport holds its lock for as long as a read waits (or a lost link is being
+    reopened), so the reading thread takes the transport's counters after each read, and `counters()`
+    answers from that copy — a status or a footfall period never stalls a gate's loop."""
 
     def __init__(
         self, transport: ByteTransport, profile: CounterProfile, *, retry_pause_s: float = 0.1
@@ -106,6 +109,7 @@ class PeopleCounter:
         self._linked = False
         self._last_report_at: float | None = None
         self._opened_at = time.monotonic()
+        self._transport_counts = transport.counters()
 
     def open(self) -> None:
         """Opens the transport; a counter that is not plugged in yet is not an error: reading retries."""
@@ -115,11 +119,14 @@ class PeopleCounter:
         except TransportError as exc:
             log.warning("people counter %s not available yet: %s", self.transport.description, exc)
             return
+        finally:
+            self._remember_transport()
         self._linked = True
 
     def close(self) -> None:
         self.transport.close()
         self._linked = False
+        self._remember_transport()
 
     def __enter__(self) -> PeopleCounter:
         self.open()
@@ -134,18 +141,20 @@ class PeopleCounter:
             data = self.transport.read(_READ_CHUNK, timeout)
         except TransportError as exc:
             outputs = self._link_lost(exc)
+            self._remember_transport()
             time.sleep(min(self._retry_pause_s, max(timeout, 0.0)))  # let the transport find the device
             return self._deliver(outputs)
+        self._remember_transport()
         if not self._linked:
             log.info("people counter %s connected", self.transport.description)
             self._linked = True
         return self._deliver(self._framer.feed(data)) if data else []
 
     def counters(self) -> CounterCounters:
-        transport = self.transport.counters()
         with self._lock:
             counts = dict(self._counts)
             last = self._last_report_at
+            transport = self._transport_counts
         since = last if last is not None else self._opened_at
         silent = time.monotonic() - since > SILENT_AFTER_INTERVALS * self.profile.interval_s
         return CounterCounters(
@@ -156,6 +165,11 @@ class PeopleCounter:
             silent=int(silent),
             connected=transport.connected,
         )
+
+    def _remember_transport(self) -> None:
+        counts = self.transport.counters()  # on the reading thread: the port's lock is free
+        with self._lock:
+            self._transport_counts = counts
 
     def _link_lost(self, exc: TransportError) -> list[FramerOutput]:
         if self._linked:

@@ -3,6 +3,7 @@ counted and never stops it, and an unplugged counter comes back by itself."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -12,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from devices.counter import CounterProfile, LaneReport, PeopleCounter, get_counter_profile
+from devices.counter import CounterCounters, CounterProfile, LaneReport, PeopleCounter, get_counter_profile
 from devices.sim.people_counter import VirtualPeopleCounter, simulated_counter
+from devices.transport.serial_port import SerialTransport
 
 pytestmark = pytest.mark.contract
 
@@ -123,3 +125,17 @@ def test_a_counter_that_says_nothing_is_silent(tmp_path: Path) -> None:
         sim.report()
         read_until(driver, lambda r: len(r) >= 2)
         assert driver.counters().silent == 0
+
+
+def test_counters_never_wait_for_the_port(counter: OpenCounter) -> None:
+    """A read holds the port's lock while it waits (and while a lost link is reopened); a status or a
+    footfall period asking for the counters must not wait behind it."""
+    with counter() as (_sim, driver):
+        assert isinstance(driver.transport, SerialTransport)
+        answered: list[CounterCounters] = []
+        asking = threading.Thread(target=lambda: answered.append(driver.counters()))
+        with driver.transport._lock:  # as a read waiting for bytes holds it
+            asking.start()
+            asking.join(timeout=10)
+            assert not asking.is_alive()
+        assert answered[0].connected
