@@ -53,6 +53,7 @@ class GateSummary:
     emit_failures: int
     people_in: int
     people_out: int
+    tags: dict[str, int]  # tag passages by class, over every period
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,6 +104,7 @@ class GateAgent:
         self._alarm_events = 0
         self._footfall_events = 0
         self._people = [0, 0]
+        self._tags: dict[str, int] = {}
 
     def on_late_reply(self, reply: ReplyBase) -> None:
         log.warning("gate: a reply it did not ask for: %s %s", reply.KIND, reply.decision.code)
@@ -139,12 +141,14 @@ class GateAgent:
             self._close_period()
         gate = self.monitor.counters()
         return GateSummary(
-            gate.polls,
-            gate.alarms,
-            self._alarm_events,
-            self._footfall_events,
-            self._emit_failures,
-            *self._people,
+            polls=gate.polls,
+            alarms=gate.alarms,
+            alarm_events=self._alarm_events,
+            footfall_events=self._footfall_events,
+            emit_failures=self._emit_failures,
+            people_in=self._people[0],
+            people_out=self._people[1],
+            tags=dict(self._tags),
         )
 
     def on_scan(self, scan: GateScan) -> None:
@@ -180,6 +184,8 @@ class GateAgent:
         footfall = self.tally.close_period(self._wall_clock(), counter_connected=connected)
         self._people[0] += sum(lane.in_delta for lane in footfall.lanes)
         self._people[1] += sum(lane.out_delta for lane in footfall.lanes)
+        for name, count in footfall.tags.model_dump().items():
+            self._tags[name] = self._tags.get(name, 0) + count
         if self._emit(GateFootfallCounted, [footfall]):
             self._footfall_events += 1
 

@@ -5,8 +5,13 @@ unplugged and that it came back by itself."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +31,8 @@ from tests.support.gates import run_gate
 from tests.support.status_watcher import StatusWatcher
 
 pytestmark = pytest.mark.integration
+
+STACKS = Path(sys.executable).with_name("stacks")  # the installed console script
 
 DEVICE = "gate-01"
 CONFIG = GateConfig(DEVICE, footfall_period_s=1.0)
@@ -142,3 +149,35 @@ def _reader(watcher: StatusWatcher) -> bool | None:
         if reader is not None:
             return reader.connected
     return None
+
+
+def test_the_gate_command_plays_the_scripted_stream(
+    broker: RunningBroker, server: ServerDouble, tmp_path: Path
+) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("STACKS_")  # the command must find everything from the broker's files
+    } | {"STACKS_DATA_DIR": str(broker.plan.directory.parent), "STACKS_BROKER_PORT": str(broker.plan.port)}
+    done = subprocess.run(
+        [str(STACKS), "edge", "gate", "--simulate", "--scripted", "--gap-ms", "300", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    want = expected(scripted_stream()).as_dict()
+    assert figures["expected"] == want
+    assert figures["tags"] == {name: n for name, n in want.items() if "people" not in name}
+    assert (figures["people_in"], figures["people_out"], figures["alarms"]) == (
+        want["people_in"],
+        want["people_out"],
+        want["alarmed"],
+    )
+    assert figures["outbox_pending"] == 0
+    kinds = sorted(event.KIND for event in server.applied.values())
+    assert kinds.count("gate.alarm") == want["alarmed"]
+    assert kinds.count("gate.footfall") == figures["footfall_events"] >= 1
