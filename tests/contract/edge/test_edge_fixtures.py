@@ -7,6 +7,7 @@ The server's own round trip runs against the same files. A new event or reply ki
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,9 @@ from contract.gate import (
 )
 from contract.replies import REPLY_CLASSES
 from contract.status import DeviceState
+from devices.counter import CounterCounters
+from devices.feig.link import ReaderCounters
+from edge.gate.agent import GateAgentCounters
 from edge.outbox import Outbox
 
 pytestmark = pytest.mark.contract
@@ -183,3 +187,14 @@ def test_acks_fixture_decodes_on_the_edge() -> None:
     assert acks.model_dump(mode="json") == load(FIXTURES / "acks.json")
     assert acks.committed
     assert acks.rejected
+
+
+def test_the_gate_heartbeat_fixture_carries_every_counter_the_gate_reports() -> None:
+    status = decode_status((FIXTURES / "status" / "gate-heartbeat.json").read_bytes())
+    assert status.device_kind == "gate"
+    named = {
+        "gate": {f.name for f in fields(GateAgentCounters)},
+        "counter": {f.name for f in fields(CounterCounters)} - {"connected"},
+        "reader": {f.name for f in fields(ReaderCounters)} - {"connected"},
+    }
+    assert {name: set(p.counters) for name, p in status.peripherals.items()} == named
