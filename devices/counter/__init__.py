@@ -1,7 +1,7 @@
 """People counters on a serial line: the line protocol (pure), model profiles (config/counters.toml), and
 the driver. docs/gate.md describes the protocol."""
 
-from devices.counter.driver import CounterCounters, PeopleCounter, serial_settings
+from devices.counter.driver import CounterCounters, PeopleCounter
 from devices.counter.framing import CounterFramer, LaneReport, RejectedLine, RejectReason, encode_report
 from devices.counter.profiles import (
     CounterProfile,
@@ -22,5 +22,4 @@ __all__ = [
     "encode_report",
     "get_counter_profile",
     "load_counter_profiles",
-    "serial_settings",
 ]

@@ -6,7 +6,7 @@ received sentence as truncated, and keeps reading, so a counter unplugged and pl
 resumes. Nothing a counter sends can stop it: each rejected line is counted by reason (and logged at
 debug level), and a counter that keeps talking but says nothing usable shows in `counters()`.
 
-    counter = PeopleCounter(SerialTransport(serial_settings("/dev/ttyUSB1", profile)), profile)
+    counter = PeopleCounter(SerialTransport(line_settings("/dev/ttyUSB1", profile)), profile)
     counter.open()
     while not stop.is_set():
         for report in counter.read(0.1):
@@ -25,27 +25,11 @@ from devices.counter.framing import CounterFramer, FramerOutput, LaneReport, Rej
 from devices.counter.profiles import CounterProfile
 from devices.errors import TransportError
 from devices.transport.base import ByteTransport
-from devices.transport.serial_port import SerialSettings
 
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 1024
 SILENT_AFTER_INTERVALS = 3  # a counter that has not reported for this many intervals is silent
-
-
-def serial_settings(
-    url: str, profile: CounterProfile, *, reconnect_wait_s: float = 1.0, reconnect_max_s: float = 2.0
-) -> SerialSettings:
-    """Transport settings for a counter of this model on `url` (a device path, a pty, any pyserial URL)."""
-    return SerialSettings(
-        url=url,
-        baudrate=profile.baudrate,
-        bytesize=profile.bytesize,
-        parity=profile.parity,
-        stopbits=profile.stopbits,
-        reconnect_wait_s=reconnect_wait_s,
-        reconnect_max_s=reconnect_max_s,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from devices.counter.driver import PeopleCounter, serial_settings
+from devices.counter.driver import PeopleCounter
 from devices.counter.framing import encode_report, encode_sentence
 from devices.counter.profiles import CounterProfile, ReportField
 from devices.sim.pty import PtyEndpoint
-from devices.transport.serial_port import SerialTransport
+from devices.transport.serial_port import SerialTransport, line_settings
 
 Direction = Literal["in", "out"]
 
@@ -172,7 +172,7 @@ def simulated_counter(
         profile, link=link, interval_s=interval_s, start_totals=start_totals
     ) as counter:
         # Parity "N": a pty cannot keep parity (see devices.transport.serial_port).
-        settings = serial_settings(str(link), profile, reconnect_wait_s=reconnect_wait_s, reconnect_max_s=0.5)
+        settings = line_settings(str(link), profile, reconnect_wait_s=reconnect_wait_s, reconnect_max_s=0.5)
         transport = SerialTransport(replace(settings, parity="N"))
         with PeopleCounter(transport, profile) as driver:
             yield counter, driver

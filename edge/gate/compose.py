@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from devices.counter.driver import PeopleCounter, serial_settings
+from devices.counter.driver import PeopleCounter
 from devices.counter.profiles import get_counter_profile
 from devices.errors import TransportError
 from devices.feig.driver import FeigReader
@@ -20,7 +20,7 @@ from devices.rfid.gate import GateMonitor
 from devices.rfid.gate_rule import AlarmPolicy
 from devices.rfid.security import SecuritySettings
 from devices.tagdata.settings import TagDataSettings
-from devices.transport.serial_port import SerialSettings, SerialTransport
+from devices.transport.serial_port import SerialSettings, SerialTransport, line_settings
 from edge.gate.agent import GateAgent
 from edge.gate.settings import GateConfig, GateConfigError, read_our_uids
 from edge.gate.tally import GateTally
@@ -86,6 +86,6 @@ def hardware_gate(host: AgentHost, config: GateConfig) -> GateAgent:
     counter: PeopleCounter | None = None
     if config.counter_port:
         counter_profile = get_counter_profile(config.counter_profile)
-        transport = SerialTransport(serial_settings(config.counter_port, counter_profile))
+        transport = SerialTransport(line_settings(config.counter_port, counter_profile))
         counter = host.hold(PeopleCounter(transport, counter_profile))
     return compose_gate(host, reader, counter, config)

@@ -6,7 +6,6 @@ unplugged and that it came back by itself."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -26,7 +25,7 @@ from edge.sim.gate_agent import SimulatedGateSummary, simulated_gate
 from edge.sim.gate_stream import Expected, expected, scripted_stream
 from tests.integration.edge.factories import SettingsFactory
 from tests.integration.edge.server_double import ServerDouble, wait_until
-from tests.support.broker import RunningBroker
+from tests.support.broker import RunningBroker, command_env
 from tests.support.gates import run_gate
 from tests.support.status_watcher import StatusWatcher
 
@@ -154,15 +153,10 @@ def _reader(watcher: StatusWatcher) -> bool | None:
 def test_the_gate_command_plays_the_scripted_stream(
     broker: RunningBroker, server: ServerDouble, tmp_path: Path
 ) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("STACKS_")  # the command must find everything from the broker's files
-    } | {"STACKS_DATA_DIR": str(broker.plan.directory.parent), "STACKS_BROKER_PORT": str(broker.plan.port)}
     done = subprocess.run(
         [str(STACKS), "edge", "gate", "--simulate", "--scripted", "--gap-ms", "300", "--json"],
         cwd=tmp_path,
-        env=env,
+        env=command_env(broker),
         capture_output=True,
         timeout=120,
         check=False,

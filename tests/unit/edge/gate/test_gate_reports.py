@@ -84,3 +84,9 @@ def test_only_alarms_are_reported() -> None:
     quiet = DecidedPassage(UID, Judgement(Ownership.OURS, RuleOwnedBy.TAG_DATA, False), None, OURS, 1.0)
     with pytest.raises(ValueError, match="did not sound"):
         alarm_report(quiet, mechanism=Mechanism.AFI, to_utc=to_utc, counter=[])
+
+
+def test_the_contracts_tag_words_are_the_decoders() -> None:
+    """The contract cannot import the decoder, so it repeats its statuses and usages: kept equal here."""
+    assert {s.value for s in TagDataStatus} == {s.value for s in TagStatus} | {"not_read"}
+    assert {u.value for u in TagUsage} == {u.name.lower() for u in Usage}
