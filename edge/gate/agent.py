@@ -129,9 +129,11 @@ class GateAgent:
             while not stop.is_set():
                 scan = self.monitor.poll()
                 self.on_scan(scan)
-                if self._clock() >= next_period:
+                now = self._clock()
+                if now >= next_period:
                     self._close_period()
-                    next_period += self.footfall_period_s
+                    # After a long stall (a reader reopening), the next period starts now, not in the past.
+                    next_period = max(next_period + self.footfall_period_s, now + self.footfall_period_s / 2)
                 if scan.error is not None:
                     stop.wait(ERROR_PAUSE_S)
         finally:
