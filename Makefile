@@ -42,6 +42,7 @@ bench: system-demo venv
 	$(BIN)/stacks bench ingest --events 20000 --json
 	$(BIN)/stacks bench kiosk --kiosks 20 --json
 	$(BIN)/stacks bench devices --json
+	$(BIN)/stacks bench gate --json
 
 venv: $(STAMP) $(CATALOGS:.po=.mo)
 

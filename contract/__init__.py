@@ -2,6 +2,7 @@
 
 - `contract.common` — shared value types (device ids, UTC timestamps, item references, bilingual text)
 - `contract.events` — the event envelope and every event kind, versioned
+- `contract.gate` — what a security gate reports: alarms and footfall
 - `contract.replies` — what the server answers to request events, with reason codes
 - `contract.status` — retained device status (birth, heartbeat, last will) and end-to-end acknowledgements
 - `contract.topics` — the MQTT topic map

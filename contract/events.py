@@ -28,6 +28,7 @@ from contract.common import (
     new_event_id,
     utc_now,
 )
+from contract.gate import GateAlarm, GateFootfall
 
 
 def _reveal(secret: SecretStr) -> str:
@@ -174,6 +175,26 @@ class ItemSeen(EventEnvelope):
     payload: ItemSighting
 
 
+class GateAlarmRaised(EventEnvelope):
+    """A security gate sounded for one of our secured items (decided and driven at the gate)."""
+
+    KIND: ClassVar[str] = "gate.alarm"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["gate.alarm"] = "gate.alarm"
+    v: Literal[1] = 1
+    payload: GateAlarm
+
+
+class GateFootfallCounted(EventEnvelope):
+    """People in and out per lane, and tag passages by class, over one period at a security gate."""
+
+    KIND: ClassVar[str] = "gate.footfall"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["gate.footfall"] = "gate.footfall"
+    v: Literal[1] = 1
+    payload: GateFootfall
+
+
 # ---- registry -------------------------------------------------------------------------------------------
 
 EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
@@ -183,6 +204,8 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     RenewRequested,
     CheckinRequested,
     ItemSeen,
+    GateAlarmRaised,
+    GateFootfallCounted,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

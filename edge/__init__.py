@@ -11,5 +11,6 @@
 - `edge.peripherals` — the device's readers and scanners, whose counters go into the status
 - `edge.host` — `AgentHost`: start and stop, signals, the first connection, draining, status — for any agent
 - `edge.kiosk` — the self-check kiosk: its session machine and its RFID pad
-- `edge.sim` — simulated patrons and the simulated library they borrow from
+- `edge.gate` — the security gate: its agent, its tally of footfall and tag passages, its settings
+- `edge.sim` — simulated patrons and the simulated library they borrow from; people walking through a gate
 """

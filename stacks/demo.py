@@ -1,8 +1,9 @@
-"""`stacks demo`: broker, server and simulated kiosks on a seeded library, on this machine.
+"""`stacks demo`: broker, server, simulated kiosks and a simulated security gate on a seeded library, on this
+machine.
 
-Every piece is the real program (`stacks broker`, `stacks server`, `stacks edge kiosk --simulate`) started as
-a child process with the one-machine defaults; the demo only orders their start and stop and says where to
-look.
+Every piece is the real program (`stacks broker`, `stacks server`, `stacks edge kiosk --simulate`, `stacks
+edge gate --simulate`) started as a child process with the one-machine defaults; the demo only orders their
+start and stop and says where to look.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ class DemoOptions:
     items: int = 3000
     patrons: int = 800
     kiosks: Sequence[str] = ("kiosk-01", "kiosk-02")
+    gates: Sequence[str] = ("gate-01",)
     think_ms: int = 1500
+    gate_gap_ms: int = 2500  # mean time between two people at the gate
+    footfall_period_s: int = 15  # livelier than a real gate's minute
     http_port: int | None = None
 
 
@@ -116,7 +120,13 @@ def run_demo(options: DemoOptions, console: Console) -> int:
                 "--manifest", str(manifest), "--think-ms", str(options.think_ms),
             )  # fmt: skip
             children.start(kiosk, argv, logs / f"{kiosk}.log", env)
-        text = _where_to_look(server.base_url, broker.plan.url, password, logs, options.kiosks)
+        for gate in options.gates:
+            argv = _stacks(
+                "edge", "gate", "--simulate", "--device-id", gate, "--manifest", str(manifest),
+                "--gap-ms", str(options.gate_gap_ms), "--footfall-period-s", str(options.footfall_period_s),
+            )  # fmt: skip
+            children.start(gate, argv, logs / f"{gate}.log", env)
+        text = _where_to_look(server.base_url, broker.plan.url, password, logs, options)
         console.print(text, soft_wrap=True, markup=False, highlight=False)
         return _wait(server, children, console)
     finally:
@@ -138,7 +148,7 @@ def _wait(server: ServerProcess, children: _Children, console: Console) -> int:
         return 0
 
 
-def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks: Sequence[str]) -> str:
+def _where_to_look(base: str, broker_url: str, password: str, logs: Path, options: DemoOptions) -> str:
     extract = "python3 -c 'import sys,json; print(json.load(sys.stdin)[\"access_token\"])'"
     token_cmd = (
         f"TOKEN=$(curl -s -d username={STAFF_USER} -d password={password} "
@@ -156,9 +166,19 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, kiosks
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/events?limit=5"',
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/devices"',
         "",
-        f"simulated kiosks {', '.join(kiosks)} are checking out, renewing and returning books:",
+        f"simulated kiosks {', '.join(options.kiosks)} are checking out, renewing and returning books:",
         "  each reads the books' RFID tags on its pad (a virtual FEIG reader, through the real driver)",
         "  and unsecures or secures them as the server answers",
+    ]
+    if options.gates:
+        gates, first, letters = ", ".join(options.gates), options.gates[0], f"{base}/api/v1/dead-letters"
+        lines += [
+            f"simulated security gate {gates}: people walk through carrying books; it sounds for books",
+            "  not borrowed (gate.alarm) and counts people and tags (gate.footfall) — the server keeps these",
+            "  as dead letters until it handles them:",
+            f'  curl -s -H "Authorization: Bearer $TOKEN" "{letters}?device_id={first}"',
+        ]
+    lines += [
         f"logs in {logs}/ — Ctrl-C stops everything",
     ]
     # Plain lines, never wrapped: the commands must survive copy and paste.

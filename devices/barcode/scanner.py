@@ -22,7 +22,7 @@ from devices.barcode.profiles import ScannerProfile
 from devices.barcode.symbology import Symbology
 from devices.errors import TransportError
 from devices.transport.base import ByteTransport
-from devices.transport.serial_port import SerialSettings
+from devices.transport.serial_port import SerialSettings, line_settings
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,7 @@ class ScannerStats:
 
 def serial_settings(url: str, profile: ScannerProfile) -> SerialSettings:
     """Transport settings for a scanner on `url` (a device path, pty, or any pyserial URL)."""
-    return SerialSettings(
-        url=url,
-        baudrate=profile.baudrate,
-        bytesize=profile.bytesize,
-        parity=profile.parity,
-        stopbits=profile.stopbits,
-    )
+    return line_settings(url, profile)
 
 
 class ScannerDriver:

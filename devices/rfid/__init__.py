@@ -3,7 +3,8 @@
 They take any `TagReader` (the Protocol in `devices.rfid.reader`), never a particular driver.
 """
 
-from devices.rfid.gate import GateCounters, GateMonitor, GateScan
+from devices.rfid.gate import DecidedPassage, GateCounters, GateMonitor, GateScan, Outputs
+from devices.rfid.gate_rule import AlarmPolicy, Judgement, OwnedBy, Ownership, judge
 from devices.rfid.reader import TagReader
 from devices.rfid.security import (
     Mechanism,
@@ -15,11 +16,17 @@ from devices.rfid.security import (
 from devices.rfid.service import FieldItem, SecurityResult, TagService, TagServiceCounters, TagVerifyError
 
 __all__ = [
+    "AlarmPolicy",
+    "DecidedPassage",
     "FieldItem",
     "GateCounters",
     "GateMonitor",
     "GateScan",
+    "Judgement",
     "Mechanism",
+    "Outputs",
+    "OwnedBy",
+    "Ownership",
     "SecurityResult",
     "SecuritySettings",
     "SecuritySettingsError",
@@ -28,5 +35,6 @@ __all__ = [
     "TagService",
     "TagServiceCounters",
     "TagVerifyError",
+    "judge",
     "read_security",
 ]

@@ -1,11 +1,19 @@
-"""Gate mode: a fast loop that reports only secured tags passing the gate, and never dies on RF errors.
+"""Gate mode: the reader polled continuously, each passing tag judged once, the alarm sounded at once.
 
-Each poll is one inventory plus, for tags not seen recently, one security read (Get System Information
-for the AFI, an addressed EAS Alarm for the EAS bit). A tag's state is trusted for `gate_recheck_s` while
-it stays in the field. With EAS alone, one non-addressed EAS Alarm first asks the whole field whether any
-armed tag is present; when none answers, no per-tag reads are needed at all.
+Each poll is one inventory, then — for the tags of passages not decided yet, the newest first — what the
+alarm rule (`devices.rfid.gate_rule`) needs, in the order that reaches a verdict soonest: the security
+state (Get System Information for the AFI, an addressed EAS Alarm for the EAS bit), then, only for a
+secured tag not known by UID, its tag data (the basic block). The moment a tag is judged ours and secured
+the reader's alarm outputs are switched — before anything else is done, and before the caller hears of
+it: no network, no disk on the path to the buzzer. Unsecured tags are read afterwards, only to be counted
+(ours on loan, foreign, blank, unreadable), and UID-listed alarms have their data read for the report.
 
-A failed inventory or tag read is reported in the scan (`error`, `unknown`) and retried next poll.
+With EAS alone, one non-addressed EAS Alarm first asks the whole field whether any armed tag is present;
+when none answers, no tag needs a security read at all.
+
+A flood of tags (a trolley of books wheeled through) cannot stall the loop: reads stop for the poll once
+`read_budget_s` has passed since the inventory, and the rest wait for the next poll (`busy_polls`). Any
+failure — inventory, tag read, outputs — is counted and reported in the scan, never raised.
 """
 
 from __future__ import annotations
@@ -13,21 +21,51 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from enum import StrEnum
 
 from devices.errors import DeviceError
-from devices.feig.iso15693 import InventoryTag, uid_hex
+from devices.rfid.gate_rule import AlarmPolicy, Judgement, judge
+from devices.rfid.memory import basic_block_count, one_request_block_count
+from devices.rfid.passages import Passage, Passages
 from devices.rfid.reader import TagReader
-from devices.rfid.security import Mechanism, SecuritySettings, read_security
+from devices.rfid.security import Mechanism, SecurityState, read_security
+from devices.tagdata.reading import TagReading, TagStatus
+from devices.tagdata.settings import TagDataSettings
+
+DEFAULT_READ_BUDGET_S = 0.25
+
+
+class Outputs(StrEnum):
+    DRIVEN = "driven"  # the reader accepted the alarm output command
+    FAILED = "failed"  # it did not: nothing sounded
+    OFF = "off"  # `gate_alarm_ms = 0`: the site does not drive the outputs
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedPassage:
+    """A passage the gate has decided: what it read and what it made of it (`alarmed_at` for alarms)."""
+
+    uid: str
+    judgement: Judgement
+    security: SecurityState | None
+    reading: TagReading | None
+    first_seen: float  # monotonic seconds, the gate's clock
+    alarmed_at: float | None = None
+    outputs: Outputs | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class GateScan:
     seen: int  # tags in the field this poll
-    secured: tuple[str, ...]  # UIDs (hex) of secured tags: these should alarm
-    new_alarms: tuple[str, ...]  # secured tags not alarmed for in the last alarm period
-    unknown: tuple[str, ...] = ()  # tags whose security state could not be read this poll
+    decided: tuple[DecidedPassage, ...] = ()  # passages decided this poll, alarms included
+    unread: int = 0  # passages that ended before the gate could decide them
+    pending: int = 0  # passages in the field still undecided
     error: str | None = None  # the inventory itself failed
+
+    @property
+    def alarms(self) -> tuple[DecidedPassage, ...]:
+        return tuple(p for p in self.decided if p.judgement.alarm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,67 +74,73 @@ class GateCounters:
 
     polls: int = 0
     failed_polls: int = 0  # the inventory itself failed
+    busy_polls: int = 0  # polls that left tags unread because the read budget was spent
+    passages: int = 0
+    decided_passages: int = 0
+    alarms: int = 0
     alarm_failures: int = 0  # the reader's alarm outputs could not be switched
-
-
-@dataclass(frozen=True, slots=True)
-class _Known:
-    secured: bool
-    read_at: float
+    unread_passages: int = 0  # passages that ended before they could be decided
+    tag_reads: int = 0  # security states and tag data read
+    tag_read_errors: int = 0
 
 
 class GateMonitor:
     def __init__(
         self,
         reader: TagReader,
-        security: SecuritySettings,
+        policy: AlarmPolicy,
+        tag_data: TagDataSettings,
         *,
+        read_budget_s: float = DEFAULT_READ_BUDGET_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.reader = reader
-        self.security = security
+        self.policy = policy
+        self.tag_data = tag_data
+        self.read_budget_s = read_budget_s
         self._clock = clock
-        self._known: dict[bytes, _Known] = {}
-        self._alarmed_at: dict[bytes, float] = {}
-        self.polls = 0
-        self.failed_polls = 0
-        self.alarm_failures = 0
+        self._passages = Passages(policy.security.gate_repeat_s)
+        self._count: dict[str, int] = dict.fromkeys((f.name for f in fields(GateCounters)), 0)
+        self._outputs: Outputs | None = None  # this poll's alarm command, if one was sent
 
     def counters(self) -> GateCounters:
-        return GateCounters(self.polls, self.failed_polls, self.alarm_failures)
+        return GateCounters(**self._count)
 
     def poll(self) -> GateScan:
-        self.polls += 1
+        self._count["polls"] += 1
         try:
             tags = self.reader.inventory()
         except DeviceError as exc:
-            self.failed_polls += 1
-            return GateScan(0, (), (), error=f"{type(exc).__name__}: {exc}")
+            self._count["failed_polls"] += 1
+            return GateScan(0, error=f"{type(exc).__name__}: {exc}")
         now = self._clock()
-        present = {tag.uid for tag in tags}
-        self._known = {uid: known for uid, known in self._known.items() if uid in present}
-        # With EAS alone, "no armed tag answers" settles the whole field in one exchange; when one does,
-        # states remembered as clear may be stale (that is how the field check got its answer).
-        trust_clear = True
-        if self.security.mechanism is Mechanism.EAS:
-            if not self._any_armed(tags, now):
-                return GateScan(len(tags), (), ())
-            trust_clear = False
-        secured: list[bytes] = []
-        unknown: list[bytes] = []
-        for tag in tags:
-            state = self._state(tag.uid, now, trust_clear=trust_clear)
-            if state is None:
-                unknown.append(tag.uid)
-            elif state:
-                secured.append(tag.uid)
-        new_alarms = self._alarm(secured, now)
-        return GateScan(
-            len(tags),
-            tuple(uid_hex(uid) for uid in secured),
-            tuple(uid_hex(uid) for uid in new_alarms),
-            tuple(uid_hex(uid) for uid in unknown),
-        )
+        uids = [tag.uid for tag in tags]
+        observed = self._passages.observe(uids, now)
+        self._count["passages"] += len(observed.appeared)
+        unread = sum(1 for passage in observed.ended if not passage.decided)
+        self._count["unread_passages"] += unread
+        undecided = self._passages.undecided(uids)
+        deadline = now + self.read_budget_s
+        self._outputs = None
+        decided: list[Passage] = []
+        if self.policy.security.mechanism is Mechanism.EAS:
+            self._settle_unarmed(undecided)
+        for passage in undecided:  # first what can sound the gate
+            if self._clock() > deadline:
+                break
+            if self._decide(passage, urgent=True):
+                decided.append(passage)
+        for passage in undecided:  # then what is only counted, and the tag data of UID-listed alarms
+            if self._clock() > deadline:
+                break
+            if passage.reading is None and (not passage.decided or passage.alarmed_at is not None):
+                self._read_data(passage)
+            if not passage.decided and self._decide(passage, urgent=False):
+                decided.append(passage)
+        pending = sum(1 for passage in undecided if not passage.decided)
+        if pending and self._clock() > deadline:
+            self._count["busy_polls"] += 1
+        return GateScan(len(tags), tuple(self._report(p) for p in decided), unread, pending)
 
     def run(self, on_scan: Callable[[GateScan], None], stop: threading.Event, *, idle_s: float = 0.0) -> None:
         """Polls until `stop` is set, handing every scan to `on_scan`."""
@@ -105,45 +149,101 @@ class GateMonitor:
             if idle_s:
                 stop.wait(idle_s)
 
+    def forget(self) -> int:
+        """Ends every passage (the gate stops); returns how many were left undecided."""
+        unread = sum(1 for passage in self._passages.drain() if not passage.decided)
+        self._count["unread_passages"] += unread
+        return unread
+
     # ---------------------------------------------------------------- internals
 
-    def _any_armed(self, tags: list[InventoryTag], now: float) -> bool:
-        if not tags:
+    def _decide(self, passage: Passage, *, urgent: bool) -> bool:
+        """Reads what the verdict needs now, judges, and sounds the gate for an alarm. True once decided."""
+        if passage.security is None:
+            self._read_security(passage)
+        verdict = judge(passage.uid_hex, passage.security, passage.reading, self.policy)
+        if urgent and verdict.ownership is None and verdict.secured:
+            self._read_data(passage)
+            verdict = judge(passage.uid_hex, passage.security, passage.reading, self.policy)
+        if not verdict.decided:
             return False
+        passage.judgement = verdict
+        self._count["decided_passages"] += 1
+        if verdict.alarm:
+            passage.alarmed_at = self._clock()
+            self._count["alarms"] += 1
+            if self._outputs is None:  # one command per poll sounds the gate for all its alarms
+                self._outputs = self._sound()
+        return True
+
+    def _sound(self) -> Outputs:
+        duration_ms = self.policy.security.gate_alarm_ms
+        if not duration_ms:
+            return Outputs.OFF
+        try:
+            self.reader.alarm(duration_ms)
+        except DeviceError:
+            self._count["alarm_failures"] += 1
+            return Outputs.FAILED
+        return Outputs.DRIVEN
+
+    def _settle_unarmed(self, undecided: list[Passage]) -> None:
+        """EAS alone: if no armed tag answers a field-wide EAS Alarm, no new tag is secured."""
+        unknown = [passage for passage in undecided if passage.security is None]
+        if not unknown:
+            return
         try:
             armed = self.reader.eas_alarm(None)
         except DeviceError:
-            return True  # cannot tell for the whole field: ask tag by tag
+            return  # cannot tell for the whole field: ask tag by tag
         if not armed:
-            for tag in tags:
-                self._known[tag.uid] = _Known(False, now)
-        return armed
+            for passage in unknown:
+                passage.security = SecurityState(afi=None, eas=False, secured=False)
 
-    def _state(self, uid: bytes, now: float, *, trust_clear: bool) -> bool | None:
-        known = self._known.get(uid)
-        fresh = known is not None and now - known.read_at < self.security.gate_recheck_s
-        if known is not None and fresh and (known.secured or trust_clear):
-            return known.secured
+    def _read_security(self, passage: Passage) -> None:
         try:
-            secured = read_security(self.reader, uid, self.security).secured
+            if self.policy.security.mechanism.uses_afi and passage.info is None:
+                passage.info = self.reader.system_information(passage.uid)
+            passage.security = read_security(
+                self.reader, passage.uid, self.policy.security, info=passage.info
+            )
         except DeviceError:
-            return None
-        self._known[uid] = _Known(secured, now)
-        return secured
+            self._failed_read(passage)
+            return
+        self._count["tag_reads"] += 1
 
-    def _alarm(self, secured: list[bytes], now: float) -> list[bytes]:
-        # A tag still in the field alarms again after the alarm period (or, without reader outputs,
-        # after the recheck period), so one walking back and forth is not reported on every poll.
-        period = max(self.security.gate_alarm_ms / 1000 or self.security.gate_recheck_s, 1e-9)
-        self._alarmed_at = {uid: at for uid, at in self._alarmed_at.items() if now - at < period}
-        new = [uid for uid in secured if uid not in self._alarmed_at]
-        if not new:
-            return []
-        for uid in new:
-            self._alarmed_at[uid] = now
-        if self.security.gate_alarm_ms:
-            try:
-                self.reader.alarm(self.security.gate_alarm_ms)
-            except DeviceError:
-                self.alarm_failures += 1  # the scan still reports the tags; the agent raises the alarm
-        return new
+    def _read_data(self, passage: Passage) -> None:
+        """The basic block, decoded; all of one request's memory when the basic block is not enough (an
+        item id too long for it lives in an extension block)."""
+        try:
+            info = passage.info or self.reader.system_information(passage.uid)
+            passage.info = info
+            basic = basic_block_count(info)
+            memory = self.reader.read_memory(passage.uid, 0, basic, block_size=info.block_size)
+            reading = self.tag_data.decode(memory)
+            more = one_request_block_count(info, self.reader.max_block_bytes)
+            if reading.status is TagStatus.MALFORMED and more > basic:
+                memory = self.reader.read_memory(passage.uid, 0, more, block_size=info.block_size)
+                reading = self.tag_data.decode(memory)
+        except DeviceError:
+            self._failed_read(passage)
+            return
+        self._count["tag_reads"] += 1
+        passage.reading = reading
+
+    def _failed_read(self, passage: Passage) -> None:
+        # The tag left the field or the RF was noisy: it is read again on the next poll while it passes.
+        passage.read_errors += 1
+        self._count["tag_read_errors"] += 1
+
+    def _report(self, passage: Passage) -> DecidedPassage:
+        assert passage.judgement is not None
+        return DecidedPassage(
+            passage.uid_hex,
+            passage.judgement,
+            passage.security,
+            passage.reading,
+            passage.first_seen,
+            passage.alarmed_at,
+            self._outputs if passage.alarmed_at is not None else None,
+        )

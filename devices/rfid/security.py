@@ -50,8 +50,10 @@ class SecuritySettings:
     afi_secured: int = 0x07
     afi_unsecured: int = 0xC2
     verify_attempts: int = 3  # write + re-read rounds per tag before secure/unsecure reports failure
-    gate_recheck_s: float = 1.0  # gate mode: how long a tag's AFI/EAS reading is trusted while it stays
     gate_alarm_ms: int = 3000  # gate mode: how long the reader's alarm outputs run (0: do not drive them)
+    # Gate mode: a tag listed again within this long of its last sighting is the same passage (one alarm
+    # per passage). FEIG's own default "valid time".
+    gate_repeat_s: float = 5.5
 
     def is_secured(self, afi: int | None, eas: bool | None) -> bool:
         """Whether a tag counts as secured: by any mechanism in use, so a half-finished change alarms."""
@@ -81,8 +83,8 @@ class _SecurityTable(ConfigModel):
     afi_secured: Byte = _DEFAULT.afi_secured
     afi_unsecured: Byte = _DEFAULT.afi_unsecured
     verify_attempts: Annotated[int, Field(ge=1)] = _DEFAULT.verify_attempts
-    gate_recheck_ms: Annotated[int, Field(ge=0)] = round(_DEFAULT.gate_recheck_s * 1000)
     gate_alarm_ms: Annotated[int, Field(ge=0)] = _DEFAULT.gate_alarm_ms
+    gate_repeat_ms: Annotated[int, Field(ge=0)] = round(_DEFAULT.gate_repeat_s * 1000)
 
     @model_validator(mode="after")
     def _afi_values_differ(self) -> _SecurityTable:
@@ -96,8 +98,8 @@ class _SecurityTable(ConfigModel):
             afi_secured=self.afi_secured,
             afi_unsecured=self.afi_unsecured,
             verify_attempts=self.verify_attempts,
-            gate_recheck_s=self.gate_recheck_ms / 1000,
             gate_alarm_ms=self.gate_alarm_ms,
+            gate_repeat_s=self.gate_repeat_ms / 1000,
         )
 
 

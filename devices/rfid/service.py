@@ -22,6 +22,7 @@ from devices.errors import DeviceError
 from devices.feig.driver import TagInfo
 from devices.feig.iso15693 import uid_from_hex, uid_hex
 from devices.feig.status import NoTransponderError, NotSupportedError
+from devices.rfid.memory import one_request_block_count
 from devices.rfid.reader import TagReader
 from devices.rfid.security import SecuritySettings, read_security
 from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag
@@ -130,10 +131,7 @@ class TagService:
         return FieldItem(uid_hex(uid), info.dsfid, info.afi, state.eas, state.secured, reading)
 
     def _blocks_to_read(self, info: TagInfo) -> int:
-        """Whole user memory up to one request's worth (same cost as the basic block alone)."""
-        basic = -(-BASIC_BLOCK_SIZE // info.block_size)
-        one_request = self.reader.max_block_bytes // info.block_size
-        return max(1, min(info.block_count, max(basic, one_request)))
+        return one_request_block_count(info, self.reader.max_block_bytes)
 
     # ---------------------------------------------------------------- secure / unsecure
 

@@ -8,6 +8,7 @@ with 0x94 MORE, sends each block in the profile's byte order and encodes MEM-SIZ
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class _AnswerError(Exception):
 class OutputEvent:
     command: int
     data: bytes
+    at: float = field(default_factory=time.monotonic)  # when the reader got it: gate benchmarks time alarms
 
 
 @dataclass

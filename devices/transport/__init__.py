@@ -9,7 +9,13 @@ from devices.transport.recording import (
     merge_events,
     save_session,
 )
-from devices.transport.serial_port import LinkOfflineError, SerialSettings, SerialTransport
+from devices.transport.serial_port import (
+    LinkOfflineError,
+    SerialLine,
+    SerialSettings,
+    SerialTransport,
+    line_settings,
+)
 
 __all__ = [
     "ByteTransport",
@@ -17,9 +23,11 @@ __all__ = [
     "LinkOfflineError",
     "RecordingTransport",
     "ReplayTransport",
+    "SerialLine",
     "SerialSettings",
     "SerialTransport",
     "TransportCounters",
+    "line_settings",
     "load_session",
     "merge_events",
     "save_session",

@@ -76,6 +76,37 @@ class SerialSettings:
     reconnect_wait_s: float = 1.0  # longest one operation waits for a lost link to come back
 
 
+class SerialLine(Protocol):
+    """A device model's line settings, as its profile carries them (a scanner's, a people counter's)."""
+
+    @property
+    def baudrate(self) -> int: ...
+
+    @property
+    def bytesize(self) -> int: ...
+
+    @property
+    def parity(self) -> str: ...
+
+    @property
+    def stopbits(self) -> float: ...
+
+
+def line_settings(
+    url: str, line: SerialLine, *, reconnect_wait_s: float = 1.0, reconnect_max_s: float = 2.0
+) -> SerialSettings:
+    """Settings to open `url` (a device path, a pty, any pyserial URL) with a device model's line settings."""
+    return SerialSettings(
+        url=url,
+        baudrate=line.baudrate,
+        bytesize=line.bytesize,
+        parity=line.parity,
+        stopbits=line.stopbits,
+        reconnect_wait_s=reconnect_wait_s,
+        reconnect_max_s=reconnect_max_s,
+    )
+
+
 class SerialTransport:
     """`ByteTransport` over pyserial. Thread-safe; one instance per physical port."""
 

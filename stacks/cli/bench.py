@@ -31,6 +31,20 @@ def bench_devices(
     print_figures(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
 
 
+@bench_app.command("gate")
+def bench_gate(
+    as_json: JsonFlag = False,
+    passages: Annotated[
+        int, typer.Option(min=1, help="Secured books walked through the gate, one by one.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the pauses between passages.")] = 1,
+) -> None:
+    """Tag in the field → alarm output command at the reader, through the real driver on a pty."""
+    from stacks.bench import gate
+
+    print_figures(gate.run(passages=passages, seed=seed, show_progress=not as_json), as_json)
+
+
 @bench_app.command("ingest")
 def bench_ingest(
     events: Annotated[int, typer.Option(min=1, help="Events to push through.")] = 20000,

@@ -1,4 +1,4 @@
-"""`stacks demo` — broker, server and simulated kiosks on a seeded library."""
+"""`stacks demo` — broker, server, simulated kiosks and a simulated gate on a seeded library."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import typer
 
 
 def demo(
+    *,
     items: Annotated[int, typer.Option(help="Items to seed when the library is empty.")] = 3000,
     patrons: Annotated[int, typer.Option(help="Patrons to seed when the library is empty.")] = 800,
     kiosks: Annotated[
         int, typer.Option(min=0, max=2, help="Simulated kiosks (devices kiosk-01, kiosk-02).")
     ] = 2,
+    gates: Annotated[int, typer.Option(min=0, max=1, help="Simulated security gates (device gate-01).")] = 1,
     think_ms: Annotated[int, typer.Option(help="Simulated patrons' pause between actions.")] = 1500,
     port: Annotated[int | None, typer.Option(help="HTTP port (default STACKS_HTTP_PORT or 8000).")] = None,
 ) -> None:
@@ -25,6 +27,7 @@ def demo(
         items=items,
         patrons=patrons,
         kiosks=[f"kiosk-{n:02d}" for n in range(1, kiosks + 1)],
+        gates=[f"gate-{n:02d}" for n in range(1, gates + 1)],
         think_ms=think_ms,
         http_port=port,
     )

@@ -1,7 +1,8 @@
-"""`stacks edge …` — run edge agents. For now the self-check kiosk, with simulated patrons."""
+"""`stacks edge …` — run edge agents: the self-check kiosk (simulated patrons) and the security gate."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,9 +13,11 @@ from stacks.cli.output import print_figures
 if TYPE_CHECKING:
     from contract.status import DeviceKind
     from edge.settings import EdgeSettings
+    from edge.sim.manifest import ManifestItem
 
 edge_app = typer.Typer(
-    help="Edge agents: the self-check kiosk (simulated patrons for now).", no_args_is_help=True
+    help="Edge agents: the self-check kiosk (simulated patrons for now) and the security gate.",
+    no_args_is_help=True,
 )
 
 
@@ -73,6 +76,93 @@ def kiosk(
         finished = host.run(agent)
     figures: dict[str, Any] = finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}
     print_figures(figures, as_json)
+
+
+@edge_app.command("gate")
+def gate(
+    *,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate",
+            help="A virtual reader and people counter on pseudo-terminals, with people walking through.",
+        ),
+    ] = False,
+    device_id: Annotated[str, typer.Option(help="The gate's device id (its MQTT user).")] = "gate-01",
+    scripted: Annotated[
+        bool,
+        typer.Option(
+            "--scripted", help="Play the fixed stream of 16 people of the acceptance tests, then stop."
+        ),
+    ] = False,
+    people: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many people (a random stream).")
+    ] = None,
+    duration_s: Annotated[float | None, typer.Option(min=0, help="Stop after this many seconds.")] = None,
+    gap_ms: Annotated[int, typer.Option(min=50, help="Mean time between two people.")] = 4000,
+    seed: Annotated[int | None, typer.Option(help="Random seed, for a repeatable stream.")] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            help="Seed manifest whose books people carry (default <data_dir>/seed-manifest.json, if any)."
+        ),
+    ] = None,
+    footfall_period_s: Annotated[
+        int | None, typer.Option(min=1, help="Seconds per gate.footfall event (default: config/gates.toml).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
+) -> None:
+    """Run a security gate agent until the stream ends, --duration-s or Ctrl-C, then print what it did."""
+    from dataclasses import replace
+
+    from contract.status import DeviceKind
+    from edge.gate.compose import hardware_gate
+    from edge.gate.settings import GateConfigError, load_gate_config
+    from edge.host import AgentHost
+    from edge.sim.gate_agent import simulated_gate
+    from edge.sim.gate_stream import random_stream, scripted_stream
+    from stacks.local import configure_logging
+
+    configure_logging()
+    settings = _settings(device_id, DeviceKind.GATE)
+    try:
+        config = load_gate_config(device_id, missing_ok=simulate)
+    except GateConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if footfall_period_s is not None:
+        config = replace(config, footfall_period_s=float(footfall_period_s))
+    gap_s = gap_ms / 1000
+    with AgentHost(settings) as host:
+        if not simulate:
+            agent: Any = hardware_gate(host, config)
+        elif scripted:
+            agent = simulated_gate(
+                host, config, scripted_stream(gap_s=gap_s), items=_items(settings, manifest)
+            )
+        else:
+            stream = random_stream(seed, mean_gap_s=gap_s, people=people)
+            people_list = list(stream) if people is not None else stream
+            agent = simulated_gate(host, config, people_list, items=_items(settings, manifest))
+        if duration_s is not None:
+            timer = threading.Timer(duration_s, host.stop)
+            timer.daemon = True
+            timer.start()
+        finished = host.run(agent)
+    print_figures(finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}, as_json)
+
+
+def _items(settings: EdgeSettings, manifest: Path | None) -> list[ManifestItem]:
+    """The seed manifest's items, if there is a manifest: the simulated gate's books are then real ones."""
+    from edge.sim.manifest import ManifestError, load_manifest
+
+    path = manifest or settings.data_dir / "seed-manifest.json"
+    if manifest is None and not path.exists():
+        return []
+    try:
+        return load_manifest(path).items
+    except ManifestError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--manifest") from exc
 
 
 def _settings(device_id: str, kind: DeviceKind) -> EdgeSettings:

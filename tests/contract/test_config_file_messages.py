@@ -17,12 +17,14 @@ import pytest
 from devices.barcode.classify import load_rules
 from devices.barcode.profiles import ProfileError as ScannerProfileError
 from devices.barcode.profiles import load_profiles as load_scanner_profiles
+from devices.counter.profiles import CounterProfileError, load_counter_profiles
 from devices.feig.profiles import ProfileError as ReaderProfileError
 from devices.feig.profiles import load_profiles as load_reader_profiles
 from devices.labels.layout import LayoutError, load_layout
 from devices.rfid.security import SecuritySettings, SecuritySettingsError
 from devices.tagdata.errors import TagDataSettingsError
 from devices.tagdata.settings import TagDataSettings
+from edge.gate.settings import GateConfigError, load_gate_config
 from server.errors import ConfigurationError
 from server.services.policies import load_policies
 from server.settings import REPO_CONFIG_DIR
@@ -142,6 +144,29 @@ CASES = [
             "security.mechanism: must be 'afi', 'eas' or 'both', got 'magnet'",
         ),
         ("[security]\nafi_secured = 0xC2\n", "security: afi_secured and afi_unsecured must differ"),
+    ),
+    *cases(
+        "counters.toml",  # people-counter profiles
+        load_counter_profiles,
+        CounterProfileError,
+        ("[profiles.radar]\nlanes = 2.0\n", "profiles.radar.lanes: must be an integer, got 2.0"),
+        ("[profiles.radar]\nlane_count = 2\n", "profiles.radar.lane_count: unknown setting"),
+        ('default = "radar"\n', "defines no counter profiles"),
+        (
+            '[profiles.radar]\nchecksum = "crc"\n',
+            "profiles.radar.checksum: must be 'xor' or 'sum', got 'crc'",
+        ),
+    ),
+    *cases(
+        "gates.toml",  # how each gate is wired
+        lambda path: load_gate_config("gate-01", path),
+        GateConfigError,
+        (
+            "[gates.gate-01]\nfootfall_period_s = '60'\n",
+            "gates.gate-01.footfall_period_s: must be an integer, got '60'",
+        ),
+        ("[gates.gate-01]\nreader = 'x'\n", "gates.gate-01.reader: unknown setting"),
+        ("[gates.gate-02]\n", "no [gates.gate-01] table (gates: gate-02)"),
     ),
     *cases(
         "policies.toml",  # the circulation policy

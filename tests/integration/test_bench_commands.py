@@ -47,3 +47,12 @@ def test_bench_devices_reports_every_figure() -> None:
     figures = _bench("devices", "--seconds", "0.2")
     for key in ("frames_per_s", "tag_decodes_per_s", "inventory_cycles_per_s"):
         assert figures[key] > 0
+
+
+def test_bench_gate_times_every_passage_against_the_pty_baseline() -> None:
+    figures = _bench("gate", "--passages", "40")
+    assert (figures["passages"], figures["missed"], figures["alarms"]) == (40, 0, 40)
+    assert figures["alarm_events_stored"] == 40
+    for key in ("alarm_p50_ms", "alarm_p95_ms", "alarm_p99_ms", "pty_baseline_p99_ms"):
+        assert figures[key] > 0
+    assert figures["alarm_p50_ms"] <= figures["alarm_p95_ms"] <= figures["alarm_p99_ms"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +49,17 @@ def running_broker(
         yield RunningBroker(process)
     finally:
         process.stop()
+
+
+def command_env(broker: RunningBroker, **extra: str) -> dict[str, str]:
+    """The environment for a `stacks` command on this broker: no STACKS_* of the test's own, so the command
+    must find everything (credentials, URL, protocol) from the broker's generated files."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("STACKS_")}
+    return env | {
+        "STACKS_DATA_DIR": str(broker.plan.directory.parent),
+        "STACKS_BROKER_PORT": str(broker.plan.port),
+        **extra,
+    }
 
 
 def server_settings(

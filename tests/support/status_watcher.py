@@ -49,6 +49,10 @@ class StatusWatcher:
         with self._lock:
             return [s.state for s in self.seen]
 
+    def all(self) -> list[DeviceStatus]:
+        with self._lock:
+            return list(self.seen)
+
     def last(self) -> DeviceStatus:
         with self._lock:
             return self.seen[-1]

@@ -59,7 +59,7 @@ WEB_LIBRARIES = ("jinja2", "markupsafe", "babel", "starlette")
 # Device framing and tag-data codecs: bytes in, values out. Everything in these packages is such code except
 # the named modules, which open ports, files or pictures (drivers, loaders of config/*.toml, images) — so a
 # new framing or codec module is held to the rule without being listed.
-FRAMING_PACKAGES = ("devices/feig", "devices/barcode", "devices/tagdata")
+FRAMING_PACKAGES = ("devices/feig", "devices/barcode", "devices/tagdata", "devices/counter")
 FRAMING_MODULES = ("devices/blocks.py",)
 FRAMING_EXEMPT = (
     "devices/feig/driver.py",  # the driver: speaks through a transport
@@ -72,6 +72,8 @@ FRAMING_EXEMPT = (
     "devices/barcode/variants.py",
     "devices/barcode/zbar.py",  # the zbar shared library
     "devices/tagdata/settings.py",  # loads config/tags.toml
+    "devices/counter/driver.py",  # the people-counter driver: a transport
+    "devices/counter/profiles.py",  # loads config/counters.toml
 )
 FRAMING_FORBIDDEN = (
     "serial",
@@ -220,7 +222,11 @@ def test_device_framing_and_codecs_are_pure(path: Path) -> None:
 def test_the_framing_rule_covers_the_codecs_and_exempts_only_what_exists() -> None:
     checked = {str(path.relative_to(ROOT)) for path in _framing_modules()}
     assert {"devices/feig/frames.py", "devices/feig/parser.py", "devices/tagdata/decode.py"} <= checked
-    assert {"devices/barcode/framing.py", "devices/tagdata/encode.py"} <= checked
+    assert {
+        "devices/barcode/framing.py",
+        "devices/tagdata/encode.py",
+        "devices/counter/framing.py",
+    } <= checked
     assert [module for module in FRAMING_EXEMPT if not (ROOT / module).is_file()] == []
 
 

@@ -7,6 +7,7 @@ The server's own round trip runs against the same files. A new event or reply ki
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from contract.events import (
     CheckinRequested,
     CheckoutRequested,
     EventEnvelope,
+    GateAlarmRaised,
+    GateFootfallCounted,
     ItemForSession,
     ItemOnly,
     ItemSeen,
@@ -33,8 +36,25 @@ from contract.events import (
     SeenContext,
     SessionPayload,
 )
+from contract.gate import (
+    AlarmOutputs,
+    CounterLane,
+    FootfallLane,
+    GateAlarm,
+    GateFootfall,
+    OwnedBy,
+    SecurityMechanism,
+    TagContent,
+    TagDataStatus,
+    TagPassages,
+    TagSecurity,
+    TagUsage,
+)
 from contract.replies import REPLY_CLASSES
 from contract.status import DeviceState
+from devices.counter import CounterCounters
+from devices.feig.link import ReaderCounters
+from edge.gate.agent import GateAgentCounters
 from edge.outbox import Outbox
 
 pytestmark = pytest.mark.contract
@@ -56,6 +76,30 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
         item=ItemRef(barcode="VV000731", tag_uid="E0040150FFEE0011"),
         location_code="F2-R07-S3",
         context=SeenContext.STOCKTAKE,
+    ),
+    GateAlarmRaised: GateAlarm(
+        item=ItemRef(barcode="VV004217", tag_uid="E00401501A2B3C4D"),
+        tag=TagContent(
+            status=TagDataStatus.OK, owner_isil="VN-VNULIC", item_id="VV004217", usage=TagUsage.CIRCULATING
+        ),
+        owned_by=OwnedBy.TAG_DATA,
+        security=TagSecurity(mechanism=SecurityMechanism.AFI, afi=0x07, eas=None, secured=True),
+        first_seen_at=datetime.fromisoformat("2026-03-02T16:41:07.512000+00:00"),
+        alarmed_at=datetime.fromisoformat("2026-03-02T16:41:07.541000+00:00"),
+        detect_ms=29.4,
+        outputs=AlarmOutputs.DRIVEN,
+        lane=1,
+        counter=[CounterLane(lane=1, in_total=15311, out_total=15287)],
+    ),
+    GateFootfallCounted: GateFootfall(
+        period_start=datetime.fromisoformat("2026-03-02T16:41:00+00:00"),
+        period_end=datetime.fromisoformat("2026-03-02T16:42:00+00:00"),
+        counter_connected=True,
+        lanes=[
+            FootfallLane(lane=1, in_delta=7, out_delta=9, in_total=15313, out_total=15291, reports=12),
+            FootfallLane(lane=2, in_delta=0, out_delta=2, in_total=9920, out_total=9934, reports=12),
+        ],
+        tags=TagPassages(alarmed=1, ours_unsecured=6, foreign=1, blank=0, unreadable=0),
     ),
 }
 
@@ -143,3 +187,14 @@ def test_acks_fixture_decodes_on_the_edge() -> None:
     assert acks.model_dump(mode="json") == load(FIXTURES / "acks.json")
     assert acks.committed
     assert acks.rejected
+
+
+def test_the_gate_heartbeat_fixture_carries_every_counter_the_gate_reports() -> None:
+    status = decode_status((FIXTURES / "status" / "gate-heartbeat.json").read_bytes())
+    assert status.device_kind == "gate"
+    named = {
+        "gate": {f.name for f in fields(GateAgentCounters)},
+        "counter": {f.name for f in fields(CounterCounters)} - {"connected"},
+        "reader": {f.name for f in fields(ReaderCounters)} - {"connected"},
+    }
+    assert {name: set(p.counters) for name, p in status.peripherals.items()} == named

@@ -4,7 +4,6 @@ server double; and `stacks edge kiosk --simulate` as a process, with the local b
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from edge.sim.report import RoundTrip
 from edge.sim.world import SimulatedWorld
 from tests.integration.edge.factories import RuntimeFactory
 from tests.integration.edge.server_double import ServerDouble, wait_until
-from tests.support.broker import RunningBroker
+from tests.support.broker import RunningBroker, command_env
 from tests.support.kiosk_library import library
 from tests.support.status_watcher import StatusWatcher
 
@@ -63,15 +62,7 @@ def run_kiosk_command(
 ) -> subprocess.CompletedProcess[bytes]:
     manifest_path = tmp_path / "seed-manifest.json"
     manifest_path.write_text(manifest.model_dump_json(), encoding="utf-8")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("STACKS_")  # the command must find everything from the broker's files
-    } | {
-        "STACKS_DATA_DIR": str(broker.plan.directory.parent),
-        "STACKS_BROKER_PORT": str(broker.plan.port),
-        **env_extra,
-    }
+    env = command_env(broker, **env_extra)
     done = subprocess.run(
         [
             str(STACKS),

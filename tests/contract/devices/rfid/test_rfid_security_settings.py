@@ -24,7 +24,7 @@ def test_values_and_defaults(tmp_path: Path) -> None:
     path.write_text('[data_model]\nisil = "VN-X"\n[security]\nmechanism = "both"\nafi_secured = 0xD7\n')
     settings = SecuritySettings.from_toml(path)
     assert (settings.mechanism, settings.afi_secured, settings.afi_unsecured) == (Mechanism.BOTH, 0xD7, 0xC2)
-    assert settings.gate_recheck_s == 1.0
+    assert settings.gate_repeat_s == 5.5
 
 
 @pytest.mark.parametrize(
