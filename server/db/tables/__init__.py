@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
+from server.db.tables.access import LoginThrottle, StaffSession
 from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
@@ -18,8 +19,10 @@ __all__ = [
     "KioskSession",
     "Loan",
     "Location",
+    "LoginThrottle",
     "Patron",
     "PatronBlock",
     "Sighting",
+    "StaffSession",
     "StaffUser",
 ]
