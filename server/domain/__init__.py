@@ -11,5 +11,6 @@
 - `holds` — which hold a returned item fills, pickup deadlines
 - `items` — status changes staff may make by hand
 - `sessions` — kiosk sessions bound to a device, idle expiry; matching barcode and tag of one item
+- `throttle` — how long sign-in attempts wait after a run of failures
 - `stocktake` — stock-take sessions, scopes, reconciliation by event order, shelf order, closing plans
 """

@@ -26,8 +26,11 @@ RESERVED_USERNAMES = frozenset({"me"})
 
 
 class StaffRole(StrEnum):
-    LIBRARIAN = "librarian"
-    ADMIN = "admin"
+    """What a staff member may do is the role's permissions (server/services/permissions.py)."""
+
+    ASSISTANT = "assistant"  # a desk assistant or student worker: circulation at the desk, patron lookup
+    LIBRARIAN = "librarian"  # the library's work: catalogue, patrons, fines, loan history, the event log
+    ADMIN = "admin"  # a librarian who also manages staff accounts and reads the audit trail
 
 
 def normalise_username(username: str) -> str:
@@ -130,6 +133,13 @@ def update_staff(
     session.add(staff)
     session.flush()
     return staff
+
+
+def set_locale(session: Session, staff: StaffUser, locale: str) -> None:
+    """Remember the language the staff member chose for the console."""
+    staff.locale = locale
+    session.add(staff)
+    session.flush()
 
 
 def _keep_an_active_admin(session: Session, changed: StaffUser) -> None:
