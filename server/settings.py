@@ -97,7 +97,7 @@ class ServerSettings(BaseSettings):
     )
     console_secure_cookie: bool | None = Field(
         default=None,
-        description="Mark the session cookie Secure: true behind a TLS proxy; default only on https requests.",
+        description="Mark the session cookie Secure: true behind a TLS proxy; default: on https requests.",
     )
     console_live_poll_ms: int = Field(
         default=100, ge=10, description="How often the console's live feed looks for new commits."
