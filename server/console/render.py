@@ -4,9 +4,9 @@
 
 A page gets, besides its own variables: `viewer` (the staff member; None before signing in), `nav_items`
 (the header's entries this staff member may open) and `current_nav`, `csrf_token` (for `csrf_field()`),
-`role_label`, `next_path` (this page, for the language switch to come back to) and the
-translated `library_name`; every template (and macro) has the global `console_url(path)`. `fragment` renders a template on its own (an htmx answer, a live fragment) with the
-same variables.
+`role_label` and `next_path` (this page, for the language switch to come back to). Every template, and
+every macro it imports, also has the globals `console_url(path)` and `library_name`. `fragment` renders a
+template on its own (an htmx answer, a live fragment) with the same variables.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from server.services.permissions import Permission
 router = APIRouter(prefix="/events", tags=["audit"], dependencies=[permit(Permission.EVENTS_VIEW)])
 
 
-def _after(cursor: str | None) -> uuid.UUID | None:
+def cursor_key(cursor: str | None) -> uuid.UUID | None:
+    """The event id a keyset cursor of event ids goes on after."""
     if cursor is None:
         return None
     (after,) = decode_cursor(cursor, str)
@@ -44,7 +45,7 @@ def list_events(
     limit: LimitQuery = 100,
 ) -> CursorPage[EventOut]:
     filters = audit.EventFilters(device_id, kind, occurred_from, occurred_to, correlation_id)
-    page = audit.list_events(session, filters, after=_after(cursor), limit=limit)
+    page = audit.list_events(session, filters, after=cursor_key(cursor), limit=limit)
     return cursor_page(page, EventOut.model_validate)
 
 

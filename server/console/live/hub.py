@@ -85,87 +85,100 @@ class DatabaseFeed:
             return live_feed.look(session, self._cursor)
 
 
-class LiveHub:
-    def __init__(self, *, poll_s: float, queue_size: int) -> None:
-        self.poll_s = poll_s
-        self.queue_size = queue_size
-        self._subscribers: set[Subscription] = set()
-        self._feed: DatabaseFeed | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._wake = asyncio.Event()
-        self._closed = False
+class _Runner:
+    """The follower and the subscribers of one event loop (a server has one; a test's clients may each run
+    their own)."""
 
-    @property
-    def subscribers(self) -> int:
-        return len(self._subscribers)
-
-    async def start(self, engine: Engine) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        self._feed = DatabaseFeed(engine)
-        self._closed = False
-        self._task = asyncio.create_task(self._follow(), name="console-live-feed")
-
-    async def stop(self) -> None:
-        """End every open stream and the follower (the server is stopping)."""
-        self._closed = True
-        for subscription in list(self._subscribers):
-            subscription.offer(CLOSED)
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    def __init__(self, hub: LiveHub, engine: Engine) -> None:
+        self.hub = hub
+        self.loop = asyncio.get_running_loop()
+        self.feed = DatabaseFeed(engine)
+        self.subscribers: set[Subscription] = set()
+        self.wake = asyncio.Event()
+        self.closed = False
+        self.task = asyncio.create_task(self._follow(), name="console-live-feed")
 
     def poke(self) -> None:
-        """Look now: something was committed in this process. Safe from any thread."""
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
+        if not self.loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(self._wake.set)
+                self.loop.call_soon_threadsafe(self.wake.set)
 
-    @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[Subscription]:
-        subscription = Subscription(self.queue_size)
-        if self._closed:
-            subscription.offer(CLOSED)
-        self._subscribers.add(subscription)
-        self._wake.set()
-        try:
-            yield subscription
-        finally:
-            self._subscribers.discard(subscription)
+    def publish(self, notice: Notice) -> None:
+        for subscription in list(self.subscribers):
+            subscription.offer(notice)
 
-    def publish(self, change: Change) -> None:
-        for subscription in list(self._subscribers):
-            subscription.offer(change)
+    async def stop(self) -> None:
+        self.closed = True
+        self.publish(CLOSED)
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
 
     async def _follow(self) -> None:
-        feed = self._feed
-        assert feed is not None
         following = False
         while True:
-            if not self._subscribers:
+            if not self.subscribers:
                 following = False
-                self._wake.clear()
-                await self._wake.wait()
+                self.wake.clear()
+                await self.wake.wait()
                 continue
-            self._wake.clear()  # a poke from now on calls for another look
+            self.wake.clear()  # a poke from now on calls for another look
             try:
                 if not following:
-                    await asyncio.to_thread(feed.restart)
+                    await asyncio.to_thread(self.feed.restart)
                     following = True
-                change = await asyncio.to_thread(feed.look)
+                change = await asyncio.to_thread(self.feed.look)
             except sqlalchemy.exc.SQLAlchemyError as exc:
                 log.warning("the console's live feed cannot read the database (%s); retrying", exc)
                 await self._until_poked(_RETRY_S)
                 continue
             if change:
                 self.publish(change)
-            await self._until_poked(self.poll_s)
+            await self._until_poked(self.hub.poll_s)
 
     async def _until_poked(self, seconds: float) -> None:
         """Until the next tick, or a poke (one that came while looking counts)."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            await asyncio.wait_for(self.wake.wait(), seconds)
+
+
+class LiveHub:
+    def __init__(self, *, poll_s: float, queue_size: int) -> None:
+        self.poll_s = poll_s
+        self.queue_size = queue_size
+        self._runners: dict[asyncio.AbstractEventLoop, _Runner] = {}
+
+    @property
+    def subscribers(self) -> int:
+        return sum(len(r.subscribers) for r in self._runners.values())
+
+    async def start(self, engine: Engine) -> None:
+        """Follow the database from this event loop (the server's)."""
+        runner = _Runner(self, engine)
+        self._runners[runner.loop] = runner
+
+    async def stop(self) -> None:
+        """End every open stream of this event loop and its follower (the server is stopping)."""
+        runner = self._runners.pop(asyncio.get_running_loop(), None)
+        if runner is not None:
+            await runner.stop()
+
+    def poke(self) -> None:
+        """Look now: something was committed in this process. Safe from any thread."""
+        for runner in list(self._runners.values()):
+            runner.poke()
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[Subscription]:
+        subscription = Subscription(self.queue_size)
+        runner = self._runners.get(asyncio.get_running_loop())
+        if runner is None or runner.closed:
+            subscription.offer(CLOSED)
+            yield subscription
+            return
+        runner.subscribers.add(subscription)
+        runner.wake.set()
+        try:
+            yield subscription
+        finally:
+            runner.subscribers.discard(subscription)
