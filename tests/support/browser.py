@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,9 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def screen(browser: Browser) -> Iterator[Screen]:
+@contextmanager
+def open_screen(browser: Browser) -> Iterator[Screen]:
+    """A fresh page in a context of its own (its own cookies), watched for errors and CSP violations."""
     context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
     page = context.new_page()
     page.add_init_script(RECORD_CSP_VIOLATIONS)
@@ -102,8 +104,16 @@ def screen(browser: Browser) -> Iterator[Screen]:
 
     page.on("console", on_console)
     page.on("pageerror", on_page_error)
-    yield watched
-    context.close()
+    try:
+        yield watched
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screen(browser: Browser) -> Iterator[Screen]:
+    with open_screen(browser) as watched:
+        yield watched
 
 
 @pytest.fixture(scope="session")

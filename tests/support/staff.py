@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 from sqlmodel import Session
 
@@ -19,7 +20,7 @@ def password_hash(password: str = PASSWORD) -> str:
 
 
 def staff(
-    session: Session, username: str, role: str = "librarian", *, password: str = PASSWORD, **fields: object
+    session: Session, username: str, role: str = "librarian", *, password: str = PASSWORD, **fields: Any
 ) -> StaffUser:
     """A staff account, flushed (the caller commits)."""
     row = StaffUser(

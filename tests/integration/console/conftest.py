@@ -1,0 +1,27 @@
+"""The console's tests: in-process (tests/support/console_app.py) and against a real server process with
+the browser (tests/support/console.py)."""
+
+from tests.support.browser import browser, screen
+from tests.support.console import console_as, console_server, console_server_pg
+from tests.support.console_app import (
+    console_app,
+    console_clock,
+    console_engine,
+    console_settings,
+    new_client,
+    signed_in,
+)
+
+__all__ = [
+    "browser",
+    "console_app",
+    "console_as",
+    "console_clock",
+    "console_engine",
+    "console_server",
+    "console_server_pg",
+    "console_settings",
+    "new_client",
+    "screen",
+    "signed_in",
+]
