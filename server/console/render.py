@@ -39,7 +39,9 @@ def _shared(state: ConsoleState, viewer: Viewer | None, lang: Language) -> dict[
     role = viewer.staff.role if viewer is not None else None
     return {
         "viewer": viewer,
-        "nav_items": [(console_url(e.path), e.label) for e in entries_for(state.nav, role)] if role else [],
+        "nav_items": [(console_url(e.path), translate(lang, e.label)) for e in entries_for(state.nav, role)]
+        if role
+        else [],
         "csrf_token": viewer.csrf_token if viewer is not None else "",
         "role_label": translate(lang, ROLE_LABELS.get(role, role)) if role else "",
     }

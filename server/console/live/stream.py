@@ -22,10 +22,11 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
+import anyio
 from sqlmodel import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from server.console.live.hub import CLOSED, RESYNC
+from server.console.live.hub import CLOSED, RESYNC, Subscription
 from server.console.session import Viewer
 from server.console.state import ConsoleState
 from server.services import staff_sessions
@@ -34,6 +35,7 @@ from server.services.live_feed import Change
 RECHECK_S = 30.0
 RETRY_MS = 1000  # how soon a browser reconnects after the stream drops
 RELOAD = "reload"
+SHUTDOWN_GRACE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -54,35 +56,59 @@ def _render(
 
 
 async def _events(
-    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment]
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment], stopping: anyio.Event
 ) -> AsyncIterator[ServerSentEvent]:
     async with state.hub.subscribe() as subscription:
-        chosen: Sequence[LiveFragment] = fragments
-        while True:
-            if chosen:
-                events = await asyncio.to_thread(_render, state, viewer, chosen)
-                if events is None:
-                    yield ServerSentEvent("", event=RELOAD)
-                    return
-                for event in events:
-                    yield event
-            notice = await subscription.next(RECHECK_S)
-            if notice is CLOSED:
+
+        async def on_stop() -> None:  # the server is stopping: end the stream properly, not cut
+            await stopping.wait()
+            subscription.offer(CLOSED)
+
+        watcher = asyncio.create_task(on_stop())
+        try:
+            async for event in _updates(state, viewer, fragments, subscription):
+                yield event
+        finally:
+            watcher.cancel()
+
+
+async def _updates(
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment], subscription: Subscription
+) -> AsyncIterator[ServerSentEvent]:
+    chosen: Sequence[LiveFragment] = fragments
+    while True:
+        if chosen:
+            events = await asyncio.to_thread(_render, state, viewer, chosen)
+            if events is None:
+                yield ServerSentEvent("", event=RELOAD)
                 return
-            if notice is None:  # quiet: check the session, send nothing
-                valid = await asyncio.to_thread(_render, state, viewer, ())
-                if valid is None:
-                    yield ServerSentEvent("", event=RELOAD)
-                    return
-                chosen = ()
-            elif notice is RESYNC or (isinstance(notice, Change) and notice.overflow):
-                chosen = fragments
-            else:
-                assert isinstance(notice, Change)
-                chosen = [f for f in fragments if f.wants(notice)]
+            for event in events:
+                yield event
+        notice = await subscription.next(RECHECK_S)
+        if notice is CLOSED:
+            return
+        if notice is None:  # quiet: check the session, send nothing
+            valid = await asyncio.to_thread(_render, state, viewer, ())
+            if valid is None:
+                yield ServerSentEvent("", event=RELOAD)
+                return
+            chosen = ()
+        elif notice is RESYNC or (isinstance(notice, Change) and notice.overflow):
+            chosen = fragments
+        else:
+            assert isinstance(notice, Change)
+            chosen = [f for f in fragments if f.wants(notice)]
 
 
 def live_response(
     state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment]
 ) -> EventSourceResponse:
-    return EventSourceResponse(_events(state, viewer, fragments), ping=15)
+    """The page's stream. When the server stops, sse-starlette sets `stopping` and the stream ends with a
+    proper last chunk within `SHUTDOWN_GRACE_S` (the browser reconnects to whichever server is there)."""
+    stopping = anyio.Event()
+    return EventSourceResponse(
+        _events(state, viewer, fragments, stopping),
+        ping=15,
+        shutdown_event=stopping,
+        shutdown_grace_period=SHUTDOWN_GRACE_S,
+    )
