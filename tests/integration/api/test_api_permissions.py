@@ -44,7 +44,7 @@ def api_routes(app: FastAPI) -> Iterator[tuple[str, str, Permission | None]]:
         if isinstance(route, APIRoute) and path.startswith(API_PREFIX):
             permissions = _permissions(route.dependant)
             assert len(permissions) <= 1, f"{path} names {permissions}"
-            for method in route.methods:
+            for method in route.methods or ():
                 yield method, path, next(iter(permissions), None)
 
 

@@ -29,7 +29,7 @@ def console_routes() -> Iterator[tuple[str, str, Access]]:
         route = context.original_route
         if isinstance(route, APIRoute):
             assert isinstance(route, ConsoleRoute), f"{context.path} was not added through a ConsoleRouter"
-            for method in sorted(route.methods - {"HEAD"}):
+            for method in sorted((route.methods or set()) - {"HEAD"}):
                 yield method, context.path or "", route.access
 
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from contract.status import DeviceKind
 from server.db.tables.events import DeadLetter, Device
 from server.devices import RegisteredDevice
 from server.services import dashboard
@@ -89,7 +90,7 @@ def test_devices_listed_and_heard_from_with_their_backlog_and_gaps(session: Sess
         )
     )
     session.commit()
-    listed = [RegisteredDevice(id="gate-01", kind="gate", location="Cửa chính")]
+    listed = [RegisteredDevice(id="gate-01", kind=DeviceKind.GATE, location="Cửa chính")]
     lines = dashboard.devices(session, listed)
     assert [(d.device_id, d.state, d.last_seen_at, d.outbox_pending, d.open_gaps) for d in lines] == [
         ("gate-01", "never_seen", None, None, 0),

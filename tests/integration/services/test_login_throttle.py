@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from server.db.tables.access import LoginThrottle
 from server.domain.throttle import ThrottleRules
 from server.services import login_throttle
 from server.services.login_throttle import Throttling, sign_in
@@ -99,7 +100,7 @@ def test_success_forgets_the_account_but_not_the_address(session: Session) -> No
         _wrong(session, "an.pham", NOW + timedelta(seconds=n))
     assert _right(session, "an.pham", NOW + timedelta(seconds=3)).staff is not None
     assert _wrong(session, "an.pham", NOW + timedelta(seconds=4)).refused is None  # a new run
-    address_row = session.get(login_throttle.LoginThrottle, login_throttle.address_key(ADDRESS))
+    address_row = session.get(LoginThrottle, login_throttle.address_key(ADDRESS))
     assert address_row is not None
     assert address_row.failures == 4
 
@@ -164,6 +165,6 @@ def test_processes_counting_at_once_count_every_failure(database_url: str, sessi
         thread.start()
     for thread in threads:
         thread.join(60)
-    row = session.get(login_throttle.LoginThrottle, login_throttle.account_key("shared.name"))
+    row = session.get(LoginThrottle, login_throttle.account_key("shared.name"))
     assert row is not None
     assert row.failures == 4

@@ -80,4 +80,4 @@ def test_a_run_goes_on_until_a_quiet_spell(
 def test_rules_that_make_no_sense_are_refused(changes: dict[str, object]) -> None:
     fields = {name: getattr(RULES, name) for name in RULES.__slots__} | changes
     with pytest.raises(ValueError, match="must"):
-        ThrottleRules(**fields)  # type: ignore[arg-type]
+        ThrottleRules(**fields)
