@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from server.console.state import ConsoleState
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.settings import ServerSettings
+from tests.support.clock import Clock
 from tests.support.staff import PASSWORD, staff
 
 ROLES = ("assistant", "librarian", "admin")
@@ -35,19 +36,6 @@ def console_state(app: FastAPI) -> ConsoleState:
             state: ConsoleState = route.app.state.console  # type: ignore[attr-defined]
             return state
     raise LookupError("the console is not mounted")
-
-
-class Clock:
-    """The console's notion of now, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def form_token(html: str) -> str:

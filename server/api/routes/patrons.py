@@ -5,10 +5,12 @@ Every change is a staff action in the audit trail: the patron (or the block) bef
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel
 
 from server.api.deps import CirculationDep, SessionDep, permit
 from server.api.idempotency import KeyableWrite
@@ -17,6 +19,7 @@ from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.people import BlockCreate, BlockOut, PatronCreate, PatronOut, PatronUpdate, PinSet
 from server.db.tables import Patron, PatronBlock
+from server.domain import entities
 from server.errors import NotFoundError
 from server.services import patrons
 from server.services.permissions import Permission
@@ -29,6 +32,23 @@ EDIT = [permit(Permission.PATRONS_EDIT)]
 
 def _patron(write: KeyableWrite, card_number: str) -> Subject:
     return row_subject(write.session, f"patron:{card_number}", Patron, card_number=card_number)
+
+
+def _change(
+    write: KeyableWrite,
+    card_number: str,
+    kind: str,
+    change: Callable[[int], entities.Patron],
+    *,
+    body: BaseModel | None = None,
+) -> Response:
+    """A staff action on one patron, named by card: `change` gets the patron's id and does the work."""
+
+    def apply() -> PatronOut:
+        return PatronOut.model_validate(change(patron_id_by_card(write.session, card_number)))
+
+    subject = _patron(write, card_number)
+    return write.once(kind, apply, body=body, subject=subject, card_number=card_number)
 
 
 @router.get(
@@ -85,17 +105,16 @@ def read_patron(card_number: CardNumberPath, session: SessionDep, circulation: C
     dependencies=EDIT,
 )
 def update_patron(card_number: CardNumberPath, body: PatronUpdate, write: KeyableWrite) -> Response:
-    def apply() -> PatronOut:
-        patron_id = patron_id_by_card(write.session, card_number)
-        changes = body.model_dump(exclude_unset=True)
-        if "email" in changes and changes["email"] is None:
-            changes["email"] = ""  # the service's way of saying "no e-mail"
-        return PatronOut.model_validate(
-            patrons.update_patron(write.session, write.circulation, patron_id, **changes)
-        )
-
-    subject = _patron(write, card_number)
-    return write.once("patron.update", apply, body=body, subject=subject, card_number=card_number)
+    changes = body.model_dump(exclude_unset=True)
+    if "email" in changes and changes["email"] is None:
+        changes["email"] = ""  # the service's way of saying "no e-mail"
+    return _change(
+        write,
+        card_number,
+        "patron.update",
+        lambda patron_id: patrons.update_patron(write.session, write.circulation, patron_id, **changes),
+        body=body,
+    )
 
 
 @router.put(
@@ -105,16 +124,14 @@ def update_patron(card_number: CardNumberPath, body: PatronUpdate, write: Keyabl
     dependencies=EDIT,
 )
 def set_pin(card_number: CardNumberPath, body: PinSet, write: KeyableWrite) -> Response:
-    def apply() -> PatronOut:
-        patron_id = patron_id_by_card(write.session, card_number)
-        pin = body.pin.get_secret_value()
-        return PatronOut.model_validate(
-            patrons.set_pin(write.session, write.circulation, patron_id, pin, now=write.now)
-        )
-
     # The body is the PIN alone: it is not logged, only that a PIN was set.
-    subject = _patron(write, card_number)
-    return write.once("patron.pin.set", apply, subject=subject, card_number=card_number)
+    pin = body.pin.get_secret_value()
+    return _change(
+        write,
+        card_number,
+        "patron.pin.set",
+        lambda patron_id: patrons.set_pin(write.session, write.circulation, patron_id, pin, now=write.now),
+    )
 
 
 @router.delete(
@@ -124,14 +141,12 @@ def set_pin(card_number: CardNumberPath, body: PinSet, write: KeyableWrite) -> R
     dependencies=EDIT,
 )
 def reset_pin(card_number: CardNumberPath, write: KeyableWrite) -> Response:
-    def apply() -> PatronOut:
-        patron_id = patron_id_by_card(write.session, card_number)
-        return PatronOut.model_validate(
-            patrons.clear_pin(write.session, write.circulation, patron_id, now=write.now)
-        )
-
-    subject = _patron(write, card_number)
-    return write.once("patron.pin.reset", apply, subject=subject, card_number=card_number)
+    return _change(
+        write,
+        card_number,
+        "patron.pin.reset",
+        lambda patron_id: patrons.clear_pin(write.session, write.circulation, patron_id, now=write.now),
+    )
 
 
 @router.post(
@@ -141,12 +156,12 @@ def reset_pin(card_number: CardNumberPath, write: KeyableWrite) -> Response:
     dependencies=EDIT,
 )
 def unlock_pin(card_number: CardNumberPath, write: KeyableWrite) -> Response:
-    def apply() -> PatronOut:
-        patron_id = patron_id_by_card(write.session, card_number)
-        return PatronOut.model_validate(patrons.unlock_pin(write.session, write.circulation, patron_id))
-
-    subject = _patron(write, card_number)
-    return write.once("patron.pin.unlock", apply, subject=subject, card_number=card_number)
+    return _change(
+        write,
+        card_number,
+        "patron.pin.unlock",
+        lambda patron_id: patrons.unlock_pin(write.session, write.circulation, patron_id),
+    )
 
 
 @router.get(

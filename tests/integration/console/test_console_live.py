@@ -78,16 +78,21 @@ def _api_token(base_url: str) -> str:
     return token
 
 
-@pytest.fixture
-def second_server(console_server: ConsoleServer) -> Iterator[ServerProcess]:
+def _another_server(console_server: ConsoleServer, name: str) -> ServerProcess:
     """Another `stacks server` on the same database, without the ingest (one process reads MQTT)."""
     env = {
         "STACKS_DATA_DIR": str(console_server.root / "var"),
         "STACKS_DATABASE_URL": console_server.database_url,
         "STACKS_INGEST_ENABLED": "false",
     }
-    process = ServerProcess(env, port=free_port(), log_path=console_server.root / "second.log")
+    process = ServerProcess(env, port=free_port(), log_path=console_server.root / f"{name}.log")
     process.start(need_mqtt=False, timeout=90)
+    return process
+
+
+@pytest.fixture
+def second_server(console_server: ConsoleServer) -> Iterator[ServerProcess]:
+    process = _another_server(console_server, "second")
     yield process
     process.stop()
 
@@ -118,13 +123,7 @@ def test_a_loan_made_through_another_server_process_shows_at_once(
 
 
 def test_a_server_with_open_streams_stops_promptly_with_exit_0(console_server: ConsoleServer) -> None:
-    env = {
-        "STACKS_DATA_DIR": str(console_server.root / "var"),
-        "STACKS_DATABASE_URL": console_server.database_url,
-        "STACKS_INGEST_ENABLED": "false",
-    }
-    process = ServerProcess(env, port=free_port(), log_path=console_server.root / "stopping.log")
-    process.start(need_mqtt=False, timeout=90)
+    process = _another_server(console_server, "stopping")
     opened = threading.Event()
     ended: list[str] = []
 
