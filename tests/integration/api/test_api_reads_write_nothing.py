@@ -27,10 +27,11 @@ from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
 from server.services.columns import HOLD
 from server.settings import ServerSettings
-from tests.integration.api.conftest import LIBRARY_MORNING, Clock
+from tests.integration.api.conftest import LIBRARY_MORNING
 from tests.integration.services.statements import recorded
 from tests.support import events as ev
 from tests.support import factories as f
+from tests.support.clock import Clock
 from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from uuid_utils.compat import uuid7
 
-from tests.integration.api.conftest import PATRON_PIN, Clock, desk
+from tests.integration.api.conftest import PATRON_PIN, desk
 from tests.support import factories as f
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from server.db.tables.staff import StaffUser
 from server.services.staff import find_staff, set_password, update_staff
-from tests.support.console_app import USERNAMES, Clock, form_token, page_token, sign_in
+from tests.support.clock import Clock
+from tests.support.console_app import USERNAMES, form_token, page_token, sign_in
 
 pytestmark = pytest.mark.integration
 
