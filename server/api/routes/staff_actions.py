@@ -40,6 +40,6 @@ def list_actions(
     return cursor_page(page, _out)
 
 
-@router.get("/{event_id}", summary="One staff action")
-def read_action(event_id: uuid.UUID, session: SessionDep) -> StaffActionOut:
-    return _out(staff_audit.get_action(session, event_id))
+@router.get("/{action_id}", summary="One staff action (its event id)")
+def read_action(action_id: uuid.UUID, session: SessionDep) -> StaffActionOut:
+    return _out(staff_audit.get_action(session, action_id))

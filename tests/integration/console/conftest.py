@@ -1,7 +1,6 @@
 """The console's tests: in-process (tests/support/console_app.py) and against a real server process with
-the browser (tests/support/console.py)."""
+the browser (tests/support/console.py; the browser is the suite's: tests/conftest.py)."""
 
-from tests.support.browser import browser, screen
 from tests.support.console import console_as, console_server, console_server_pg
 from tests.support.console_app import (
     console_app,
@@ -13,7 +12,6 @@ from tests.support.console_app import (
 )
 
 __all__ = [
-    "browser",
     "console_app",
     "console_as",
     "console_clock",
@@ -22,6 +20,5 @@ __all__ = [
     "console_server_pg",
     "console_settings",
     "new_client",
-    "screen",
     "signed_in",
 ]

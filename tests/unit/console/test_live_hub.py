@@ -4,6 +4,9 @@ and subscribers told when the server stops."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
@@ -11,6 +14,13 @@ from server.console.live.hub import CLOSED, RESYNC, LiveHub, Subscription
 from server.services.live_feed import Change
 
 pytestmark = pytest.mark.unit
+T = TypeVar("T")
+
+
+def run(scenario: Coroutine[Any, Any, T]) -> T:
+    """The scenario on an event loop of its own thread (a session's browser may hold this thread's)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario).result()
 
 
 def test_changes_queued_behind_the_first_are_merged() -> None:
@@ -21,7 +31,7 @@ def test_changes_queued_behind_the_first_are_merged() -> None:
         subscription.offer(Change(dead_letters=2))
         return await subscription.next(1)
 
-    merged = asyncio.run(scenario())
+    merged = run(scenario())
     assert merged == Change(frozenset({"circ.checkout"}), frozenset({"kiosk-01"}), 2)
 
 
@@ -32,11 +42,11 @@ def test_a_full_queue_becomes_one_resync() -> None:
             subscription.offer(Change(dead_letters=n))
         return [await subscription.next(1), await subscription.next(0.01)]
 
-    assert asyncio.run(scenario()) == [RESYNC, None]
+    assert run(scenario()) == [RESYNC, None]
 
 
 def test_a_quiet_subscription_answers_none_after_its_timeout() -> None:
-    assert asyncio.run(Subscription(1).next(0.01)) is None
+    assert run(Subscription(1).next(0.01)) is None
 
 
 def test_a_hub_not_started_in_this_loop_closes_its_subscribers_at_once() -> None:
@@ -45,7 +55,7 @@ def test_a_hub_not_started_in_this_loop_closes_its_subscribers_at_once() -> None
         async with hub.subscribe() as subscription:
             return await subscription.next(1)
 
-    assert asyncio.run(scenario()) is CLOSED
+    assert run(scenario()) is CLOSED
 
 
 def test_changes_reach_subscribers_and_stopping_closes_them() -> None:
@@ -67,4 +77,4 @@ def test_changes_reach_subscribers_and_stopping_closes_them() -> None:
         engine.dispose()
         return got
 
-    assert asyncio.run(scenario()) == [Change(kinds=frozenset({"desk.fine.waive"})), CLOSED]
+    assert run(scenario()) == [Change(kinds=frozenset({"desk.fine.waive"})), CLOSED]
