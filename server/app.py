@@ -1,9 +1,11 @@
-"""The FastAPI application: REST API, health, metrics — and the MQTT ingest, owned by the lifespan.
+"""The FastAPI application: REST API, health, metrics, the staff console — and the MQTT ingest, owned by
+the lifespan.
 
 `create_app(settings)` is the factory `stacks server` serves. At start-up it loads the circulation policy,
 checks that the database is migrated (`stacks server migrate` migrates it; a server never does), makes sure
-the first staff account exists, and starts the ingest consumer; at shutdown it stops the consumer after its
-current batch (unfinished messages stay with the broker and are redelivered).
+the first staff account exists, starts the console's live feed and the ingest consumer; at shutdown it ends
+the console's open streams and stops the consumer after its current batch (unfinished messages stay with the
+broker and are redelivered). The console lives under `/console` (`/` leads there).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api import api_router, install_error_handlers
+from server.console.app import Console, build_console
 from server.db.engine import make_engine
 from server.db.migrate import require_head
 from server.ingest.consumer import IngestConsumer
@@ -36,6 +40,7 @@ VERSION = "0.1.0"
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
+    console = build_console(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,14 +52,17 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             engine.dispose()
             raise
         ensure_first_staff(engine, settings)
-        consumer = _start_ingest(settings, engine, circulation)
+        await console.start(engine, circulation)
+        consumer = _start_ingest(settings, engine, circulation, console)
         app.state.settings = settings
         app.state.circulation = circulation
         app.state.engine = engine
         app.state.consumer = consumer
+        app.state.console = console
         try:
             yield
         finally:
+            await console.stop()
             if consumer is not None:
                 consumer.stop()
             engine.dispose()
@@ -69,7 +77,39 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.add_api_route("/health", health, methods=["GET"], tags=["operations"])
     app.add_api_route("/metrics", metrics, methods=["GET"], tags=["operations"], include_in_schema=False)
+    app.add_api_route("/", to_console, methods=["GET"], include_in_schema=False)
+    app.mount("/console", console.app)
+    app.add_middleware(PokeAfterWrites, console=console)
     return app
+
+
+def to_console() -> RedirectResponse:
+    return RedirectResponse("/console/", status_code=307)
+
+
+class PokeAfterWrites:
+    """After any request that may have committed (an unsafe method answered without error), the console's
+    live feed looks at once instead of at its next tick: this process's own writes show without delay."""
+
+    def __init__(self, app: ASGIApp, console: Console) -> None:
+        self.app = app
+        self.console = console
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if status < 400:
+            self.console.poke()
 
 
 def startup_check(settings: ServerSettings) -> None:
@@ -84,12 +124,13 @@ def startup_check(settings: ServerSettings) -> None:
 
 
 def _start_ingest(
-    settings: ServerSettings, engine: Engine, circulation: CirculationContext
+    settings: ServerSettings, engine: Engine, circulation: CirculationContext, console: Console
 ) -> IngestConsumer | None:
     if not settings.ingest_enabled:
         log.info("MQTT ingest disabled (STACKS_INGEST_ENABLED=false)")
         return None
-    consumer = IngestConsumer(settings, engine, build_registry(settings, circulation))
+    registry = build_registry(settings, circulation)
+    consumer = IngestConsumer(settings, engine, registry, on_commit=console.poke)
     consumer.start()
     return consumer
 

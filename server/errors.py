@@ -34,5 +34,13 @@ class ForbiddenError(StacksError):
     """Valid credentials, but not allowed to do this."""
 
 
+class TooManyAttemptsError(StacksError):
+    """Attempts are refused for a while after too many failed ones (sign-in throttling)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # whole seconds
+
+
 class ConfigurationError(StacksError):
     """A configuration file or setting is invalid; raised at start-up, never mid-request."""

@@ -65,6 +65,47 @@ class ServerSettings(BaseSettings):
     first_staff_username: str | None = Field(default=None, description="Created at start-up if missing.")
     first_staff_password: SecretStr | None = None
 
+    login_free_failures: int = Field(
+        default=3, ge=0, description="Failed sign-ins in a row for one user name before attempts must wait."
+    )
+    login_first_delay_s: float = Field(
+        default=2, gt=0, description="The first wait; each further failure doubles it."
+    )
+    login_max_delay_s: float = Field(default=60, gt=0, description="The longest wait before the lock.")
+    login_lock_failures: int = Field(
+        default=10, ge=1, description="Failed sign-ins in a row for one user name that lock it."
+    )
+    login_lock_minutes: float = Field(default=15, gt=0, description="How long a lock lasts.")
+    login_forget_minutes: float = Field(
+        default=60, gt=0, description="A run of failures is forgotten after this long without one."
+    )
+    login_address_free_failures: int = Field(
+        default=20, ge=0, description="The same, for one client address (a reading room shares one)."
+    )
+    login_address_lock_failures: int = Field(default=100, ge=1, description="Failures that lock an address.")
+
+    library_name: str | None = Field(
+        default=None, description="Shown in the console's header; default: the word for library."
+    )
+    console_idle_minutes: float = Field(
+        default=30, gt=0, description="A console session ends when idle this long."
+    )
+    console_session_hours: float = Field(
+        default=12,
+        gt=0,
+        description="A console session ends this long after signing in, whatever the activity.",
+    )
+    console_secure_cookie: bool | None = Field(
+        default=None,
+        description="Mark the session cookie Secure: true behind a TLS proxy; default: on https requests.",
+    )
+    console_live_poll_ms: int = Field(
+        default=100, ge=10, description="How often the console's live feed looks for new commits."
+    )
+    console_live_queue: int = Field(
+        default=32, ge=1, description="Changes queued for one live page before it is told to reload instead."
+    )
+
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="The library's time zone (due dates).")
     kiosk_session_minutes: int = Field(default=10, description="A kiosk session ends after this idle time.")
     pin_max_failures: int = Field(default=5, description="Wrong PINs in a row before the PIN is locked.")

@@ -155,18 +155,20 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, option
         f"{base}/api/v1/login/access-token | {extract})"
     )
     lines = [
+        f"staff console {base}/console/  (its dashboard is live)",
         f"API docs      {base}/docs",
         f"health        {base}/health",
         f"metrics       {base}/metrics",
         f"broker        {broker_url}",
-        f"staff login   {STAFF_USER} / {password}",
+        f"staff login   {STAFF_USER} / {password}  (an administrator, for the console and the API)",
         "",
         "try:",
         f"  {token_cmd}",
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/events?limit=5"',
         f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/api/v1/devices"',
         "",
-        f"simulated kiosks {', '.join(options.kiosks)} are checking out, renewing and returning books:",
+        f"simulated kiosks {', '.join(options.kiosks)} are checking out, renewing and returning books",
+        "  (the console's dashboard counts them as they go and shows each kiosk online or offline);",
         "  each reads the books' RFID tags on its pad (a virtual FEIG reader, through the real driver)",
         "  and unsecures or secures them as the server answers",
     ]

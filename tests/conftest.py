@@ -1,5 +1,5 @@
-"""Suite-wide fixtures: databases (SQLite file, real PostgreSQL) and the circulation context for the server
-tests."""
+"""Suite-wide fixtures: databases (SQLite file, real PostgreSQL), the circulation context for the server
+tests, and the browser (tests/support/browser.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from server.services.context import CirculationContext
 from tests.support.broker import RunningBroker, running_broker
+from tests.support.browser import browser, screen
 from tests.support.context import circulation_context
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 
@@ -57,6 +58,10 @@ def broker(tmp_path: Path) -> Iterator[RunningBroker]:
     """A real mosquitto with the generated per-device credentials and ACL, on a free port."""
     with running_broker(tmp_path / "var") as running:
         yield running
+
+
+# The browser fixtures, registered once for every test that uses them.
+__all__ = ["browser", "screen"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

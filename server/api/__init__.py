@@ -24,6 +24,7 @@ from server.api.routes import (
     records,
     sightings,
     staff,
+    staff_actions,
 )
 
 API_PREFIX = "/api/v1"
@@ -41,6 +42,7 @@ for _module in (
     holds,
     fines,
     events,
+    staff_actions,
     dead_letters,
     devices,
     sightings,

@@ -1,14 +1,17 @@
 """FastAPI dependencies shared by every router: settings, the circulation context and one database session
-per request; the request clock; the authenticated staff member (`CurrentStaff`) and administrators only
-(`AdminStaff`)."""
+per request; the request clock; the authenticated staff member (`CurrentStaff`); and each route's
+permission (`permit(Permission.X)` in the route's `dependencies`), checked against the role table of
+server/services/permissions.py that the console checks too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.params import Depends as DependsParam
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -18,7 +21,7 @@ from server.api.auth.tokens import read_token
 from server.db.tables.staff import StaffUser
 from server.errors import ForbiddenError, UnauthorizedError
 from server.services.context import CirculationContext
-from server.services.staff import StaffRole
+from server.services.permissions import Permission, allows
 from server.settings import ServerSettings
 
 
@@ -79,10 +82,33 @@ def get_current_staff(
 CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]
 
 
-def get_admin_staff(staff: CurrentStaff) -> StaffUser:
-    if staff.role != StaffRole.ADMIN:
-        raise ForbiddenError("only an administrator may do this")
-    return staff
+def check(staff: StaffUser, permission: Permission) -> None:
+    """Refuse a staff member whose role does not hold `permission` (a route's finer check, such as loan
+    history asked of a patron's loans)."""
+    if not allows(staff.role, permission):
+        raise ForbiddenError(f"a {staff.role} may not do this ({permission.value})")
 
 
-AdminStaff = Annotated[StaffUser, Depends(get_admin_staff)]
+@cache
+def requirement(permission: Permission) -> Callable[[StaffUser], StaffUser]:
+    """The dependency that lets through staff holding `permission` (one function per permission, so a
+    test can read a route's permission off its dependencies)."""
+
+    def holds_permission(staff: CurrentStaff) -> StaffUser:
+        check(staff, permission)
+        return staff
+
+    holds_permission.permission = permission  # type: ignore[attr-defined]
+    return holds_permission
+
+
+def permit(permission: Permission) -> DependsParam:
+    """For a route's `dependencies`: only staff holding `permission` get through."""
+    dependency: DependsParam = Depends(requirement(permission))
+    return dependency
+
+
+def permission_of(dependency: object) -> Permission | None:
+    """The permission a dependency made by `requirement` checks; None for any other."""
+    found = getattr(dependency, "permission", None)
+    return found if isinstance(found, Permission) else None

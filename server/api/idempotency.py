@@ -1,4 +1,4 @@
-"""Desk actions applied exactly once: the `Idempotency-Key` header and the request's one transaction.
+"""Staff writes: applied once per `Idempotency-Key`, and every one of them in the audit trail.
 
 A client (the staff console queueing keyboard-wedge scans) sends each action with its own key, a UUIDv7
 made when the action was queued, and sends it again, with the same key, until it gets an answer. The first
@@ -7,9 +7,11 @@ a retry after a timeout, after a server restart, or racing the first — gets th
 byte, with `Idempotent-Replayed: true`. An error answer (a problem) stores nothing: the action had no
 effect and the same key may be sent again.
 
-A route takes a `KeyedWrite` (the key required: the desk's circulation) or a `KeyableWrite` (the key
-optional: holds, fines) and answers `write.once(kind, apply, body=…)`, `apply` calling the services on
-`write.session` without committing.
+Every route that changes data answers `write.once(kind, apply, body=…, subject=…)` on a `StaffWrite`:
+`KeyedWrite` where the key is required (the desk's circulation), `KeyableWrite` where it is optional (a
+fresh key is made when none is sent). `apply` calls the services on `write.session` without committing;
+`subject` names what the action changes, read before and after for the audit trail
+(server/services/staff_actions.py).
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import Depends, Header, Response
 from pydantic import UUID7, BaseModel
 from sqlmodel import Session
 
 from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
 from server.db.tables.staff import StaffUser
-from server.services import event_log
+from server.services import staff_actions
 from server.services.context import CirculationContext
 from server.services.event_log import DeskAction
+from server.services.staff_actions import Subject, claim_or_replay
+
+__all__ = ["KeyableWrite", "KeyedWrite", "StaffWrite", "claim_or_replay", "desk_action", "exactly_once"]
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -45,52 +49,43 @@ OptionalIdempotencyKey = Annotated[
 
 
 def desk_action(
-    key: uuid.UUID, kind: str, staff: str, body: BaseModel | None = None, **path: Any
+    key: uuid.UUID | None, kind: str, staff: str, body: BaseModel | None = None, **path: Any
 ) -> DeskAction:
     """The action as the event log keeps it: the body as JSON and the ids from the path."""
     request = {**path, **(body.model_dump(mode="json") if body is not None else {})}
-    return DeskAction(key=key, kind=f"desk.{kind}", staff=staff, request=request)
+    return staff_actions.action(kind, staff, request, key)
 
 
-def _json(body: bytes, status_code: int, *, replayed: bool) -> Response:
-    headers = {REPLAYED_HEADER: "true"} if replayed else None
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
+def _answer(applied: staff_actions.Applied, status_code: int) -> Response:
+    headers = {REPLAYED_HEADER: "true"} if applied.replayed else None
+    if status_code == 204:
+        return Response(status_code=204, headers=headers)
+    return Response(applied.body, status_code=status_code, media_type="application/json", headers=headers)
 
 
-def claim_or_replay(session: Session, action: DeskAction, now: datetime) -> bytes | None:
-    """Claim the action's key: None when this request is to apply it. When a concurrent request with the
-    same key committed first (this one waited on its row, or looked before that commit), this transaction is
-    rolled back and that request's stored reply returned."""
-    try:
-        event_log.claim(session, action, now)
-    except sa.exc.IntegrityError:
-        session.rollback()
-        stored = event_log.stored_reply(session, action)
-        if stored is None:
-            raise
-        return stored
-    return None
+def _reply(apply: Callable[[], BaseModel | None]) -> Callable[[], dict[str, Any]]:
+    def as_json() -> dict[str, Any]:
+        reply = apply()
+        return reply.model_dump(mode="json") if reply is not None else {}
+
+    return as_json
 
 
 def exactly_once(
     session: Session,
     action: DeskAction,
     now: datetime,
-    apply: Callable[[], BaseModel],
+    apply: Callable[[], BaseModel | None],
     *,
+    subject: Subject | None = None,
     status_code: int = 200,
 ) -> Response:
     """Apply `action` (by calling `apply`, which uses `session` and does not commit) unless its key was
-    seen; commit once; answer with the stored reply's bytes."""
-    stored = event_log.stored_reply(session, action) or claim_or_replay(session, action, now)
-    if stored is not None:
-        return _json(stored, status_code, replayed=True)
-    reply = apply().model_dump(mode="json")
-    decision = reply.get("decision")
-    result_code = decision.get("code") if isinstance(decision, dict) else None
-    body = event_log.record(session, action, reply, result_code)
-    session.commit()
-    return _json(body, status_code, replayed=False)
+    seen; log it with what it changed; commit once; answer with the stored reply's bytes."""
+    applied = staff_actions.perform(session, action, now, _reply(apply), subject)
+    if not applied.replayed:
+        session.commit()
+    return _answer(applied, status_code)
 
 
 @dataclass(frozen=True)
@@ -107,19 +102,16 @@ class StaffWrite:
     def once(
         self,
         kind: str,
-        apply: Callable[[], BaseModel],
+        apply: Callable[[], BaseModel | None],
         *,
         body: BaseModel | None = None,
+        subject: Subject | None = None,
         status_code: int = 200,
         **path: Any,
     ) -> Response:
-        """Apply and commit exactly once per key; without a key, apply and commit as sent."""
-        if self.key is not None:
-            action = desk_action(self.key, kind, self.staff.username, body, **path)
-            return exactly_once(self.session, action, self.now, apply, status_code=status_code)
-        reply = apply()
-        self.session.commit()
-        return _json(event_log.reply_bytes(reply.model_dump(mode="json")), status_code, replayed=False)
+        """Apply, log and commit, exactly once per key (a fresh key when the client sent none)."""
+        action = desk_action(self.key, kind, self.staff.username, body, **path)
+        return exactly_once(self.session, action, self.now, apply, subject=subject, status_code=status_code)
 
 
 def _keyed(
@@ -138,6 +130,6 @@ def _keyable(
     return StaffWrite(key, staff, session, circulation, now)
 
 
-# The desk's circulation needs a key; the other staff writes that change circulation take one if sent.
+# The desk's circulation needs a key; every other staff write takes one if sent.
 KeyedWrite = Annotated[StaffWrite, Depends(_keyed)]
 KeyableWrite = Annotated[StaffWrite, Depends(_keyable)]

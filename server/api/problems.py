@@ -28,6 +28,7 @@ from server.errors import (
     InvalidInputError,
     NotFoundError,
     StacksError,
+    TooManyAttemptsError,
     UnauthorizedError,
 )
 
@@ -44,6 +45,7 @@ _STATUS_OF_ERROR: dict[type[StacksError], tuple[int, str]] = {
     InvalidInputError: (422, "invalid_input"),
     UnauthorizedError: (401, "unauthorized"),
     ForbiddenError: (403, "forbidden"),
+    TooManyAttemptsError: (429, "too_many_attempts"),
 }
 
 
@@ -87,6 +89,8 @@ async def _stacks_error(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(500, detail=None, code="internal_error", instance=request.url.path)
     status, code = mapped
     headers = BEARER_CHALLENGE if status == 401 else None
+    if isinstance(exc, TooManyAttemptsError):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem_response(status, detail=str(exc), code=code, instance=request.url.path, headers=headers)
 
 

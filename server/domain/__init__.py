@@ -11,6 +11,7 @@
 - `holds` — which hold a returned item fills, pickup deadlines
 - `items` — status changes staff may make by hand
 - `sessions` — kiosk sessions bound to a device, idle expiry; matching barcode and tag of one item
+- `throttle` — how long sign-in attempts wait after a run of failures
 - `stocktake` — stock-take sessions, scopes, reconciliation by event order, shelf order, closing plans
 - `lifecycle/` — missing → lost as a stamped schedule, reader losses and their charge, damage and repair
 - `weeding/` — weeding candidates and protections, weeding rounds, the annual plan's figures and buying

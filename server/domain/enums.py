@@ -80,7 +80,8 @@ class BlockKind(StrEnum):
 
 
 class StaffRole(StrEnum):
-    """What a staff account may do through the API: librarians circulate; administrators also manage staff."""
+    """What a staff member may do is the role's permissions (server/services/permissions.py)."""
 
-    LIBRARIAN = "librarian"
-    ADMIN = "admin"
+    ASSISTANT = "assistant"  # a desk assistant or student worker: circulation at the desk, patron lookup
+    LIBRARIAN = "librarian"  # the library's work: catalogue, patrons, fines, loan history, the event log
+    ADMIN = "admin"  # a librarian who also manages staff accounts and reads the audit trail

@@ -48,10 +48,18 @@ class _AckHandle:
 
 
 class IngestConsumer:
-    def __init__(self, settings: ServerSettings, engine: Engine, registry: HandlerRegistry) -> None:
+    def __init__(
+        self,
+        settings: ServerSettings,
+        engine: Engine,
+        registry: HandlerRegistry,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        """`on_commit` is called after each commit, on the worker thread (the console's live feed)."""
         self._settings = settings
         self._engine = engine
         self._registry = registry
+        self._on_commit = on_commit
         self._queue: queue.SimpleQueue[Inbound] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._ack_lock = threading.Lock()
@@ -187,6 +195,8 @@ class IngestConsumer:
             result = work(session)
             session.commit()
         self.last_commit_at = datetime.now(UTC)
+        if self._on_commit is not None:
+            self._on_commit()
         return result
 
     def _isolate(self, batch: list[Inbound]) -> None:

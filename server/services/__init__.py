@@ -19,4 +19,10 @@ Modules:
 - `outcomes` — the frozen results, one per contract reply
 - `event_log` — staff actions at the desk in the event log, applied once per idempotency key
 - `staff`, `passwords` — staff accounts and their password hashes (API, `stacks staff`, console)
+- `permissions` — the one table of who may do what, checked by the API's and the console's routes
+- `login_throttle` — staff sign-in, slowed and then locked after repeated failures (API and console)
+- `staff_sessions` — console sessions kept on the server side
+- `staff_actions`, `staff_audit` — every staff write applied once and recorded with its before and after;
+  the audit trail as administrators read it
+- `dashboard`, `live_feed` — the console dashboard's figures; what changed since the live feed last looked
 """

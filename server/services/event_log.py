@@ -9,7 +9,9 @@ the primary key, so only one of them ever applies. After applying, the reply is 
 with another request (another kind, staff member or body) is refused, never answered with the first reply.
 
 Desk actions are logged as device `desk` with sequence number 0 (a desk keeps no sequence), the acting
-staff member in the payload. Like every service, none of this commits.
+staff member in the payload. Every staff action that changes data is one (server/services/staff_actions.py),
+and its row also keeps what it changed, before and after (`changes`): the audit trail. Like every service,
+none of this commits.
 """
 
 from __future__ import annotations
@@ -92,11 +94,17 @@ def claim(session: Session, action: DeskAction, now: datetime) -> None:
     )
 
 
-def record(session: Session, action: DeskAction, reply: dict[str, Any], result_code: str | None) -> bytes:
-    """Store the reply of a claimed action; returns the bytes every retry will get."""
+def record(
+    session: Session,
+    action: DeskAction,
+    reply: dict[str, Any],
+    result_code: str | None,
+    changes: dict[str, Any] | None = None,
+) -> bytes:
+    """Store the reply of a claimed action, and what it changed; returns the bytes every retry will get."""
     session.execute(
         sa.update(EVENT_LOG)
         .where(EVENT_LOG.c.event_id == action.key)
-        .values(reply=reply, result_code=result_code)
+        .values(reply=reply, result_code=result_code, changes=changes)
     )
     return reply_bytes(reply)

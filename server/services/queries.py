@@ -113,7 +113,7 @@ def _locked(session: Session, model: type[Row], condition: sa.ColumnElement[bool
     return session.execute(statement).scalar_one_or_none()
 
 
-def lock_row(session: Session, model: type[Row], row_id: int) -> Row | None:
+def lock_row(session: Session, model: type[Row], row_id: int | str) -> Row | None:
     """Lock one row by its id before a read-modify-write (a payment, a cancellation): a second writer
     waits for this transaction and then sees its result, instead of overwriting it."""
     (key,) = table_of(model).primary_key.columns

@@ -127,6 +127,13 @@ def update_staff(
     return staff
 
 
+def set_locale(session: Session, staff: StaffUser, locale: str) -> None:
+    """Remember the language the staff member chose for the console."""
+    staff.locale = locale
+    session.add(staff)
+    session.flush()
+
+
 def _keep_an_active_admin(session: Session, changed: StaffUser) -> None:
     if changed.role == StaffRole.ADMIN and changed.is_active:
         return

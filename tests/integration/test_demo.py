@@ -80,10 +80,16 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
     )
     try:
         printed = _read_until(demo, "Ctrl-C stops everything", timeout=120)
-        for shown in (f"http://127.0.0.1:{port}/docs", f"http://127.0.0.1:{port}/health", "staff login"):
+        for shown in (
+            f"http://127.0.0.1:{port}/console/",
+            f"http://127.0.0.1:{port}/docs",
+            f"http://127.0.0.1:{port}/health",
+            "staff login",
+        ):
             assert shown in printed
         health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
         assert health["status"] == "ok"
+        assert httpx.get(f"http://127.0.0.1:{port}/console/login", timeout=5).status_code == 200
 
         # The kiosks are really borrowing: their requests reach the server's event log.
         password = (tmp_path / "var" / "demo-staff-password").read_text().strip()

@@ -1,9 +1,10 @@
-"""Chromium driven by Playwright for the browser tests of the web package.
+"""Chromium driven by Playwright for the browser tests of the web package and the console.
 
 The Debian `chromium` package is the browser (`make test` installs it); Playwright never downloads one.
-Fixtures (imported by the conftest.py of the tests that use them): `browser` (one per session), `screen` (a
-fresh page per test, recording console errors and Content-Security-Policy violations) and
-`styleguide_url` (the style guide app served on a free port).
+Fixtures: `browser` (one per test module) and `screen` (a fresh page per test, recording console errors
+and Content-Security-Policy violations), which tests/conftest.py registers for the whole suite;
+`styleguide_url` (the style guide app served on a free port). `open_screen(browser)` makes more pages,
+each in a browser context of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,8 +76,10 @@ class Screen:
         return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module: Playwright's sync API holds the thread's event loop while it runs,
+    so it is closed again before other modules' tests (which may run event loops of their own)."""
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
         if os.environ.get("CI"):
             raise RuntimeError("chromium is not installed (make test installs it)")
@@ -86,8 +90,9 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def screen(browser: Browser) -> Iterator[Screen]:
+@contextmanager
+def open_screen(browser: Browser) -> Iterator[Screen]:
+    """A fresh page in a context of its own (its own cookies), watched for errors and CSP violations."""
     context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
     page = context.new_page()
     page.add_init_script(RECORD_CSP_VIOLATIONS)
@@ -102,8 +107,16 @@ def screen(browser: Browser) -> Iterator[Screen]:
 
     page.on("console", on_console)
     page.on("pageerror", on_page_error)
-    yield watched
-    context.close()
+    try:
+        yield watched
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screen(browser: Browser) -> Iterator[Screen]:
+    with open_screen(browser) as watched:
+        yield watched
 
 
 @pytest.fixture(scope="session")

@@ -231,13 +231,21 @@ def test_the_framing_rule_covers_the_codecs_and_exempts_only_what_exists() -> No
 
 
 # The services are shared by the API, the ingest and the command line: they never reach back into the API.
-SERVICES_FORBIDDEN = ("server.api", "server.ingest", "fastapi", "starlette")
+SERVICES_FORBIDDEN = ("server.api", "server.ingest", "server.console", "fastapi", "starlette")
+# The console calls the services, as the API does; it does not go through the API or the ingest.
+CONSOLE_FORBIDDEN = ("server.api", "server.ingest")
 
 
 @pytest.mark.parametrize("path", _modules("server/services"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_services_do_not_depend_on_their_callers(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     assert violations(source, _module_name(path), SERVICES_FORBIDDEN, path.name == "__init__.py") == []
+
+
+@pytest.mark.parametrize("path", _modules("server/console"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_console_calls_the_services_not_the_api(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert violations(source, _module_name(path), CONSOLE_FORBIDDEN, path.name == "__init__.py") == []
 
 
 def test_the_domain_exists() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from server.api.deps import permit
 from server.api.idempotency import KeyedWrite
 from server.api.schemas.circulation import (
     CheckinDecision,
@@ -21,8 +22,10 @@ from server.api.schemas.circulation import (
     RenewDecision,
 )
 from server.services import desk
+from server.services.permissions import Permission
+from server.services.staff_actions import item_subject
 
-router = APIRouter(prefix="/circulation", tags=["circulation"])
+router = APIRouter(prefix="/circulation", tags=["circulation"], dependencies=[permit(Permission.DESK)])
 
 
 @router.post(
@@ -41,7 +44,7 @@ def checkout(body: DeskCheckout, write: KeyedWrite) -> Response:
         return CheckoutDecision.model_validate(outcome.reply_fields())
 
     # A refusal is committed too: the service decides what a refused request still records.
-    return write.once("checkout", apply, body=body)
+    return write.once("checkout", apply, body=body, subject=item_subject(write.session, body.item))
 
 
 @router.post(
@@ -56,7 +59,7 @@ def checkin(body: DeskCheckin, write: KeyedWrite) -> Response:
         )
         return CheckinDecision.model_validate(outcome.reply_fields())
 
-    return write.once("checkin", apply, body=body)
+    return write.once("checkin", apply, body=body, subject=item_subject(write.session, body.item))
 
 
 @router.post(
@@ -76,4 +79,4 @@ def renew(body: DeskRenew, write: KeyedWrite) -> Response:
         )
         return RenewDecision.model_validate(outcome.reply_fields())
 
-    return write.once("renew", apply, body=body)
+    return write.once("renew", apply, body=body, subject=item_subject(write.session, body.item))

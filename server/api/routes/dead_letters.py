@@ -9,19 +9,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from server.api.deps import CurrentStaff, SessionDep
+from server.api.deps import SessionDep, permit
 from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.schemas.audit import DeadLetterOut, DeadLetterSummary
 from server.api.schemas.base import CursorPage
 from server.services import audit
+from server.services.permissions import Permission
 
-router = APIRouter(prefix="/dead-letters", tags=["audit"])
+router = APIRouter(prefix="/dead-letters", tags=["audit"], dependencies=[permit(Permission.EVENTS_VIEW)])
 
 
 @router.get("", summary="Dead letters, newest first (keyset pages)")
 def list_dead_letters(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     device_id: Annotated[str | None, Query(max_length=63)] = None,
     reason: Annotated[str | None, Query(max_length=40)] = None,
@@ -37,7 +37,7 @@ def list_dead_letters(
 
 
 @router.get("/{dead_letter_id}", summary="One dead letter with its raw bytes")
-def read_dead_letter(dead_letter_id: int, _staff: CurrentStaff, session: SessionDep) -> DeadLetterOut:
+def read_dead_letter(dead_letter_id: int, session: SessionDep) -> DeadLetterOut:
     entry, raw = audit.get_dead_letter(session, dead_letter_id)
     try:
         text: str | None = raw.decode("utf-8")

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from server.api.deps import CurrentStaff, SessionDep, SettingsDep
+from server.api.deps import SessionDep, SettingsDep, permit
 from server.api.schemas.audit import DeviceGaps, DeviceOut
 from server.devices import RegisteredDevice, registered_devices
 from server.services import devices
+from server.services.permissions import Permission
 
-router = APIRouter(prefix="/devices", tags=["devices"])
+router = APIRouter(prefix="/devices", tags=["devices"], dependencies=[permit(Permission.DEVICES_VIEW)])
 
 
 def _registered(settings: SettingsDep) -> tuple[RegisteredDevice, ...]:
@@ -24,7 +25,6 @@ RegisteredDep = Annotated[tuple[RegisteredDevice, ...], Depends(_registered)]
 
 @router.get("", summary="Every listed or heard-from device with its state and sequence counters")
 def list_devices(
-    _staff: CurrentStaff,
     session: SessionDep,
     registered: RegisteredDep,
     device_kind: Annotated[str | None, Query(max_length=20)] = None,
@@ -37,16 +37,13 @@ def list_devices(
 
 
 @router.get("/{device_id}", summary="One device")
-def read_device(
-    device_id: str, _staff: CurrentStaff, session: SessionDep, registered: RegisteredDep
-) -> DeviceOut:
+def read_device(device_id: str, session: SessionDep, registered: RegisteredDep) -> DeviceOut:
     return DeviceOut.model_validate(devices.get_device(session, registered, device_id))
 
 
 @router.get("/{device_id}/gaps", summary="Sequence numbers the device used that no applied event carries")
 def read_device_gaps(
     device_id: str,
-    _staff: CurrentStaff,
     session: SessionDep,
     registered: RegisteredDep,
     limit: Annotated[int, Query(ge=1, le=devices.MAX_GAPS)] = 100,

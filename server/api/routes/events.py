@@ -8,17 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from server.api.deps import CurrentStaff, SessionDep
+from server.api.deps import SessionDep, permit
 from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.schemas.audit import EventOut
 from server.api.schemas.base import CursorPage
 from server.errors import InvalidInputError
 from server.services import audit
+from server.services.permissions import Permission
 
-router = APIRouter(prefix="/events", tags=["audit"])
+router = APIRouter(prefix="/events", tags=["audit"], dependencies=[permit(Permission.EVENTS_VIEW)])
 
 
-def _after(cursor: str | None) -> uuid.UUID | None:
+def cursor_key(cursor: str | None) -> uuid.UUID | None:
+    """The event id a keyset cursor of event ids goes on after."""
     if cursor is None:
         return None
     (after,) = decode_cursor(cursor, str)
@@ -31,7 +33,6 @@ def _after(cursor: str | None) -> uuid.UUID | None:
 @router.get("", summary="The event audit log, newest first (keyset pages)")
 def list_events(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     device_id: Annotated[str | None, Query(max_length=63)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
@@ -44,10 +45,10 @@ def list_events(
     limit: LimitQuery = 100,
 ) -> CursorPage[EventOut]:
     filters = audit.EventFilters(device_id, kind, occurred_from, occurred_to, correlation_id)
-    page = audit.list_events(session, filters, after=_after(cursor), limit=limit)
+    page = audit.list_events(session, filters, after=cursor_key(cursor), limit=limit)
     return cursor_page(page, EventOut.model_validate)
 
 
 @router.get("/{event_id}", summary="One event of the audit log")
-def read_event(event_id: uuid.UUID, _staff: CurrentStaff, session: SessionDep) -> EventOut:
+def read_event(event_id: uuid.UUID, session: SessionDep) -> EventOut:
     return EventOut.model_validate(audit.get_event(session, event_id))

@@ -6,27 +6,38 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from contract.common import ItemRef, TagUid
-from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
+from server.api.deps import SessionDep, permit
+from server.api.idempotency import KeyableWrite
 from server.api.lookups import BarcodePath, item_by_barcode
 from server.api.pagination import CursorQuery, LimitQuery, OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.routes.sightings import sightings_page
 from server.api.schemas.base import CursorPage, OffsetPage
 from server.api.schemas.catalog import ItemCreate, ItemOut, ItemUpdate, SightingOut
 from server.api.schemas.circulation import LoanOut
+from server.db.tables import Item
 from server.domain.enums import ItemStatus
 from server.services import catalog, loans
+from server.services.permissions import Permission
 from server.services.sightings import SightingFilters
+from server.services.staff_actions import row_subject
 
 router = APIRouter(prefix="/items", tags=["catalogue"])
 
 
-@router.get("", summary="Search items by title words, barcode, tag, call number, status or location")
+VIEW = [permit(Permission.CATALOGUE_VIEW)]
+EDIT = [permit(Permission.CATALOGUE_EDIT)]
+
+
+@router.get(
+    "",
+    summary="Search items by title words, barcode, tag, call number, status or location",
+    dependencies=VIEW,
+)
 def search_items(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200, description="Words of the title or author.")] = None,
     barcode: Annotated[str | None, Query(max_length=32)] = None,
@@ -55,37 +66,51 @@ def search_items(
     return offset_page(fetch, ItemOut, limit=limit, offset=offset)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Add a copy of a record")
-def create_item(
-    body: ItemCreate, _staff: CurrentStaff, session: SessionDep, circulation: CirculationDep, now: NowDep
-) -> ItemOut:
-    item = catalog.create_item(session, circulation, now=now, **body.model_dump())
-    session.commit()
-    return ItemOut.model_validate(item)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a copy of a record",
+    response_model=ItemOut,
+    dependencies=EDIT,
+)
+def create_item(body: ItemCreate, write: KeyableWrite) -> Response:
+    def apply() -> ItemOut:
+        item = catalog.create_item(write.session, write.circulation, now=write.now, **body.model_dump())
+        return ItemOut.model_validate(item)
+
+    subject = row_subject(write.session, f"item:{body.barcode}", Item, barcode=body.barcode)
+    return write.once("item.create", apply, body=body, subject=subject, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/{barcode}", summary="One item by barcode")
-def read_item(barcode: BarcodePath, _staff: CurrentStaff, session: SessionDep) -> ItemOut:
+@router.get("/{barcode}", summary="One item by barcode", dependencies=VIEW)
+def read_item(barcode: BarcodePath, session: SessionDep) -> ItemOut:
     return ItemOut.model_validate(item_by_barcode(session, barcode))
 
 
 @router.patch(
-    "/{barcode}", summary="Change status (missing, lost, damaged, withdrawn…), condition, home or tag"
+    "/{barcode}",
+    summary="Change status (missing, lost, damaged, withdrawn…), condition, home or tag",
+    response_model=ItemOut,
+    dependencies=EDIT,
 )
-def update_item(
-    barcode: BarcodePath, body: ItemUpdate, _staff: CurrentStaff, session: SessionDep, now: NowDep
-) -> ItemOut:
-    item = item_by_barcode(session, barcode)
-    updated = catalog.update_item(session, item.id, now=now, **body.model_dump(exclude_unset=True))
-    session.commit()
-    return ItemOut.model_validate(updated)
+def update_item(barcode: BarcodePath, body: ItemUpdate, write: KeyableWrite) -> Response:
+    def apply() -> ItemOut:
+        item = item_by_barcode(write.session, barcode)
+        changes = body.model_dump(exclude_unset=True)
+        return ItemOut.model_validate(catalog.update_item(write.session, item.id, now=write.now, **changes))
+
+    subject = row_subject(write.session, f"item:{barcode}", Item, barcode=barcode)
+    return write.once("item.update", apply, body=body, subject=subject, barcode=barcode)
 
 
-@router.get("/{barcode}/loans", summary="The item's loans, newest first")
+@router.get(
+    "/{barcode}/loans",
+    summary="The item's loans, newest first",
+    dependencies=[permit(Permission.LOAN_HISTORY)],
+)
 def item_loans(
     *,
     barcode: BarcodePath,
-    _staff: CurrentStaff,
     session: SessionDep,
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
@@ -95,11 +120,12 @@ def item_loans(
     return offset_page(fetch, LoanOut, limit=limit, offset=offset)
 
 
-@router.get("/{barcode}/sightings", summary="Where and when readers saw the item, newest first")
+@router.get(
+    "/{barcode}/sightings", summary="Where and when readers saw the item, newest first", dependencies=VIEW
+)
 def item_sightings(
     *,
     barcode: BarcodePath,
-    _staff: CurrentStaff,
     session: SessionDep,
     cursor: CursorQuery = None,
     limit: LimitQuery = 100,

@@ -8,19 +8,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import NowDep, SessionDep, permit
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.circulation import LoanOut
 from server.services import loans
+from server.services.permissions import Permission
 
 router = APIRouter(prefix="/loans", tags=["circulation"])
 
 
-@router.get("", summary="Open loans, soonest due first: all, overdue now, or due before a time")
+@router.get(
+    "",
+    summary="Open loans, soonest due first: all, overdue now, or due before a time",
+    dependencies=[permit(Permission.LOANS_VIEW)],
+)
 def list_loans(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     now: NowDep,
     overdue: Annotated[bool, Query(description="Only loans already overdue.")] = False,
@@ -34,6 +38,8 @@ def list_loans(
     return offset_page(fetch, LoanOut, limit=limit, offset=offset)
 
 
-@router.get("/{loan_id}", summary="One loan")
-def read_loan(loan_id: int, _staff: CurrentStaff, session: SessionDep) -> LoanOut:
+@router.get(
+    "/{loan_id}", summary="One loan, open or returned", dependencies=[permit(Permission.LOAN_HISTORY)]
+)
+def read_loan(loan_id: int, session: SessionDep) -> LoanOut:
     return LoanOut.model_validate(loans.get_loan(session, loan_id))

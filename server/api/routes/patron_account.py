@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep
+from server.api.deps import CirculationDep, CurrentStaff, NowDep, SessionDep, check, permit
 from server.api.lookups import CardNumberPath, patron_id_by_card
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -19,15 +19,17 @@ from server.api.schemas.circulation import FineOut, HoldOut, LoanOut
 from server.api.schemas.people import PatronAccount
 from server.domain.enums import FineStatus
 from server.services import fines, holds, loans, patrons
+from server.services.permissions import Permission
 from server.services.summaries import patron_summary
 
-router = APIRouter(prefix="/patrons/{card_number}", tags=["patrons"])
+router = APIRouter(
+    prefix="/patrons/{card_number}", tags=["patrons"], dependencies=[permit(Permission.PATRONS_VIEW)]
+)
 
 
 @router.get("/account", summary="Standing at a glance: counts, limits, fines due, the 50 loans due first")
 def read_account(
     card_number: CardNumberPath,
-    _staff: CurrentStaff,
     session: SessionDep,
     circulation: CirculationDep,
     now: NowDep,
@@ -40,12 +42,14 @@ def read_account(
 def patron_loans(
     *,
     card_number: CardNumberPath,
-    _staff: CurrentStaff,
+    staff: CurrentStaff,
     session: SessionDep,
-    include_returned: bool = False,
+    include_returned: Annotated[bool, Query(description="Returned loans too: the loan history.")] = False,
     limit: OffsetLimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> OffsetPage[LoanOut]:
+    if include_returned:
+        check(staff, Permission.LOAN_HISTORY)
     patron_id = patron_id_by_card(session, card_number)
     fetch = partial(loans.list_loans, session, patron_id=patron_id, open_only=not include_returned)
     return offset_page(fetch, LoanOut, limit=limit, offset=offset)
@@ -55,7 +59,6 @@ def patron_loans(
 def patron_holds(
     *,
     card_number: CardNumberPath,
-    _staff: CurrentStaff,
     session: SessionDep,
     now: NowDep,
     include_closed: bool = False,
@@ -71,7 +74,6 @@ def patron_holds(
 def patron_fines(
     *,
     card_number: CardNumberPath,
-    _staff: CurrentStaff,
     session: SessionDep,
     fine_status: Annotated[FineStatus | None, Query(alias="status")] = None,
     limit: OffsetLimitQuery = 50,

@@ -5,23 +5,29 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
-from server.api.deps import CurrentStaff, NowDep, SessionDep
+from server.api.deps import NowDep, SessionDep, permit
+from server.api.idempotency import KeyableWrite
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
 from server.api.schemas.catalog import LocationOut, RecordCreate, RecordOut
 from server.api.schemas.circulation import HoldOut
+from server.db.tables import BibRecord
 from server.domain.enums import LocationKind
 from server.services import catalog, holds
+from server.services.permissions import Permission
+from server.services.staff_actions import created_subject
 
 router = APIRouter(tags=["catalogue"])
+VIEW = [permit(Permission.CATALOGUE_VIEW)]
 
 
-@router.get("/records", summary="Search records by title/author words (diacritics ignored) or ISBN")
+@router.get(
+    "/records", summary="Search records by title/author words (diacritics ignored) or ISBN", dependencies=VIEW
+)
 def search_records(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200, description="Words of the title or author.")] = None,
     isbn: Annotated[str | None, Query(max_length=17)] = None,
@@ -32,23 +38,36 @@ def search_records(
     return offset_page(fetch, RecordOut, limit=limit, offset=offset)
 
 
-@router.post("/records", status_code=status.HTTP_201_CREATED, summary="Catalogue a new record")
-def create_record(body: RecordCreate, _staff: CurrentStaff, session: SessionDep, now: NowDep) -> RecordOut:
-    record = catalog.create_record(session, now=now, **body.model_dump())
-    session.commit()
-    return RecordOut.model_validate(record)
+@router.post(
+    "/records",
+    status_code=status.HTTP_201_CREATED,
+    summary="Catalogue a new record",
+    response_model=RecordOut,
+    dependencies=[permit(Permission.CATALOGUE_EDIT)],
+)
+def create_record(body: RecordCreate, write: KeyableWrite) -> Response:
+    def apply() -> RecordOut:
+        return RecordOut.model_validate(
+            catalog.create_record(write.session, now=write.now, **body.model_dump())
+        )
+
+    subject = created_subject(write.session, "record", BibRecord)
+    return write.once("record.create", apply, body=body, subject=subject, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/records/{record_id}", summary="One record")
-def read_record(record_id: int, _staff: CurrentStaff, session: SessionDep) -> RecordOut:
+@router.get("/records/{record_id}", summary="One record", dependencies=VIEW)
+def read_record(record_id: int, session: SessionDep) -> RecordOut:
     return RecordOut.model_validate(catalog.get_record(session, record_id))
 
 
-@router.get("/records/{record_id}/holds", summary="The record's hold queue (open holds, first placed first)")
+@router.get(
+    "/records/{record_id}/holds",
+    summary="The record's hold queue (open holds, first placed first)",
+    dependencies=[permit(Permission.HOLDS_VIEW)],
+)
 def record_holds(
     *,
     record_id: int,
-    _staff: CurrentStaff,
     session: SessionDep,
     now: NowDep,
     limit: OffsetLimitQuery = 50,
@@ -59,10 +78,13 @@ def record_holds(
     return offset_page(fetch, HoldOut, limit=limit, offset=offset)
 
 
-@router.get("/locations", summary="Library, floors, ranges and shelves with their call-number spans")
+@router.get(
+    "/locations",
+    summary="Library, floors, ranges and shelves with their call-number spans",
+    dependencies=VIEW,
+)
 def list_locations(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     kind: LocationKind | None = None,
     parent_id: int | None = None,
@@ -72,6 +94,6 @@ def list_locations(
     ]
 
 
-@router.get("/locations/{code}", summary="One location by its code")
-def read_location(code: str, _staff: CurrentStaff, session: SessionDep) -> LocationOut:
+@router.get("/locations/{code}", summary="One location by its code", dependencies=VIEW)
+def read_location(code: str, session: SessionDep) -> LocationOut:
     return LocationOut.model_validate(catalog.location_by_code(session, code))

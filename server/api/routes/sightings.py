@@ -9,14 +9,15 @@ from pydantic import AwareDatetime
 from sqlmodel import Session
 
 from contract.common import BARCODE_PATTERN
-from server.api.deps import CurrentStaff, SessionDep
+from server.api.deps import SessionDep, permit
 from server.api.lookups import item_by_barcode
 from server.api.pagination import CursorQuery, LimitQuery, cursor_page, decode_cursor
 from server.api.schemas.base import CursorPage
 from server.api.schemas.catalog import SightingOut
+from server.services.permissions import Permission
 from server.services.sightings import SightingFilters, list_sightings
 
-router = APIRouter(prefix="/sightings", tags=["inventory"])
+router = APIRouter(prefix="/sightings", tags=["inventory"], dependencies=[permit(Permission.CATALOGUE_VIEW)])
 
 
 def sightings_page(
@@ -29,7 +30,6 @@ def sightings_page(
 @router.get("", summary="Item sightings, newest first (keyset pages)")
 def list_all_sightings(
     *,
-    _staff: CurrentStaff,
     session: SessionDep,
     item_barcode: Annotated[
         str | None, Query(pattern=BARCODE_PATTERN, description="Sightings of this item.")

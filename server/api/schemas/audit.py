@@ -97,3 +97,17 @@ class DeviceGaps(ApiModel):
         "missing tail up to reported_last_seq."
     )
     truncated: bool = Field(description="True when more gaps exist than were listed.")
+
+
+class StaffActionOut(ApiModel):
+    event_id: uuid.UUID = Field(description="The action's key: its event id in the event log.")
+    at: datetime
+    staff: str
+    kind: str = Field(description='Without the "desk." prefix: "checkout", "fine.waive", "staff.update"…')
+    request: dict[str, Any] = Field(description="What was asked; secrets are never kept.")
+    result_code: str | None
+    reply: dict[str, Any] | None
+    target: str | None = Field(description='What it changed: "item:VV000123", "patron:SV2100123"…')
+    before: Any = Field(description="The subject's columns before the action (null: it did not exist).")
+    after: Any = Field(description="And after (null: it no longer exists).")
+    changed: list[str] = Field(description="The subject's fields the action changed.")

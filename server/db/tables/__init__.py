@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from server.db.derived import DERIVED_COLUMNS, derive_on_write
+from server.db.tables.access import LoginThrottle, StaffSession
 from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
@@ -25,9 +26,11 @@ __all__ = [
     "KioskSession",
     "Loan",
     "Location",
+    "LoginThrottle",
     "Patron",
     "PatronBlock",
     "Sighting",
+    "StaffSession",
     "StaffUser",
 ]
 

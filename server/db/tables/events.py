@@ -25,6 +25,8 @@ class EventLog(SQLModel, table=True):
         sa.Index("ix_event_log_kind_event", "kind", "event_id"),
         sa.Index("ix_event_log_correlation", "correlation_id"),
         sa.Index("ix_event_log_occurred", "occurred_at"),
+        # The console's live feed follows rows as they arrive (server/services/live_feed.py).
+        sa.Index("ix_event_log_received", "received_at"),
     )
 
     event_id: uuid.UUID = Field(primary_key=True)
@@ -38,6 +40,11 @@ class EventLog(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_type=JsonDocument)
     result_code: str | None = Field(default=None, max_length=40, description="Reason code of a request.")
     reply: dict[str, Any] | None = Field(default=None, sa_type=JsonDocument, description="Stored reply.")
+    changes: dict[str, Any] | None = Field(
+        default=None,
+        sa_type=JsonDocument,
+        description="A staff action's audit: what it changed, before and after.",
+    )
 
 
 class DeadLetter(SQLModel, table=True):

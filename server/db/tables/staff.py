@@ -1,4 +1,5 @@
-"""Staff accounts: the people who may use the REST API (librarians at the desk, administrators)."""
+"""Staff accounts: the people who may use the REST API and the console (desk assistants, librarians,
+administrators)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ class StaffUser(SQLModel, table=True):
     issued, so raising it (password change, deactivation) revokes the tokens already handed out."""
 
     __tablename__ = "staff_user"
-    __table_args__ = (sa.CheckConstraint("role IN ('librarian', 'admin')", name="ck_staff_user_role"),)
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('assistant', 'librarian', 'admin')", name="ck_staff_user_role"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True)
@@ -27,3 +30,4 @@ class StaffUser(SQLModel, table=True):
     token_version: int = 1
     created_at: datetime = Field(sa_type=UtcDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    locale: str | None = Field(default=None, max_length=8, description="The console language they chose.")

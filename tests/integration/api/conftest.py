@@ -30,6 +30,7 @@ from server.db.tables.staff import StaffUser
 from server.services.passwords import hash_password
 from server.services.staff import StaffRole
 from server.settings import ServerSettings
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 
@@ -99,19 +100,6 @@ def app(api_settings: ServerSettings, engine: Engine) -> FastAPI:
     """The server's own application (migrations, services configured, error handlers, /health, /metrics),
     with the MQTT ingest off. Its lifespan runs when a client enters."""
     return create_app(api_settings)
-
-
-class Clock:
-    """The API's notion of now, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

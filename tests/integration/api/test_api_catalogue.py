@@ -12,8 +12,8 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from contract.events import SeenContext
 from server.services.sightings import Sighting, record_sightings
-from tests.integration.api.conftest import Clock
 from tests.support import factories as f
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,9 @@ from sqlmodel import Session
 from uuid_utils.compat import uuid7
 
 from contract.replies import CheckinResult, CheckoutResult, RenewResult, ReplyBase
-from tests.integration.api.conftest import Clock, desk
+from tests.integration.api.conftest import desk
 from tests.support import factories as f
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 

@@ -27,8 +27,9 @@ from server.services.context import CirculationContext
 from server.services.desk import desk_checkout
 from server.services.staff import StaffRole
 from server.settings import ServerSettings
-from tests.integration.api.conftest import STAFF_PASSWORD, Clock, LeakCheckingClient, add_staff, bearer, desk
+from tests.integration.api.conftest import STAFF_PASSWORD, LeakCheckingClient, add_staff, bearer, desk
 from tests.support import factories as f
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 CHECKOUT = {"card_number": "SV2400100", "item": {"barcode": "VV040100"}}

@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from server.db.tables import Hold
 from server.services import holds
-from tests.integration.api.conftest import Clock, desk
+from tests.integration.api.conftest import desk
 from tests.support import factories as f
+from tests.support.clock import Clock
 from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from server.db.tables import Patron
-from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN, Clock, desk
+from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN, desk
 from tests.integration.services.statements import recorded
 from tests.support import factories as f
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 

@@ -25,12 +25,14 @@ from server.ingest.handlers import build_registry
 from server.ingest.messages import Inbound
 from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
+from server.services import staff_actions
 from server.services.columns import HOLD
 from server.settings import ServerSettings
-from tests.integration.api.conftest import LIBRARY_MORNING, Clock
+from tests.integration.api.conftest import LIBRARY_MORNING
 from tests.integration.services.statements import recorded
 from tests.support import events as ev
 from tests.support import factories as f
+from tests.support.clock import Clock
 from tests.support.context import circulation_context
 
 pytestmark = pytest.mark.integration
@@ -116,6 +118,8 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
         apply_batch(
             db, messages, registry=build_registry(settings, circulation_context(settings)), now=clock.now
         )
+        waived = staff_actions.action("fine.waive", "admin", {"note": "đã nộp"})
+        staff_actions.perform(db, waived, clock.now, lambda: {"status": "waived"})
         db.commit()
         location = db.execute(sa.select(Location).limit(1)).scalar_one()
         dead_letter = db.execute(sa.select(DeadLetter).limit(1)).scalar_one()
@@ -126,6 +130,7 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             "loan_id": [loan.id],
             "code": [location.code],
             "event_id": [str(bad.event_id)],
+            "action_id": [str(waived.key)],
             "dead_letter_id": [dead_letter.id],
             "device_id": ["kiosk-01", "gate-01", "kiosk-02"],
             "username": ["admin"],

@@ -125,3 +125,46 @@ def test_a_duplicate_name_is_refused(sqlite_url: str) -> None:
     code, output = run(*add, input_text="long enough password\n")
     assert code == 1
     assert "already exists" in output
+
+
+def test_an_assistant_and_an_unlock_from_the_command_line_are_audited(sqlite_url: str) -> None:
+    from server.services import login_throttle, staff_audit
+    from server.services.login_throttle import Throttling
+    from server.settings import ServerSettings
+
+    db = ("--database-url", sqlite_url)
+    code, output = run(
+        "staff", "add", "sv.an", "--full-name", "An", "--role", "assistant", "--password-stdin", *db,
+        input_text="assistant password\n",
+    )  # fmt: skip
+    assert code == 0, output
+    assert "created assistant sv.an" in output
+    throttling = Throttling.from_settings(ServerSettings(_env_file=None))
+    engine = make_engine(sqlite_url)
+    try:
+        with Session(engine) as session:
+            now = datetime.now(UTC)
+            for _ in range(10):
+                login_throttle.record_failure(session, "sv.an", None, now, throttling)
+            session.commit()
+            assert login_throttle.refusal(session, "sv.an", None, now, throttling) is not None
+        code, output = run("staff", "unlock", "SV.AN", *db)
+        assert (code, output.strip()) == (0, "sv.an may sign in again")
+        assert run("staff", "unlock", "sv.an", *db)[1].strip() == "sv.an was not held back"
+        assert can_log_in(sqlite_url, "sv.an", "assistant password")
+        with Session(engine) as session:
+            actions = staff_audit.list_actions(session, staff_audit.AuditFilters()).items
+            kinds = [(a.kind, a.staff.startswith("cli"), a.target) for a in actions]
+            assert kinds == [
+                ("staff.unlock", True, "sign-in:sv.an"),
+                ("staff.unlock", True, "sign-in:sv.an"),
+                ("staff.create", True, "staff:sv.an"),
+            ]
+            assert actions[1].before is not None
+            assert actions[1].before["failures"] == 10
+            assert actions[1].after is None
+    finally:
+        engine.dispose()
+    code, output = run("staff", "add", "x.y", "--full-name", "X", "--role", "visitor", *db)
+    assert code == 1
+    assert "role must be one of: assistant, librarian, admin" in output

@@ -1,5 +1,5 @@
-"""The browser and the style guide app for the web package's browser tests."""
+"""The style guide app for the web package's browser tests (the browser is the suite's: tests/conftest.py)."""
 
-from tests.support.browser import browser, screen, styleguide_url
+from tests.support.browser import styleguide_url
 
-__all__ = ["browser", "screen", "styleguide_url"]
+__all__ = ["styleguide_url"]

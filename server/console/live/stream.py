@@ -1,0 +1,114 @@
+"""A live page's Server-Sent Events: its fragments, sent again whenever the database changes under them.
+
+A page declares its live fragments — a name, which changes concern it, and how to render it from the
+database — and serves them with `live_response` from a `ConsoleRouter.stream` route. In the page, an
+element with `sse-connect` (the stream's URL) holds one element per fragment with `sse-swap="<name>"`:
+
+    <div hx-ext="sse" sse-connect="/console/live/dashboard">
+      <section sse-swap="devices">{% include "console/dashboard/devices.html" %}</section>
+    </div>
+
+On connecting, the stream sends every fragment (nothing is missed between the page's rendering and the
+stream's start); then, for each change the hub reports, the fragments that want it; after a `RESYNC` or an
+overflow, all of them. Before sending, it checks that the session is still valid: a session that ended
+(logged out, password changed, account deactivated, expired) gets one `reload` event — console.js reloads
+the page, which goes to the log-in page — and the stream ends. The session is checked again after
+`RECHECK_S` of quiet too. An open stream does not keep a session alive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+
+import anyio
+from sqlmodel import Session
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from server.console.live.hub import CLOSED, RESYNC, Subscription
+from server.console.session import Viewer
+from server.console.state import ConsoleState
+from server.services import staff_sessions
+from server.services.live_feed import Change
+
+RECHECK_S = 30.0
+RETRY_MS = 1000  # how soon a browser reconnects after the stream drops
+RELOAD = "reload"
+SHUTDOWN_GRACE_S = 2.0
+
+
+@dataclass(frozen=True)
+class LiveFragment:
+    name: str  # the event's name, and the `sse-swap` of the element it replaces
+    wants: Callable[[Change], bool]  # whether a change can alter it
+    render: Callable[[Session, Viewer], str]  # its HTML, read from the database
+
+
+def _render(
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment]
+) -> list[ServerSentEvent] | None:
+    """The fragments' events, or None when the session has ended (runs on a worker thread)."""
+    with Session(state.database(), expire_on_commit=False) as session:
+        if not staff_sessions.still_valid(session, viewer.session, state.clock(), state.sessions):
+            return None
+        return [ServerSentEvent(f.render(session, viewer), event=f.name, retry=RETRY_MS) for f in fragments]
+
+
+async def _events(
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment], stopping: anyio.Event
+) -> AsyncIterator[ServerSentEvent]:
+    async with state.hub.subscribe() as subscription:
+
+        async def on_stop() -> None:  # the server is stopping: end the stream properly, not cut
+            await stopping.wait()
+            subscription.offer(CLOSED)
+
+        watcher = asyncio.create_task(on_stop())
+        try:
+            async for event in _updates(state, viewer, fragments, subscription):
+                yield event
+        finally:
+            watcher.cancel()
+
+
+async def _updates(
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment], subscription: Subscription
+) -> AsyncIterator[ServerSentEvent]:
+    chosen: Sequence[LiveFragment] = fragments
+    while True:
+        if chosen:
+            events = await asyncio.to_thread(_render, state, viewer, chosen)
+            if events is None:
+                yield ServerSentEvent("", event=RELOAD)
+                return
+            for event in events:
+                yield event
+        notice = await subscription.next(RECHECK_S)
+        if notice is CLOSED:
+            return
+        if notice is None:  # quiet: check the session, send nothing
+            valid = await asyncio.to_thread(_render, state, viewer, ())
+            if valid is None:
+                yield ServerSentEvent("", event=RELOAD)
+                return
+            chosen = ()
+        elif notice is RESYNC or (isinstance(notice, Change) and notice.overflow):
+            chosen = fragments
+        else:
+            assert isinstance(notice, Change)
+            chosen = [f for f in fragments if f.wants(notice)]
+
+
+def live_response(
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment]
+) -> EventSourceResponse:
+    """The page's stream. When the server stops, sse-starlette sets `stopping` and the stream ends with a
+    proper last chunk within `SHUTDOWN_GRACE_S` (the browser reconnects to whichever server is there)."""
+    stopping = anyio.Event()
+    return EventSourceResponse(
+        _events(state, viewer, fragments, stopping),
+        ping=15,
+        shutdown_event=stopping,
+        shutdown_grace_period=SHUTDOWN_GRACE_S,
+    )

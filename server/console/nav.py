@@ -1,0 +1,29 @@
+"""The console's navigation: each page module declares its own entry, shown to those who may open it.
+
+    NAV = NavEntry(order=PATRONS, path="/patrons", label=N_("Patrons"), permission=Permission.PATRONS_VIEW)
+
+The header lists the registered entries in `order`, each only to staff whose role holds its permission (the
+page's route checks the same permission). A page not registered yet has no entry: nothing links to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from server.services.permissions import Permission, allows
+
+# The places in the header, in the order the library works through them.
+DASHBOARD, DESK, PATRONS, ITEMS, HOLDS, DEVICES, EVENTS, STAFF, AUDIT = range(10, 100, 10)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    order: int
+    path: str  # under /console: "/", "/patrons"
+    label: str  # an English message marked with N_(), translated where it is shown
+    permission: Permission
+
+
+def entries_for(entries: Iterable[NavEntry], role: str) -> list[NavEntry]:
+    return sorted((e for e in entries if allows(role, e.permission)), key=lambda e: e.order)

@@ -1,0 +1,90 @@
+"""The dashboard: the library's day at a glance, kept live.
+
+Four fragments, each rendered from server/services/dashboard.py and sent again over the page's stream when
+the database changes under it: today's loans, returns and renewals; what is waiting (overdue loans, holds
+on the hold shelf); the devices, online or offline, when each was last heard from and its outbox backlog;
+and the problems (missing sequence numbers, dead letters). A kiosk that goes offline — its last will reaches
+the server — turns to "offline" on every open dashboard at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from fastapi import Request
+from sqlmodel import Session
+from sse_starlette import EventSourceResponse
+from starlette.responses import Response
+
+from server.console import render
+from server.console.access import ConsoleRouter
+from server.console.live.stream import LiveFragment, live_response
+from server.console.nav import DASHBOARD, NavEntry
+from server.console.session import Viewer, ViewerDep
+from server.console.state import ConsoleState, DbDep, StateDep
+from server.services import dashboard
+from server.services.live_feed import Change
+from server.services.permissions import Permission
+from web import N_
+
+pages = ConsoleRouter()
+NAV = NavEntry(DASHBOARD, "/", N_("Dashboard"), Permission.DASHBOARD)
+STREAM = "/live/dashboard"
+
+CIRCULATION = frozenset({*dashboard.CHECKOUT_KINDS, *dashboard.CHECKIN_KINDS, *dashboard.RENEW_KINDS})
+HOLDS = frozenset({"desk.hold.place", "desk.hold.cancel"})
+Values = dict[str, object]
+
+
+def _today(state: ConsoleState, session: Session) -> Values:
+    return {"today": dashboard.today(session, state.clock(), state.timezone)}
+
+
+def _waiting(state: ConsoleState, session: Session) -> Values:
+    return {"waiting": dashboard.waiting(session, state.clock())}
+
+
+def _devices(state: ConsoleState, session: Session) -> Values:
+    return {"devices": dashboard.devices(session, state.registered_devices())}
+
+
+def _problems(state: ConsoleState, session: Session) -> Values:
+    lines = dashboard.devices(session, state.registered_devices())
+    return {"problems": dashboard.problems(session, lines, state.clock(), state.timezone)}
+
+
+# Each fragment: its name (template console/dashboard/<name>.html), the changes that redraw it, its values.
+PARTS: list[tuple[str, Callable[[Change], bool], Callable[[ConsoleState, Session], Values]]] = [
+    ("today", lambda change: bool(change.kinds & CIRCULATION), _today),
+    ("waiting", lambda change: bool(change.kinds & (CIRCULATION | HOLDS)), _waiting),
+    ("devices", lambda change: bool(change.devices), _devices),
+    ("problems", lambda change: bool(change.devices or change.dead_letters), _problems),
+]
+
+
+def _draw(
+    state: ConsoleState,
+    name: str,
+    values: Callable[[ConsoleState, Session], Values],
+    session: Session,
+    viewer: Viewer,
+) -> str:
+    return render.fragment(state, viewer, f"console/dashboard/{name}.html", **values(state, session))
+
+
+def fragments(state: ConsoleState) -> list[LiveFragment]:
+    return [LiveFragment(name, wants, partial(_draw, state, name, values)) for name, wants, values in PARTS]
+
+
+@pages.page("/", Permission.DASHBOARD)
+def show(request: Request, state: StateDep, db: DbDep, viewer: ViewerDep) -> Response:
+    context: Values = {"stream_url": render.console_url(STREAM)}
+    for _name, _wants, values in PARTS:
+        context |= values(state, db)
+    return render.page(request, state, viewer, "console/dashboard.html", context, nav=NAV.path)
+
+
+@pages.stream(STREAM, Permission.DASHBOARD)
+def live(state: StateDep, viewer: ViewerDep) -> EventSourceResponse:
+    return live_response(state, viewer, fragments(state))

@@ -1,0 +1,74 @@
+"""Who may do what: one table from each permission to the roles that hold it.
+
+The REST API and the staff console both check a route's permission against this table, so the same
+staff member is allowed the same things whichever way they come in. A route names one permission; a new
+kind of work gets a new permission here, not a role check in a route.
+
+    assistant  — a desk assistant or student worker: circulation at the desk (loans, returns, renewals,
+                 holds, taking a payment) and looking patrons and items up; no loan history, no waiving
+                 fines, no changes to items or patrons, no staff accounts
+    librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
+                 and blocks, waiving fines, the event log
+    admin      — a librarian who also manages staff accounts and reads the audit trail
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from server.services.staff import StaffRole
+
+
+class Permission(StrEnum):
+    OWN_ACCOUNT = "account.own"  # one's own account: who am I, my password, my language
+    DASHBOARD = "dashboard.view"
+    DESK = "desk.circulate"  # checkout, checkin, renew at the desk
+    CATALOGUE_VIEW = "catalogue.view"  # records, items, locations, where items were seen
+    CATALOGUE_EDIT = "catalogue.edit"  # catalogue records, add and change items
+    PATRONS_VIEW = "patrons.view"  # look patrons up: standing, open loans, holds, fines, blocks
+    PATRONS_EDIT = "patrons.edit"  # register and change patrons, PINs, blocks
+    LOANS_VIEW = "loans.view"  # open loans library-wide (due, overdue)
+    LOAN_HISTORY = "loans.history"  # returned loans: who borrowed what before
+    HOLDS_VIEW = "holds.view"
+    HOLDS_MANAGE = "holds.manage"  # place and cancel holds
+    FINES_PAY = "fines.pay"  # take a payment
+    FINES_WAIVE = "fines.waive"
+    DEVICES_VIEW = "devices.view"  # devices, their status and sequence gaps
+    EVENTS_VIEW = "events.view"  # the event log and dead letters
+    STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
+    AUDIT_VIEW = "audit.view"  # the audit trail: every staff action with its before and after
+
+
+_EVERYONE = frozenset(StaffRole)
+_LIBRARIANS = frozenset({StaffRole.LIBRARIAN, StaffRole.ADMIN})
+_ADMINS = frozenset({StaffRole.ADMIN})
+
+ROLES: Mapping[Permission, frozenset[StaffRole]] = {
+    Permission.OWN_ACCOUNT: _EVERYONE,
+    Permission.DASHBOARD: _EVERYONE,
+    Permission.DESK: _EVERYONE,
+    Permission.CATALOGUE_VIEW: _EVERYONE,
+    Permission.CATALOGUE_EDIT: _LIBRARIANS,
+    Permission.PATRONS_VIEW: _EVERYONE,
+    Permission.PATRONS_EDIT: _LIBRARIANS,
+    Permission.LOANS_VIEW: _EVERYONE,
+    Permission.LOAN_HISTORY: _LIBRARIANS,
+    Permission.HOLDS_VIEW: _EVERYONE,
+    Permission.HOLDS_MANAGE: _EVERYONE,
+    Permission.FINES_PAY: _EVERYONE,
+    Permission.FINES_WAIVE: _LIBRARIANS,
+    Permission.DEVICES_VIEW: _EVERYONE,
+    Permission.EVENTS_VIEW: _LIBRARIANS,
+    Permission.STAFF_MANAGE: _ADMINS,
+    Permission.AUDIT_VIEW: _ADMINS,
+}
+
+
+def allows(role: str, permission: Permission) -> bool:
+    """Whether a staff member of `role` holds `permission` (an unknown role holds none)."""
+    return role in ROLES[permission]
+
+
+def permissions_of(role: str) -> frozenset[Permission]:
+    return frozenset(p for p, roles in ROLES.items() if role in roles)

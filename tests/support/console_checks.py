@@ -1,0 +1,104 @@
+"""Checks every console page deserves, for the tests of each page.
+
+- `XSS_STRINGS`, `assert_shown_as_text(screen, text)`: markup typed into a record or a name is shown as
+  text — no element made of it, no script run, no dialog opened.
+- `untranslated(screen)`: the English interface text left on a page shown in Vietnamese — every message
+  of the English catalog whose Vietnamese differs, found whole in a text node or an attribute people read
+  (longer messages also inside a text); `[]` when the page is all Vietnamese.
+- `AXE_OPTIONS`: the WCAG rules the style guide is held to.
+- `COUNT_DIALOGS`: an init script making alert/confirm/prompt count instead of showing (console_as adds it).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.support.browser import Screen
+from web.catalogs import read_catalog
+
+XSS_STRINGS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+AXE_OPTIONS: dict[str, Any] = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+# Every text node and every attribute a person reads or hears, as the page shows them now.
+_READ_TEXTS = """() => {
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest("script, style, code")) continue;
+    // A language's own name in the language switch is in that language on purpose.
+    if (parent.closest("[lang]").getAttribute("lang") !== document.documentElement.lang) continue;
+    const text = node.textContent.replace(/\\s+/g, " ").trim();
+    if (text) texts.push(text);
+  }
+  for (const el of document.querySelectorAll("[aria-label], [title], [placeholder], [alt]")) {
+    for (const name of ["aria-label", "title", "placeholder", "alt"]) {
+      const value = el.getAttribute(name);
+      if (value) texts.push(value.trim());
+    }
+  }
+  texts.push(document.title);
+  return texts;
+}"""
+COUNT_DIALOGS = """
+window.__xssDialogs = 0;
+for (const name of ["alert", "confirm", "prompt"]) {
+  window[name] = () => { window.__xssDialogs += 1; };
+}
+"""
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
+
+
+def _pattern(message: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(message)
+    literal = [re.escape(p) for i, p in enumerate(parts) if i % 2 == 0 and p is not None]
+    return re.compile(".+".join(literal))
+
+
+@cache
+def english_only() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
+    """English texts whose Vietnamese differs: (text, its pattern, whether it may be found inside a text)."""
+    vietnamese = {m.id: m.string for m in read_catalog("vi") if m.id}
+    found = []
+    for message in read_catalog("en"):
+        if not message.id:
+            continue
+        texts = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        theirs = vietnamese.get(message.id)
+        theirs_texts = theirs if isinstance(theirs, tuple | list) else (theirs,)
+        for text in texts:
+            if text and text not in theirs_texts:
+                found.append((text, _pattern(text), len(text.split()) >= 3))
+    return tuple(found)
+
+
+def untranslated(screen: Screen) -> list[str]:
+    texts: list[str] = screen.page.evaluate(_READ_TEXTS)
+    left = []
+    for english, pattern, inside in english_only():
+        for text in texts:
+            if pattern.fullmatch(text) or (inside and pattern.search(text)):
+                left.append(f"{english!r} in {text!r}")
+                break
+    return left
+
+
+def assert_shown_as_text(screen: Screen, text: str, where: str = "main") -> None:
+    """`text` (markup) is on the page as text, and none of it became markup."""
+    page = screen.page
+    expect(page.locator(where)).to_contain_text(text)
+    injected = page.evaluate(
+        """() => document.querySelectorAll('img[src="x"], main script, [onerror]').length"""
+    )
+    assert injected == 0, "markup from data became elements"
+    assert page.evaluate("() => window.__xssDialogs || 0") == 0

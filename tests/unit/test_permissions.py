@@ -1,0 +1,45 @@
+"""The permission table: what each role may do, as docs/console.md and docs/api.md state it."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.services.permissions import ROLES, Permission, allows, permissions_of
+from server.services.staff import StaffRole
+
+pytestmark = pytest.mark.unit
+
+ASSISTANT_MAY = {
+    Permission.OWN_ACCOUNT,
+    Permission.DASHBOARD,
+    Permission.DESK,
+    Permission.CATALOGUE_VIEW,
+    Permission.PATRONS_VIEW,
+    Permission.LOANS_VIEW,
+    Permission.HOLDS_VIEW,
+    Permission.HOLDS_MANAGE,
+    Permission.FINES_PAY,
+    Permission.DEVICES_VIEW,
+}
+ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW}
+
+
+def test_every_permission_names_its_roles() -> None:
+    assert set(ROLES) == set(Permission)
+    assert all(ROLES[p] for p in Permission)
+
+
+def test_an_assistant_circulates_and_looks_up_but_no_more() -> None:
+    assert permissions_of(StaffRole.ASSISTANT) == ASSISTANT_MAY
+    for refused in (Permission.LOAN_HISTORY, Permission.FINES_WAIVE, Permission.CATALOGUE_EDIT):
+        assert not allows(StaffRole.ASSISTANT, refused)
+
+
+def test_librarians_do_the_library_work_and_admins_also_staff_and_audit() -> None:
+    assert permissions_of(StaffRole.LIBRARIAN) == set(Permission) - ADMINS_ONLY
+    assert permissions_of(StaffRole.ADMIN) == set(Permission)
+
+
+def test_an_unknown_role_may_do_nothing() -> None:
+    assert permissions_of("visitor") == frozenset()
+    assert not allows("", Permission.DASHBOARD)
