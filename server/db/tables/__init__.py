@@ -10,6 +10,7 @@ from server.db.derived import DERIVED_COLUMNS, derive_on_write
 from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
+from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
 from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
@@ -20,6 +21,9 @@ __all__ = [
     "Device",
     "EventLog",
     "Fine",
+    "GateAlarm",
+    "GateFootfall",
+    "GatePeriod",
     "Hold",
     "Item",
     "KioskSession",
@@ -29,6 +33,7 @@ __all__ = [
     "PatronBlock",
     "Sighting",
     "StaffUser",
+    "TagCheck",
 ]
 
 
