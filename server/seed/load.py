@@ -184,7 +184,7 @@ def load(
                 "patron_id": h.patron_id,
                 "status": h.status,
                 "placed_at": h.placed_at,
-                "pickup_location": "TTTT-T1-QUAY",
+                "pickup_location": pickup_location,
                 "item_id": h.item_id,
                 "ready_at": h.ready_at,
                 "expires_at": h.expires_at,
