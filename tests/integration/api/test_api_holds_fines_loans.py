@@ -131,7 +131,8 @@ def test_hold_lists_judge_what_is_past_its_pickup_deadline_without_writing(
     assert lapsed.id not in after or after[lapsed.id] == ("expired", copy.id)
 
 
-def test_paying_in_part_and_waiving(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_paying_in_part_and_waiving(librarian: TestClient, db: Session) -> None:
     patron = f.patron(db, card_number="SV2400100")
     other = f.patron(db, card_number="SV2400101")
     fine = f.fine(db, patron, 20000)

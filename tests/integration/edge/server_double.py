@@ -114,7 +114,7 @@ class ServerDouble:
 
     # ---- paho callbacks -----------------------------------------------------------------------------------
 
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
         if reason.is_failure:
             return
         client.subscribe(topics.ALL_DEVICE_EVENTS, qos=1)
@@ -123,10 +123,10 @@ class ServerDouble:
         )
         self._connected.set()
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+    def _on_disconnect(self, *_args: Any) -> None:
         self._connected.clear()
 
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         with self._lock:
             if self.paused:
                 self._held.append(message)

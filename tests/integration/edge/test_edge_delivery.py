@@ -103,7 +103,7 @@ def test_nothing_is_lost_when_the_broker_is_killed_with_9(
 
 
 def test_a_restarted_agent_sends_its_backlog_and_numbers_on(
-    server: ServerDouble, start_runtime: RuntimeFactory, edge_settings: SettingsFactory
+    server: ServerDouble, start_runtime: RuntimeFactory
 ) -> None:
     server.paused = True
     first = start_runtime(DEVICE, stop_drain_s=0)

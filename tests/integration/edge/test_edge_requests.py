@@ -46,7 +46,8 @@ def test_a_request_gets_its_own_reply(server: ServerDouble, start_runtime: Runti
     assert runtime.counters()["replies_answered"] == 2
 
 
-def test_concurrent_requests_each_get_theirs(server: ServerDouble, start_runtime: RuntimeFactory) -> None:
+@pytest.mark.usefixtures("server")
+def test_concurrent_requests_each_get_theirs(start_runtime: RuntimeFactory) -> None:
     runtime = start_runtime("kiosk-01")
     handles = [
         runtime.request_async(CheckinRequested, ItemOnly(item=ItemRef(barcode=f"VV{n:06d}")))

@@ -8,7 +8,6 @@ import threading
 import time
 from typing import Any
 
-import paho.mqtt.client as mqtt
 import pytest
 
 from contract.common import ItemRef
@@ -31,7 +30,7 @@ def raw_paho_rate(broker: RunningBroker, body: bytes) -> float:
     received = 0
     done = threading.Event()
 
-    def on_message(client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def on_message(*_args: Any) -> None:
         nonlocal received
         received += 1
         if received == EVENTS:
@@ -40,8 +39,8 @@ def raw_paho_rate(broker: RunningBroker, body: bytes) -> float:
     subscribed = threading.Event()
     sub = Connection(broker.endpoint(BENCH_USER), client_id="baseline-sub", session_expiry_s=0)
     sub.client.on_message = on_message
-    sub.client.on_subscribe = lambda *args: subscribed.set()
-    sub.client.on_connect = lambda client, *args: client.subscribe(topic, qos=1)
+    sub.client.on_subscribe = lambda *_: subscribed.set()
+    sub.client.on_connect = lambda client, *_: client.subscribe(topic, qos=1)
     pub = Connection(broker.endpoint(BENCH_USER), client_id="baseline-pub", session_expiry_s=0)
     for conn in (sub, pub):
         conn.connect_async()

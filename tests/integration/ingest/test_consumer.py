@@ -110,7 +110,7 @@ def _poisoned(settings: ServerSettings) -> HandlerRegistry:
             raise RuntimeError("a bug in the sightings service")
         real.observations[ItemSeen.KIND](session, events)
 
-    def checkout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    def checkout(_session: Session, _event: EventEnvelope, _now: datetime) -> ReplyBase:
         raise RuntimeError("a bug in checkout")
 
     return replace(

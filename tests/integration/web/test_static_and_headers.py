@@ -89,7 +89,7 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
 
 
 def test_a_header_the_app_sets_is_kept() -> None:
-    async def framed(request: object) -> PlainTextResponse:
+    async def framed(_request: object) -> PlainTextResponse:
         return PlainTextResponse("ok", headers={"X-Frame-Options": "SAMEORIGIN"})
 
     app = Starlette(routes=[Route("/", framed)], middleware=[Middleware(SecurityHeadersMiddleware)])

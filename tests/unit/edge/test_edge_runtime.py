@@ -40,8 +40,9 @@ def test_bad_mqtt_settings_leave_the_outbox_closed(edge_settings: SettingsFactor
         assert outbox.pending == 0
 
 
+@pytest.mark.usefixtures("stand_in_links")
 def test_a_failing_start_stops_what_it_started(
-    edge_settings: SettingsFactory, stand_in_links: list[StandInLink], monkeypatch: pytest.MonkeyPatch
+    edge_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class UnstartableLink(StandInLink):
         def start(self) -> None:

@@ -116,8 +116,8 @@ def status(state: DeviceState, at_s: float, started_s: float = 0) -> DeviceStatu
 
 
 def test_births_are_online_after_offline_or_a_new_start() -> None:
+    assert ServerBirthWatch().online is None  # nothing is known before the first status
     watch = ServerBirthWatch()
-    assert watch.online is None
     assert not watch.observe(status(DeviceState.ONLINE, 1))  # baseline at start-up
     assert watch.online
     assert not watch.observe(status(DeviceState.ONLINE, 30))  # a heartbeat
