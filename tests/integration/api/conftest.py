@@ -31,8 +31,6 @@ from server.services.passwords import hash_password
 from server.services.staff import StaffRole
 from server.settings import ServerSettings
 
-pytestmark = pytest.mark.integration
-
 STAFF_PASSWORD = "correct horse battery"
 ADMIN_PASSWORD = "admin staple battery"
 # PINs the tests send through the API: long and distinctive, so finding one in a body is never chance.

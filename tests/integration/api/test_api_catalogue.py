@@ -16,8 +16,6 @@ from server.services.sightings import Sighting, record_sightings
 from tests.integration.api.conftest import Clock
 from tests.support import factories as f
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

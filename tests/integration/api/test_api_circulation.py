@@ -15,8 +15,6 @@ from contract.replies import CheckinResult, CheckoutResult, RenewResult, ReplyBa
 from tests.integration.api.conftest import Clock, desk
 from tests.support import factories as f
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

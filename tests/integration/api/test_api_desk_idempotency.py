@@ -30,7 +30,6 @@ from server.settings import ServerSettings
 from tests.integration.api.conftest import STAFF_PASSWORD, Clock, LeakCheckingClient, add_staff, bearer, desk
 from tests.support import factories as f
 
-pytestmark = pytest.mark.integration
 CHECKOUT = {"card_number": "SV2400100", "item": {"barcode": "VV040100"}}
 
 

@@ -15,8 +15,6 @@ from tests.integration.api.conftest import Clock, desk
 from tests.support import factories as f
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

@@ -14,8 +14,6 @@ from tests.integration.api.conftest import OTHER_PIN, PATRON_PIN, Clock, desk
 from tests.integration.services.statements import recorded
 from tests.support import factories as f
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

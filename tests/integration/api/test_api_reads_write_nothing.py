@@ -33,8 +33,6 @@ from tests.support import events as ev
 from tests.support import factories as f
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.integration
-
 # Statements that change the database, or lock rows as if about to.
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE)\b|\bFOR UPDATE\b", re.I)
 # A fortnight after the seeded morning: any copy the seed put on the hold shelf is past its deadline.

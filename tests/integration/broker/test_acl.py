@@ -22,8 +22,6 @@ from contract import topics
 from contract.mqtt import Connection, MqttEndpoint, Protocol
 from tests.support.broker import RunningBroker, running_broker
 
-pytestmark = pytest.mark.integration
-
 NOT_AUTHORIZED = 135  # MQTT 5 reason code "Not authorized"
 NO_SUBSCRIBERS = 16  # MQTT 5 reason code "No matching subscribers", a success
 SUBACK_FAILURE = 0x80

@@ -8,7 +8,6 @@ It can be paused (messages pile up unanswered), made to ignore first deliveries,
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -166,12 +165,3 @@ class ServerDouble:
         if committed or rejected:
             acks = Acks(committed=committed, rejected=rejected)
             client.publish(topics.acks(device), encode_model(acks), qos=1)
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

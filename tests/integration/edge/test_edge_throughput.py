@@ -18,7 +18,7 @@ from tests.integration.edge.factories import RuntimeFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 EVENTS = 20_000
 CHUNK = 1_000

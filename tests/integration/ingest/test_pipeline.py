@@ -29,8 +29,6 @@ from server.ingest.registry import HandlerRegistry, reply_for
 from server.services import devices
 from tests.support import events as ev
 
-pytestmark = pytest.mark.integration
-
 
 class Recorder:
     """Handlers that record every effect they are asked to apply."""

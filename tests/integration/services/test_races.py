@@ -26,7 +26,6 @@ from server.services.columns import HOLD, LOAN
 from server.services.context import CirculationContext
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 

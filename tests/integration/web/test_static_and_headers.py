@@ -17,8 +17,6 @@ from web import WEB_STATIC, StaticAssets
 from web.assets import IMMUTABLE, REVALIDATE, hashed_name, split_hashed
 from web.security import CONTENT_SECURITY_POLICY, SecurityHeadersMiddleware
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:

@@ -23,8 +23,6 @@ from edge.peripherals import Peripherals, peripheral_status
 from edge.settings import EdgeSettings
 from tests.unit.edge.stand_in_link import StandInLink
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.fixture
 def gate(edge_settings: Callable[..., EdgeSettings]) -> EdgeSettings:

@@ -15,8 +15,6 @@ from tests.unit.edge.stand_in_link import StandInLink
 
 SettingsFactory = Callable[..., EdgeSettings]
 
-pytestmark = pytest.mark.unit
-
 
 def test_nothing_is_published_after_the_goodbye(
     edge_settings: SettingsFactory, stand_in_links: list[StandInLink]

@@ -12,8 +12,6 @@ from contract.status import DeviceKind, DeviceState, DeviceStatus
 from edge.outbox import OutboxRecord
 from edge.window import InFlightWindow, ServerBirthWatch, backoff_s, encode_message, pack
 
-pytestmark = pytest.mark.unit
-
 
 def record(seq: int, size: int = 100, *, request: bool = False) -> OutboxRecord:
     body = orjson.dumps({"seq": seq, "pad": "x" * max(size - 20, 0)})

@@ -9,8 +9,6 @@ import pytest
 from web.formatting import clock, day, moment, money, number
 from web.locales import Language, from_accept_language, language_urls, parse_accept_language, pick_locale
 
-pytestmark = pytest.mark.unit
-
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

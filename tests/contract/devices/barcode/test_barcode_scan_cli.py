@@ -11,8 +11,6 @@ from typer.testing import CliRunner
 from stacks.cli import app
 from tests.contract.devices.barcode.barcode_pictures import encoded, linear, on_canvas, qr
 
-pytestmark = pytest.mark.contract
-
 
 @pytest.fixture
 def runner() -> CliRunner:

@@ -17,8 +17,6 @@ from devices.tagdata import TagStatus, decode_tag, encode_tag
 from devices.transport import RecordingTransport, SerialSettings, SerialTransport
 from tests.support.readers import ISIL, Harness, OpenReader
 
-pytestmark = pytest.mark.contract
-
 
 @pytest.fixture
 def field() -> Field:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from devices.rfid import GateCounters, GateMonitor, GateScan, Mechanism, SecuritySettings
 from devices.sim.field import FaultPlan, Field, make_items
 from tests.support.readers import ISIL, OpenReader
-
-pytestmark = pytest.mark.contract
 
 
 def _field(secured: int, on_loan: int) -> Field:
