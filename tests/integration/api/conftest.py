@@ -24,12 +24,11 @@ from server.api.auth.secret import token_secret
 from server.api.auth.tokens import issue_token
 from server.api.deps import get_now
 from server.app import create_app
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables.staff import StaffUser
 from server.services.passwords import hash_password
 from server.services.staff import StaffRole
 from server.settings import ServerSettings
+from tests.support.databases import migrated
 
 STAFF_PASSWORD = "correct horse battery"
 ADMIN_PASSWORD = "admin staple battery"
@@ -86,10 +85,8 @@ def api_settings(tmp_path: Path, api_database_url: str) -> ServerSettings:
 
 @pytest.fixture
 def engine(api_settings: ServerSettings) -> Iterator[Engine]:
-    upgrade(api_settings.resolved_database_url)
-    engine = make_engine(api_settings.resolved_database_url)
-    yield engine
-    engine.dispose()
+    with migrated(api_settings.resolved_database_url) as engine:
+        yield engine
 
 
 @pytest.fixture

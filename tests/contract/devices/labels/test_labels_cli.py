@@ -12,11 +12,6 @@ from stacks.cli import app
 from tests.contract.devices.labels.label_raster import read_sheets, text_of
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
 def test_items_from_a_sequence(runner: CliRunner, tmp_path: Path) -> None:
     output = tmp_path / "labels.pdf"
     result = runner.invoke(
