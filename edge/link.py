@@ -95,7 +95,7 @@ class MqttLink:
             except (RuntimeError, ValueError) as exc:
                 log.warning("offline status not confirmed by the broker: %s", exc)
         client.disconnect()
-        client.loop_stop()
+        self._connection.stop_loop()
         self._connected.clear()
 
     # ---- paho callbacks (network thread) -----------------------------------------------------------------

@@ -43,7 +43,7 @@ class StatusWatcher:
 
     def stop(self) -> None:
         self._conn.client.disconnect()
-        self._conn.client.loop_stop()
+        self._conn.stop_loop()
 
     def states(self) -> list[DeviceState]:
         with self._lock:

@@ -79,7 +79,7 @@ class ServerDouble:
 
     def stop(self) -> None:
         self._connection.client.disconnect()
-        self._connection.client.loop_stop()
+        self._connection.stop_loop()
 
     def wait_connected(self, timeout: float = 15) -> bool:
         return self._connected.wait(timeout)

@@ -53,7 +53,7 @@ def raw_paho_rate(broker: RunningBroker, body: bytes) -> float:
     elapsed = time.perf_counter() - start
     for conn in (sub, pub):
         conn.client.disconnect()
-        conn.client.loop_stop()
+        conn.stop_loop()
     return EVENTS / elapsed
 
 
