@@ -1,8 +1,10 @@
-"""The rules the test suite holds itself to: no test waits by sleeping, and a test's tier is its directory."""
+"""The rules the test suite holds itself to: warnings are errors, no test waits by sleeping, and a test's tier
+is its directory."""
 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,13 @@ def test_every_allowed_sleep_is_still_there_and_says_why() -> None:
     found = {(name, code): comment for name, _, code, comment in _sleeps()}
     assert set(ALLOWED_SLEEPS) <= set(found), "drop what is gone from ALLOWED_SLEEPS"
     assert all(found[allowed] for allowed in ALLOWED_SLEEPS), "an allowed sleep says on its line why"
+
+
+def test_a_warning_fails_the_test_that_caused_it() -> None:
+    with pytest.raises(ResourceWarning):
+        warnings.warn("unclosed file", ResourceWarning, stacklevel=1)
+    with pytest.raises(DeprecationWarning):
+        warnings.warn("going away", DeprecationWarning, stacklevel=1)
 
 
 def test_the_scan_sees_sleeps_and_sleeping_events() -> None:
