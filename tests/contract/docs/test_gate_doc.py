@@ -13,8 +13,6 @@ from server.app import create_app
 from server.domain.gate import AlarmClass, AlarmResolution, TagCheckOutcome
 from server.settings import ServerSettings
 
-pytestmark = pytest.mark.contract
-
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 PARAMETER = r"\{[^}]+\}"  # `{alarm_id}` in the schema, `{id}` in the doc: the same route
 

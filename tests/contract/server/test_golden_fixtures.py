@@ -18,8 +18,6 @@ from server.ingest.handlers import build_registry
 from server.settings import ServerSettings
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.contract
-
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EVENT_FILES = sorted((FIXTURES / "events").glob("*.json"))
 REPLY_FILES = sorted((FIXTURES / "replies").glob("*.json"))

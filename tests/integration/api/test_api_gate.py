@@ -26,8 +26,6 @@ from tests.support.clock import Clock
 from tests.support.context import circulation_context
 from tests.support.gate_library import BORROWER_CARD, BORROWER_NAME, LENDING_KIOSK, GateLibrary, gate_library
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

@@ -38,8 +38,6 @@ from tests.support import gate_events as gate
 from tests.support.clock import Clock
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.integration
-
 # Statements that change the database, or lock rows as if about to.
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE)\b|\bFOR UPDATE\b", re.I)
 # A fortnight after the seeded morning: any copy the seed put on the hold shelf is past its deadline.

@@ -31,14 +31,14 @@ from server.db.tables import Item
 from stacks.broker.registry import SERVER_USER
 from stacks.server_process import ServerProcess
 from tests.integration.edge.factories import SettingsFactory
-from tests.integration.edge.server_double import wait_until
 from tests.support import events as ev
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
 from tests.support.mqtt_device import TestDevice
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 GATE = "gate-01"
 STAFF, PASSWORD = "gatekeeper", "a long gate passphrase"
@@ -100,7 +100,7 @@ def _ask(kiosk: TestDevice, event: EventEnvelope) -> ReplyBase:
     """Send a kiosk request through the broker and wait for the server's answer."""
     answered = len(kiosk.replies)
     kiosk.publish(ev.inbound(event).payload)
-    assert wait_until(lambda: len(kiosk.replies) > answered, 20), "the server did not answer"
+    wait_until(lambda: len(kiosk.replies) > answered, timeout=20, message="the server did not answer")
     return decode_reply(kiosk.replies[answered])
 
 

@@ -36,8 +36,6 @@ from tests.support import gate_events as gate
 from tests.support.context import circulation_context
 from tests.support.gate_library import LENDING_KIOSK, LENT_AT, MORNING, GateLibrary, gate_library
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def library(engine: Engine) -> GateLibrary:

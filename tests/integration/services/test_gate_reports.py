@@ -24,8 +24,6 @@ from tests.support import factories as make
 from tests.support import gate_events as gate
 from tests.support.gate_library import GateLibrary, gate_library
 
-pytestmark = pytest.mark.integration
-
 # 2 March 2026 in Hà Nội runs from 17:00 UTC on 1 March to 17:00 UTC on 2 March.
 LATE_ON_THE_2ND = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)  # 23:30 local
 EARLY_ON_THE_3RD = datetime(2026, 3, 2, 17, 10, tzinfo=UTC)  # 00:10 local

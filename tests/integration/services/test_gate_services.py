@@ -38,8 +38,6 @@ from tests.support.gate_library import (
     gate_library,
 )
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def library(session: Session) -> GateLibrary:

@@ -17,8 +17,6 @@ from server.domain.gate import (
 from server.domain.stocktake.tags import TagData, TagVerdict
 from server.services.gate_alarms import tag_data_of
 
-pytestmark = pytest.mark.unit
-
 C = AlarmClass
 V = TagVerdict
 OWN, FOREIGN, BLANK, UNREADABLE = TagData.OWN, TagData.FOREIGN, TagData.BLANK, TagData.UNREADABLE

@@ -20,8 +20,6 @@ from server.domain.gate_reports import (
     sum_buckets,
 )
 
-pytestmark = pytest.mark.unit
-
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")  # UTC+7, no clock changes
 BERLIN = ZoneInfo("Europe/Berlin")  # clocks go forward on 29 March 2026, back on 25 October
 H, D = Granularity.HOUR, Granularity.DAY
