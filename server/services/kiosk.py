@@ -112,8 +112,16 @@ def logout(session: Session, *, device_id: str, session_id: uuid.UUID, now: date
     return LogoutOutcome(decision(reason_code(Reason.OK), action=Action.LOGOUT))
 
 
-def _patron_of(session: Session, row: KioskSession) -> Patron | None:
-    return lock_row(session, Patron, row.patron_id)
+def _signed_in_patron(
+    session: Session, context: CirculationContext, device_id: str, session_id: uuid.UUID, now: datetime
+) -> tuple[Reason | None, Patron | None]:
+    """Why the named kiosk session cannot act (None when it can), and its patron; an accepted request
+    slides the session's idle deadline."""
+    problem, row = _open_session(session, device_id, session_id, now)
+    if row is None:
+        return problem or Reason.UNKNOWN_SESSION, None
+    _slide(row, now, context)
+    return None, lock_row(session, Patron, row.patron_id)
 
 
 def checkout(
@@ -125,11 +133,9 @@ def checkout(
     item: ItemRef,
     now: datetime,
 ) -> CheckoutOutcome:
-    problem, row = _open_session(session, device_id, session_id, now)
-    if row is None:
-        return CheckoutOutcome(decision(reason_code(problem or Reason.UNKNOWN_SESSION)))
-    _slide(row, now, context)
-    patron = _patron_of(session, row)
+    problem, patron = _signed_in_patron(session, context, device_id, session_id, now)
+    if problem is not None:
+        return CheckoutOutcome(decision(reason_code(problem)))
     return circulation.checkout_for(session, context, patron, item, now=now, by=f"device:{device_id}")
 
 
@@ -142,11 +148,9 @@ def renew(
     item: ItemRef,
     now: datetime,
 ) -> RenewOutcome:
-    problem, row = _open_session(session, device_id, session_id, now)
-    if row is None:
-        return RenewOutcome(decision(reason_code(problem or Reason.UNKNOWN_SESSION)))
-    _slide(row, now, context)
-    patron = _patron_of(session, row)
+    problem, patron = _signed_in_patron(session, context, device_id, session_id, now)
+    if problem is not None:
+        return RenewOutcome(decision(reason_code(problem)))
     return circulation.renew_for(session, context, patron, item, now=now, by=f"device:{device_id}")
 
 
