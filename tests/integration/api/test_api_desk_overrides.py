@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col
 from uuid_utils.compat import uuid7
 
 from server.db.tables import EventLog, Hold, Loan
@@ -62,7 +62,7 @@ def test_the_loan_limit_is_lifted_when_staff_override_it(
     assert logged.payload["override"] == ["max_loans"]
     assert logged.reply is not None
     assert logged.reply["overridden"] == ["max_loans"]
-    loan = db.execute(sa.select(Loan).where(Loan.item_id == wanted.id)).scalar_one()
+    loan = db.execute(sa.select(Loan).where(col(Loan.item_id) == wanted.id)).scalar_one()
     assert loan.checkout_by == "staff:lan.nguyen"
 
 
@@ -120,11 +120,11 @@ def test_renew_all_renews_each_loan_once_per_key(librarian: TestClient, clock: C
     assert again.content == first.content
     assert again.headers.get("Idempotent-Replayed") == "true"
     renewals = db.execute(
-        sa.select(sa.func.count()).select_from(EventLog).where(EventLog.kind == "desk.renew")
+        sa.select(sa.func.count()).select_from(EventLog).where(col(EventLog.kind) == "desk.renew")
     ).scalar_one()
     assert renewals == 3  # each its own renewal in the log, once
     db.expire_all()
-    loans = db.execute(sa.select(Loan).where(Loan.patron_id == reader.id)).scalars()
+    loans = db.execute(sa.select(Loan).where(col(Loan.patron_id) == reader.id)).scalars()
     assert [loan.renewals for loan in loans] == [1, 1, 1]
 
 
