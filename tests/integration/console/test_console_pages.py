@@ -31,9 +31,9 @@ from web.security import CONTENT_SECURITY_POLICY
 pytestmark = pytest.mark.integration
 
 NAV = {
-    "assistant": ["/console/"],
-    "librarian": ["/console/"],
-    "admin": ["/console/", "/console/audit"],
+    "assistant": ["/console/", "/console/desk"],
+    "librarian": ["/console/", "/console/desk"],
+    "admin": ["/console/", "/console/desk", "/console/audit"],
 }
 
 
