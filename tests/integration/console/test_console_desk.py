@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 FRAGMENT = {"HX-Request": "true"}
 
 
-def _post(client: TestClient, path: str, data: dict[str, object], *, fragment: bool = False) -> str:
+def _post(client: TestClient, path: str, data: dict[str, str], *, fragment: bool = False) -> str:
     token = page_token(client.get("/console/desk").text)
     headers = {"X-CSRF-Token": token} | (FRAGMENT if fragment else {})
     response = client.post(f"/console/desk/{path}", data=data, headers=headers)
