@@ -1,9 +1,9 @@
 """What the circulation desk shows beside each scan: the scan, and the answer of the action it became.
 
-A scan is what the scanner typed (an item barcode). It becomes a desk action (server/services/desk_actions.py)
-whose stored reply is shown: the decision with its message in the staff member's language, the due date,
-where a returned item goes, a fine charged — or, when nothing could be done (not a barcode, no patron
-scanned yet), why, and no action at all.
+A scan is what the scanner typed (an item barcode). It becomes a desk action
+(server/services/desk_actions.py) whose stored reply is shown: the decision with its message in the staff
+member's language (a loan's message says its due date), where a returned item goes, a fine charged — or,
+when nothing could be done (not a barcode, no patron scanned yet), why, and no action at all.
 
 Refusals staff may override (the domain decides: server/domain/overrides.py) carry a form that asks again
 with the override; its labels are here.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -90,11 +89,6 @@ class ScanResult:
     def title(self) -> str | None:
         item = self.reply.get("item") if self.reply is not None else None
         return str(item["title"]) if item else None
-
-    @property
-    def due_at(self) -> datetime | None:
-        value = self.reply.get("due_at") if self.reply is not None else None
-        return datetime.fromisoformat(value) if value else None
 
     @property
     def overridden(self) -> list[str]:

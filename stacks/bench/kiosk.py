@@ -14,7 +14,6 @@ Baseline, same run, same broker: a raw paho QoS 1 request → echo → reply rou
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -39,23 +38,11 @@ from server.services import context
 from server.services.desk import desk_checkout
 from server.settings import ServerSettings
 from stacks.bench.baseline import raw_paho_round_trips
-from stacks.bench.environment import BenchEnvironment, bench_environment
+from stacks.bench.environment import BenchEnvironment, bench_environment, staff_may_hold
 
 HEAVY_LOANS = 500
 SAMPLES = 60
 STAFF_LOAN_LIMIT = 1000
-
-
-def _staff_may_hold_many(policies: str) -> str:
-    """This run's policy: the staff rule's max_loans raised, so a 500-loan patron may still borrow."""
-    blocks = policies.split("[[rules]]")
-    for n, block in enumerate(blocks):
-        if 'category = "staff"' in block and 'item_type = "*"' in block:
-            blocks[n] = re.sub(r"(?m)^max_loans = \d+", f"max_loans = {STAFF_LOAN_LIMIT}", block)
-            if blocks[n] == block:
-                raise RuntimeError("policies.toml: the staff rule has no max_loans line to raise")
-            return "[[rules]]".join(blocks)
-    raise RuntimeError("policies.toml has no rule for staff and every item type")
 
 
 def _ms(values: list[float], fraction: float) -> float | None:
@@ -219,7 +206,9 @@ def _under_load(
 
 def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -> dict[str, Any]:
     devices = [f"kiosk-b{n:02d}" for n in range(1, kiosks + 1)] + ["kiosk-b91", "kiosk-b92"]
-    with bench_environment(devices=devices, items=4000, patrons=600, policy_edit=_staff_may_hold_many) as env:
+    with bench_environment(
+        devices=devices, items=4000, patrons=600, policy_edit=staff_may_hold(STAFF_LOAN_LIMIT)
+    ) as env:
         document = json.loads(env.manifest.read_text(encoding="utf-8"))
         manifest = Manifest.model_validate(document)
         heavy, light = _two_staff_without_loans(env, manifest)

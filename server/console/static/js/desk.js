@@ -105,7 +105,8 @@
     return Array.prototype.slice.call(holder.content.children);
   }
 
-  /* The answer takes the place of its scan's row; it is kept for a reload too. */
+  /* The answer takes the place of its scan's row; it is kept for a reload of this page too (the same
+     mode and patron, the same language). */
   function answer(entry, html) {
     var row = rowOf(entry);
     rowsFrom(html).forEach(function (answered) {
@@ -120,7 +121,7 @@
       row.remove();
     }
     var kept = load(RESULTS_STORE);
-    kept.unshift({ key: entry.key, html: html, lang: document.documentElement.lang });
+    kept.unshift({ key: entry.key, html: html, lang: document.documentElement.lang, where: window.location.search });
     store(RESULTS_STORE, kept.slice(0, RESULTS_KEPT));
     showEmpty();
   }
@@ -319,9 +320,8 @@
     scanInput.focus();
     window.history.replaceState(null, "", patronForm.getAttribute("action") + "?card=" + encodeURIComponent(card));
     Array.prototype.slice.call(list.querySelectorAll('li[data-state="done"]')).forEach(function (row) {
-      row.remove();
+      row.remove(); // the next patron's scans start a list of their own
     });
-    store(RESULTS_STORE, []);
     showEmpty();
     refreshAccount();
   }
@@ -329,7 +329,8 @@
   function restore() {
     var lang = document.documentElement.lang;
     load(RESULTS_STORE).forEach(function (kept) {
-      if (kept.lang === lang && !list.querySelector('li[data-key="' + kept.key + '"]')) {
+      var here = kept.lang === lang && kept.where === window.location.search;
+      if (here && !list.querySelector('li[data-key="' + kept.key + '"]')) {
         rowsFrom(kept.html).forEach(function (row) {
           row.setAttribute("data-key", kept.key);
           list.appendChild(row);
