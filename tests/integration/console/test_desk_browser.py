@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import col
 
-from server.db.tables import EventLog, Loan, Patron
+from server.db.tables import EventLog, Item, Loan, Patron
 from stacks.bench.environment import config_dir, staff_may_hold
 from tests.support import factories as f
 from tests.support.browser import Screen, open_screen
@@ -131,18 +131,18 @@ def _desk_events(server: ConsoleServer, kind: str, barcodes: list[str]) -> list[
     """The barcodes of the desk's `kind` actions on these items, in the order they were applied."""
     with server.db() as session:
         rows = session.execute(
-            sa.select(EventLog.payload).where(col(EventLog.kind) == kind).order_by(col(EventLog.event_id))
+            sa.select(col(EventLog.payload))
+            .where(col(EventLog.kind) == kind)
+            .order_by(col(EventLog.event_id))
         ).scalars()
         wanted = set(barcodes)
         return [p["item"]["barcode"] for p in rows if p["item"]["barcode"] in wanted]
 
 
 def _loans(server: ConsoleServer, patron_id: int) -> list[tuple[str, datetime, datetime | None]]:
-    from server.db.tables import Item
-
     with server.db() as session:
         rows = session.execute(
-            sa.select(Item.barcode, Loan.checked_out_at, Loan.returned_at)
+            sa.select(col(Item.barcode), col(Loan.checked_out_at), col(Loan.returned_at))
             .join(Item, col(Item.id) == col(Loan.item_id))
             .where(col(Loan.patron_id) == patron_id)
             .order_by(col(Loan.checked_out_at), col(Loan.id))
