@@ -17,9 +17,10 @@ from contract.replies import Decision
 from server.db.tables import Fine, Loan, Patron
 from server.domain.circulation import LoanState, decide_checkin, decide_checkout, decide_renew
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
+from server.domain.gate import TagCheckOutcome
 from server.domain.reasons import Reason
 from server.i18n import Action, decision, note
-from server.services import holds
+from server.services import holds, tag_checks
 from server.services.context import CirculationContext
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
 from server.services.queries import Counts, FoundItem, counts, find_item, loan_state, require_id, standing
@@ -144,6 +145,10 @@ def lend(
     if Reason.ON_HOLD_FOR_OTHER in verdict.overridden and found_item.trapped is not None:
         # Lent past the hold shelf: its holder keeps their place and waits for the next copy back.
         holds.requeue(found_item.trapped)
+    # The answer tells the device to unsecure the tag: a check queued by a gate alarm ends here.
+    tag_checks.settle_for_item(
+        session, require_id(item.id), TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
+    )
     session.flush()
     outcome = CheckoutOutcome(
         decision(reason_code(verdict.reason), action=Action.CHECKOUT, timezone=context.timezone, due=due),
@@ -268,6 +273,10 @@ def checkin_at(
         if candidate.status == HoldStatus.WAITING:
             holds.trap(candidate, item, now, context, holds.category_of(session, candidate.patron_id))
         notice = holds.notice(candidate, context)
+    # The answer tells the device to secure the tag: right for a book back in the library.
+    tag_checks.settle_for_item(
+        session, require_id(item.id), TagCheckOutcome.SECURED_AT_CHECKIN, by=by, now=now
+    )
     session.flush()
     return CheckinOutcome(
         decision(
