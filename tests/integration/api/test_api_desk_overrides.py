@@ -20,8 +20,6 @@ from tests.integration.api.conftest import desk
 from tests.support import factories as f
 from tests.support.clock import Clock
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -23,7 +22,6 @@ from tests.support.clock import Clock
 from tests.support.console_app import page_token
 from tests.support.console_checks import XSS_STRINGS
 
-pytestmark = pytest.mark.integration
 FRAGMENT = {"HX-Request": "true"}
 
 

@@ -30,7 +30,7 @@ from tests.support.console_checks import (
     untranslated,
 )
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 BURST = 30
 SCAN_GAP_MS = 15  # between one scan's Enter and the next scan's first character

@@ -15,8 +15,6 @@ from server.services.reasons import REASON_CODES, overridable_codes, reasons_of
 from tests.unit.domain.conftest import make_policies
 from tests.unit.domain.test_decisions import CHECKOUT_TABLE, ITEM, ME, NOW, OTHER, PATRON, item, patron
 
-pytestmark = pytest.mark.unit
-
 HELD_FOR_OTHER = item(status=ItemStatus.ON_HOLD_SHELF, trapped_for_patron_id=OTHER)
 
 # (situation, standing, item, lifted, expected reason, expected overridden)
