@@ -227,8 +227,9 @@ READER = "Nguyễn Thị Minh Anh"
 def _arrange_account(
     server: ConsoleServer, suffix: str, name: str = READER, first_title: str = TITLES[0]
 ) -> dict[str, str]:
-    """An undergraduate at the loan limit with one loan overdue; an item to lend past both; a returned copy
-    another patron waits for; an overdue item to return."""
+    """An undergraduate at the loan limit with one loan overdue, a fine, a hold waiting on the shelf and one
+    in the queue; an item to lend past both; a returned copy another patron waits for; an overdue item to
+    return."""
     now = datetime.now(UTC)
     names = {"card": f"SV27{suffix}01", "holder": f"SV27{suffix}02", "late": f"SV27{suffix}03"}
     with server.db() as session:
@@ -243,7 +244,17 @@ def _arrange_account(
         for n in range(1, 5):
             copy = f.item(session, f.record(session, title=TITLES[n]), barcode=f"VV73{suffix}0{n}")
             f.loan(session, copy, reader, due_at=now + timedelta(days=n))
-        f.fine(session, reader, 15000, kind="damage", note="Rách bìa")
+        f.fine(session, reader, 15000, kind="damage", note="Rách bìa", created_at=now - timedelta(days=12))
+        shelved = f.record(session, title="Giáo trình Triết học Mác - Lênin")
+        f.ready_hold(
+            session,
+            shelved,
+            reader,
+            f.item(session, shelved, barcode=f"VV73{suffix}30"),
+            ready_at=now - timedelta(days=1),
+            expires_at=now + timedelta(days=2),
+        )
+        f.hold(session, f.record(session, title="Mắt biếc"), reader, placed_at=now - timedelta(days=3))
         f.item(session, f.record(session, title="Đất rừng phương Nam"), barcode=f"VV73{suffix}10")
         holder = f.patron(session, card_number=names["holder"], full_name="Hoàng Thị Mai")
         wanted = f.record(session, title="Những ngôi sao xa xôi")
