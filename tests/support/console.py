@@ -210,14 +210,21 @@ def sign_in(screen: Screen, server: ConsoleServer, role: str) -> Screen:
     return screen
 
 
-@pytest.fixture
-def console_as(browser: Browser, console_server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
-    """Signed-in pages, one browser context each, closed after the test."""
+@contextmanager
+def signed_in_pages(browser: Browser, server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
+    """A maker of signed-in pages on `server` by role, one browser context each, closed on leaving."""
     with ExitStack() as opened:
 
         def open_as(role: str) -> Screen:
             screen = opened.enter_context(open_screen(browser))
             screen.page.add_init_script(COUNT_DIALOGS)
-            return sign_in(screen, console_server, role)
+            return sign_in(screen, server, role)
 
+        yield open_as
+
+
+@pytest.fixture
+def console_as(browser: Browser, console_server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
+    """Signed-in pages, one browser context each, closed after the test."""
+    with signed_in_pages(browser, console_server) as open_as:
         yield open_as

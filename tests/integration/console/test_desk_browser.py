@@ -7,8 +7,7 @@ Vietnamese — and the screenshots of the desk in both languages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,12 +19,12 @@ from sqlmodel import col
 from server.db.tables import EventLog, Item, Loan, Patron
 from stacks.bench.environment import config_dir, staff_may_hold
 from tests.support import factories as f
-from tests.support.browser import Screen, open_screen
-from tests.support.console import ConsoleServer, serving_console, sign_in
+from tests.support.browser import Screen
+from tests.support.console import ConsoleServer, serving_console, signed_in_pages
 from tests.support.console_checks import (
-    AXE_OPTIONS,
-    COUNT_DIALOGS,
     XSS_STRINGS,
+    assert_axe_clean,
+    assert_no_errors,
     assert_shown_as_text,
     untranslated,
 )
@@ -62,14 +61,8 @@ def desk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSer
 
 
 @pytest.fixture
-def desk_as(browser: Browser, desk_server: ConsoleServer) -> Iterator[Any]:
-    with ExitStack() as opened:
-
-        def open_as(role: str) -> Screen:
-            screen = opened.enter_context(open_screen(browser))
-            screen.page.add_init_script(COUNT_DIALOGS)
-            return sign_in(screen, desk_server, role)
-
+def desk_as(browser: Browser, desk_server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
+    with signed_in_pages(browser, desk_server) as open_as:
         yield open_as
 
 
@@ -88,17 +81,6 @@ def _reader(server: ConsoleServer, card: str, name: str, category: str = "staff"
         session.commit()
         assert reader.id is not None
         return reader.id
-
-
-def _clean(screen: Screen, allowed: tuple[str, ...] = ()) -> None:
-    errors = [e for e in screen.console_errors if not any(a in e for a in allowed)]
-    assert errors == []
-    assert screen.csp_violations() == []
-
-
-def _axe_clean(screen: Screen) -> None:
-    violations = screen.run_axe(AXE_OPTIONS)
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
 
 
 def _scan(page: Page, barcode: str) -> None:
@@ -183,7 +165,7 @@ def test_thirty_scans_then_thirty_returns_are_each_applied_once_in_order(
     )
     assert [barcode for barcode, _, back in returned if back is not None] == barcodes
     assert _desk_events(desk_server, "desk.checkin", barcodes) == barcodes
-    _clean(screen)
+    assert_no_errors(screen)
 
 
 def test_the_server_killed_and_started_again_mid_burst_loses_nothing_and_repeats_nothing(
@@ -218,7 +200,7 @@ def test_the_server_killed_and_started_again_mid_burst_loses_nothing_and_repeats
     expect(page.locator("#desk-connection")).to_be_hidden()
     assert [barcode for barcode, _, _ in _loans(desk_server, patron_id)] == barcodes
     assert _desk_events(desk_server, "desk.checkout", barcodes) == barcodes
-    _clean(screen, NETWORK_ERRORS)
+    assert_no_errors(screen, NETWORK_ERRORS)
 
 
 READER = "Nguyễn Thị Minh Anh"
@@ -340,13 +322,13 @@ def test_override_renew_all_hold_shelf_and_fine_in_both_languages(
             session.execute(sa.select(sa.func.count()).where(col(Loan.patron_id) == patron.id)).scalar() == 6
         )
     assert untranslated(screen) == []
-    _axe_clean(screen)
+    assert_axe_clean(screen)
     screen.screenshot("console-desk", "vi")
     _returns(screen, desk_server, "1")
     assert untranslated(screen) == []
-    _axe_clean(screen)
+    assert_axe_clean(screen)
     screen.screenshot("console-desk-return", "vi")
-    _clean(screen)
+    assert_no_errors(screen)
 
     names = _arrange_account(desk_server, "2")
     page.click("form.lang-form button[value=en]")
@@ -362,17 +344,17 @@ def test_override_renew_all_hold_shelf_and_fine_in_both_languages(
     expect(page.locator('#desk-results li[data-barcode="VV73203"]')).to_have_attribute(
         "data-code", "overdue_items"
     )
-    _axe_clean(screen)
+    assert_axe_clean(screen)
     screen.screenshot("console-desk", "en")
     page.goto(desk_server.url("/desk?mode=return"))
     _scan(page, "VV73220")
     _scan(page, "VV73221")
     expect(page.locator('#desk-results li[data-state="done"]')).to_have_count(2)
     expect(page.locator("#desk-results")).to_contain_text("To the hold shelf")
-    _axe_clean(screen)
+    assert_axe_clean(screen)
     screen.screenshot("console-desk-return", "en")
     page.click("form.lang-form button[value=vi]")
-    _clean(screen)
+    assert_no_errors(screen)
 
 
 def test_the_desk_fits_a_tablet(desk_as: Any, desk_server: ConsoleServer) -> None:
@@ -407,5 +389,5 @@ def test_markup_in_names_titles_and_scans_is_shown_as_text(desk_as: Any, desk_se
     for text in XSS_STRINGS:
         assert_shown_as_text(screen, text, "main")
     assert untranslated(screen) == []
-    _axe_clean(screen)
-    _clean(screen)
+    assert_axe_clean(screen)
+    assert_no_errors(screen)
