@@ -205,6 +205,7 @@ def run(
         "account_page_p95_ms": figures["account_page_500_loans"]["p95_ms"],
         "sse_fanout_p50_ms": fanout["latency_from_received"]["p50_ms"],
         "sse_fanout_p95_ms": fanout["latency_from_received"]["p95_ms"],
+        "sse_memory_per_client_kib": fanout["rss_per_client_kib"],
         "baseline_get_p50_ms": figures["baseline_authenticated_get"]["p50_ms"],
         "baseline_get_p95_ms": figures["baseline_authenticated_get"]["p95_ms"],
         "targets": {

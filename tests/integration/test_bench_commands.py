@@ -77,4 +77,4 @@ def test_bench_console_reports_the_desk_the_account_page_and_the_fan_out() -> No
     fanout = figures["fanout"]
     assert (fanout["clients"], fanout["events"], fanout["not_shown"]) == (2, 20, 0)
     assert fanout["latency_from_received"]["n"] == 2 * 20
-    assert fanout["rss_per_client_kib"] is not None
+    assert figures["sse_memory_per_client_kib"] == fanout["rss_per_client_kib"]
