@@ -43,6 +43,7 @@ bench: system-demo venv
 	$(BIN)/stacks bench kiosk --kiosks 20 --json
 	$(BIN)/stacks bench devices --json
 	$(BIN)/stacks bench gate --json
+	$(BIN)/stacks bench console --json
 
 venv: $(STAMP) $(CATALOGS:.po=.mo)
 

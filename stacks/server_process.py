@@ -38,6 +38,11 @@ class ServerProcess:
     def returncode(self) -> int | None:
         return self._child.returncode
 
+    @property
+    def pid(self) -> int | None:
+        """The running server's process id (its memory is measured by the console benchmark)."""
+        return self._child.pid
+
     def migrate(self) -> None:
         """Bring the server's database to the code's schema, as a deployment does before starting servers."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,15 @@ from server.services.context import CirculationContext
 from server.services.event_log import DeskAction
 from server.services.staff_actions import Subject, claim_or_replay
 
-__all__ = ["KeyableWrite", "KeyedWrite", "StaffWrite", "claim_or_replay", "desk_action", "exactly_once"]
+__all__ = [
+    "KeyableWrite",
+    "KeyedWrite",
+    "StaffWrite",
+    "claim_or_replay",
+    "committed",
+    "desk_action",
+    "exactly_once",
+]
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -82,7 +90,14 @@ def exactly_once(
 ) -> Response:
     """Apply `action` (by calling `apply`, which uses `session` and does not commit) unless its key was
     seen; log it with what it changed; commit once; answer with the stored reply's bytes."""
-    applied = staff_actions.perform(session, action, now, _reply(apply), subject)
+    return committed(
+        session, staff_actions.perform(session, action, now, _reply(apply), subject), status_code
+    )
+
+
+def committed(session: Session, applied: staff_actions.Applied, status_code: int = 200) -> Response:
+    """The answer to an action a service applied (server/services/desk_actions.py), committed unless it
+    was only replayed."""
     if not applied.replayed:
         session.commit()
     return _answer(applied, status_code)

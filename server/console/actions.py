@@ -63,7 +63,12 @@ def perform(
 ) -> Applied:
     """Apply, log and commit a staff action once per key; the answer is the reply as JSON (`.reply`)."""
     action = staff_actions.action(kind, viewer.staff.username, request, parse_key(key))
-    applied = staff_actions.perform(db, action, now, apply, subject)
+    return committed(db, staff_actions.perform(db, action, now, apply, subject))
+
+
+def committed(db: Session, applied: Applied) -> Applied:
+    """An action a service applied (the desk's: server/services/desk_actions.py), committed unless it was
+    only replayed."""
     if not applied.replayed:
         db.commit()
     return applied

@@ -7,12 +7,14 @@ problems: who they are, then their account, then the item.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from server.domain import calendar as cal
 from server.domain.enums import ItemStatus
 from server.domain.fines import fines_block, overdue_days, overdue_fine
+from server.domain.overrides import liftable
 from server.domain.policies import PolicySet
 from server.domain.reasons import Reason
 
@@ -54,6 +56,7 @@ class LoanState:
 class CheckoutDecision:
     reason: Reason
     due_at: datetime | None = None
+    overridden: tuple[Reason, ...] = ()  # refusals staff lifted for this loan
 
     @property
     def ok(self) -> bool:
@@ -90,50 +93,41 @@ def is_expired(expires_on: date, now: datetime, calendar: cal.LibraryCalendar) -
     return cal.local_date(now, calendar) > expires_on
 
 
+def _account_problems(
+    patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
+) -> Iterator[Reason]:
+    """What stands against the patron's account, in the order they hear of it."""
+    rule = policies.rule_for(patron.category, item_type)
+    if is_expired(patron.expires_on, now, policies.calendar):
+        yield Reason.PATRON_EXPIRED
+    if patron.blocked:
+        yield Reason.PATRON_BLOCKED
+    if fines_block(patron.fines_due, rule):
+        yield Reason.FINES_OVER_LIMIT
+    if overdue_matters and rule.overdue_blocks and patron.has_overdue:
+        yield Reason.OVERDUE_ITEMS
+
+
 def _account_problem(
     patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
 ) -> Reason | None:
-    rule = policies.rule_for(patron.category, item_type)
-    if is_expired(patron.expires_on, now, policies.calendar):
-        return Reason.PATRON_EXPIRED
-    if patron.blocked:
-        return Reason.PATRON_BLOCKED
-    if fines_block(patron.fines_due, rule):
-        return Reason.FINES_OVER_LIMIT
-    if overdue_matters and rule.overdue_blocks and patron.has_overdue:
-        return Reason.OVERDUE_ITEMS
-    return None
+    problems = _account_problems(patron, policies, item_type, now, overdue_matters=overdue_matters)
+    return next(problems, None)
 
 
-# The decisions are ordered tables of checks; an early return per row reads like the table it is.
-def decide_checkout(  # noqa: PLR0911
-    patron: PatronStanding | None,
-    item: ItemState | None,
-    policies: PolicySet,
-    *,
-    now: datetime,
-    fills_own_hold: bool = False,
-) -> CheckoutDecision:
-    """May this patron take this item home now, and until when?
-
-    `fills_own_hold`: the patron has an open hold on the item's record (this loan fulfils it).
-    """
-    if patron is None:
-        return CheckoutDecision(Reason.UNKNOWN_PATRON)
-    if item is None:
-        return CheckoutDecision(Reason.UNKNOWN_ITEM)
-    problem = _account_problem(patron, policies, item.item_type, now, overdue_matters=True)
-    if problem is not None:
-        return CheckoutDecision(problem)
+def _checkout_refusals(
+    patron: PatronStanding, item: ItemState, policies: PolicySet, now: datetime
+) -> Iterator[Reason]:
+    """Every check of a checkout, in order: the account first, then the item, then the limits."""
+    yield from _account_problems(patron, policies, item.item_type, now, overdue_matters=True)
     rule = policies.rule_for(patron.category, item.item_type)
     if not rule.loanable:
-        return CheckoutDecision(Reason.NOT_FOR_LOAN)
+        yield Reason.NOT_FOR_LOAN
     if item.loan_patron_id is not None or item.status is ItemStatus.ON_LOAN:
-        if item.loan_patron_id == patron.patron_id:
-            return CheckoutDecision(Reason.ALREADY_ON_LOAN_TO_YOU)
-        return CheckoutDecision(Reason.ON_LOAN_TO_OTHER)
+        mine = item.loan_patron_id == patron.patron_id
+        yield Reason.ALREADY_ON_LOAN_TO_YOU if mine else Reason.ON_LOAN_TO_OTHER
     if item.status.unavailable:
-        return CheckoutDecision(Reason.ITEM_UNAVAILABLE)
+        yield Reason.ITEM_UNAVAILABLE
     trapped_for = item.trapped_for_patron_id
     # On the hold shelf with no live hold (its pickup deadline passed): nobody's any more, so anyone may
     # borrow it rather than nobody.
@@ -142,16 +136,45 @@ def decide_checkout(  # noqa: PLR0911
         and trapped_for is not None
         and trapped_for != patron.patron_id
     ):
-        return CheckoutDecision(Reason.ON_HOLD_FOR_OTHER)
+        yield Reason.ON_HOLD_FOR_OTHER
     if patron.loans_count >= rule.max_loans:
-        return CheckoutDecision(Reason.MAX_LOANS)
+        yield Reason.MAX_LOANS
     if rule.max_loans_of_type is not None and patron.loans_of_type >= rule.max_loans_of_type:
-        return CheckoutDecision(Reason.MAX_LOANS_OF_TYPE)
+        yield Reason.MAX_LOANS_OF_TYPE
+
+
+def decide_checkout(
+    patron: PatronStanding | None,
+    item: ItemState | None,
+    policies: PolicySet,
+    *,
+    now: datetime,
+    fills_own_hold: bool = False,
+    overrides: frozenset[Reason] = frozenset(),
+) -> CheckoutDecision:
+    """May this patron take this item home now, and until when?
+
+    `fills_own_hold`: the patron has an open hold on the item's record (this loan fulfils it).
+    `overrides`: refusals staff chose to lift for this checkout; only those `server.domain.overrides` lets
+    staff lift are lifted, and the decision names the ones it did (`overridden`).
+    """
+    if patron is None:
+        return CheckoutDecision(Reason.UNKNOWN_PATRON)
+    if item is None:
+        return CheckoutDecision(Reason.UNKNOWN_ITEM)
+    lifting = liftable(overrides)
+    lifted: list[Reason] = []
+    for refusal in _checkout_refusals(patron, item, policies, now):
+        if refusal not in lifting:
+            return CheckoutDecision(refusal)
+        lifted.append(refusal)
+    rule = policies.rule_for(patron.category, item.item_type)
     due = cal.due_at(now, rule.loan_days, policies.calendar)
-    own_hold = fills_own_hold or trapped_for == patron.patron_id
-    return CheckoutDecision(Reason.OK_HOLD_READY_FOR_YOU if own_hold else Reason.OK, due)
+    own_hold = fills_own_hold or item.trapped_for_patron_id == patron.patron_id
+    return CheckoutDecision(Reason.OK_HOLD_READY_FOR_YOU if own_hold else Reason.OK, due, tuple(lifted))
 
 
+# An ordered table of checks; an early return per row reads like the table it is.
 def decide_renew(  # noqa: PLR0911
     patron: PatronStanding | None,
     item: ItemState | None,

@@ -7,6 +7,7 @@ leave as the contract's reason codes (`reasons`), with their messages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session
@@ -71,6 +72,14 @@ def _pass_on_lapsed_hold(
         found.trapped = holds.expire(session, hold, found.item, now, context)
 
 
+@dataclass(frozen=True)
+class Lent:
+    """A checkout's outcome, and the refusals staff lifted to grant it (none at a kiosk)."""
+
+    outcome: CheckoutOutcome
+    overridden: tuple[Reason, ...] = ()
+
+
 def checkout_for(
     session: Session,
     context: CirculationContext,
@@ -80,11 +89,26 @@ def checkout_for(
     now: datetime,
     by: str,
 ) -> CheckoutOutcome:
+    """A checkout as the rules have it, nothing lifted (a kiosk's)."""
+    return lend(session, context, patron, ref, now=now, by=by).outcome
+
+
+def lend(
+    session: Session,
+    context: CirculationContext,
+    patron: Patron | None,
+    ref: ItemRef,
+    *,
+    now: datetime,
+    by: str,
+    override: frozenset[Reason] = frozenset(),
+) -> Lent:
+    """A checkout; `override` names refusals staff chose to lift (the domain lifts only those it allows)."""
     if patron is None:
-        return CheckoutOutcome(refusal(Reason.UNKNOWN_PATRON, context))
+        return Lent(CheckoutOutcome(refusal(Reason.UNKNOWN_PATRON, context)))
     problem, found_item = find_item(session, ref)
     if found_item is None:
-        return CheckoutOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context))
+        return Lent(CheckoutOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context)))
     _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     patron_id = require_id(patron.id)
@@ -95,10 +119,13 @@ def checkout_for(
         context.policies.rules,
         now=now,
         fills_own_hold=found.holds_record,
+        overrides=override,
     )
     if not verdict.ok or verdict.due_at is None:
-        return CheckoutOutcome(
-            refusal(verdict.reason, context, patron, found, item.item_type), item=found_item.summary
+        return Lent(
+            CheckoutOutcome(
+                refusal(verdict.reason, context, patron, found, item.item_type), item=found_item.summary
+            )
         )
     due = verdict.due_at.astimezone(UTC)
     session.add(
@@ -115,17 +142,21 @@ def checkout_for(
     item.status_changed_at = now
     if verdict.reason is Reason.OK_HOLD_READY_FOR_YOU:
         holds.fulfil(session, context, patron_id, item.record_id, item, now=now)
+    if Reason.ON_HOLD_FOR_OTHER in verdict.overridden and found_item.trapped is not None:
+        # Lent past the hold shelf: its holder keeps their place and waits for the next copy back.
+        holds.requeue(found_item.trapped)
     # The answer tells the device to unsecure the tag: a check queued by a gate alarm ends here.
     tag_checks.settle_for_item(
         session, require_id(item.id), TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
     )
     session.flush()
-    return CheckoutOutcome(
+    outcome = CheckoutOutcome(
         decision(reason_code(verdict.reason), action=Action.CHECKOUT, timezone=context.timezone, due=due),
         item=found_item.summary,
         due_at=due,
         security="unsecure",
     )
+    return Lent(outcome, verdict.overridden)
 
 
 def renew_for(

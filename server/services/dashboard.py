@@ -68,6 +68,7 @@ class DeviceLine:
     last_seen_at: datetime | None  # the later of its last status and its last event
     outbox_pending: int | None  # from its last status
     open_gaps: int
+    high_seq: int  # the highest sequence number applied: which of its events a page shows
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def _line(view: DeviceView) -> DeviceLine:
         last_seen_at=max(heard) if heard else None,
         outbox_pending=pending if isinstance(pending, int) else None,
         open_gaps=view.open_gaps,
+        high_seq=view.high_seq,
     )
 
 

@@ -87,6 +87,15 @@ def notice(hold: Hold, context: CirculationContext) -> HoldNotice:
     )
 
 
+def requeue(hold: Hold) -> None:
+    """The copy a ready hold waited with was lent to someone else (a staff override at the desk): the hold
+    waits again, in its old place in the queue (it keeps its placing time), for the next copy returned."""
+    hold.status = HoldStatus.WAITING
+    hold.item_id = None
+    hold.ready_at = None
+    hold.expires_at = None
+
+
 def category_of(session: Session, patron_id: int) -> str:
     patron = session.get(Patron, patron_id)
     if patron is None:

@@ -1,5 +1,5 @@
 """The results of the kiosk and desk services: one frozen dataclass per contract reply, whose fields are
-exactly that reply's own fields, so the ingest builds a reply as
+exactly that reply's own fields (a desk checkout adds what staff overrode), so the ingest builds a reply as
 
     CheckoutResult(request_id=…, correlation_id=…, issued_at=…, **outcome.reply_fields())
 """
@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from contract.replies import Decision, HoldNotice, ItemSummary, PatronSummary, SecurityAction
+from contract.replies import Decision, HoldNotice, ItemSummary, PatronSummary, ReasonCode, SecurityAction
 
 
 class _Outcome:
@@ -44,6 +44,13 @@ class CheckoutOutcome(_Outcome):
     item: ItemSummary | None = None
     due_at: datetime | None = None
     security: SecurityAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeskCheckoutOutcome(CheckoutOutcome):
+    """A checkout at the desk: the kiosk's reply fields, and the refusals staff overrode to grant it."""
+
+    overridden: tuple[ReasonCode, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

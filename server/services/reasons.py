@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from contract.replies import ReasonCode
+from server.domain.overrides import OVERRIDABLE
 from server.domain.reasons import Reason
 
 REASON_CODES: MappingProxyType[Reason, ReasonCode] = MappingProxyType(
@@ -50,3 +51,13 @@ OK_CODES = frozenset(code for reason, code in REASON_CODES.items() if reason.ok)
 
 def reason_code(reason: Reason) -> ReasonCode:
     return REASON_CODES[reason]
+
+
+def reasons_of(code: ReasonCode) -> frozenset[Reason]:
+    """The domain's reasons a code stands for (one code may stand for several, e.g. both loan limits)."""
+    return frozenset(reason for reason, mapped in REASON_CODES.items() if mapped is code)
+
+
+def overridable_codes() -> frozenset[ReasonCode]:
+    """The refusal codes staff may override at the desk (the domain decides: server.domain.overrides)."""
+    return frozenset(REASON_CODES[reason] for reason in OVERRIDABLE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,8 +46,25 @@ class BenchEnvironment:
         return EdgeSettings.model_validate(values)
 
 
-def _config_dir(root: Path, policy_edit: Callable[[str], str] | None) -> Path:
-    """The repository's config, with the benchmark's edit of policies.toml, if any."""
+def staff_may_hold(limit: int) -> Callable[[str], str]:
+    """An edit of policies.toml: the staff rule's max_loans raised to `limit`, so a patron holding hundreds of
+    loans may still borrow (the loan-count benchmarks, a desk test lending dozens of items to one patron)."""
+
+    def edit(policies: str) -> str:
+        blocks = policies.split("[[rules]]")
+        for n, block in enumerate(blocks):
+            if 'category = "staff"' in block and 'item_type = "*"' in block:
+                blocks[n] = re.sub(r"(?m)^max_loans = \d+", f"max_loans = {limit}", block)
+                if blocks[n] == block:
+                    raise RuntimeError("policies.toml: the staff rule has no max_loans line to raise")
+                return "[[rules]]".join(blocks)
+        raise RuntimeError("policies.toml has no rule for staff and every item type")
+
+    return edit
+
+
+def config_dir(root: Path, policy_edit: Callable[[str], str] | None) -> Path:
+    """The repository's config, with an edit of policies.toml (a copy under `root`), if any."""
     if policy_edit is None:
         return REPO_CONFIG_DIR
     config = root / "config"
@@ -66,7 +84,7 @@ def bench_environment(
     policy_edit: Callable[[str], str] | None = None,
 ) -> Iterator[BenchEnvironment]:
     root = Path(tempfile.mkdtemp(prefix="stacks-bench-"))
-    config_dir = _config_dir(root, policy_edit)
+    config = config_dir(root, policy_edit)
     broker = BrokerProcess(
         prepare_broker(BrokerSettings(data_dir=root, broker_port=free_port()), extra_devices=devices)
     )
@@ -78,7 +96,7 @@ def bench_environment(
         seed = [sys.executable, "-m", "stacks", "seed", "--items", str(items), "--patrons", str(patrons)]
         seed += ["--database-url", url, "--manifest", str(manifest)]
         env = {
-            "STACKS_CONFIG_DIR": str(config_dir),
+            "STACKS_CONFIG_DIR": str(config),
             "STACKS_DATA_DIR": str(root),
             "STACKS_DATABASE_URL": url,
             "STACKS_MQTT_URL": broker.plan.url,
@@ -90,7 +108,7 @@ def bench_environment(
         server = ServerProcess(env, port=free_port(), log_path=root / "server.log")
         server.migrate()
         server.start()
-        yield BenchEnvironment(root, broker.plan, broker, server, url, manifest, config_dir)
+        yield BenchEnvironment(root, broker.plan, broker, server, url, manifest, config)
     finally:
         if server is not None:
             server.stop()

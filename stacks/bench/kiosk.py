@@ -13,16 +13,11 @@ Baseline, same run, same broker: a raw paho QoS 1 request → echo → reply rou
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from rich.progress import Progress
-from sqlmodel import Session, col
 
 from contract.common import ItemRef
 from contract.events import CheckoutRequested, ItemForSession, PatronLogin, PatronLoginRequested
@@ -31,88 +26,15 @@ from edge.kiosk.session import KioskSession
 from edge.runtime import EdgeRuntime
 from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
 from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
-from edge.sim.report import RoundTrip, percentile
+from edge.sim.report import RoundTrip
 from edge.sim.world import SimulatedWorld
-from server.db.engine import make_engine
-from server.db.tables import Loan, Patron
-from server.services import context
-from server.services.desk import desk_checkout
-from server.settings import ServerSettings
 from stacks.bench.baseline import raw_paho_round_trips
-from stacks.bench.environment import BenchEnvironment, bench_environment
+from stacks.bench.environment import BenchEnvironment, bench_environment, staff_may_hold
+from stacks.bench.library import books_on_the_shelf, lend_many, manifest_of, staff_without_loans, stats
 
 HEAVY_LOANS = 500
 SAMPLES = 60
 STAFF_LOAN_LIMIT = 1000
-
-
-def _staff_may_hold_many(policies: str) -> str:
-    """This run's policy: the staff rule's max_loans raised, so a 500-loan patron may still borrow."""
-    blocks = policies.split("[[rules]]")
-    for n, block in enumerate(blocks):
-        if 'category = "staff"' in block and 'item_type = "*"' in block:
-            blocks[n] = re.sub(r"(?m)^max_loans = \d+", f"max_loans = {STAFF_LOAN_LIMIT}", block)
-            if blocks[n] == block:
-                raise RuntimeError("policies.toml: the staff rule has no max_loans line to raise")
-            return "[[rules]]".join(blocks)
-    raise RuntimeError("policies.toml has no rule for staff and every item type")
-
-
-def _ms(values: list[float], fraction: float) -> float | None:
-    value = percentile(values, fraction)
-    return None if value is None else round(value * 1000, 1)
-
-
-def _stats(values: list[float]) -> dict[str, float | int | None]:
-    return {
-        "n": len(values),
-        "p50_ms": _ms(values, 0.5),
-        "p95_ms": _ms(values, 0.95),
-        "p99_ms": _ms(values, 0.99),
-    }
-
-
-def _loan_books(env: BenchEnvironment, card: str, books: list[ManifestItem]) -> None:
-    """Give the heavy patron their loans through the desk service (the real code path, in bulk)."""
-    settings = ServerSettings(
-        data_dir=env.root, config_dir=env.config_dir, database_url=env.database_url, _env_file=None
-    )
-    circulation = context.build(settings)
-    engine = make_engine(env.database_url)
-    now = datetime.now(UTC)
-    with Session(engine) as session:
-        for book in books:
-            outcome = desk_checkout(
-                session,
-                circulation,
-                staff="bench",
-                card_number=card,
-                item=ItemRef(barcode=book.barcode),
-                now=now,
-            )
-            if not outcome.decision.ok:
-                raise RuntimeError(f"could not lend {book.barcode} to {card}: {outcome.decision.code}")
-        session.commit()
-    engine.dispose()
-
-
-def _two_staff_without_loans(
-    env: BenchEnvironment, manifest: Manifest
-) -> tuple[ManifestPatron, ManifestPatron]:
-    engine = make_engine(env.database_url)
-    with engine.connect() as conn:
-        borrowing = set(
-            conn.execute(
-                sa.select(col(Patron.card_number))
-                .join(Loan, col(Loan.patron_id) == col(Patron.id))
-                .where(col(Loan.returned_at).is_(None))
-            ).scalars()
-        )
-    engine.dispose()
-    free = [p for p in manifest.patrons if p.category == "staff" and p.card_number not in borrowing]
-    if len(free) < 2:
-        raise RuntimeError("the seeded library has fewer than two staff patrons without loans")
-    return free[0], free[1]
 
 
 def _sign_in(runtime: EdgeRuntime, patron: ManifestPatron) -> PatronLoginResult:
@@ -136,7 +58,7 @@ def _checkout_seconds(runtime: EdgeRuntime, session_id: Any, book: ManifestItem)
 def _loan_count_effect(
     env: BenchEnvironment, heavy: ManifestPatron, light: ManifestPatron, books: list[ManifestItem]
 ) -> dict[str, Any]:
-    _loan_books(env, heavy.card_number, books[:HEAVY_LOANS])
+    lend_many(env, heavy.card_number, books[:HEAVY_LOANS])
     spare = books[HEAVY_LOANS:]
     runtimes = [EdgeRuntime(env.edge_settings(d)).start() for d in ("kiosk-b91", "kiosk-b92")]
     try:
@@ -150,7 +72,7 @@ def _loan_count_effect(
     finally:
         for runtime in runtimes:
             runtime.stop()
-    heavy_stats, light_stats = _stats(timings[0]), _stats(timings[1])
+    heavy_stats, light_stats = stats(timings[0]), stats(timings[1])
     return {
         "patron_500_loans": heavy_stats,
         "patron_no_loans": light_stats,
@@ -210,8 +132,8 @@ def _under_load(
     return {
         "kiosks": kiosks,
         "seconds": duration_s,
-        "checkout": _stats(checkouts),
-        "all_requests": _stats(every),
+        "checkout": stats(checkouts),
+        "all_requests": stats(every),
         "timeouts": sum(1 for t in trips if not t.answered),
         "requests_per_s": round(len(trips) / duration_s, 1),
     }
@@ -219,12 +141,12 @@ def _under_load(
 
 def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -> dict[str, Any]:
     devices = [f"kiosk-b{n:02d}" for n in range(1, kiosks + 1)] + ["kiosk-b91", "kiosk-b92"]
-    with bench_environment(devices=devices, items=4000, patrons=600, policy_edit=_staff_may_hold_many) as env:
-        document = json.loads(env.manifest.read_text(encoding="utf-8"))
-        manifest = Manifest.model_validate(document)
-        heavy, light = _two_staff_without_loans(env, manifest)
-        types = {i["barcode"]: i.get("item_type") for i in document["items"]}
-        books = [i for i in manifest.items if i.available and types[i.barcode] == "book"]
+    with bench_environment(
+        devices=devices, items=4000, patrons=600, policy_edit=staff_may_hold(STAFF_LOAN_LIMIT)
+    ) as env:
+        manifest = manifest_of(env)
+        heavy, light = staff_without_loans(env, manifest, 2)
+        books = books_on_the_shelf(env, manifest)
         reserved = books[: HEAVY_LOANS + 2 * SAMPLES]
         taken = {b.barcode for b in reserved}
         rest = Manifest(
@@ -241,7 +163,7 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
             show_progress=show_progress,
         )
         baseline = raw_paho_round_trips(env.plan, count=200, payload_bytes=300)
-    baseline_stats = _stats(baseline)
+    baseline_stats = stats(baseline)
     checkout_p95 = load["checkout"]["p95_ms"]
     return {
         "benchmark": "kiosk",

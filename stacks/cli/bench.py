@@ -19,6 +19,37 @@ bench_app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 
 
+@bench_app.command("console")
+def bench_console(
+    *,
+    as_json: JsonFlag = False,
+    scans: Annotated[
+        int, typer.Option(min=1, max=400, help="Scans (and page loads) timed in each desk measurement.")
+    ] = 100,
+    clients: Annotated[
+        int, typer.Option(min=1, max=500, help="Dashboards connected to the live stream.")
+    ] = 50,
+    rate: Annotated[float, typer.Option(min=1, help="Device events published per second.")] = 200.0,
+    seconds: Annotated[float, typer.Option(min=1, help="How long the events flow.")] = 20.0,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Database to use (default: a new SQLite file in a temporary directory)."),
+    ] = None,
+) -> None:
+    """Desk checkout through the console (500 loans or none), the desk page, live fan-out to dashboards."""
+    from stacks.bench import console
+
+    figures = console.run(
+        scans=scans,
+        clients=clients,
+        rate=rate,
+        seconds=seconds,
+        database_url=database_url,
+        show_progress=not as_json,
+    )
+    print_figures(figures, as_json)
+
+
 @bench_app.command("devices")
 def bench_devices(
     as_json: JsonFlag = False,

@@ -56,3 +56,25 @@ def test_bench_gate_times_every_passage_against_the_pty_baseline() -> None:
     for key in ("alarm_p50_ms", "alarm_p95_ms", "alarm_p99_ms", "pty_baseline_p99_ms"):
         assert figures[key] > 0
     assert figures["alarm_p50_ms"] <= figures["alarm_p95_ms"] <= figures["alarm_p99_ms"]
+
+
+def test_bench_console_reports_the_desk_the_account_page_and_the_fan_out() -> None:
+    figures = _bench("console", "--scans", "3", "--clients", "2", "--rate", "20", "--seconds", "1")
+    for key in (
+        "desk_checkout_p50_ms",
+        "desk_checkout_p95_ms",
+        "desk_checkout_0_loans_p95_ms",
+        "desk_checkout_500_loans_p95_ms",
+        "loans_ratio_p95",
+        "account_page_p95_ms",
+        "sse_fanout_p95_ms",
+        "baseline_get_p95_ms",
+    ):
+        assert figures[key] > 0, key
+    desk = figures["desk"]
+    assert desk["desk_checkout"]["n"] == desk["desk_checkout_500_loans"]["n"] == 3
+    assert desk["account_page_500_loans"]["n"] == 3
+    fanout = figures["fanout"]
+    assert (fanout["clients"], fanout["events"], fanout["not_shown"]) == (2, 20, 0)
+    assert fanout["latency_from_received"]["n"] == 2 * 20
+    assert figures["sse_memory_per_client_kib"] == fanout["rss_per_client_kib"]

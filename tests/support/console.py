@@ -144,8 +144,9 @@ def _seed(root: Path, database_url: str, manifest: Path) -> None:
 
 
 @contextmanager
-def serving_console(root: Path, database_url: str) -> Iterator[ConsoleServer]:
-    """Broker, seeded database with staff of each role, and `stacks server`, until the block ends."""
+def serving_console(root: Path, database_url: str, config_dir: Path | None = None) -> Iterator[ConsoleServer]:
+    """Broker, seeded database with staff of each role, and `stacks server`, until the block ends;
+    `config_dir`: another configuration than the repository's (a test's own policy)."""
     manifest = root / "var" / "seed-manifest.json"
     with running_broker(root / "var") as broker:
         _seed(root, database_url, manifest)
@@ -167,7 +168,7 @@ def serving_console(root: Path, database_url: str) -> Iterator[ConsoleServer]:
             # in tests/integration/services/test_login_throttle.py; here it must not hold the others back.
             "STACKS_LOGIN_ADDRESS_FREE_FAILURES": "1000",
             "STACKS_LOGIN_ADDRESS_LOCK_FAILURES": "2000",
-        }
+        } | ({"STACKS_CONFIG_DIR": str(config_dir)} if config_dir is not None else {})
         process = ServerProcess(env, port=free_port(), log_path=root / "server.log")
         server = ConsoleServer(root, database_url, broker, process, manifest, engine)
         try:
@@ -209,14 +210,21 @@ def sign_in(screen: Screen, server: ConsoleServer, role: str) -> Screen:
     return screen
 
 
-@pytest.fixture
-def console_as(browser: Browser, console_server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
-    """Signed-in pages, one browser context each, closed after the test."""
+@contextmanager
+def signed_in_pages(browser: Browser, server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
+    """A maker of signed-in pages on `server` by role, one browser context each, closed on leaving."""
     with ExitStack() as opened:
 
         def open_as(role: str) -> Screen:
             screen = opened.enter_context(open_screen(browser))
             screen.page.add_init_script(COUNT_DIALOGS)
-            return sign_in(screen, console_server, role)
+            return sign_in(screen, server, role)
 
+        yield open_as
+
+
+@pytest.fixture
+def console_as(browser: Browser, console_server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
+    """Signed-in pages, one browser context each, closed after the test."""
+    with signed_in_pages(browser, console_server) as open_as:
         yield open_as

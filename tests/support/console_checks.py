@@ -102,3 +102,16 @@ def assert_shown_as_text(screen: Screen, text: str, where: str = "main") -> None
     )
     assert injected == 0, "markup from data became elements"
     assert page.evaluate("() => window.__xssDialogs || 0") == 0
+
+
+def assert_axe_clean(screen: Screen) -> None:
+    """axe-core finds nothing on the page (with the console's options), each finding named with its nodes."""
+    violations = screen.run_axe(AXE_OPTIONS)
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+
+
+def assert_no_errors(screen: Screen, allowed: tuple[str, ...] = ()) -> None:
+    """No console error (but those containing one of `allowed`) and no CSP violation."""
+    errors = [e for e in screen.console_errors if not any(a in e for a in allowed)]
+    assert errors == []
+    assert screen.csp_violations() == []

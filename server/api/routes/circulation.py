@@ -1,7 +1,10 @@
-"""The circulation desk: checkout, checkin and renew by staff, through the same services as the kiosks.
+"""The circulation desk: checkout, checkin, renew and renew all by staff, through the same services as the
+kiosks and the console's desk page (server/services/desk_actions.py).
 
 The answer carries the very decision a kiosk would get (reason code and Vietnamese/English message). A
-refusal is an answer, not an error: HTTP 200 with `decision.ok = false`, and nothing changed.
+refusal is an answer, not an error: HTTP 200 with `decision.ok = false`, and nothing changed. A checkout
+refused for a reason staff may override (the loan limit, fines, overdue items, a copy held for another) may
+be sent again with a new key and `override` naming it: the loan is made and the override recorded.
 
 Each action needs an `Idempotency-Key` (a UUIDv7): it is applied exactly once, logged in the event log with
 the acting staff member, and a retry with the same key gets the same answer (`server.api.idempotency`).
@@ -12,39 +15,41 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from server.api.deps import permit
-from server.api.idempotency import KeyedWrite
+from server.api.idempotency import KeyedWrite, committed
 from server.api.schemas.circulation import (
     CheckinDecision,
     CheckoutDecision,
     DeskCheckin,
     DeskCheckout,
     DeskRenew,
+    DeskRenewAll,
+    RenewAllDecisions,
     RenewDecision,
 )
-from server.services import desk
+from server.services import desk_actions
 from server.services.permissions import Permission
-from server.services.staff_actions import item_subject
 
 router = APIRouter(prefix="/circulation", tags=["circulation"], dependencies=[permit(Permission.DESK)])
 
 
 @router.post(
-    "/checkout", summary="Lend an item to a patron (by card number)", response_model=CheckoutDecision
+    "/checkout",
+    summary="Lend an item to a patron (by card number); staff may override some refusals",
+    response_model=CheckoutDecision,
 )
 def checkout(body: DeskCheckout, write: KeyedWrite) -> Response:
-    def apply() -> CheckoutDecision:
-        outcome = desk.desk_checkout(
-            write.session,
-            write.circulation,
-            staff=write.staff.username,
-            card_number=body.card_number,
-            item=body.item,
-            now=write.now,
-        )
-        return CheckoutDecision.model_validate(outcome.reply_fields())
-
     # A refusal is committed too: the service decides what a refused request still records.
-    return write.once("checkout", apply, body=body, subject=item_subject(write.session, body.item))
+    applied = desk_actions.checkout(
+        write.session,
+        write.circulation,
+        staff=write.staff.username,
+        key=write.key,
+        card_number=body.card_number,
+        item=body.item,
+        now=write.now,
+        override=body.override,
+    )
+    return committed(write.session, applied)
 
 
 @router.post(
@@ -53,13 +58,15 @@ def checkout(body: DeskCheckout, write: KeyedWrite) -> Response:
     response_model=CheckinDecision,
 )
 def checkin(body: DeskCheckin, write: KeyedWrite) -> Response:
-    def apply() -> CheckinDecision:
-        outcome = desk.desk_checkin(
-            write.session, write.circulation, staff=write.staff.username, item=body.item, now=write.now
-        )
-        return CheckinDecision.model_validate(outcome.reply_fields())
-
-    return write.once("checkin", apply, body=body, subject=item_subject(write.session, body.item))
+    applied = desk_actions.checkin(
+        write.session,
+        write.circulation,
+        staff=write.staff.username,
+        key=write.key,
+        item=body.item,
+        now=write.now,
+    )
+    return committed(write.session, applied)
 
 
 @router.post(
@@ -68,15 +75,30 @@ def checkin(body: DeskCheckin, write: KeyedWrite) -> Response:
     response_model=RenewDecision,
 )
 def renew(body: DeskRenew, write: KeyedWrite) -> Response:
-    def apply() -> RenewDecision:
-        outcome = desk.desk_renew(
-            write.session,
-            write.circulation,
-            staff=write.staff.username,
-            card_number=body.card_number,
-            item=body.item,
-            now=write.now,
-        )
-        return RenewDecision.model_validate(outcome.reply_fields())
+    applied = desk_actions.renew(
+        write.session,
+        write.circulation,
+        staff=write.staff.username,
+        key=write.key,
+        card_number=body.card_number,
+        item=body.item,
+        now=write.now,
+    )
+    return committed(write.session, applied)
 
-    return write.once("renew", apply, body=body, subject=item_subject(write.session, body.item))
+
+@router.post(
+    "/renew-all",
+    summary="Renew every open loan of a patron, soonest due first; one decision per loan",
+    response_model=RenewAllDecisions,
+)
+def renew_all(body: DeskRenewAll, write: KeyedWrite) -> Response:
+    applied = desk_actions.renew_all(
+        write.session,
+        write.circulation,
+        staff=write.staff.username,
+        key=write.key,
+        card_number=body.card_number,
+        now=write.now,
+    )
+    return committed(write.session, applied)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pydantic import Field
 
 from contract.common import CardNumber, ItemRef, LocationCode
-from contract.replies import Decision, HoldNotice, ItemSummary, SecurityAction
+from contract.replies import Decision, HoldNotice, ItemSummary, ReasonCode, SecurityAction
 from server.api.schemas.base import ApiModel, RequestModel
 from server.domain.enums import FineKind, FineStatus, HoldStatus
 
@@ -71,6 +71,12 @@ class FineWaiver(RequestModel):
 class DeskCheckout(RequestModel):
     card_number: CardNumber
     item: ItemRef
+    override: list[ReasonCode] = Field(
+        default_factory=list,
+        description="Refusals staff confirmed they lift for this loan, after a first try refused with them: "
+        "max_loans, fines_over_limit, overdue_items, on_hold_for_other. Recorded with the staff member in "
+        "the audit trail; any other code is refused (400).",
+    )
 
 
 class DeskRenew(RequestModel):
@@ -78,6 +84,10 @@ class DeskRenew(RequestModel):
         default=None, description="Default: the loan's own borrower (e.g. the patron phoned)."
     )
     item: ItemRef
+
+
+class DeskRenewAll(RequestModel):
+    card_number: CardNumber
 
 
 class DeskCheckin(RequestModel):
@@ -89,6 +99,9 @@ class CheckoutDecision(ApiModel):
     item: ItemSummary | None = None
     due_at: datetime | None = None
     security: SecurityAction | None = Field(default=None, description="What to do to the tag's security.")
+    overridden: list[ReasonCode] = Field(
+        default_factory=list, description="The refusals staff overrode to grant this loan."
+    )
 
 
 class RenewDecision(ApiModel):
@@ -96,6 +109,10 @@ class RenewDecision(ApiModel):
     item: ItemSummary | None = None
     due_at: datetime | None = None
     renewals_left: int | None = None
+
+
+class RenewAllDecisions(ApiModel):
+    results: list[RenewDecision] = Field(description="One per open loan, soonest due first.")
 
 
 class CheckinDecision(ApiModel):

@@ -5,11 +5,19 @@ the feed reads what was committed rather than listening to its own process: ever
 default) it asks server/services/live_feed.py what is new — event-log rows, dead letters, device rows —
 and hands the `Change` to each subscriber. The process's own commits `poke` it (the ingest after each
 batch, every unsafe HTTP request after its answer), so they are seen at once rather than at the next tick.
-It polls only while some page is subscribed; the first subscriber starts it at the present.
+It polls only while some page is subscribed; the first subscriber starts it at the present. After a look
+that found something it waits `MIN_GAP_S` before the next, so that commits arriving one after another (the
+ingest at hundreds of events a second) reach the pages as at most twenty changes a second.
 
 Each subscriber (one per open page: server/console/live/stream.py) has a bounded queue. A page that cannot
 keep up does not grow the server's memory: when its queue is full, what it holds is replaced by one
 `RESYNC`, and the page reloads everything it shows from the database.
+
+Every change published has a generation number. A fragment that is the same for everyone reading one
+language (`LiveFragment.shared`) is rendered once per change for all open pages (`LiveHub.shared`): a page
+whose latest notice is generation g takes a rendering begun after g was published — it reads a database that
+holds the change — and otherwise renders it anew, one page at a time, so fifty dashboards cost one
+rendering, not fifty.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -40,13 +48,17 @@ RESYNC: Final = _Signal("resync")  # too much missed: reload everything
 CLOSED: Final = _Signal("closed")  # the server is stopping
 Notice = Change | _Signal
 _RETRY_S = 1.0
+MIN_GAP_S = 0.05  # after a look that found something, the least wait before the next one
 
 
 class Subscription:
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, generation: int = 0) -> None:
         self._queue: asyncio.Queue[Notice] = asyncio.Queue(size)
+        self.generation = generation  # the latest notice offered: how new a shared rendering must be
 
-    def offer(self, notice: Notice) -> None:
+    def offer(self, notice: Notice, generation: int | None = None) -> None:
+        if generation is not None:
+            self.generation = generation
         try:
             self._queue.put_nowait(notice)
         except asyncio.QueueFull:
@@ -94,6 +106,9 @@ class _Runner:
         self.loop = asyncio.get_running_loop()
         self.feed = DatabaseFeed(engine)
         self.subscribers: set[Subscription] = set()
+        self.generation = 0  # changes published so far
+        self.renders: dict[tuple[str, str], tuple[int, str]] = {}  # shared fragment → (generation, html)
+        self.rendering: dict[tuple[str, str], asyncio.Lock] = {}
         self.wake = asyncio.Event()
         self.closed = False
         self.task = asyncio.create_task(self._follow(), name="console-live-feed")
@@ -104,8 +119,22 @@ class _Runner:
                 self.loop.call_soon_threadsafe(self.wake.set)
 
     def publish(self, notice: Notice) -> None:
+        self.generation += 1
         for subscription in list(self.subscribers):
-            subscription.offer(notice)
+            subscription.offer(notice, self.generation)
+
+    async def shared(self, key: tuple[str, str], as_new_as: int, render: Callable[[], str]) -> str:
+        """The rendering of `key` begun at generation `as_new_as` or later: the last one, or a new one
+        (`render` on a worker thread). Pages asking at once wait for one rendering."""
+        lock = self.rendering.setdefault(key, asyncio.Lock())
+        async with lock:
+            kept = self.renders.get(key)
+            if kept is not None and kept[0] >= as_new_as:
+                return kept[1]
+            begun = self.generation  # every change up to here is committed before the rendering reads
+            html = await asyncio.to_thread(render)
+            self.renders[key] = (begun, html)
+            return html
 
     async def stop(self) -> None:
         self.closed = True
@@ -134,6 +163,9 @@ class _Runner:
                 continue
             if change:
                 self.publish(change)
+                # A burst of commits (the ingest pokes after every batch) becomes a few changes a second
+                # for every page, not one per batch: the next look waits a little, pokes or not.
+                await asyncio.sleep(MIN_GAP_S)
             await self._until_poked(self.hub.poll_s)
 
     async def _until_poked(self, seconds: float) -> None:
@@ -168,6 +200,19 @@ class LiveHub:
         for runner in list(self._runners.values()):
             runner.poke()
 
+    def generation_now(self) -> int:
+        """A generation no rendering kept so far has reached: asking for it renders anew."""
+        runner = self._runners.get(asyncio.get_running_loop())
+        return runner.generation + 1 if runner is not None else 0
+
+    async def shared(self, key: tuple[str, str], as_new_as: int, render: Callable[[], str]) -> str:
+        """A fragment that is the same for every page of one language, rendered once per change for all of
+        them (see the module's docstring); rendered here and now when this loop has no follower."""
+        runner = self._runners.get(asyncio.get_running_loop())
+        if runner is None:
+            return await asyncio.to_thread(render)
+        return await runner.shared(key, as_new_as, render)
+
     @contextlib.asynccontextmanager
     async def subscribe(self) -> AsyncIterator[Subscription]:
         subscription = Subscription(self.queue_size)
@@ -176,6 +221,7 @@ class LiveHub:
             subscription.offer(CLOSED)
             yield subscription
             return
+        subscription.generation = runner.generation
         runner.subscribers.add(subscription)
         runner.wake.set()
         try:

@@ -10,17 +10,21 @@ element with `sse-connect` (the stream's URL) holds one element per fragment wit
 
 On connecting, the stream sends every fragment (nothing is missed between the page's rendering and the
 stream's start); then, for each change the hub reports, the fragments that want it; after a `RESYNC` or an
-overflow, all of them. Before sending, it checks that the session is still valid: a session that ended
-(logged out, password changed, account deactivated, expired) gets one `reload` event — console.js reloads
-the page, which goes to the log-in page — and the stream ends. The session is checked again after
-`RECHECK_S` of quiet too. An open stream does not keep a session alive.
+overflow, all of them. Before sending, it checks that the session is still valid (at most once every
+`SESSION_CHECK_S` while changes flow): a session that ended (logged out, password changed, account
+deactivated, expired) gets one `reload` event — console.js reloads the page, which goes to the log-in page —
+and the stream ends. The session is checked again after `RECHECK_S` of quiet too. An open stream does not
+keep a session alive. A fragment marked `shared` is rendered once per change for every open page of its
+language (server/console/live/hub.py), not once per page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import anyio
 from sqlmodel import Session
@@ -33,6 +37,7 @@ from server.services import staff_sessions
 from server.services.live_feed import Change
 
 RECHECK_S = 30.0
+SESSION_CHECK_S = 1.0  # while changes flow, the session is looked up at most this often
 RETRY_MS = 1000  # how soon a browser reconnects after the stream drops
 RELOAD = "reload"
 SHUTDOWN_GRACE_S = 2.0
@@ -43,16 +48,66 @@ class LiveFragment:
     name: str  # the event's name, and the `sse-swap` of the element it replaces
     wants: Callable[[Change], bool]  # whether a change can alter it
     render: Callable[[Session, Viewer], str]  # its HTML, read from the database
+    # The same for everyone reading the page's language (no form, nothing of the person or their role):
+    # rendered once per change for every open page (LiveHub.shared) instead of once per page.
+    shared: bool = False
 
 
 def _render(
-    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment]
-) -> list[ServerSentEvent] | None:
-    """The fragments' events, or None when the session has ended (runs on a worker thread)."""
+    state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment], *, check: bool
+) -> dict[str, str] | None:
+    """The fragments' HTML by name, or None when the session has ended — looked up when `check` — (runs on
+    a worker thread)."""
     with Session(state.database(), expire_on_commit=False) as session:
-        if not staff_sessions.still_valid(session, viewer.session, state.clock(), state.sessions):
+        if check and not staff_sessions.still_valid(session, viewer.session, state.clock(), state.sessions):
             return None
-        return [ServerSentEvent(f.render(session, viewer), event=f.name, retry=RETRY_MS) for f in fragments]
+        return {f.name: f.render(session, viewer) for f in fragments}
+
+
+def _render_one(state: ConsoleState, viewer: Viewer, fragment: LiveFragment) -> str:
+    with Session(state.database(), expire_on_commit=False) as session:
+        return fragment.render(session, viewer)
+
+
+class _SessionCheck:
+    """Whether the stream's session still stands, looked up at most every `SESSION_CHECK_S`."""
+
+    def __init__(self) -> None:
+        self.checked_at = -SESSION_CHECK_S
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now - self.checked_at < SESSION_CHECK_S:
+            return False
+        self.checked_at = now
+        return True
+
+
+async def _events_of(
+    state: ConsoleState,
+    viewer: Viewer,
+    chosen: Sequence[LiveFragment],
+    subscription: Subscription,
+    *,
+    fresh: bool,
+    session_check: _SessionCheck,
+) -> list[ServerSentEvent] | None:
+    """The chosen fragments' events — the shared ones from the rendering all pages share, as new as this
+    page's latest notice (`fresh`: begun now) — or None when the session has ended."""
+    own_fragments = [f for f in chosen if not f.shared]
+    check = session_check.due()
+    own: dict[str, str] | None = {}
+    if own_fragments or check:
+        own = await asyncio.to_thread(_render, state, viewer, own_fragments, check=check)
+    if own is None:
+        return None
+    as_new_as = state.hub.generation_now() if fresh else subscription.generation
+    for fragment in chosen:
+        if fragment.shared:
+            own[fragment.name] = await state.hub.shared(
+                (fragment.name, viewer.lang), as_new_as, partial(_render_one, state, viewer, fragment)
+            )
+    return [ServerSentEvent(own[f.name], event=f.name, retry=RETRY_MS) for f in chosen]
 
 
 async def _events(
@@ -76,19 +131,24 @@ async def _updates(
     state: ConsoleState, viewer: Viewer, fragments: Sequence[LiveFragment], subscription: Subscription
 ) -> AsyncIterator[ServerSentEvent]:
     chosen: Sequence[LiveFragment] = fragments
+    fresh = True  # on connecting: nothing rendered before may be as new as the page it updates
+    session_check = _SessionCheck()
     while True:
         if chosen:
-            events = await asyncio.to_thread(_render, state, viewer, chosen)
+            events = await _events_of(
+                state, viewer, chosen, subscription, fresh=fresh, session_check=session_check
+            )
             if events is None:
                 yield ServerSentEvent("", event=RELOAD)
                 return
             for event in events:
                 yield event
         notice = await subscription.next(RECHECK_S)
+        fresh = False
         if notice is CLOSED:
             return
         if notice is None:  # quiet: check the session, send nothing
-            valid = await asyncio.to_thread(_render, state, viewer, ())
+            valid = await asyncio.to_thread(_render, state, viewer, (), check=True)
             if valid is None:
                 yield ServerSentEvent("", event=RELOAD)
                 return

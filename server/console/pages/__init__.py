@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from server.console.pages import audit, auth, dashboard
+from server.console.pages import audit, auth, dashboard, desk
 
-PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, audit)
+PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, desk, audit)

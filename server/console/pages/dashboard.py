@@ -74,7 +74,12 @@ def _draw(
 
 
 def fragments(state: ConsoleState) -> list[LiveFragment]:
-    return [LiveFragment(name, wants, partial(_draw, state, name, values)) for name, wants, values in PARTS]
+    """The dashboard's fragments show the library, not the person: every open dashboard of one language
+    shares each rendering."""
+    return [
+        LiveFragment(name, wants, partial(_draw, state, name, values), shared=True)
+        for name, wants, values in PARTS
+    ]
 
 
 @pages.page("/", Permission.DASHBOARD)

@@ -35,9 +35,12 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(_url())
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        # A migration that stops (a value it refuses) must not leave its connection to the collector.
+        engine.dispose()
 
 
 def _run(connection: Connection) -> None:

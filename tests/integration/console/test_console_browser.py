@@ -18,9 +18,10 @@ from tests.support import factories as f
 from tests.support.browser import Screen, open_screen
 from tests.support.console import ACCOUNTS, ConsoleServer
 from tests.support.console_checks import (
-    AXE_OPTIONS,
     COUNT_DIALOGS,
     XSS_STRINGS,
+    assert_axe_clean,
+    assert_no_errors,
     assert_shown_as_text,
     untranslated,
 )
@@ -34,15 +35,7 @@ LANGS = ("vi", "en")
 def _clean(screen: Screen, *statuses: int) -> None:
     """No console error and no CSP violation; Chromium's note of a page answered with one of `statuses`
     (a refusal the test asked for) is not an error of the page."""
-    expected = tuple(f"the server responded with a status of {s}" for s in statuses)
-    errors = [e for e in screen.console_errors if not (expected and any(x in e for x in expected))]
-    assert errors == []
-    assert screen.csp_violations() == []
-
-
-def _axe_clean(screen: Screen) -> None:
-    violations = screen.run_axe(AXE_OPTIONS)
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    assert_no_errors(screen, tuple(f"the server responded with a status of {s}" for s in statuses))
 
 
 def _switch(page: Page, lang: str) -> None:
@@ -113,7 +106,7 @@ def test_the_log_in_page_in_both_languages(browser: Browser, console_server: Con
             expect(page.locator("h1")).to_be_visible()
             if lang == "vi":
                 assert untranslated(screen) == []
-            _axe_clean(screen)
+            assert_axe_clean(screen)
             screen.screenshot("console-login", lang)
         _clean(screen)
 
@@ -157,14 +150,14 @@ def test_the_dashboard_and_the_audit_pages(
         assert_shown_as_text(screen, XSS_STRINGS[0], "#ready-holds")
         if lang == "vi":
             assert untranslated(screen) == []
-        _axe_clean(screen)
+        assert_axe_clean(screen)
         screen.screenshot("console-dashboard", lang)
 
         page.goto(console_server.url("/audit"))
         expect(page.locator("#audit")).to_be_visible()
         if lang == "vi":
             assert untranslated(screen) == []
-        _axe_clean(screen)
+        assert_axe_clean(screen)
         screen.screenshot("console-audit", lang)
 
         page.goto(console_server.url("/audit?kind=patron.update"))
@@ -174,7 +167,7 @@ def test_the_dashboard_and_the_audit_pages(
             assert_shown_as_text(screen, text, "#changes")
         if lang == "vi":
             assert untranslated(screen) == []
-        _axe_clean(screen)
+        assert_axe_clean(screen)
         screen.screenshot("console-audit-action", lang)
     _switch(page, "vi")
     _clean(screen)

@@ -29,9 +29,9 @@ from tests.support.staff import PASSWORD
 from web.security import CONTENT_SECURITY_POLICY
 
 NAV = {
-    "assistant": ["/console/"],
-    "librarian": ["/console/"],
-    "admin": ["/console/", "/console/audit"],
+    "assistant": ["/console/", "/console/desk"],
+    "librarian": ["/console/", "/console/desk"],
+    "admin": ["/console/", "/console/desk", "/console/audit"],
 }
 
 

@@ -75,3 +75,38 @@ def test_changes_reach_subscribers_and_stopping_closes_them() -> None:
         return got
 
     assert run(scenario()) == [Change(kinds=frozenset({"desk.fine.waive"})), CLOSED]
+
+
+def test_a_shared_fragment_is_rendered_once_per_change_for_every_page() -> None:
+    """Pages asking for the same fragment and language take one rendering, as long as it began after the
+    latest change each of them was told of; a page just connecting always gets a rendering begun now."""
+    from sqlalchemy import create_engine
+
+    renders: list[int] = []
+
+    def render() -> str:
+        renders.append(len(renders) + 1)
+        return f"rendering {len(renders)}"
+
+    async def scenario() -> list[str]:
+        hub = LiveHub(poll_s=10, queue_size=4)
+        engine = create_engine("sqlite://")
+        await hub.start(engine)
+        key = ("devices", "vi")
+        async with hub.subscribe() as first, hub.subscribe() as second:
+            (runner,) = hub._runners.values()
+            runner.publish(Change(devices=frozenset({"kiosk-01"})))
+            told = [first.generation, second.generation]
+            got = list(await asyncio.gather(*(hub.shared(key, g, render) for g in told)))
+            got.append(await hub.shared(key, first.generation, render))  # nothing new: the same one
+            got.append(await hub.shared(("devices", "en"), first.generation, render))  # another language
+            runner.publish(Change(devices=frozenset({"kiosk-01"})))
+            got.append(await hub.shared(key, second.generation, render))  # a newer change: rendered anew
+            got.append(await hub.shared(key, hub.generation_now(), render))  # connecting: rendered anew
+        await hub.stop()
+        engine.dispose()
+        return got
+
+    got = run(scenario())
+    assert got == ["rendering 1"] * 3 + ["rendering 2", "rendering 3", "rendering 4"]
+    assert renders == [1, 2, 3, 4]
