@@ -35,9 +35,13 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(_url())
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        # Also when a migration refuses to run: a pooled connection left behind is closed only by the
+        # garbage collector, which warns about it.
+        engine.dispose()
 
 
 def _run(connection: Connection) -> None:
