@@ -16,6 +16,7 @@ from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
 from server.db.tables.stocktake import (
+    StocktakeCorrection,
     StocktakeCount,
     StocktakeDamage,
     StocktakeExpected,
@@ -47,6 +48,7 @@ __all__ = [
     "Sighting",
     "StaffSession",
     "StaffUser",
+    "StocktakeCorrection",
     "StocktakeCount",
     "StocktakeDamage",
     "StocktakeExpected",

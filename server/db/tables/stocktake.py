@@ -82,6 +82,7 @@ class StocktakeHandheld(SQLModel, table=True):
     joined_at: datetime = Field(sa_type=UtcDateTime)
     shelf_id: int | None = None
     method: ShelfMethod | None = Field(default=None, sa_type=stored_enum(ShelfMethod, 10))
+    sweep_id: int | None = Field(default=None, description="Its sweep now: reads on its shelf extend it.")
     last_read_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     reads: int = 0
 
@@ -186,3 +187,19 @@ class StocktakeCount(SQLModel, table=True):
     item_type: str = Field(max_length=32)
     name: str = Field(max_length=24)
     count: int
+
+
+class StocktakeCorrection(SQLModel, table=True):
+    """A book to move on a swept shelf, as closing found it: take it away (it belongs on `belongs`) or put
+    it back between two books. In the order the books stand (`position`)."""
+
+    __tablename__ = "stocktake_correction"
+
+    session_id: int = Field(foreign_key="stocktake_session.id", primary_key=True)
+    shelf_id: int = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    item_id: int
+    fix: str = Field(max_length=10, description="'take_away' or 'replace'.")
+    belongs: int | None = None
+    after_item: int | None = None
+    before_item: int | None = None

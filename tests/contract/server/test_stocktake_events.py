@@ -25,10 +25,12 @@ from contract.stocktake import (
     MAX_READS_PER_BATCH,
     MarkedCondition,
     ReadBatch,
+    ShelfMethod,
     TagData,
     TagRead,
 )
 from server.domain.enums import ItemCondition
+from server.domain.stocktake.inference import ShelfMethod as DomainShelfMethod
 from server.domain.stocktake.tags import TagData as DomainTagData
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -113,3 +115,4 @@ def test_a_shelf_comes_with_how_it_is_known() -> None:
 def test_the_contracts_vocabularies_are_the_domains() -> None:
     assert {d.value for d in TagData} == {d.value for d in DomainTagData}
     assert {c.value for c in MarkedCondition} == {c.value for c in ItemCondition}
+    assert {m.value for m in ShelfMethod} == {m.value for m in DomainShelfMethod} - {"undecided"}

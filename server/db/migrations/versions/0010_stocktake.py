@@ -169,6 +169,7 @@ def upgrade() -> None:
             sa.Enum("label", "chosen", "inferred", name="shelfmethod", native_enum=False, length=10),
             nullable=True,
         ),
+        sa.Column("sweep_id", sa.Integer(), nullable=True),
         sa.Column("last_read_at", server.db.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("reads", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -307,9 +308,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("stocktake_damage", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_stocktake_damage_session_id"), ["session_id"], unique=False)
+    op.create_table(
+        "stocktake_correction",
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("shelf_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("fix", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("belongs", sa.Integer(), nullable=True),
+        sa.Column("after_item", sa.Integer(), nullable=True),
+        sa.Column("before_item", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["session_id"], ["stocktake_session.id"]),
+        sa.PrimaryKeyConstraint("session_id", "shelf_id", "position"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("stocktake_correction")
     with op.batch_alter_table("stocktake_damage", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stocktake_damage_session_id"))
 
