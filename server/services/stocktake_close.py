@@ -1,6 +1,6 @@
 """Closing a stock-take session: its facts reconciled by the domain (`reconcile.reconcile`), and what that
 found stored — every item worth a look with its evidence, the counts by location, item type and class or
-issue, and the shelf correction lists. Never commits.
+issue, the shelf correction lists, and the closing actions proposed (`stocktake_actions`). Never commits.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from server.domain.stocktake.reconcile import reconcile
 from server.domain.stocktake.report import correction_lists
 from server.domain.stocktake.results import CountKey, ItemResult, Reconciliation
 from server.domain.stocktake.session import SessionAction
-from server.services import stocktake_facts
+from server.services import stocktake_actions, stocktake_facts
 from server.services import stocktake_library as library
 from server.services.columns import table_of
 from server.services.stocktake_sessions import SessionInfo, info, locked_row, move
@@ -30,8 +30,10 @@ CORRECTION = table_of(StocktakeCorrection)
 def close(session: Session, session_id: int, *, staff: str, now: datetime) -> SessionInfo:
     row = locked_row(session, session_id)
     state = move(row, SessionAction.CLOSE)
-    reconciliation = reconcile(stocktake_facts.gather(session, row, now=now))
+    facts = stocktake_facts.gather(session, row, now=now)
+    reconciliation = reconcile(facts)
     _store(session, session_id, reconciliation)
+    stocktake_actions.propose(session, session_id, reconciliation, row, list(facts.damage))
     row.state, row.closed_at, row.closed_by, row.paused_at = state, now, staff, None
     session.add(row)
     session.flush()

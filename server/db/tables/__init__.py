@@ -16,6 +16,7 @@ from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
 from server.db.tables.stocktake import (
+    StocktakeAction,
     StocktakeCorrection,
     StocktakeCount,
     StocktakeDamage,
@@ -48,6 +49,7 @@ __all__ = [
     "Sighting",
     "StaffSession",
     "StaffUser",
+    "StocktakeAction",
     "StocktakeCorrection",
     "StocktakeCount",
     "StocktakeDamage",

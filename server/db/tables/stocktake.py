@@ -20,6 +20,7 @@ from contract.stocktake import ShelfMethod
 from server.db.tables.sightings import BigId
 from server.db.types import UtcDateTime, stored_enum
 from server.domain.enums import ItemCondition, ItemStatus
+from server.domain.stocktake.plan import ActionKind
 from server.domain.stocktake.results import ItemClass
 from server.domain.stocktake.session import SessionState
 from server.domain.stocktake.tags import TagVerdict
@@ -203,3 +204,30 @@ class StocktakeCorrection(SQLModel, table=True):
     belongs: int | None = None
     after_item: int | None = None
     before_item: int | None = None
+
+
+class StocktakeAction(SQLModel, table=True):
+    """A closing action: proposed when the session closes (the domain's plan), applied by staff's choice,
+    undone until the report is signed. `applied_status` is the status applying it actually set (a check-in
+    may trap the item for a hold); `fine_id` the fine a check-in charged (cancelled by its undo)."""
+
+    __tablename__ = "stocktake_action"
+    __table_args__ = (sa.Index("ix_stocktake_action_session_item", "session_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="stocktake_session.id")
+    kind: ActionKind = Field(sa_type=stored_enum(ActionKind, 16))
+    item_id: int = Field(foreign_key="item.id")
+    at_us: int = Field(sa_type=sa.BigInteger, description="When it takes effect (µs since the epoch).")
+    before_status: ItemStatus = Field(sa_type=stored_enum(ItemStatus, 20))
+    after_status: ItemStatus = Field(sa_type=stored_enum(ItemStatus, 20))
+    loan_id: int | None = None
+    before_condition: ItemCondition | None = Field(default=None, sa_type=stored_enum(ItemCondition, 10))
+    after_condition: ItemCondition | None = Field(default=None, sa_type=stored_enum(ItemCondition, 10))
+    note: str | None = Field(default=None, max_length=200)
+    applied_status: ItemStatus | None = Field(default=None, sa_type=stored_enum(ItemStatus, 20))
+    fine_id: int | None = None
+    applied_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    applied_by: str | None = Field(default=None, max_length=64)
+    undone_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    undone_by: str | None = Field(default=None, max_length=64)

@@ -19,6 +19,7 @@ from contract.events import EventEnvelope
 from server.db.tables import (
     DeadLetter,
     Item,
+    Loan,
     StocktakeCorrection,
     StocktakeCount,
     StocktakeRead,
@@ -26,14 +27,17 @@ from server.db.tables import (
     StocktakeSweep,
     StocktakeTagEvent,
 )
+from server.domain.enums import ItemStatus
 from server.domain.stocktake.facts import micros
+from server.domain.stocktake.plan import ActionKind
 from server.domain.stocktake.results import ItemClass
 from server.domain.stocktake.tags import TagVerdict
 from server.ingest.handlers import build_registry
 from server.ingest.messages import BatchResult
 from server.ingest.pipeline import apply_batch
-from server.services import stocktake_close, stocktake_sessions
+from server.services import stocktake_actions, stocktake_close, stocktake_sessions
 from server.services.queries import require_id
+from server.services.stocktake_sessions import StocktakeRefusedError
 from server.settings import ServerSettings
 from tests.support import events as ev
 from tests.support.context import circulation_context
@@ -105,9 +109,8 @@ def _class_totals(engine: Engine, session_id: int, tally: str) -> dict[str, int]
         return totals
 
 
-def test_every_fault_is_found_in_its_class(
-    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
-) -> None:
+def sweep_shelf_a(engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int) -> int:
+    """Shelf A swept in two batches with a damage mark, the first batch re-sent; the reads sent."""
     handheld = Handheld()
     reads = sweep_reads(library)
     join = handheld.join(session_id, "A")
@@ -119,6 +122,13 @@ def test_every_fault_is_found_in_its_class(
     again = ingest(engine, tmp_path, first)  # the same batch re-sent (an agent restarted before its ack)
     assert again.stats.duplicates == 1
 
+    return len(reads)
+
+
+def test_every_fault_is_found_in_its_class(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
+) -> None:
+    read_count = sweep_shelf_a(engine, tmp_path, library, session_id)
     results = close(engine, session_id)
     lib = library
 
@@ -188,8 +198,8 @@ def test_every_fault_is_found_in_its_class(
         (lib.stray.id, "take_away"),
     }
     # Both batches extend one sweep of A; the re-sent batch added nothing.
-    assert [(s.shelf_id, s.reads) for s in sweeps] == [(lib.shelf_a.id, len(reads))]
-    assert _count(engine, StocktakeRead, session_id) == len(reads) - 5  # five reads name no item
+    assert [(s.shelf_id, s.reads) for s in sweeps] == [(lib.shelf_a.id, read_count)]
+    assert _count(engine, StocktakeRead, session_id) == read_count - 5  # five reads name no item
 
 
 def test_reads_the_session_cannot_take_are_dead_lettered_with_the_reason(
@@ -240,3 +250,62 @@ def test_reads_timed_outside_what_can_be_true_are_kept_within_it(
         )
     assert times[0] == micros(OPENED)
     assert micros(CLOSED) < times[1] <= micros(after)
+
+
+def test_closing_actions_apply_and_undo_until_the_report_is_signed(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
+) -> None:
+    sweep_shelf_a(engine, tmp_path, library, session_id)
+    close(engine, session_id)
+    context = circulation_context(ServerSettings(data_dir=tmp_path, _env_file=None))
+    lib = library
+    with Session(engine, expire_on_commit=False) as session:
+        proposed = {(a.item_id, a.kind) for a in stocktake_actions.list_actions(session, session_id)}
+        assert proposed == {
+            (lib.missing.id, ActionKind.MARK_MISSING),
+            (lib.on_loan.id, ActionKind.CHECK_IN),
+            (lib.lost.id, ActionKind.RESTORE),
+            (lib.damaged.id, ActionKind.RECORD_DAMAGE),
+            (lib.unarmed.id, ActionKind.REARM),
+            (lib.rewrite.id, ActionKind.REPAIR_TAG),
+        }
+        outcome = stocktake_actions.apply(
+            session, context, session_id, kinds=set(ActionKind), staff="thuthu", now=CLOSED
+        )
+        session.commit()
+        assert len(outcome.done) == 6
+        assert outcome.left == {}
+
+        def status(item: Item) -> ItemStatus:
+            found = session.get(Item, item.id, populate_existing=True)
+            assert found is not None
+            return found.status
+
+        assert status(lib.missing) is ItemStatus.MISSING
+        assert status(lib.on_loan) is ItemStatus.AVAILABLE
+        assert status(lib.lost) is ItemStatus.AVAILABLE
+        assert status(lib.damaged) is ItemStatus.DAMAGED
+        loan = session.exec(select(Loan).where(Loan.item_id == lib.on_loan.id)).one()
+        assert loan.returned_at == SWEPT + timedelta(milliseconds=1000)  # its sighting, not the closing
+        jobs = stocktake_actions.queued_jobs(session)
+        assert {(j["item_id"], j["kind"]) for j in jobs} == {
+            (lib.unarmed.id, "rearm"),
+            (lib.rewrite.id, "repair_tag"),
+        }
+
+        undone = stocktake_actions.undo(session, session_id, item_ids=None, staff="thuthu", now=CLOSED)
+        session.commit()
+        assert len(undone.done) == 6
+        assert status(lib.missing) is ItemStatus.AVAILABLE
+        assert status(lib.on_loan) is ItemStatus.ON_LOAN
+        assert status(lib.lost) is ItemStatus.LOST
+        assert status(lib.damaged) is ItemStatus.AVAILABLE
+        reopened = session.get(Loan, loan.id, populate_existing=True)
+        assert reopened is not None
+        assert reopened.returned_at is None
+        assert stocktake_actions.queued_jobs(session) == []
+
+        stocktake_sessions.sign(session, session_id, staff="truongthuvien", now=CLOSED)
+        session.commit()
+        with pytest.raises(StocktakeRefusedError, match="signed"):
+            stocktake_actions.undo(session, session_id, item_ids=None, staff="thuthu", now=CLOSED)

@@ -18,6 +18,22 @@ from alembic import op
 
 import server.db.types
 
+_STATUS = sa.Enum(
+    "available",
+    "on_loan",
+    "on_hold_shelf",
+    "missing",
+    "lost",
+    "damaged",
+    "withdrawn",
+    name="itemstatus",
+    native_enum=False,
+    length=20,
+)
+_CONDITION = sa.Enum(
+    "new", "good", "fair", "worn", "poor", name="itemcondition", native_enum=False, length=10
+)
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -322,8 +338,51 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_id", "shelf_id", "position"),
     )
 
+    op.create_table(
+        "stocktake_action",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "check_in",
+                "restore",
+                "mark_missing",
+                "record_damage",
+                "rearm",
+                "repair_tag",
+                name="actionkind",
+                native_enum=False,
+                length=16,
+            ),
+            nullable=False,
+        ),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("at_us", sa.BigInteger(), nullable=False),
+        sa.Column("before_status", _STATUS, nullable=False),
+        sa.Column("after_status", _STATUS, nullable=False),
+        sa.Column("loan_id", sa.Integer(), nullable=True),
+        sa.Column("before_condition", _CONDITION, nullable=True),
+        sa.Column("after_condition", _CONDITION, nullable=True),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("applied_status", _STATUS, nullable=True),
+        sa.Column("fine_id", sa.Integer(), nullable=True),
+        sa.Column("applied_at", server.db.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("applied_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("undone_at", server.db.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("undone_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.ForeignKeyConstraint(["item_id"], ["item.id"]),
+        sa.ForeignKeyConstraint(["session_id"], ["stocktake_session.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("stocktake_action", schema=None) as batch_op:
+        batch_op.create_index("ix_stocktake_action_session_item", ["session_id", "item_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("stocktake_action", schema=None) as batch_op:
+        batch_op.drop_index("ix_stocktake_action_session_item")
+    op.drop_table("stocktake_action")
     op.drop_table("stocktake_correction")
     with op.batch_alter_table("stocktake_damage", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stocktake_damage_session_id"))
