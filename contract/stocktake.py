@@ -83,38 +83,34 @@ class TagRead(ContractModel):
         return self
 
 
-class ShelfJoin(ContractModel):
-    """A handheld joins a session on a shelf, and says so again whenever it moves to another shelf."""
+class _OnShelf(ContractModel):
+    """What a handheld says of where it is: the session, and the shelf with how it is known (or neither)."""
 
     session_id: SessionNumber
     shelf_code: LocationCode | None = Field(default=None, description="None: the shelf is not known yet.")
     method: ShelfMethod | None = Field(default=None, description="How the shelf is known (with a shelf).")
-    operator: str | None = Field(default=None, max_length=64, description="Who holds the handheld.")
 
     @model_validator(mode="after")
-    def _method_with_shelf(self) -> ShelfJoin:
+    def _method_with_shelf(self) -> _OnShelf:
         if (self.shelf_code is None) != (self.method is None):
             raise ValueError("a shelf comes with how it is known, and only a shelf")
         return self
 
 
-class ReadBatch(ContractModel):
+class ShelfJoin(_OnShelf):
+    """A handheld joins a session on a shelf, and says so again whenever it moves to another shelf."""
+
+    operator: str | None = Field(default=None, max_length=64, description="Who holds the handheld.")
+
+
+class ReadBatch(_OnShelf):
     """Reads of one handheld on one shelf, in the order they were first read."""
 
-    session_id: SessionNumber
-    shelf_code: LocationCode | None = Field(default=None, description="None: the shelf is not known yet.")
-    method: ShelfMethod | None = Field(default=None, description="How the shelf is known (with a shelf).")
     started_at: UtcDatetime = Field(description="The time the reads' `ms` offsets count from.")
     first_read: int = Field(
         ge=1, description="The handheld's running number of the first read; the others follow on."
     )
     reads: list[TagRead] = Field(min_length=1, max_length=MAX_READS_PER_BATCH)
-
-    @model_validator(mode="after")
-    def _method_with_shelf(self) -> ReadBatch:
-        if (self.shelf_code is None) != (self.method is None):
-            raise ValueError("a shelf comes with how it is known, and only a shelf")
-        return self
 
 
 class DamageMarked(ContractModel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,16 @@ from server.domain.stocktake.facts import micros
 from server.domain.stocktake.session import SessionAction, SessionState, transition
 from server.services import stocktake_library as library
 from server.services.stocktake_sessions import StocktakeRefusedError
+
+
+class OnShelf(Protocol):
+    """What every event a handheld sends names: its session, and the shelf (if known)."""
+
+    @property
+    def session_id(self) -> int: ...
+
+    @property
+    def shelf_code(self) -> str | None: ...
 
 
 class Refused(Exception):  # noqa: N818 (a refusal of one event, not an error: the pipeline dead-letters it)
@@ -36,6 +47,14 @@ class RunState:
     sessions: dict[int, StocktakeSession | None] = field(default_factory=dict)
     handhelds: dict[tuple[int, str], StocktakeHandheld | None] = field(default_factory=dict)
     shelves: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, session: Session, payloads: Iterable[OnShelf]) -> RunState:
+        """The state of a run of events, loaded for the sessions and shelves they name."""
+        listed = list(payloads)
+        state = cls(session)
+        state.load((p.session_id for p in listed), {p.shelf_code for p in listed if p.shelf_code is not None})
+        return state
 
     def load(self, session_ids: Iterable[int], shelf_codes: set[str]) -> None:
         ids = sorted(set(session_ids) - self.sessions.keys())

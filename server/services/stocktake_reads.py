@@ -60,10 +60,7 @@ Refusals = dict[uuid.UUID, str]
 
 
 def record_joins(session: Session, joins: Sequence[Sent[ShelfJoin]]) -> Refusals:
-    state = RunState(session)
-    state.load(
-        (j.payload.session_id for j in joins), {j.payload.shelf_code for j in joins if j.payload.shelf_code}
-    )
+    state = RunState.of(session, [j.payload for j in joins])
     refused: Refusals = {}
     for join in joins:
         payload = join.payload
@@ -82,11 +79,7 @@ def record_joins(session: Session, joins: Sequence[Sent[ShelfJoin]]) -> Refusals
 
 
 def record_reads(session: Session, batches: Sequence[Sent[ReadBatch]], *, now: datetime) -> Refusals:
-    state = RunState(session)
-    state.load(
-        (b.payload.session_id for b in batches),
-        {b.payload.shelf_code for b in batches if b.payload.shelf_code},
-    )
+    state = RunState.of(session, [b.payload for b in batches])
     refused: Refusals = {}
     accepted: list[tuple[Sent[ReadBatch], tuple[StocktakeSession, StocktakeHandheld], int | None]] = []
     for batch in batches:
@@ -162,10 +155,7 @@ def _names_ours(read: TagRead) -> bool:
 
 
 def record_marks(session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime) -> Refusals:
-    state = RunState(session)
-    state.load(
-        (m.payload.session_id for m in marks), {m.payload.shelf_code for m in marks if m.payload.shelf_code}
-    )
+    state = RunState.of(session, [m.payload for m in marks])
     refused: Refusals = {}
     for mark in marks:
         payload = mark.payload
