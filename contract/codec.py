@@ -37,6 +37,7 @@ class RejectReason(StrEnum):
     SCHEMA_ERROR = "schema_error"
     DEVICE_MISMATCH = "device_mismatch"
     APPLY_ERROR = "apply_error"  # valid, but applying it failed even on its own (set by the server)
+    REFUSED = "refused"  # valid, but what it is about refuses it (a stock-take session not open)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from contract.common import (
     utc_now,
 )
 from contract.gate import GateAlarm, GateFootfall
+from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin
 
 
 def _reveal(secret: SecretStr) -> str:
@@ -195,6 +196,36 @@ class GateFootfallCounted(EventEnvelope):
     payload: GateFootfall
 
 
+class StocktakeJoined(EventEnvelope):
+    """A handheld joined a stock-take session on a shelf (sent again on every change of shelf)."""
+
+    KIND: ClassVar[str] = "stocktake.join"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["stocktake.join"] = "stocktake.join"
+    v: Literal[1] = 1
+    payload: ShelfJoin
+
+
+class StocktakeReads(EventEnvelope):
+    """A batch of a handheld's deduplicated reads on one shelf of a stock-take session."""
+
+    KIND: ClassVar[str] = "stocktake.reads"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["stocktake.reads"] = "stocktake.reads"
+    v: Literal[1] = 1
+    payload: ReadBatch
+
+
+class StocktakeDamage(EventEnvelope):
+    """Staff marked an item damaged at the shelf during a stock-take."""
+
+    KIND: ClassVar[str] = "stocktake.damage"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["stocktake.damage"] = "stocktake.damage"
+    v: Literal[1] = 1
+    payload: DamageMarked
+
+
 # ---- registry -------------------------------------------------------------------------------------------
 
 EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
@@ -206,6 +237,9 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     ItemSeen,
     GateAlarmRaised,
     GateFootfallCounted,
+    StocktakeJoined,
+    StocktakeReads,
+    StocktakeDamage,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

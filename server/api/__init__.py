@@ -27,6 +27,7 @@ from server.api.routes import (
     sightings,
     staff,
     staff_actions,
+    stocktake,
 )
 
 API_PREFIX = "/api/v1"
@@ -50,6 +51,7 @@ for _module in (
     sightings,
     gate,
     gate_reports,
+    stocktake,
 ):
     api_router.include_router(_module.router)
 

@@ -1,4 +1,4 @@
-"""Bulk inserts for the ingest's hot tables (event log, sightings), thousands of rows a second.
+"""Bulk inserts for the hot tables (event log, sightings, stock-take reads), thousands of rows a second.
 
 On PostgreSQL, rows go through COPY on the transaction's own connection: several times cheaper than an
 INSERT per row, and still inside the same transaction (so still exactly once). Elsewhere (SQLite) an

@@ -8,10 +8,11 @@ Sightings and the gates' alarms and footfall are observations: applied in runs, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from uuid import UUID
 
 from sqlmodel import Session
 
@@ -25,15 +26,19 @@ from contract.events import (
     PatronLoginRequested,
     PatronLogoutRequested,
     RenewRequested,
+    StocktakeDamage,
+    StocktakeJoined,
+    StocktakeReads,
 )
 from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
-from server.ingest.registry import HandlerRegistry, RequestHandler, reply_for
+from server.ingest.registry import HandlerRegistry, ObservationHandler, RequestHandler, reply_for
 from server.services import kiosk
 from server.services.context import CirculationContext
 from server.services.gate_alarms import GateAlarmReport, record_alarms
 from server.services.gate_footfall import FootfallReport, record_footfall
 from server.services.sightings import Sighting, record_sightings
+from server.services.stocktake_reads import Sent, record_joins, record_marks, record_reads
 from server.settings import ServerSettings
 
 
@@ -143,6 +148,33 @@ def _gate_footfall(session: Session, events: Sequence[EventEnvelope]) -> None:
     record_footfall(session, [FootfallReport(e.event_id, e.device_id, e.payload) for e in periods])
 
 
+def _sent(events: Sequence[StocktakeJoined | StocktakeReads | StocktakeDamage]) -> list[Sent[Any]]:
+    return [Sent(e.event_id, e.device_id, e.occurred_at, e.payload) for e in events]
+
+
+@dataclass(frozen=True)
+class StocktakeHandlers:
+    """What handhelds send during a stock-take; read times are kept within the server's clock."""
+
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def joins(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
+        return record_joins(session, _sent(_all_of(StocktakeJoined, events)))
+
+    def reads(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
+        return record_reads(session, _sent(_all_of(StocktakeReads, events)), now=self.clock())
+
+    def marks(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
+        return record_marks(session, _sent(_all_of(StocktakeDamage, events)), now=self.clock())
+
+    def observations(self) -> dict[str, ObservationHandler]:
+        return {
+            StocktakeJoined.KIND: self.joins,
+            StocktakeReads.KIND: self.reads,
+            StocktakeDamage.KIND: self.marks,
+        }
+
+
 def _decide(code: ReasonCode) -> Decision:
     return i18n.decision(code)
 
@@ -154,6 +186,7 @@ def build_registry(settings: ServerSettings, context: CirculationContext) -> Han
             ItemSeen.KIND: _sightings,
             GateAlarmRaised.KIND: _gate_alarms,
             GateFootfallCounted.KIND: _gate_footfall,
+            **StocktakeHandlers().observations(),
         },
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),

@@ -71,7 +71,8 @@ class _Batch:
         self.last_event_at: dict[str, datetime] = {}
         self.replies_in_batch: dict[UUID, dict[str, Any]] = {}
         self.applied_ids: set[UUID] = set()
-        self.run: list[EventEnvelope] = []  # consecutive observations of one kind, applied together
+        # Consecutive observations of one kind, applied together; logged once the handler has taken them.
+        self.run: list[tuple[_Origin, EventEnvelope]] = []
         self._parts: dict[int, list[Inbound] | None] = {}
 
     def device_acks(self, device_id: str) -> _DeviceAcks:
@@ -110,8 +111,16 @@ def apply_batch(
     for origin, device_id, item in decoded:
         if isinstance(item, Rejected):
             _reject(batch, origin, device_id, item)
-        elif item.event_id in stored_replies or item.event_id in batch.applied_ids:
+        elif item.event_id in stored_replies:
             _duplicate(batch, item, stored_replies)
+        elif item.event_id in batch.applied_ids:
+            # A copy of an event of this batch, perhaps still pending in the run: settle the original first,
+            # so the copy is acknowledged after it (and not at all as applied if it was refused).
+            _flush_run(batch)
+            if item.event_id in batch.applied_ids:
+                _duplicate(batch, item, stored_replies)
+            else:
+                _apply(batch, origin, item)
         else:
             _apply(batch, origin, item)
     _flush_run(batch)
@@ -180,10 +189,10 @@ def _apply(batch: _Batch, origin: _Origin, event: EventEnvelope) -> None:
     kind = event.KIND
     observation = registry.observations.get(kind)
     if observation is not None:
-        if batch.run and kind != batch.run[0].KIND:
+        if batch.run and kind != batch.run[0][1].KIND:
             _flush_run(batch)
-        batch.run.append(event)
-        _logged(batch, event, origin.message, None, None)
+        batch.run.append((origin, event))
+        batch.applied_ids.add(event.event_id)
         return
     handler = registry.requests.get(kind)
     if handler is None:
@@ -244,8 +253,17 @@ def _logged(
 def _flush_run(batch: _Batch) -> None:
     if not batch.run:
         return
-    batch.registry.observations[batch.run[0].KIND](batch.session, batch.run)
-    batch.run = []
+    run, batch.run = batch.run, []
+    kind = run[0][1].KIND
+    refused = batch.registry.observations[kind](batch.session, [event for _origin, event in run]) or {}
+    for origin, event in run:
+        why = refused.get(event.event_id)
+        if why is None:
+            _logged(batch, event, origin.message, None, None)
+        else:
+            batch.applied_ids.discard(event.event_id)
+            rejected = Rejected(RejectReason.REFUSED, why, event.event_id, None, kind)
+            _reject(batch, origin, event.device_id, rejected)
 
 
 def _duplicate(

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlmodel import Session
 
@@ -20,8 +21,11 @@ from contract.replies import REPLY_MODELS, Decision, ReasonCode, ReplyBase
 RequestHandler = Callable[[Session, EventEnvelope, datetime], ReplyBase]
 """Applies one request at server time `now` and returns the complete reply."""
 
-ObservationHandler = Callable[[Session, Sequence[EventEnvelope]], None]
-"""Applies a run of events of one observation kind, in order."""
+Refusals = Mapping[UUID, str]
+"""Events of a run that were not applied, by event id, with why (the pipeline dead-letters them)."""
+
+ObservationHandler = Callable[[Session, Sequence[EventEnvelope]], Refusals | None]
+"""Applies a run of events of one observation kind, in order; answers the events it refused, if any."""
 
 DecisionMaker = Callable[[ReasonCode], Decision]
 """The decision (with its Vietnamese and English message) for a reason code without parameters."""

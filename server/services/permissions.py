@@ -5,10 +5,11 @@ staff member is allowed the same things whichever way they come in. A route name
 kind of work gets a new permission here, not a role check in a route.
 
     assistant  — a desk assistant or student worker: circulation at the desk (loans, returns, renewals,
-                 holds, taking a payment) and looking patrons and items up; no loan history, no waiving
-                 fines, no changes to items or patrons, no staff accounts
+                 holds, taking a payment), looking patrons and items up, following a stock-take; no loan
+                 history, no waiving fines, no changes to items or patrons, no running a stock-take, no
+                 staff accounts
     librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
-                 and blocks, waiving fines, the event log
+                 and blocks, waiving fines, running stock-takes, the event log
     admin      — a librarian who also manages staff accounts and reads the audit trail
 """
 
@@ -37,6 +38,8 @@ class Permission(StrEnum):
     DEVICES_VIEW = "devices.view"  # devices, their status and sequence gaps
     GATE_VIEW = "gate.view"  # gate alarms, the tag-check queue, alarm and footfall reports
     GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
+    STOCKTAKE_VIEW = "stocktake.view"  # stock-take sessions, their progress, figures, exceptions, CSV
+    STOCKTAKE_MANAGE = "stocktake.manage"  # create, open, pause, close, apply and undo actions, sign
     EVENTS_VIEW = "events.view"  # the event log and dead letters
     STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
     AUDIT_VIEW = "audit.view"  # the audit trail: every staff action with its before and after
@@ -63,6 +66,10 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     Permission.DEVICES_VIEW: _EVERYONE,
     Permission.GATE_VIEW: _EVERYONE,
     Permission.GATE_RESOLVE: _EVERYONE,
+    # Assistants and student workers sweep the shelves and watch the progress; closing changes item statuses
+    # in bulk (missing, restored, checked in) and signing makes it final: the library's own work.
+    Permission.STOCKTAKE_VIEW: _EVERYONE,
+    Permission.STOCKTAKE_MANAGE: _LIBRARIANS,
     Permission.EVENTS_VIEW: _LIBRARIANS,
     Permission.STAFF_MANAGE: _ADMINS,
     Permission.AUDIT_VIEW: _ADMINS,

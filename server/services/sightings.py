@@ -43,7 +43,8 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + _CHUNK]
 
 
-def _resolve(session: Session, column: sa.Column[Any], values: set[str]) -> dict[str, int]:
+def resolve_column(session: Session, column: sa.Column[Any], values: set[str]) -> dict[str, int]:
+    """Item ids by the value of one of the item's unique columns (barcode, tag UID), in chunked lookups."""
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(values)):
         rows = session.execute(sa.select(column, ITEM.c.id).where(column.in_(chunk)))
@@ -56,8 +57,8 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
         return
     barcodes = {s.item.barcode for s in sightings if s.item.barcode is not None}
     tags = {s.item.tag_uid.upper() for s in sightings if s.item.tag_uid is not None}
-    by_barcode = _resolve(session, ITEM.c.barcode, barcodes) if barcodes else {}
-    by_tag = _resolve(session, ITEM.c.tag_uid, tags) if tags else {}
+    by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
+    by_tag = resolve_column(session, ITEM.c.tag_uid, tags) if tags else {}
 
     rows: list[dict[str, Any]] = []
     latest: dict[int, tuple[datetime, str | None]] = {}

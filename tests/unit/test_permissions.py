@@ -18,6 +18,7 @@ ASSISTANT_MAY = {
     Permission.DEVICES_VIEW,
     Permission.GATE_VIEW,
     Permission.GATE_RESOLVE,
+    Permission.STOCKTAKE_VIEW,
 }
 ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW}
 
@@ -29,7 +30,12 @@ def test_every_permission_names_its_roles() -> None:
 
 def test_an_assistant_circulates_and_looks_up_but_no_more() -> None:
     assert permissions_of(StaffRole.ASSISTANT) == ASSISTANT_MAY
-    for refused in (Permission.LOAN_HISTORY, Permission.FINES_WAIVE, Permission.CATALOGUE_EDIT):
+    for refused in (
+        Permission.LOAN_HISTORY,
+        Permission.FINES_WAIVE,
+        Permission.CATALOGUE_EDIT,
+        Permission.STOCKTAKE_MANAGE,
+    ):
         assert not allows(StaffRole.ASSISTANT, refused)
 
 

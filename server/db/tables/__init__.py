@@ -15,6 +15,19 @@ from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
 from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
+from server.db.tables.stocktake import (
+    StocktakeAction,
+    StocktakeCorrection,
+    StocktakeCount,
+    StocktakeDamage,
+    StocktakeExpected,
+    StocktakeHandheld,
+    StocktakeRead,
+    StocktakeResult,
+    StocktakeSession,
+    StocktakeSweep,
+    StocktakeTagEvent,
+)
 
 __all__ = [
     "BibRecord",
@@ -36,6 +49,17 @@ __all__ = [
     "Sighting",
     "StaffSession",
     "StaffUser",
+    "StocktakeAction",
+    "StocktakeCorrection",
+    "StocktakeCount",
+    "StocktakeDamage",
+    "StocktakeExpected",
+    "StocktakeHandheld",
+    "StocktakeRead",
+    "StocktakeResult",
+    "StocktakeSession",
+    "StocktakeSweep",
+    "StocktakeTagEvent",
     "TagCheck",
 ]
 

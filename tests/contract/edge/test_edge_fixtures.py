@@ -35,6 +35,9 @@ from contract.events import (
     RenewRequested,
     SeenContext,
     SessionPayload,
+    StocktakeDamage,
+    StocktakeJoined,
+    StocktakeReads,
 )
 from contract.gate import (
     AlarmOutputs,
@@ -52,6 +55,15 @@ from contract.gate import (
 )
 from contract.replies import REPLY_CLASSES
 from contract.status import DeviceState
+from contract.stocktake import (
+    DamageMarked,
+    MarkedCondition,
+    ReadBatch,
+    ShelfJoin,
+    ShelfMethod,
+    TagData,
+    TagRead,
+)
 from devices.counter import CounterCounters
 from devices.feig.link import ReaderCounters
 from edge.gate.agent import GateAgentCounters
@@ -98,6 +110,32 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
             FootfallLane(lane=2, in_delta=0, out_delta=2, in_total=9920, out_total=9934, reports=12),
         ],
         tags=TagPassages(alarmed=1, ours_unsecured=6, foreign=1, blank=0, unreadable=0),
+    ),
+    StocktakeJoined: ShelfJoin(
+        session_id=3, shelf_code="F2-R07-S3", method=ShelfMethod.LABEL, operator="Nguyễn Thị Lan"
+    ),
+    StocktakeReads: ReadBatch(
+        session_id=3,
+        shelf_code="F2-R07-S3",
+        method=ShelfMethod.LABEL,
+        started_at=datetime.fromisoformat("2026-03-02T10:05:31.002000+00:00"),
+        first_read=1207,
+        reads=[
+            TagRead(uid="E0040150FFEE0011", barcode="VV000731", ms=0, data=TagData.OWN, armed=True),
+            TagRead(uid="E0040150FFEE0012", barcode="VV000733", ms=41, data=TagData.OWN, armed=False),
+            TagRead(uid="E0040150FFEE0099", ms=95, data=TagData.FOREIGN, isil="VN-HN0001"),
+            TagRead(uid="E0040150FFEE00A0", ms=130, data=TagData.BLANK),
+            TagRead(uid="E0040150FFEE00A1", ms=180, data=TagData.UNREADABLE, armed=True),
+            TagRead(barcode="VV000740", ms=2315, data=TagData.NO_TAG),
+        ],
+    ),
+    StocktakeDamage: DamageMarked(
+        session_id=3,
+        shelf_code="F2-R07-S3",
+        item=ItemRef(barcode="VV000733"),
+        condition=MarkedCondition.POOR,
+        for_repair=True,
+        note="Gáy sách bị rách",
     ),
 }
 

@@ -27,7 +27,7 @@ from server.ingest.handlers import build_registry
 from server.ingest.messages import Inbound
 from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
-from server.services import alarm_desk, staff_actions, tag_checks
+from server.services import alarm_desk, staff_actions, stocktake_close, stocktake_sessions, tag_checks
 from server.services.columns import HOLD, LOAN
 from server.settings import ServerSettings
 from tests.integration.api.conftest import LIBRARY_MORNING
@@ -135,6 +135,7 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
         (check,) = tag_checks.list_tag_checks(db)
         db.commit()
         location = db.execute(sa.select(Location).limit(1)).scalar_one()
+        stocktake = _closed_stocktake(db, clock)
         dead_letter = db.execute(sa.select(DeadLetter).limit(1)).scalar_one()
         return {
             "barcode": [copy.barcode, on_loan.barcode],
@@ -150,7 +151,21 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             "alarm_id": [resolved.id, resolved.id + 1],
             "check_id": [check.id],
             "report": ["alarms", "resolutions", "armed-by-device", "footfall"],
+            "session_id": [stocktake],
         }
+
+
+def _closed_stocktake(db: Session, clock: Clock) -> int:
+    """A stock-take of the whole library, closed with nothing swept: every item not swept."""
+    library = db.execute(sa.select(Location).where(sa.column("parent_id").is_(None)).limit(1)).scalar_one()
+    assert library.id is not None
+    created = stocktake_sessions.create(
+        db, name="Kiểm kê", scope={"locations": [library.id]}, staff="admin", now=clock.now
+    )
+    stocktake_sessions.open_session(db, created.id, staff="admin", now=clock.now)
+    stocktake_close.close(db, created.id, staff="admin", now=clock.now)
+    db.commit()
+    return created.id
 
 
 def query_variants(path: str, names: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,6 +194,7 @@ def query_variants(path: str, names: dict[str, Any]) -> list[dict[str, Any]]:
         "/gate/tag-checks": [{"include_closed": True}],
         "/gate/reports/footfall": [{"granularity": "hour"}],
         "/gate/reports/{report}.csv": [{"granularity": "hour"}],
+        "/stocktake/sessions/{session_id}/exceptions": [{"cls": "not_swept"}, {"issue": "not_armed"}],
     }
     return [{}, *extra.get(path.removeprefix(API_PREFIX), [])]
 

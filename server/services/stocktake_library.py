@@ -1,0 +1,136 @@
+"""The library as a stock-take sees it: scopes to and from their stored form, the location tree, shelves
+and the catalogue's items as the domain's facts (`server.domain.stocktake`).
+
+Items stream from one query in id order (a million of them are never held as rows); shelf order is the
+call-number order everywhere (`order_key` is the call number's sort key): no location stores another
+order yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from server.domain.callnumbers import CallNumberSpan
+from server.domain.enums import ItemStatus, LocationKind
+from server.domain.stocktake.facts import ItemFacts, Shelf
+from server.domain.stocktake.scope import DEFAULT_EXPECTED, LocationTree, Scope
+from server.errors import InvalidInputError
+from server.services.columns import ITEM, LOAN, LOCATION, RECORD
+
+_STREAM_ROWS = 5000
+
+
+def scope_from_document(document: Mapping[str, Any]) -> Scope:
+    """A scope from its stored (and API) form: `locations` (ids), `call_ranges` ([start, end] call
+    numbers), `item_types`, `expected_statuses` (default `available`)."""
+    try:
+        ranges = tuple(CallNumberSpan(str(a), str(b)) for a, b in document.get("call_ranges", ()))
+        expected = document.get("expected_statuses")
+        return Scope(
+            locations=frozenset(int(x) for x in document.get("locations", ())),
+            call_ranges=ranges,
+            item_types=frozenset(str(x) for x in document.get("item_types", ())),
+            expected_statuses=(
+                DEFAULT_EXPECTED if not expected else frozenset(ItemStatus(str(x)) for x in expected)
+            ),
+        )
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"not a stock-take scope: {exc}") from exc
+
+
+def scope_document(scope: Scope) -> dict[str, Any]:
+    return {
+        "locations": sorted(scope.locations),
+        "call_ranges": [[span.start, span.end] for span in scope.call_ranges],
+        "item_types": sorted(scope.item_types),
+        "expected_statuses": sorted(str(s) for s in scope.expected_statuses),
+    }
+
+
+def location_tree(session: Session) -> LocationTree:
+    rows = session.execute(sa.select(LOCATION.c.id, LOCATION.c.parent_id, LOCATION.c.kind))
+    parents: dict[int, int | None] = {}
+    kinds: dict[int, LocationKind] = {}
+    for row in rows:
+        parents[row.id] = row.parent_id
+        kinds[row.id] = LocationKind(row.kind)
+    return LocationTree(parents, kinds)
+
+
+def check_locations(session: Session, scope: Scope) -> None:
+    """Refuse a scope naming locations the library does not have."""
+    if not scope.locations:
+        return
+    known = set(session.scalars(sa.select(LOCATION.c.id).where(LOCATION.c.id.in_(sorted(scope.locations)))))
+    unknown = sorted(scope.locations - known)
+    if unknown:
+        raise InvalidInputError(f"no such location: {', '.join(map(str, unknown))}")
+
+
+def shelves(session: Session) -> dict[int, Shelf]:
+    rows = session.execute(
+        sa.select(LOCATION.c.id, LOCATION.c.code, LOCATION.c.span_start_key, LOCATION.c.span_end_key).where(
+            LOCATION.c.kind == LocationKind.SHELF.value
+        )
+    )
+    return {r.id: Shelf(r.id, r.code, r.span_start_key, r.span_end_key) for r in rows}
+
+
+def shelf_ids_by_code(session: Session, codes: set[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    rows = session.execute(
+        sa.select(LOCATION.c.code, LOCATION.c.id).where(
+            LOCATION.c.code.in_(sorted(codes)), LOCATION.c.kind == LocationKind.SHELF.value
+        )
+    )
+    return {row.code: row.id for row in rows}
+
+
+def _item_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[Any]:
+    open_loan = (
+        sa.select(sa.func.max(LOAN.c.id))
+        .where(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None))
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            ITEM.c.id,
+            ITEM.c.home_location_id,
+            ITEM.c.item_type,
+            ITEM.c.status,
+            RECORD.c.call_number_key,
+            open_loan.label("loan_id"),
+        )
+        .join(RECORD, RECORD.c.id == ITEM.c.record_id)
+        .order_by(ITEM.c.id)
+    )
+    return query if condition is None else query.where(condition)
+
+
+def _facts(row: Any) -> ItemFacts:
+    status = ItemStatus(row.status)
+    loan = row.loan_id if status is ItemStatus.ON_LOAN else None
+    key = row.call_number_key
+    return ItemFacts(row.id, row.home_location_id, row.item_type, status, key, key, loan)
+
+
+def stream_items(session: Session) -> Iterator[ItemFacts]:
+    """Every catalogue item as facts now, in id order, fetched in chunks."""
+    result = session.execute(_item_query().execution_options(yield_per=_STREAM_ROWS))
+    for row in result:
+        yield _facts(row)
+
+
+def items_now(session: Session, item_ids: set[int]) -> dict[int, ItemFacts]:
+    """Some items as facts now (items from outside a scope that a reader saw)."""
+    found: dict[int, ItemFacts] = {}
+    ordered = sorted(item_ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update((row.id, _facts(row)) for row in session.execute(_item_query(ITEM.c.id.in_(chunk))))
+    return found

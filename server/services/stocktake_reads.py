@@ -1,0 +1,197 @@
+"""What handhelds send during a stock-take, recorded: joins, batches of reads, damage marks.
+
+Called by the ingest with a run of events of one kind inside its one transaction (never commits); answers
+the events it refused, by event id, with why. A run of read batches costs a fixed handful of statements
+whatever its size: the barcodes and UIDs of all its reads are resolved with chunked IN lookups, reads and
+tag events are appended in bulk (`server.db.bulk.insert_rows`, COPY on PostgreSQL), and only the few
+handheld and sweep rows go through the ORM. Each read is judged by the domain (`tags.resolve_tag`): a read
+naming one catalogue item is a read of it; an unknown tag, a disagreement or a tag to repair is a tag event
+as well.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlmodel import Session
+
+from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, TagRead
+from server.db.bulk import insert_rows
+from server.db.tables import (
+    Item,
+    StocktakeDamage,
+    StocktakeHandheld,
+    StocktakeRead,
+    StocktakeSession,
+    StocktakeTagEvent,
+)
+from server.domain.enums import ItemCondition
+from server.domain.stocktake.facts import Security
+from server.domain.stocktake.tags import TagData, TagVerdict, resolve_tag
+from server.services.columns import ITEM, table_of
+from server.services.queries import require_id
+from server.services.sightings import resolve_column
+from server.services.stocktake_handhelds import Refused, RunState, read_time
+
+READ_TABLE = table_of(StocktakeRead)
+TAG_EVENT_TABLE = table_of(StocktakeTagEvent)
+_MS = timedelta(milliseconds=1)
+_SECURITY = {None: Security.UNKNOWN, False: Security.NOT_ARMED, True: Security.ARMED}
+
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True, slots=True)
+class Sent(Generic[P]):
+    """One event's payload, and who sent it when (its envelope's fields)."""
+
+    event_id: uuid.UUID
+    device_id: str
+    occurred_at: datetime
+    payload: P
+
+
+Refusals = dict[uuid.UUID, str]
+
+
+def record_joins(session: Session, joins: Sequence[Sent[ShelfJoin]]) -> Refusals:
+    state = RunState.of(session, [j.payload for j in joins])
+    refused: Refusals = {}
+    for join in joins:
+        payload = join.payload
+        try:
+            state.recording(payload.session_id)
+            shelf_id = state.shelf(payload.shelf_code)
+        except Refused as why:
+            refused[join.event_id] = str(why)
+            continue
+        handheld = state.join(
+            payload.session_id, join.device_id, shelf_id, payload.method, at=join.occurred_at
+        )
+        if payload.operator is not None:
+            handheld.operator = payload.operator
+    return refused
+
+
+def record_reads(session: Session, batches: Sequence[Sent[ReadBatch]], *, now: datetime) -> Refusals:
+    state = RunState.of(session, [b.payload for b in batches])
+    refused: Refusals = {}
+    accepted: list[tuple[Sent[ReadBatch], tuple[StocktakeSession, StocktakeHandheld], int | None]] = []
+    for batch in batches:
+        try:
+            row = state.recording(batch.payload.session_id)
+            shelf_id = state.shelf(batch.payload.shelf_code)
+            handheld = state.member(batch.payload.session_id, batch.device_id)
+        except Refused as why:
+            refused[batch.event_id] = str(why)
+            continue
+        accepted.append((batch, (row, handheld), shelf_id))
+    if not accepted:
+        return refused
+    barcodes = {r.barcode for b, _, _ in accepted for r in b.payload.reads if r.barcode is not None}
+    uids = {r.uid for b, _, _ in accepted for r in b.payload.reads if r.uid is not None}
+    by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
+    by_uid = resolve_column(session, ITEM.c.tag_uid, uids) if uids else {}
+    reads: list[dict[str, Any]] = []
+    tag_events: list[dict[str, Any]] = []
+    for batch, (row, handheld), shelf_id in accepted:
+        payload = batch.payload
+        times = [
+            read_time(payload.started_at + r.ms * _MS, opened_at=row.opened_at, now=now)
+            for r in payload.reads
+        ]
+        for index, (read, at) in enumerate(zip(payload.reads, times, strict=True)):
+            seq = payload.first_read + index
+            data = TagData(read.data.value)
+            barcode_item = (
+                by_barcode.get(read.barcode) if read.barcode is not None and _names_ours(read) else None
+            )
+            uid_item = by_uid.get(read.uid) if read.uid is not None else None
+            resolution = resolve_tag(data, barcode_item, uid_item)
+            common = {"session_id": row.id, "device_id": batch.device_id, "read_seq": seq, "at_us": at}
+            if resolution.item_id is not None:
+                security = _SECURITY[read.armed]
+                reads.append(
+                    {**common, "item_id": resolution.item_id, "shelf_id": shelf_id, "security": security}
+                )
+            if resolution.verdict is not TagVerdict.OK:
+                tag_events.append(
+                    {
+                        **common,
+                        "verdict": resolution.verdict.value,
+                        "shelf_id": shelf_id,
+                        "uid": read.uid,
+                        "detail": read.isil if data is TagData.FOREIGN else read.barcode,
+                        "item_id": resolution.item_id or resolution.data_item_id,
+                        "other_item_id": resolution.uid_item_id,
+                    }
+                )
+        handheld.reads += len(payload.reads)
+        handheld.last_read_at = max(handheld.last_read_at or batch.occurred_at, batch.occurred_at)
+        if shelf_id is not None and payload.method is not None:
+            state.sweep(
+                handheld,
+                shelf_id=shelf_id,
+                method=payload.method,
+                first_us=min(times),
+                last_us=max(times),
+                reads=len(times),
+            )
+        session.add(handheld)
+    insert_rows(session, READ_TABLE, reads)
+    insert_rows(session, TAG_EVENT_TABLE, tag_events)
+    return refused
+
+
+def _names_ours(read: TagRead) -> bool:
+    """Only our data model (or a printed label) names one of our barcodes: another library's item id is
+    not our barcode."""
+    return read.data.value in (TagData.OWN, TagData.NO_TAG)
+
+
+def record_marks(session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime) -> Refusals:
+    state = RunState.of(session, [m.payload for m in marks])
+    refused: Refusals = {}
+    for mark in marks:
+        payload = mark.payload
+        try:
+            row = state.recording(payload.session_id)
+            shelf_id = state.shelf(payload.shelf_code)
+            state.member(payload.session_id, mark.device_id)
+            item = _item(session, payload)
+        except Refused as why:
+            refused[mark.event_id] = str(why)
+            continue
+        session.add(
+            StocktakeDamage(
+                session_id=payload.session_id,
+                event_id=mark.event_id,
+                item_id=require_id(item.id),
+                at_us=read_time(mark.occurred_at, opened_at=row.opened_at, now=now),
+                device_id=mark.device_id,
+                shelf_id=shelf_id,
+                condition=ItemCondition(payload.condition.value),
+                previous_condition=item.condition,
+                for_repair=payload.for_repair,
+                note=payload.note,
+            )
+        )
+    return refused
+
+
+def _item(session: Session, payload: DamageMarked) -> Item:
+    ref = payload.item
+    by_barcode = resolve_column(session, ITEM.c.barcode, {ref.barcode}) if ref.barcode else {}
+    by_uid = resolve_column(session, ITEM.c.tag_uid, {ref.tag_uid}) if ref.tag_uid else {}
+    found = {*by_barcode.values(), *by_uid.values()}
+    if len(found) != 1:
+        named = ref.barcode or ref.tag_uid
+        raise Refused(f"{named} names no item" if not found else f"{named}: barcode and tag name two items")
+    item = session.get(Item, found.pop())
+    assert item is not None
+    return item
