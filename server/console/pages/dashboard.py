@@ -23,7 +23,7 @@ from server.console.live.stream import LiveFragment, live_response
 from server.console.nav import DASHBOARD, NavEntry
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, StateDep
-from server.services import dashboard
+from server.services import alarm_desk, dashboard
 from server.services.live_feed import Change
 from server.services.permissions import Permission
 from web import N_
@@ -34,6 +34,8 @@ STREAM = "/live/dashboard"
 
 CIRCULATION = frozenset({*dashboard.CHECKOUT_KINDS, *dashboard.CHECKIN_KINDS, *dashboard.RENEW_KINDS})
 HOLDS = frozenset({"desk.hold.place", "desk.hold.cancel"})
+# An alarm arrives or is resolved; a tag check closes by hand, or by a checkout or return of its item.
+GATE = frozenset({"gate.alarm", "desk.gate.alarm.resolve", "desk.gate.tag_check.done"}) | CIRCULATION
 Values = dict[str, object]
 
 
@@ -43,6 +45,10 @@ def _today(state: ConsoleState, session: Session) -> Values:
 
 def _waiting(state: ConsoleState, session: Session) -> Values:
     return {"waiting": dashboard.waiting(session, state.clock())}
+
+
+def _gate(_state: ConsoleState, session: Session) -> Values:
+    return {"gate": alarm_desk.alarm_summary(session)}
 
 
 def _devices(state: ConsoleState, session: Session) -> Values:
@@ -58,6 +64,7 @@ def _problems(state: ConsoleState, session: Session) -> Values:
 PARTS: list[tuple[str, Callable[[Change], bool], Callable[[ConsoleState, Session], Values]]] = [
     ("today", lambda change: bool(change.kinds & CIRCULATION), _today),
     ("waiting", lambda change: bool(change.kinds & (CIRCULATION | HOLDS)), _waiting),
+    ("gate", lambda change: bool(change.kinds & GATE), _gate),
     ("devices", lambda change: bool(change.devices), _devices),
     ("problems", lambda change: bool(change.devices or change.dead_letters), _problems),
 ]
