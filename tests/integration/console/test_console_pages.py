@@ -29,9 +29,9 @@ from tests.support.staff import PASSWORD
 from web.security import CONTENT_SECURITY_POLICY
 
 NAV = {
-    "assistant": ["/console/"],
-    "librarian": ["/console/"],
-    "admin": ["/console/", "/console/audit"],
+    "assistant": ["/console/", "/console/gate"],
+    "librarian": ["/console/", "/console/gate"],
+    "admin": ["/console/", "/console/gate", "/console/audit"],
 }
 
 
