@@ -5,6 +5,7 @@ as the ingest, so the pages show what a working library would."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -24,11 +25,14 @@ from tests.support import factories as make
 from tests.support import gate_events as gate
 
 LIBRARY_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# Barcodes, chips and cards of their own: a seeded library (VV000001…) may share the database.
+_NUMBERS = itertools.count(950_001)
 TITLES = (
     ("Số đỏ", "895.9223 VU-P"),
     ("Nỗi buồn chiến tranh", "895.9223 BA-N"),
     ("Giáo trình Cấu trúc dữ liệu và giải thuật", "005.73 NG-H"),
     ("Lịch sử Việt Nam từ nguồn gốc đến thế kỷ XIX", "959.7 DA-A"),
+    ("Truyện Kiều", "895.9221 NG-D"),
 )
 
 
@@ -55,8 +59,9 @@ def arrange_gate_desk(session: Session, *, now: datetime, title: str | None = No
     books: list[Item] = []
     for n, (name, call) in enumerate(TITLES):
         record = make.record(session, title=title if n == 0 and title else name, call_number=call)
-        books.append(make.item(session, record))
-    reader = make.patron(session, full_name="Hoàng Thị Mượn")
+        number = next(_NUMBERS)
+        books.append(make.item(session, record, barcode=f"VV{number}", tag_uid=f"E0040150{number:08X}"))
+    reader = make.patron(session, full_name="Hoàng Thị Mượn", card_number=f"SV2{next(_NUMBERS)}")
     lent = books[2]
     make.loan(
         session,
@@ -65,6 +70,15 @@ def arrange_gate_desk(session: Session, *, now: datetime, title: str | None = No
         due_at=now + timedelta(days=10),
         checked_out_at=now - timedelta(days=4),
         checkout_by="device:kiosk-01",
+    )
+    lent_at_desk = books[4]
+    make.loan(
+        session,
+        lent_at_desk,
+        reader,
+        due_at=now + timedelta(days=12),
+        checked_out_at=now - timedelta(days=2),
+        checkout_by="staff:thu.thu",
     )
     session.commit()
     alarms = [
@@ -79,6 +93,7 @@ def arrange_gate_desk(session: Session, *, now: datetime, title: str | None = No
                 at=now - timedelta(days=1, hours=2),
             ),
         ),
+        _alarm(session, gate.alarm(_uid(lent_at_desk), lent_at_desk.barcode, at=now - timedelta(days=1))),
         _alarm(session, gate.alarm(_uid(lent), lent.barcode, at=now - timedelta(hours=5), lane=2)),
         _alarm(session, gate.alarm("E00401500BADF00D", "VV999001", at=now - timedelta(hours=2))),
         _alarm(session, gate.alarm(_uid(books[1]), books[1].barcode, at=now - timedelta(minutes=40))),
@@ -87,6 +102,7 @@ def arrange_gate_desk(session: Session, *, now: datetime, title: str | None = No
     for alarm, resolution, note in (
         (alarms[0], AlarmResolution.RETURNED, "Bạn đọc quên mượn, đã để lại sách."),
         (alarms[1], AlarmResolution.FALSE_ALARM, "Sách của thư viện khác."),
+        (alarms[2], AlarmResolution.FALSE_ALARM, "Sách đã mượn, tem chưa tắt: chuyển kiểm tra tem."),
     ):
         alarm_desk.resolve_alarm(
             session,
