@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from devices.sim.gate_tags import Carried
@@ -37,6 +38,7 @@ from edge.sim.manifest import Manifest
 from edge.sim.report import percentile
 from server.db.engine import make_engine
 from server.domain.enums import StaffRole
+from server.services.event_log import EVENT_LOG
 from server.services.staff import create_staff
 from stacks.bench.baseline import raw_paho_round_trips
 from stacks.bench.environment import BenchEnvironment, bench_environment
@@ -138,6 +140,8 @@ def _passages(env: BenchEnvironment, count: int, stream: DeskStream) -> dict[str
     manifest = Manifest.model_validate(json.loads(env.manifest.read_text(encoding="utf-8")))
     settings = env.edge_settings(GATE, device_kind="gate", stop_drain_s=10)
     latencies: list[float] = []
+    sounded: list[float] = []  # when each alarm sounded, on the wall clock the server stamps arrivals with
+    wall_offset = time.time() - time.monotonic()
     missed = 0
     with AgentHost(settings, handle_signals=False) as host:
         parts = host.hold(simulated_gate_parts(env.root / "gate", report_every_s=1.0))
@@ -156,12 +160,18 @@ def _passages(env: BenchEnvironment, count: int, stream: DeskStream) -> dict[str
                 time.sleep(0.0005)
             shown = stream.shown_after(before, SHOWN_WAIT_S) if len(outputs) > heard else None
             parts.field.remove(tag.uid)
+            if len(outputs) > heard:
+                sounded.append(wall_offset + outputs[heard].at)
             if shown is None:
                 missed += 1
             else:
                 latencies.append(shown - outputs[heard].at)
         host.stop()
         running.join(timeout=30)
+    arrived = _arrivals(env)
+    to_server = (
+        [a - s for a, s in zip(arrived, sounded, strict=False)] if len(arrived) == len(sounded) else []
+    )
     return {
         "console_passages": count,
         "console_missed": missed,
@@ -169,7 +179,25 @@ def _passages(env: BenchEnvironment, count: int, stream: DeskStream) -> dict[str
         "console_alarm_p95_ms": _ms(latencies, 0.95),
         "console_alarm_p99_ms": _ms(latencies, 0.99),
         "console_alarm_max_ms": round(max(latencies) * 1000, 2) if latencies else None,
+        # The first stretch alone: sounded → received by the server's ingest (outbox, broker, consumer).
+        "console_received_p50_ms": _ms(to_server, 0.50),
+        "console_received_p95_ms": _ms(to_server, 0.95),
     }
+
+
+def _arrivals(env: BenchEnvironment) -> list[float]:
+    """When the server received each gate.alarm (its `received_at`), in order."""
+    engine = make_engine(env.database_url)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                sa.select(EVENT_LOG.c.received_at)
+                .where(EVENT_LOG.c.kind == "gate.alarm")
+                .order_by(EVENT_LOG.c.seq)
+            ).scalars()
+            return [moment.timestamp() for moment in rows]
+    finally:
+        engine.dispose()
 
 
 def run(passages: int) -> dict[str, Any]:

@@ -41,7 +41,7 @@ pages = ConsoleRouter()
 NAV = NavEntry(GATE, "/gate", N_("Security gate"), Permission.GATE_VIEW)
 DESK_URL = render.console_url(NAV.path)
 STREAM = "/live/gate"
-SHOWN = 50  # unresolved alarms shown as cards; more say how many more
+SHOWN = 20  # unresolved alarms shown as cards (a desk deals with a few at once); more say how many more
 RECENT = 15  # recent resolutions listed
 NOTE_MAX = 500
 
