@@ -62,24 +62,17 @@ def arrange_gate_desk(session: Session, *, now: datetime, title: str | None = No
         number = next(_NUMBERS)
         books.append(make.item(session, record, barcode=f"VV{number}", tag_uid=f"E0040150{number:08X}"))
     reader = make.patron(session, full_name="Hoàng Thị Mượn", card_number=f"SV2{next(_NUMBERS)}")
-    lent = books[2]
-    make.loan(
-        session,
-        lent,
-        reader,
-        due_at=now + timedelta(days=10),
-        checked_out_at=now - timedelta(days=4),
-        checkout_by="device:kiosk-01",
-    )
-    lent_at_desk = books[4]
-    make.loan(
-        session,
-        lent_at_desk,
-        reader,
-        due_at=now + timedelta(days=12),
-        checked_out_at=now - timedelta(days=2),
-        checkout_by="staff:thu.thu",
-    )
+    lent, lent_at_desk = books[2], books[4]
+    for book, days_ago, lender in ((lent, 4, "device:kiosk-01"), (lent_at_desk, 2, "staff:thu.thu")):
+        checked_out = now - timedelta(days=days_ago)
+        make.loan(
+            session,
+            book,
+            reader,
+            due_at=checked_out + timedelta(days=14),
+            checked_out_at=checked_out,
+            checkout_by=lender,
+        )
     session.commit()
     alarms = [
         _alarm(session, gate.alarm(_uid(books[3]), books[3].barcode, at=now - timedelta(days=2, hours=3))),

@@ -21,11 +21,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import anyio
 from sqlmodel import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from server.console import render
 from server.console.live.hub import CLOSED, RESYNC, Subscription
 from server.console.session import Viewer
 from server.console.state import ConsoleState
@@ -98,6 +100,24 @@ async def _updates(
         else:
             assert isinstance(notice, Change)
             chosen = [f for f in fragments if f.wants(notice)]
+
+
+Values = dict[str, object]
+Part = tuple[str, Callable[[Change], bool], Callable[[ConsoleState, Session], Values]]
+
+
+def part_fragments(
+    state: ConsoleState, directory: str, parts: Sequence[Part], **shared: object
+) -> list[LiveFragment]:
+    """A page's fragments from its parts — (name, which changes concern it, its values) — each drawn from
+    the template `<directory>/<name>.html` with its values and `shared`."""
+
+    def draw(
+        name: str, values: Callable[[ConsoleState, Session], Values], session: Session, viewer: Viewer
+    ) -> str:
+        return render.fragment(state, viewer, f"{directory}/{name}.html", **shared, **values(state, session))
+
+    return [LiveFragment(name, wants, partial(draw, name, values)) for name, wants, values in parts]
 
 
 def live_response(

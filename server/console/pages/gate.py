@@ -12,7 +12,7 @@ leave the cards for the list of recent resolutions, where the resolution stays.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Form, Query, Request
@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
-from server.console.live.stream import LiveFragment, live_response
+from server.console.live.stream import LiveFragment, Part, live_response, part_fragments
 from server.console.nav import GATE, NavEntry
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
@@ -32,9 +32,8 @@ from server.domain.gate import AlarmClass, AlarmResolution
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import alarm_desk
 from server.services.alarm_desk import AlarmFilters
-from server.services.live_feed import Change
 from server.services.permissions import Permission
-from server.services.staff_actions import row_subject
+from server.services.staff_actions import Subject, row_subject
 from web import N_
 
 pages = ConsoleRouter()
@@ -79,31 +78,14 @@ def _resolved(_state: ConsoleState, session: Session) -> Values:
 
 
 # Each fragment: its name (template console/gate/<name>.html), the changes that redraw it, its values.
-PARTS: list[tuple[str, Callable[[Change], bool], Callable[[ConsoleState, Session], Values]]] = [
+PARTS: list[Part] = [
     ("unresolved", lambda change: bool(change.kinds & ALARM_KINDS), _unresolved),
     ("resolved", lambda change: bool(change.kinds & RESOLVE_KINDS), _resolved),
 ]
 
 
-def _draw(
-    state: ConsoleState,
-    name: str,
-    values: Callable[[ConsoleState, Session], Values],
-    session: Session,
-    viewer: Viewer,
-) -> str:
-    return render.fragment(
-        state,
-        viewer,
-        f"console/gate/{name}.html",
-        **LABELS,
-        action_key=actions.new_key,
-        **values(state, session),
-    )
-
-
 def fragments(state: ConsoleState) -> list[LiveFragment]:
-    return [LiveFragment(name, wants, partial(_draw, state, name, values)) for name, wants, values in PARTS]
+    return part_fragments(state, "console/gate", PARTS, action_key=actions.new_key, **LABELS)
 
 
 def _int(value: str | None) -> int | None:
@@ -163,22 +145,38 @@ def resolve(
         reply: dict[str, object] = to_jsonable_python(found)
         return reply
 
-    request = {"alarm_id": alarm_id, "resolution": chosen.value, "note": text}
+    return once_then_back(
+        db,
+        viewer,
+        now,
+        ("gate.alarm.resolve", {"alarm_id": alarm_id, "resolution": chosen.value, "note": text}),
+        apply=apply,
+        subject=row_subject(db, f"gate_alarm:{alarm_id}", GateAlarm, id=alarm_id),
+        key=action_key,
+        back=(f"{DESK_URL}?resolved={alarm_id}#told", f"{DESK_URL}?already={alarm_id}#told"),
+    )
+
+
+def once_then_back(
+    db: Session,
+    viewer: Viewer,
+    now: datetime,
+    action: tuple[str, dict[str, object]],
+    *,
+    apply: Callable[[], dict[str, object]],
+    subject: Subject,
+    key: str,
+    back: tuple[str, str],
+) -> Response:
+    """A gate page's audited action (once per form key), then back to the page: to `back[0]` when done,
+    to `back[1]` when someone else was first (the service refused it as already done)."""
+    kind, request = action
     try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            "gate.alarm.resolve",
-            request,
-            apply=apply,
-            subject=row_subject(db, f"gate_alarm:{alarm_id}", GateAlarm, id=alarm_id),
-            key=action_key,
-        )
+        actions.perform(db, viewer, now, kind, request, apply=apply, subject=subject, key=key)
     except ConflictError:
         db.rollback()
-        return RedirectResponse(f"{DESK_URL}?already={alarm_id}#told", status_code=303)
-    return RedirectResponse(f"{DESK_URL}?resolved={alarm_id}#told", status_code=303)
+        return RedirectResponse(back[1], status_code=303)
+    return RedirectResponse(back[0], status_code=303)
 
 
 @pages.stream(STREAM, Permission.GATE_VIEW)

@@ -13,15 +13,15 @@ from typing import Annotated
 
 from fastapi import Form, Query, Request
 from pydantic_core import to_jsonable_python
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
+from server.console.pages.gate import once_then_back
 from server.console.session import ViewerDep
 from server.console.state import DbDep, NowDep, StateDep
 from server.db.tables.gate import TagCheck
 from server.domain.gate import TagCheckOutcome
-from server.errors import ConflictError
 from server.services import tag_checks
 from server.services.permissions import Permission
 from server.services.staff_actions import row_subject
@@ -79,18 +79,13 @@ def mark_done(
         reply: dict[str, object] = to_jsonable_python(closed)
         return reply
 
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            "gate.tag_check.done",
-            {"check_id": check_id, "note": text},
-            apply=apply,
-            subject=row_subject(db, f"tag_check:{check_id}", TagCheck, id=check_id),
-            key=action_key,
-        )
-    except ConflictError:
-        db.rollback()
-        return RedirectResponse(f"{URL}?already={check_id}", status_code=303)
-    return RedirectResponse(f"{URL}?done={check_id}", status_code=303)
+    return once_then_back(
+        db,
+        viewer,
+        now,
+        ("gate.tag_check.done", {"check_id": check_id, "note": text}),
+        apply=apply,
+        subject=row_subject(db, f"tag_check:{check_id}", TagCheck, id=check_id),
+        key=action_key,
+        back=(f"{URL}?done={check_id}", f"{URL}?already={check_id}"),
+    )
