@@ -35,9 +35,11 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(_url())
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:  # a migration that refuses (0007 on unreadable values) must not leave its connection open
+        engine.dispose()
 
 
 def _run(connection: Connection) -> None:
