@@ -156,7 +156,11 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, option
     )
     lines = [
         f"staff console {base}/console/  (its dashboard is live)",
-        *([f"alarm desk    {base}/console/gate  (the gate's alarms as they happen)"] if options.gates else []),
+        *(
+            [f"alarm desk    {base}/console/gate  (the gate's alarms as they happen)"]
+            if options.gates
+            else []
+        ),
         f"API docs      {base}/docs",
         f"health        {base}/health",
         f"metrics       {base}/metrics",
