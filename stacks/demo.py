@@ -156,6 +156,11 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, option
     )
     lines = [
         f"staff console {base}/console/  (its dashboard is live)",
+        *(
+            [f"alarm desk    {base}/console/gate  (the gate's alarms as they happen)"]
+            if options.gates
+            else []
+        ),
         f"API docs      {base}/docs",
         f"health        {base}/health",
         f"metrics       {base}/metrics",
@@ -177,7 +182,8 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, option
         lines += [
             f"simulated security gate {gates}: people walk through carrying books; it sounds for books",
             "  not borrowed (gate.alarm) and counts people and tags (gate.footfall); the server classifies",
-            "  each alarm and keeps the footfall:",
+            f"  each alarm onto the console's alarm desk ({base}/console/gate; reports at",
+            f"  {base}/console/gate/reports) and keeps the footfall:",
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{gate_api}/alarms?unresolved_only=true&limit=5"',
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{gate_api}/reports/footfall?device_id={first}"',
         ]

@@ -15,6 +15,7 @@ from server.services.permissions import Permission, allows
 
 # The places in the header, in the order the library works through them.
 DASHBOARD, DESK, PATRONS, ITEMS, HOLDS, DEVICES, EVENTS, STAFF, AUDIT = range(10, 100, 10)
+GATE = DESK + 5  # the alarm desk, next to the circulation desk: the same staff answer both
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,18 @@ def alarms_after(session: Session, after: int, *, limit: int = 100) -> list[Alar
     return [_record(*row) for row in session.execute(statement).all()]
 
 
+def recently_resolved(session: Session, *, limit: int = 20) -> list[AlarmRecord]:
+    """The alarms resolved last, the latest resolution first: what the desk has just dealt with."""
+    check_page(limit, 0)
+    statement = (
+        _query()
+        .where(GATE_ALARM.c.resolution.is_not(None))
+        .order_by(GATE_ALARM.c.resolved_at.desc(), GATE_ALARM.c.id.desc())
+        .limit(limit)
+    )
+    return [_record(*row) for row in session.execute(statement).all()]
+
+
 def get_alarm(session: Session, alarm_id: int) -> AlarmRecord:
     found = session.execute(_query().where(GATE_ALARM.c.id == alarm_id)).one_or_none()
     if found is None:

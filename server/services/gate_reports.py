@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -170,6 +171,33 @@ def _spread(rows: Iterable[Sequence[Any]], names: Sequence[str]) -> Iterable[tup
     for moment, *counts in rows:
         for name, count in zip(names, counts, strict=True):
             yield moment, name, int(count)
+
+
+class ReportName(StrEnum):
+    ALARMS = "alarms"
+    RESOLUTIONS = "resolutions"
+    ARMED_BY_DEVICE = "armed-by-device"
+    FOOTFALL = "footfall"
+
+
+def build(
+    name: ReportName, session: Session, span: Span, granularity: Granularity, device_id: str | None = None
+) -> Report:
+    """A report by its name (the API's routes and CSV, the console's page and CSV); only footfall comes
+    by the hour, and the lending devices are every gate's."""
+    if name is ReportName.ALARMS:
+        return alarms_by_day(session, span, device_id=device_id)
+    if name is ReportName.RESOLUTIONS:
+        return resolutions(session, span, device_id=device_id)
+    if name is ReportName.ARMED_BY_DEVICE:
+        return armed_by_device(session, span)
+    return footfall(session, span, granularity, device_id=device_id)
+
+
+def csv_filename(name: ReportName, span: Span, granularity: Granularity) -> str:
+    """`gate-footfall-hour-2026-03-02-2026-03-02.csv`: what and which days, for the download."""
+    label = f"footfall-{granularity}" if name is ReportName.FOOTFALL else name.value
+    return f"gate-{label}-{span.first.isoformat()}-{span.last.isoformat()}.csv"
 
 
 def csv_text(report: Report) -> str:

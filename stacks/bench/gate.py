@@ -7,6 +7,9 @@ ours that were not borrowed enter the reader's field; each passage is timed from
 into the field to the moment the reader receives the alarm output command, then the book leaves and the
 next comes after a random pause of up to one poll, so that tags enter at every point of the poll cycle.
 
+The second part (stacks/bench/gate_console.py) times the same kind of alarm from the gate to a console's
+alarm desk, through the broker and the server: `console_alarm_p95_ms`, against the broker's own round trip.
+
 Baseline, same run: the raw round trip of the pty itself — the same inventory request and reply bytes
 written and read with pyserial to an endpoint answering with canned bytes, no driver, no parsing. The
 alarm path takes four exchanges (inventory, system information, the basic block, the output command),
@@ -40,6 +43,7 @@ from edge.settings import EdgeSettings
 from edge.sim.gate_agent import simulated_gate_parts
 from edge.sim.gate_walkers import GateBooks
 from edge.sim.report import percentile
+from stacks.bench import gate_console
 from stacks.ports import free_port
 
 TARGET_P99_MS = 50.0
@@ -146,7 +150,9 @@ def _pty_baseline(count: int, directory: Path) -> dict[str, Any]:
     }
 
 
-def run(passages: int = 1000, seed: int = 1, show_progress: bool = False) -> dict[str, Any]:
+def run(
+    passages: int = 1000, seed: int = 1, show_progress: bool = False, console_passages: int = 200
+) -> dict[str, Any]:
     def progress(text: str) -> None:
         if show_progress:
             sys.stderr.write(f"… {text}\n")
@@ -158,8 +164,9 @@ def run(passages: int = 1000, seed: int = 1, show_progress: bool = False) -> dic
         figures.update(_pty_baseline(max(passages, 1000), Path(directory)))
         progress(f"{passages} passages of secured books through the gate")
         figures.update(_passages(passages, Path(directory), seed))
-        # The console's alarm desk adds its own figure here: `console_alarm_p95_ms`, from the same tag
-        # entering the field to the alarm shown on the desk (through the broker and the server).
+    if console_passages:
+        progress(f"{console_passages} alarms from the gate to a console's alarm desk (broker, server)")
+        figures.update(gate_console.run(console_passages))
     figures["target_p99_ms"] = TARGET_P99_MS
     p99 = figures["alarm_p99_ms"]
     figures["meets_target"] = bool(p99 is not None and p99 <= TARGET_P99_MS and figures["missed"] == 0)

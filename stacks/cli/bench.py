@@ -69,11 +69,19 @@ def bench_gate(
         int, typer.Option(min=1, help="Secured books walked through the gate, one by one.")
     ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the pauses between passages.")] = 1,
+    console_passages: Annotated[
+        int,
+        typer.Option(min=0, help="Alarms timed from the gate to a console's alarm desk (0: none)."),
+    ] = 200,
 ) -> None:
-    """Tag in the field → alarm output command at the reader, through the real driver on a pty."""
+    """Tag in the field → alarm output command at the reader, through the real driver on a pty; alarm at
+    the gate → on a connected console's alarm desk, through the broker and the server."""
     from stacks.bench import gate
 
-    print_figures(gate.run(passages=passages, seed=seed, show_progress=not as_json), as_json)
+    figures = gate.run(
+        passages=passages, seed=seed, show_progress=not as_json, console_passages=console_passages
+    )
+    print_figures(figures, as_json)
 
 
 @bench_app.command("ingest")

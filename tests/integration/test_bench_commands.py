@@ -49,13 +49,18 @@ def test_bench_devices_reports_every_figure() -> None:
         assert figures[key] > 0
 
 
-def test_bench_gate_times_every_passage_against_the_pty_baseline() -> None:
-    figures = _bench("gate", "--passages", "40")
+def test_bench_gate_times_every_passage_against_its_baselines() -> None:
+    figures = _bench("gate", "--passages", "40", "--console-passages", "3")
     assert (figures["passages"], figures["missed"], figures["alarms"]) == (40, 0, 40)
     assert figures["alarm_events_stored"] == 40
     for key in ("alarm_p50_ms", "alarm_p95_ms", "alarm_p99_ms", "pty_baseline_p99_ms"):
         assert figures[key] > 0
     assert figures["alarm_p50_ms"] <= figures["alarm_p95_ms"] <= figures["alarm_p99_ms"]
+    # From the gate to a console's alarm desk, through the broker and a real server: every alarm shown.
+    assert (figures["console_passages"], figures["console_missed"]) == (3, 0)
+    for key in ("console_alarm_p50_ms", "console_alarm_p95_ms", "console_baseline_p95_ms"):
+        assert figures[key] > 0
+    assert figures["console_alarm_p50_ms"] <= figures["console_alarm_p95_ms"]
 
 
 def test_bench_console_reports_the_desk_the_account_page_and_the_fan_out() -> None:

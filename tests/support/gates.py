@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from devices.feig.iso15693 import uid_from_hex
 from devices.sim.field import VirtualTag
 from devices.sim.gate_tags import Carried
 from edge.gate.agent import GateAgent
@@ -31,6 +32,15 @@ class RunningGate:
         tags = [tag for tag in (self.books.tag(kind) for kind in carried) if tag is not None]
         self.parts.field.add(*tags)
         return tags
+
+    def carry_item(self, barcode: str, tag_uid: str) -> VirtualTag:
+        """A book of ours that was not borrowed (its tag secured) put into the field: it must sound."""
+        security = self.books.security
+        tag = VirtualTag.library_item(
+            uid_from_hex(tag_uid), barcode, isil=self.books.isil, afi=security.afi_secured, eas=True
+        )
+        self.parts.field.add(tag)
+        return tag
 
     def stop(self) -> None:
         self.host.stop()

@@ -8,17 +8,15 @@ in the library's time zone.
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlmodel import Session
 
 from server.api.deps import CirculationDep, NowDep, SessionDep, permit
 from server.api.schemas.gate import AlarmsByDayOut, ArmedByDeviceOut, FootfallOut, ResolutionsOut
 from server.domain.gate_reports import Granularity, Span
 from server.services import gate_reports
-from server.services.gate_reports import Report
+from server.services.gate_reports import Report, ReportName
 from server.services.permissions import Permission
 
 router = APIRouter(prefix="/gate/reports", tags=["gate"], dependencies=[permit(Permission.GATE_VIEW)])
@@ -30,13 +28,6 @@ GranularityQuery = Annotated[
     Granularity,
     Query(description="Footfall by `hour` (at most 31 days) or `day`; the other reports are by day."),
 ]
-
-
-class ReportName(StrEnum):
-    ALARMS = "alarms"
-    RESOLUTIONS = "resolutions"
-    ARMED_BY_DEVICE = "armed-by-device"
-    FOOTFALL = "footfall"
 
 
 def _days(now: NowDep, circulation: CirculationDep, first: FirstDay = None, last: LastDay = None) -> Span:
@@ -57,18 +48,6 @@ DaySpan = Annotated[Span, Depends(_days)]
 FlexibleSpan = Annotated[Span, Depends(_hours_or_days)]
 
 
-def _report(
-    name: ReportName, session: Session, span: Span, granularity: Granularity, device_id: str | None
-) -> Report:
-    if name is ReportName.ALARMS:
-        return gate_reports.alarms_by_day(session, span, device_id=device_id)
-    if name is ReportName.RESOLUTIONS:
-        return gate_reports.resolutions(session, span, device_id=device_id)
-    if name is ReportName.ARMED_BY_DEVICE:
-        return gate_reports.armed_by_device(session, span)
-    return gate_reports.footfall(session, span, granularity, device_id=device_id)
-
-
 def _body(report: Report, **extra: Any) -> dict[str, Any]:
     span = report.span
     return {
@@ -83,19 +62,19 @@ def _body(report: Report, **extra: Any) -> dict[str, Any]:
 
 @router.get("/alarms", summary="Alarms per library day and class")
 def alarms_by_day(session: SessionDep, span: DaySpan, device_id: DeviceQuery = None) -> AlarmsByDayOut:
-    report = _report(ReportName.ALARMS, session, span, Granularity.DAY, device_id)
+    report = gate_reports.build(ReportName.ALARMS, session, span, Granularity.DAY, device_id)
     return AlarmsByDayOut.model_validate(_body(report, device_id=device_id))
 
 
 @router.get("/resolutions", summary="How alarms were resolved, per class, and the false-alarm rate")
 def resolutions(session: SessionDep, span: DaySpan, device_id: DeviceQuery = None) -> ResolutionsOut:
-    report = _report(ReportName.RESOLUTIONS, session, span, Granularity.DAY, device_id)
+    report = gate_reports.build(ReportName.RESOLUTIONS, session, span, Granularity.DAY, device_id)
     return ResolutionsOut.model_validate(_body(report, device_id=device_id))
 
 
 @router.get("/armed-by-device", summary="Lending devices and desks whose loans left tags secured")
 def armed_by_device(session: SessionDep, span: DaySpan) -> ArmedByDeviceOut:
-    report = _report(ReportName.ARMED_BY_DEVICE, session, span, Granularity.DAY, None)
+    report = gate_reports.build(ReportName.ARMED_BY_DEVICE, session, span, Granularity.DAY, None)
     return ArmedByDeviceOut.model_validate(_body(report))
 
 
@@ -106,7 +85,7 @@ def footfall(
     granularity: GranularityQuery = Granularity.DAY,
     device_id: DeviceQuery = None,
 ) -> FootfallOut:
-    report = _report(ReportName.FOOTFALL, session, span, granularity, device_id)
+    report = gate_reports.build(ReportName.FOOTFALL, session, span, granularity, device_id)
     return FootfallOut.model_validate(_body(report, granularity=granularity, device_id=device_id))
 
 
@@ -129,10 +108,9 @@ def report_csv(
 ) -> Response:
     by = granularity if report is ReportName.FOOTFALL else Granularity.DAY
     span = gate_reports.report_span(first, last, by, now=now, timezone=circulation.timezone)
-    name = f"footfall-{by}" if report is ReportName.FOOTFALL else report.value
-    filename = f"gate-{name}-{span.first.isoformat()}-{span.last.isoformat()}.csv"
+    filename = gate_reports.csv_filename(report, span, by)
     return Response(
-        gate_reports.csv_text(_report(report, session, span, by, device_id)),
+        gate_reports.csv_text(gate_reports.build(report, session, span, by, device_id)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -30,6 +30,7 @@ import anyio
 from sqlmodel import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from server.console import render
 from server.console.live.hub import CLOSED, RESYNC, Subscription
 from server.console.session import Viewer
 from server.console.state import ConsoleState
@@ -158,6 +159,36 @@ async def _updates(
         else:
             assert isinstance(notice, Change)
             chosen = [f for f in fragments if f.wants(notice)]
+
+
+Values = dict[str, object]
+Part = tuple[str, Callable[[Change], bool], Callable[[ConsoleState, Session], Values]]
+
+
+def part_fragments(
+    state: ConsoleState,
+    directory: str,
+    parts: Sequence[Part],
+    *,
+    same_for_everyone: bool = False,
+    context: Mapping[str, object] | None = None,
+) -> list[LiveFragment]:
+    """A page's fragments from its parts — (name, which changes concern it, its values) — each drawn from
+    the template `<directory>/<name>.html` with its values and `context`. `same_for_everyone`: the parts
+    show the library, not the person (no form, nothing of the viewer's role), so every open page of one
+    language shares each rendering."""
+
+    def draw(
+        name: str, values: Callable[[ConsoleState, Session], Values], session: Session, viewer: Viewer
+    ) -> str:
+        return render.fragment(
+            state, viewer, f"{directory}/{name}.html", **(context or {}), **values(state, session)
+        )
+
+    return [
+        LiveFragment(name, wants, partial(draw, name, values), shared=same_for_everyone)
+        for name, wants, values in parts
+    ]
 
 
 def live_response(

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from server.console.pages import audit, auth, dashboard, desk
+from server.console.pages import audit, auth, dashboard, desk, gate, gate_checks, gate_report
 
-PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, desk, audit)
+PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, desk, gate, gate_checks, gate_report, audit)

@@ -57,6 +57,8 @@ ACTION_LABELS: dict[str, str] = {
     "staff.password": N_("Staff password set"),
     "staff.password.own": N_("Own password changed"),
     "staff.unlock": N_("Sign-in unlocked"),
+    "gate.alarm.resolve": N_("Gate alarm resolved"),
+    "gate.tag_check.done": N_("Tag check closed"),
 }
 
 

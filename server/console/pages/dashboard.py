@@ -9,9 +9,6 @@ the server — turns to "offline" on every open dashboard at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
 from fastapi import Request
 from sqlmodel import Session
 from sse_starlette import EventSourceResponse
@@ -19,12 +16,11 @@ from starlette.responses import Response
 
 from server.console import render
 from server.console.access import ConsoleRouter
-from server.console.live.stream import LiveFragment, live_response
+from server.console.live.stream import LiveFragment, Part, live_response, part_fragments
 from server.console.nav import DASHBOARD, NavEntry
-from server.console.session import Viewer, ViewerDep
+from server.console.session import ViewerDep
 from server.console.state import ConsoleState, DbDep, StateDep
-from server.services import dashboard
-from server.services.live_feed import Change
+from server.services import alarm_desk, dashboard
 from server.services.permissions import Permission
 from web import N_
 
@@ -34,6 +30,8 @@ STREAM = "/live/dashboard"
 
 CIRCULATION = frozenset({*dashboard.CHECKOUT_KINDS, *dashboard.CHECKIN_KINDS, *dashboard.RENEW_KINDS})
 HOLDS = frozenset({"desk.hold.place", "desk.hold.cancel"})
+# An alarm arrives or is resolved; a tag check closes by hand, or by a checkout or return of its item.
+GATE = frozenset({"gate.alarm", "desk.gate.alarm.resolve", "desk.gate.tag_check.done"}) | CIRCULATION
 Values = dict[str, object]
 
 
@@ -43,6 +41,10 @@ def _today(state: ConsoleState, session: Session) -> Values:
 
 def _waiting(state: ConsoleState, session: Session) -> Values:
     return {"waiting": dashboard.waiting(session, state.clock())}
+
+
+def _gate(_state: ConsoleState, session: Session) -> Values:
+    return {"gate": alarm_desk.alarm_summary(session)}
 
 
 def _devices(state: ConsoleState, session: Session) -> Values:
@@ -55,31 +57,19 @@ def _problems(state: ConsoleState, session: Session) -> Values:
 
 
 # Each fragment: its name (template console/dashboard/<name>.html), the changes that redraw it, its values.
-PARTS: list[tuple[str, Callable[[Change], bool], Callable[[ConsoleState, Session], Values]]] = [
+PARTS: list[Part] = [
     ("today", lambda change: bool(change.kinds & CIRCULATION), _today),
     ("waiting", lambda change: bool(change.kinds & (CIRCULATION | HOLDS)), _waiting),
+    ("gate", lambda change: bool(change.kinds & GATE), _gate),
     ("devices", lambda change: bool(change.devices), _devices),
     ("problems", lambda change: bool(change.devices or change.dead_letters), _problems),
 ]
 
 
-def _draw(
-    state: ConsoleState,
-    name: str,
-    values: Callable[[ConsoleState, Session], Values],
-    session: Session,
-    viewer: Viewer,
-) -> str:
-    return render.fragment(state, viewer, f"console/dashboard/{name}.html", **values(state, session))
-
-
 def fragments(state: ConsoleState) -> list[LiveFragment]:
     """The dashboard's fragments show the library, not the person: every open dashboard of one language
     shares each rendering."""
-    return [
-        LiveFragment(name, wants, partial(_draw, state, name, values), shared=True)
-        for name, wants, values in PARTS
-    ]
+    return part_fragments(state, "console/dashboard", PARTS, same_for_everyone=True)
 
 
 @pages.page("/", Permission.DASHBOARD)

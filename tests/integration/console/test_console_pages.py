@@ -29,9 +29,9 @@ from tests.support.staff import PASSWORD
 from web.security import CONTENT_SECURITY_POLICY
 
 NAV = {
-    "assistant": ["/console/", "/console/desk"],
-    "librarian": ["/console/", "/console/desk"],
-    "admin": ["/console/", "/console/desk", "/console/audit"],
+    "assistant": ["/console/", "/console/desk", "/console/gate"],
+    "librarian": ["/console/", "/console/desk", "/console/gate"],
+    "admin": ["/console/", "/console/desk", "/console/gate", "/console/audit"],
 }
 
 
