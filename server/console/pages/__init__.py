@@ -6,6 +6,19 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from server.console.pages import audit, auth, dashboard
+from server.console.pages import (
+    audit,
+    auth,
+    dashboard,
+    item_detail,
+    items,
+)
 
-PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, audit)
+# `items` before `item_detail`: its /items/results is not an item's barcode.
+PAGE_MODULES: tuple[ModuleType, ...] = (
+    auth,
+    dashboard,
+    items,
+    item_detail,
+    audit,
+)
