@@ -12,6 +12,8 @@ from server.console.pages import (
     dashboard,
     item_detail,
     items,
+    staff,
+    staff_account,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -20,5 +22,7 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     dashboard,
     items,
     item_detail,
+    staff,
+    staff_account,
     audit,
 )
