@@ -20,12 +20,12 @@ from server.console.pages.staff import account_reply, refusal_text, role_choices
 from server.console.render import ROLE_LABELS
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.db.tables.staff import StaffUser
 from server.errors import StacksError
 from server.services import login_throttle, staff
 from server.services.passwords import MIN_PASSWORD_LENGTH
 from server.services.permissions import Permission
 from server.services.staff import StaffRole
-from server.services.staff_actions import Subject
 from web import N_, translate
 
 pages = ConsoleRouter()
@@ -99,23 +99,27 @@ def _change(
     state: ConsoleState,
     db: Session,
     viewer: Viewer,
-    username: str,
+    account: StaffUser,
     *,
     kind: str,
     asked: dict[str, Any],
     apply: Callable[[], dict[str, Any]],
-    subject: Subject,
     key: str | None,
     done: str,
 ) -> Response:
-    """Perform an audited change of the account, then show its page: with what was done, or why not."""
+    """Perform an audited change of the account (its row before and after is the subject), then show its
+    page: with what was done, or why not."""
+    name = account.username
+    subject = staff.account_subject(db, name)
     try:
-        actions.perform(db, viewer, state.clock(), kind, asked, apply=apply, subject=subject, key=key)
+        actions.perform(
+            db, viewer, state.clock(), kind, {"username": name} | asked, apply=apply, subject=subject, key=key
+        )
     except StacksError as exc:
         db.rollback()  # nothing was changed, and the key may be used again
         error = refusal_text(viewer.lang, exc)
-        return _page(request, state, db, viewer, username, error=error, status_code=409)
-    return RedirectResponse(f"{account_url(username)}?done={done}", status_code=303)
+        return _page(request, state, db, viewer, name, error=error, status_code=409)
+    return RedirectResponse(f"{account_url(name)}?done={done}", status_code=303)
 
 
 @pages.action("/staff/{username}/role", Permission.STAFF_MANAGE)
@@ -130,21 +134,20 @@ def change_role(
     action_key: KeyField = None,
 ) -> Response:
     account = staff.get_staff_by_username(db, username)
-    name = account.username
 
     def apply() -> dict[str, Any]:
         return account_reply(staff.update_staff(db, account, role=role))
 
+    asked = {"role": role.value}
     return _change(
         request,
         state,
         db,
         viewer,
-        name,
+        account,
         kind="staff.update",
-        asked={"username": name, "role": role.value},
+        asked=asked,
         apply=apply,
-        subject=staff.account_subject(db, name),
         key=action_key,
         done="role",
     )
@@ -162,23 +165,23 @@ def set_active(
     action_key: KeyField = None,
 ) -> Response:
     account = staff.get_staff_by_username(db, username)
-    name, is_active = account.username, active == "true"
+    is_active = active == "true"
 
     def apply() -> dict[str, Any]:
         return account_reply(staff.update_staff(db, account, is_active=is_active))
 
+    done = "reactivated" if is_active else "deactivated"
     return _change(
         request,
         state,
         db,
         viewer,
-        name,
+        account,
         kind="staff.update",
-        asked={"username": name, "is_active": is_active},
+        asked={"is_active": is_active},
         apply=apply,
-        subject=staff.account_subject(db, name),
         key=action_key,
-        done="reactivated" if is_active else "deactivated",
+        done=done,
     )
 
 
@@ -194,7 +197,6 @@ def reset_password(
     action_key: KeyField = None,
 ) -> Response:
     account = staff.get_staff_by_username(db, username)
-    name = account.username
 
     def apply() -> dict[str, Any]:
         staff.set_password(db, account, new_password)  # every session and token of the account ends
@@ -205,11 +207,10 @@ def reset_password(
         state,
         db,
         viewer,
-        name,
+        account,
         kind="staff.password",
-        asked={"username": name},
+        asked={},
         apply=apply,
-        subject=staff.account_subject(db, name),
         key=action_key,
         done="password",
     )
