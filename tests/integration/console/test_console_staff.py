@@ -153,6 +153,7 @@ def _fail_sign_ins(client: TestClient, username: str, times: int) -> None:
         client.post("/console/login", data={"username": username, "password": "sai", "csrf_token": token})
 
 
+@pytest.mark.usefixtures("console_clock")  # stopped: the wait after the failures lasts until the unlock
 def test_a_sign_in_held_back_is_unlocked(
     signed_in: Callable[[str], TestClient], new_client: Callable[[], TestClient]
 ) -> None:
