@@ -16,7 +16,7 @@ from contract.codec import RejectReason
 from server.console import render
 from server.console.access import ConsoleRouter
 from server.console.pages.events import NAV as HOME_NAV
-from server.console.pages.events import Text, device_choices, labelled, list_url, moment
+from server.console.pages.events import Text, device_choices, labelled, listing, moment
 from server.console.session import ViewerDep
 from server.console.state import DbDep, StateDep
 from server.errors import NotFoundError
@@ -63,12 +63,8 @@ def list_dead_letters(
         received_to=moment(time_to, zone),
     )
     found = audit.list_dead_letters(db, filters, after=after, limit=PAGE_SIZE)
-    context = {
+    context = listing(LIST_URL, query, found.next_after, after) | {
         "letters": found.items,
-        "older_url": list_url(LIST_URL, query, after=str(found.next_after)) if found.next_after else None,
-        "newest_url": list_url(LIST_URL, query) if after else None,
-        "query": query,
-        "filtered": any(query.values()),
         "device_choices": device_choices(state, db, lang),
         "reason_choices": labelled(lang, REASON_LABELS, N_("Any reason")),
         "reason_labels": REASON_LABELS,

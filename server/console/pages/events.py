@@ -113,6 +113,16 @@ def list_url(base: str, query: dict[str, str], **more: str) -> str:
     return f"{base}?{urlencode(kept)}" if kept else base
 
 
+def listing(base: str, query: dict[str, str], next_after: object, after: object) -> dict[str, object]:
+    """A filtered list's links: to older entries (keyset), back to the newest, and its filters."""
+    return {
+        "older_url": list_url(base, query, after=str(next_after)) if next_after else None,
+        "newest_url": list_url(base, query) if after else None,
+        "query": query,
+        "filtered": any(query.values()),
+    }
+
+
 def pretty(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
 
@@ -144,12 +154,8 @@ def list_events(
         correlation_id=_event_id(visit),
     )
     found = audit.list_events(db, filters, after=_event_id(after), limit=PAGE_SIZE)
-    context = {
+    context = listing(NAV_URL, query, found.next_after, after) | {
         "events": found.items,
-        "older_url": list_url(NAV_URL, query, after=str(found.next_after)) if found.next_after else None,
-        "newest_url": list_url(NAV_URL, query) if after else None,
-        "query": query,
-        "filtered": any(query.values()),
         "device_choices": device_choices(state, db, lang),
         "kind_choices": labelled(lang, {k: EVENT_LABELS.get(k, k) for k in _kinds()}, N_("Any kind")),
         "result_choices": labelled(lang, RESULT_LABELS, N_("Any result")),
