@@ -155,7 +155,7 @@ def test_the_item_pages_in_both_languages(
 
         page.locator("a[href^='/console/records/']").first.click()
         expect(page.locator("#copies")).to_be_visible()
-        _checked(screen, lang, None)
+        _checked(screen, lang, "console-record")
 
         page.goto(console_server.url("/items/VV990101"))
         assert_shown_as_text(screen, XSS_STRINGS[0], "h1")
