@@ -96,7 +96,10 @@ def _page(
     if context["may_edit"]:
         context["statuses"] = statuses_by_hand(item.status)
         shelves = catalog.list_locations(db, kind=LocationKind.SHELF)
-        context["homes"] = [(shelf.code, f"{shelf.name} ({shelf.code})") for shelf in shelves]
+        present = detail.home[-1:]
+        if present and all(shelf.code != present[0].code for shelf in shelves):
+            shelves = present + shelves  # a home that is no shelf (a floor, a range) stays unless changed
+        context["homes"] = [(place.code, f"{place.name} ({place.code})") for place in shelves]
         context["action_key"] = actions.new_key()
     return render.page(
         request, state, viewer, "console/items/item.html", context, nav=HOME_NAV.path, status_code=status_code

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from contract.common import ItemRef
 from contract.events import SeenContext
-from server.db.tables import EventLog, Item
+from server.db.tables import EventLog, Item, Location
 from server.domain.enums import ItemStatus
 from server.services.sightings import Sighting, record_sightings
 from tests.support import factories as f
@@ -238,3 +238,23 @@ def test_assistants_may_not_edit(signed_in: Callable[[str], TestClient]) -> None
     token = page_token(client.get("/console/").text)
     fields = {"csrf_token": token, "status": "lost", "condition": "good"}
     assert client.post("/console/items/VV100001", data=fields).status_code == 403
+
+
+@pytest.mark.usefixtures("library")
+def test_a_home_that_is_no_shelf_is_kept_by_the_form(
+    signed_in: Callable[[str], TestClient], console_engine: Engine
+) -> None:
+    with Session(console_engine) as session:
+        floor_id = session.exec(select(Location.id).where(Location.code == "TTTT-T4")).one()
+        record = f.record(session, title="Tạp chí Văn học", author="Viện Văn học")
+        f.item(session, record, barcode="VV100010", home_location_id=floor_id)
+        session.commit()
+    client = signed_in("librarian")
+    page = client.get("/console/items/VV100010").text
+    homes = re.search(r'<select[^>]*name="home".*?</select>', page, re.S)
+    assert homes is not None
+    assert re.findall(r'<option value="([^"]*)" selected', homes.group(0)) == ["TTTT-T4"]
+    assert _edit(client, "VV100010", status="damaged", condition="good", home="TTTT-T4")[0] == 200
+    with Session(console_engine) as session:
+        item = session.exec(select(Item).where(Item.barcode == "VV100010")).one()
+        assert (item.status, item.home_location_id) == ("damaged", floor_id)
