@@ -14,12 +14,14 @@ from typing import Any
 from contract.events import EVENT_MODELS
 
 REDACTED = "***"
-SECRET_NAMES = frozenset({"pin", "password", "new_pin"})
+# Patrons' PINs and staff passwords, under every name a request or an event gives them.
+SECRET_NAMES = frozenset({"pin", "new_pin", "password", "new_password", "current_password"})
 
 # A JSON member named like a secret, anywhere in raw bytes, with a string or number value. The string may be
 # cut short (a message truncated for storage ends inside it): it is scrubbed to the end of the bytes.
+_NAMES = "|".join(sorted(SECRET_NAMES)).encode()
 _RAW_SECRET = re.compile(
-    rb'("(?:pin|password|new_pin)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|\\?$)|-?[0-9][0-9.eE+-]*)', re.IGNORECASE
+    rb'("(?:' + _NAMES + rb')"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|\\?$)|-?[0-9][0-9.eE+-]*)', re.IGNORECASE
 )
 
 

@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from server.domain.enums import ItemStatus
 
 CIRCULATION_ONLY = frozenset({ItemStatus.ON_LOAN, ItemStatus.ON_HOLD_SHELF})
 
 
-def status_change_refusal(current: ItemStatus, new: ItemStatus) -> str | None:
+class StatusRefusal(StrEnum):
+    """Why staff may not set a status by hand; each screen words it in its own language."""
+
+    BY_CIRCULATION = "by_circulation"  # on loan and on the hold shelf come from checkout and checkin
+    ON_LOAN = "on_loan"  # an item on loan may only be declared lost
+    ON_HOLD_SHELF = "on_hold_shelf"  # an item trapped for a hold stays until the hold is cancelled
+
+
+EXPLANATIONS = {
+    StatusRefusal.BY_CIRCULATION: "'{new}' is set by checkout and checkin, not by hand",
+    StatusRefusal.ON_LOAN: "the item is on loan: check it in first (or declare it lost)",
+    StatusRefusal.ON_HOLD_SHELF: "the item is trapped for a hold: cancel the hold first",
+}
+
+
+def status_change_refusal(current: ItemStatus, new: ItemStatus) -> StatusRefusal | None:
     """Why staff may not move an item from `current` to `new` by hand, or None."""
     if new is current:
         return None
     if new in CIRCULATION_ONLY:
-        return f"'{new}' is set by checkout and checkin, not by hand"
+        return StatusRefusal.BY_CIRCULATION
     if current is ItemStatus.ON_LOAN and new is not ItemStatus.LOST:
-        return "the item is on loan: check it in first (or declare it lost)"
+        return StatusRefusal.ON_LOAN
     if current is ItemStatus.ON_HOLD_SHELF:
-        return "the item is trapped for a hold: cancel the hold first"
+        return StatusRefusal.ON_HOLD_SHELF
     return None
+
+
+def explain(refusal: StatusRefusal, new: ItemStatus) -> str:
+    """The refusal in English, for logs and the REST API's problem details."""
+    return EXPLANATIONS[refusal].format(new=new.value)
+
+
+def statuses_by_hand(current: ItemStatus) -> list[ItemStatus]:
+    """The statuses staff may give an item now, the current one included, in the enum's order."""
+    return [s for s in ItemStatus if status_change_refusal(current, s) is None]

@@ -44,6 +44,7 @@ class EventFilters:
     occurred_from: datetime | None = None  # inclusive
     occurred_to: datetime | None = None  # exclusive
     correlation_id: uuid.UUID | None = None
+    result_code: str | None = None  # a request's reason code ("ok", "max_loans", …)
 
 
 def _logged(row: EventLog) -> LoggedEvent:
@@ -79,6 +80,8 @@ def list_events(
         statement = statement.where(col(EventLog.occurred_at) < filters.occurred_to)
     if filters.correlation_id is not None:
         statement = statement.where(EventLog.correlation_id == filters.correlation_id)
+    if filters.result_code is not None:
+        statement = statement.where(EventLog.result_code == filters.result_code)
     if after is not None:
         statement = statement.where(col(EventLog.event_id) < after)
     return keyset_page(list(session.exec(statement)), limit, _logged, lambda r: str(r.event_id))

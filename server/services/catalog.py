@@ -16,13 +16,21 @@ from server.db.tables import BibRecord, Item, Location
 from server.domain import entities
 from server.domain.callnumbers import key_in_span, sort_key
 from server.domain.enums import ItemCondition, ItemStatus, LocationKind
-from server.domain.items import status_change_refusal
+from server.domain.items import StatusRefusal, explain, status_change_refusal
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD
 from server.services.context import CirculationContext
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 from server.services.queries import find_item, lock_row
+
+
+class StatusChangeRefusedError(ConflictError):
+    """Staff asked for a status change that only circulation makes, or that the item's state forbids."""
+
+    def __init__(self, refusal: StatusRefusal, new: ItemStatus) -> None:
+        super().__init__(explain(refusal, new))
+        self.refusal = refusal
 
 
 def _item_query() -> sa.Select[tuple[Item, str, str | None]]:
@@ -214,7 +222,7 @@ def update_item(
     if status is not None:
         refusal = status_change_refusal(row.status, status)
         if refusal is not None:
-            raise ConflictError(refusal)
+            raise StatusChangeRefusedError(refusal, status)
         if status != row.status:
             row.status = status
             row.status_changed_at = now

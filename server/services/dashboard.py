@@ -145,14 +145,14 @@ def waiting(session: Session, now: datetime) -> Waiting:
 
 def _line(view: DeviceView) -> DeviceLine:
     heard = [m for m in (view.status_at, view.last_event_at) if m is not None]
-    pending = (view.status or {}).get("outbox_pending")
+    reported = view.reported
     return DeviceLine(
         device_id=view.device_id,
         device_kind=view.device_kind,
         location=view.location,
         state=view.state,
         last_seen_at=max(heard) if heard else None,
-        outbox_pending=pending if isinstance(pending, int) else None,
+        outbox_pending=reported.outbox_pending if reported is not None else None,
         open_gaps=view.open_gaps,
         high_seq=view.high_seq,
     )

@@ -44,6 +44,64 @@ class DeviceView:
     missing_tail: int  # numbers the device reported beyond the highest applied
     open_gaps: int  # numbers still missing: gaps - fills + missing_tail
 
+    @property
+    def reported(self) -> StatusReport | None:
+        """What the device said of itself in its last status; None before any."""
+        return status_report(self.status) if self.status is not None else None
+
+
+@dataclass(frozen=True)
+class PeripheralReport:
+    name: str  # "rfid_pad", "scanner", "people_counter"
+    connected: bool | None  # its link; None: the agent does not know
+    counters: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A device's last status (contract.status.DeviceStatus) as staff read it."""
+
+    software: str | None
+    started_at: datetime | None
+    outbox_pending: int | None  # events not yet confirmed by the server
+    counters: dict[str, int]  # the agent's own
+    peripherals: list[PeripheralReport]  # by name
+
+
+def _counters(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in sorted(value.items()) if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def status_report(status: dict[str, Any]) -> StatusReport:
+    """Read leniently: a status stored by an older server or agent lacks members, never breaks a page."""
+    pending = status.get("outbox_pending")
+    software = status.get("software")
+    peripherals = status.get("peripherals")
+    return StatusReport(
+        software=software if isinstance(software, str) else None,
+        started_at=_moment(status.get("started_at")),
+        outbox_pending=pending if isinstance(pending, int) and not isinstance(pending, bool) else None,
+        counters=_counters(status.get("counters")),
+        peripherals=[
+            PeripheralReport(
+                str(name),
+                part.get("connected") if isinstance(part.get("connected"), bool) else None,
+                _counters(part.get("counters")),
+            )
+            for name, part in sorted(peripherals.items() if isinstance(peripherals, dict) else [])
+            if isinstance(part, dict)
+        ],
+    )
+
 
 def _view(row: Device, listed: RegisteredDevice | None) -> DeviceView:
     tail = max(0, (row.reported_last_seq or 0) - row.high_seq)

@@ -27,6 +27,7 @@ from server.domain.throttle import ThrottleRules, is_lock, run_length, wait_afte
 from server.services.columns import table_of
 from server.services.queries import lock_row
 from server.services.staff import authenticate, normalise_username
+from server.services.staff_actions import Subject, row_subject
 from server.settings import ServerSettings
 
 THROTTLE = table_of(LoginThrottle)
@@ -155,6 +156,12 @@ def unlock(session: Session, username: str) -> bool:
     held = session.execute(sa.select(THROTTLE.c.key).where(THROTTLE.c.key == key)).first() is not None
     session.execute(sa.delete(THROTTLE).where(THROTTLE.c.key == key))
     return held
+
+
+def unlock_subject(session: Session, username: str) -> Subject:
+    """A user name's failed sign-ins as the subject of an audited unlock (services/staff_actions.py)."""
+    name = normalise_username(username)
+    return row_subject(session, f"sign-in:{name}", LoginThrottle, key=account_key(name))
 
 
 @dataclass(frozen=True, slots=True)

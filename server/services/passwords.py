@@ -20,11 +20,15 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("stacks-no-such-staff-user")
 
 
+class PasswordPolicyError(InvalidInputError):
+    """A staff password shorter than `MIN_PASSWORD_LENGTH` or longer than `MAX_PASSWORD_LENGTH`."""
+
+
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInputError(f"a staff password has at least {MIN_PASSWORD_LENGTH} characters")
+        raise PasswordPolicyError(f"a staff password has at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInputError(f"a staff password has at most {MAX_PASSWORD_LENGTH} characters")
+        raise PasswordPolicyError(f"a staff password has at most {MAX_PASSWORD_LENGTH} characters")
 
 
 def hash_password(password: str) -> str:

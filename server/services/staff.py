@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -18,11 +19,35 @@ from server.db.tables.staff import StaffUser
 from server.domain.enums import StaffRole as StaffRole  # noqa: PLC0414  (re-exported: API and CLI import it here)
 from server.errors import ConfigurationError, ConflictError, InvalidInputError, NotFoundError
 from server.services.passwords import hash_password, needs_rehash, verify_password
+from server.services.staff_actions import Subject, row_subject
 from server.settings import ServerSettings
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 # `/staff/me` names the caller, so no account may be called "me".
 RESERVED_USERNAMES = frozenset({"me"})
+
+
+class StaffRefusal(StrEnum):
+    """Why a change to a staff account was refused; the console words each in the staff member's language."""
+
+    BAD_USERNAME = "bad_username"
+    RESERVED_USERNAME = "reserved_username"
+    NO_FULL_NAME = "no_full_name"
+    USERNAME_TAKEN = "username_taken"
+    LAST_ADMIN = "last_admin"
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - the current password, when changing one's own, was wrong
+
+
+class StaffInputError(InvalidInputError):
+    def __init__(self, reason: StaffRefusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class StaffConflictError(ConflictError):
+    def __init__(self, reason: StaffRefusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def normalise_username(username: str) -> str:
@@ -48,6 +73,12 @@ def get_staff_by_username(session: Session, username: str) -> StaffUser:
     return staff
 
 
+def account_subject(session: Session, username: str) -> Subject:
+    """A staff account as the subject of an audited change (server/services/staff_actions.py)."""
+    name = normalise_username(username)
+    return row_subject(session, f"staff:{name}", StaffUser, username=name)
+
+
 def list_staff(session: Session, *, include_inactive: bool = True) -> list[StaffUser]:
     statement = select(StaffUser).order_by(col(StaffUser.username))
     if not include_inactive:
@@ -66,13 +97,16 @@ def create_staff(
 ) -> StaffUser:
     name = normalise_username(username)
     if not re.fullmatch(USERNAME_PATTERN, name):
-        raise InvalidInputError("a user name is 2-64 letters, digits, '.', '_' or '-', starting alphanumeric")
+        raise StaffInputError(
+            StaffRefusal.BAD_USERNAME,
+            "a user name is 2-64 letters, digits, '.', '_' or '-', starting alphanumeric",
+        )
     if name in RESERVED_USERNAMES:
-        raise InvalidInputError(f"the user name {name!r} is reserved")
+        raise StaffInputError(StaffRefusal.RESERVED_USERNAME, f"the user name {name!r} is reserved")
     if not full_name.strip():
-        raise InvalidInputError("a staff user needs a full name")
+        raise StaffInputError(StaffRefusal.NO_FULL_NAME, "a staff user needs a full name")
     if find_staff(session, name) is not None:
-        raise ConflictError(f"a staff user named {name!r} already exists")
+        raise StaffConflictError(StaffRefusal.USERNAME_TAKEN, f"a staff user named {name!r} already exists")
     staff = StaffUser(
         username=name,
         full_name=full_name.strip(),
@@ -84,7 +118,9 @@ def create_staff(
     try:
         session.flush()
     except sa.exc.IntegrityError as exc:  # a concurrent create of the same name
-        raise ConflictError(f"a staff user named {name!r} already exists") from exc
+        raise StaffConflictError(
+            StaffRefusal.USERNAME_TAKEN, f"a staff user named {name!r} already exists"
+        ) from exc
     return staff
 
 
@@ -99,7 +135,7 @@ def set_password(session: Session, staff: StaffUser, password: str) -> None:
 def change_own_password(session: Session, staff: StaffUser, current_password: str, new_password: str) -> None:
     """A staff member's own change: the current password first, then as `set_password`."""
     if not verify_password(staff.password_hash, current_password):
-        raise InvalidInputError("the current password is not correct")
+        raise StaffInputError(StaffRefusal.WRONG_PASSWORD, "the current password is not correct")
     set_password(session, staff, new_password)
 
 
@@ -113,7 +149,7 @@ def update_staff(
 ) -> StaffUser:
     if full_name is not None:
         if not full_name.strip():
-            raise InvalidInputError("a staff user needs a full name")
+            raise StaffInputError(StaffRefusal.NO_FULL_NAME, "a staff user needs a full name")
         staff.full_name = full_name.strip()
     if role is not None:
         staff.role = StaffRole(role)
@@ -147,7 +183,9 @@ def _keep_an_active_admin(session: Session, changed: StaffUser) -> None:
         )
     )
     if session.exec(others).one() == 0:
-        raise ConflictError("this is the last active administrator; appoint another one first")
+        raise StaffConflictError(
+            StaffRefusal.LAST_ADMIN, "this is the last active administrator; appoint another one first"
+        )
 
 
 def authenticate(session: Session, username: str, password: str, *, now: datetime) -> StaffUser | None:

@@ -33,8 +33,8 @@ from server.services import event_log
 from server.services.columns import HOLD, ITEM, LOAN, table_of
 from server.services.event_log import DeskAction
 
-# Request members that never reach the log, whatever route sends them.
-SECRET_MEMBERS = SECRET_NAMES | {"new_password", "current_password"}
+# Request members that never reach the log, whatever route sends them (server/privacy.py names them).
+SECRET_MEMBERS = SECRET_NAMES
 # Columns never copied into the audit: secrets, and keys derived from other columns.
 _LEFT_OUT = ("_hash", "search_text", "_key")
 

@@ -96,8 +96,9 @@ class ConsoleServer:
                 assert answer.status_code == 303, answer.text
             yield client
 
-    def kiosk(self, device_id: str = "kiosk-01") -> ChildProcess:
-        """A simulated self-check kiosk (`stacks edge kiosk --simulate`) as a process, not yet started."""
+    def kiosk(self, device_id: str = "kiosk-01", *, pad: str = "scanner") -> ChildProcess:
+        """A simulated self-check kiosk (`stacks edge kiosk --simulate`) as a process, not yet started;
+        `pad="rfid"` gives it a virtual RFID reader, whose link and counters its status reports."""
         plan = self.broker.plan
         env = os.environ | {
             "STACKS_DATA_DIR": str(self.root / "var"),
@@ -106,7 +107,7 @@ class ConsoleServer:
             "STACKS_MQTT_PROTOCOL": plan.protocol,
         }
         argv = [sys.executable, "-m", "stacks", "edge", "kiosk", "--simulate", "--device-id", device_id]
-        argv += ["--manifest", str(self.manifest), "--think-ms", "500"]
+        argv += ["--manifest", str(self.manifest), "--think-ms", "500", "--pad", pad]
         child = ChildProcess(argv, log_path=self.root / f"{device_id}.log", env=env)
         self.kiosks.append(child)
         return child

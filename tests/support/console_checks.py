@@ -7,6 +7,8 @@
   (longer messages also inside a text); `[]` when the page is all Vietnamese.
 - `AXE_OPTIONS`: the WCAG rules the style guide is held to.
 - `COUNT_DIALOGS`: an init script making alert/confirm/prompt count instead of showing (console_as adds it).
+- `assert_clean(screen, *statuses)`: no console error and no CSP violation; `assert_axe_clean(screen)`;
+  `switch_language(page, lang)` with the header's switch.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from functools import cache
 from typing import Any
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.support.browser import Screen
 from web.catalogs import read_catalog
@@ -115,3 +117,15 @@ def assert_no_errors(screen: Screen, allowed: tuple[str, ...] = ()) -> None:
     errors = [e for e in screen.console_errors if not any(a in e for a in allowed)]
     assert errors == []
     assert screen.csp_violations() == []
+
+
+def assert_clean(screen: Screen, *statuses: int) -> None:
+    """No console error and no CSP violation; Chromium's note of a page answered with one of `statuses`
+    (a refusal the test asked for) is not an error of the page."""
+    assert_no_errors(screen, tuple(f"the server responded with a status of {s}" for s in statuses))
+
+
+def switch_language(page: Page, lang: str) -> None:
+    """Press the header's language button and wait for the page in that language."""
+    page.click(f"form.lang-form button[value={lang}]")
+    expect(page.locator("html")).to_have_attribute("lang", lang)

@@ -20,6 +20,10 @@ from server.privacy import redact_document, scrub_raw
         (b'[{"payload": {"pin": "12\\"34"}}]', b'[{"payload": {"pin": "***"}}]'),
         (b'{"password": "s3cret", "new_pin": "5555"}', b'{"password": "***", "new_pin": "***"}'),
         (
+            b'{"new_password": "abcdefghij1", "current_password": "x"}',
+            b'{"new_password": "***", "current_password": "***"}',
+        ),
+        (
             b'{"kind": "patron.login", "payload": {"pin": "12',
             b'{"kind": "patron.login", "payload": {"pin": "***"',
         ),

@@ -1,4 +1,5 @@
-"""`GET /events`: the event audit log, filtered by device, kind, time and correlation id, newest first."""
+"""`GET /events`: the event audit log, filtered by device, kind, time, correlation id and reason code, newest
+first."""
 
 from __future__ import annotations
 
@@ -41,10 +42,13 @@ def list_events(
     ] = None,
     occurred_to: Annotated[AwareDatetime | None, Query(description="Exclusive, ISO 8601 with zone.")] = None,
     correlation_id: uuid.UUID | None = None,
+    result_code: Annotated[
+        str | None, Query(max_length=40, description='A request\'s reason code: "ok", "max_loans"…')
+    ] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 100,
 ) -> CursorPage[EventOut]:
-    filters = audit.EventFilters(device_id, kind, occurred_from, occurred_to, correlation_id)
+    filters = audit.EventFilters(device_id, kind, occurred_from, occurred_to, correlation_id, result_code)
     page = audit.list_events(session, filters, after=cursor_key(cursor), limit=limit)
     return cursor_page(page, EventOut.model_validate)
 

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Response, status
 from server.api.deps import CurrentStaff, SessionDep, permit
 from server.api.idempotency import KeyableWrite
 from server.api.schemas.staff import PasswordChange, PasswordSet, StaffCreate, StaffOut, StaffUpdate
-from server.db.tables.access import LoginThrottle
-from server.db.tables.staff import StaffUser
 from server.services import login_throttle
 from server.services.permissions import Permission
 from server.services.staff import (
+    account_subject,
     change_own_password,
     create_staff,
     get_staff_by_username,
@@ -23,15 +22,9 @@ from server.services.staff import (
     set_password,
     update_staff,
 )
-from server.services.staff_actions import Subject, row_subject
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 MANAGE = [permit(Permission.STAFF_MANAGE)]
-
-
-def _account(write: KeyableWrite, username: str) -> Subject:
-    name = normalise_username(username)
-    return row_subject(write.session, f"staff:{name}", StaffUser, username=name)
 
 
 @router.get(
@@ -56,7 +49,7 @@ def change_my_password(body: PasswordChange, write: KeyableWrite) -> Response:
             body.new_password.get_secret_value(),
         )
 
-    subject = _account(write, write.staff.username)
+    subject = account_subject(write.session, write.staff.username)
     return write.once("staff.password.own", apply, subject=subject, status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -84,7 +77,7 @@ def create_account(body: StaffCreate, write: KeyableWrite) -> Response:
         )
         return StaffOut.model_validate(staff)
 
-    subject = _account(write, body.username)
+    subject = account_subject(write.session, body.username)
     return write.once("staff.create", apply, body=body, subject=subject, status_code=status.HTTP_201_CREATED)
 
 
@@ -110,7 +103,7 @@ def update_account(username: str, body: StaffUpdate, write: KeyableWrite) -> Res
         )
         return StaffOut.model_validate(staff)
 
-    subject = _account(write, username)
+    subject = account_subject(write.session, username)
     return write.once(
         "staff.update", apply, body=body, subject=subject, username=normalise_username(username)
     )
@@ -128,7 +121,7 @@ def set_account_password(username: str, body: PasswordSet, write: KeyableWrite) 
         set_password(write.session, staff, body.new_password.get_secret_value())
 
     name = normalise_username(username)
-    subject = _account(write, name)
+    subject = account_subject(write.session, name)
     return write.once(
         "staff.password", apply, subject=subject, status_code=status.HTTP_204_NO_CONTENT, username=name
     )
@@ -146,8 +139,7 @@ def unlock_account(username: str, write: KeyableWrite) -> Response:
     def apply() -> None:
         login_throttle.unlock(write.session, name)
 
-    key = login_throttle.account_key(name)
-    subject = row_subject(write.session, f"sign-in:{name}", LoginThrottle, key=key)
+    subject = login_throttle.unlock_subject(write.session, name)
     return write.once(
         "staff.unlock", apply, subject=subject, status_code=status.HTTP_204_NO_CONTENT, username=name
     )

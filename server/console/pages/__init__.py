@@ -6,6 +6,37 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from server.console.pages import audit, auth, dashboard, desk, gate, gate_checks, gate_report
+from server.console.pages import (
+    audit,
+    auth,
+    dashboard,
+    dead_letters,
+    desk,
+    devices,
+    events,
+    gate,
+    gate_checks,
+    gate_report,
+    item_detail,
+    items,
+    staff,
+    staff_account,
+)
 
-PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, desk, gate, gate_checks, gate_report, audit)
+# `items` before `item_detail`: its /items/results is not an item's barcode.
+PAGE_MODULES: tuple[ModuleType, ...] = (
+    auth,
+    dashboard,
+    desk,
+    gate,
+    gate_checks,
+    gate_report,
+    items,
+    item_detail,
+    devices,
+    events,
+    dead_letters,
+    staff,
+    staff_account,
+    audit,
+)

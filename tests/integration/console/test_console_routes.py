@@ -39,6 +39,14 @@ ROUTES = list(console_routes())
 def test_the_walk_sees_the_routes() -> None:
     paths = {path for _, path, _ in ROUTES}
     assert {"/login", "/logout", "/language", "/", "/live/dashboard", "/audit", "/audit/{event_id}"} <= paths
+    assert {
+        "/items",
+        "/items/{barcode}",
+        "/devices",
+        "/live/devices/{device_id}",
+        "/events",
+        "/staff",
+    } <= paths
 
 
 def _ask(client: httpx.Client, method: str, path: str, access: Access, csrf: str | None) -> httpx.Response:

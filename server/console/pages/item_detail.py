@@ -1,0 +1,172 @@
+"""One item: its status, condition and home (library → floor → range → shelf), where and by which device
+it was last seen, its sightings in keyset pages, its loan history for staff allowed it, and — for staff who
+may edit the catalogue — a form changing its status, condition and home.
+
+The change is an audited staff action through the same service as the REST API's `PATCH /items/{barcode}`
+(server/services/catalog.py); which statuses staff may set by hand is the domain's decision
+(server/domain/items.py): the form offers only those, and a refusal (the item changed meanwhile) is said in
+words. Desk assistants never see the loan history: the page leaves the section out, not only hides it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import Form, Query, Request
+from pydantic_core import to_jsonable_python
+from sqlmodel import Session
+from starlette.responses import RedirectResponse, Response
+
+from server.console import actions, render
+from server.console.access import ConsoleRouter
+from server.console.pages.items import NAV as HOME_NAV
+from server.console.pages.items import item_type_names
+from server.console.session import Viewer, ViewerDep
+from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.db.tables import Item
+from server.domain.enums import ItemCondition, ItemStatus, LocationKind
+from server.domain.items import StatusRefusal, statuses_by_hand
+from server.errors import NotFoundError, StacksError
+from server.services import catalog, item_lookup, sightings
+from server.services.permissions import Permission, allows
+from server.services.sightings import SightingFilters
+from server.services.staff_actions import row_subject
+from web import N_, Language, translate
+
+pages = ConsoleRouter()
+SIGHTINGS_SHOWN = 20
+LOANS_SHOWN = 20
+
+REFUSALS = {
+    StatusRefusal.BY_CIRCULATION: N_("That status is set by checkout and return, not by hand."),
+    StatusRefusal.ON_LOAN: N_("The item is on loan: return it first, or declare it lost."),
+    StatusRefusal.ON_HOLD_SHELF: N_("The item waits on the hold shelf for a patron: cancel the hold first."),
+}
+NO_SUCH_HOME = N_("There is no such home location.")
+NOT_CHANGED = N_("The item could not be changed.")
+
+
+def _error_text(lang: Language, exc: StacksError) -> str:
+    if isinstance(exc, catalog.StatusChangeRefusedError):
+        return translate(lang, REFUSALS[exc.refusal])
+    return translate(lang, NO_SUCH_HOME if isinstance(exc, NotFoundError) else NOT_CHANGED)
+
+
+def _item_url(barcode: str) -> str:
+    return render.console_url(f"/items/{barcode}")
+
+
+def _page(
+    request: Request,
+    state: ConsoleState,
+    db: Session,
+    viewer: Viewer,
+    barcode: str,
+    *,
+    seen_after: int | None = None,
+    loans_from: int = 0,
+    notice: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    detail = item_lookup.item_detail(db, barcode)
+    item = detail.item
+    seen = sightings.list_sightings(
+        db, SightingFilters(item_id=item.id), after=seen_after, limit=SIGHTINGS_SHOWN
+    )
+    last_code = detail.last_seen.location_code if detail.last_seen else None
+    role = viewer.staff.role
+    context: dict[str, Any] = {
+        "detail": detail,
+        "item_type": item_type_names(state, viewer.lang).get(item.item_type, item.item_type),
+        "seen": seen,
+        "seen_after": seen_after,
+        "places": item_lookup.location_names(db, [last_code, *(s.location_code for s in seen.items)]),
+        "item_url": _item_url(item.barcode),
+        "notice": notice,
+        "error": error,
+        "history": None,
+        "may_edit": allows(role, Permission.CATALOGUE_EDIT),
+    }
+    if allows(role, Permission.LOAN_HISTORY):
+        context["history"] = item_lookup.loan_history(db, item.id, limit=LOANS_SHOWN, offset=loans_from)
+        context["loans_from"] = loans_from
+        context["loans_shown"] = LOANS_SHOWN
+    if context["may_edit"]:
+        context["statuses"] = statuses_by_hand(item.status)
+        shelves = catalog.list_locations(db, kind=LocationKind.SHELF)
+        present = detail.home[-1:]
+        if present and all(shelf.code != present[0].code for shelf in shelves):
+            shelves = present + shelves  # a home that is no shelf (a floor, a range) stays unless changed
+        context["homes"] = [(place.code, f"{place.name} ({place.code})") for place in shelves]
+        context["action_key"] = actions.new_key()
+    return render.page(
+        request, state, viewer, "console/items/item.html", context, nav=HOME_NAV.path, status_code=status_code
+    )
+
+
+@pages.page("/items/{barcode}", Permission.CATALOGUE_VIEW)
+def show(
+    request: Request,
+    barcode: str,
+    *,
+    state: StateDep,
+    db: DbDep,
+    viewer: ViewerDep,
+    seen_after: Annotated[int | None, Query(ge=0)] = None,
+    loans_from: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    saved: bool = False,
+) -> Response:
+    notice = translate(viewer.lang, N_("The item was changed.")) if saved else None
+    return _page(
+        request, state, db, viewer, barcode, seen_after=seen_after, loans_from=loans_from, notice=notice
+    )
+
+
+def _reply(item: Any) -> dict[str, Any]:
+    reply: dict[str, Any] = to_jsonable_python(asdict(item))
+    return reply
+
+
+@pages.action("/items/{barcode}", Permission.CATALOGUE_EDIT)
+def edit(
+    request: Request,
+    barcode: str,
+    *,
+    state: StateDep,
+    db: DbDep,
+    viewer: ViewerDep,
+    now: NowDep,
+    status: Annotated[ItemStatus, Form()],
+    condition: Annotated[ItemCondition, Form()],
+    home: Annotated[str, Form(max_length=64)] = "",
+    action_key: Annotated[str | None, Form(max_length=40)] = None,
+) -> Response:
+    item = item_lookup.item_by_barcode(db, barcode)  # an unknown barcode: the not-found page
+    home_code = home or None
+    asked: dict[str, str | None] = {"barcode": item.barcode, "status": status, "condition": condition}
+    asked["home_location_code"] = home_code
+
+    def apply() -> dict[str, Any]:
+        changed = catalog.update_item(
+            db, item.id, now=now, status=status, condition=condition, home_location_code=home_code
+        )
+        return _reply(changed)
+
+    try:
+        actions.perform(
+            db,
+            viewer,
+            now,
+            "item.update",
+            to_jsonable_python(asked),
+            apply=apply,
+            subject=row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode),
+            key=action_key,
+        )
+    except StacksError as exc:
+        db.rollback()  # nothing was applied, and the key may be used again
+        error = _error_text(viewer.lang, exc)
+        return _page(request, state, db, viewer, item.barcode, error=error, status_code=409)
+    return RedirectResponse(f"{_item_url(item.barcode)}?saved=true", status_code=303)
