@@ -21,7 +21,16 @@ from server.i18n import Action, decision, note
 from server.services import holds
 from server.services.context import CirculationContext
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
-from server.services.queries import Counts, FoundItem, counts, find_item, loan_state, require_id, standing
+from server.services.queries import (
+    Counts,
+    FoundItem,
+    counts,
+    find_item,
+    loan_state,
+    reader_of,
+    require_id,
+    standing,
+)
 from server.services.reasons import reason_code
 
 
@@ -56,7 +65,7 @@ def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> L
     borrower, else from the session's identity map (or one primary-key read)."""
     if patron is not None and patron.id == loan.patron_id:
         return loan_state(loan, patron.category)
-    return loan_state(loan, holds.category_of(session, loan.patron_id))
+    return loan_state(loan, holds.category_of(session, reader_of(loan)))
 
 
 def _pass_on_lapsed_hold(
@@ -105,6 +114,9 @@ def checkout_for(
             item_id=require_id(item.id),
             patron_id=patron_id,
             item_type=item.item_type,
+            # What statistics keep of the borrower once the loan is detached from them (docs/privacy.md).
+            patron_category=patron.category,
+            patron_faculty=patron.faculty,
             checked_out_at=now,
             due_at=due,
             checkout_by=by,
@@ -146,7 +158,7 @@ def renew_for(
     loan = found_item.loan
     if patron is None:
         assert loan is not None
-        patron = session.get(Patron, loan.patron_id)
+        patron = session.get(Patron, reader_of(loan))
         assert patron is not None
     item = found_item.item
     patron_id = require_id(patron.id)
@@ -217,7 +229,7 @@ def checkin_at(
         if verdict.fine > 0:
             session.add(
                 Fine(
-                    patron_id=loan.patron_id,
+                    patron_id=reader_of(loan),
                     kind=FineKind.OVERDUE,
                     status=FineStatus.OUTSTANDING,
                     amount=verdict.fine,
@@ -235,7 +247,7 @@ def checkin_at(
     notice = None
     if verdict.trap_hold and candidate is not None:
         if candidate.status == HoldStatus.WAITING:
-            holds.trap(candidate, item, now, context, holds.category_of(session, candidate.patron_id))
+            holds.trap(candidate, item, now, context, holds.category_of(session, reader_of(candidate)))
         notice = holds.notice(candidate, context)
     session.flush()
     return CheckinOutcome(

@@ -12,6 +12,7 @@ from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
 from server.db.tables.people import Patron, PatronBlock
+from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
 
@@ -29,6 +30,7 @@ __all__ = [
     "LoginThrottle",
     "Patron",
     "PatronBlock",
+    "PurgeMark",
     "Sighting",
     "StaffSession",
     "StaffUser",
