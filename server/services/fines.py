@@ -61,15 +61,16 @@ def pay_fine(
     return mapping.fine(row)
 
 
-def waive_fine(
-    session: Session, fine_id: int, *, staff: str, now: datetime, note: str | None = None
-) -> entities.Fine:
+def waive_fine(session: Session, fine_id: int, *, staff: str, now: datetime, note: str) -> entities.Fine:
+    """Forgive what is still owed. A waiver is money the library gives up: it always says why."""
+    if not note.strip():
+        raise InvalidInputError("a waiver needs a reason")
     row = _outstanding(session, fine_id)
     row.outstanding = 0
     row.status = FineStatus.WAIVED
     row.settled_at = now
     row.settled_by = staff
-    if note:
-        row.note = f"{row.note}; {note}" if row.note else note
+    reason = note.strip()
+    row.note = f"{row.note}; {reason}" if row.note else reason
     session.flush()
     return mapping.fine(row)

@@ -84,6 +84,7 @@ def create_patron(body: PatronCreate, write: KeyableWrite) -> Response:
             category=body.category,
             expires_on=body.expires_on,
             email=body.email,
+            faculty=body.faculty,
             pin=body.pin.get_secret_value() if body.pin is not None else None,
             now=write.now,
         )
@@ -100,14 +101,17 @@ def read_patron(card_number: CardNumberPath, session: SessionDep, circulation: C
 
 @router.patch(
     "/{card_number}",
-    summary="Change name, category, e-mail (null clears it) or expiry",
+    summary="Change name, category, e-mail or faculty (null clears them), expiry, or the history choice",
     response_model=PatronOut,
     dependencies=EDIT,
 )
 def update_patron(card_number: CardNumberPath, body: PatronUpdate, write: KeyableWrite) -> Response:
     changes = body.model_dump(exclude_unset=True)
-    if "email" in changes and changes["email"] is None:
-        changes["email"] = ""  # the service's way of saying "no e-mail"
+    for clearable in ("email", "faculty"):
+        if clearable in changes and changes[clearable] is None:
+            changes[clearable] = ""  # the service's way of saying "none"
+    if changes.get("keep_loan_history", False) is None:
+        del changes["keep_loan_history"]
     return _change(
         write,
         card_number,
