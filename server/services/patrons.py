@@ -224,9 +224,13 @@ def add_block(
     return mapping.block(block)
 
 
-def lift_block(session: Session, block_id: int, *, staff: str, now: datetime) -> entities.PatronBlock:
+def lift_block(
+    session: Session, block_id: int, *, staff: str, now: datetime, patron_id: int | None = None
+) -> entities.PatronBlock:
+    """With `patron_id`, another patron's block is not found: staff lift a block from the patron's own
+    record."""
     block = lock_row(session, PatronBlock, block_id)
-    if block is None:
+    if block is None or (patron_id is not None and block.patron_id != patron_id):
         raise NotFoundError(f"block {block_id} not found")
     if block.lifted_at is not None:
         raise ConflictError(f"block {block_id} was already lifted")

@@ -20,7 +20,6 @@ from server.api.schemas.base import OffsetPage
 from server.api.schemas.people import BlockCreate, BlockOut, PatronCreate, PatronOut, PatronUpdate, PinSet
 from server.db.tables import Patron, PatronBlock
 from server.domain import entities
-from server.errors import NotFoundError
 from server.services import patrons
 from server.services.permissions import Permission
 from server.services.staff_actions import Subject, created_subject, row_subject
@@ -219,10 +218,9 @@ def add_block(card_number: CardNumberPath, body: BlockCreate, write: KeyableWrit
 def lift_block(card_number: CardNumberPath, block_id: int, write: KeyableWrite) -> Response:
     def apply() -> BlockOut:
         patron_id = patron_id_by_card(write.session, card_number)
-        held = patrons.list_blocks(write.session, patron_id, include_lifted=True)
-        if block_id not in {b.id for b in held}:
-            raise NotFoundError(f"patron {card_number} has no block {block_id}")
-        block = patrons.lift_block(write.session, block_id, staff=write.staff.username, now=write.now)
+        block = patrons.lift_block(
+            write.session, block_id, staff=write.staff.username, now=write.now, patron_id=patron_id
+        )
         return BlockOut.model_validate(block)
 
     subject = row_subject(write.session, f"block:{block_id}", PatronBlock, id=block_id)

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from server.console.pages import audit, auth, dashboard
+from server.console.pages import audit, auth, dashboard, holds, patron_actions, patrons
 
-PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, audit)
+PAGE_MODULES: tuple[ModuleType, ...] = (auth, dashboard, patrons, patron_actions, holds, audit)

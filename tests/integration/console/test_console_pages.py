@@ -31,9 +31,9 @@ from web.security import CONTENT_SECURITY_POLICY
 pytestmark = pytest.mark.integration
 
 NAV = {
-    "assistant": ["/console/"],
-    "librarian": ["/console/"],
-    "admin": ["/console/", "/console/audit"],
+    "assistant": ["/console/", "/console/patrons", "/console/holds"],
+    "librarian": ["/console/", "/console/patrons", "/console/holds"],
+    "admin": ["/console/", "/console/patrons", "/console/holds", "/console/audit"],
 }
 
 
