@@ -121,3 +121,14 @@ class Connection:
             )
         else:
             self.client.connect_async(self.endpoint.host, self.endpoint.port, keepalive=self.keepalive_s)
+
+    def stop_loop(self) -> None:
+        """Stop paho's network thread (`loop_start()`) and close its sockets.
+
+        paho closes the socket pair that wakes its loop only when the client is garbage-collected
+        (eclipse-paho/paho.mqtt.python#627); a client whose callbacks are bound methods of its owner sits in
+        a reference cycle, so that is whenever the cycle collector runs, or never. There is no public call
+        that closes them, hence the private one.
+        """
+        self.client.loop_stop()
+        self.client._reset_sockets()

@@ -156,6 +156,6 @@ class _StopOnSignals:
                 signal.signal(signum, handler)
         self._previous.clear()
 
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping", signal.Signals(signum).name)
         self._stop.set()

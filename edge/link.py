@@ -95,18 +95,18 @@ class MqttLink:
             except (RuntimeError, ValueError) as exc:
                 log.warning("offline status not confirmed by the broker: %s", exc)
         client.disconnect()
-        client.loop_stop()
+        self._connection.stop_loop()
         self._connected.clear()
 
     # ---- paho callbacks (network thread) -----------------------------------------------------------------
 
-    def _on_pre_connect(self, client: mqtt.Client, userdata: Any) -> None:
+    def _on_pre_connect(self, client: mqtt.Client, _userdata: Any) -> None:
         # The last will goes in each CONNECT: composed now, its `at` is the time of this connection.
         will = self._status.will(self._status_topic)
         client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
 
     def _on_connect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+        self, client: mqtt.Client, _userdata: Any, flags: Any, reason: Any, _properties: Any
     ) -> None:
         if reason.is_failure:
             self._counters.add("connect_failures")
@@ -122,7 +122,7 @@ class MqttLink:
         self._handlers.connected(True)
 
     def _on_disconnect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _properties: Any
     ) -> None:
         was_connected = self._connected.is_set()
         self._connected.clear()
@@ -133,7 +133,7 @@ class MqttLink:
             self._counters.add("disconnects")
             log.warning("disconnected from the broker (%s); reconnecting", reason)
 
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         payload = bytes(message.payload)
         try:
             if message.topic == self._acks_topic:

@@ -51,6 +51,7 @@ class Sender:
         publish: Publish,
         heartbeat: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
+        handoff: Handoff | None = None,
     ) -> None:
         self._outbox = outbox
         self._settings = settings
@@ -58,7 +59,8 @@ class Sender:
         self._publish = publish
         self._heartbeat = heartbeat
         self._clock = clock
-        self._handoff = Handoff()
+        # What other threads hand this one; passed in by a caller that watches it (the sender's tests).
+        self._handoff = Handoff() if handoff is None else handoff
         self._window = InFlightWindow(settings.window, settings.resend_after_s, settings.resend_max_s)
         self._births = ServerBirthWatch()
         self._cursor = 0  # every stored event up to this seq has been read into the window (or confirmed)

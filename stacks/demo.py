@@ -173,12 +173,13 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, option
         "  and unsecures or secures them as the server answers",
     ]
     if options.gates:
-        gates, first, letters = ", ".join(options.gates), options.gates[0], f"{base}/api/v1/dead-letters"
+        gates, first, gate_api = ", ".join(options.gates), options.gates[0], f"{base}/api/v1/gate"
         lines += [
             f"simulated security gate {gates}: people walk through carrying books; it sounds for books",
-            "  not borrowed (gate.alarm) and counts people and tags (gate.footfall) — the server keeps these",
-            "  as dead letters until it handles them:",
-            f'  curl -s -H "Authorization: Bearer $TOKEN" "{letters}?device_id={first}"',
+            "  not borrowed (gate.alarm) and counts people and tags (gate.footfall); the server classifies",
+            "  each alarm and keeps the footfall:",
+            f'  curl -s -H "Authorization: Bearer $TOKEN" "{gate_api}/alarms?unresolved_only=true&limit=5"',
+            f'  curl -s -H "Authorization: Bearer $TOKEN" "{gate_api}/reports/footfall?device_id={first}"',
         ]
     lines += [
         f"logs in {logs}/ — Ctrl-C stops everything",

@@ -1,9 +1,14 @@
 """Suite-wide fixtures: databases (SQLite file, real PostgreSQL), the circulation context for the server
-tests, and the browser (tests/support/browser.py)."""
+tests, and the browser (tests/support/browser.py). And the suite's own rules: every test is marked with the
+tier of its directory; what a test leaves behind (an unclosed file, socket or pipe, an unwaited process)
+fails that test; and no process the tests started may outlive the session."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +19,11 @@ from tests.support.broker import RunningBroker, running_broker
 from tests.support.browser import browser, screen
 from tests.support.context import circulation_context
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
+from tests.support.processes import mark_session, started_by_session
+from tests.support.tiers import TIERS, misplaced, tier_of
+from tests.support.waiting import wait_until
+
+_SESSION = pytest.StashKey[str]()
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +74,59 @@ def broker(tmp_path: Path) -> Iterator[RunningBroker]:
 __all__ = ["browser", "screen"]
 
 
+@pytest.fixture(autouse=True)
+def _finalise_what_the_test_dropped() -> Iterator[None]:
+    """Set up before, so torn down after, the test's other fixtures: what the test and they dropped in a
+    reference cycle (a process's pipe, a socket, a file) is finalised here, under the test's warning filters,
+    so that its ResourceWarning fails this test, not a later one or none."""
+    yield
+    gc.collect()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SESSION] = mark_session()
+
+
+def pytest_collection_finish() -> None:
+    # What collection built (modules, test items) lives for the whole run: set aside, it is not traversed
+    # again by the collection after every test, which then costs little.
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by the markers added here
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    out_of_place = []
     for item in items:
+        tier = tier_of(item.path)
+        problem = misplaced(tier, {m.name for m in item.iter_markers() if m.name in TIERS})
+        if tier is None or problem:
+            out_of_place.append(f"  {item.nodeid} {problem}")
+            continue
+        item.add_marker(tier)
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    if out_of_place:
+        raise pytest.UsageError("tests out of their tier's directory:\n" + "\n".join(out_of_place))
+
+
+@pytest.hookimpl(trylast=True)  # after the session fixtures have stopped the broker and the database
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    token = session.config.stash.get(_SESSION, None)
+    if token is None:
+        return
+    try:  # a process told to stop a moment ago may still be on its way out
+        wait_until(lambda: not started_by_session(token), timeout=10)
+    except AssertionError:
+        left = started_by_session(token)
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"{p.pid} ({p.state}, child of {p.parent}): {p.command}" for p in left]
+        if reporter is not None:
+            reporter.write_line("")  # ends the progress line
+            reporter.write_sep("=", "processes the tests started are still running", red=True)
+            for line in lines:
+                reporter.write_line(line)
+        for process in left:  # so that they do not outlive the report too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -56,9 +56,8 @@ def decode_tag(
         )
 
 
-def _decode(
-    memory: bytes | bytearray | memoryview, own_isil: str | Isil | None, options: DataModelOptions
-) -> TagReading:
+def _decode(memory: object, own_isil: str | Isil | None, options: DataModelOptions) -> TagReading:
+    # `object`, not bytes: `decode_tag` never raises, even for an untyped caller that passes something else.
     if not isinstance(memory, _BYTE_TYPES):
         return TagReading(TagStatus.MALFORMED, f"tag memory must be bytes, not {type(memory).__name__}")
     data = bytes(memory)

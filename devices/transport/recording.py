@@ -151,7 +151,8 @@ class ReplayTransport:
             if not self._expected_write:
                 self._release_device_bytes()
 
-    def read(self, max_bytes: int, timeout: float) -> bytes:
+    # The Transport signature: a replay has its bytes at once, so there is nothing to wait for.
+    def read(self, max_bytes: int, timeout: float) -> bytes:  # noqa: ARG002
         chunk = bytes(self._readable[:max_bytes])
         del self._readable[:max_bytes]
         self._received += len(chunk)

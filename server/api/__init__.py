@@ -15,6 +15,8 @@ from server.api.routes import (
     devices,
     events,
     fines,
+    gate,
+    gate_reports,
     holds,
     items,
     loans,
@@ -46,6 +48,8 @@ for _module in (
     dead_letters,
     devices,
     sightings,
+    gate,
+    gate_reports,
 ):
     api_router.include_router(_module.router)
 

@@ -31,7 +31,7 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    dbapi = connection.connection.dbapi_connection
+    dbapi: object = connection.connection.dbapi_connection  # typed as a protocol psycopg does not match
     assert isinstance(dbapi, psycopg.Connection)
     with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:

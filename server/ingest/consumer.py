@@ -102,7 +102,7 @@ class IngestConsumer:
             info = client.publish(topics.SERVER_STATUS, self._status(DeviceState.OFFLINE), qos=1, retain=True)
             info.wait_for_publish(2)
         client.disconnect()
-        client.loop_stop()
+        self._conn.stop_loop()
 
     @property
     def connected(self) -> bool:

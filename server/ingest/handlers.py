@@ -3,6 +3,7 @@
 The kiosk services are the same the REST desk uses; here they only get the event's fields, the server's
 clock and the circulation context the handlers hold. Checkins are applied at the time the item came back
 (`occurred_at`, never in the future), so a return queued during an outage is not fined for the outage.
+Sightings and the gates' alarms and footfall are observations: applied in runs, never answered.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -18,6 +19,8 @@ from contract.events import (
     CheckinRequested,
     CheckoutRequested,
     EventEnvelope,
+    GateAlarmRaised,
+    GateFootfallCounted,
     ItemSeen,
     PatronLoginRequested,
     PatronLogoutRequested,
@@ -28,6 +31,8 @@ from server import i18n
 from server.ingest.registry import HandlerRegistry, RequestHandler, reply_for
 from server.services import kiosk
 from server.services.context import CirculationContext
+from server.services.gate_alarms import GateAlarmReport, record_alarms
+from server.services.gate_footfall import FootfallReport, record_footfall
 from server.services.sightings import Sighting, record_sightings
 from server.settings import ServerSettings
 
@@ -119,6 +124,25 @@ def _sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
     record_sightings(session, sightings)
 
 
+Observed = TypeVar("Observed", bound=EventEnvelope)
+
+
+def _all_of(kind: type[Observed], events: Sequence[EventEnvelope]) -> list[Observed]:
+    """The run's events as the kind they are: the pipeline hands an observation handler one kind at a time."""
+    assert all(isinstance(event, kind) for event in events)
+    return [event for event in events if isinstance(event, kind)]
+
+
+def _gate_alarms(session: Session, events: Sequence[EventEnvelope]) -> None:
+    alarms = _all_of(GateAlarmRaised, events)
+    record_alarms(session, [GateAlarmReport(e.event_id, e.device_id, e.payload) for e in alarms])
+
+
+def _gate_footfall(session: Session, events: Sequence[EventEnvelope]) -> None:
+    periods = _all_of(GateFootfallCounted, events)
+    record_footfall(session, [FootfallReport(e.event_id, e.device_id, e.payload) for e in periods])
+
+
 def _decide(code: ReasonCode) -> Decision:
     return i18n.decision(code)
 
@@ -126,7 +150,11 @@ def _decide(code: ReasonCode) -> Decision:
 def build_registry(settings: ServerSettings, context: CirculationContext) -> HandlerRegistry:
     return HandlerRegistry(
         requests=KioskHandlers(context).requests(),
-        observations={ItemSeen.KIND: _sightings},
+        observations={
+            ItemSeen.KIND: _sightings,
+            GateAlarmRaised.KIND: _gate_alarms,
+            GateFootfallCounted.KIND: _gate_footfall,
+        },
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),
     )

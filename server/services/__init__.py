@@ -13,6 +13,10 @@ Modules:
 - `kiosk` — login, logout, checkout, renew, checkin from a self-check kiosk (MQTT)
 - `desk` — checkout, renew, checkin at the staff desk (REST)
 - `sightings` — bulk item sightings from readers, and the sightings list
+- `gate_alarms`, `gate_footfall` — the security gates' alarms (resolved to the item, classified) and
+  footfall, as the ingest applies them
+- `alarm_desk`, `tag_checks`, `gate_reports` — the alarm desk (alarms, live, resolving), the tag-check
+  queue, and the gates' reports (JSON rows and CSV)
 - `audit`, `devices` — the event log, dead letters and devices as staff read them
 - `listing` — page sizes, keyset pages and text matching shared by every list
 - `catalog`, `patrons`, `holds`, `fines`, `loans` — lookups and staff actions for the REST API and the console

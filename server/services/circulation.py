@@ -16,9 +16,10 @@ from contract.replies import Decision
 from server.db.tables import Fine, Loan, Patron
 from server.domain.circulation import LoanState, decide_checkin, decide_checkout, decide_renew
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
+from server.domain.gate import TagCheckOutcome
 from server.domain.reasons import Reason
 from server.i18n import Action, decision, note
-from server.services import holds
+from server.services import holds, tag_checks
 from server.services.context import CirculationContext
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
 from server.services.queries import (
@@ -126,6 +127,10 @@ def checkout_for(
     item.status_changed_at = now
     if verdict.reason is Reason.OK_HOLD_READY_FOR_YOU:
         holds.fulfil(session, context, patron_id, item.record_id, item, now=now)
+    # The answer tells the device to unsecure the tag: a check queued by a gate alarm ends here.
+    tag_checks.settle_for_item(
+        session, require_id(item.id), TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
+    )
     session.flush()
     return CheckoutOutcome(
         decision(reason_code(verdict.reason), action=Action.CHECKOUT, timezone=context.timezone, due=due),
@@ -249,6 +254,10 @@ def checkin_at(
         if candidate.status == HoldStatus.WAITING:
             holds.trap(candidate, item, now, context, holds.category_of(session, reader_of(candidate)))
         notice = holds.notice(candidate, context)
+    # The answer tells the device to secure the tag: right for a book back in the library.
+    tag_checks.settle_for_item(
+        session, require_id(item.id), TagCheckOutcome.SECURED_AT_CHECKIN, by=by, now=now
+    )
     session.flush()
     return CheckinOutcome(
         decision(

@@ -35,6 +35,8 @@ class Permission(StrEnum):
     FINES_PAY = "fines.pay"  # take a payment
     FINES_WAIVE = "fines.waive"
     DEVICES_VIEW = "devices.view"  # devices, their status and sequence gaps
+    GATE_VIEW = "gate.view"  # gate alarms, the tag-check queue, alarm and footfall reports
+    GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
     EVENTS_VIEW = "events.view"  # the event log and dead letters
     STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
     AUDIT_VIEW = "audit.view"  # the audit trail: every staff action with its before and after
@@ -59,6 +61,8 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     Permission.FINES_PAY: _EVERYONE,
     Permission.FINES_WAIVE: _LIBRARIANS,
     Permission.DEVICES_VIEW: _EVERYONE,
+    Permission.GATE_VIEW: _EVERYONE,
+    Permission.GATE_RESOLVE: _EVERYONE,
     Permission.EVENTS_VIEW: _LIBRARIANS,
     Permission.STAFF_MANAGE: _ADMINS,
     Permission.AUDIT_VIEW: _ADMINS,

@@ -59,7 +59,7 @@ def _publisher(plan: BrokerPlan) -> Iterator[Connection]:
         yield conn
     finally:
         conn.client.disconnect()
-        conn.client.loop_stop()
+        conn.stop_loop()
 
 
 def raw_paho_msgs_per_s(plan: BrokerPlan, *, count: int, payload_bytes: int) -> float:

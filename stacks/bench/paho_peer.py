@@ -61,7 +61,7 @@ def main(argv: list[str]) -> None:
     print("ready", flush=True)
     done.wait()  # a sink ends after its count; an echo runs until it is killed
     conn.client.disconnect()
-    conn.client.loop_stop()
+    conn.stop_loop()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Fixtures of the contract tests that talk to simulated devices: a field of library tags, and the real FEIG
-driver connected over a real pty to the virtual reader."""
+"""Fixtures of the contract tests: a runner for the command line, and for the tests that talk to simulated
+devices a field of library tags and the real FEIG driver connected over a real pty to the virtual reader."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from devices.feig import get_profile
 from devices.sim.feig_pty import simulated_reader
 from devices.sim.field import Field, make_items
 from tests.support.readers import ISIL, Harness, OpenReader
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs `stacks` commands in this process (`runner.invoke(stacks.cli.app, [...])`)."""
+    return CliRunner()
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from server.domain.weeding.settings import Combine, CrewFormula, RoundRules
 from server.errors import ConfigurationError
 from server.settings import REPO_CONFIG_DIR
 
-pytestmark = pytest.mark.contract
-
 LIFECYCLE = (REPO_CONFIG_DIR / LIFECYCLE_FILE).read_text(encoding="utf-8")
 WEEDING = (REPO_CONFIG_DIR / WEEDING_FILE).read_text(encoding="utf-8")
 CATEGORIES = ("undergraduate", "postgraduate", "staff")  # config/policies.toml

@@ -30,8 +30,6 @@ from server.services.policies import load_policies
 from server.settings import REPO_CONFIG_DIR
 from stacks.broker.registry import RegistryError, load_devices
 
-pytestmark = pytest.mark.contract
-
 POLICIES = (REPO_CONFIG_DIR / "policies.toml").read_text(encoding="utf-8")
 WEEKDAYS = "'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday' or 'sunday'"
 

@@ -9,15 +9,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
@@ -32,26 +32,6 @@ def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> 
         if marker in line:
             return "".join(seen)
     raise AssertionError(f"{marker!r} never printed:\n{''.join(seen)}")
-
-
-def _lister(port: int, token: str) -> Callable[..., list[object]]:
-    """`listed(path, **params)`: the first non-empty page of an API list, waited for up to 60 s."""
-
-    def listed(path: str, **params: str) -> list[object]:
-        deadline = time.monotonic() + 60
-        items: list[object] = []
-        while not items and time.monotonic() < deadline:
-            response = httpx.get(
-                f"http://127.0.0.1:{port}/api/v1{path}",
-                params=params,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=5,
-            )
-            items = response.json()["items"]
-            time.sleep(0.5)
-        return items
-
-    return listed
 
 
 def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
@@ -98,21 +78,37 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
             data={"username": "librarian", "password": password},
             timeout=5,
         ).json()["access_token"]
-        listed = _lister(port, token)
-        assert listed("/events", kind="circ.checkout"), (
-            "no checkout from the simulated kiosks reached the server"
-        )
 
-        # The gate is guarding the door: its footfall (and any alarm) reaches the server, which keeps it as
-        # a dead letter until it has a handler for gate events.
-        letters = listed("/dead-letters", device_id="gate-01")
-        assert letters, "nothing from the simulated gate reached the server"
+        def listed(path: str, **params: str) -> list[object]:
+            response = httpx.get(
+                f"http://127.0.0.1:{port}/api/v1{path}",
+                params=params,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=5,
+            )
+            items: list[object] = response.json()["items"]
+            return items
+
+        wait_until(
+            lambda: listed("/events", kind="circ.checkout"),
+            timeout=60,
+            interval=0.5,
+            message="no checkout from the kiosks reached the server",
+        )
+        # The gate is guarding the door: its footfall (and any alarm) reaches the server and is applied.
+        wait_until(
+            lambda: listed("/events", device_id="gate-01", kind="gate.footfall"),
+            timeout=60,
+            interval=0.5,
+            message="no footfall from the simulated gate reached the server",
+        )
     finally:
         demo.send_signal(signal.SIGTERM)
         try:
             assert demo.wait(60) == 0
         finally:
             demo.kill()
+            demo.communicate()  # reads what is left and closes the pipe
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
     with pytest.raises(ConnectionRefusedError):

@@ -22,8 +22,6 @@ from server.db.tables import Fine, Hold, Loan, Patron
 from server.services.columns import HOLD, PATRON
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
-
 
 def _differences(url: str) -> list[Any]:
     engine = make_engine(url)

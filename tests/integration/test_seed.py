@@ -25,7 +25,6 @@ from server.services.policies import Policies, load_policies
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.cli import app
 
-pytestmark = pytest.mark.integration
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 11, 23)
 POLICIES = load_policies(REPO_CONFIG_DIR / "policies.toml", HCM)

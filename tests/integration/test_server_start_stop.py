@@ -13,8 +13,6 @@ from server.db.engine import make_engine
 from stacks.server_process import ServerProcess, ServerProcessError
 from tests.support.ports import free_port
 
-pytestmark = pytest.mark.integration
-
 
 def _server(tmp_path: Path, database_url: str, name: str) -> ServerProcess:
     env = {

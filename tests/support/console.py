@@ -23,7 +23,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from tests.support.console_checks import COUNT_DIALOGS
 from tests.support.ports import free_port
 from tests.support.postgres import PostgresCluster
 from tests.support.staff import PASSWORD, staff
+from tests.support.waiting import wait_until
 
 ROLES = ("assistant", "librarian", "admin")
 ACCOUNTS = {
@@ -117,11 +117,12 @@ class ConsoleServer:
             return device.state if device is not None else None
 
     def wait_for_device(self, device_id: str, state: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while self.device_state(device_id) != state:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{device_id} did not become {state}; see {self.root}")
-            time.sleep(0.05)
+        wait_until(
+            lambda: self.device_state(device_id) == state,
+            timeout=timeout,
+            message=f"{device_id} did not become {state}; see {self.root}",
+            interval=0.05,
+        )
 
 
 def _seed(root: Path, database_url: str, manifest: Path) -> None:

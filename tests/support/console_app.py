@@ -80,7 +80,10 @@ def console_engine(console_settings: ServerSettings) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def console_app(console_settings: ServerSettings, console_engine: Engine) -> FastAPI:
+def console_app(
+    console_settings: ServerSettings,
+    console_engine: Engine,  # noqa: ARG001  (migrates the database the app opens)
+) -> FastAPI:
     return create_app(console_settings)
 
 

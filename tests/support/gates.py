@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,12 +48,3 @@ def run_gate(host: AgentHost, config: GateConfig, *, report_every_s: float = 0.1
     gate.thread = threading.Thread(target=lambda: gate.result.append(host.run(agent)), daemon=True)
     gate.thread.start()
     return gate
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True

@@ -54,4 +54,4 @@ class TestDevice:
 
     def close(self) -> None:
         self.conn.client.disconnect()
-        self.conn.client.loop_stop()
+        self.conn.stop_loop()

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import psycopg
 
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 
 
 class PostgresUnavailableError(RuntimeError):
@@ -67,15 +67,17 @@ class PostgresCluster:
         return cluster
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
+        refused: list[psycopg.OperationalError] = []
+
+        def accepts() -> bool:
             try:
                 with psycopg.connect(self.admin_url, connect_timeout=2):
-                    return
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+                    return True
+            except psycopg.OperationalError as exc:
+                refused[:] = [exc]
+                return False
+
+        wait_until(accepts, timeout=timeout, message=lambda: f"PostgreSQL did not start: {refused[-1]}")
 
     def create_database(self) -> str:
         name = f"t_{uuid.uuid4().hex[:12]}"

@@ -27,10 +27,10 @@ class StatusWatcher:
         self._conn.client.on_subscribe = lambda *_: self._subscribed.set()
         self._topic = topics.status(device_id)
 
-    def _on_connect(self, client: mqtt.Client, *args: Any) -> None:
+    def _on_connect(self, client: mqtt.Client, *_args: Any) -> None:
         client.subscribe(self._topic, qos=1)
 
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         with self._lock:
             self.seen.append(decode_status(bytes(message.payload)))
 
@@ -43,7 +43,7 @@ class StatusWatcher:
 
     def stop(self) -> None:
         self._conn.client.disconnect()
-        self._conn.client.loop_stop()
+        self._conn.stop_loop()
 
     def states(self) -> list[DeviceState]:
         with self._lock:

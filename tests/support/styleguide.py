@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
 from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from web import WEB_STATIC, SecurityHeadersMiddleware, StaticAssets, Templates, pick_locale, styleguide
 from web.locales import Language
 
@@ -113,11 +113,12 @@ def serving(application: Starlette) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="styleguide-server", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:  # set by uvicorn's thread once it listens
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the style guide server did not start")
-        time.sleep(0.01)
+    # `started` is set by uvicorn's thread once it listens; a thread that ended will never set it.
+    wait_until(
+        lambda: server.started or not thread.is_alive(), message="the style guide server did not start"
+    )
+    if not server.started:
+        raise RuntimeError("the style guide server stopped before it listened")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

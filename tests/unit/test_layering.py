@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.unit
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # The pure domain: no persistence, web, messaging or serial libraries, no sockets, no files — and not the

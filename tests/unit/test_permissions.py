@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from server.services.permissions import ROLES, Permission, allows, permissions_of
 from server.services.staff import StaffRole
-
-pytestmark = pytest.mark.unit
 
 ASSISTANT_MAY = {
     Permission.OWN_ACCOUNT,
@@ -20,6 +16,8 @@ ASSISTANT_MAY = {
     Permission.HOLDS_MANAGE,
     Permission.FINES_PAY,
     Permission.DEVICES_VIEW,
+    Permission.GATE_VIEW,
+    Permission.GATE_RESOLVE,
 }
 ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW}
 

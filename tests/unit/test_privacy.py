@@ -10,8 +10,6 @@ from contract.codec import Rejected, RejectReason
 from server.ingest.dead_letters import dead_letter_row
 from server.privacy import redact_document, scrub_raw
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("raw", "scrubbed"),

@@ -148,7 +148,7 @@ def login(
 
 
 @pages.action("/logout", None)
-def logout(request: Request, state: StateDep, db: DbDep, viewer: ViewerDep) -> Response:
+def logout(request: Request, state: StateDep, db: DbDep, _viewer: ViewerDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         staff_sessions.end(db, token)

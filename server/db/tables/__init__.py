@@ -11,6 +11,7 @@ from server.db.tables.access import LoginThrottle, StaffSession
 from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
+from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
 from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
@@ -22,6 +23,9 @@ __all__ = [
     "Device",
     "EventLog",
     "Fine",
+    "GateAlarm",
+    "GateFootfall",
+    "GatePeriod",
     "Hold",
     "Item",
     "KioskSession",
@@ -34,6 +38,7 @@ __all__ = [
     "Sighting",
     "StaffSession",
     "StaffUser",
+    "TagCheck",
 ]
 
 

@@ -12,8 +12,6 @@ from devices.tagdata import reverse_blocks
 from devices.tagdata.settings import CONFIG_ENV
 from stacks.cli import app
 
-pytestmark = pytest.mark.contract
-
 DEICHMAN_HEX = (
     "11 02 02 30 33 30 31 30 30 33 34 38 31 35 30 30 "
     "33 00 00 38 02 4E 4F 30 32 30 33 30 30 30 30 00 00 00 00 00"

@@ -20,8 +20,6 @@ from devices.tagdata import BlockOrder, TagStatus, Usage, decode_tag, encode_tag
 from stacks.cli import app
 from tests.support.readers import ISIL
 
-pytestmark = pytest.mark.contract
-
 BARCODE = "30000099999"
 UID = make_uid(0x42)
 

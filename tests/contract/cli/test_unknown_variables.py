@@ -21,8 +21,6 @@ from stacks.environment import (
     warn_about_unknown_variables,
 )
 
-pytestmark = pytest.mark.contract
-
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -18,8 +18,6 @@ from typer.testing import CliRunner
 from stacks.cli import app
 from stacks.environment import known_variables
 
-pytestmark = pytest.mark.contract
-
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -12,8 +12,6 @@ from devices.config import load_file, load_section, validate
 from devices.errors import DeviceError
 from devices.feig.profiles import load_profiles
 
-pytestmark = pytest.mark.contract
-
 
 class SiteError(DeviceError):
     """Stands for a caller's own error class."""

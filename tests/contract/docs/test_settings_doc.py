@@ -11,8 +11,6 @@ from edge.settings import EdgeSettings
 from server.settings import SeedSettings, ServerSettings
 from stacks.broker.settings import BrokerSettings
 
-pytestmark = pytest.mark.contract
-
 DOC = Path(__file__).resolve().parents[3] / "docs" / "settings.md"
 
 

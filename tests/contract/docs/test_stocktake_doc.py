@@ -15,8 +15,6 @@ from server.domain.stocktake.session import SessionRefusal
 from server.domain.stocktake.settings import StocktakeSettings
 from server.domain.stocktake.tags import TagVerdict
 
-pytestmark = pytest.mark.contract
-
 DOC = Path(__file__).resolve().parents[3] / "docs" / "stocktake.md"
 
 

@@ -57,8 +57,6 @@ from devices.feig.link import ReaderCounters
 from edge.gate.agent import GateAgentCounters
 from edge.outbox import Outbox
 
-pytestmark = pytest.mark.contract
-
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SESSION = UUID("01936f2a-8b3c-7d4e-9f01-5c2d7a1e4b60")
 KIOSK_TAG = "E00401501A2B3C4D"

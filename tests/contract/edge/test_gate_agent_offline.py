@@ -22,10 +22,9 @@ from edge.outbox import Outbox
 from edge.settings import EdgeSettings
 from edge.sim.gate_agent import simulated_gate
 from edge.sim.gate_stream import Person, expected, scripted_stream
-from tests.support.gates import RunningGate, run_gate, wait_for
+from tests.support.gates import RunningGate, run_gate
 from tests.support.ports import free_port
-
-pytestmark = pytest.mark.contract
+from tests.support.waiting import wait_until
 
 DEVICE = "gate-01"
 CONFIG = GateConfig(DEVICE, footfall_period_s=1.0)
@@ -115,7 +114,7 @@ def test_garbage_from_the_reader_and_nonsense_from_the_counter_change_nothing_th
 ) -> None:
     gate = running_gate()
     counter = gate.parts.counter_sim
-    assert wait_for(lambda: gate.agent.tally.reports() >= 2)  # the counter's baseline
+    wait_until(lambda: gate.agent.tally.reports() >= 2)  # the counter's baseline
     gate.parts.field.set_faults(FaultPlan(corrupt=0.1, truncate=0.1, garbage=0.2, silence=0.02, seed=11))
     for send in (counter.send_corrupted, counter.send_truncated, counter.send_nonsense):
         send()
@@ -123,10 +122,10 @@ def test_garbage_from_the_reader_and_nonsense_from_the_counter_change_nothing_th
     ours = gate.carry(Carried.NOT_BORROWED, Carried.DAMAGED, Carried.BORROWED)
     for person in (Person(0, 1, "out"), Person(0, 2, "in")):
         counter.walk(person.lane, person.direction)
-    assert wait_for(lambda: gate.agent.monitor.counters().decided_passages == 3)
+    wait_until(lambda: gate.agent.monitor.counters().decided_passages == 3)
     gate.parts.field.clear()
     reports = gate.agent.tally.reports()
-    assert wait_for(lambda: gate.agent.tally.reports() >= reports + 2)
+    wait_until(lambda: gate.agent.tally.reports() >= reports + 2)
     gate.stop()
     events = stored(offline_settings)
     (alarm,) = alarms(events)
@@ -148,9 +147,9 @@ def test_a_flood_of_a_thousand_tags_does_not_stop_the_gate(
 ) -> None:
     gate = running_gate()
     gate.carry(*[Carried.BORROWED] * 1000)
-    assert wait_for(lambda: gate.agent.monitor.counters().busy_polls >= 1)
+    wait_until(lambda: gate.agent.monitor.counters().busy_polls >= 1)
     (walker,) = gate.carry(Carried.NOT_BORROWED)
-    assert wait_for(lambda: gate.agent.monitor.counters().alarms == 1)
+    wait_until(lambda: gate.agent.monitor.counters().alarms == 1)
     gate.parts.field.clear()
     gate.stop()
     (alarm,) = alarms(stored(offline_settings))
@@ -164,13 +163,13 @@ def test_an_unplugged_reader_is_reported_and_comes_back_by_itself(
     running_gate: Callable[[], RunningGate],
 ) -> None:
     gate = running_gate()
-    assert wait_for(lambda: gate.agent.monitor.counters().polls > 5)
+    wait_until(lambda: gate.agent.monitor.counters().polls > 5)
     gate.parts.reader_sim.unplug(for_s=1.5)
-    assert wait_for(lambda: gate.host.status().peripherals["reader"].connected is False)
-    assert wait_for(lambda: gate.host.status().peripherals["reader"].connected is True)
+    wait_until(lambda: gate.host.status().peripherals["reader"].connected is False)
+    wait_until(lambda: gate.host.status().peripherals["reader"].connected is True)
     reader = gate.host.status().peripherals["reader"].counters
     assert (reader["disconnects"], reader["reconnects"]) >= (1, 1)
     assert gate.agent.monitor.counters().failed_polls >= 1
     gate.carry(Carried.NOT_BORROWED)  # and it sounds again
-    assert wait_for(lambda: gate.agent.monitor.counters().alarms == 1)
+    wait_until(lambda: gate.agent.monitor.counters().alarms == 1)
     gate.stop()

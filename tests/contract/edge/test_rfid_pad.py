@@ -21,8 +21,6 @@ from edge.sim.world import SimulatedWorld
 from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import library
 
-pytestmark = pytest.mark.contract
-
 SECURITY = SecuritySettings.from_toml()
 BOOK = ManifestItem(barcode="VV000007", tag_uid="E004015000000007")
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from contract.schemas import stale_schemas
-
-pytestmark = pytest.mark.contract
 
 DOCS_SCHEMAS = Path(__file__).resolve().parents[3] / "docs" / "schemas"
 

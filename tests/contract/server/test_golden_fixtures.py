@@ -1,6 +1,6 @@
 """The server's side of the golden fixtures: every event kind decodes to its model and encodes back to the
-same JSON, every kind has a handler (or is knowingly dead-lettered until it has one), stored payloads lose
-their secrets, and every reply the server can send round-trips."""
+same JSON, every kind has a handler, stored payloads lose their secrets, and every reply the server can send
+round-trips."""
 
 from __future__ import annotations
 
@@ -18,16 +18,9 @@ from server.ingest.handlers import build_registry
 from server.settings import ServerSettings
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.contract
-
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EVENT_FILES = sorted((FIXTURES / "events").glob("*.json"))
 REPLY_FILES = sorted((FIXTURES / "replies").glob("*.json"))
-
-# Kinds the contract defines and this server does not apply yet: the ingest dead-letters them as
-# `unknown_kind` ("no handler for …", kept in the dead-letter table) and lists them as rejected in the
-# device's acks. Remove a kind from here when its handler comes.
-AWAITING_A_HANDLER = frozenset({"gate.alarm", "gate.footfall"})
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -55,8 +48,7 @@ def test_every_kind_has_a_handler_and_stored_payloads_keep_no_secret(path: Path,
     registry = build_registry(settings, circulation_context(settings))
     (event,) = decode_events(path.read_bytes())
     assert isinstance(event, EventEnvelope)
-    handled = event.KIND in registry.requests or event.KIND in registry.observations
-    assert handled != (event.KIND in AWAITING_A_HANDLER), "a handler came: update AWAITING_A_HANDLER"
+    assert event.KIND in registry.requests or event.KIND in registry.observations
     stored = redacted_payload(event)
     expected = {k: v for k, v in _load(path)["payload"].items() if k not in event.SENSITIVE}
     assert stored == expected

@@ -23,8 +23,6 @@ from server.services.context import CirculationContext, build
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from tests.unit.i18n.test_messages import SAMPLE
 
-pytestmark = pytest.mark.contract
-
 REPLIES = Path(__file__).resolve().parents[2] / "fixtures" / "replies"
 REPLY_FILES = sorted(REPLIES.glob("*.json"))
 # Template parameters that carry a person, and the one message allowed to name its reader: the welcome.

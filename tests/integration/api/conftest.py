@@ -24,15 +24,12 @@ from server.api.auth.secret import token_secret
 from server.api.auth.tokens import issue_token
 from server.api.deps import get_now
 from server.app import create_app
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables.staff import StaffUser
 from server.services.passwords import hash_password
 from server.services.staff import StaffRole
 from server.settings import ServerSettings
 from tests.support.clock import Clock
-
-pytestmark = pytest.mark.integration
+from tests.support.databases import migrated
 
 STAFF_PASSWORD = "correct horse battery"
 ADMIN_PASSWORD = "admin staple battery"
@@ -89,14 +86,12 @@ def api_settings(tmp_path: Path, api_database_url: str) -> ServerSettings:
 
 @pytest.fixture
 def engine(api_settings: ServerSettings) -> Iterator[Engine]:
-    upgrade(api_settings.resolved_database_url)
-    engine = make_engine(api_settings.resolved_database_url)
-    yield engine
-    engine.dispose()
+    with migrated(api_settings.resolved_database_url) as engine:
+        yield engine
 
 
 @pytest.fixture
-def app(api_settings: ServerSettings, engine: Engine) -> FastAPI:
+def app(api_settings: ServerSettings, engine: Engine) -> FastAPI:  # noqa: ARG001  (requested to migrate first)
     """The server's own application (migrations, services configured, error handlers, /health, /metrics),
     with the MQTT ingest off. Its lifespan runs when a client enters."""
     return create_app(api_settings)

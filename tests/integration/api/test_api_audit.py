@@ -15,8 +15,6 @@ from uuid_utils.compat import uuid7
 
 from server.db.tables.events import DeadLetter, Device, EventLog
 
-pytestmark = pytest.mark.integration
-
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 

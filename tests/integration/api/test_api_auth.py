@@ -28,8 +28,6 @@ from tests.integration.api.conftest import (
     login,
 )
 
-pytestmark = pytest.mark.integration
-
 TOKEN_URL = "/api/v1/login/access-token"
 
 

@@ -15,8 +15,6 @@ from server.services.sightings import Sighting, record_sightings
 from tests.support import factories as f
 from tests.support.clock import Clock
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:
@@ -34,7 +32,8 @@ def shelf(db: Session, code: str, start: str, end: str) -> None:
     )
 
 
-def test_cataloguing_a_record_and_its_copies(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_cataloguing_a_record_and_its_copies(librarian: TestClient, db: Session) -> None:
     shelf(db, "T3-A-01", "890", "895.9228")
     shelf(db, "T3-A-02", "895.923", "899")
     db.commit()
@@ -104,7 +103,8 @@ def test_cataloguing_a_record_and_its_copies(librarian: TestClient, clock: Clock
     assert no_record.status_code == 404
 
 
-def test_item_status_and_condition_by_hand(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_item_status_and_condition_by_hand(librarian: TestClient, db: Session) -> None:
     f.item(db, barcode="VV020001")
     shelf(db, "T2-B-05", "300", "399")
     db.commit()

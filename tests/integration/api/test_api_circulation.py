@@ -16,8 +16,6 @@ from tests.integration.api.conftest import desk
 from tests.support import factories as f
 from tests.support.clock import Clock
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:
@@ -46,9 +44,8 @@ def renew(client: TestClient, card: str | None = None, **item: str) -> dict[str,
     return body
 
 
-def test_checkout_lends_the_item_and_says_when_it_is_due(
-    librarian: TestClient, clock: Clock, db: Session
-) -> None:
+@pytest.mark.usefixtures("clock")
+def test_checkout_lends_the_item_and_says_when_it_is_due(librarian: TestClient, db: Session) -> None:
     patron = f.patron(db, card_number="SV2100123")
     item = f.item(db, f.record(db, title="Số đỏ", author="Vũ Trọng Phụng"), barcode="VV000123")
     db.commit()
@@ -106,7 +103,8 @@ def test_desk_answers_carry_exactly_the_kiosk_reply_fields(
     assert reply.decision.code == body["decision"]["code"]
 
 
-def test_checkout_by_tag_uid(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_checkout_by_tag_uid(librarian: TestClient, db: Session) -> None:
     f.patron(db, card_number="SV2100124")
     f.item(db, barcode="VV000200", tag_uid="E004015000ABCDEF")
     db.commit()

@@ -31,7 +31,6 @@ from tests.integration.api.conftest import STAFF_PASSWORD, LeakCheckingClient, a
 from tests.support import factories as f
 from tests.support.clock import Clock
 
-pytestmark = pytest.mark.integration
 CHECKOUT = {"card_number": "SV2400100", "item": {"barcode": "VV040100"}}
 
 

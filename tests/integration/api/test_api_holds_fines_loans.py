@@ -16,8 +16,6 @@ from tests.support import factories as f
 from tests.support.clock import Clock
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:
@@ -132,7 +130,8 @@ def test_hold_lists_judge_what_is_past_its_pickup_deadline_without_writing(
     assert lapsed.id not in after or after[lapsed.id] == ("expired", copy.id)
 
 
-def test_paying_in_part_and_waiving(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_paying_in_part_and_waiving(librarian: TestClient, db: Session) -> None:
     patron = f.patron(db, card_number="SV2400100")
     other = f.patron(db, card_number="SV2400101")
     fine = f.fine(db, patron, 20000)

@@ -21,8 +21,6 @@ from tests.support import events as ev
 from tests.support import factories as f
 from tests.support.context import circulation_context
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:

@@ -15,8 +15,6 @@ from tests.integration.services.statements import recorded
 from tests.support import factories as f
 from tests.support.clock import Clock
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def api_database_url(database_url: str) -> str:
@@ -32,7 +30,8 @@ NEW_PATRON: dict[str, Any] = {
 }
 
 
-def test_register_search_and_update(librarian: TestClient, clock: Clock) -> None:
+@pytest.mark.usefixtures("clock")
+def test_register_search_and_update(librarian: TestClient) -> None:
     created = librarian.post("/api/v1/patrons", json={**NEW_PATRON, "pin": PATRON_PIN})
     assert created.status_code == 201, created.text
     body = created.json()
@@ -85,7 +84,8 @@ def test_search_pages(librarian: TestClient, db: Session) -> None:
     assert names == [f"Lê Văn {c}" for c in "ABCDE"]
 
 
-def test_the_pin_is_write_only(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_the_pin_is_write_only(librarian: TestClient, db: Session) -> None:
     f.patron(db, card_number="SV2300200", pin=None, pin_failures=0)
     db.commit()
     assert librarian.get("/api/v1/patrons/SV2300200").json()["has_pin"] is False
@@ -116,7 +116,8 @@ def test_unlocking_a_locked_pin(librarian: TestClient, db: Session) -> None:
     assert (unlocked["pin_locked"], unlocked["pin_failures"]) == (False, 0)
 
 
-def test_blocks_stop_borrowing_until_lifted(librarian: TestClient, clock: Clock, db: Session) -> None:
+@pytest.mark.usefixtures("clock")
+def test_blocks_stop_borrowing_until_lifted(librarian: TestClient, db: Session) -> None:
     f.patron(db, card_number="SV2300400")
     f.item(db, barcode="VV004000")
     db.commit()

@@ -21,8 +21,6 @@ from server.services.staff import StaffRole
 from server.settings import ServerSettings
 from tests.integration.api.conftest import STAFF_PASSWORD, LeakCheckingClient, add_staff, bearer
 
-pytestmark = pytest.mark.integration
-
 TOKEN_ROUTE = f"{API_PREFIX}/login/access-token"
 DUMMY = "0190a0b4-7c1e-7000-8000-000000000001"
 

@@ -1,6 +1,7 @@
 """Every GET route of the API, found by walking the OpenAPI schema, leaves the database as it was: on a
 seeded library whose hold shelf holds copies past their pickup deadline, with events, dead letters,
-devices and sightings, on SQLite and PostgreSQL. Reads judge lapsed holds as expired; storing that is for
+devices, sightings, gate alarms (one resolved, one queueing a tag check) and footfall, on SQLite and
+PostgreSQL. Reads judge lapsed holds as expired; storing that is for
 the nightly job and the next write."""
 
 from __future__ import annotations
@@ -21,21 +22,21 @@ from sqlmodel import Session
 from contract.status import DeviceKind, DeviceState, DeviceStatus
 from server.api import API_PREFIX
 from server.db.tables import DeadLetter, Item, Loan, Location, Patron
+from server.domain.gate import AlarmResolution
 from server.ingest.handlers import build_registry
 from server.ingest.messages import Inbound
 from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
-from server.services import staff_actions
-from server.services.columns import HOLD
+from server.services import alarm_desk, staff_actions, tag_checks
+from server.services.columns import HOLD, LOAN
 from server.settings import ServerSettings
 from tests.integration.api.conftest import LIBRARY_MORNING
 from tests.integration.services.statements import recorded
 from tests.support import events as ev
 from tests.support import factories as f
+from tests.support import gate_events as gate
 from tests.support.clock import Clock
 from tests.support.context import circulation_context
-
-pytestmark = pytest.mark.integration
 
 # Statements that change the database, or lock rows as if about to.
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE)\b|\bFOR UPDATE\b", re.I)
@@ -107,7 +108,16 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             last_seq=9,
         )
         bad = ev.sighting(device="kiosk-01")
+        still_lent = db.execute(
+            sa.select(Item).join(Loan).where(LOAN.c.returned_at.is_(None), LOAN.c.id != loan.id).limit(1)
+        ).scalar_one()
+        sounded = [
+            gate.alarm(still_lent.tag_uid or "E0040150FFFF00AA", still_lent.barcode, at=clock.now),
+            gate.alarm(copy.tag_uid or "", copy.barcode, at=clock.now - timedelta(days=1)),
+            gate.footfall(clock.now - timedelta(hours=1), lanes={1: (9, 7), 2: (2, 3)}),
+        ]
         messages = [
+            ev.inbound(*sounded),
             ev.inbound(
                 ev.sighting(device="kiosk-01", barcode=copy.barcode), bad, ev.sighting(device="kiosk-01")
             ),
@@ -120,6 +130,9 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
         )
         waived = staff_actions.action("fine.waive", "admin", {"note": "đã nộp"})
         staff_actions.perform(db, waived, clock.now, lambda: {"status": "waived"})
+        (resolved, *_) = alarm_desk.alarms_after(db, 0)
+        alarm_desk.resolve_alarm(db, resolved.id, AlarmResolution.FALSE_ALARM, staff="admin", now=clock.now)
+        (check,) = tag_checks.list_tag_checks(db)
         db.commit()
         location = db.execute(sa.select(Location).limit(1)).scalar_one()
         dead_letter = db.execute(sa.select(DeadLetter).limit(1)).scalar_one()
@@ -134,6 +147,9 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             "dead_letter_id": [dead_letter.id],
             "device_id": ["kiosk-01", "gate-01", "kiosk-02"],
             "username": ["admin"],
+            "alarm_id": [resolved.id, resolved.id + 1],
+            "check_id": [check.id],
+            "report": ["alarms", "resolutions", "armed-by-device", "footfall"],
         }
 
 
@@ -154,6 +170,15 @@ def query_variants(path: str, names: dict[str, Any]) -> list[dict[str, Any]]:
         "/loans": [{"overdue": True}],
         "/sightings": [{"unknown_only": True}],
         "/devices": [{"state": "never_seen"}],
+        "/gate/alarms": [
+            {"unresolved_only": True},
+            {"alarm_class": "borrowed_armed"},
+            {"item_barcode": names["barcode"][0]},
+        ],
+        "/gate/alarms/live": [{"after": names["alarm_id"][0]}],
+        "/gate/tag-checks": [{"include_closed": True}],
+        "/gate/reports/footfall": [{"granularity": "hour"}],
+        "/gate/reports/{report}.csv": [{"granularity": "hour"}],
     }
     return [{}, *extra.get(path.removeprefix(API_PREFIX), [])]
 

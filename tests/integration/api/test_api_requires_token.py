@@ -12,8 +12,6 @@ from fastapi.testclient import TestClient
 from server.api import API_PREFIX
 from tests.integration.api.conftest import assert_no_secrets
 
-pytestmark = pytest.mark.integration
-
 OPEN_ROUTES = {("post", f"{API_PREFIX}/login/access-token")}
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 # A value for any path parameter: syntactically plausible, so routing reaches the handler.

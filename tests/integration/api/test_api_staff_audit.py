@@ -15,8 +15,6 @@ from tests.integration.api.conftest import PATRON_PIN, desk
 from tests.support import factories as f
 from tests.support.clock import Clock
 
-pytestmark = pytest.mark.integration
-
 AUDIT = "/api/v1/audit"
 
 
@@ -32,8 +30,9 @@ def _actions(admin: TestClient, **params: str) -> list[dict[str, Any]]:
     return items
 
 
+@pytest.mark.usefixtures("clock")
 def test_a_desk_checkout_is_recorded_with_the_item_before_and_after(
-    librarian: TestClient, admin: TestClient, clock: Clock, db: Session
+    librarian: TestClient, admin: TestClient, db: Session
 ) -> None:
     f.patron(db, card_number="SV2400100")
     f.item(db, barcode="VV040100")

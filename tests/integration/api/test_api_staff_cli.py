@@ -14,8 +14,6 @@ from server.db.engine import make_engine
 from server.services.staff import authenticate
 from stacks.cli import app
 
-pytestmark = pytest.mark.integration
-
 
 def run(*args: str, input_text: str | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args), input=input_text)

@@ -22,8 +22,6 @@ from contract import topics
 from contract.mqtt import Connection, MqttEndpoint, Protocol
 from tests.support.broker import RunningBroker, running_broker
 
-pytestmark = pytest.mark.integration
-
 NOT_AUTHORIZED = 135  # MQTT 5 reason code "Not authorized"
 NO_SUBSCRIBERS = 16  # MQTT 5 reason code "No matching subscribers", a success
 SUBACK_FAILURE = 0x80
@@ -67,7 +65,7 @@ class Client:
 
     def close(self) -> None:
         self.conn.client.disconnect()
-        self.conn.client.loop_stop()
+        self.conn.stop_loop()
 
 
 def connect(endpoint: MqttEndpoint, *, wait: bool = True) -> Client:
@@ -152,7 +150,7 @@ def test_anonymous_and_wrong_password_are_refused(setup: Setup) -> None:
     for endpoint in (replace(good, password="wrong"), replace(good, username="nobody", password=None)):
         intruder = connect(endpoint)
         assert intruder.connack[0].is_failure
-        intruder.conn.client.loop_stop()
+        intruder.conn.stop_loop()
 
 
 def test_a_device_publishes_only_its_own_events_and_status(setup: Setup) -> None:
@@ -213,4 +211,4 @@ def test_amqtt_does_not_answer_an_mqtt5_device(brokers: Callable[[Implementation
         assert not mqtt5.conn.client.is_connected()
     finally:
         later.close()
-        mqtt5.conn.client.loop_stop()
+        mqtt5.conn.stop_loop()

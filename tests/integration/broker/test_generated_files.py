@@ -11,8 +11,6 @@ from server.privacy import write_private
 from stacks.broker.process import prepare_broker
 from stacks.broker.settings import BrokerSettings
 
-pytestmark = pytest.mark.integration
-
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

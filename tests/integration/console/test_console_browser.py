@@ -26,7 +26,7 @@ from tests.support.console_checks import (
 )
 from tests.support.staff import PASSWORD
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 LANGS = ("vi", "en")
 

@@ -9,12 +9,11 @@ import os
 import re
 import signal
 import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from uuid_utils.compat import uuid7
 
 from stacks.server_process import ServerProcess
@@ -23,8 +22,9 @@ from tests.support.browser import open_screen
 from tests.support.console import ACCOUNTS, ConsoleServer, sign_in
 from tests.support.ports import free_port
 from tests.support.staff import PASSWORD
+from tests.support.waiting import wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 BOUND_MS = 1000  # the promise: an open dashboard shows a kiosk gone within a second
 START_BOUND_MS = 60_000  # an agent starting on a loaded machine: a bound, not an expectation
@@ -37,7 +37,7 @@ def server(request: pytest.FixtureRequest) -> ConsoleServer:
     return found
 
 
-def _row(page: Page, device: str) -> str:
+def _row(device: str) -> str:
     return f"#devices tr[data-device='{device}']"
 
 
@@ -48,7 +48,7 @@ def test_a_kiosk_killed_turns_offline_within_a_second_and_back_online(
     with open_screen(browser) as screen:
         page = sign_in(screen, server, "librarian").page
         page.evaluate("() => { window.__notReloaded = true; }")
-        row = page.locator(_row(page, "kiosk-02"))
+        row = page.locator(_row("kiosk-02"))
         kiosk.spawn()
         expect(row).to_have_attribute("data-state", "online", timeout=START_BOUND_MS)
         expect(row).to_contain_text("Trực tuyến")
@@ -151,9 +151,7 @@ def test_a_server_with_open_streams_stops_promptly_with_exit_0(console_server: C
     pid = process._child.pid
     assert pid is not None
     os.kill(pid, signal.SIGTERM)
-    started = time.monotonic()
-    while process.running and time.monotonic() - started < 20:
-        time.sleep(0.05)
+    wait_until(lambda: not process.running, timeout=20, message="the server did not stop", interval=0.05)
     listener.join(20)
     assert process.returncode == 0
     assert ended == ["closed"]

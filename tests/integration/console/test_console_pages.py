@@ -28,8 +28,6 @@ from tests.support.console_checks import XSS_STRINGS
 from tests.support.staff import PASSWORD
 from web.security import CONTENT_SECURITY_POLICY
 
-pytestmark = pytest.mark.integration
-
 NAV = {
     "assistant": ["/console/", "/console/patrons", "/console/holds"],
     "librarian": ["/console/", "/console/patrons", "/console/holds"],
@@ -192,9 +190,8 @@ def test_what_went_wrong_is_a_page_in_the_staff_members_language(
     assert with_header.status_code == 303
 
 
-def test_a_secure_cookie_when_the_setting_says_so(
-    console_settings: ServerSettings, console_engine: Engine
-) -> None:
+@pytest.mark.usefixtures("console_engine")
+def test_a_secure_cookie_when_the_setting_says_so(console_settings: ServerSettings) -> None:
     app = create_app(console_settings.model_copy(update={"console_secure_cookie": True}))
     with TestClient(app, base_url="https://testserver") as client:
         token = form_token(client.get("/console/login").text)

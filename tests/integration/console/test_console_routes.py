@@ -17,7 +17,7 @@ from server.services.permissions import allows
 from server.settings import ServerSettings
 from tests.support.console import ROLES, ConsoleServer
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 DUMMY = "0190a0b4-7c1e-7000-8000-000000000001"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -16,8 +15,6 @@ from server.db.tables.staff import StaffUser
 from server.services.staff import find_staff, set_password, update_staff
 from tests.support.clock import Clock
 from tests.support.console_app import USERNAMES, form_token, page_token, sign_in
-
-pytestmark = pytest.mark.integration
 
 LOGIN = "/console/login"
 

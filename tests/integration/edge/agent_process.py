@@ -28,7 +28,7 @@ def main(argv: list[str]) -> None:
     if not runtime.wait_connected(10):
         sys.exit("not connected")
     print("ready", flush=True)
-    time.sleep(600)
+    time.sleep(600)  # an agent at work until the test kills it with -9; the bound ends one left orphaned
 
 
 if __name__ == "__main__":

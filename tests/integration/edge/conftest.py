@@ -15,8 +15,6 @@ from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
 from tests.support.status_watcher import StatusWatcher
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def server(broker: RunningBroker) -> Iterator[ServerDouble]:

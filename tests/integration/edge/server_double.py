@@ -8,7 +8,6 @@ It can be paused (messages pile up unanswered), made to ignore first deliveries,
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -80,7 +79,7 @@ class ServerDouble:
 
     def stop(self) -> None:
         self._connection.client.disconnect()
-        self._connection.client.loop_stop()
+        self._connection.stop_loop()
 
     def wait_connected(self, timeout: float = 15) -> bool:
         return self._connected.wait(timeout)
@@ -114,7 +113,7 @@ class ServerDouble:
 
     # ---- paho callbacks -----------------------------------------------------------------------------------
 
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
         if reason.is_failure:
             return
         client.subscribe(topics.ALL_DEVICE_EVENTS, qos=1)
@@ -123,10 +122,10 @@ class ServerDouble:
         )
         self._connected.set()
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+    def _on_disconnect(self, *_args: Any) -> None:
         self._connected.clear()
 
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         with self._lock:
             if self.paused:
                 self._held.append(message)
@@ -166,12 +165,3 @@ class ServerDouble:
         if committed or rejected:
             acks = Acks(committed=committed, rejected=rejected)
             client.publish(topics.acks(device), encode_model(acks), qos=1)
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

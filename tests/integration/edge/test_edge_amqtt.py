@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from contract.common import ItemRef
 from contract.events import CheckinRequested, ItemOnly, ItemSeen, ItemSighting, SeenContext
 from edge.runtime import EdgeRuntime
 from tests.integration.edge.factories import settings_on
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import running_broker
-
-pytestmark = pytest.mark.integration
 
 
 def test_events_and_requests_over_mqtt_3_1_1(tmp_path: Path) -> None:

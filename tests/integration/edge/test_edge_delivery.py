@@ -8,17 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from contract.common import ItemRef
 from contract.events import ItemSeen, ItemSighting, SeenContext
 from contract.status import DeviceState
 from edge.outbox import Outbox
 from tests.integration.edge.factories import RuntimeFactory, SettingsFactory
-from tests.integration.edge.server_double import ServerDouble, wait_until
+from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
-
-pytestmark = pytest.mark.integration
+from tests.support.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[3]
 DEVICE = "handheld-01"
@@ -40,8 +37,8 @@ def test_events_leave_the_outbox_only_on_the_servers_ack(
     runtime = start_runtime(DEVICE, resend_after_s=30, resend_max_s=60)
     assert runtime.emit_many(ItemSeen, sightings(20)) == 20
     # The messages went through the broker (so it PUBACKed them) and reached the server...
-    assert wait_until(lambda: server.held() >= 1)
-    assert wait_until(lambda: runtime.counters().get("messages_sent", 0) >= 1)
+    wait_until(lambda: server.held() >= 1)
+    wait_until(lambda: runtime.counters().get("messages_sent", 0) >= 1)
     assert not runtime.wait_drained(0.5)
     assert runtime.pending == 20  # ...but nothing is deleted before the server confirms it
     server.resume()
@@ -67,7 +64,7 @@ def test_everything_unconfirmed_is_sent_again_when_the_server_is_born(
     server.ignore_first_delivery = True
     runtime = start_runtime(DEVICE, resend_after_s=60, resend_max_s=120)  # no timer re-send in this test
     runtime.emit_many(ItemSeen, sightings(5))
-    assert wait_until(lambda: server.deliveries() == 5)
+    wait_until(lambda: server.deliveries() == 5)
     assert runtime.pending == 5
     server.publish_status(DeviceState.OFFLINE)
     server.publish_status(DeviceState.ONLINE, new_start=True)
@@ -103,7 +100,7 @@ def test_nothing_is_lost_when_the_broker_is_killed_with_9(
 
 
 def test_a_restarted_agent_sends_its_backlog_and_numbers_on(
-    server: ServerDouble, start_runtime: RuntimeFactory, edge_settings: SettingsFactory
+    server: ServerDouble, start_runtime: RuntimeFactory
 ) -> None:
     server.paused = True
     first = start_runtime(DEVICE, stop_drain_s=0)

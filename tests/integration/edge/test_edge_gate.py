@@ -24,12 +24,11 @@ from edge.settings import EdgeSettings
 from edge.sim.gate_agent import SimulatedGateSummary, simulated_gate
 from edge.sim.gate_stream import Expected, expected, scripted_stream
 from tests.integration.edge.factories import SettingsFactory
-from tests.integration.edge.server_double import ServerDouble, wait_until
+from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker, command_env
 from tests.support.gates import run_gate
 from tests.support.status_watcher import StatusWatcher
-
-pytestmark = pytest.mark.integration
+from tests.support.waiting import wait_until
 
 STACKS = Path(sys.executable).with_name("stacks")  # the installed console script
 
@@ -94,12 +93,12 @@ def test_the_broker_killed_with_9_mid_stream_loses_and_doubles_nothing(
         running = threading.Thread(target=lambda: result.append(host.run(gate)), daemon=True)
         running.start()
         runtime = host.runtime
-        assert wait_until(lambda: runtime.counters().get("events_confirmed", 0) >= 1, 15)
+        wait_until(lambda: runtime.counters().get("events_confirmed", 0) >= 1, timeout=15)
         broker.process.kill()
         assert gate.agent.monitor.counters().alarms < expected(people).alarmed
-        assert wait_until(lambda: not runtime.connected, 10)
+        wait_until(lambda: not runtime.connected, timeout=10)
         # The gate goes on sounding and counting with the broker gone: events pile up in its outbox.
-        assert wait_until(lambda: gate.agent.monitor.counters().alarms == expected(people).alarmed, 15)
+        wait_until(lambda: gate.agent.monitor.counters().alarms == expected(people).alarmed, timeout=15)
         assert not runtime.connected
         broker.process.start()
         assert server.wait_connected(20)
@@ -124,12 +123,12 @@ def test_an_unplugged_reader_shows_in_the_status_and_recovers_by_itself(
     with AgentHost(settings, handle_signals=False) as host:
         gate = run_gate(host, CONFIG)
         try:
-            assert wait_until(lambda: _reader(gate_status) is True, 10)
+            wait_until(lambda: _reader(gate_status) is True, timeout=10)
             gate.parts.reader_sim.unplug(for_s=1.5)
-            assert wait_until(lambda: _reader(gate_status) is False, 10)
-            assert wait_until(lambda: _reader(gate_status) is True, 15)
+            wait_until(lambda: _reader(gate_status) is False, timeout=10)
+            wait_until(lambda: _reader(gate_status) is True, timeout=15)
             (book,) = gate.carry(Carried.NOT_BORROWED)  # and it guards the door again
-            assert wait_until(lambda: gate.agent.monitor.counters().alarms == 1, 10)
+            wait_until(lambda: gate.agent.monitor.counters().alarms == 1, timeout=10)
         finally:
             gate.stop()
     last = [status for status in gate_status.all() if "reader" in status.peripherals][-1]

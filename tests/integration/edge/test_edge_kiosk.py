@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from contract.events import CheckoutRequested, PatronLoginRequested
 from contract.status import DeviceState
 from edge.kiosk.session import KioskSession
@@ -19,12 +17,11 @@ from edge.sim.manifest import Manifest
 from edge.sim.report import RoundTrip
 from edge.sim.world import SimulatedWorld
 from tests.integration.edge.factories import RuntimeFactory
-from tests.integration.edge.server_double import ServerDouble, wait_until
+from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker, command_env
 from tests.support.kiosk_library import library
 from tests.support.status_watcher import StatusWatcher
-
-pytestmark = pytest.mark.integration
+from tests.support.waiting import wait_until
 
 STACKS = Path(sys.executable).with_name("stacks")  # the installed console script
 
@@ -128,7 +125,7 @@ def test_the_rfid_kiosk_reports_its_pad_in_its_status(
     done = run_kiosk_command(broker, tmp_path, manifest, 3, "--pad", "rfid")
     figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
     assert (figures["sessions"], figures["timeouts"], figures["outbox_pending"]) == (3, 0, 0)
-    assert wait_until(lambda: DeviceState.OFFLINE in watch.states())
+    wait_until(lambda: DeviceState.OFFLINE in watch.states())
     birth = next(status for status in watch.seen if status.state == DeviceState.ONLINE)
     pad = birth.peripherals["rfid_pad"]
     assert pad.connected is True

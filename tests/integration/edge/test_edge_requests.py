@@ -12,9 +12,8 @@ from contract.events import CheckinRequested, CheckoutRequested, EventEnvelope, 
 from contract.replies import CheckoutResult, Decision, ReasonCode, ReplyBase
 from edge.errors import RequestTimeoutError
 from tests.integration.edge.factories import RuntimeFactory
-from tests.integration.edge.server_double import ServerDouble, ok_reply, wait_until
-
-pytestmark = pytest.mark.integration
+from tests.integration.edge.server_double import ServerDouble, ok_reply
+from tests.support.waiting import wait_until
 
 
 def on_hold(event: EventEnvelope) -> ReplyBase:
@@ -46,7 +45,8 @@ def test_a_request_gets_its_own_reply(server: ServerDouble, start_runtime: Runti
     assert runtime.counters()["replies_answered"] == 2
 
 
-def test_concurrent_requests_each_get_theirs(server: ServerDouble, start_runtime: RuntimeFactory) -> None:
+@pytest.mark.usefixtures("server")
+def test_concurrent_requests_each_get_theirs(start_runtime: RuntimeFactory) -> None:
     runtime = start_runtime("kiosk-01")
     handles = [
         runtime.request_async(CheckinRequested, ItemOnly(item=ItemRef(barcode=f"VV{n:06d}")))
@@ -75,12 +75,12 @@ def test_a_timed_out_request_is_applied_once_and_its_reply_arrives_late(
         runtime.request(CheckoutRequested, payload, timeout=0.3)
     request_id = timed_out.value.request_id
     assert runtime.pending == 1  # still queued, and being re-sent with the same event id
-    assert wait_until(lambda: server.held() >= 2)
+    wait_until(lambda: server.held() >= 2)
     server.resume()
     assert arrived.wait(10)
     assert runtime.wait_drained(10)
     assert [r.request_id for r in late] == [request_id]
     assert list(server.applied) == [request_id]  # re-sent copies were duplicates: one effect
-    assert wait_until(lambda: runtime.counters().get("replies_duplicate", 0) >= 1)
+    wait_until(lambda: runtime.counters().get("replies_duplicate", 0) >= 1)
     assert len(late) == 1
     assert runtime.counters()["requests_timed_out"] == 1

@@ -9,15 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from contract.status import DeviceKind, DeviceState
 from tests.integration.edge.factories import RuntimeFactory, SettingsFactory
-from tests.integration.edge.server_double import wait_until
 from tests.support.broker import RunningBroker
 from tests.support.status_watcher import StatusWatcher
-
-pytestmark = pytest.mark.integration
+from tests.support.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -26,16 +22,16 @@ def test_birth_heartbeats_and_a_clean_offline(broker: RunningBroker, start_runti
     runtime = start_runtime("kiosk-01", heartbeat_s=0.2)
     watcher = StatusWatcher(broker, "kiosk-01").start()  # joins late: gets the retained status first
     try:
-        assert wait_until(lambda: len(watcher.seen) >= 3)
+        wait_until(lambda: len(watcher.seen) >= 3)
         birth_or_beat = watcher.last()
         assert birth_or_beat.state == DeviceState.ONLINE
         assert birth_or_beat.device_kind == DeviceKind.KIOSK
         assert birth_or_beat.outbox_pending == 0
         assert birth_or_beat.last_seq == 0
         assert birth_or_beat.started_at is not None
-        assert wait_until(lambda: watcher.last().counters.get("heartbeats", 0) >= 2)
+        wait_until(lambda: watcher.last().counters.get("heartbeats", 0) >= 2)
         runtime.stop()
-        assert wait_until(lambda: watcher.states()[-1] == DeviceState.OFFLINE)
+        wait_until(lambda: watcher.states()[-1] == DeviceState.OFFLINE)
     finally:
         watcher.stop()
 
@@ -52,27 +48,25 @@ def test_the_last_will_says_offline_when_the_agent_is_killed(
         "STACKS_MQTT_PASSWORD": settings.mqtt_password.get_secret_value() if settings.mqtt_password else "",
         "STACKS_HEARTBEAT_S": "60",
     }
-    agent = subprocess.Popen(
+    with subprocess.Popen(  # leaving the block closes the pipe and waits for the process
         [sys.executable, "-m", "tests.integration.edge.agent_process", "serve"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert agent.stdout is not None
-        assert agent.stdout.readline().strip() == b"ready"
-        assert wait_until(lambda: DeviceState.ONLINE in watch.states())
-        agent.kill()
-        agent.wait(10)
-        assert wait_until(lambda: watch.states()[-1] == DeviceState.OFFLINE, timeout=15)
-        will = watch.last()
-        assert will.device_id == "kiosk-01"
-        assert will.started_at is not None
-    finally:
-        if agent.poll() is None:
+    ) as agent:
+        try:
+            assert agent.stdout is not None
+            assert agent.stdout.readline().strip() == b"ready"
+            wait_until(lambda: DeviceState.ONLINE in watch.states())
             agent.kill()
-            agent.wait()
+            agent.wait(10)
+            wait_until(lambda: watch.states()[-1] == DeviceState.OFFLINE, timeout=15)
+            will = watch.last()
+            assert will.device_id == "kiosk-01"
+            assert will.started_at is not None
+        finally:
+            agent.kill()  # a no-op once it has died
 
 
 def test_the_last_will_is_composed_at_each_connect(
@@ -91,13 +85,13 @@ def test_the_last_will_is_composed_at_each_connect(
     def count(state: DeviceState) -> int:
         return watch.states().count(state)
 
-    assert wait_until(lambda: count(DeviceState.ONLINE) == 1)
+    wait_until(lambda: count(DeviceState.ONLINE) == 1)
     first_birth = watch.last()
     drop_the_connection()
-    assert wait_until(lambda: count(DeviceState.OFFLINE) == 1)
-    assert wait_until(lambda: count(DeviceState.ONLINE) == 2, timeout=15)
+    wait_until(lambda: count(DeviceState.OFFLINE) == 1)
+    wait_until(lambda: count(DeviceState.ONLINE) == 2, timeout=15)
     drop_the_connection()
-    assert wait_until(lambda: count(DeviceState.OFFLINE) == 2)
+    wait_until(lambda: count(DeviceState.OFFLINE) == 2)
     second_will = watch.last()
     assert second_will.state == DeviceState.OFFLINE
     assert second_will.at > first_birth.at  # composed for the second connection, not the first

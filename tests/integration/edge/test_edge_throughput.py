@@ -8,7 +8,6 @@ import threading
 import time
 from typing import Any
 
-import paho.mqtt.client as mqtt
 import pytest
 
 from contract.common import ItemRef
@@ -19,7 +18,7 @@ from tests.integration.edge.factories import RuntimeFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 EVENTS = 20_000
 CHUNK = 1_000
@@ -31,7 +30,7 @@ def raw_paho_rate(broker: RunningBroker, body: bytes) -> float:
     received = 0
     done = threading.Event()
 
-    def on_message(client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+    def on_message(*_args: Any) -> None:
         nonlocal received
         received += 1
         if received == EVENTS:
@@ -40,8 +39,8 @@ def raw_paho_rate(broker: RunningBroker, body: bytes) -> float:
     subscribed = threading.Event()
     sub = Connection(broker.endpoint(BENCH_USER), client_id="baseline-sub", session_expiry_s=0)
     sub.client.on_message = on_message
-    sub.client.on_subscribe = lambda *args: subscribed.set()
-    sub.client.on_connect = lambda client, *args: client.subscribe(topic, qos=1)
+    sub.client.on_subscribe = lambda *_: subscribed.set()
+    sub.client.on_connect = lambda client, *_: client.subscribe(topic, qos=1)
     pub = Connection(broker.endpoint(BENCH_USER), client_id="baseline-pub", session_expiry_s=0)
     for conn in (sub, pub):
         conn.connect_async()
@@ -54,7 +53,7 @@ def raw_paho_rate(broker: RunningBroker, body: bytes) -> float:
     elapsed = time.perf_counter() - start
     for conn in (sub, pub):
         conn.client.disconnect()
-        conn.client.loop_stop()
+        conn.stop_loop()
     return EVENTS / elapsed
 
 

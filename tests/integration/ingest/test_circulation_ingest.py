@@ -23,7 +23,6 @@ from server.settings import REPO_CONFIG_DIR, ServerSettings
 from tests.support import events as ev
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # a Monday morning in Hồ Chí Minh City
 
 

@@ -32,8 +32,8 @@ from tests.support import events as ev
 from tests.support.broker import RunningBroker, running_broker, server_settings
 from tests.support.context import circulation_context
 from tests.support.mqtt_device import TestDevice
+from tests.support.waiting import wait_until
 
-pytestmark = pytest.mark.integration
 DEVICE = "kiosk-02"
 
 
@@ -83,9 +83,7 @@ def test_bad_input_never_stops_the_consumer(
             device.publish(encode_event(good))
             device.publish(encode_event(checkin))
 
-        deadline = time.monotonic() + 20
-        while len(device.replies) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: len(device.replies) >= 3, timeout=20, message="the device was not answered")
         assert consumer.connected
         assert _count(sqlite_engine, EventLog) == 2
         assert _count(sqlite_engine, DeadLetter) == 6
@@ -110,7 +108,7 @@ def _poisoned(settings: ServerSettings) -> HandlerRegistry:
             raise RuntimeError("a bug in the sightings service")
         real.observations[ItemSeen.KIND](session, events)
 
-    def checkout(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    def checkout(_session: Session, _event: EventEnvelope, _now: datetime) -> ReplyBase:
         raise RuntimeError("a bug in checkout")
 
     return replace(
@@ -134,9 +132,7 @@ def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
         checkout = ev.checkout(device=DEVICE, session_id=uuid4())
         device.publish(encode_batch(encode_event(e) for e in [*good[:2], bad, *good[2:]]))
         device.publish(encode_event(checkout))
-        deadline = time.monotonic() + 20
-        while not device.replies and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: device.replies, timeout=20, message="the kiosk was not answered")
 
         assert consumer.connected
         assert _count(engine, EventLog) == 5  # the good events of the batch are applied…
@@ -149,9 +145,7 @@ def test_an_event_that_cannot_be_applied_is_rejected_alone_and_the_device_told(
         assert sorted(d.raw for d in dead) == sorted([encode_event(bad), encode_event(checkout)])
         (answer,) = [decode_reply(r) for r in device.replies]  # …the kiosk is answered, not left waiting…
         assert (answer.KIND, answer.decision.code) == ("request.rejected", ReasonCode.INVALID_REQUEST)
-        deadline = time.monotonic() + 5
-        while len(device.rejected) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: len(device.rejected) >= 2, timeout=5, message="the device was not told")
         assert sorted(device.rejected) == sorted([str(bad.event_id), str(checkout.event_id)])  # …and told
     finally:
         device.close()

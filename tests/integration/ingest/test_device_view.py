@@ -5,8 +5,7 @@ fallback (3.1.1) — a real server, a real broker, a device of its own."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,8 @@ from tests.support import events as ev
 from tests.support.broker import RunningBroker, running_broker, server_settings
 from tests.support.context import circulation_context
 from tests.support.mqtt_device import TestDevice
+from tests.support.waiting import wait_until
 
-pytestmark = pytest.mark.integration
 DEVICE = "kiosk-02"
 ENVELOPE = {"v", "request_id", "correlation_id", "issued_at", "decision", "kind"}
 
@@ -39,13 +38,6 @@ def broker_and_protocol(
     implementation, protocol = request.param
     with running_broker(tmp_path / "broker", implementation=implementation) as broker:
         yield broker, protocol
-
-
-def _until(condition: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the device did not hear back in time"
-        time.sleep(0.05)
 
 
 def _shape_of_reply(raw: bytes, request_id: str, correlation_id: str) -> dict[str, Any]:
@@ -82,7 +74,11 @@ def test_replies_and_acks_as_a_device_receives_them(
         batch = [orjson.loads(encode_event(login)), orjson.loads(encode_event(seen)), unreadable]
         device.publish(orjson.dumps(batch))
         device.publish(encode_event(checkin))
-        _until(lambda: len(device.replies) == 3 and len(device.acked) + len(device.rejected) == 4)
+        wait_until(
+            lambda: len(device.replies) == 3 and len(device.acked) + len(device.rejected) == 4,
+            timeout=20,
+            message="the device did not hear back",
+        )
 
         replies = {orjson.loads(r)["request_id"]: r for r in device.replies}
         refused_login = _shape_of_reply(

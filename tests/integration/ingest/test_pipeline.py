@@ -29,8 +29,6 @@ from server.ingest.registry import HandlerRegistry, reply_for
 from server.services import devices
 from tests.support import events as ev
 
-pytestmark = pytest.mark.integration
-
 
 class Recorder:
     """Handlers that record every effect they are asked to apply."""
@@ -38,12 +36,12 @@ class Recorder:
     def __init__(self) -> None:
         self.applied: list[tuple[str, UUID]] = []
 
-    def request(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    def request(self, _session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
         self.applied.append((event.KIND, event.event_id))
         decision = Decision(ok=True, code=ReasonCode.OK, message=LocalizedText(vi="Được", en="Done"))
         return reply_for(event, f"{event.KIND}.result", now, decision=decision)
 
-    def observations(self, session: Session, events: Sequence[EventEnvelope]) -> None:
+    def observations(self, _session: Session, events: Sequence[EventEnvelope]) -> None:
         self.applied.extend((e.KIND, e.event_id) for e in events)
 
     def registry(self) -> HandlerRegistry:

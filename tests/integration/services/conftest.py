@@ -1,21 +1,16 @@
-"""A migrated database (SQLite and PostgreSQL) for each test; the circulation context is the suite's
-`circulation` fixture (tests/conftest.py)."""
+"""A session on a migrated database (SQLite and PostgreSQL: the `engine` of tests/integration/conftest.py) for
+each test; the circulation context is the suite's `circulation` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
-
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
+def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as db_session:
         yield db_session
-    engine.dispose()

@@ -37,8 +37,6 @@ from tests.support.circulation_scenarios import (
 from tests.support.circulation_scenarios import Patron as PatronFact
 from tests.support.scenario_player import KIOSK, Answer, play
 
-pytestmark = pytest.mark.integration
-
 Outcome = LoginOutcome | LogoutOutcome | CheckoutOutcome | RenewOutcome | CheckinOutcome
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

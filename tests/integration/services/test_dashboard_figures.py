@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -16,8 +15,6 @@ from server.devices import RegisteredDevice
 from server.services import dashboard
 from server.services.event_log import EVENT_LOG
 from tests.support import factories as make
-
-pytestmark = pytest.mark.integration
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # 10:00 in Hà Nội on 1 December 2026; the library's day began at 17:00 UTC the day before.

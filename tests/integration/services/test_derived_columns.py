@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -17,7 +16,6 @@ from server.services import catalog, patrons
 from server.services.columns import LOCATION, PATRON, RECORD
 from server.services.context import CirculationContext
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 

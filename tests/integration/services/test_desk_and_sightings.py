@@ -20,7 +20,6 @@ from server.services.sightings import Sighting, record_sightings
 from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 in Hồ Chí Minh City
 
 

@@ -26,7 +26,6 @@ from server.services.queries import counts
 from stacks.cli import app
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=HCM).astimezone(UTC)  # Monday morning
 DEADLINE = datetime(2026, 11, 21, 23, 59, 59, tzinfo=HCM).astimezone(UTC)  # end of Saturday: passed

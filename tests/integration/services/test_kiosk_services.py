@@ -21,7 +21,6 @@ from server.services.outcomes import LoginOutcome
 from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=HCM).astimezone(UTC)  # a Monday
 KIOSK = "kiosk-1"

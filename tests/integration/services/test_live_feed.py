@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 from uuid_utils.compat import uuid7
@@ -14,8 +13,6 @@ from server.db.tables.events import DeadLetter, Device
 from server.services import live_feed
 from server.services.event_log import EVENT_LOG
 from server.services.live_feed import SWEEP_EVERY, Change
-
-pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 

@@ -15,8 +15,6 @@ from server.services import login_throttle
 from server.services.login_throttle import Throttling, sign_in
 from tests.support.staff import PASSWORD, staff
 
-pytestmark = pytest.mark.integration
-
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 ADDRESS = "192.0.2.10"
 
@@ -142,13 +140,13 @@ def test_an_administrator_unlocks_a_user_name(session: Session) -> None:
 def test_an_inactive_account_fails_like_a_wrong_password(session: Session) -> None:
     staff(session, "cuong.do", is_active=False)
     session.commit()
-    for n in range(4):
-        attempt = _right(session, "cuong.do", NOW + timedelta(seconds=n))
-        assert attempt.staff is None
-    assert attempt.refused is not None
+    attempts = [_right(session, "cuong.do", NOW + timedelta(seconds=n)) for n in range(4)]
+    assert all(attempt.staff is None for attempt in attempts)
+    assert attempts[-1].refused is not None
 
 
-def test_processes_counting_at_once_count_every_failure(database_url: str, session: Session) -> None:
+@pytest.mark.usefixtures("database_url")
+def test_processes_counting_at_once_count_every_failure(session: Session) -> None:
     """Several server processes share the counts: failures from two connections at once all count."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)

@@ -12,7 +12,6 @@ from server.services import context
 from server.services.policies import load_policies, parse_policies
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 
-pytestmark = pytest.mark.integration
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 GOOD = (REPO_CONFIG_DIR / "policies.toml").read_text(encoding="utf-8")
 

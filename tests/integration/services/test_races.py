@@ -11,28 +11,22 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.replies import ReasonCode
-from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.db.tables import Fine, Hold
 from server.services import fines, holds, kiosk
 from server.services.columns import HOLD, LOAN
 from server.services.context import CirculationContext
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
-def test_one_book_two_kiosks(database_url: str, circulation: CirculationContext) -> None:
-    upgrade(database_url)
-    engine = make_engine(database_url)
+def test_one_book_two_kiosks(engine: Engine, circulation: CirculationContext) -> None:
     with Session(engine) as session:
         readers = [make.patron(session), make.patron(session)]
         book = make.item(session)
@@ -73,7 +67,6 @@ def test_one_book_two_kiosks(database_url: str, circulation: CirculationContext)
     assert sorted(codes) == sorted([ReasonCode.OK, ReasonCode.ON_LOAN_TO_OTHER])
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(LOAN)).scalar_one() == 1
-    engine.dispose()
 
 
 @contextmanager
@@ -115,14 +108,6 @@ def _at_once(engine: Engine, *work: Callable[[Session], object]) -> list[object]
     for thread in threads:
         thread.join(timeout=60)
     return results
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_two_payments_of_one_fine_at_once_both_count(engine: Engine) -> None:

@@ -20,7 +20,6 @@ from server.services.queries import counts
 from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -14,8 +13,6 @@ from server.services import staff_sessions
 from server.services.staff import set_password, update_staff
 from server.services.staff_sessions import SessionRules
 from tests.support.staff import staff
-
-pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 RULES = SessionRules(idle=timedelta(minutes=30), absolute=timedelta(hours=12))

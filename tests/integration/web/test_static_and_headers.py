@@ -17,8 +17,6 @@ from web import WEB_STATIC, StaticAssets
 from web.assets import IMMUTABLE, REVALIDATE, hashed_name, split_hashed
 from web.security import CONTENT_SECURITY_POLICY, SecurityHeadersMiddleware
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
@@ -89,7 +87,7 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
 
 
 def test_a_header_the_app_sets_is_kept() -> None:
-    async def framed(request: object) -> PlainTextResponse:
+    async def framed(_request: object) -> PlainTextResponse:
         return PlainTextResponse("ok", headers={"X-Frame-Options": "SAMEORIGIN"})
 
     app = Starlette(routes=[Route("/", framed)], middleware=[Middleware(SecurityHeadersMiddleware)])

@@ -14,7 +14,7 @@ from tests.support.browser import Screen
 from web.locales import LANGUAGES
 from web.styleguide import MODES
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 AXE_OPTIONS: dict[str, Any] = {
     "runOnly": {

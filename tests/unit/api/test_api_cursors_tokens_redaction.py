@@ -12,8 +12,6 @@ from server.errors import InvalidInputError, UnauthorizedError
 from server.privacy import redact_document, secret_fields
 from server.privacy import scrub_raw as redact_raw
 
-pytestmark = pytest.mark.unit
-
 SECRET = "s" * 48
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 

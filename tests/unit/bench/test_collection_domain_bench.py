@@ -18,8 +18,6 @@ from stacks.bench.collection_domain import (
     weeding_settings,
 )
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize("phase", PHASES)
 def test_each_phase_reports_its_figures(phase: str) -> None:

@@ -6,8 +6,6 @@ import pytest
 
 from stacks.bench.stocktake_domain import main, run
 
-pytestmark = pytest.mark.unit
-
 
 def test_the_benchmark_finds_what_it_planted() -> None:
     figures = run(4_000, seed=3)

@@ -11,8 +11,6 @@ from server.console.pages.audit import comparison, flatten
 from server.console.pages.auth import safe_next, wait_text
 from server.services.staff_audit import StaffActionEntry
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("asked", "goes"),

@@ -8,12 +8,9 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import pytest
-
 from server.console.live.hub import CLOSED, RESYNC, LiveHub, Subscription
 from server.services.live_feed import Change
 
-pytestmark = pytest.mark.unit
 T = TypeVar("T")
 
 

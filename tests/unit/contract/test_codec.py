@@ -33,8 +33,6 @@ from contract.events import (
 from contract.replies import REPLY_MODELS
 from tests.support import events as ev
 
-pytestmark = pytest.mark.unit
-
 
 def _login(pin: str = "2468") -> PatronLoginRequested:
     payload = PatronLogin.model_validate({"card_number": "SV2100123", "pin": pin})

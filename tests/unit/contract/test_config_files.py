@@ -13,8 +13,6 @@ from pydantic import Field, model_validator
 
 from contract.config_files import ConfigFileError, ConfigModel, Lax, key_path, load_config, validate_config
 
-pytestmark = pytest.mark.unit
-
 
 class Colour(StrEnum):
     RED = "red"

@@ -23,8 +23,6 @@ from contract.gate import (
     TagSecurity,
 )
 
-pytestmark = pytest.mark.unit
-
 T0 = datetime(2026, 3, 2, 16, 41, tzinfo=UTC)
 
 

@@ -20,7 +20,6 @@ from server.services import mapping
 from server.services.columns import table_of
 from server.services.mapping import RowMapping
 
-pytestmark = pytest.mark.unit
 WHEN = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 PIN_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$ZmFrZWhhc2hmYWtlaGFzaA"
 

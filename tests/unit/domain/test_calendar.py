@@ -8,7 +8,6 @@ import pytest
 from server.domain.calendar import WeeklyCalendar, due_at, next_open_day, open_days_between
 from tests.unit.domain.conftest import CALENDAR
 
-pytestmark = pytest.mark.unit
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

@@ -4,8 +4,6 @@ import pytest
 
 from server.domain.callnumbers import CallNumberSpan, fold, is_ddc, sort_key
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("lower", "higher"),

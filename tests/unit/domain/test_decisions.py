@@ -20,7 +20,6 @@ from server.domain.enums import ItemStatus
 from server.domain.reasons import Reason
 from tests.unit.domain.conftest import make_policies
 
-pytestmark = pytest.mark.unit
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=HCM)  # Monday
 ME, OTHER = 1, 2

@@ -11,7 +11,6 @@ from server.domain.pins import check_pin, is_locked
 from server.domain.reasons import Reason
 from tests.unit.domain.conftest import CALENDAR, make_policies
 
-pytestmark = pytest.mark.unit
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DUE = datetime(2026, 11, 27, 23, 59, 59, tzinfo=HCM)  # a Friday
 

@@ -5,8 +5,6 @@ import pytest
 from server.domain.enums import ItemStatus as S
 from server.domain.items import status_change_refusal
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("current", "new", "refused"),

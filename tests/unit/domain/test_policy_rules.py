@@ -7,8 +7,6 @@ import pytest
 from server.domain.policies import CirculationRule, Label, PolicySet, RuleFields
 from tests.unit.domain.conftest import CALENDAR, make_policies
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("category", "item_type", "field", "value"),

@@ -12,8 +12,6 @@ from tests.unit.domain.test_decisions import CHECKIN_TABLE, CHECKOUT_TABLE, RENE
 from tests.unit.domain.test_fines_and_pins import PIN_TABLE
 from tests.unit.domain.test_sessions_and_holds import ITEM_MATCH_TABLE, SESSION_TABLE
 
-pytestmark = pytest.mark.unit
-
 # Decided by the MQTT ingest before any rule runs: a request queued too long (while the server was down),
 # and a request that cannot be read at all (which a domain reason, a tag naming another copy, also maps to).
 DECIDED_BY_THE_INGEST = {ReasonCode.REQUEST_EXPIRED, ReasonCode.INVALID_REQUEST}

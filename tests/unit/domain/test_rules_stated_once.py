@@ -16,8 +16,6 @@ from contract.events import PatronLogin, is_valid_pin
 from server.errors import InvalidInputError
 from server.services.pins import validate_pin
 
-pytestmark = pytest.mark.unit
-
 ROOT = Path(__file__).resolve().parents[3]
 SERVER_MODULES = sorted((ROOT / "server").rglob("*.py"))
 PIN_LOCK_RULE = ROOT / "server" / "domain" / "pins.py"

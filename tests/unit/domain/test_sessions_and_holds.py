@@ -12,7 +12,6 @@ from server.domain.reasons import Reason
 from server.domain.sessions import SessionState, check_session, idle_deadline, item_match
 from tests.unit.domain.conftest import CALENDAR
 
-pytestmark = pytest.mark.unit
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 OPEN = SessionState(device_id="kiosk-1", patron_id=1, expires_at=NOW + timedelta(minutes=5), closed=False)

@@ -8,8 +8,6 @@ import pytest
 
 from server.domain.throttle import ThrottleRules, is_lock, run_length, wait_after
 
-pytestmark = pytest.mark.unit
-
 RULES = ThrottleRules(
     free_failures=3,
     first_delay=timedelta(seconds=2),

@@ -4,8 +4,7 @@ sender's tests."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from contract.events import CheckinRequested, ItemOnly, ItemSeen, ItemSighting, 
 from contract.status import DeviceKind, DeviceState, DeviceStatus
 from edge.counters import Counters
 from edge.errors import OutboxError
+from edge.handoff import Handoff, Inputs
 from edge.outbox import Outbox, OutboxRecord
 from edge.sender import Sender
 from edge.settings import EdgeSettings
@@ -68,18 +68,36 @@ class Clock:
         return self.now
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
+class ObservedHandoff(Handoff):
+    """The sender's handoff, which also knows when the sender thread has finished acting on everything handed
+    to it so far: `settled` waits for that, so that a check that something did NOT happen runs once the
+    sender has had its chance to do it."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._handed = 0  # hand-overs so far; each wakes the sender
+        self._taken = 0  # the hand-overs the sender's latest take covered
+        self._acted_on = 0  # the hand-overs the sender has finished a step on (it came back to wait)
 
-def settle() -> None:
-    """Give the sender thread a moment to act on what it was just handed (for checks of inaction)."""
-    time.sleep(0.1)
+    def _signal(self) -> None:
+        self._handed += 1
+        super()._signal()
+
+    def take(self, timeout: float) -> Inputs | None:
+        # The condition's lock is re-entrant: the wait inside `take` releases it, so hand-overs go on
+        # meanwhile, and it is held again from the moment the inputs are taken until `_taken` is set.
+        with self._cond:
+            self._acted_on = self._taken
+            self._cond.notify_all()
+            inputs = super().take(timeout)
+            self._taken = self._handed
+            return inputs
+
+    def settled(self, timeout: float = 10.0) -> None:
+        with self._cond:
+            handed = self._handed
+            if not self._cond.wait_for(lambda: self._acted_on >= handed, timeout):
+                raise AssertionError(f"the sender did not act on what it was handed (waited {timeout:g} s)")
 
 
 class FlakyOutbox(Outbox):
@@ -113,6 +131,7 @@ class Rig:
         self.wire = Wire()
         self.clock = Clock()
         self.counters = Counters()
+        self.handoff = ObservedHandoff()
         self.sender = Sender(
             self.outbox,
             self.settings,
@@ -120,6 +139,7 @@ class Rig:
             publish=self.wire.publish,
             heartbeat=self.wire.heartbeat,
             clock=self.clock,
+            handoff=self.handoff,
         )
 
     def sightings(self, count: int) -> list[OutboxRecord]:
@@ -137,6 +157,10 @@ class Rig:
         if urgent:
             self.sender.send_now(record)
         return record
+
+    def settle(self) -> None:
+        """Returns once the sender has acted on everything handed to it so far (for checks of inaction)."""
+        self.handoff.settled()
 
     def advance(self, seconds: float) -> None:
         self.clock.now += seconds

@@ -18,7 +18,7 @@ class StandInLink:
     connects = True
 
     def __init__(
-        self, settings: EdgeSettings, status: StatusMessages, handlers: LinkHandlers, counters: Counters
+        self, _settings: EdgeSettings, _status: StatusMessages, handlers: LinkHandlers, _counters: Counters
     ) -> None:
         self._handlers = handlers
         self.statuses: list[DeviceStatus] = []
@@ -36,7 +36,7 @@ class StandInLink:
     def connected(self) -> bool:
         return self._connected
 
-    def wait_connected(self, timeout: float | None) -> bool:
+    def wait_connected(self, _timeout: float | None) -> bool:
         return self._connected
 
     def start(self) -> None:
@@ -46,7 +46,7 @@ class StandInLink:
         self.publish_status(self._handlers.birth())
         self._handlers.connected(True)
 
-    def publish_events(self, payload: bytes) -> bool:
+    def publish_events(self, _payload: bytes) -> bool:
         return True
 
     def publish_status(self, payload: bytes) -> None:
@@ -55,7 +55,7 @@ class StandInLink:
                 self.after_goodbye.set()
             self.statuses.append(decode_status(payload))
 
-    def stop(self, goodbye: bytes, timeout: float = 2.0) -> None:
+    def stop(self, goodbye: bytes, _timeout: float = 2.0) -> None:
         self.publish_status(goodbye)
         # The real link waits here for the broker's PUBACK: long enough for a running sender to beat.
         self.after_goodbye.wait(0.5)

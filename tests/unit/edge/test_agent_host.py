@@ -23,8 +23,6 @@ from edge.peripherals import Peripherals, peripheral_status
 from edge.settings import EdgeSettings
 from tests.unit.edge.stand_in_link import StandInLink
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.fixture
 def gate(edge_settings: Callable[..., EdgeSettings]) -> EdgeSettings:
@@ -77,12 +75,13 @@ def test_the_host_runs_the_agent_on_a_started_runtime_and_stops_it(
         _ = host.runtime.pending
 
 
+@pytest.mark.usefixtures("stand_in_links")
 def test_what_the_server_has_not_confirmed_is_waited_for_briefly_and_left_in_the_outbox(
-    gate: EdgeSettings, stand_in_links: list[StandInLink]
+    gate: EdgeSettings,
 ) -> None:
     sighting = ItemSighting(item=ItemRef(barcode="VV000731"), location_code="F2", context=SeenContext.GATE)
     with AgentHost(gate) as host:
-        finished = host.run(OneShotAgent(lambda stop: host.runtime.emit(ItemSeen, sighting)))
+        finished = host.run(OneShotAgent(lambda _stop: host.runtime.emit(ItemSeen, sighting)))
     assert not finished.drained  # the stand-in link has no server behind it
     assert finished.status.outbox_pending == 1
     assert finished.status.last_seq == 1
@@ -103,9 +102,8 @@ def test_the_birth_and_the_final_status_carry_the_peripherals_counters(
     assert reader.counters["frames_sent"] > birth.peripherals["reader"].counters["frames_sent"]  # fresh
 
 
-def test_sigterm_asks_the_agent_to_stop_and_the_old_handler_comes_back(
-    gate: EdgeSettings, stand_in_links: list[StandInLink]
-) -> None:
+@pytest.mark.usefixtures("stand_in_links")
+def test_sigterm_asks_the_agent_to_stop_and_the_old_handler_comes_back(gate: EdgeSettings) -> None:
     before = signal.getsignal(signal.SIGTERM)
 
     def work(stop: threading.Event) -> None:
@@ -122,7 +120,7 @@ def test_a_failing_agent_still_stops_the_runtime_and_restores_the_handlers(
 ) -> None:
     before = signal.getsignal(signal.SIGINT)
 
-    def work(stop: threading.Event) -> None:
+    def work(_stop: threading.Event) -> None:
         raise RuntimeError("agent failed")
 
     with AgentHost(gate) as host, pytest.raises(RuntimeError, match="agent failed"):
@@ -131,8 +129,9 @@ def test_a_failing_agent_still_stops_the_runtime_and_restores_the_handlers(
     assert signal.getsignal(signal.SIGINT) is before
 
 
+@pytest.mark.usefixtures("unreachable_links")
 def test_an_unreachable_broker_is_warned_about_and_the_agent_runs_anyway(
-    gate: EdgeSettings, unreachable_links: list[StandInLink], caplog: pytest.LogCaptureFixture
+    gate: EdgeSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
     with (
         caplog.at_level(logging.WARNING, logger="edge.host"),
@@ -144,8 +143,9 @@ def test_an_unreachable_broker_is_warned_about_and_the_agent_runs_anyway(
     assert "gate-01: broker mqtt://127.0.0.1:18830 not reachable yet" in caplog.text
 
 
+@pytest.mark.usefixtures("unreachable_links")
 def test_a_stop_before_the_connection_cuts_the_wait_short_without_a_warning(
-    gate: EdgeSettings, unreachable_links: list[StandInLink], caplog: pytest.LogCaptureFixture
+    gate: EdgeSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
     with (
         caplog.at_level(logging.WARNING, logger="edge.host"),

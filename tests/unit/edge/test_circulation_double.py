@@ -37,8 +37,6 @@ from tests.support.circulation_scenarios import (
 )
 from tests.support.scenario_player import KIOSK, Answer, play
 
-pytestmark = pytest.mark.unit
-
 
 class DoubleDesk:
     def __init__(self, scenario: Scenario) -> None:

@@ -3,16 +3,12 @@ they react."""
 
 from __future__ import annotations
 
-import pytest
-
 from contract.events import CheckinRequested, CheckoutRequested, PatronLoginRequested, PatronLogoutRequested
 from contract.replies import ReasonCode
 from edge.sim.kiosk_patrons import KioskBehaviour
 from edge.sim.report import RoundTrip
 from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import deliver_late, kiosk, library
-
-pytestmark = pytest.mark.unit
 
 
 def kinds(requester: DirectRequester) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from paho.mqtt.client import MQTTMessage
 
 from contract import topics
@@ -14,8 +13,6 @@ from edge.counters import Counters
 from edge.link import LinkHandlers, MqttLink
 from edge.settings import EdgeSettings
 from edge.status import StatusMessages
-
-pytestmark = pytest.mark.unit
 
 DEVICE = "kiosk-01"
 

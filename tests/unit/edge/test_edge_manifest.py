@@ -11,8 +11,6 @@ import pytest
 from edge.sim.manifest import ManifestError, load_manifest
 from edge.sim.world import SimulatedWorld
 
-pytestmark = pytest.mark.unit
-
 
 def write(path: Path, document: object) -> Path:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")

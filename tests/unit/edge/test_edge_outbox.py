@@ -20,8 +20,6 @@ from contract.events import (
 from edge.errors import EventTooLargeError, OutboxError
 from edge.outbox import Outbox
 
-pytestmark = pytest.mark.unit
-
 DEVICE = "handheld-01"
 
 

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import pytest
-
 from contract.common import LocalizedText, new_event_id, utc_now
 from contract.replies import CheckoutResult, Decision, ReasonCode, ReplyBase
 from edge.requests import Outcome, PendingRequests
-
-pytestmark = pytest.mark.unit
 
 
 def reply(request_id: UUID, correlation_id: UUID, code: ReasonCode = ReasonCode.OK) -> CheckoutResult:

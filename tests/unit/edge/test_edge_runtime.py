@@ -15,8 +15,6 @@ from tests.unit.edge.stand_in_link import StandInLink
 
 SettingsFactory = Callable[..., EdgeSettings]
 
-pytestmark = pytest.mark.unit
-
 
 def test_nothing_is_published_after_the_goodbye(
     edge_settings: SettingsFactory, stand_in_links: list[StandInLink]
@@ -40,8 +38,9 @@ def test_bad_mqtt_settings_leave_the_outbox_closed(edge_settings: SettingsFactor
         assert outbox.pending == 0
 
 
+@pytest.mark.usefixtures("stand_in_links")
 def test_a_failing_start_stops_what_it_started(
-    edge_settings: SettingsFactory, stand_in_links: list[StandInLink], monkeypatch: pytest.MonkeyPatch
+    edge_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class UnstartableLink(StandInLink):
         def start(self) -> None:

@@ -6,25 +6,22 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from contract.common import new_event_id, utc_now
 from contract.events import CheckinRequested
 from contract.status import Acks, DeviceKind, DeviceState, DeviceStatus
 from edge.handoff import Handoff
 from edge.outbox import OutboxRecord
-from tests.unit.edge.sender_rig import Rig, settle, wait_until
-
-pytestmark = pytest.mark.unit
+from tests.support.waiting import wait_until
+from tests.unit.edge.sender_rig import Rig
 
 
 def test_a_failed_deletion_strands_nothing(rig: Rig) -> None:
     records = rig.sightings(2)
     ids = [r.event_id for r in records]
-    assert wait_until(lambda: rig.wire.sent_ids() == ids)
+    wait_until(lambda: rig.wire.sent_ids() == ids)
     rig.outbox.fail_confirms = 1  # the disk is full when the acks come
     rig.sender.acks(Acks(committed=ids))
-    assert wait_until(lambda: rig.outbox.pending == 0)
+    wait_until(lambda: rig.outbox.pending == 0)
     assert rig.sender.in_flight == 0
     assert rig.counters.get("sender_errors") == 1
     assert rig.counters.get("events_confirmed") == 2
@@ -33,37 +30,37 @@ def test_a_failed_deletion_strands_nothing(rig: Rig) -> None:
 
 def test_a_reply_handed_over_during_a_failed_step_still_deletes_its_request(rig: Rig) -> None:
     request = rig.request()
-    assert wait_until(lambda: request.event_id in rig.wire.sent_ids())
+    wait_until(lambda: request.event_id in rig.wire.sent_ids())
     rig.outbox.fail_confirms = 1
     rig.sender.replied(request.event_id)
-    assert wait_until(lambda: rig.outbox.pending == 0)
+    wait_until(lambda: rig.outbox.pending == 0)
     assert rig.sender.in_flight == 0
 
 
 def test_a_request_taken_in_a_failed_step_still_goes_out_before_the_backlog(rig: Rig) -> None:
     records = rig.sightings(7)  # the window (5) is full, two events wait behind it
-    assert wait_until(lambda: len(rig.wire.sent_ids()) == 5)
+    wait_until(lambda: len(rig.wire.sent_ids()) == 5)
     with rig.held():
         rig.outbox.fail_confirms = 1
         rig.sender.acks(Acks(committed=[records[0].event_id]))
         request = rig.request()
-    assert wait_until(lambda: request.event_id in rig.wire.sent_ids())
-    assert wait_until(lambda: rig.outbox.pending == 7)
+    wait_until(lambda: request.event_id in rig.wire.sent_ids())
+    wait_until(lambda: rig.outbox.pending == 7)
     assert rig.counters.get("sender_errors") == 1
 
 
 def test_a_request_stored_while_the_link_is_down_goes_out_first_on_reconnect(rig: Rig) -> None:
     records = rig.sightings(8)
     first = [r.event_id for r in records[:5]]
-    assert wait_until(lambda: rig.wire.sent_ids() == first)
+    wait_until(lambda: rig.wire.sent_ids() == first)
     rig.sender.link_changed(False)
     request = rig.request()
-    settle()
+    rig.settle()
     assert request.event_id not in rig.wire.sent_ids()
     rig.sender.link_changed(True)
     # the window again, then the request — although the window is full and three events are older
-    assert wait_until(lambda: len(rig.wire.sent_ids()) == 11)
-    settle()
+    wait_until(lambda: len(rig.wire.sent_ids()) == 11)
+    rig.settle()
     assert rig.wire.sent_ids()[5:] == [*first, request.event_id]
 
 
@@ -74,8 +71,8 @@ def test_requests_an_earlier_run_left_behind_a_backlog_go_out_first(tmp_path: Pa
         request = rig.request(urgent=False)
         rig.sender.start()
         rig.sender.link_changed(True)
-        assert wait_until(lambda: len(rig.wire.sent_ids()) == 5)  # the request takes a place in the window
-        settle()
+        wait_until(lambda: len(rig.wire.sent_ids()) == 5)  # the request takes a place in the window
+        rig.settle()
         assert rig.wire.sent_ids() == [request.event_id, *(r.event_id for r in records[:4])]
     finally:
         rig.close()
@@ -88,12 +85,12 @@ def test_an_ack_for_a_request_not_yet_read_does_not_delete_it(tmp_path: Path) ->
         rig.sender.start()
         # The broker delivers that run's ack before this run has read the request into its window.
         rig.sender.acks(Acks(committed=[request.event_id]))
-        settle()
+        rig.settle()
         assert rig.outbox.contains(request.event_id)
         rig.sender.link_changed(True)
-        assert wait_until(lambda: request.event_id in rig.wire.sent_ids())  # so the reply comes again
+        wait_until(lambda: request.event_id in rig.wire.sent_ids())  # so the reply comes again
         rig.sender.replied(request.event_id)
-        assert wait_until(lambda: rig.outbox.pending == 0)
+        wait_until(lambda: rig.outbox.pending == 0)
     finally:
         rig.close()
 
@@ -116,15 +113,15 @@ def test_a_disconnect_and_reconnect_between_two_wake_ups_still_resends(tmp_path:
     try:
         rig.sender.server_status(server(timedelta(minutes=1)))
         ids = [r.event_id for r in rig.sightings(2)]
-        assert wait_until(lambda: rig.wire.sent_ids() == ids)
+        wait_until(lambda: rig.wire.sent_ids() == ids)
         with rig.held():
             rig.sender.link_changed(False)
             rig.sender.link_changed(True)
-        assert wait_until(lambda: rig.wire.sent_ids() == ids * 2)
+        wait_until(lambda: rig.wire.sent_ids() == ids * 2)
         # ...and the server's next status after our reconnect counts as its birth (it may have lost
         # what was queued for it, e.g. when the broker restarted).
         rig.sender.server_status(server(timedelta(minutes=2)))
-        assert wait_until(lambda: rig.wire.sent_ids() == ids * 3)
+        wait_until(lambda: rig.wire.sent_ids() == ids * 3)
         assert rig.counters.get("server_births") == 1
     finally:
         rig.close()
@@ -132,18 +129,18 @@ def test_a_disconnect_and_reconnect_between_two_wake_ups_still_resends(tmp_path:
 
 def test_wake_ups_with_nothing_new_do_not_query_the_outbox(rig: Rig) -> None:
     records = rig.sightings(3)
-    assert wait_until(lambda: len(rig.wire.sent_ids()) == 3)
-    settle()
+    wait_until(lambda: len(rig.wire.sent_ids()) == 3)
+    rig.settle()
     reads = rig.outbox.reads
     rig.sender.acks(Acks(committed=[r.event_id for r in records]))
-    assert wait_until(lambda: rig.outbox.pending == 0)
+    wait_until(lambda: rig.outbox.pending == 0)
     for _ in range(5):
         rig.advance(0.5)
     rig.sender.replied(new_event_id())
-    settle()
+    rig.settle()
     assert rig.outbox.reads == reads
     rig.sightings(1)
-    assert wait_until(lambda: len(rig.wire.sent_ids()) == 4)
+    wait_until(lambda: len(rig.wire.sent_ids()) == 4)
     assert rig.outbox.reads == reads + 1
 
 

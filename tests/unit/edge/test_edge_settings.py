@@ -10,8 +10,6 @@ from pydantic import ValidationError
 from contract.status import DeviceKind
 from edge.settings import EdgeSettings
 
-pytestmark = pytest.mark.unit
-
 
 def test_settings_come_from_stacks_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("STACKS_DEVICE_ID", "gate-01")

@@ -12,8 +12,6 @@ from contract.status import DeviceKind, DeviceState, DeviceStatus
 from edge.outbox import OutboxRecord
 from edge.window import InFlightWindow, ServerBirthWatch, backoff_s, encode_message, pack
 
-pytestmark = pytest.mark.unit
-
 
 def record(seq: int, size: int = 100, *, request: bool = False) -> OutboxRecord:
     body = orjson.dumps({"seq": seq, "pad": "x" * max(size - 20, 0)})
@@ -116,8 +114,8 @@ def status(state: DeviceState, at_s: float, started_s: float = 0) -> DeviceStatu
 
 
 def test_births_are_online_after_offline_or_a_new_start() -> None:
+    assert ServerBirthWatch().online is None  # nothing is known before the first status
     watch = ServerBirthWatch()
-    assert watch.online is None
     assert not watch.observe(status(DeviceState.ONLINE, 1))  # baseline at start-up
     assert watch.online
     assert not watch.observe(status(DeviceState.ONLINE, 30))  # a heartbeat

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from contract.common import ItemRef
 from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
 from edge.sim.world import SimulatedWorld
-
-pytestmark = pytest.mark.unit
 
 
 def world(**statuses: str) -> SimulatedWorld:

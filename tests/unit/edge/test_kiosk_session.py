@@ -17,8 +17,6 @@ from tests.support.circulation_double import CirculationDouble
 from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import library
 
-pytestmark = pytest.mark.unit
-
 CARD, PIN = "SV2100000", "1000"
 TAGGED = ItemRef(barcode="VV000001", tag_uid="E0040150" + "00000001")
 

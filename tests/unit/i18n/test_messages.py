@@ -11,8 +11,6 @@ from server.i18n.catalog import MESSAGES, NOTES, PARAMETERS, SUCCESS, Template
 from server.i18n.formatting import count, day, money
 from server.i18n.render import placeholders
 
-pytestmark = pytest.mark.unit
-
 # A value of the right kind for every parameter a template may name.
 SAMPLE: dict[str, object] = {
     "due": datetime(2026, 12, 9, 16, 59, 59, tzinfo=UTC),

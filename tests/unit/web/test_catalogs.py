@@ -18,8 +18,6 @@ from babel.messages.mofile import write_mo
 from web.catalogs import compiled, load, po_path, read_catalog, translate
 from web.locales import LANGUAGES, Language
 
-pytestmark = pytest.mark.unit
-
 ROOT = Path(__file__).resolve().parents[3]
 MessageId = str | tuple[str, ...]
 CatalogText = str | tuple[str, ...] | list[str] | None

@@ -10,8 +10,6 @@ import pytest
 
 from web.assets import WEB_STATIC
 
-pytestmark = pytest.mark.unit
-
 CSS = (WEB_STATIC / "css" / "stacks.css").read_text(encoding="utf-8")
 TEXT, NON_TEXT = 4.5, 3.0
 TONES = ("success", "info", "warning", "danger", "neutral")

@@ -15,8 +15,6 @@ from web import Flash, Templates, styleguide
 from web.assets import WEB_STATIC, StaticAssets
 from web.locales import LANGUAGES, Language
 
-pytestmark = pytest.mark.unit
-
 ASSETS = StaticAssets(WEB_STATIC)
 
 

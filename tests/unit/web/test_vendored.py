@@ -10,8 +10,6 @@ import pytest
 
 from web.assets import WEB_STATIC
 
-pytestmark = pytest.mark.unit
-
 ROOT = Path(__file__).resolve().parents[3]
 RECORDS = [WEB_STATIC / "vendor" / "VENDORED.md", ROOT / "tests" / "support" / "axe" / "VENDORED.md"]
 ROW = re.compile(

@@ -14,8 +14,6 @@ from devices.barcode.variants import rotated
 from devices.errors import BarcodeError
 from tests.contract.devices.barcode.barcode_pictures import encoded, linear, on_canvas, qr
 
-pytestmark = pytest.mark.contract
-
 
 def _only(data: bytes) -> tuple[str, Symbology, str]:
     result = decode_image(data)

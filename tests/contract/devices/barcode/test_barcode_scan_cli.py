@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from stacks.cli import app
 from tests.contract.devices.barcode.barcode_pictures import encoded, linear, on_canvas, qr
-
-pytestmark = pytest.mark.contract
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 def test_json_lists_every_symbol_with_its_position(runner: CliRunner, tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ import pytest
 from devices.barcode.classify import ScanKind, classify, load_rules
 from devices.barcode.profiles import CONFIG_ENV, ProfileError, Terminator, load_profile, load_profiles
 
-pytestmark = pytest.mark.contract
-
 
 def test_shipped_profiles_load() -> None:
     profiles = load_profiles()

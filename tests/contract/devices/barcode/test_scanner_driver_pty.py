@@ -17,8 +17,6 @@ from devices.barcode.symbology import Symbology
 from devices.sim.scanner import VirtualScanner, parse_script, simulated_scanner
 from devices.transport import SerialTransport
 
-pytestmark = pytest.mark.contract
-
 # Generous: the machine is shared. Tests wait *until* something happens, never assert how fast.
 PATIENCE_S = 10.0
 

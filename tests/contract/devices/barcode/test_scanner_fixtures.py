@@ -12,8 +12,6 @@ from devices.barcode.scanner import Scan, ScannerDriver
 from devices.transport import ReplayTransport, load_session, merge_events
 from tests.contract.devices.barcode.scanner_sessions import SESSIONS, outcome, run_live
 
-pytestmark = pytest.mark.contract
-
 
 @pytest.mark.parametrize("name", sorted(SESSIONS))
 def test_recorded_session_replays_to_the_expected_scans(name: str) -> None:

@@ -17,8 +17,6 @@ from devices.counter import CounterCounters, CounterProfile, LaneReport, PeopleC
 from devices.sim.people_counter import VirtualPeopleCounter, simulated_counter
 from devices.transport.serial_port import SerialTransport
 
-pytestmark = pytest.mark.contract
-
 QUIET = 3600.0  # the simulator's own reports are kept out of the way: the tests ask for them
 
 

@@ -17,8 +17,6 @@ from devices.tagdata import TagStatus, decode_tag, encode_tag
 from devices.transport import RecordingTransport, SerialSettings, SerialTransport
 from tests.support.readers import ISIL, Harness, OpenReader
 
-pytestmark = pytest.mark.contract
-
 
 @pytest.fixture
 def field() -> Field:
@@ -137,9 +135,7 @@ def test_eas_on_a_cpr_is_refused_before_any_byte_is_sent(cpr: Harness) -> None:
     assert reader.counters().frames_sent == 0
 
 
-def test_outputs_reach_the_reader_as_the_profile_maps_them(
-    cpr: Harness, field: Field, tmp_path: Path
-) -> None:
+def test_outputs_reach_the_reader_as_the_profile_maps_them(cpr: Harness) -> None:
     simulator, reader = cpr
     reader.beep(200)
     reader.alarm(3000)

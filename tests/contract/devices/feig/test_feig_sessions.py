@@ -37,8 +37,6 @@ from devices.transport import (
 )
 from tests.support.readers import ISIL
 
-pytestmark = pytest.mark.contract
-
 SESSIONS = Path(__file__).parents[3] / "fixtures" / "feig" / "sessions"
 Summary = dict[str, object]
 

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,28 +18,27 @@ from devices.sim.field import Field, make_uid
 from devices.sim.field_script import FieldScript, FieldScriptError, ScriptRunner
 from devices.tagdata import decode_tag
 from devices.transport import SerialSettings, SerialTransport
-
-pytestmark = pytest.mark.contract
+from tests.support.waiting import wait_until
 
 STACKS = Path(sys.executable).with_name("stacks")
 
 
 @contextmanager
 def running_simulator(*args: str) -> Iterator[dict[str, object]]:
-    process = subprocess.Popen(
+    with subprocess.Popen(  # leaving the block closes the pipes
         [str(STACKS), "sim", "reader", "--pty", "--json", "--duration", "60", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line, process.stderr.read() if process.stderr else "no output"
-        yield json.loads(line)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+    ) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            assert line, process.stderr.read() if process.stderr else "no output"
+            yield json.loads(line)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
 
 
 def _reader(path: str, profile: str = "cpr") -> FeigReader:
@@ -70,8 +68,13 @@ def test_a_script_moves_tags_in_and_out(tmp_path: Path) -> None:
         running_simulator("--tags", "0", "--script", str(script)) as info,
         _reader(str(info["path"])) as reader,
     ):
-        assert len(reader.inventory()) == 1
-        time.sleep(3.0)  # both steps are due 2.0 s and 2.3 s after the simulator started
+        [first] = reader.inventory()
+
+        def only_another_tag() -> bool:  # both steps are due 2.0 s and 2.3 s after the simulator started
+            uids = [tag.uid for tag in reader.inventory()]
+            return len(uids) == 1 and uids[0] != first.uid
+
+        wait_until(only_another_tag, timeout=30, message="the script's steps never changed the field")
         [remaining] = reader.inventory()
         assert decode_tag(reader.read_memory(remaining.uid, 0, 9)).item_id == "VV000002"
         assert reader.system_information(remaining.uid).afi == 0xC2

@@ -19,8 +19,6 @@ from devices.sim.feig_reader import VirtualFeigReader
 from devices.sim.field import Field, make_items
 from devices.transport import SerialSettings, SerialTransport
 
-pytestmark = pytest.mark.contract
-
 
 def test_loop_url_reads_back_what_was_written() -> None:
     with SerialTransport(SerialSettings("loop://")) as transport:

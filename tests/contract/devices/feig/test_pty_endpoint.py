@@ -14,8 +14,7 @@ from devices.feig import get_profile
 from devices.sim import PtyEndpoint
 from devices.sim.feig_pty import FeigReaderSimulator
 from devices.sim.field import Field, make_items
-
-pytestmark = pytest.mark.contract
+from tests.support.waiting import wait_until
 
 
 def _open(path: str) -> serial.Serial:
@@ -110,10 +109,8 @@ def _blocked_sender(endpoint: PtyEndpoint, size: int = 200_000) -> threading.Thr
     """A thread sending more than a pty holds to a driver that never reads, once it is stuck waiting."""
     sender = threading.Thread(target=endpoint.send, args=(bytes(size),), daemon=True)
     sender.start()
-    for _ in range(500):  # until the pty buffer is full and the send is waiting for the driver
-        if endpoint.bytes_sent and sender.is_alive():
-            break
-        threading.Event().wait(0.01)
+    # Until the pty buffer is full and the send is waiting for the driver.
+    wait_until(lambda: endpoint.bytes_sent, message="the send wrote nothing")
     assert sender.is_alive()
     assert 0 < endpoint.bytes_sent < size
     return sender
@@ -148,6 +145,8 @@ def test_unplug_ends_a_send_that_nobody_reads(tmp_path: Path) -> None:
             assert port.read(3) == b"abc"
         finally:
             port.close()
+        # The echo is counted just after it is written, so perhaps just after the driver has read it.
+        wait_until(lambda: endpoint.bytes_sent != sent, message="the echo was not counted")
         assert endpoint.bytes_sent == sent + 3
 
 
@@ -160,6 +159,16 @@ def test_a_replug_after_stop_opens_nothing(tmp_path: Path) -> None:
     assert not link.exists()
 
 
+def _replug_timers(simulator: FeigReaderSimulator) -> list[threading.Timer]:
+    """The simulator's re-plug timers whose threads still run: a cancelled one ends at once, one that was
+    left running ends after it has fired."""
+    return [
+        thread
+        for thread in threading.enumerate()
+        if isinstance(thread, threading.Timer) and thread.function == simulator.replug
+    ]
+
+
 def test_a_stale_replug_timer_cannot_plug_a_stopped_simulator(tmp_path: Path) -> None:
     link = tmp_path / "ttyFEIG"
     simulator = FeigReaderSimulator(Field(make_items(1, isil="VN-VNULIC")), get_profile("cpr"), link=link)
@@ -167,7 +176,7 @@ def test_a_stale_replug_timer_cannot_plug_a_stopped_simulator(tmp_path: Path) ->
     simulator.unplug(for_s=0.05)
     simulator.unplug(for_s=0.05)  # replaces the first re-plug; it must not be left running
     simulator.stop()
-    threading.Event().wait(0.3)  # well past both re-plug times
+    wait_until(lambda: not _replug_timers(simulator), message="a re-plug timer is still pending")
     assert not simulator.plugged
     assert not link.exists()
     simulator.replug()
@@ -179,5 +188,5 @@ def test_only_the_last_unplug_decides_when_the_cable_comes_back(tmp_path: Path) 
     with FeigReaderSimulator(field, get_profile("cpr"), link=tmp_path / "ttyFEIG") as simulator:
         simulator.unplug(for_s=0.05)
         simulator.unplug()  # pulled for good: the earlier re-plug is cancelled
-        threading.Event().wait(0.3)
+        wait_until(lambda: not _replug_timers(simulator), message="a re-plug timer is still pending")
         assert not simulator.plugged

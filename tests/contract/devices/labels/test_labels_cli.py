@@ -11,13 +11,6 @@ from devices.labels.layout import load_layout, preset
 from stacks.cli import app
 from tests.contract.devices.labels.label_raster import read_sheets, text_of
 
-pytestmark = pytest.mark.contract
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
 
 def test_items_from_a_sequence(runner: CliRunner, tmp_path: Path) -> None:
     output = tmp_path / "labels.pdf"

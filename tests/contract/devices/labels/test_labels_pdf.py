@@ -17,8 +17,6 @@ from devices.labels.sheet import render_item_labels, render_patron_cards
 from devices.labels.text import ELLIPSIS
 from tests.contract.devices.labels.label_raster import text_of
 
-pytestmark = pytest.mark.contract
-
 NAMES = ["Nguyễn Thị Hồng Nhung", "Đặng Quốc Việt", "Lê Thị Ánh Tuyết", "Phạm Ngọc Ẩn"]
 
 

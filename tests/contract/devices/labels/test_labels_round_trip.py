@@ -10,8 +10,6 @@ from devices.labels.sheet import render_item_labels, render_patron_cards
 from devices.labels.sources import barcode_sequence
 from tests.contract.devices.labels.label_raster import read_sheets
 
-pytestmark = pytest.mark.contract
-
 NOTHING: list[tuple[str, str]] = []
 
 

@@ -7,16 +7,12 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
 from devices.rfid import AlarmPolicy, GateMonitor, GateScan, Mechanism, Ownership, SecuritySettings
 from devices.rfid.gate import Outputs
 from devices.sim.field import Fault, FaultPlan, Field, VirtualTag, make_items, make_uid
 from devices.sim.gate_tags import Carried, book_tag
 from devices.tagdata.settings import TagDataSettings
 from tests.support.readers import ISIL, OpenReader
-
-pytestmark = pytest.mark.contract
 
 TAG_DATA = TagDataSettings.from_mapping({"isil": ISIL})
 AFI = SecuritySettings(gate_alarm_ms=3000, gate_repeat_s=5.5)

@@ -8,8 +8,6 @@ from devices.rfid import Mechanism, SecuritySettings, SecurityState, read_securi
 from devices.sim.field import Field, VirtualTag, make_uid
 from tests.support.readers import ISIL, OpenReader
 
-pytestmark = pytest.mark.contract
-
 
 @pytest.mark.parametrize(
     ("mechanism", "expected", "requests"),

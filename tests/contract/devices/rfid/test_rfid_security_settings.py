@@ -8,8 +8,6 @@ import pytest
 
 from devices.rfid import Mechanism, SecuritySettings, SecuritySettingsError
 
-pytestmark = pytest.mark.contract
-
 PROJECT_TAGS_TOML = Path(__file__).parents[4] / "config" / "tags.toml"
 
 

@@ -11,8 +11,6 @@ from devices.tagdata import TagStatus, Usage
 from devices.tagdata.settings import TagDataSettings
 from tests.support.readers import ISIL, Harness
 
-pytestmark = pytest.mark.contract
-
 TAG_DATA = TagDataSettings.from_mapping({"isil": ISIL})
 AFI = SecuritySettings()
 

@@ -9,8 +9,6 @@ import pytest
 from devices.tagdata import TagDataSettingsError
 from devices.tagdata.settings import CONFIG_ENV, TagDataSettings, config_path
 
-pytestmark = pytest.mark.contract
-
 SHIPPED = Path(__file__).resolve().parents[4] / "config" / "tags.toml"
 
 

@@ -7,8 +7,6 @@ import pytest
 from devices.barcode.aim import aim_prefix, split_aim
 from devices.barcode.symbology import Symbology, from_zbar
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("body", "identifier", "symbology", "rest"),

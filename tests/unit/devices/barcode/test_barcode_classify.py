@@ -7,8 +7,6 @@ import pytest
 from devices.barcode.classify import Classified, ScanKind, ScanRules, classify
 from devices.barcode.profiles import ProfileError
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("value", "kind", "normalised"),

@@ -19,8 +19,6 @@ from devices.barcode.framing import (
 from devices.barcode.profiles import ScannerProfile, Terminator
 from devices.barcode.symbology import Symbology
 
-pytestmark = pytest.mark.unit
-
 CR = ScannerProfile(name="cr", terminator=Terminator.CR)
 CRLF = ScannerProfile(name="crlf", terminator=Terminator.CRLF)
 LF = ScannerProfile(name="lf", terminator=Terminator.LF)

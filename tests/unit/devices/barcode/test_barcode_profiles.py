@@ -8,8 +8,6 @@ import pytest
 
 from devices.barcode.profiles import ProfileError, ScannerProfile, Terminator, profile_from_mapping
 
-pytestmark = pytest.mark.unit
-
 
 def test_table_with_control_characters_and_terminator() -> None:
     table = tomllib.loads(

@@ -7,8 +7,6 @@ from PIL import Image
 
 from devices.barcode.variants import Affine, rotated, scaled, variants
 
-pytestmark = pytest.mark.unit
-
 
 def _marked(width: int, height: int, mark: tuple[int, int]) -> Image.Image:
     image = Image.new("L", (width, height), 255)

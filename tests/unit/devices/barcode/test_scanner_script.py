@@ -7,8 +7,6 @@ import pytest
 from devices.barcode.symbology import Symbology
 from devices.sim.scanner import ScriptError, Step, parse_script
 
-pytestmark = pytest.mark.unit
-
 
 def test_every_step_kind() -> None:
     script = """

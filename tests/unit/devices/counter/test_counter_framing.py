@@ -21,8 +21,6 @@ from devices.counter.framing import (
 )
 from devices.counter.profiles import CounterProfile, ReportField, load_counter_profiles
 
-pytestmark = pytest.mark.unit
-
 PROFILES = load_counter_profiles().profiles
 RADAR, BEAM = PROFILES["radar"], PROFILES["beam"]
 

@@ -9,8 +9,6 @@ import pytest
 
 from devices.counter.profiles import Checksum, CounterProfileError, ReportField, load_counter_profiles
 
-pytestmark = pytest.mark.unit
-
 
 def test_the_project_file_loads() -> None:
     profiles = load_counter_profiles()

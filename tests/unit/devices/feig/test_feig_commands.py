@@ -25,8 +25,6 @@ from devices.feig.status import (
     error_for,
 )
 
-pytestmark = pytest.mark.unit
-
 UID = bytes.fromhex("E00401505A89BDE3")
 
 

@@ -19,8 +19,6 @@ from devices.feig.frames import Direction, Frame, encode_frame, encode_reply, en
 from devices.feig.outputs import Channel, Output, OutputAction, OutputSpec, build_output_requests
 from devices.feig.parser import parse_stream
 
-pytestmark = pytest.mark.unit
-
 FIXTURE = Path(__file__).parents[3] / "fixtures" / "feig" / "reference_frames.json"
 REFERENCE = {entry["name"]: entry for entry in json.loads(FIXTURE.read_text())["frames"]}
 UID = bytes.fromhex("E00401505A89BDE3")

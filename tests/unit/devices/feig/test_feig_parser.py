@@ -5,14 +5,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devices.feig.frames import Direction, Frame, encode_reply, encode_request
 from devices.feig.parser import Discard, Discarded, FrameParser, ParseResult, parse_stream
-
-pytestmark = pytest.mark.unit
 
 ONE_TAG = bytes.fromhex("1100B000010300E00401505A89BDE383E1")
 VERSION = bytes.fromhex("0D00650003030044530D303309")

@@ -9,8 +9,6 @@ from devices.feig.blocks import MemSizeEncoding
 from devices.feig.outputs import Channel, Output
 from devices.feig.profiles import ProfileError, profile_from_dict
 
-pytestmark = pytest.mark.unit
-
 
 def test_a_full_table_gives_every_value() -> None:
     profile = profile_from_dict(

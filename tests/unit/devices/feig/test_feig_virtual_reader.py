@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from devices.feig import get_profile, iso15693
 from devices.feig.blocks import MemSizeEncoding
 from devices.feig.commands import Request
@@ -13,8 +11,6 @@ from devices.feig.status import Status
 from devices.sim.feig_reader import VirtualFeigReader
 from devices.sim.field import Fault, FaultPlan, Field, VirtualTag, make_items, make_uid
 from tests.support.readers import ISIL
-
-pytestmark = pytest.mark.unit
 
 
 def _ask(reader: VirtualFeigReader, request: Request, address: int = BROADCAST) -> Frame | None:

@@ -8,8 +8,6 @@ import pytest
 
 from devices.labels.layout import PRESETS, LayoutError, SheetLayout, layout_from_mapping, preset
 
-pytestmark = pytest.mark.unit
-
 
 def test_a4_3x8_is_70_by_37_edge_to_edge() -> None:
     layout = preset("a4-3x8")

@@ -8,8 +8,6 @@ from devices.errors import BarcodeError
 from devices.labels.models import ItemLabel, PatronCard
 from devices.labels.sources import barcode_sequence, decode_csv_bytes, read_item_csv, read_patron_csv
 
-pytestmark = pytest.mark.unit
-
 
 def test_sequence_keeps_prefix_and_width() -> None:
     assert barcode_sequence("VV000998", 3) == ["VV000998", "VV000999", "VV001000"]

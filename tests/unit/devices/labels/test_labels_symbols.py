@@ -17,8 +17,6 @@ from devices.labels.symbols import (
 )
 from devices.labels.text import ELLIPSIS, shrink_to_fit, text_width_mm, truncate
 
-pytestmark = pytest.mark.unit
-
 # reportlab's built-in Helvetica metrics: no font file needed for these width tests.
 FONT = "Helvetica"
 

@@ -7,8 +7,6 @@ import pytest
 
 from devices.rfid.passages import Passages
 
-pytestmark = pytest.mark.unit
-
 A, B = bytes.fromhex("E004015000000001"), bytes.fromhex("E004015000000002")
 
 # (time, tags listed) → (passages begun, passages ended), with a 5.5 s window

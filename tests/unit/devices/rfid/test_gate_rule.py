@@ -10,8 +10,6 @@ from devices.tagdata import Usage, encode_tag
 from devices.tagdata.reading import TagReading, TagStatus
 from devices.tagdata.settings import TagDataSettings
 
-pytestmark = pytest.mark.unit
-
 UID = "E004015000000001"
 LISTED = "E004015000000099"
 POLICY = AlarmPolicy(SecuritySettings(), our_uids=frozenset({LISTED}))

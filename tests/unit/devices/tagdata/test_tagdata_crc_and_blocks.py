@@ -14,8 +14,6 @@ from devices.tagdata import (
 )
 from tests.unit.devices.tagdata.tag_dumps import DEICHMAN_TAG, LIBDANRFID_TAG
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("data", "expected"),

@@ -19,8 +19,6 @@ from devices.tagdata import (
 )
 from tests.unit.devices.tagdata.tag_dumps import DEICHMAN_TAG, LIBDANRFID_TAG
 
-pytestmark = pytest.mark.unit
-
 
 def with_crc(block: bytes | bytearray, size: int = 34) -> bytes:
     """The block with a correct CRC written into bytes 19..20 (to build quirky but valid tags)."""

@@ -22,8 +22,6 @@ from devices.tagdata import (
 )
 from tests.unit.devices.tagdata.tag_dumps import DEICHMAN_TAG, LIBDANRFID_TAG
 
-pytestmark = pytest.mark.unit
-
 
 def test_encoding_reproduces_the_deichman_tag() -> None:
     memory = encode_tag("03010034815003", isil="NO-02030000", parts_in_item=2, part_number=2)

@@ -25,8 +25,6 @@ from devices.tagdata import (
 )
 from devices.tagdata.extensions import find_library_extension
 
-pytestmark = pytest.mark.unit
-
 TITLE = ExtensionBlock.structured(ExtensionBlockId.TITLE, ["Truyện Kiều"])
 VENDOR = ExtensionBlock(block_id=0x1234, data=b"\x01\x02\x03")
 

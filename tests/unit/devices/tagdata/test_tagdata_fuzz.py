@@ -26,8 +26,6 @@ from devices.tagdata import (
 )
 from tests.unit.devices.tagdata.tag_dumps import DEICHMAN_TAG, LIBDANRFID_TAG
 
-pytestmark = pytest.mark.unit
-
 SEED = 28560
 RANDOM_BLOCKS = 12_000
 MUTATED_BLOCKS = 12_000

@@ -8,8 +8,6 @@ from devices.tagdata import BlockOrder, PartBytes, TagDataSettingsError, TagStat
 from devices.tagdata.settings import TagDataSettings, WriteBlockOrder
 from tests.unit.devices.tagdata.tag_dumps import DEICHMAN_TAG
 
-pytestmark = pytest.mark.unit
-
 
 def test_defaults_need_only_the_isil() -> None:
     settings = TagDataSettings.from_mapping({"isil": "VN-VNULIC"})

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,8 +38,6 @@ from server.domain.lifecycle.trace import (
     record_search,
     seen,
 )
-
-pytestmark = pytest.mark.unit
 
 START = datetime(2020, 1, 6, 8, tzinfo=UTC)
 TIMERS = MissingTimers()
@@ -227,8 +224,9 @@ def test_a_story_over_three_years() -> None:
     play(item, "return", day := day + timedelta(days=14))
     play(item, "missing", day := day + timedelta(days=60))  # not found in a stock-take
     tick(item, day + timedelta(days=31))
-    assert item.trace.search_outstanding
-    assert len(item.trace.searches) == 2
+    searching = item.trace  # a name of its own: `play` below replaces item.trace
+    assert searching.search_outstanding
+    assert len(searching.searches) == 2
     play(item, "search", day := day + timedelta(days=32))
     assert not item.trace.search_outstanding
     tick(item, day := day + timedelta(days=400))

@@ -21,8 +21,6 @@ from server.domain.lifecycle.trace import (
     record_search,
 )
 
-pytestmark = pytest.mark.unit
-
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 TIMERS = MissingTimers()  # +7, +30, +182, +365 days searches; lost at +395; proposal 30 days later
 MISSING = Trace(Whereabouts.MISSING, LossKind.SHELF, since=T0)

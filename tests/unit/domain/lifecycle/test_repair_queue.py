@@ -25,8 +25,6 @@ from server.domain.lifecycle.condition import (
     status_after,
 )
 
-pytestmark = pytest.mark.unit
-
 T0 = datetime(2026, 5, 4, 10, tzinfo=UTC)
 QUEUED = RepairTicket(RepairState.QUEUED, (DamageKind.TORN,), reported_at=T0)
 IN_REPAIR = RepairTicket(RepairState.IN_REPAIR, (DamageKind.TORN,), reported_at=T0, started_at=T0)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from server.domain.lifecycle.lists import TracedItem, find_list, search_list
 from server.domain.lifecycle.settings import MissingTimers
 from server.domain.lifecycle.trace import LossKind, Trace, Whereabouts
-
-pytestmark = pytest.mark.unit
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 NOW = T0 + timedelta(days=40)

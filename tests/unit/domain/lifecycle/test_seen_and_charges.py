@@ -13,8 +13,6 @@ from server.domain.lifecycle.charges import ChargeBasis, replacement_charge
 from server.domain.lifecycle.settings import ChargeSettings, MissingTimers
 from server.domain.lifecycle.trace import PRESENT, LossKind, SeenSource, Trace, Whereabouts, seen
 
-pytestmark = pytest.mark.unit
-
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 MISSING = Trace(Whereabouts.MISSING, LossKind.SHELF, since=T0)
 LOST_FROM_LOAN = Trace(Whereabouts.LOST, LossKind.LOAN, since=T0, lost_at=T0)

@@ -20,8 +20,6 @@ from server.domain.stocktake.timeline import (
 )
 from tests.unit.domain.stocktake.library import A, at
 
-pytestmark = pytest.mark.unit
-
 AVAILABLE, ON_LOAN, LOST = ItemStatus.AVAILABLE, ItemStatus.ON_LOAN, ItemStatus.LOST
 OUT, IN, STAFF = ChangeCause.CHECKOUT, ChangeCause.CHECKIN, ChangeCause.STAFF
 GRACE = duration(timedelta(days=2))

@@ -9,7 +9,6 @@ from server.domain.stocktake.settings import StocktakeSettings
 from server.domain.stocktake.tags import TagData, TagResolution, TagVerdict, resolve_tag
 from tests.unit.domain.stocktake.library import A, B, C
 
-pytestmark = pytest.mark.unit
 SETTINGS = StocktakeSettings(inference_window=10, inference_min_reads=4, inference_min_confidence=0.6)
 
 

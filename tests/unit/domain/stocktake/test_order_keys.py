@@ -17,8 +17,6 @@ from server.domain.stocktake.order_keys import (
 )
 from tests.unit.domain.stocktake.library import FLOOR_1, FLOOR_2, LIBRARY, RANGE_2, TREE, A, B, D
 
-pytestmark = pytest.mark.unit
-
 CLOSED_STACK = parse_shelf_order(["language=vie,eng,fra", "size", "accession_number"])
 
 

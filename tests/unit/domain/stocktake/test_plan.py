@@ -23,7 +23,6 @@ from server.domain.stocktake.scope import DEFAULT_EXPECTED
 from server.domain.stocktake.tags import TagEvent, TagVerdict
 from tests.unit.domain.stocktake.library import A, Session, at, book
 
-pytestmark = pytest.mark.unit
 AVAILABLE, ON_LOAN, MISSING = ItemStatus.AVAILABLE, ItemStatus.ON_LOAN, ItemStatus.MISSING
 K = ActionKind
 

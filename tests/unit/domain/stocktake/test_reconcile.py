@@ -11,7 +11,6 @@ from server.domain.stocktake.shelf_order import BookMove, Stray
 from server.domain.stocktake.tags import TagEvent, TagVerdict
 from tests.unit.domain.stocktake.library import A, B, C, D, Session, at, book, classes, result_of
 
-pytestmark = pytest.mark.unit
 AVAILABLE, ON_LOAN = ItemStatus.AVAILABLE, ItemStatus.ON_LOAN
 
 

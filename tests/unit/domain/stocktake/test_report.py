@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from server.domain.stocktake.report import Correction, Fix, correction_lists, figures, find_lists
 from server.domain.stocktake.results import ItemClass
 from tests.unit.domain.stocktake.library import (
@@ -17,8 +15,6 @@ from tests.unit.domain.stocktake.library import (
     Session,
     book,
 )
-
-pytestmark = pytest.mark.unit
 
 
 def session() -> Session:

@@ -30,7 +30,6 @@ from tests.unit.domain.stocktake.library import (
     book,
 )
 
-pytestmark = pytest.mark.unit
 ON_LOAN, AVAILABLE = ItemStatus.ON_LOAN, ItemStatus.AVAILABLE
 
 CATALOGUE = [

@@ -15,8 +15,6 @@ from server.domain.stocktake.session import (
 )
 from tests.unit.domain.stocktake.library import FLOOR_1, FLOOR_2, TREE, A, B
 
-pytestmark = pytest.mark.unit
-
 S, Act, R = SessionState, SessionAction, SessionRefusal
 
 

@@ -22,8 +22,6 @@ from server.domain.stocktake.shelf_order import (
 )
 from tests.unit.domain.stocktake.library import SHELVES, A, at, book
 
-pytestmark = pytest.mark.unit
-
 
 def ordered(keys: list[int]) -> bool:
     return all(a <= b for a, b in pairwise(keys))

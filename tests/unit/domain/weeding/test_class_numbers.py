@@ -6,8 +6,6 @@ import pytest
 
 from server.domain.callnumbers import ddc_class
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("call_number", "class_number"),

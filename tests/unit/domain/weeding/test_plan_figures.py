@@ -25,8 +25,6 @@ from server.domain.weeding.suggestions import (
     title_suggestions,
 )
 
-pytestmark = pytest.mark.unit
-
 TODAY = date(2026, 11, 25)
 PLAN = PlanSettings()
 

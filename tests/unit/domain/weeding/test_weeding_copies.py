@@ -17,8 +17,6 @@ from server.domain.weeding.evidence import (
 )
 from tests.support.collection import ago, copy, judge, record, unused_copy
 
-pytestmark = pytest.mark.unit
-
 R = WeedReason
 P = ProtectionKind
 

@@ -27,8 +27,6 @@ from server.domain.weeding.rounds import (
 )
 from server.domain.weeding.settings import RoundRules
 
-pytestmark = pytest.mark.unit
-
 AT = datetime(2026, 11, 25, 9, tzinfo=UTC)
 RULES = RoundRules()
 REVIEW = Round(RoundStatus.UNDER_REVIEW, holdings=50, opened_on=date(2026, 11, 1))  # cap: 5 withdrawals

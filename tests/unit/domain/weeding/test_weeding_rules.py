@@ -20,8 +20,6 @@ from server.domain.weeding.rules import Clock
 from server.domain.weeding.settings import Combine, CrewFormula, Protections, RangeFields, WeedingSettings
 from tests.support.collection import TODAY, ago, copy, judge, record, settings, unused_copy
 
-pytestmark = pytest.mark.unit
-
 R = WeedReason
 SETTINGS = settings()  # 10/5 either; missing or lost 2 years
 BOTH = settings(default=RangeFields(CrewFormula(10, 5), Combine.BOTH, 2, 0.5))

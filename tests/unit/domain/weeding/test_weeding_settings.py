@@ -18,8 +18,6 @@ from server.domain.weeding.settings import (
     RoundRules,
 )
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("text", "age", "unused"),

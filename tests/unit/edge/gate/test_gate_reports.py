@@ -16,8 +16,6 @@ from devices.tagdata import Usage
 from devices.tagdata.reading import TagReading, TagStatus
 from edge.gate.reports import alarm_report, item_ref, tag_content
 
-pytestmark = pytest.mark.unit
-
 UID = "E004015000000001"
 T0 = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
 OURS = TagReading(TagStatus.OK, "", item_id="VV004217", usage=Usage.CIRCULATING, owner_isil="VN-VNULIC")

@@ -9,8 +9,6 @@ import pytest
 
 from edge.gate.settings import GateConfigError, load_gate_config, read_our_uids
 
-pytestmark = pytest.mark.unit
-
 
 def test_the_project_file_has_gate_01() -> None:
     config = load_gate_config("gate-01")

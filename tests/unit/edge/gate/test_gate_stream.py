@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from devices.sim.gate_tags import Carried
 from edge.sim.gate_stream import Person, expected, random_stream, scripted_stream
-
-pytestmark = pytest.mark.unit
 
 
 def test_the_scripted_stream_has_every_kind_in_both_directions_and_lanes() -> None:

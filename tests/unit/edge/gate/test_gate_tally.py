@@ -12,8 +12,6 @@ from devices.rfid.gate import DecidedPassage, Outputs
 from devices.rfid.gate_rule import Judgement, OwnedBy, Ownership
 from edge.gate.tally import GateTally, Step, advance
 
-pytestmark = pytest.mark.unit
-
 T0 = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
 
 
