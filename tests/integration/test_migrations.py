@@ -193,10 +193,10 @@ def test_require_head_says_what_to_run(sqlite_url: str) -> None:
         engine.dispose()
 
 
-def test_0009_keeps_each_loans_category_and_lets_loans_and_holds_lose_their_reader(database_url: str) -> None:
-    """Loans made before 0009 get their borrower's category; fines pointing at them survive the copy of
+def test_0010_keeps_each_loans_category_and_lets_loans_and_holds_lose_their_reader(database_url: str) -> None:
+    """Loans made before 0010 get their borrower's category; fines pointing at them survive the copy of
     the loan table on SQLite; afterwards a loan and a hold may be without a patron."""
-    upgrade(database_url, "0008")
+    upgrade(database_url, "0009")
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:

@@ -35,9 +35,12 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(_url())
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        # Also when a migration fails: the pooled connection is closed now, not left to the collector.
+        engine.dispose()
 
 
 def _run(connection: Connection) -> None:

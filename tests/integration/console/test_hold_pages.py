@@ -19,8 +19,6 @@ from tests.support import factories as f
 from tests.support.clock import Clock
 from tests.support.console_app import form_token
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def queue(console_engine: Engine, console_clock: Clock) -> tuple[int, list[int]]:

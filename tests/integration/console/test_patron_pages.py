@@ -20,8 +20,6 @@ from tests.support import factories as f
 from tests.support.clock import Clock
 from tests.support.console_app import form_token
 
-pytestmark = pytest.mark.integration
-
 CARD = "SV2190101"
 PAGE = f"/console/patrons/{CARD}"
 
@@ -92,8 +90,9 @@ def _names(html: str) -> list[str]:
         ("50%", []),
     ],
 )
+@pytest.mark.usefixtures("reader")
 def test_the_search_finds_readers_as_typed(
-    signed_in: Callable[[str], TestClient], reader: Reader, typed: str, found: list[str]
+    signed_in: Callable[[str], TestClient], typed: str, found: list[str]
 ) -> None:
     fragment = signed_in("assistant").get("/console/patrons/results", params={"q": typed})
     assert fragment.status_code == 200
@@ -101,7 +100,8 @@ def test_the_search_finds_readers_as_typed(
     assert ("Không tìm thấy bạn đọc" in fragment.text) == (not found)
 
 
-def test_a_whole_card_number_opens_the_patron(signed_in: Callable[[str], TestClient], reader: Reader) -> None:
+@pytest.mark.usefixtures("reader")
+def test_a_whole_card_number_opens_the_patron(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("assistant")
     opened = client.get("/console/patrons", params={"q": CARD.lower()}, follow_redirects=False)
     assert (opened.status_code, opened.headers["location"]) == (303, PAGE)
@@ -267,8 +267,7 @@ def test_another_patrons_fine_or_block_is_not_found_here(
     assert signed_in("assistant").get("/console/patrons/SV0000000").status_code == 404
 
 
-def test_expired_reads_from_the_clock(
-    signed_in: Callable[[str], TestClient], reader: Reader, console_clock: Clock
-) -> None:
+@pytest.mark.usefixtures("reader")
+def test_expired_reads_from_the_clock(signed_in: Callable[[str], TestClient], console_clock: Clock) -> None:
     console_clock.now = datetime(2027, 7, 2, 3, 0, tzinfo=UTC)
     assert "Thẻ hết hạn" in signed_in("assistant").get(PAGE).text

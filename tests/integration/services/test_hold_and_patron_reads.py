@@ -18,7 +18,6 @@ from server.services.columns import HOLD, ITEM
 from server.services.context import CirculationContext
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday, 10:00 in Hanoi
 SINCE = NOW - timedelta(days=2)
 
@@ -132,7 +131,8 @@ def test_the_pull_list_says_what_to_take_off_and_where_it_goes(session: Session,
     assert _state(session) == before  # a read writes nothing
 
 
-def test_a_queue_in_order(session: Session, shelf: Shelf, circulation: CirculationContext) -> None:
+@pytest.mark.usefixtures("shelf", "circulation")
+def test_a_queue_in_order(session: Session) -> None:
     title = make.record(session, title="Dế Mèn phiêu lưu ký")
     copy = make.item(session, title)
     first, second, on_shelf = (make.patron(session) for _ in range(3))

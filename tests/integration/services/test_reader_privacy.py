@@ -29,7 +29,6 @@ from server.services.staff_actions import item_subject, row_subject
 from stacks.cli import app
 from tests.support import factories as make
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 DAYS = 30
 LONG_AGO = NOW - timedelta(days=DAYS + 5)
@@ -153,19 +152,22 @@ def test_loans_holds_and_fines_lose_their_reader_after_the_period(session: Sessi
     assert (old.checked_out_at, old.returned_at) == (LONG_AGO - timedelta(days=15), LONG_AGO)
 
 
-def test_a_second_run_changes_nothing(session: Session, library: Library) -> None:
+@pytest.mark.usefixtures("library")
+def test_a_second_run_changes_nothing(session: Session) -> None:
     assert purge_all(session).changed
     before = session.execute(sa.select(LOAN)).all()
     assert purge_all(session) == PurgeReport()
     assert session.execute(sa.select(LOAN)).all() == before
 
 
-def test_small_batches_do_the_same(session: Session, library: Library) -> None:
+@pytest.mark.usefixtures("library")
+def test_small_batches_do_the_same(session: Session) -> None:
     done = purge_all(session, limit=1)
     assert (done.loans_detached, done.holds_detached, done.fines_detached) == (2, 1, 1)
 
 
-def test_figures_by_category_survive(session: Session, library: Library) -> None:
+@pytest.mark.usefixtures("library")
+def test_figures_by_category_survive(session: Session) -> None:
     def by_category() -> dict[str | None, int]:
         rows = session.execute(
             sa.select(LOAN.c.patron_category, sa.func.count()).group_by(LOAN.c.patron_category)

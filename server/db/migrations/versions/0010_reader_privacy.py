@@ -7,8 +7,8 @@ present ones), so figures by category survive. A patron may opt in to keep a loa
 (`keep_loan_history`) and has a faculty. Two partial indexes hold only the rows still tied to a reader after
 their business ended, so the purge reads little; `purge_mark` remembers how far the event log was scrubbed.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-10
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 import server.db.types
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
