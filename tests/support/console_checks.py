@@ -7,6 +7,8 @@
   (longer messages also inside a text); `[]` when the page is all Vietnamese.
 - `AXE_OPTIONS`: the WCAG rules the style guide is held to.
 - `COUNT_DIALOGS`: an init script making alert/confirm/prompt count instead of showing (console_as adds it).
+- `assert_clean(screen, *statuses)`: no console error and no CSP violation; `assert_axe_clean(screen)`;
+  `switch_language(page, lang)` with the header's switch.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from functools import cache
 from typing import Any
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.support.browser import Screen
 from web.catalogs import read_catalog
@@ -102,3 +104,24 @@ def assert_shown_as_text(screen: Screen, text: str, where: str = "main") -> None
     )
     assert injected == 0, "markup from data became elements"
     assert page.evaluate("() => window.__xssDialogs || 0") == 0
+
+
+def assert_clean(screen: Screen, *statuses: int) -> None:
+    """No console error and no CSP violation; Chromium's note of a page answered with one of `statuses`
+    (a refusal the test asked for) is not an error of the page."""
+    expected = tuple(f"the server responded with a status of {s}" for s in statuses)
+    errors = [e for e in screen.console_errors if not (expected and any(x in e for x in expected))]
+    assert errors == [], errors
+    violations = screen.csp_violations()
+    assert violations == [], violations
+
+
+def assert_axe_clean(screen: Screen) -> None:
+    violations = screen.run_axe(AXE_OPTIONS)
+    found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert found == [], found
+
+
+def switch_language(page: Page, lang: str) -> None:
+    page.click(f"form.lang-form button[value={lang}]")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
