@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -21,8 +22,8 @@ from uuid_utils.compat import uuid7
 from contract.common import ItemRef
 from server.db.tables import EventLog, Fine, Hold, KioskSession, Loan, Patron
 from server.domain.enums import ItemStatus
-from server.services import desk, fines, reader_privacy, staff_actions
-from server.services.columns import LOAN
+from server.services import dashboard, desk, fines, reader_privacy, staff_actions
+from server.services.columns import FINE, HOLD, LOAN
 from server.services.context import CirculationContext
 from server.services.reader_privacy import PurgeReport
 from server.services.staff_actions import item_subject, row_subject
@@ -33,6 +34,7 @@ NOW = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 DAYS = 30
 LONG_AGO = NOW - timedelta(days=DAYS + 5)
 LATELY = NOW - timedelta(days=DAYS - 5)
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def purge_all(session: Session, *, limit: int = reader_privacy.BATCH) -> PurgeReport:
@@ -166,18 +168,39 @@ def test_small_batches_do_the_same(session: Session) -> None:
     assert (done.loans_detached, done.holds_detached, done.fines_detached) == (2, 1, 1)
 
 
-@pytest.mark.usefixtures("library")
-def test_figures_by_category_survive(session: Session) -> None:
-    def by_category() -> dict[str | None, int]:
-        rows = session.execute(
-            sa.select(LOAN.c.patron_category, sa.func.count()).group_by(LOAN.c.patron_category)
-        )
-        return {category: int(n) for category, n in rows}
+FIGURES: dict[str, tuple[sa.Table, tuple[str, ...], sa.ColumnElement[Any]]] = {
+    # What the library counts, grouped as its reports group it: every figure reads the rows' own columns.
+    "loans by category and faculty": (LOAN, ("patron_category", "patron_faculty"), sa.func.count()),
+    "loans by item": (LOAN, ("item_id", "item_type"), sa.func.count()),
+    "renewals by category": (LOAN, ("patron_category",), sa.func.sum(LOAN.c.renewals)),
+    "loans returned by day": (LOAN, ("returned_at",), sa.func.count()),
+    "holds by title and outcome": (HOLD, ("record_id", "status"), sa.func.count()),
+    "fines by kind and status": (FINE, ("kind", "status"), sa.func.sum(FINE.c.amount)),
+    "money owed by patron": (FINE, ("patron_id",), sa.func.sum(FINE.c.outstanding)),
+}
 
-    before = by_category()
-    assert before == {"undergraduate": 6, "postgraduate": 1}
-    purge_all(session)
-    assert by_category() == before
+
+def _figures(session: Session) -> dict[str, set[tuple[Any, ...]]]:
+    return {
+        name: {
+            tuple(row)
+            for row in session.execute(
+                sa.select(*(table.c[c] for c in by), total).group_by(*(table.c[c] for c in by))
+            )
+        }
+        for name, (table, by, total) in FIGURES.items()
+    }
+
+
+@pytest.mark.usefixtures("library")
+def test_the_librarys_figures_survive(session: Session) -> None:
+    before = _figures(session)
+    assert {(c, f, n) for c, f, n in before["loans by category and faculty"]} == {
+        ("undergraduate", "Khoa Luật", 6),
+        ("postgraduate", None, 1),
+    }
+    assert purge_all(session).changed
+    assert _figures(session) == before
 
 
 def test_a_loan_lent_before_the_snapshot_gets_its_borrowers_category(session: Session) -> None:
@@ -254,6 +277,12 @@ def _login_event(card_number: str, name: str, at: datetime) -> EventLog:
     )
 
 
+def _key_at(moment: datetime) -> uuid.UUID:
+    """A UUIDv7 of that moment, as a desk made it then (the day's figures read the time from the id)."""
+    random_bits = uuid7().int & ((1 << 62) - 1)
+    return uuid.UUID(int=(int(moment.timestamp() * 1000) << 80) | (0x7 << 76) | (0b10 << 62) | random_bits)
+
+
 def _logged(session: Session, key: uuid.UUID) -> EventLog:
     row = session.get(EventLog, key, populate_existing=True)
     assert row is not None
@@ -267,7 +296,7 @@ def test_desk_and_kiosk_events_lose_their_reader(session: Session, circulation: 
     session.commit()
 
     def at_desk(kind: str, when: datetime, request: dict[str, Any], apply: Any, subject: Any) -> uuid.UUID:
-        action = staff_actions.action(kind, "thu.thu", request)
+        action = staff_actions.action(kind, "thu.thu", request, _key_at(when))
         staff_actions.perform(session, action, when, apply, subject)
         session.commit()
         return action.key
@@ -308,6 +337,8 @@ def test_desk_and_kiosk_events_lose_their_reader(session: Session, circulation: 
     session.add_all([old_login, new_login])
     session.commit()
     assert _logged(session, lent).changes["after"]["loan"]["patron_id"] == reader.id  # type: ignore[index]
+    that_day = dashboard.today(session, LONG_AGO, HANOI)
+    assert that_day.checkouts == 1
 
     assert purge_all(session).events_scrubbed == 3  # the sign-in, the checkout and the payment
     checkout = _logged(session, lent)
@@ -333,6 +364,7 @@ def test_desk_and_kiosk_events_lose_their_reader(session: Session, circulation: 
     # Not yet past the period, or no reading record: as they were.
     assert _logged(session, new_login.event_id).payload == {"card_number": "SV2190001"}
     assert _logged(session, renamed).payload["card_number"] == "SV2190001"
+    assert dashboard.today(session, LONG_AGO, HANOI) == that_day  # the day's figures still count it
     assert purge_all(session) == PurgeReport()
 
 
