@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from server.domain.calendar import due_at
 from server.domain.enums import BlockKind, HoldStatus, ItemCondition, ItemStatus
+from server.domain.fines import overdue_note
 from server.domain.holds import pickup_deadline
 from server.domain.policies import PolicySet
 from server.seed.catalogue import vietnamese_name
@@ -85,7 +86,7 @@ def _fines(rng: random.Random, library: Library) -> None:
                         patron.id,
                         days * 2000,
                         library.now - timedelta(days=rng.randint(1, 200)),
-                        f"{days} overdue day(s)",
+                        overdue_note(days),
                     )
                 )
 

@@ -16,6 +16,7 @@ from contract.replies import Decision
 from server.db.tables import Fine, Loan, Patron
 from server.domain.circulation import LoanState, decide_checkin, decide_checkout, decide_renew
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
+from server.domain.fines import overdue_note
 from server.domain.gate import TagCheckOutcome
 from server.domain.reasons import Reason
 from server.i18n import Action, decision, note
@@ -242,7 +243,7 @@ def checkin_at(
                     loan_id=loan.id,
                     item_id=item.id,
                     created_at=now,
-                    note=f"{verdict.overdue_days} overdue day(s)",
+                    note=overdue_note(verdict.overdue_days),
                 )
             )
             notes.append(note("fine_charged", timezone=context.timezone, fine=verdict.fine))

@@ -17,6 +17,7 @@ from server.db.tables import PatronBlock
 from server.domain import entities
 from server.domain.circulation import is_expired
 from server.domain.enums import FineKind, FineStatus, HoldStatus
+from server.domain.fines import split_note
 from server.services import hold_queues, loans, mapping, patrons
 from server.services.columns import BLOCK, FINE, ITEM, LOAN, RECORD
 from server.services.context import CirculationContext
@@ -59,7 +60,8 @@ class PatronFine:
     title: str | None  # of the item it was charged for, while the fine still names it
     created_at: datetime
     settled_at: datetime | None
-    note: str | None
+    overdue_days: int | None  # what an overdue fine was charged for
+    note: str | None  # what staff wrote, such as why it was waived
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,13 @@ def _fines(session: Session, patron_id: int) -> list[PatronFine]:
             FINE.c.id,
         )
     )
-    return [PatronFine(*row) for row in rows]
+    found = []
+    for fine_id, kind, status, amount, outstanding, title, created_at, settled_at, note in rows:
+        days, rest = split_note(note)
+        found.append(
+            PatronFine(fine_id, kind, status, amount, outstanding, title, created_at, settled_at, days, rest)
+        )
+    return found
 
 
 def loan_history(session: Session, patron_id: int, *, limit: int = 50, offset: int = 0) -> list[PastLoan]:

@@ -158,6 +158,27 @@ def library(console_server: ConsoleServer) -> Library:
             f.hold(s, waited, reader, placed_at=now - timedelta(days=6 - n))
         f.hold(s, waited, mai, placed_at=now - timedelta(hours=20))
 
+        readers = [
+            f.patron(s, card_number=f"SV21980{n}", full_name=name, expires_on=date(2028, 9, 30))
+            for n, name in enumerate(
+                ("Võ Thị Ngọc Ánh", "Hoàng Văn Bình", "Đỗ Minh Châu", "Bùi Thanh Tùng"), 10
+            )
+        ]
+        for waiting, (title, author, call_number) in enumerate(
+            (
+                ("Số đỏ", "Vũ Trọng Phụng", "895.9223 VU-P"),
+                ("Tắt đèn", "Ngô Tất Tố", "895.9223 NG-T"),
+                ("Giáo trình Triết học Mác - Lênin", "Bộ Giáo dục và Đào tạo", "335.4 GI-T"),
+            ),
+            start=1,
+        ):
+            record = _title(s, title, author, call_number)
+            lent = copy(record, f"VV97006{waiting}")
+            f.loan(s, lent, readers[3], due_at=now + timedelta(days=4 * waiting))
+            for reader in readers[:waiting]:
+                f.hold(
+                    s, record, reader, placed_at=now - timedelta(days=waiting, hours=len(reader.full_name))
+                )
         marked = f.patron(s, card_number="SV2198009", full_name=XSS_STRINGS[0], expires_on=date(2028, 9, 30))
         marked_title = _title(s, XSS_STRINGS[1], "Vô danh", "000 VO-D")
         f.loan(s, copy(marked_title, "VV970041"), marked, due_at=now + timedelta(days=5))

@@ -180,6 +180,9 @@ def test_taking_a_payment_and_waiving(
         0,
         "6 overdue day(s); Bạn đọc nằm viện",
     )
+    shown = librarian.get(PAGE).text  # the days late in the staff member's language, then the reason
+    assert "Trễ hạn 6 ngày. Bạn đọc nằm viện" in shown
+    assert "overdue day" not in shown
     status, _, html = _post(librarian, pay, {"amount": ""})
     assert status == 409
     assert "Khoản phạt này đã được nộp hoặc miễn." in html
