@@ -109,6 +109,12 @@ class ServerSettings(BaseSettings):
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="The library's time zone (due dates).")
     kiosk_session_minutes: int = Field(default=10, description="A kiosk session ends after this idle time.")
     pin_max_failures: int = Field(default=5, description="Wrong PINs in a row before the PIN is locked.")
+    loan_history_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days who borrowed, held or signed in at a kiosk is kept once over; then `stacks privacy "
+        "purge` detaches the reader (docs/privacy.md).",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -79,7 +79,9 @@ class Patron:
     full_name: str
     category: str
     email: str | None
+    faculty: str | None
     expires_on: date
+    keep_loan_history: bool  # the patron asked to keep their returned loans (docs/privacy.md)
     has_pin: bool
     pin_failures: int
     pin_locked: bool
@@ -90,7 +92,7 @@ class Patron:
 class Loan:
     id: int
     item_id: int
-    patron_id: int
+    patron_id: int | None  # None: returned and detached from its reader (docs/privacy.md)
     barcode: str
     title: str
     checked_out_at: datetime
@@ -103,7 +105,7 @@ class Loan:
 class Hold:
     id: int
     record_id: int
-    patron_id: int
+    patron_id: int | None  # None: closed and detached from its reader (docs/privacy.md)
     status: HoldStatus
     placed_at: datetime
     pickup_location: str

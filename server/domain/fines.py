@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from server.domain.calendar import LibraryCalendar, local_date, open_days_between
@@ -34,3 +35,22 @@ def overdue_fine(days: int, rule: EffectiveRule) -> int:
 def fines_block(fines_due: int, rule: EffectiveRule) -> bool:
     """Owing more than the limit blocks borrowing; owing exactly the limit does not."""
     return fines_due > rule.fine_limit
+
+
+# The note an overdue fine is charged with: stored in one language (the API and the audit read it), shown
+# by the console in the staff member's, so it is written and read back here only.
+_OVERDUE_NOTE = re.compile(r"(\d+) overdue day\(s\)(?:; )?")
+
+
+def overdue_note(days: int) -> str:
+    return f"{days} overdue day(s)"
+
+
+def split_note(note: str | None) -> tuple[int | None, str | None]:
+    """The overdue days an overdue fine was charged for, if its note starts with them, and the rest of the
+    note (what staff added, such as the reason for a waiver), or None when nothing is left."""
+    text = note or ""
+    found = _OVERDUE_NOTE.match(text)
+    if found is None:
+        return None, text or None
+    return int(found.group(1)), text[found.end() :] or None

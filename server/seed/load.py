@@ -66,6 +66,7 @@ def load(
     connection: Connection, library: Library, *, pin_hash: str, pickup_location: str, progress: Progress
 ) -> None:
     now = library.now
+    borrowers = {p.id: p for p in library.patrons}
     _insert(
         connection,
         LOCATION,
@@ -135,7 +136,9 @@ def load(
                 "full_name": p.full_name,
                 "category": p.category,
                 "email": p.email,
+                "faculty": p.faculty,
                 "expires_on": p.expires_on,
+                "keep_loan_history": False,
                 # One hash for everyone: the shared initial PIN, hashed once (argon2 is slow on purpose).
                 "pin_hash": pin_hash,
                 "pin_failures": 0,
@@ -161,6 +164,8 @@ def load(
                 "item_id": loan.item_id,
                 "patron_id": loan.patron_id,
                 "item_type": loan.item_type,
+                "patron_category": borrowers[loan.patron_id].category,
+                "patron_faculty": borrowers[loan.patron_id].faculty,
                 "checked_out_at": loan.checked_out_at,
                 "due_at": loan.due_at,
                 "renewals": 0,

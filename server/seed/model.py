@@ -53,6 +53,7 @@ class PatronSeed:
     email: str
     expires_on: date
     block: BlockKind | None = None  # if blocked by staff
+    faculty: str | None = None  # staff of the library's own units have none
 
 
 @dataclass(frozen=True, slots=True)

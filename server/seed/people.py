@@ -7,14 +7,17 @@ HV + intake year + number for postgraduates (HV2300045), CB + number for staff (
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from server.domain.calendar import due_at
 from server.domain.enums import BlockKind, HoldStatus, ItemCondition, ItemStatus
+from server.domain.fines import overdue_note
 from server.domain.holds import pickup_deadline
 from server.domain.policies import PolicySet
 from server.seed.catalogue import vietnamese_name
 from server.seed.model import FineSeed, HoldSeed, ItemSeed, Library, LoanSeed, PatronSeed
+from server.seed.vocabulary import FACULTIES
 
 CATEGORY_WEIGHTS = {"undergraduate": 75, "postgraduate": 15, "staff": 10}
 BLOCK_KINDS = (BlockKind.LOST_CARD, BlockKind.DISCIPLINARY, BlockKind.GRADUATION_CLEARANCE, BlockKind.MANUAL)
@@ -56,10 +59,13 @@ def _moment(rng: random.Random, day: date, policies: PolicySet) -> datetime:
 
 def generate(library: Library, patron_count: int, seed: int, policies: PolicySet) -> None:
     rng = random.Random(f"{seed}:people")
+    # A generator of its own: the faculties leave every other choice of the seed as it was.
+    faculties = random.Random(f"{seed}:faculties")
     used: set[str] = set()
     categories, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     for n in range(1, patron_count + 1):
-        library.patrons.append(_patron(rng, n, rng.choices(categories, weights)[0], library.today, used))
+        patron = _patron(rng, n, rng.choices(categories, weights)[0], library.today, used)
+        library.patrons.append(replace(patron, faculty=faculties.choice(FACULTIES)))
     _fines(rng, library)
     _item_statuses(rng, library.items)
     _loans(rng, library, policies)
@@ -80,7 +86,7 @@ def _fines(rng: random.Random, library: Library) -> None:
                         patron.id,
                         days * 2000,
                         library.now - timedelta(days=rng.randint(1, 200)),
-                        f"{days} overdue day(s)",
+                        overdue_note(days),
                     )
                 )
 

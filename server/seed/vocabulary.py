@@ -256,3 +256,19 @@ ENGLISH_SURNAMES = (
     "Baker",
     "Hughes",
 )
+
+# The university's faculties and schools, as a patron's card names them.
+FACULTIES = (
+    "Khoa Công nghệ Thông tin",
+    "Khoa Toán – Cơ – Tin học",
+    "Khoa Vật lý",
+    "Khoa Hóa học",
+    "Khoa Sinh học",
+    "Khoa Văn học",
+    "Khoa Lịch sử",
+    "Khoa Luật",
+    "Khoa Kinh tế",
+    "Khoa Quốc tế học",
+    "Khoa Ngôn ngữ Anh",
+    "Khoa Môi trường",
+)

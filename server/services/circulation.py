@@ -17,13 +17,23 @@ from contract.replies import Decision
 from server.db.tables import Fine, Loan, Patron
 from server.domain.circulation import LoanState, decide_checkin, decide_checkout, decide_renew
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
+from server.domain.fines import overdue_note
 from server.domain.gate import TagCheckOutcome
 from server.domain.reasons import Reason
 from server.i18n import Action, decision, note
 from server.services import holds, tag_checks
 from server.services.context import CirculationContext
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
-from server.services.queries import Counts, FoundItem, counts, find_item, loan_state, require_id, standing
+from server.services.queries import (
+    Counts,
+    FoundItem,
+    counts,
+    find_item,
+    loan_state,
+    reader_of,
+    require_id,
+    standing,
+)
 from server.services.reasons import reason_code
 
 
@@ -58,7 +68,7 @@ def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> L
     borrower, else from the session's identity map (or one primary-key read)."""
     if patron is not None and patron.id == loan.patron_id:
         return loan_state(loan, patron.category)
-    return loan_state(loan, holds.category_of(session, loan.patron_id))
+    return loan_state(loan, holds.category_of(session, reader_of(loan)))
 
 
 def _pass_on_lapsed_hold(
@@ -133,6 +143,9 @@ def lend(
             item_id=require_id(item.id),
             patron_id=patron_id,
             item_type=item.item_type,
+            # What statistics keep of the borrower once the loan is detached from them (docs/privacy.md).
+            patron_category=patron.category,
+            patron_faculty=patron.faculty,
             checked_out_at=now,
             due_at=due,
             checkout_by=by,
@@ -182,7 +195,7 @@ def renew_for(
     loan = found_item.loan
     if patron is None:
         assert loan is not None
-        patron = session.get(Patron, loan.patron_id)
+        patron = session.get(Patron, reader_of(loan))
         assert patron is not None
     item = found_item.item
     patron_id = require_id(patron.id)
@@ -253,7 +266,7 @@ def checkin_at(
         if verdict.fine > 0:
             session.add(
                 Fine(
-                    patron_id=loan.patron_id,
+                    patron_id=reader_of(loan),
                     kind=FineKind.OVERDUE,
                     status=FineStatus.OUTSTANDING,
                     amount=verdict.fine,
@@ -261,7 +274,7 @@ def checkin_at(
                     loan_id=loan.id,
                     item_id=item.id,
                     created_at=now,
-                    note=f"{verdict.overdue_days} overdue day(s)",
+                    note=overdue_note(verdict.overdue_days),
                 )
             )
             notes.append(note("fine_charged", timezone=context.timezone, fine=verdict.fine))
@@ -271,7 +284,7 @@ def checkin_at(
     notice = None
     if verdict.trap_hold and candidate is not None:
         if candidate.status == HoldStatus.WAITING:
-            holds.trap(candidate, item, now, context, holds.category_of(session, candidate.patron_id))
+            holds.trap(candidate, item, now, context, holds.category_of(session, reader_of(candidate)))
         notice = holds.notice(candidate, context)
     # The answer tells the device to secure the tag: right for a book back in the library.
     tag_checks.settle_for_item(

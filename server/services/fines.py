@@ -17,10 +17,11 @@ from server.services.listing import check_page
 from server.services.queries import lock_row
 
 
-def _outstanding(session: Session, fine_id: int) -> Fine:
-    """The fine, locked: two payments taken at once at two desks both count."""
+def _outstanding(session: Session, fine_id: int, patron_id: int | None) -> Fine:
+    """The fine, locked: two payments taken at once at two desks both count. With `patron_id`, a fine of
+    another patron is not found (a desk working on one patron's page never touches another's fines)."""
     row = lock_row(session, Fine, fine_id)
-    if row is None:
+    if row is None or (patron_id is not None and row.patron_id != patron_id):
         raise NotFoundError(f"fine {fine_id} not found")
     if row.status != FineStatus.OUTSTANDING:
         raise ConflictError(f"fine {fine_id} is already {row.status}")
@@ -45,10 +46,16 @@ def list_fines(
 
 
 def pay_fine(
-    session: Session, fine_id: int, *, staff: str, now: datetime, amount: int | None = None
+    session: Session,
+    fine_id: int,
+    *,
+    staff: str,
+    now: datetime,
+    amount: int | None = None,
+    patron_id: int | None = None,
 ) -> entities.Fine:
     """Record a payment; without an amount the whole outstanding sum is paid."""
-    row = _outstanding(session, fine_id)
+    row = _outstanding(session, fine_id, patron_id)
     paid = row.outstanding if amount is None else amount
     if not (0 < paid <= row.outstanding):
         raise InvalidInputError(f"a payment is 1 to {row.outstanding} đồng for this fine")
@@ -62,14 +69,17 @@ def pay_fine(
 
 
 def waive_fine(
-    session: Session, fine_id: int, *, staff: str, now: datetime, note: str | None = None
+    session: Session, fine_id: int, *, staff: str, now: datetime, note: str, patron_id: int | None = None
 ) -> entities.Fine:
-    row = _outstanding(session, fine_id)
+    """Forgive what is still owed. A waiver is money the library gives up: it always says why."""
+    if not note.strip():
+        raise InvalidInputError("a waiver needs a reason")
+    row = _outstanding(session, fine_id, patron_id)
     row.outstanding = 0
     row.status = FineStatus.WAIVED
     row.settled_at = now
     row.settled_by = staff
-    if note:
-        row.note = f"{row.note}; {note}" if row.note else note
+    reason = note.strip()
+    row.note = f"{row.note}; {reason}" if row.note else reason
     session.flush()
     return mapping.fine(row)

@@ -30,6 +30,7 @@ from server.services.queries import (
     hold_open_at,
     hold_status_at,
     lock_row,
+    reader_of,
     require_id,
 )
 
@@ -108,7 +109,7 @@ def release(session: Session, item: Item, now: datetime, context: CirculationCon
     or it goes back on its shelf."""
     following = next_waiting(session, item.record_id)
     if following is not None:
-        trap(following, item, now, context, category_of(session, following.patron_id))
+        trap(following, item, now, context, category_of(session, reader_of(following)))
         return following
     item.status = ItemStatus.AVAILABLE
     item.status_changed_at = now

@@ -46,7 +46,9 @@ def check_page(limit: int, offset: int) -> None:
         raise InvalidInputError(f"limit must be 1 to {MAX_PAGE} and offset not negative")
 
 
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern (escape character `LIKE_ESCAPE`) matching folded text that contains `text`."""
-    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def contains_pattern(text: str, *, folded: bool = True) -> str:
+    """A LIKE pattern (escape character `LIKE_ESCAPE`) matching text that contains `text`: folded text (the
+    `search_text` columns), or with `folded=False` text as it is stored."""
+    value = fold(text) if folded else text
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

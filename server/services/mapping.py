@@ -93,7 +93,18 @@ _loan = RowMapping(
     t.Loan,
     e.Loan,
     given=frozenset({"barcode", "title"}),
-    withheld=frozenset({"item_type", "checkout_by", "checkin_by", "renewed_at", "renewed_by"}),
+    withheld=frozenset(
+        {
+            "item_type",
+            "checkout_by",
+            "checkin_by",
+            "renewed_at",
+            "renewed_by",
+            # What statistics keep of the borrower; staff see the borrower.
+            "patron_category",
+            "patron_faculty",
+        }
+    ),
 )
 
 MAPPINGS: tuple[RowMapping[Any, Any], ...] = (record, location, block, hold, fine, _item, _patron, _loan)

@@ -82,14 +82,22 @@ def search_patrons(
     limit: int = 50,
     offset: int = 0,
 ) -> list[entities.Patron]:
-    """`q` matches a card number prefix or any part of the name, diacritics ignored."""
+    """`q` matches a card number prefix, the name — every word of `q` somewhere in it, diacritics and case
+    ignored, so "nguyen thi mai" and "mai nguyễn" find "Nguyễn Thị Mai" and "do" finds "Đỗ" — or any part of
+    the e-mail address."""
     check_page(limit, offset)
     statement = sa.select(Patron).order_by(PATRON.c.search_text, PATRON.c.id).limit(limit).offset(offset)
-    if q:
+    text = (q or "").strip()
+    if text:
+        words = text.split()
+        name = sa.and_(*(PATRON.c.search_text.like(contains_pattern(w), escape=LIKE_ESCAPE) for w in words))
+        # E-mail addresses are matched as typed, in lower case, not folded.
+        email = contains_pattern(text.lower(), folded=False)
         statement = statement.where(
             sa.or_(
-                PATRON.c.card_number.startswith(q.upper(), autoescape=True),
-                PATRON.c.search_text.like(contains_pattern(q), escape=LIKE_ESCAPE),
+                PATRON.c.card_number.startswith(text.upper(), autoescape=True),
+                name,
+                sa.func.lower(PATRON.c.email).like(email, escape=LIKE_ESCAPE),
             )
         )
     if category:
@@ -112,6 +120,7 @@ def create_patron(
     expires_on: date,
     now: datetime,
     email: str | None = None,
+    faculty: str | None = None,
     pin: str | None = None,
 ) -> entities.Patron:
     _check_category(category, context)
@@ -125,6 +134,7 @@ def create_patron(
         full_name=full_name.strip(),
         category=category,
         email=email,
+        faculty=(faculty or "").strip() or None,
         expires_on=expires_on,
         created_at=now,
     )
@@ -145,8 +155,12 @@ def update_patron(
     full_name: str | None = None,
     category: str | None = None,
     email: str | None = None,
+    faculty: str | None = None,
     expires_on: date | None = None,
+    keep_loan_history: bool | None = None,
 ) -> entities.Patron:
+    """Change what is given; `email=""` and `faculty=""` clear them. `keep_loan_history`: the patron's own
+    choice to keep their returned loans (off: the nightly purge detaches them, docs/privacy.md)."""
     row = _row(session, patron_id, lock=True)
     if full_name is not None:
         if not full_name.strip():
@@ -157,8 +171,12 @@ def update_patron(
         row.category = category
     if email is not None:
         row.email = email or None
+    if faculty is not None:
+        row.faculty = faculty.strip() or None
     if expires_on is not None:
         row.expires_on = expires_on
+    if keep_loan_history is not None:
+        row.keep_loan_history = keep_loan_history
     session.flush()
     return _entity(session, context, row)
 
@@ -206,9 +224,13 @@ def add_block(
     return mapping.block(block)
 
 
-def lift_block(session: Session, block_id: int, *, staff: str, now: datetime) -> entities.PatronBlock:
+def lift_block(
+    session: Session, block_id: int, *, staff: str, now: datetime, patron_id: int | None = None
+) -> entities.PatronBlock:
+    """With `patron_id`, another patron's block is not found: staff lift a block from the patron's own
+    record."""
     block = lock_row(session, PatronBlock, block_id)
-    if block is None:
+    if block is None or (patron_id is not None and block.patron_id != patron_id):
         raise NotFoundError(f"block {block_id} not found")
     if block.lifted_at is not None:
         raise ConflictError(f"block {block_id} was already lifted")

@@ -59,6 +59,14 @@ def require_id(value: int | None) -> int:
     return value
 
 
+def reader_of(row: Loan | Hold) -> int:
+    """The patron of an open loan or hold. Only returned loans and closed holds lose their reader (the
+    privacy purge, docs/privacy.md); meeting one here is a bug, not a refusal."""
+    if row.patron_id is None:
+        raise RuntimeError(f"{type(row).__name__.lower()} {row.id} is detached from its reader")
+    return row.patron_id
+
+
 def _locking(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -203,7 +211,7 @@ def loan_state(loan: Loan, borrower_category: str) -> LoanState:
     """The loan as the domain sees it; the caller has the borrower's category at hand (no query here)."""
     return LoanState(
         loan_id=require_id(loan.id),
-        patron_id=loan.patron_id,
+        patron_id=reader_of(loan),
         patron_category=borrower_category,
         item_type=loan.item_type,
         due_at=loan.due_at,

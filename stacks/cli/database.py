@@ -1,4 +1,5 @@
-"""The database of a command that works on a stopped or running server (`stacks staff`, `stacks holds`).
+"""The database of a command that works on a stopped or running server (`stacks staff`, `stacks holds`,
+`stacks privacy`), and the moment a nightly job runs as of (`--at`).
 
 Such a command never migrates: `stacks server migrate` does, as a step of its own. A database that is not at
 this version's schema is refused with a message that says so.
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -21,6 +23,29 @@ DatabaseOption = Annotated[
         "--database-url", help="SQLAlchemy URL; default from STACKS_DATABASE_URL / STACKS_DATA_DIR."
     ),
 ]
+
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="Run as of this time (ISO 8601 with a zone) instead of now."),
+]
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def as_of(text: str | None) -> datetime:
+    """The moment of `--at` (now without it), in UTC."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"--at {text!r} is not an ISO 8601 time")
+    if moment.tzinfo is None:
+        fail("--at needs a time zone (e.g. 2026-11-23T21:30:00+07:00)")
+    return moment.astimezone(UTC)
 
 
 @contextmanager

@@ -10,40 +10,19 @@ counts and the next patrons in the queues are up to date every morning. The data
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from stacks.cli.database import DatabaseOption, migrated_session
+from stacks.cli.database import AtOption, DatabaseOption, as_of, fail, migrated_session
 
 holds_app = typer.Typer(help="Holds: the nightly housekeeping of the hold shelf.", no_args_is_help=True)
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def _moment(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        _fail(f"--at {text!r} is not an ISO 8601 time")
-    if moment.tzinfo is None:
-        _fail("--at needs a time zone (e.g. 2026-11-23T21:30:00+07:00)")
-    return moment.astimezone(UTC)
 
 
 @holds_app.command("expire")
 def expire(
     database_url: DatabaseOption = None,
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="Expire as of this time (ISO 8601 with a zone) instead of now."),
-    ] = None,
+    at: AtOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Expire ready holds past their pickup deadline; their items pass to the next hold or their shelf."""
@@ -51,11 +30,11 @@ def expire(
     from server.services import context, holds
     from server.settings import ServerSettings
 
-    now = _moment(at)
+    now = as_of(at)
     try:
         circulation = context.build(ServerSettings())  # the policy sets the next holds' pickup deadlines
     except StacksError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     with migrated_session(database_url) as session:
         expired = holds.expire_holds(session, circulation, now=now)
         session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,8 +18,8 @@ from sqlmodel import Session, SQLModel
 import server.db.tables  # noqa: F401  (registers every table)
 from server.db.engine import make_engine
 from server.db.migrate import DatabaseNotMigratedError, alembic_config, require_head, upgrade
-from server.db.tables import Hold
-from server.services.columns import HOLD
+from server.db.tables import Fine, Hold, Loan, Patron
+from server.services.columns import HOLD, PATRON
 from tests.support import factories as make
 
 
@@ -65,6 +65,22 @@ def test_there_is_one_initial_revision_named_0001() -> None:
     assert scripts.get_revision("0001").down_revision is None
 
 
+def _patron_of_old(session: Session) -> Patron:
+    """A patron with only the columns every revision has (the model's newer ones are not there yet)."""
+    card = f"SV20{len(session.execute(sa.select(PATRON.c.id)).all()):05d}"
+    session.execute(
+        sa.text(
+            "INSERT INTO patron (card_number, full_name, search_text, category, expires_on, pin_failures,"
+            " created_at) VALUES (:card, 'Lê Văn Tám', 'LE VAN TAM', 'undergraduate', :expires, 0, :created)"
+        ),
+        {"card": card, "expires": date(2027, 6, 30), "created": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+    patron_id = session.execute(sa.select(PATRON.c.id).where(PATRON.c.card_number == card)).scalar_one()
+    # Only the columns the old schema has are read; the factories need no more than the id.
+    only_old = sa.orm.load_only(Patron.id, Patron.card_number)  # type: ignore[arg-type]
+    return session.get_one(Patron, patron_id, options=[only_old])
+
+
 def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
     upgrade(database_url, "0002")
     engine = make_engine(database_url)
@@ -77,7 +93,7 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
                 make.hold(
                     session,
                     title,
-                    make.patron(session),
+                    _patron_of_old(session),
                     placed_at=deadline - timedelta(days=days + 5),
                     status="ready",
                     item_id=book.id,
@@ -96,7 +112,7 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
                 make.hold(
                     session,
                     make.record(session),
-                    make.patron(session),
+                    _patron_of_old(session),
                     placed_at=deadline,
                     status="ready",
                     item_id=book.id,
@@ -173,5 +189,48 @@ def test_require_head_says_what_to_run(sqlite_url: str) -> None:
             require_head(engine)
         upgrade(sqlite_url)
         require_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_0011_keeps_each_loans_category_and_lets_loans_and_holds_lose_their_reader(database_url: str) -> None:
+    """Loans made before 0011 get their borrower's category; fines pointing at them survive the copy of
+    the loan table on SQLite; afterwards a loan and a hold may be without a patron."""
+    upgrade(database_url, "0010")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            reader = _patron_of_old(session)
+            book = make.item(session)
+            at = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
+            session.execute(
+                sa.text(
+                    "INSERT INTO loan (item_id, patron_id, item_type, checked_out_at, due_at, renewals,"
+                    " returned_at, checkout_by) VALUES (:item, :patron, 'book', :at, :at, 0, :at, 'staff:x')"
+                ),
+                {"item": book.id, "patron": reader.id, "at": at},
+            )
+            session.execute(
+                sa.text(
+                    "INSERT INTO fine (patron_id, kind, status, amount, outstanding, loan_id, created_at)"
+                    " VALUES (:patron, 'overdue', 'outstanding', 2000, 2000, (SELECT MAX(id) FROM loan), :at)"
+                ),
+                {"patron": reader.id, "at": at},
+            )
+            session.commit()
+        upgrade(database_url)
+        with Session(engine) as session:
+            loan = session.execute(sa.select(Loan)).scalar_one()
+            assert (loan.patron_id, loan.patron_category, loan.patron_faculty) == (
+                reader.id,
+                "undergraduate",
+                None,
+            )
+            patron = session.get(Patron, reader.id)
+            assert patron is not None
+            assert (patron.keep_loan_history, patron.faculty) == (False, None)
+            assert session.execute(sa.select(Fine.loan_id)).scalar_one() == loan.id  # type: ignore[call-overload]
+            loan.patron_id = None
+            session.commit()
     finally:
         engine.dispose()

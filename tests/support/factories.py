@@ -112,6 +112,8 @@ def loan(session: Session, item_row: Item, patron_row: Patron, *, due_at: dateti
         "item_id": item_row.id,
         "patron_id": patron_row.id,
         "item_type": item_row.item_type,
+        "patron_category": patron_row.category,
+        "patron_faculty": patron_row.faculty,
         "checked_out_at": due_at - timedelta(days=14),
         "due_at": due_at,
         "checkout_by": "staff:thuthu",

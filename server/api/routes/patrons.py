@@ -20,7 +20,6 @@ from server.api.schemas.base import OffsetPage
 from server.api.schemas.people import BlockCreate, BlockOut, PatronCreate, PatronOut, PatronUpdate, PinSet
 from server.db.tables import Patron, PatronBlock
 from server.domain import entities
-from server.errors import NotFoundError
 from server.services import patrons
 from server.services.permissions import Permission
 from server.services.staff_actions import Subject, created_subject, row_subject
@@ -84,6 +83,7 @@ def create_patron(body: PatronCreate, write: KeyableWrite) -> Response:
             category=body.category,
             expires_on=body.expires_on,
             email=body.email,
+            faculty=body.faculty,
             pin=body.pin.get_secret_value() if body.pin is not None else None,
             now=write.now,
         )
@@ -100,14 +100,17 @@ def read_patron(card_number: CardNumberPath, session: SessionDep, circulation: C
 
 @router.patch(
     "/{card_number}",
-    summary="Change name, category, e-mail (null clears it) or expiry",
+    summary="Change name, category, e-mail or faculty (null clears them), expiry, or the history choice",
     response_model=PatronOut,
     dependencies=EDIT,
 )
 def update_patron(card_number: CardNumberPath, body: PatronUpdate, write: KeyableWrite) -> Response:
     changes = body.model_dump(exclude_unset=True)
-    if "email" in changes and changes["email"] is None:
-        changes["email"] = ""  # the service's way of saying "no e-mail"
+    for clearable in ("email", "faculty"):
+        if clearable in changes and changes[clearable] is None:
+            changes[clearable] = ""  # the service's way of saying "none"
+    if changes.get("keep_loan_history", False) is None:
+        del changes["keep_loan_history"]
     return _change(
         write,
         card_number,
@@ -215,10 +218,9 @@ def add_block(card_number: CardNumberPath, body: BlockCreate, write: KeyableWrit
 def lift_block(card_number: CardNumberPath, block_id: int, write: KeyableWrite) -> Response:
     def apply() -> BlockOut:
         patron_id = patron_id_by_card(write.session, card_number)
-        held = patrons.list_blocks(write.session, patron_id, include_lifted=True)
-        if block_id not in {b.id for b in held}:
-            raise NotFoundError(f"patron {card_number} has no block {block_id}")
-        block = patrons.lift_block(write.session, block_id, staff=write.staff.username, now=write.now)
+        block = patrons.lift_block(
+            write.session, block_id, staff=write.staff.username, now=write.now, patron_id=patron_id
+        )
         return BlockOut.model_validate(block)
 
     subject = row_subject(write.session, f"block:{block_id}", PatronBlock, id=block_id)

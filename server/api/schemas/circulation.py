@@ -22,7 +22,7 @@ class LoanOut(ApiModel):
     item_id: int
     barcode: str
     title: str
-    patron_id: int
+    patron_id: int | None = Field(description="null once returned and detached from the reader (privacy).")
     checked_out_at: datetime
     due_at: datetime
     renewals: int = Field(description="Renewals made so far.")
@@ -32,7 +32,7 @@ class LoanOut(ApiModel):
 class HoldOut(ApiModel):
     id: int
     record_id: int
-    patron_id: int
+    patron_id: int | None = Field(description="null once closed and detached from the reader (privacy).")
     status: HoldStatus
     placed_at: datetime
     pickup_location: str
@@ -65,7 +65,7 @@ class FinePayment(RequestModel):
 
 
 class FineWaiver(RequestModel):
-    note: str | None = Field(default=None, max_length=200, description="Why it is waived.")
+    note: str = Field(min_length=1, max_length=200, description="Why it is waived (required).")
 
 
 class DeskCheckout(RequestModel):

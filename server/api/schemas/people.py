@@ -37,7 +37,12 @@ class PatronOut(ApiModel):
     full_name: str
     category: str
     email: str | None
+    faculty: str | None = Field(description="Faculty or unit.")
     expires_on: date
+    keep_loan_history: bool = Field(
+        description="The patron chose to keep their returned loans; otherwise they are detached after the "
+        "retention period (docs/privacy.md)."
+    )
     has_pin: bool = Field(description="Whether a PIN is set; the PIN itself is never shown.")
     pin_failures: int = Field(description="Wrong PINs in a row at kiosks.")
     pin_locked: bool
@@ -50,6 +55,7 @@ class PatronCreate(RequestModel):
     category: str = Field(max_length=32, description="A category of config/policies.toml.")
     expires_on: date
     email: Email | None = None
+    faculty: str | None = Field(default=None, max_length=100)
     pin: PinInput | None = None
 
 
@@ -57,7 +63,11 @@ class PatronUpdate(RequestModel):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     category: str | None = Field(default=None, max_length=32)
     email: Email | None = None
+    faculty: str | None = Field(default=None, max_length=100, description="null clears it.")
     expires_on: date | None = None
+    keep_loan_history: bool | None = Field(
+        default=None, description="The patron's choice to keep their returned loans (docs/privacy.md)."
+    )
 
 
 class PinSet(RequestModel):

@@ -46,10 +46,34 @@ def run_migrations_online() -> None:
 def _run(connection: Connection) -> None:
     # Batch mode lets SQLite alter tables by copying them; PostgreSQL alters in place.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-    with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
+    try:
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            context.run_migrations()
+            if sqlite:
+                _check_references(connection)
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite alters a table by copying it and dropping the old one, which the foreign keys pointing at it
+    would refuse while rows refer to it (SQLite's own recipe for altering tables turns them off first). The
+    pragma does nothing inside a transaction, so it is set, and committed, outside the migration's."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _check_references(connection: Connection) -> None:
+    """With the foreign keys off, every reference is checked before the migration commits."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows referring to rows that do not exist: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -13,6 +13,7 @@ from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
 from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
 from server.db.tables.people import Patron, PatronBlock
+from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
 from server.db.tables.stocktake import (
@@ -46,6 +47,7 @@ __all__ = [
     "LoginThrottle",
     "Patron",
     "PatronBlock",
+    "PurgeMark",
     "Sighting",
     "StaffSession",
     "StaffUser",

@@ -20,6 +20,9 @@ _OPEN_LOAN = sa.text("returned_at IS NULL")
 _OPEN_HOLD = sa.text("status IN ('waiting', 'ready')")
 _READY_HOLD = sa.text("status = 'ready'")
 _OUTSTANDING = sa.text("status = 'outstanding'")
+# Rows still tied to a reader after their business ended: the privacy purge's work, read from small indexes.
+_RETURNED_ATTACHED = sa.text("returned_at IS NOT NULL AND patron_id IS NOT NULL")
+_CLOSED_ATTACHED = sa.text("closed_at IS NOT NULL AND patron_id IS NOT NULL")
 
 
 def _partial(name: str, *columns: str, where: sa.TextClause, unique: bool = False) -> sa.Index:
@@ -38,12 +41,20 @@ class Loan(SQLModel, table=True):
         _partial("ix_loan_open_due", "due_at", where=_OPEN_LOAN),
         sa.Index("ix_loan_patron_checked_out", "patron_id", "checked_out_at"),
         sa.Index("ix_loan_item_checked_out", "item_id", "checked_out_at"),
+        _partial("ix_loan_returned_attached", "returned_at", where=_RETURNED_ATTACHED),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
-    patron_id: int = Field(foreign_key="patron.id")
+    # None once the loan is returned and detached from its reader (docs/privacy.md): an open loan has one.
+    patron_id: int | None = Field(default=None, foreign_key="patron.id")
     item_type: str = Field(max_length=32, description="The item's type when lent (counted per type).")
+    patron_category: str | None = Field(
+        default=None, max_length=32, description="The borrower's category when lent (kept for statistics)."
+    )
+    patron_faculty: str | None = Field(
+        default=None, max_length=100, description="The borrower's faculty when lent (kept for statistics)."
+    )
     checked_out_at: datetime = Field(sa_type=UtcDateTime)
     due_at: datetime = Field(sa_type=UtcDateTime)
     renewals: int = 0
@@ -65,11 +76,13 @@ class Hold(SQLModel, table=True):
         # The ready holds whose pickup deadline has passed, for `stacks holds expire`.
         _partial("ix_hold_ready_expires", "expires_at", where=_READY_HOLD),
         sa.Index("ix_hold_patron_placed", "patron_id", "placed_at"),
+        _partial("ix_hold_closed_attached", "closed_at", where=_CLOSED_ATTACHED),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     record_id: int = Field(foreign_key="bib_record.id")
-    patron_id: int = Field(foreign_key="patron.id")
+    # None once the hold is closed and detached from its reader (docs/privacy.md): an open hold has one.
+    patron_id: int | None = Field(default=None, foreign_key="patron.id")
     status: HoldStatus = Field(default=HoldStatus.WAITING, sa_type=stored_enum(HoldStatus, 12))
     placed_at: datetime = Field(sa_type=UtcDateTime)
     pickup_location: str = Field(max_length=64)

@@ -21,7 +21,13 @@ class Patron(SQLModel, table=True):
     search_text: str = Field(default="", max_length=200, description="Folded name for searching (derived).")
     category: str = Field(max_length=32)
     email: str | None = Field(default=None, max_length=254)
+    faculty: str | None = Field(default=None, max_length=100, description="Faculty or unit (statistics).")
     expires_on: date
+    keep_loan_history: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa.false()},
+        description="The patron asked to keep their returned loans; otherwise they are detached from them.",
+    )
     pin_hash: str | None = Field(default=None, max_length=255)
     pin_failures: int = Field(default=0, description="Wrong PINs in a row; locked at the setting's limit.")
     pin_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

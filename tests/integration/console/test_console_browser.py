@@ -186,7 +186,7 @@ FOCUSED = """() => {
 def test_the_keyboard_reaches_the_header_with_a_visible_focus(console_as: Callable[[str], Screen]) -> None:
     page = console_as("admin").page
     seen: list[tuple[str, bool]] = []
-    while len(seen) < 20 and (not seen or seen[-1][0] != "Đăng xuất"):  # every header entry, then log out
+    while len(seen) < 30 and (not seen or seen[-1][0] != "Đăng xuất"):  # every header entry, then log out
         page.keyboard.press("Tab")
         seen.append(tuple(page.evaluate(FOCUSED)))
     assert all(visible for _, visible in seen), seen

@@ -29,12 +29,22 @@ from tests.support.staff import PASSWORD
 from web.security import CONTENT_SECURITY_POLICY
 
 NAV = {
-    "assistant": ["/console/", "/console/desk", "/console/gate", "/console/items", "/console/devices"],
+    "assistant": [
+        "/console/",
+        "/console/desk",
+        "/console/gate",
+        "/console/patrons",
+        "/console/items",
+        "/console/holds",
+        "/console/devices",
+    ],
     "librarian": [
         "/console/",
         "/console/desk",
         "/console/gate",
+        "/console/patrons",
         "/console/items",
+        "/console/holds",
         "/console/devices",
         "/console/events",
     ],
@@ -42,7 +52,9 @@ NAV = {
         "/console/",
         "/console/desk",
         "/console/gate",
+        "/console/patrons",
         "/console/items",
+        "/console/holds",
         "/console/devices",
         "/console/events",
         "/console/staff",

@@ -186,7 +186,10 @@ def test_fines_pay_and_waive(session: Session) -> None:
     )
     assert counts(session, patron.id or 0, NOW).fines_due == 0
     with pytest.raises(ConflictError):
-        fines.waive_fine(session, second.id or 0, staff="thuthu", now=NOW)
+        fines.waive_fine(session, second.id or 0, staff="thuthu", note="lần hai", now=NOW)
+    third = make.fine(session, patron, 2000)
+    with pytest.raises(InvalidInputError):  # a waiver always says why
+        fines.waive_fine(session, third.id or 0, staff="thuthu", note="  ", now=NOW)
     assert len(fines.list_fines(session, patron_id=patron.id, status=FineStatus.PAID)) == 1
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.domain.fines import fines_block, overdue_days, overdue_fine
+from server.domain.fines import fines_block, overdue_days, overdue_fine, overdue_note, split_note
 from server.domain.pins import check_pin, is_locked
 from server.domain.reasons import Reason
 from tests.unit.domain.conftest import CALENDAR, make_policies
@@ -75,3 +75,24 @@ def test_pin_attempts(correct: bool, failures: int, code: Reason, after: int, le
 def test_pin_limit_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         check_pin(correct=True, failures=0, max_failures=0)
+
+
+@pytest.mark.parametrize(
+    ("note", "split"),
+    [
+        (overdue_note(7), (7, None)),
+        (overdue_note(1), (1, None)),
+        (
+            f"{overdue_note(12)}; Bạn đọc nằm viện, có giấy xác nhận",
+            (12, "Bạn đọc nằm viện, có giấy xác nhận"),
+        ),
+        ("Làm mất sách, bồi thường theo giá bìa", (None, "Làm mất sách, bồi thường theo giá bìa")),
+        ("ghi chú: 3 overdue day(s)", (None, "ghi chú: 3 overdue day(s)")),  # only at the start
+        ("", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_an_overdue_fines_note_splits_into_its_days_and_what_staff_added(
+    note: str | None, split: tuple[int | None, str | None]
+) -> None:
+    assert split_note(note) == split
