@@ -31,13 +31,14 @@ AXE_OPTIONS: dict[str, Any] = {
     "resultTypes": ["violations"],
 }
 
-# Every text node and every attribute a person reads or hears, as the page shows them now.
+# Every text node and every attribute a person reads or hears, as the page shows them now — but code and
+# quoted output (<code>, <samp>: a device's payload, an API client's answer), which are not the page's words.
 _READ_TEXTS = """() => {
   const texts = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest("script, style, code")) continue;
+    if (!parent || parent.closest("script, style, code, samp")) continue;
     // A language's own name in the language switch is in that language on purpose.
     if (parent.closest("[lang]").getAttribute("lang") !== document.documentElement.lang) continue;
     const text = node.textContent.replace(/\\s+/g, " ").trim();
