@@ -26,7 +26,7 @@ demo: system-demo venv
 	$(BIN)/stacks demo
 
 test: system-test venv lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 lint: venv
 	$(BIN)/ruff check .
