@@ -20,7 +20,13 @@ from tests.integration.edge.factories import settings_on
 from tests.support import factories as f
 from tests.support.browser import Screen
 from tests.support.console import ConsoleServer
-from tests.support.console_checks import AXE_OPTIONS, XSS_STRINGS, assert_shown_as_text, untranslated
+from tests.support.console_checks import (
+    XSS_STRINGS,
+    assert_axe_clean,
+    assert_clean,
+    assert_shown_as_text,
+    untranslated,
+)
 from tests.support.gate_desk import LIBRARY_ZONE, arrange_gate_desk
 from tests.support.gates import RunningGate, run_gate
 
@@ -30,16 +36,6 @@ GATE = "gate-01"
 # A bound for a gate agent connecting to the broker on a loaded machine; the speed is `stacks bench gate`'s.
 ARRIVAL_BOUND_MS = 30_000
 LANGS = ("vi", "en")
-
-
-def _clean(screen: Screen) -> None:
-    assert screen.console_errors == []
-    assert screen.csp_violations() == []
-
-
-def _axe_clean(screen: Screen) -> None:
-    violations = screen.run_axe(AXE_OPTIONS)
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
 
 
 @pytest.fixture
@@ -97,7 +93,7 @@ def test_an_alarm_at_the_gate_shows_on_the_open_desk_and_its_resolution_sticks(
     expect(row).to_contain_text("Bạn đọc mang sách vào đọc, đã để lại quầy.")
     expect(row).to_contain_text("sv.tro.giup")
     expect(page.locator("#unresolved article.alarm-card").filter(has_text=barcode)).to_have_count(0)
-    _clean(screen)
+    assert_clean(screen)
 
 
 def _show(page: Page, server: ConsoleServer, path: str, lang: str) -> None:
@@ -127,7 +123,7 @@ def test_the_gate_pages_in_both_languages(
             expect(page.locator(ready).first).to_be_visible()
             if lang == "vi":
                 assert untranslated(screen) == [], path
-            _axe_clean(screen)
+            assert_axe_clean(screen)
             if path != "/":  # the dashboard's own test takes its screenshot
                 screen.screenshot(name, lang)
     _show(page, console_server, "/gate", "vi")
@@ -135,7 +131,7 @@ def test_the_gate_pages_in_both_languages(
     for path in ("/gate", "/gate/tag-checks", "/gate/reports"):
         page.goto(console_server.url(path))
         assert page.evaluate("document.documentElement.scrollWidth") <= 768, path
-    _clean(screen)
+    assert_clean(screen)
 
 
 def test_the_desk_is_used_with_the_keyboard(
@@ -160,4 +156,4 @@ def test_the_desk_is_used_with_the_keyboard(
     assert "resolution" in reached
     page.reload()
     expect(page.locator("#alarm-sound")).to_be_checked()  # the choice is kept
-    _clean(screen)
+    assert_clean(screen)
