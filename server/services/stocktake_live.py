@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -76,46 +76,53 @@ class Progress:
     totals: dict[str, int]  # shelves, swept, with_exceptions, expected, found
 
 
-@dataclass(frozen=True, slots=True)
-class _Sighting:
+class _Sighting(NamedTuple):
     shelf_id: int
     item_id: int
     first_us: int
     device_id: str
 
 
-def _sightings(session: Session, session_id: int) -> list[_Sighting]:
-    """Each book on each shelf once: its first read there."""
+def _sightings(
+    session: Session, session_id: int
+) -> tuple[list[_Sighting], dict[int, tuple[ItemFacts, bool]]]:
+    """Each book on each shelf once (its first read there), and the books as the session froze them
+    (facts, expected) — in one query; books from outside the scope as they are now."""
     rows = session.execute(
-        sa.select(READ.c.shelf_id, READ.c.item_id, sa.func.min(READ.c.at_us), sa.func.min(READ.c.device_id))
+        sa.select(
+            READ.c.shelf_id,
+            READ.c.item_id,
+            sa.func.min(READ.c.at_us),
+            sa.func.min(READ.c.device_id),
+            EXPECTED.c.home_id,
+            EXPECTED.c.item_type,
+            EXPECTED.c.status,
+            EXPECTED.c.call_key,
+            EXPECTED.c.expected,
+        )
+        .outerjoin(
+            EXPECTED, sa.and_(EXPECTED.c.session_id == session_id, EXPECTED.c.item_id == READ.c.item_id)
+        )
         .where(READ.c.session_id == session_id, READ.c.shelf_id.is_not(None))
         .group_by(READ.c.shelf_id, READ.c.item_id)
     )
-    return [_Sighting(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def _frozen(session: Session, session_id: int, item_ids: set[int]) -> dict[int, tuple[ItemFacts, bool]]:
-    """The items as the session froze them (facts, expected); items from outside the scope as they are."""
-    found: dict[int, tuple[ItemFacts, bool]] = {}
-    ordered = sorted(item_ids)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start : start + 500]
-        for r in session.execute(
-            sa.select(EXPECTED).where(EXPECTED.c.session_id == session_id, EXPECTED.c.item_id.in_(chunk))
-        ):
-            facts = ItemFacts(
-                r.item_id, r.home_id, r.item_type, ItemStatus(r.status), r.call_key, r.order_key, r.loan_id
-            )
-            found[r.item_id] = (facts, r.expected)
-    outside = library.items_now(session, item_ids - found.keys())
-    found.update((item_id, (facts, True)) for item_id, facts in outside.items())
-    return found
+    sightings: list[_Sighting] = []
+    items: dict[int, tuple[ItemFacts, bool]] = {}
+    outside: set[int] = set()
+    for shelf_id, item_id, first_us, device, home_id, item_type, status, call_key, expected in rows:
+        sightings.append(_Sighting(shelf_id, item_id, first_us, device))
+        if expected is None:
+            outside.add(item_id)
+        elif item_id not in items:
+            facts = ItemFacts(item_id, home_id, item_type, ItemStatus(status), call_key, call_key, None)
+            items[item_id] = (facts, expected)
+    items.update((i, (facts, True)) for i, facts in library.items_now(session, outside).items())
+    return sightings, items
 
 
 def live_progress(session: Session, session_id: int, *, exceptions_shown: int = 30) -> Progress:
     shelves = library.shelves(session)
-    sightings = _sightings(session, session_id)
-    items = _frozen(session, session_id, {s.item_id for s in sightings})
+    sightings, items = _sightings(session, session_id)
     found: dict[int, int] = defaultdict(int)
     odd: dict[int, int] = defaultdict(int)
     seen_exceptions: list[tuple[_Sighting, str]] = []

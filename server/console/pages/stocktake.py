@@ -37,7 +37,7 @@ from web import N_, translate
 
 pages = ConsoleRouter()
 NAV = NavEntry(STOCKTAKE, "/stocktake", N_("Stock-take"), Permission.STOCKTAKE_VIEW)
-LIST_URL = render.console_url(NAV.path)
+NAV_PATH = NAV.path  # the other stock-take pages' header entry (importing NAV would add a second one)
 NAME_MAX = 200
 RANGES_MAX = 4000
 

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.pages import stocktake_results
-from server.console.pages.stocktake import NAV, session_url
+from server.console.pages.stocktake import NAV_PATH, session_url
 from server.console.pages.stocktake_words import ACTIONS, LABELS, refusal_words
 from server.console.session import ViewerDep
 from server.console.state import DbDep, NowDep, StateDep
@@ -185,7 +185,7 @@ def corrections(
         "now": now,
         **LABELS,
     }
-    return render.page(request, state, viewer, "console/stocktake/corrections.html", context, nav=NAV.path)
+    return render.page(request, state, viewer, "console/stocktake/corrections.html", context, nav=NAV_PATH)
 
 
 @pages.page("/stocktake/{session_id}/results.csv", Permission.STOCKTAKE_VIEW)

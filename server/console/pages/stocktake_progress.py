@@ -18,7 +18,8 @@ from server.console.live.stream import LiveFragment, Part, live_response, part_f
 from server.console.pages.stocktake_words import LABELS
 from server.console.session import ViewerDep
 from server.console.state import ConsoleState, DbDep, StateDep
-from server.services import stocktake_live, stocktake_report, stocktake_sessions
+from server.db.tables import StocktakeSession
+from server.services import stocktake_live, stocktake_report
 from server.services.live_feed import Change
 from server.services.permissions import Permission
 
@@ -68,6 +69,9 @@ def fragments(state: ConsoleState, session_id: int) -> list[LiveFragment]:
 
 
 @pages.stream(STREAM, Permission.STOCKTAKE_VIEW)
-def live(session_id: int, state: StateDep, db: DbDep, viewer: ViewerDep) -> EventSourceResponse:
-    stocktake_sessions.get_row(db, session_id)  # no such session: 404, not a stream of errors
-    return live_response(state, viewer, fragments(state, session_id))
+def live(session_id: str, state: StateDep, db: DbDep, viewer: ViewerDep) -> EventSourceResponse:
+    """The session's fragments; a session that does not exist has none (the stream only keeps watch over
+    the staff member's sign-in), rather than a stream of errors."""
+    number = int(session_id) if session_id.isdigit() and len(session_id) < 12 else None
+    known = number is not None and db.get(StocktakeSession, number) is not None
+    return live_response(state, viewer, fragments(state, number) if number is not None and known else [])

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, NoMatchFound
 from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.pages.items import item_type_names
-from server.console.pages.stocktake import NAV, may_manage, session_url
+from server.console.pages.stocktake import NAV_PATH, may_manage, session_url
 from server.console.pages.stocktake_words import ACTIONS, CLASSES, ISSUES, LABELS
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, StateDep
@@ -203,5 +203,5 @@ def show(
         **LABELS,
     }
     return render.page(
-        request, state, viewer, "console/stocktake/report.html", context, nav=NAV.path, status_code=status
+        request, state, viewer, "console/stocktake/report.html", context, nav=NAV_PATH, status_code=status
     )

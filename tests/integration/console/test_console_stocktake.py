@@ -71,7 +71,7 @@ def test_every_role_finds_the_stock_take_and_only_librarians_run_it(
 ) -> None:
     assistant = signed_in("assistant")
     html = assistant.get("/console/").text
-    assert 'href="/console/stocktake"' in html
+    assert html.count('href="/console/stocktake"') == 1  # one entry in the header
     assert "Kiểm kê" in html
     page = assistant.get("/console/stocktake").text
     assert 'id="scope-form"' not in page  # follows the stock-take, does not run it
@@ -187,7 +187,7 @@ def test_progress_report_actions_and_lists(
     assert "1 hành động đã hoàn tác" in client.get(undone.headers["location"]).text
 
     corrections = client.get(f"{page}/corrections").text
-    assert "Kệ A: chuyển" in corrections
+    assert "Kệ A: 2 cuốn cần chuyển" in corrections
     assert library.stray.barcode in corrections
     answer = client.get(f"{page}/results.csv")
     assert answer.headers["content-type"].startswith("text/csv")
