@@ -22,7 +22,7 @@ from server.console.access import ConsoleRouter
 from server.console.nav import STOCKTAKE, NavEntry
 from server.console.pages import stocktake_progress
 from server.console.pages.items import item_type_names
-from server.console.pages.stocktake_forms import STATUSES, ScopeForm
+from server.console.pages.stocktake_forms import STATUSES, ScopeForm, SentForm
 from server.console.pages.stocktake_words import LABELS, refusal_words
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
@@ -38,8 +38,6 @@ from web import N_, translate
 pages = ConsoleRouter()
 NAV = NavEntry(STOCKTAKE, "/stocktake", N_("Stock-take"), Permission.STOCKTAKE_VIEW)
 NAV_PATH = NAV.path  # the other stock-take pages' header entry (importing NAV would add a second one)
-NAME_MAX = 200
-RANGES_MAX = 4000
 
 
 def session_url(session_id: int, tail: str = "") -> str:
@@ -87,14 +85,9 @@ def create(
     db: DbDep,
     viewer: ViewerDep,
     now: NowDep,
-    name: Annotated[str, Form(max_length=NAME_MAX)] = "",
-    location: Annotated[list[str] | None, Form()] = None,
-    call_ranges: Annotated[str, Form(max_length=RANGES_MAX)] = "",
-    item_type: Annotated[list[str] | None, Form()] = None,
-    expected: Annotated[list[str] | None, Form()] = None,
+    form: SentForm,
     action_key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    form = ScopeForm.sent(name, location, call_ranges, item_type, expected)
     scope = form.scope()
     if scope is None:
         return _list(request, state, db, viewer, form=form, status=422)
@@ -173,14 +166,9 @@ def edit(
     db: DbDep,
     viewer: ViewerDep,
     now: NowDep,
-    name: Annotated[str, Form(max_length=NAME_MAX)] = "",
-    location: Annotated[list[str] | None, Form()] = None,
-    call_ranges: Annotated[str, Form(max_length=RANGES_MAX)] = "",
-    item_type: Annotated[list[str] | None, Form()] = None,
-    expected: Annotated[list[str] | None, Form()] = None,
+    form: SentForm,
     action_key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    form = ScopeForm.sent(name, location, call_ranges, item_type, expected)
     scope = form.scope()
     found = stocktake_sessions.info(stocktake_sessions.get_row(db, session_id))
     if scope is None:

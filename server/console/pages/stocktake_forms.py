@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Depends, Form
 
 from server.domain.enums import ItemStatus
 from web import N_
@@ -18,6 +20,8 @@ from web import N_
 _RANGE = re.compile(r"\s*(?:–|—|\.\.|\s-\s)\s*")
 STATUSES = tuple(ItemStatus)
 DEFAULT_EXPECTED = frozenset({ItemStatus.AVAILABLE.value})
+NAME_MAX = 200
+RANGES_MAX = 4000
 
 
 @dataclass
@@ -78,3 +82,17 @@ class ScopeForm:
             "item_types": sorted(self.item_types),
             "expected_statuses": sorted(self.expected),
         }
+
+
+def sent_form(
+    name: Annotated[str, Form(max_length=NAME_MAX)] = "",
+    location: Annotated[list[str] | None, Form()] = None,
+    call_ranges: Annotated[str, Form(max_length=RANGES_MAX)] = "",
+    item_type: Annotated[list[str] | None, Form()] = None,
+    expected: Annotated[list[str] | None, Form()] = None,
+) -> ScopeForm:
+    """The form as a route's dependency."""
+    return ScopeForm.sent(name, location, call_ranges, item_type, expected)
+
+
+SentForm = Annotated[ScopeForm, Depends(sent_form)]
