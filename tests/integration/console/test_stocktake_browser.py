@@ -136,7 +136,7 @@ def test_a_stock_take_from_creation_to_the_csv(
         first.reads(
             session_id,
             stacks.first.code,
-            [*_reads(stacks.first_books), *_reads([stray], 9000)],
+            [*_reads([*stacks.first_books[1:], stacks.first_books[0]]), *_reads([stray], 9000)],
             started_at=now,
         ),
         now=now + timedelta(seconds=10),
@@ -182,8 +182,38 @@ def test_a_stock_take_from_creation_to_the_csv(
         switch_language(page, lang)
         _look(screen, "console-stocktake-report", lang)
         page.goto(console_server.url(f"/stocktake/{session_id}/corrections"))
-        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator(".correction-list").first).to_contain_text(
+            stacks.first_books[0].barcode
+        )  # out of order
+        expect(page.locator(".correction-list").first).to_contain_text(stray.barcode)  # to take away
         _look(screen, "console-stocktake-corrections", lang)
         page.go_back()
     switch_language(page, "vi")
     assert_clean(screen)
+
+
+def test_a_draft_is_made_with_the_keyboard(
+    console_as: Callable[[str], Screen], console_server: ConsoleServer
+) -> None:
+    """The name typed, a place ticked with Space after Tab, and the form sent with Enter: a draft, with
+    its scope; an empty scope's opening refused next to the button, in words."""
+    screen = console_as("librarian")
+    page = screen.page
+    page.goto(console_server.url("/stocktake"))
+    page.focus("#session-name")
+    page.keyboard.type("Kiểm kê bằng bàn phím")
+    page.keyboard.press("Tab")
+    ticked = page.evaluate("() => document.activeElement.id")
+    assert ticked.startswith("location-")
+    page.keyboard.press("Space")
+    expect(page.locator(f"#{ticked}")).to_be_checked()
+    page.focus("#session-name")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Kiểm kê bằng bàn phím")
+    expect(page.locator(f"#{ticked}")).to_be_checked()
+    page.locator(f"#{ticked}").uncheck()
+    page.get_by_role("button", name="Lưu phạm vi").press("Enter")
+    expect(page.locator(f"#{ticked}")).not_to_be_checked()
+    page.get_by_role("button", name="Mở và bắt đầu kiểm kê").press("Enter")
+    expect(page.locator("#refused")).to_contain_text("Phạm vi không nêu vị trí nào")
+    assert_clean(screen, 409)
