@@ -10,6 +10,7 @@ session its live progress (stocktake_progress.py); a closed one its report (stoc
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Form, Request
@@ -193,7 +194,7 @@ def _move(
     state: ConsoleState,
     db: Session,
     viewer: Viewer,
-    now: Any,
+    now: datetime,
     session_id: int,
     action: tuple[str, dict[str, object]],
     move: Callable[[], SessionInfo],
@@ -225,7 +226,7 @@ def _move(
     return RedirectResponse(session_url(session_id, done), status_code=303)
 
 
-_MOVES: dict[str, Callable[[Session, int, Viewer, Any], SessionInfo]] = {
+_MOVES: dict[str, Callable[[Session, int, Viewer, datetime], SessionInfo]] = {
     "open": lambda db, i, v, now: stocktake_sessions.open_session(db, i, staff=v.staff.username, now=now),
     "pause": lambda db, i, _v, now: stocktake_sessions.pause(db, i, now=now),
     "resume": lambda db, i, _v, _now: stocktake_sessions.resume(db, i),

@@ -189,7 +189,7 @@ def test_progress_report_actions_and_lists(
     )
     assert applied.status_code == 303
     told = client.get(applied.headers["location"]).text
-    assert "3 hành động đã áp dụng" in told  # two books missing, one on loan on the shelf
+    assert "Đã áp dụng: 3 hành động." in told  # two books missing, one on loan on the shelf
     with Session(console_engine) as session:
         done = session.exec(
             select(StocktakeAction).where(
@@ -199,7 +199,7 @@ def test_progress_report_actions_and_lists(
         ).all()
     assert {a.kind for a in done} == {ActionKind.MARK_MISSING, ActionKind.CHECK_IN}
     undone = _post(client, f"{page}/report", f"{page}/actions/undo", item_id=str(library.missing.id))
-    assert "1 hành động đã hoàn tác" in client.get(undone.headers["location"]).text
+    assert "Đã hoàn tác: 1 hành động." in client.get(undone.headers["location"]).text
 
     corrections = client.get(f"{page}/corrections").text
     assert "Kệ A: 2 cuốn cần chuyển" in corrections

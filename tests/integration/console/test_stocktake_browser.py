@@ -165,10 +165,10 @@ def test_a_stock_take_from_creation_to_the_csv(
     page.check("#kind-mark_missing")
     page.get_by_role("button", name="Áp dụng", exact=True).click()
     missing = len(stacks.second_books) - 2  # the shelf's books not read, the stray aside
-    expect(page.locator("#actions")).to_contain_text(f"{missing} hành động đã áp dụng")
+    expect(page.locator("#actions")).to_contain_text(f"Đã áp dụng: {missing} hành động.")
     undo = page.locator("#action-list tr").filter(has_text=stacks.second_books[1].barcode)
     undo.get_by_role("button", name="Hoàn tác").click()
-    expect(page.locator("#actions")).to_contain_text("1 hành động đã hoàn tác")
+    expect(page.locator("#actions")).to_contain_text("Đã hoàn tác: 1 hành động.")
     expect(page.locator("#action-list tr").filter(has_text=stacks.second_books[1].barcode)).to_contain_text(
         "Đã hoàn tác"
     )
