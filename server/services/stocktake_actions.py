@@ -38,6 +38,7 @@ from server.errors import InvalidInputError
 from server.services import circulation
 from server.services.columns import FINE
 from server.services.context import CirculationContext
+from server.services.staff_actions import State, Subject, row_state
 from server.services.stocktake_sessions import locked_row, move
 
 
@@ -233,6 +234,21 @@ def queued_jobs(session: Session, kinds: Collection[ActionKind] = QUEUED) -> lis
         {"action_id": a.id, "kind": a.kind.value, "item_id": a.item_id, "barcode": barcode, "note": a.note}
         for a, barcode in rows
     ]
+
+
+def actions_subject(session: Session, session_id: int) -> Subject:
+    """The session's closing actions, for the audit trail: as they were before a staff action and after."""
+
+    def read() -> State:
+        rows = session.exec(
+            select(StocktakeAction)
+            .where(StocktakeAction.session_id == session_id)
+            .order_by(col(StocktakeAction.id))
+            .execution_options(populate_existing=True)
+        )
+        return {"actions": [row_state(a) for a in rows]}
+
+    return Subject(f"stocktake_session:{session_id}", read)
 
 
 def list_actions(session: Session, session_id: int) -> list[StocktakeAction]:

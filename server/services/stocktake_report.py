@@ -201,12 +201,15 @@ def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
             CORRECTION,
             shelf.c.code.label("shelf_code"),
             ITEM.c.barcode,
+            RECORD.c.title,
+            RECORD.c.call_number,
             belongs.c.code.label("belongs_code"),
             after.c.barcode.label("after_barcode"),
             before.c.barcode.label("before_barcode"),
         )
         .join(shelf, shelf.c.id == CORRECTION.c.shelf_id)
         .join(ITEM, ITEM.c.id == CORRECTION.c.item_id)
+        .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(belongs, belongs.c.id == CORRECTION.c.belongs)
         .outerjoin(after, after.c.id == CORRECTION.c.after_item)
         .outerjoin(before, before.c.id == CORRECTION.c.before_item)
@@ -219,6 +222,8 @@ def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
             {
                 "position": r.position,
                 "barcode": r.barcode,
+                "title": r.title,
+                "call_number": r.call_number,
                 "fix": r.fix,
                 "belongs": r.belongs_code,
                 "after": r.after_barcode,

@@ -47,13 +47,38 @@ _REFUSALS = {
 }
 
 
-class StocktakeRefusedError(ConflictError):
-    """A session move the domain refuses; `refusal` says which rule, the message says it in words."""
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """The running session an opening scope overlaps, and where they meet: location codes, call-number
+    ranges both hold (`(from, to)`), shared item types — for a screen to say in its own words."""
 
-    def __init__(self, refusal: SessionRefusal, detail: str | None = None) -> None:
+    session_id: int
+    session_name: str
+    locations: tuple[str, ...]
+    call_ranges: tuple[tuple[str, str], ...]
+    item_types: tuple[str, ...]
+
+    def words(self) -> str:
+        parts = [f"session {self.session_id}"]
+        if self.locations:
+            parts.append("at " + ", ".join(self.locations))
+        if self.call_ranges:
+            parts.append("call numbers " + ", ".join(f"{a} to {b}" for a, b in self.call_ranges))
+        if self.item_types:
+            parts.append("item types " + ", ".join(self.item_types))
+        return " ".join(parts)
+
+
+class StocktakeRefusedError(ConflictError):
+    """A session move the domain refuses; `refusal` says which rule, the message says it in words;
+    `conflict`, for an overlap, names the other session and where."""
+
+    def __init__(self, refusal: SessionRefusal, conflict: Conflict | None = None) -> None:
+        detail = conflict.words() if conflict is not None else None
         message = _REFUSALS[refusal] if detail is None else f"{_REFUSALS[refusal]}: {detail}"
         super().__init__(message)
         self.refusal = refusal
+        self.conflict = conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +145,20 @@ def create(
     return info(row)
 
 
+def edit_draft(session: Session, session_id: int, *, name: str, scope: Mapping[str, Any]) -> SessionInfo:
+    """Change a draft's name and scope (refused once it has opened: the scope is frozen then)."""
+    if not name.strip():
+        raise InvalidInputError("a stock-take session needs a name")
+    row = locked_row(session, session_id)
+    move(row, SessionAction.EDIT_SCOPE)
+    parsed = library.scope_from_document(scope)
+    library.check_locations(session, parsed)
+    row.name, row.scope = name.strip(), library.scope_document(parsed)
+    session.add(row)
+    session.flush()
+    return info(row)
+
+
 def move(row: StocktakeSession, action: SessionAction) -> SessionState:
     moved = transition(SessionState(row.state), action, signed=row.signed_at is not None)
     if moved.refusal is not None:
@@ -145,10 +184,10 @@ def open_session(session: Session, session_id: int, *, staff: str, now: datetime
     active = [(other.id, library.scope_from_document(other.scope)) for other in running if other.id]
     decision = decide_open(scope, active, tree)
     if decision.refusal is not None:
-        detail = None
+        conflict = None
         if decision.overlap is not None and decision.conflict_session is not None:
-            detail = _overlap_words(session, decision.conflict_session, decision.overlap)
-        raise StocktakeRefusedError(decision.refusal, detail)
+            conflict = _conflict(session, decision.conflict_session, decision.overlap)
+        raise StocktakeRefusedError(decision.refusal, conflict)
     expected, frozen = _freeze(session, session_id, scope, tree)
     row.state, row.opened_at, row.opened_by = state, now, staff
     row.expected_count, row.frozen_count = expected, frozen
@@ -193,19 +232,22 @@ def _keeping_last(items: Iterable[ItemFacts], last: list[ItemFacts]) -> Iterator
         yield item
 
 
-def _overlap_words(session: Session, other: int, overlap: ScopeOverlap) -> str:
-    parts = [f"session {other}"]
+def _conflict(session: Session, other: int, overlap: ScopeOverlap) -> Conflict:
+    codes: tuple[str, ...] = ()
     if overlap.locations:
         ids = sorted({m.inner for m in overlap.locations})
-        codes = session.scalars(
-            sa.select(LOCATION.c.code).where(LOCATION.c.id.in_(ids)).order_by(LOCATION.c.code)
+        codes = tuple(
+            session.scalars(
+                sa.select(LOCATION.c.code).where(LOCATION.c.id.in_(ids)).order_by(LOCATION.c.code)
+            )
         )
-        parts.append("at " + ", ".join(codes))
-    if overlap.call_ranges:
-        parts.append("call numbers " + ", ".join(f"{m.start} to {m.end}" for m in overlap.call_ranges))
-    if overlap.item_types:
-        parts.append("item types " + ", ".join(sorted(overlap.item_types)))
-    return " ".join(parts)
+    return Conflict(
+        other,
+        get_row(session, other).name,
+        codes,
+        tuple((m.start, m.end) for m in overlap.call_ranges),
+        tuple(sorted(overlap.item_types or ())),
+    )
 
 
 def pause(session: Session, session_id: int, *, now: datetime) -> SessionInfo:

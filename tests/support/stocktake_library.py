@@ -28,14 +28,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contract.common import ItemRef
-from contract.events import StocktakeDamage, StocktakeJoined, StocktakeReads, make_event
+from contract.events import EventEnvelope, StocktakeDamage, StocktakeJoined, StocktakeReads, make_event
 from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagData, TagRead
 from server.db.tables import Item, Location, Patron
 from server.domain.enums import ItemStatus
+from server.ingest.handlers import build_registry
+from server.ingest.pipeline import apply_batch
+from server.settings import ServerSettings
+from tests.support import events as ev
 from tests.support import factories as make
+from tests.support.context import circulation_context
 
 OPENED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SWEPT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # the sweep of shelf A starts
@@ -198,3 +204,12 @@ class Handheld:
         return make_event(
             StocktakeDamage, device_id=self.device, seq=self._next(), payload=payload, occurred_at=at
         )
+
+
+def ingest(engine: Engine, settings: ServerSettings, *events: EventEnvelope, now: datetime = CLOSED) -> None:
+    """The events through the server's real ingest pipeline, as one batch from the broker, committed."""
+    registry = build_registry(settings, circulation_context(settings))
+    with Session(engine) as session:
+        result = apply_batch(session, [ev.inbound(*events)], registry=registry, now=now)
+        session.commit()
+    assert result.stats.rejected == {}, result.stats.rejected

@@ -14,7 +14,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from server.api.deps import SessionDep, permit
 from server.api.idempotency import KeyableWrite
@@ -35,12 +35,12 @@ from server.api.schemas.stocktake import (
     ShelfProgressOut,
     TagEventOut,
 )
-from server.db.tables import StocktakeAction, StocktakeSession
+from server.db.tables import StocktakeSession
 from server.domain.stocktake.results import Issue, ItemClass
 from server.services import stocktake_actions, stocktake_close, stocktake_report, stocktake_sessions
 from server.services.columns import LOCATION
 from server.services.permissions import Permission
-from server.services.staff_actions import State, Subject, row_state, row_subject
+from server.services.staff_actions import Subject, row_subject
 from server.services.stocktake_sessions import SessionInfo
 
 router = APIRouter(prefix="/stocktake", tags=["stocktake"])
@@ -220,19 +220,6 @@ def list_actions(session_id: int, session: SessionDep) -> list[ActionOut]:
     return [ActionOut.model_validate(a) for a in stocktake_actions.list_actions(session, session_id)]
 
 
-def _actions_subject(session: Session, session_id: int) -> Subject:
-    def read() -> State:
-        rows = session.exec(
-            select(StocktakeAction)
-            .where(StocktakeAction.session_id == session_id)
-            .order_by(col(StocktakeAction.id))
-            .execution_options(populate_existing=True)
-        )
-        return {"actions": [row_state(a) for a in rows]}
-
-    return Subject(f"stocktake_session:{session_id}", read)
-
-
 @router.post(
     "/sessions/{session_id}/actions/apply",
     summary="Apply the chosen kinds of closing actions",
@@ -251,7 +238,7 @@ def apply_actions(session_id: int, body: ActionsApply, write: KeyableWrite) -> R
         )
         return ActionsOutcomeOut.model_validate(outcome)
 
-    subject = _actions_subject(write.session, session_id)
+    subject = stocktake_actions.actions_subject(write.session, session_id)
     return write.once("stocktake.actions.apply", apply, body=body, subject=subject, session_id=session_id)
 
 
@@ -268,5 +255,5 @@ def undo_actions(session_id: int, body: ActionsUndo, write: KeyableWrite) -> Res
         )
         return ActionsOutcomeOut.model_validate(outcome)
 
-    subject = _actions_subject(write.session, session_id)
+    subject = stocktake_actions.actions_subject(write.session, session_id)
     return write.once("stocktake.actions.undo", apply, body=body, subject=subject, session_id=session_id)

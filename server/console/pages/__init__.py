@@ -24,6 +24,10 @@ from server.console.pages import (
     patrons,
     staff,
     staff_account,
+    stocktake,
+    stocktake_closing,
+    stocktake_progress,
+    stocktake_results,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -39,6 +43,10 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     items,
     item_detail,
     holds,
+    stocktake,
+    stocktake_progress,
+    stocktake_results,
+    stocktake_closing,
     devices,
     events,
     dead_letters,

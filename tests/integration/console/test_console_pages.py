@@ -36,6 +36,7 @@ NAV = {
         "/console/patrons",
         "/console/items",
         "/console/holds",
+        "/console/stocktake",
         "/console/devices",
     ],
     "librarian": [
@@ -45,6 +46,7 @@ NAV = {
         "/console/patrons",
         "/console/items",
         "/console/holds",
+        "/console/stocktake",
         "/console/devices",
         "/console/events",
     ],
@@ -55,6 +57,7 @@ NAV = {
         "/console/patrons",
         "/console/items",
         "/console/holds",
+        "/console/stocktake",
         "/console/devices",
         "/console/events",
         "/console/staff",

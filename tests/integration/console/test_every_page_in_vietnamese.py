@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -16,7 +17,8 @@ from uuid_utils.compat import uuid7
 
 from server.console.access import ConsoleRoute, RouteKind
 from server.console.app import build_console
-from server.db.tables import BibRecord, DeadLetter, EventLog, Item, Patron
+from server.db.tables import BibRecord, DeadLetter, EventLog, Item, Location, Patron
+from server.services import stocktake_close, stocktake_sessions
 from server.settings import ServerSettings
 from tests.support.browser import Screen
 from tests.support.console import ACCOUNTS, ConsoleServer, signed_in_pages
@@ -72,6 +74,23 @@ def _a_dead_letter(server: ConsoleServer) -> int:
     return found
 
 
+def _a_closed_stock_take(server: ConsoleServer) -> int:
+    """A stock-take of the first shelf, opened and closed with nothing read: its report has its counts."""
+    now = datetime.now(UTC)
+    with server.db() as session:
+        shelf = session.exec(
+            select(Location).where(Location.kind == "shelf").order_by(col(Location.code))
+        ).first()
+        assert shelf is not None
+        made = stocktake_sessions.create(
+            session, name="Kiểm kê kệ đầu", scope={"locations": [shelf.id]}, staff="thu.thu", now=now
+        )
+        stocktake_sessions.open_session(session, made.id, staff="thu.thu", now=now)
+        stocktake_close.close(session, made.id, staff="thu.thu", now=now)
+        session.commit()
+    return made.id
+
+
 @pytest.fixture(scope="module")
 def addresses(console_server: ConsoleServer) -> dict[str, str]:
     """A real value for every path parameter of the console's pages."""
@@ -91,6 +110,7 @@ def addresses(console_server: ConsoleServer) -> dict[str, str]:
         event = session.exec(select(EventLog.event_id).where(EventLog.device_id == "desk")).first()
     assert event is not None
     return {
+        "session_id": str(_a_closed_stock_take(console_server)),
         "card_number": patron.card_number,
         "record_id": str(record.id),
         "barcode": item.barcode,

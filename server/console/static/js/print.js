@@ -1,6 +1,6 @@
-/* The hold shelf's pull list: the "Print the list" button, shown only where script runs (without it, the
-   browser's own print command prints the same list). In a file, because the Content-Security-Policy allows
-   no inline script or handler. */
+/* A "Print" button ([data-print], hidden until script runs: without it, the browser's own print command prints
+   the same page) for the printable lists: the hold shelf's pull list, the stock-take's shelf corrections. In
+   a file, because the Content-Security-Policy allows no inline script or handler. */
 (function () {
   "use strict";
 
