@@ -24,6 +24,7 @@ from server.console.pages import (
     patrons,
     staff,
     staff_account,
+    stocktake_pdf,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -45,4 +46,5 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     staff,
     staff_account,
     audit,
+    stocktake_pdf,
 )
