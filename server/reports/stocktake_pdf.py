@@ -191,25 +191,11 @@ def _counts(m: Minutes, t: _Text) -> Iterator[Flowable]:
     places = [
         row(f"{code} {name}".strip() or t.gettext("no home"), tally) for code, name, tally in m.by_location
     ]
-    yield Spacer(0, 3 * mm)
-    yield from _tables(
-        t,
-        [t.gettext("Location"), t.gettext("Items"), *columns],
-        places,
-        widths,
-        numeric=numeric,
-        wrap_head=True,
-    )
     types = [row(item_type, tally) for item_type, tally in m.by_item_type]
-    yield Spacer(0, 3 * mm)
-    yield from _tables(
-        t,
-        [t.gettext("Item type"), t.gettext("Items"), *columns],
-        types,
-        widths,
-        numeric=numeric,
-        wrap_head=True,
-    )
+    for first, rows in ((t.gettext("Location"), places), (t.gettext("Item type"), types)):
+        yield Spacer(0, 3 * mm)
+        head = [first, t.gettext("Items"), *columns]
+        yield from _tables(t, head, rows, widths, numeric=numeric, wrap_head=True)
 
 
 DIFFERENCE_WIDTHS = (0.04, 0.08, 0.09, 0.16, 0.16, 0.17, 0.22, 0.08)
