@@ -44,6 +44,7 @@ bench: system-demo venv
 	$(BIN)/stacks bench devices --json
 	$(BIN)/stacks bench gate --json
 	$(BIN)/stacks bench console --json
+	$(BIN)/stacks bench stocktake --json
 
 venv: $(STAMP) $(CATALOGS:.po=.mo)
 

@@ -38,7 +38,7 @@ from server.services.context import CirculationContext
 from server.services.gate_alarms import GateAlarmReport, record_alarms
 from server.services.gate_footfall import FootfallReport, record_footfall
 from server.services.sightings import Sighting, record_sightings
-from server.services.stocktake_reads import Sent, record_joins, record_marks, record_reads
+from server.services.stocktake_reads import Sent, record_run
 from server.settings import ServerSettings
 
 
@@ -133,7 +133,7 @@ Observed = TypeVar("Observed", bound=EventEnvelope)
 
 
 def _all_of(kind: type[Observed], events: Sequence[EventEnvelope]) -> list[Observed]:
-    """The run's events as the kind they are: the pipeline hands an observation handler one kind at a time."""
+    """The run's events as the kind they are: a handler registered for one kind gets runs of that kind."""
     assert all(isinstance(event, kind) for event in events)
     return [event for event in events if isinstance(event, kind)]
 
@@ -158,21 +158,16 @@ class StocktakeHandlers:
 
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    def joins(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
-        return record_joins(session, _sent(_all_of(StocktakeJoined, events)))
-
-    def reads(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
-        return record_reads(session, _sent(_all_of(StocktakeReads, events)), now=self.clock())
-
-    def marks(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
-        return record_marks(session, _sent(_all_of(StocktakeDamage, events)), now=self.clock())
+    def events(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
+        """Joins, read batches and damage marks in the order they came, as one run (a handheld joins each
+        shelf before reading it: one run for a whole sweep, not one for each shelf)."""
+        handheld = [e for e in events if isinstance(e, StocktakeJoined | StocktakeReads | StocktakeDamage)]
+        assert len(handheld) == len(events)
+        return record_run(session, _sent(handheld), now=self.clock())
 
     def observations(self) -> dict[str, ObservationHandler]:
-        return {
-            StocktakeJoined.KIND: self.joins,
-            StocktakeReads.KIND: self.reads,
-            StocktakeDamage.KIND: self.marks,
-        }
+        handler = self.events  # one handler for the three kinds: the ingest runs them together
+        return {StocktakeJoined.KIND: handler, StocktakeReads.KIND: handler, StocktakeDamage.KIND: handler}
 
 
 def _decide(code: ReasonCode) -> Decision:

@@ -189,7 +189,8 @@ def _apply(batch: _Batch, origin: _Origin, event: EventEnvelope) -> None:
     kind = event.KIND
     observation = registry.observations.get(kind)
     if observation is not None:
-        if batch.run and kind != batch.run[0][1].KIND:
+        # One run while the handler stays the same: a handler may take several kinds together, in order.
+        if batch.run and observation != registry.observations[batch.run[0][1].KIND]:
             _flush_run(batch)
         batch.run.append((origin, event))
         batch.applied_ids.add(event.event_id)
@@ -262,7 +263,7 @@ def _flush_run(batch: _Batch) -> None:
             _logged(batch, event, origin.message, None, None)
         else:
             batch.applied_ids.discard(event.event_id)
-            rejected = Rejected(RejectReason.REFUSED, why, event.event_id, None, kind)
+            rejected = Rejected(RejectReason.REFUSED, why, event.event_id, None, event.KIND)
             _reject(batch, origin, event.device_id, rejected)
 
 

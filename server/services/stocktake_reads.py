@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -59,8 +59,63 @@ class Sent(Generic[P]):
 Refusals = dict[uuid.UUID, str]
 
 
-def record_joins(session: Session, joins: Sequence[Sent[ShelfJoin]]) -> Refusals:
-    state = RunState.of(session, [j.payload for j in joins])
+def record_run(session: Session, sent: Sequence[Sent[Any]], *, now: datetime) -> Refusals:
+    """A handheld's events in the order they came - joins, read batches, damage marks mixed - over one
+    state loaded once: a sweep of many shelves (a join before each shelf's reads) costs a few statements
+    for the whole run, not for each shelf."""
+    state = RunState.of(session, [event.payload for event in sent])
+    rows = _Rows.resolving(session, [event.payload for event in sent if isinstance(event.payload, ReadBatch)])
+    refused: Refusals = {}
+    start = 0
+    while start < len(sent):
+        kind = type(sent[start].payload)
+        end = start
+        while end < len(sent) and type(sent[end].payload) is kind:
+            end += 1
+        part = sent[start:end]
+        if kind is ShelfJoin:
+            refused |= record_joins(session, part, state=state)
+        elif kind is ReadBatch:
+            refused |= record_reads(session, part, now=now, state=state, rows=rows)
+        else:
+            refused |= record_marks(session, part, now=now, state=state)
+        start = end
+    rows.insert(session)
+    return refused
+
+
+@dataclass
+class _Rows:
+    """The items a run's reads name, looked up once; the rows of its reads and tag events, inserted once."""
+
+    by_barcode: dict[str, int]
+    by_uid: dict[str, int]
+    reads: list[dict[str, Any]] = field(default_factory=list)
+    tag_events: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def resolving(cls, session: Session, batches: Sequence[ReadBatch]) -> _Rows:
+        barcodes = {r.barcode for b in batches for r in b.reads if r.barcode is not None}
+        uids = {r.uid for b in batches for r in b.reads if r.uid is not None}
+        by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
+        by_uid = resolve_column(session, ITEM.c.tag_uid, uids) if uids else {}
+        return cls(by_barcode, by_uid)
+
+    def insert(self, session: Session) -> None:
+        insert_rows(session, READ_TABLE, self.reads)
+        insert_rows(session, TAG_EVENT_TABLE, self.tag_events)
+
+
+def _state(session: Session, sent: Sequence[Sent[Any]], state: RunState | None) -> RunState:
+    if state is None:
+        return RunState.of(session, [event.payload for event in sent])
+    return state
+
+
+def record_joins(
+    session: Session, joins: Sequence[Sent[ShelfJoin]], *, state: RunState | None = None
+) -> Refusals:
+    state = _state(session, joins, state)
     refused: Refusals = {}
     for join in joins:
         payload = join.payload
@@ -78,8 +133,16 @@ def record_joins(session: Session, joins: Sequence[Sent[ShelfJoin]]) -> Refusals
     return refused
 
 
-def record_reads(session: Session, batches: Sequence[Sent[ReadBatch]], *, now: datetime) -> Refusals:
-    state = RunState.of(session, [b.payload for b in batches])
+def record_reads(
+    session: Session,
+    batches: Sequence[Sent[ReadBatch]],
+    *,
+    now: datetime,
+    state: RunState | None = None,
+    rows: _Rows | None = None,
+) -> Refusals:
+    """Read batches recorded; with `rows` (a run's), their rows are left there for the run to insert."""
+    state = _state(session, batches, state)
     refused: Refusals = {}
     accepted: list[tuple[Sent[ReadBatch], tuple[StocktakeSession, StocktakeHandheld], int | None]] = []
     for batch in batches:
@@ -93,12 +156,10 @@ def record_reads(session: Session, batches: Sequence[Sent[ReadBatch]], *, now: d
         accepted.append((batch, (row, handheld), shelf_id))
     if not accepted:
         return refused
-    barcodes = {r.barcode for b, _, _ in accepted for r in b.payload.reads if r.barcode is not None}
-    uids = {r.uid for b, _, _ in accepted for r in b.payload.reads if r.uid is not None}
-    by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
-    by_uid = resolve_column(session, ITEM.c.tag_uid, uids) if uids else {}
-    reads: list[dict[str, Any]] = []
-    tag_events: list[dict[str, Any]] = []
+    own = rows is None
+    if rows is None:
+        rows = _Rows.resolving(session, [b.payload for b, _, _ in accepted])
+    by_barcode, by_uid, reads, tag_events = rows.by_barcode, rows.by_uid, rows.reads, rows.tag_events
     for batch, (row, handheld), shelf_id in accepted:
         payload = batch.payload
         times = [
@@ -143,8 +204,8 @@ def record_reads(session: Session, batches: Sequence[Sent[ReadBatch]], *, now: d
                 reads=len(times),
             )
         session.add(handheld)
-    insert_rows(session, READ_TABLE, reads)
-    insert_rows(session, TAG_EVENT_TABLE, tag_events)
+    if own:
+        rows.insert(session)
     return refused
 
 
@@ -154,8 +215,10 @@ def _names_ours(read: TagRead) -> bool:
     return read.data.value in (TagData.OWN, TagData.NO_TAG)
 
 
-def record_marks(session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime) -> Refusals:
-    state = RunState.of(session, [m.payload for m in marks])
+def record_marks(
+    session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime, state: RunState | None = None
+) -> Refusals:
+    state = _state(session, marks, state)
     refused: Refusals = {}
     for mark in marks:
         payload = mark.payload

@@ -233,6 +233,13 @@ def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
     return [{"shelf_code": code, "books": by_shelf[code]} for code in sorted(by_shelf, key=natural_key)]
 
 
+def results_in_shelf_order(session: Session, session_id: int) -> Iterator[Any]:
+    """Every stored result of the session with its item's barcode, title and call number and the code of
+    the shelf it belongs on, by call number, fetched a few thousand at a time."""
+    query = _results_query(session_id).order_by(RECORD.c.call_number_key, RESULT.c.item_id)
+    yield from session.execute(query.execution_options(yield_per=2000))
+
+
 CSV_COLUMNS = (
     "barcode",
     "title",
@@ -261,8 +268,7 @@ def results_csv(session: Session, session_id: int) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)
-    query = _results_query(session_id).order_by(RECORD.c.call_number_key, RESULT.c.item_id)
-    for row in session.execute(query.execution_options(yield_per=2000)):
+    for row in results_in_shelf_order(session, session_id):
         seen = row.evidence.get("seen") or {}
         yield line(
             (

@@ -120,5 +120,27 @@ def bench_kiosk(
     print_figures(figures, as_json)
 
 
+@bench_app.command("stocktake")
+def bench_stocktake(
+    reads: Annotated[int, typer.Option(min=1, help="Tag reads a handheld sends, in batches.")] = 200_000,
+    baseline_events: Annotated[
+        int, typer.Option(min=1, help="Sighting events of the ingest baseline, one read each.")
+    ] = 20_000,
+    reconcile_items: Annotated[
+        list[int] | None,
+        typer.Option(help="Scope sizes reconciled by the domain (repeat; default 100k, 300k, 1M)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Tag reads through broker and server against the ingest baseline; reconciling 100k, 300k, 1M items."""
+    from stacks.bench import stocktake
+
+    sizes = tuple(reconcile_items) if reconcile_items else stocktake.RECONCILE_SIZES
+    figures = stocktake.run(
+        reads=reads, baseline_events=baseline_events, reconcile_sizes=sizes, show_progress=not as_json
+    )
+    print_figures(figures, as_json)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(bench_app, name="bench")

@@ -34,6 +34,29 @@ def test_bench_ingest_applies_every_event_once() -> None:
         assert figures[key] > 0
 
 
+def test_bench_stocktake_stores_every_read_once_and_reports_each_figure() -> None:
+    figures = _bench(
+        "stocktake",
+        *("--reads", "2000", "--baseline-events", "500"),
+        *("--reconcile-items", "1000", "--reconcile-items", "3000"),
+    )
+    assert figures["lost"] == 0
+    assert figures["duplicates"] == 0
+    assert figures["all_confirmed"] is True
+    for key in ("reads_per_s", "ingest_baseline_events_per_s", "ingest_baseline_ratio", "broker_reads_per_s"):
+        assert figures[key] > 0
+    for size in ("1k", "3k"):
+        steps = figures[f"reconcile_{size}"]
+        assert steps["reads"] >= steps["items"] > 0
+        assert set(steps) >= {"freeze_s", "reconcile_s", "plan_s", "report_s", "peak_rss_mib"}
+    # Only sizes asked for are measured: without the million, its figures are said to be missing.
+    assert figures["reconcile_1m_seconds"] is None
+    assert figures["reconcile_1m_peak_rss_mib"] is None
+    assert "handheld_alert_p95_ms" in figures
+    if figures["handheld_alert_p95_ms"] is None:
+        assert "not measured" in figures["handheld_alert_note"]
+
+
 def test_bench_kiosk_measures_both_patrons_and_the_load() -> None:
     figures = _bench("kiosk", "--kiosks", "3", "--seconds", "3")
     assert figures["load"]["checkout"]["n"] > 0

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from server.api.deps import SessionDep, permit
+from server.api.deps import CirculationDep, SessionDep, permit
 from server.api.idempotency import KeyableWrite
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -37,11 +37,19 @@ from server.api.schemas.stocktake import (
 )
 from server.db.tables import StocktakeSession
 from server.domain.stocktake.results import Issue, ItemClass
-from server.services import stocktake_actions, stocktake_close, stocktake_report, stocktake_sessions
+from server.reports import stocktake_pdf
+from server.services import (
+    stocktake_actions,
+    stocktake_close,
+    stocktake_minutes,
+    stocktake_report,
+    stocktake_sessions,
+)
 from server.services.columns import LOCATION
 from server.services.permissions import Permission
 from server.services.staff_actions import Subject, row_subject
 from server.services.stocktake_sessions import SessionInfo
+from web import DEFAULT_LANGUAGE, Language
 
 router = APIRouter(prefix="/stocktake", tags=["stocktake"])
 VIEW = [permit(Permission.STOCKTAKE_VIEW)]
@@ -208,6 +216,24 @@ def export_results(session_id: int, session: SessionDep) -> StreamingResponse:
     lines = list(stocktake_report.results_csv(session, session_id))  # read inside the request's session
     headers = {"Content-Disposition": f'attachment; filename="stocktake-{session_id}.csv"'}
     return StreamingResponse(iter(lines), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get(
+    "/sessions/{session_id}/report.pdf",
+    summary="The annual inventory report (biên bản kiểm kê) of a closed session, as PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 409: {"description": "The session is not closed."}},
+    dependencies=VIEW,
+)
+def export_report(
+    session_id: int,
+    session: SessionDep,
+    circulation: CirculationDep,
+    lang: Annotated[Language, Query(description="vi (default) or en.")] = DEFAULT_LANGUAGE,
+) -> Response:
+    document = stocktake_pdf.render(stocktake_minutes.gather(session, session_id), lang, circulation.timezone)
+    headers = {"Content-Disposition": f'attachment; filename="{stocktake_pdf.filename(session_id, lang)}"'}
+    return Response(document, media_type="application/pdf", headers=headers)
 
 
 @router.get(

@@ -26,6 +26,7 @@ from server.console.pages import (
     staff_account,
     stocktake,
     stocktake_closing,
+    stocktake_pdf,
     stocktake_progress,
     stocktake_results,
 )
@@ -47,6 +48,7 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     stocktake_progress,
     stocktake_results,
     stocktake_closing,
+    stocktake_pdf,
     devices,
     events,
     dead_letters,

@@ -7,6 +7,9 @@ from PIL import Image
 from pyzbar import pyzbar
 
 from devices.labels.layout import SheetLayout
+from tests.support.pdf_text import text_of
+
+__all__ = ["cell", "decoded", "pages", "read_sheets", "text_of"]
 
 MM_PER_INCH = 25.4
 
@@ -42,16 +45,3 @@ def read_sheets(pdf: bytes, layout: SheetLayout, dpi: int) -> list[list[tuple[st
         for page in pages(pdf, dpi)
         for position in range(layout.per_sheet)
     ]
-
-
-def text_of(pdf: bytes) -> str:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        parts = []
-        for index in range(len(document)):
-            text_page = document[index].get_textpage()
-            parts.append(text_page.get_text_range())
-            text_page.close()
-        return "\n".join(parts)
-    finally:
-        document.close()

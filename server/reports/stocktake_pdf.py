@@ -1,0 +1,373 @@
+"""The annual inventory report (biên bản kiểm kê) of a closed stock-take as PDF, in Vietnamese or English:
+the session and its scope, dates, the team, the counts by location, item type and class, every difference
+in shelf order with short evidence, the closing actions, and the signatures the practice asks for.
+
+Laid out with reportlab's platypus on A4 landscape; every page has the library and the session in its
+header and "page n of N" in its footer. Long lists are cut into tables of a few hundred rows with the
+header row repeated on every page, so a session of ten thousand differences lays out in seconds.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from server.reports import stocktake_words as words
+from server.reports.fonts import ReportFonts, composed, report_fonts
+from server.services.stocktake_minutes import Difference, Minutes
+from web import N_, Language, translate
+from web.formatting import in_zone, moment, number
+from web.locales import BABEL_LOCALES
+
+MARGIN = 14 * mm
+PAGE = landscape(A4)  # the lists are wide: a row of evidence per item
+WIDTH = PAGE[0] - 2 * MARGIN
+ROWS_PER_TABLE = 400  # a long list is several tables: one huge table is split page by page, at a cost
+SMALL = 7.5
+
+
+class _Text:
+    """Styles and words in one language."""
+
+    def __init__(self, lang: Language, fonts: ReportFonts, timezone: ZoneInfo) -> None:
+        self.lang = lang
+        self.fonts = fonts
+        self.timezone = timezone
+        base = ParagraphStyle("body", fontName=fonts.regular, fontSize=9, leading=12)
+        self.body = base
+        self.title = ParagraphStyle("title", base, fontName=fonts.bold, fontSize=14, leading=18, alignment=1)
+        self.centred = ParagraphStyle("centred", base, alignment=1)
+        self.heading = ParagraphStyle(
+            "heading", base, fontName=fonts.bold, fontSize=11, leading=15, spaceBefore=8, keepWithNext=True
+        )
+
+    def gettext(self, message: str, **values: Any) -> str:
+        text = translate(self.lang, message)
+        return text.format(**values) if values else text
+
+    def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        escaped = composed(text).replace("&", "&amp;").replace("<", "&lt;")
+        return Paragraph(escaped, style or self.body)
+
+    def when(self, value: Any) -> str:
+        return moment(value, self.lang, self.timezone) if value is not None else "—"
+
+    def short(self, value: datetime) -> str:
+        """A moment in few characters, for a column of evidence."""
+        return format_datetime(
+            in_zone(value, self.timezone), SHORT_MOMENT[self.lang], locale=BABEL_LOCALES[self.lang]
+        )
+
+    def count(self, value: int) -> str:
+        return number(value, self.lang)
+
+
+def render(minutes: Minutes, lang: Language, timezone: ZoneInfo) -> bytes:
+    """The report as PDF bytes."""
+    t = _Text(lang, report_fonts(), timezone)
+    buffer = io.BytesIO()
+    title = t.gettext("Inventory report")
+    header = composed(f"{minutes.library} · {title} · {minutes.session.name}")
+    page_words = translate(lang, N_("Page {page} of {pages}"))
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 6 * mm,
+        bottomMargin=MARGIN + 4 * mm,
+        title=header,
+        author=minutes.library,
+    )
+    doc.build(list(_story(minutes, t)), canvasmaker=_numbered(t.fonts, header, page_words))
+    return buffer.getvalue()
+
+
+def _story(m: Minutes, t: _Text) -> Iterator[Flowable]:
+    yield t.para(
+        t.gettext("SOCIALIST REPUBLIC OF VIETNAM"), ParagraphStyle("m", t.centred, fontName=t.fonts.bold)
+    )
+    yield t.para(t.gettext("Independence – Freedom – Happiness"), t.centred)
+    yield Spacer(0, 6 * mm)
+    yield t.para(t.gettext("ANNUAL INVENTORY REPORT OF THE LIBRARY COLLECTION"), t.title)
+    yield t.para(f"{m.library} — {m.session.name}", t.centred)
+    yield Spacer(0, 4 * mm)
+    yield t.para(t.gettext("1. The session"), t.heading)
+    yield _pairs(
+        t,
+        [
+            (t.gettext("Session"), f"{m.session.name} (#{m.session.id})"),
+            (t.gettext("Opened"), _by(t, m.session.opened_at, m.opened_by)),
+            (t.gettext("Closed on"), _by(t, m.session.closed_at, m.closed_by)),
+            (t.gettext("Report signed"), _by(t, m.session.signed_at, m.session.signed_by)),
+            (t.gettext("Items in the scope"), t.count(m.session.frozen_count)),
+            (t.gettext("Expected on the shelf"), t.count(m.session.expected_count)),
+        ],
+    )
+    yield t.para(t.gettext("2. Scope"), t.heading)
+    everything = t.gettext("all")
+    yield _pairs(
+        t,
+        [
+            (t.gettext("Locations"), "; ".join(f"{code} {name}" for code, name in m.locations) or everything),
+            (
+                t.gettext("Call-number ranges"),
+                "; ".join(f"{a} – {b}" for a, b in m.call_ranges) or everything,
+            ),
+            (t.gettext("Item types"), ", ".join(m.item_types) or everything),
+            (
+                t.gettext("Counted as on the shelf"),
+                ", ".join(t.gettext(words.STATUSES.get(s, s)) for s in m.expected_statuses),
+            ),
+        ],
+    )
+    yield t.para(t.gettext("3. The team"), t.heading)
+    yield _pairs(t, [(t.gettext("Staff"), ", ".join(m.staff) or "—")])
+    handhelds = [
+        [h["device_id"], h["operator"] or "—", t.count(h["reads"]), t.when(h["last_read_at"])]
+        for h in m.handhelds
+    ]
+    head = [t.gettext("Handheld"), t.gettext("Operator"), t.gettext("Reads"), t.gettext("Last read")]
+    yield from _tables(t, head, handhelds, (0.3, 0.3, 0.15, 0.25), numeric={2})
+    yield t.para(t.gettext("4. Counts"), t.heading)
+    yield from _counts(m, t)
+    yield t.para(t.gettext("5. Differences, in shelf order"), t.heading)
+    yield from _differences(m.differences, t)
+    yield t.para(t.gettext("6. Tags and shelf order"), t.heading)
+    tags = [[t.gettext(words.TAG_VERDICTS.get(v, v)), t.count(n)] for v, n in sorted(m.tag_events.items())]
+    tags.append([t.gettext("Books to move to put the shelves in order"), t.count(m.corrections)])
+    yield from _tables(t, [t.gettext("What was found"), t.gettext("Count")], tags, (0.8, 0.2), numeric={1})
+    yield t.para(t.gettext("7. Actions taken on closing"), t.heading)
+    actions = [
+        [
+            t.gettext(words.ACTIONS.get(a.kind, a.kind)),
+            t.count(a.proposed),
+            t.count(a.applied),
+            t.count(a.undone),
+        ]
+        for a in m.actions
+    ]
+    head = [t.gettext("Action"), t.gettext("Proposed"), t.gettext("Applied"), t.gettext("Undone")]
+    yield from _tables(t, head, actions, (0.55, 0.15, 0.15, 0.15), numeric={1, 2, 3})
+    yield from _signatures(t)
+
+
+def _counts(m: Minutes, t: _Text) -> Iterator[Flowable]:
+    totals = [
+        [t.gettext(words.CLASSES.get(c, c)), t.count(n)] for c, n in m.totals.items() if c in words.CLASSES
+    ]
+    totals += [
+        [t.gettext(words.ISSUES.get(i, i)), t.count(n)] for i, n in m.totals.items() if i in words.ISSUES
+    ]
+    outside = sum(m.outside_scope.values())
+    totals.append([t.gettext("Items from outside the scope that were read"), t.count(outside)])
+    yield from _tables(t, [t.gettext("Class or issue"), t.gettext("Items")], totals, (0.8, 0.2), numeric={1})
+    columns = [t.gettext(label) for label, _ in words.FIGURE_COLUMNS]
+    share = 0.62 / len(columns)
+    widths = (0.26, 0.12, *([share] * len(columns)))
+    numeric = set(range(1, len(columns) + 2))
+
+    def row(label: str, tally: dict[str, int]) -> list[str]:
+        in_scope = sum(n for c, n in tally.items() if c in words.CLASSES)
+        return [
+            label,
+            t.count(in_scope),
+            *(t.count(sum(tally.get(n, 0) for n in names)) for _, names in words.FIGURE_COLUMNS),
+        ]
+
+    places = [
+        row(f"{code} {name}".strip() or t.gettext("no home"), tally) for code, name, tally in m.by_location
+    ]
+    types = [row(item_type, tally) for item_type, tally in m.by_item_type]
+    for first, rows in ((t.gettext("Location"), places), (t.gettext("Item type"), types)):
+        yield Spacer(0, 3 * mm)
+        head = [first, t.gettext("Items"), *columns]
+        yield from _tables(t, head, rows, widths, numeric=numeric, wrap_head=True)
+
+
+DIFFERENCE_WIDTHS = (0.04, 0.08, 0.09, 0.16, 0.16, 0.17, 0.22, 0.08)
+SHORT_MOMENT: dict[Language, str] = {"vi": "dd/MM/yy HH:mm", "en": "yy-MM-dd HH:mm"}
+
+
+def _differences(differences: Iterable[Difference], t: _Text) -> Iterator[Flowable]:
+    head = [
+        "#",
+        t.gettext("Barcode"),
+        t.gettext("Call number"),
+        t.gettext("Title"),
+        t.gettext("Class"),
+        t.gettext("Issues"),
+        t.gettext("Where, when, by which device"),
+        t.gettext("Belongs on"),
+    ]
+    widths = [w * WIDTH for w in DIFFERENCE_WIDTHS]
+
+    def cells(position: int, d: Difference) -> list[str]:
+        when = t.short(d.when) if d.when else None
+        evidence = " · ".join(x for x in (d.where, when, d.device) if x)
+        cls = t.gettext(words.CLASSES.get(d.cls, d.cls)) + (
+            "" if d.in_scope else f" ({t.gettext('outside the scope')})"
+        )
+        issues = ", ".join(t.gettext(words.ISSUES.get(i, i)) for i in d.issues)
+        belongs = d.belongs if d.cls == "wrong_place" and d.belongs else ""
+        values = [str(position), d.barcode, d.call_number, d.title, cls, issues, evidence or "—", belongs]
+        return [
+            _fit(composed(v), width - 4, t.fonts.regular, SMALL)
+            for v, width in zip(values, widths, strict=True)
+        ]
+
+    rows = (cells(i, d) for i, d in enumerate(differences, start=1))
+    found = False
+    while chunk := list(islice(rows, ROWS_PER_TABLE)):
+        found = True
+        yield _table(t, head, chunk, DIFFERENCE_WIDTHS, numeric={0}, size=SMALL, wrap_head=True)
+    if not found:
+        yield t.para(t.gettext("No differences: every item was found in place."))
+
+
+def _signatures(t: _Text) -> Iterator[Flowable]:
+    dateline = t.para(t.gettext("………………, date …… / …… / ……"), ParagraphStyle("r", t.body, alignment=2))
+    note = ParagraphStyle("note", t.centred, fontSize=7.5, textColor=colors.grey)
+    boxes = [
+        [
+            t.para(t.gettext(role), ParagraphStyle("s", t.centred, fontName=t.fonts.bold)),
+            t.para(t.gettext("(signature and full name)"), note),
+        ]
+        for role in words.SIGNATURES
+    ]
+    cells: list[list[Any]] = [list(boxes[0:3]), [*boxes[3:5], ""]]
+    grid = Table(cells, colWidths=[WIDTH / 3] * 3, rowHeights=[32 * mm, 32 * mm])
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    yield KeepTogether(
+        [Spacer(0, 6 * mm), t.para(t.gettext("8. Signatures"), t.heading), dateline, Spacer(0, 3 * mm), grid]
+    )
+
+
+def _by(t: _Text, at: datetime | None, who: str | None) -> str:
+    return f"{t.when(at)} — {who or '—'}" if at is not None else "—"
+
+
+def _pairs(t: _Text, pairs: list[tuple[str, str]]) -> Table:
+    bold = ParagraphStyle("label", t.body, fontName=t.fonts.bold)
+    rows = [[t.para(label, bold), t.para(value)] for label, value in pairs]
+    table = Table(rows, colWidths=[0.28 * WIDTH, 0.72 * WIDTH])
+    padding = [(side, (0, 0), (-1, -1), 2) for side in ("LEFTPADDING", "RIGHTPADDING")]
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1), *padding])
+    )
+    return table
+
+
+def _tables(
+    t: _Text,
+    head: list[str],
+    rows: list[list[str]],
+    widths: tuple[float, ...],
+    *,
+    numeric: set[int],
+    wrap_head: bool = False,
+) -> Iterator[Flowable]:
+    if not rows:
+        yield t.para("—")
+    for start in range(0, len(rows), ROWS_PER_TABLE):
+        yield _table(
+            t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric, wrap_head=wrap_head
+        )
+
+
+def _table(
+    t: _Text,
+    head: list[str],
+    rows: list[list[str]],
+    widths: tuple[float, ...],
+    *,
+    numeric: set[int],
+    size: float = 8.5,
+    wrap_head: bool = False,
+) -> Table:
+    left = ParagraphStyle("head", t.body, fontName=t.fonts.bold, fontSize=size, leading=size + 2)
+    right = ParagraphStyle("head-number", left, alignment=2)
+    head_cells: list[Any] = [
+        t.para(h, right if c in numeric else left) if wrap_head else composed(h) for c, h in enumerate(head)
+    ]
+    body = [
+        [_fit(composed(c), w * WIDTH - 4, t.fonts.regular, size) for c, w in zip(r, widths, strict=True)]
+        for r in rows
+    ]
+    table = Table([head_cells, *body], colWidths=[w * WIDTH for w in widths], repeatRows=1)
+    style: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), t.fonts.regular, size),
+        ("FONT", (0, 0), (-1, 0), t.fonts.bold, size),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecef")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b8bec4")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    style += [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in numeric]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _fit(text: str, width: float, font: str, size: float) -> str:
+    """The text, cut with an ellipsis to fit the width: evidence columns stay one line each."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with its ellipsis
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
+
+
+def _numbered(fonts: ReportFonts, header: str, page_words: str) -> type[Canvas]:
+    """A canvas that draws each page's header and "page n of N" once the number of pages is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own, missing from the stubs
+
+        def save(self) -> None:
+            for page, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(page, len(self._pages))
+                super().showPage()
+            super().save()
+
+        def _decorate(self, page: int, pages: int) -> None:
+            width, height = PAGE
+            self.setFont(fonts.regular, 7.5)
+            self.setFillColor(colors.grey)
+            self.drawString(MARGIN, height - MARGIN, _fit(header, WIDTH, fonts.regular, 7.5))
+            self.line(MARGIN, height - MARGIN - 2, width - MARGIN, height - MARGIN - 2)
+            self.drawCentredString(width / 2, MARGIN - 2, page_words.format(page=page, pages=pages))
+
+    return NumberedCanvas
+
+
+def filename(session_id: int, lang: Language) -> str:
+    return f"kiem-ke-{session_id}.{lang}.pdf"
