@@ -6,8 +6,8 @@ sightings counted in the journal as they happen and sent as `stocktake.reads` ba
 
 Every first sighting is on disk (the journal) before anything else sees it; every `flush_s` (and on a
 change of shelf, a damage mark and a stop) the sightings are sealed into batches and handed to the outbox.
-Listeners (`listen`) hear of each first sighting at once, whatever the network does: the local judge and
-the screen are listeners.
+Listeners (`listen`) hear of each first sighting at once, whatever the network does; the agent's own
+`alerts` (an `AlertFeed`) is the first of them.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from devices.barcode.classify import ScanKind, ScanRules, classify
 from devices.barcode.scanner import Scan, ScannerDriver
 from devices.errors import DeviceError
 from devices.rfid.service import FieldItem
+from edge.handheld.alerts import AlertFeed
 from edge.handheld.journal import Counted, Journal
 from edge.handheld.reads import Place, Sighting, from_label, from_tag
 from edge.outbox import Payload
@@ -115,7 +116,8 @@ class HandheldAgent:
         self._clock = clock
         self._wall_clock = wall_clock
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
+        self.alerts = AlertFeed()  # what the wand's reads say at once, for the screen
+        self._listeners: list[Listener] = [self.alerts]
         self._counts = dict.fromkeys(HandheldCounters.__dataclass_fields__, 0)
 
     # ---- what the host, the screen and the tests call -------------------------------------------------

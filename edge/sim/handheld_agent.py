@@ -81,6 +81,11 @@ class BookTagMaker:
         self._isil = str(tag_data.isil)
         self._tags: dict[str, VirtualTag] = {}
 
+    @classmethod
+    def from_settings(cls) -> BookTagMaker:
+        """With this site's security and tag-data settings (config/tags.toml)."""
+        return cls(SecuritySettings.from_toml(), TagDataSettings.from_toml())
+
     def tag_of(self, book: ShelfBook) -> VirtualTag | None:
         if book.uid is None:
             return None
@@ -285,7 +290,7 @@ def simulated_handheld(
     agent = compose_handheld(
         host, parts.reader, parts.scanner, config, session_id=session_id, operator=operator
     )
-    tags = BookTagMaker(SecuritySettings.from_toml(), TagDataSettings.from_toml())
+    tags = BookTagMaker.from_settings()
     sweeper = Sweeper(agent, parts, tags, label_prefix=config.shelf_label_prefix)
     return SimulatedHandheld(
         agent, sweeper, world, shelves=shelves, resume_at=resume_at, damaged=damaged, on_book=on_book

@@ -8,7 +8,9 @@ from datetime import datetime
 from contract.events import StocktakeDamage, StocktakeJoined, StocktakeReads
 from contract.stocktake import MarkedCondition, ShelfMethod, TagData
 from devices.barcode.scanner import Scan
-from tests.unit.edge.handheld.rig import T0, Rig, own
+from devices.tagdata import TagStatus
+from edge.handheld.alerts import AlertKind
+from tests.unit.edge.handheld.rig import T0, Rig, own, tag
 
 A = own("E004010000000001", "VV000001")
 B = own("E004010000000002", "VV000002")
@@ -144,3 +146,22 @@ def test_listeners_hear_each_first_sighting_with_where_it_was_read(handheld: Rig
     handheld.agent.poll()
     handheld.agent.poll()
     assert heard == [("A1", [1]), ("A1", [2])]
+
+
+def test_tags_that_say_something_at_once_raise_alerts_without_the_server(handheld: Rig) -> None:
+    foreign = tag("E004010000000004", TagStatus.FOREIGN_OWNER, owner_isil="VN-HN0002")
+    blank = tag("E004010000000005", TagStatus.BLANK)
+    garbled = tag("E004010000000006", TagStatus.BAD_CRC)
+    disarmed = own("E004010000000007", "VV000007", secured=False)
+    handheld.agent.choose_shelf("A1")
+    handheld.field.tags = [A, foreign, blank, garbled, disarmed]
+    handheld.agent.poll()
+    handheld.agent.poll()  # the same tags again: no second alert
+    alerts, last = handheld.agent.alerts.after(0)
+    assert [(a.kind, a.read_no, a.shelf_code, a.detail) for a in alerts] == [
+        (AlertKind.FOREIGN_TAG, 2, "A1", "VN-HN0002"),
+        (AlertKind.BLANK_TAG, 3, "A1", None),
+        (AlertKind.UNREADABLE_TAG, 4, "A1", None),
+        (AlertKind.NOT_ARMED, 5, "A1", None),
+    ]
+    assert handheld.agent.alerts.after(last) == ([], last)
