@@ -23,7 +23,7 @@ from uuid import UUID
 
 from contract.common import ItemRef
 from contract.events import EventEnvelope, StocktakeDamage
-from contract.replies import ReplyBase
+from contract.replies import ReplyBase, StocktakeShelfList
 from contract.stocktake import DamageMarked, MarkedCondition, ShelfJoin, ShelfMethod
 from devices.barcode.classify import ScanKind, ScanRules, classify
 from devices.barcode.scanner import Scan, ScannerDriver
@@ -31,7 +31,9 @@ from devices.errors import DeviceError
 from devices.rfid.service import FieldItem
 from edge.handheld.alerts import AlertFeed
 from edge.handheld.journal import Counted, Journal
+from edge.handheld.list_requests import ListRequests, Requester
 from edge.handheld.reads import Place, Sighting, from_label, from_tag
+from edge.handheld.shelf_lists import ShelfLists
 from edge.outbox import Payload
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ ERROR_PAUSE_S = 0.05  # after a failed inventory, so that a reader answering err
 SCANNER_POLL_S = 0.1  # the scanner thread's longest wait for bytes: how soon it notices a stop
 
 
-class Emitter(Protocol):
+class Emitter(Requester, Protocol):
     """What the handheld needs of the runtime (`EdgeRuntime` is one)."""
 
     def emit_once(self, model: type[EventEnvelope], payload: Payload, event_id: UUID) -> bool: ...
@@ -68,6 +70,8 @@ class HandheldCounters:
     label_scans: int = 0
     other_scans: int = 0  # patron cards, ISBNs, unknown values: not stock-take reads
     joins: int = 0
+    lists_asked: int = 0  # shelf lists asked of the server
+    lists_kept: int = 0  # shelf lists it gave, kept for judging offline
     damage_marks: int = 0
     events_stored: int = 0
     emit_failures: int = 0
@@ -95,6 +99,7 @@ class HandheldAgent:
         *,
         session_id: int,
         scanner: ScannerDriver | None = None,
+        lists: ShelfLists | None = None,
         operator: str | None = None,
         shelf_label_prefix: str = "LOC-",
         scan_rules: ScanRules = _DEFAULT_RULES,
@@ -116,7 +121,9 @@ class HandheldAgent:
         self._clock = clock
         self._wall_clock = wall_clock
         self._lock = threading.RLock()
-        self.alerts = AlertFeed()  # what the wand's reads say at once, for the screen
+        self.lists = lists
+        self.alerts = AlertFeed(lists)  # what the wand's reads say at once, for the screen
+        self._lists_asked = ListRequests(runtime, lists, clock=clock) if lists is not None else None
         self._listeners: list[Listener] = [self.alerts]
         self._counts = dict.fromkeys(HandheldCounters.__dataclass_fields__, 0)
 
@@ -127,14 +134,20 @@ class HandheldAgent:
         self._listeners.append(listener)
 
     def counters(self) -> HandheldCounters:
-        return HandheldCounters(**self._counts)
+        lists = self._lists_asked
+        asked, kept = (lists.asked, lists.kept) if lists is not None else (0, 0)
+        return HandheldCounters(**self._counts | {"lists_asked": asked, "lists_kept": kept})
 
     @property
     def place(self) -> Place:
         return self.journal.place or Place(self.session_id)
 
     def on_late_reply(self, reply: ReplyBase) -> None:
-        log.warning("handheld: a reply it did not ask for: %s %s", reply.KIND, reply.decision.code)
+        """A shelf's list asked for by an earlier run (or whose wait was given up): kept all the same."""
+        if isinstance(reply, StocktakeShelfList) and self._lists_asked is not None:
+            self._lists_asked.take(reply)
+        else:
+            log.warning("handheld: a reply it did not ask for: %s %s", reply.KIND, reply.decision.code)
 
     def join(self) -> None:
         """Join the session (again after a restart only if the journal is in another one)."""
@@ -197,8 +210,11 @@ class HandheldAgent:
 
     def flush(self) -> int:
         """Seal what was counted into batches and store every decided event in the outbox, in order;
-        returns how many were stored. An event the outbox cannot take stays queued for the next flush."""
+        returns how many were stored. An event the outbox cannot take stays queued for the next flush. A
+        shelf whose list has not come is asked for (again, now and then)."""
         stored = 0
+        if self._lists_asked is not None:
+            self._lists_asked.ask(self.place)
         with self._lock:
             self.journal.seal()
             for queued in self.journal.queued():
@@ -281,4 +297,5 @@ class HandheldAgent:
         with self._lock:
             self.journal.move(place, join)
             self._counts["joins"] += 1
+            self.alerts.moved()
             self.flush()

@@ -24,6 +24,7 @@ from edge.gate.compose import opened
 from edge.handheld.agent import HandheldAgent
 from edge.handheld.journal import Journal
 from edge.handheld.settings import HandheldConfig, HandheldConfigError
+from edge.handheld.shelf_lists import ShelfLists
 from edge.host import AgentHost
 from edge.settings import EdgeSettings
 
@@ -72,12 +73,14 @@ def compose_handheld(
     `peripherals.reader`, `peripherals.wand`, `peripherals.scanner` and `peripherals.handheld`."""
     wand = TagService(reader, SecuritySettings.from_toml(), TagDataSettings.from_toml())
     journal = host.hold(closing(Journal(journal_path(host.settings))))
+    lists = host.hold(closing(ShelfLists(journal_path(host.settings).with_name("shelf-lists.db"))))
     agent = HandheldAgent(
         host.runtime,
         journal,
         wand,
         session_id=session_id,
         scanner=scanner,
+        lists=lists,
         operator=operator,
         shelf_label_prefix=config.shelf_label_prefix,
         scan_rules=load_rules(),

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from edge.handheld.shelf_lists import Entry, ShelfLists
 from edge.sim.handheld_world import Faults, HandheldWorld, ShelfBook, ShelfScript, TagKind
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
@@ -182,6 +183,13 @@ def test_a_sweep_killed_and_resumed_with_the_broker_restarted_finds_every_fault(
     def issues(item: Item) -> set[str]:
         return set(filter(None, results[require_id(item.id)].issues.split(",")))
 
+    # The handheld asked for shelf A's list on joining it, and keeps it for judging offline.
+    lists = ShelfLists(tmp_path / "handheld" / "edge" / HANDHELD / "shelf-lists.db")
+    try:
+        assert lists.has(session_id, "A")
+        assert lists.entry(session_id, uid=lib.on_loan.tag_uid, barcode=None) == Entry("A", 11, False, True)
+    finally:
+        lists.close()
     # Nothing lost, nothing twice: each book once, numbered in the order it stands, whatever the kill and the
     # restart (the foreign and the blank chip name no item: a tag event each, no read).
     naming_ours = [
