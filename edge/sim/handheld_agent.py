@@ -218,7 +218,9 @@ class SimulatedHandheld:
         resume_at: int = 0,
         damaged: Sequence[str] = (),
         on_book: Callable[[int], None] | None = None,
+        linger: bool = False,
     ) -> None:
+        self.linger = linger  # after the sweep, go on running (judging, heartbeats) until stopped
         self.agent = agent
         self.sweeper = sweeper
         self.world = world
@@ -238,7 +240,7 @@ class SimulatedHandheld:
         )
         sweeping.start()
         try:
-            summary = self.agent.run(finished)
+            summary = self.agent.run(stop if self.linger else finished)
         finally:
             finished.set()
             sweeping.join(timeout=STEP_WAIT_S + 5.0)
@@ -278,9 +280,11 @@ def simulated_handheld(
     resume_at: int = 0,
     damaged: Sequence[str] = (),
     on_book: Callable[[int], None] | None = None,
+    linger: bool = False,
 ) -> SimulatedHandheld:
     """The handheld composed on `host` over simulated devices, sweeping `world` (its first `shelves`, from
-    book `resume_at` of the first), then marking the `damaged` barcodes; `on_book(n)` after each book."""
+    book `resume_at` of the first), then marking the `damaged` barcodes; `on_book(n)` after each book. With
+    `linger` the agent goes on after the sweep until the host stops it (the demo's handheld)."""
     directory = host.settings.outbox_path.parent
     parts = host.hold(
         simulated_handheld_parts(
@@ -293,5 +297,12 @@ def simulated_handheld(
     tags = BookTagMaker.from_settings()
     sweeper = Sweeper(agent, parts, tags, label_prefix=config.shelf_label_prefix)
     return SimulatedHandheld(
-        agent, sweeper, world, shelves=shelves, resume_at=resume_at, damaged=damaged, on_book=on_book
+        agent,
+        sweeper,
+        world,
+        shelves=shelves,
+        resume_at=resume_at,
+        damaged=damaged,
+        on_book=on_book,
+        linger=linger,
     )

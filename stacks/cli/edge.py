@@ -170,6 +170,9 @@ def handheld(
         Path | None, typer.Option(help="Seed manifest (default <data_dir>/seed-manifest.json).")
     ] = None,
     shelves: Annotated[int, typer.Option(min=1, help="Shelves the simulated librarian sweeps.")] = 3,
+    stay: Annotated[
+        bool, typer.Option("--stay", help="After the simulated sweep, go on running until stopped.")
+    ] = False,
     duration_s: Annotated[float | None, typer.Option(min=0, help="Stop after this many seconds.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
 ) -> None:
@@ -201,7 +204,9 @@ def handheld(
         if world is None:
             agent: Any = hardware_handheld(host, config, session_id=session, operator=operator)
         else:
-            agent = simulated_handheld(host, config, world, session_id=session, operator=operator)
+            agent = simulated_handheld(
+                host, config, world, session_id=session, operator=operator, linger=stay
+            )
         if duration_s is not None:
             timer = threading.Timer(duration_s, host.stop)
             timer.daemon = True

@@ -1,5 +1,5 @@
-"""`stacks demo` starts broker, server and simulated kiosks on a seeded library, prints where to look,
-and stops everything on Ctrl-C or `kill`, leaving nothing behind."""
+"""`stacks demo` starts broker, server, simulated kiosks, gate and handheld on a seeded library, prints where
+to look, and stops everything on Ctrl-C or `kill`, leaving nothing behind."""
 
 from __future__ import annotations
 
@@ -101,6 +101,14 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
             timeout=60,
             interval=0.5,
             message="no footfall from the simulated gate reached the server",
+        )
+        # The handheld is sweeping the demo's stock-take session: its reads reach the server and are applied.
+        assert "simulated handheld handheld-01: joined stock-take session" in printed
+        wait_until(
+            lambda: listed("/events", device_id="handheld-01", kind="stocktake.reads"),
+            timeout=60,
+            interval=0.5,
+            message="no reads from the simulated handheld reached the server",
         )
     finally:
         demo.send_signal(signal.SIGTERM)
