@@ -39,6 +39,7 @@ class DemoOptions:
     kiosks: Sequence[str] = ("kiosk-01", "kiosk-02")
     gates: Sequence[str] = ("gate-01",)
     handhelds: Sequence[str] = ("handheld-01",)
+    handheld_screen_port: int = 8765
     think_ms: int = 1500
     gate_gap_ms: int = 2500  # mean time between two people at the gate
     footfall_period_s: int = 15  # livelier than a real gate's minute
@@ -134,6 +135,7 @@ def run_demo(options: DemoOptions, console: Console) -> int:
             argv = _stacks(
                 "edge", "handheld", "--simulate", "--stay", "--device-id", handheld,
                 "--session", str(stocktake), "--manifest", str(manifest),
+                "--screen-port", str(options.handheld_screen_port),
             )  # fmt: skip
             children.start(handheld, argv, logs / f"{handheld}.log", env)
         text = _where_to_look(server.base_url, broker.plan.url, password, logs, options, stocktake)
@@ -205,7 +207,9 @@ def _where_to_look(  # noqa: PLR0917 (each is what the demo says where to find)
             f"simulated handheld {', '.join(options.handhelds)}: joined stock-take session {stocktake}",
             "  and swept three seeded shelves through a virtual wand and scanner, with a book missing,",
             "  one out of order, one misplaced, one on loan back on the shelf, a foreign, a blank and a",
-            "  disarmed tag; the session's progress (close it to see every fault in its class):",
+            "  disarmed tag; its own screen, alerts as they happen (it works with the server down):",
+            f"  http://127.0.0.1:{options.handheld_screen_port}/",
+            "  the session's progress (close it to see every fault in its class):",
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{sessions}"',
             f'  curl -s -X POST -H "Authorization: Bearer $TOKEN" "{sessions}/close"',
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{sessions}/exceptions"',

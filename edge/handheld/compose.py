@@ -7,6 +7,7 @@ which differ only in where the wand and the scanner are plugged in.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from devices.transport.serial_port import SerialSettings, SerialTransport
 from edge.gate.compose import opened
 from edge.handheld.agent import HandheldAgent
 from edge.handheld.journal import Journal
+from edge.handheld.screen import screen_app, serving
 from edge.handheld.settings import HandheldConfig, HandheldConfigError
 from edge.handheld.shelf_lists import ShelfLists
 from edge.host import AgentHost
@@ -53,6 +55,9 @@ def scanner_opened(scanner: ScannerDriver) -> Iterator[ScannerDriver]:
         yield scanner
     finally:
         scanner.close()
+
+
+log = logging.getLogger(__name__)
 
 
 def journal_path(settings: EdgeSettings) -> Path:
@@ -92,6 +97,9 @@ def compose_handheld(
     if scanner is not None:
         host.attach("scanner", ScannerCounters(scanner))
     host.attach("handheld", agent)
+    if config.screen_port:
+        url = host.hold(serving(screen_app(agent), port=config.screen_port))
+        log.info("%s: its screen is on %s/", config.device_id, url)
     return agent
 
 

@@ -28,6 +28,7 @@ class _HandheldTable(ConfigModel):
     shelf_label_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{0,16}$")] = "LOC-"
     inventory_pause_ms: Annotated[int, Field(ge=0, le=10_000)] = 0
     flush_ms: Annotated[int, Field(ge=10, le=60_000)] = 1000
+    screen_port: Annotated[int, Field(ge=0, le=65_535)] = 0
 
 
 class _HandheldsFile(ConfigModel):
@@ -46,6 +47,7 @@ class HandheldConfig:
     shelf_label_prefix: str = "LOC-"
     inventory_pause_s: float = 0.0
     flush_s: float = 1.0
+    screen_port: int = 0  # 0: no screen
 
 
 def config_path() -> Path:
@@ -80,4 +82,5 @@ def load_handheld_config(
         shelf_label_prefix=table.shelf_label_prefix,
         inventory_pause_s=table.inventory_pause_ms / 1000,
         flush_s=table.flush_ms / 1000,
+        screen_port=table.screen_port,
     )

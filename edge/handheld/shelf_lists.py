@@ -59,6 +59,7 @@ class ShelfLists:
         self._shelves: set[tuple[int, str]] = set()
         self._entries: dict[tuple[int, str], Entry] = {}  # (session, "b:"+barcode or "u:"+uid)
         self._wanted: dict[tuple[int, str], FindReason] = {}
+        self._expected: dict[tuple[int, str], int] = {}
         for (raw,) in rows:
             self._index(StocktakeShelfList.model_validate_json(raw))
 
@@ -81,6 +82,11 @@ class ShelfLists:
     def has(self, session_id: int, shelf_code: str) -> bool:
         with self._lock:
             return (session_id, shelf_code) in self._shelves
+
+    def expected_count(self, session_id: int, shelf_code: str) -> int | None:
+        """How many books the shelf's kept list expects on it; None without its list."""
+        with self._lock:
+            return self._expected.get((session_id, shelf_code))
 
     def entry(self, session_id: int, *, uid: str | None, barcode: str | None) -> Entry | None:
         with self._lock:
@@ -105,6 +111,7 @@ class ShelfLists:
         assert session_id is not None
         assert shelf is not None
         self._shelves.add((session_id, shelf))
+        self._expected[(session_id, shelf)] = sum(item.expected for item in reply.items)
         for position, item in enumerate(reply.items):
             entry = Entry(shelf, position, item.expected, item.on_loan)
             self._entries[(session_id, f"b:{item.barcode}")] = entry

@@ -170,6 +170,10 @@ def handheld(
         Path | None, typer.Option(help="Seed manifest (default <data_dir>/seed-manifest.json).")
     ] = None,
     shelves: Annotated[int, typer.Option(min=1, help="Shelves the simulated librarian sweeps.")] = 3,
+    screen_port: Annotated[
+        int | None,
+        typer.Option(min=0, max=65535, help="Serve its screen on this port (0: none; default: the config)."),
+    ] = None,
     stay: Annotated[
         bool, typer.Option("--stay", help="After the simulated sweep, go on running until stopped.")
     ] = False,
@@ -177,6 +181,8 @@ def handheld(
     as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
 ) -> None:
     """Run a handheld stock-take agent until the simulated sweep ends, --duration-s or Ctrl-C."""
+    from dataclasses import replace
+
     from contract.status import DeviceKind
     from edge.handheld.compose import hardware_handheld
     from edge.handheld.settings import HandheldConfigError, load_handheld_config
@@ -200,6 +206,8 @@ def handheld(
     except (HandheldConfigError, ManifestError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    if screen_port is not None:
+        config = replace(config, screen_port=screen_port)
     with AgentHost(settings) as host:
         if world is None:
             agent: Any = hardware_handheld(host, config, session_id=session, operator=operator)

@@ -35,7 +35,7 @@ def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> 
 
 
 def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
-    port, broker_port = free_port(), free_port()
+    port, broker_port, screen_port = free_port(), free_port(), free_port()
     env = os.environ | {
         "STACKS_DATA_DIR": str(tmp_path / "var"),
         "STACKS_BROKER_PORT": str(broker_port),
@@ -54,6 +54,8 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
         "80",
         "--think-ms",
         "200",
+        "--handheld-screen-port",
+        str(screen_port),
     ]
     demo = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -110,6 +112,10 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
             interval=0.5,
             message="no reads from the simulated handheld reached the server",
         )
+        assert f"http://127.0.0.1:{screen_port}/" in printed
+        handheld_screen = httpx.get(f"http://127.0.0.1:{screen_port}/", timeout=5)
+        assert handheld_screen.status_code == 200
+        assert "Phiên kiểm kê" in handheld_screen.text
     finally:
         demo.send_signal(signal.SIGTERM)
         try:

@@ -51,6 +51,8 @@ def test_the_handheld_command_sweeps_the_seeded_shelves(
                 "3",
                 "--manifest",
                 "manifest.json",
+                "--screen-port",
+                "0",
                 "--json",
             ],
             cwd=tmp_path,
