@@ -23,40 +23,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
+from contract.status import DeviceKind
 from devices.feig.iso15693 import uid_from_hex
 from devices.sim.field import VirtualTag
 from edge.handheld.compose import compose_handheld
 from edge.handheld.settings import HandheldConfig
 from edge.host import AgentHost
-from edge.settings import EdgeSettings
 from edge.sim.handheld_agent import BookTagMaker, simulated_handheld_parts
 from edge.sim.handheld_world import ShelfBook, TagKind
-from edge.sim.report import percentile
-from stacks.ports import free_port
+from stacks.bench.offline import ms, unreachable_broker
 
 TARGET_P95_MS = 200.0
 ALERT_WAIT_S = 5.0  # a tag with no alert by then counts as missed
 _KINDS = (TagKind.FOREIGN, TagKind.BLANK, TagKind.DISARMED)
-
-
-def _ms(values: list[float], fraction: float) -> float | None:
-    value = percentile(values, fraction)
-    return round(value * 1000, 2) if value is not None else None
-
-
-def _settings(directory: Path) -> EdgeSettings:
-    """A handheld whose broker is not there (nothing listens on the port): the network is down."""
-    return EdgeSettings(
-        _env_file=None,
-        device_id="handheld-01",
-        device_kind="handheld",
-        data_dir=directory,
-        mqtt_url=f"mqtt://127.0.0.1:{free_port()}",
-        mqtt_password=SecretStr("unused"),
-        stop_drain_s=0,
-    )
 
 
 def _book(number: int) -> ShelfBook:
@@ -80,7 +59,11 @@ def measure_handheld_alerts(
     logging.getLogger("edge.host").setLevel(logging.ERROR)  # the broker is away on purpose
     latencies: list[float] = []
     missed = 0
-    with AgentHost(_settings(directory), connect_wait_s=0, handle_signals=False) as host:
+    with AgentHost(
+        unreachable_broker(directory, "handheld-01", DeviceKind.HANDHELD),
+        connect_wait_s=0,
+        handle_signals=False,
+    ) as host:
         parts = host.hold(simulated_handheld_parts(directory / "devices"))
         config = HandheldConfig("handheld-01")
         agent = compose_handheld(host, parts.reader, parts.scanner, config, session_id=1)
@@ -105,9 +88,9 @@ def measure_handheld_alerts(
             host.stop()
             running.join(timeout=30)
     return {
-        "handheld_alert_p50_ms": _ms(latencies, 0.50),
-        "handheld_alert_p95_ms": _ms(latencies, 0.95),
-        "handheld_alert_max_ms": _ms(latencies, 1.0),
+        "handheld_alert_p50_ms": ms(latencies, 0.50),
+        "handheld_alert_p95_ms": ms(latencies, 0.95),
+        "handheld_alert_max_ms": ms(latencies, 1.0),
         "handheld_alerts": len(latencies),
         "handheld_alerts_missed": missed,
         "handheld_alert_target_p95_ms": TARGET_P95_MS,

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,11 +25,9 @@ from server.db.tables import Item, StocktakeDamage, StocktakeHandheld, Stocktake
 from server.domain.stocktake.results import ItemClass
 from server.services import stocktake_close, stocktake_sessions
 from server.services.queries import require_id
-from stacks.broker.registry import SERVER_USER
-from stacks.server_process import ServerProcess
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
-from tests.support.ports import free_port
+from tests.support.server import running_server
 from tests.support.stocktake_library import HANDHELD, StocktakeLibrary, stocktake_library
 from tests.support.waiting import wait_until
 
@@ -63,26 +59,6 @@ def shelf_a(lib: StocktakeLibrary) -> HandheldWorld:
         _own(lib.rewrite, TagKind.BLANK),
     ]
     return HandheldWorld((ShelfScript("A", tuple(books)),), Faults())
-
-
-@contextmanager
-def running_server(tmp_path: Path, database_url: str, broker: RunningBroker) -> Iterator[ServerProcess]:
-    process = ServerProcess(
-        {
-            "STACKS_DATA_DIR": str(tmp_path / "server"),
-            "STACKS_DATABASE_URL": database_url,
-            "STACKS_MQTT_URL": broker.plan.url,
-            "STACKS_MQTT_PASSWORD": broker.plan.credentials.password(SERVER_USER),
-            "STACKS_MQTT_PROTOCOL": broker.plan.protocol,
-        },
-        port=free_port(),
-        log_path=tmp_path / "server.log",
-    )
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 def run_handheld(tmp_path: Path, broker: RunningBroker, session_id: int, *args: str) -> int:
