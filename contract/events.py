@@ -29,7 +29,7 @@ from contract.common import (
     utc_now,
 )
 from contract.gate import GateAlarm, GateFootfall
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin
+from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfListAsked
 
 
 def _reveal(secret: SecretStr) -> str:
@@ -216,6 +216,18 @@ class StocktakeReads(EventEnvelope):
     payload: ReadBatch
 
 
+class StocktakeShelfListRequested(EventEnvelope):
+    """A handheld asks for a shelf's list: what belongs there, and what to take off it (the find list)."""
+
+    KIND: ClassVar[str] = "stocktake.shelf_list"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["stocktake.shelf_list"] = "stocktake.shelf_list"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: ShelfListAsked
+
+
 class StocktakeDamage(EventEnvelope):
     """Staff marked an item damaged at the shelf during a stock-take."""
 
@@ -240,6 +252,7 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     StocktakeJoined,
     StocktakeReads,
     StocktakeDamage,
+    StocktakeShelfListRequested,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

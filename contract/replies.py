@@ -13,7 +13,8 @@ from uuid import UUID
 
 from pydantic import Discriminator, Field, Tag
 
-from contract.common import Barcode, ContractModel, LocalizedText, UtcDatetime
+from contract.common import Barcode, ContractModel, LocalizedText, LocationCode, UtcDatetime
+from contract.stocktake import MAX_FIND_ITEMS, MAX_LISTED_ITEMS, FindItem, ListedItem
 
 
 class ReasonCode(StrEnum):
@@ -48,6 +49,8 @@ class ReasonCode(StrEnum):
     # The request reached the server too late to act on (e.g. queued while the server was down): the patron
     # has most likely left the kiosk, so it has no effect. Returns (checkin) are never refused for this.
     REQUEST_EXPIRED = "request_expired"
+    # A stock-take request the session cannot take: no such session or shelf, not open, not joined.
+    STOCKTAKE_REFUSED = "stocktake_refused"
 
 
 class Decision(ContractModel):
@@ -139,6 +142,19 @@ class CheckinResult(ReplyBase):
     security: SecurityAction | None = None
 
 
+class StocktakeShelfList(ReplyBase):
+    """What belongs on the shelf asked for, in shelf order, and its find list; a refusal names none."""
+
+    KIND: ClassVar[str] = "stocktake.shelf_list.result"
+    kind: Literal["stocktake.shelf_list.result"] = "stocktake.shelf_list.result"
+    session_id: int | None = None
+    shelf_code: LocationCode | None = None
+    items: list[ListedItem] = Field(default_factory=list, max_length=MAX_LISTED_ITEMS)
+    find: list[FindItem] = Field(default_factory=list, max_length=MAX_FIND_ITEMS)
+    truncated: bool = Field(default=False, description="The shelf holds more items than the lists carry.")
+    refusal: str | None = Field(default=None, max_length=200, description="Why there is no list (English).")
+
+
 class RequestRejected(ReplyBase):
     """The request could not be read (schema error, unknown version); it was dead-lettered."""
 
@@ -152,6 +168,7 @@ REPLY_CLASSES: tuple[type[ReplyBase], ...] = (
     CheckoutResult,
     RenewResult,
     CheckinResult,
+    StocktakeShelfList,
     RequestRejected,
 )
 REPLY_MODELS: dict[str, type[ReplyBase]] = {c.KIND: c for c in REPLY_CLASSES}
@@ -172,6 +189,7 @@ Reply = Annotated[
     | Annotated[CheckoutResult, Tag("circ.checkout.result")]
     | Annotated[RenewResult, Tag("circ.renew.result")]
     | Annotated[CheckinResult, Tag("circ.checkin.result")]
+    | Annotated[StocktakeShelfList, Tag("stocktake.shelf_list.result")]
     | Annotated[RequestRejected, Tag("request.rejected")],
     Discriminator(_reply_tag),
 ]

@@ -122,3 +122,38 @@ class DamageMarked(ContractModel):
     condition: MarkedCondition
     for_repair: bool = Field(description="Take it out of circulation until it is mended.")
     note: str | None = Field(default=None, max_length=200)
+
+
+MAX_LISTED_ITEMS = 300
+MAX_FIND_ITEMS = 100
+"""The most items one shelf list and its find list carry: a reply stays under the broker message limit (a test
+encodes full lists of the longest values allowed and checks the size)."""
+
+
+class ShelfListAsked(ContractModel):
+    """A handheld asks what belongs on a shelf, to judge its reads there without the network."""
+
+    session_id: SessionNumber
+    shelf_code: LocationCode
+
+
+class ListedItem(ContractModel):
+    """An item that belongs on the shelf (its home, or the shelf's span holds it), listed in shelf order."""
+
+    barcode: Barcode
+    tag_uid: TagUid | None = None
+    expected: bool = Field(description="Frozen at opening: it should stand on the shelf.")
+    on_loan: bool = Field(description="On loan when the list was made.")
+
+
+class FindReason(StrEnum):
+    """Why staff should take a book off the shelf when the handheld reads it."""
+
+    MISSING = "missing"  # marked missing or lost: found at last
+    HOLD = "hold"  # a patron waits for its title and no copy is trapped yet
+
+
+class FindItem(ContractModel):
+    barcode: Barcode
+    tag_uid: TagUid | None = None
+    reason: FindReason

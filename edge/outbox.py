@@ -145,6 +145,12 @@ class Outbox:
             self._write([record])
             return Appended(record, event)
 
+    def holds(self, event_id: UUID) -> bool:
+        """Whether an event with this id is stored and not yet confirmed."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM outbox WHERE event_id = ?", (str(event_id),)).fetchone()
+            return row is not None
+
     def append_many(self, model: type[EventEnvelope], payloads: Iterable[Payload]) -> list[OutboxRecord]:
         """Store many events of one kind in a single transaction: all of them, or none."""
         with self._lock:

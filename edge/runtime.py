@@ -152,6 +152,19 @@ class EdgeRuntime:
             sender.wake()
         return appended.event
 
+    def emit_once(self, model: type[EventEnvelope], payload: Payload, event_id: UUID) -> bool:
+        """Store an event whose id the agent chose (and kept) before, unless the outbox holds it already:
+        an agent that decided on an event, then died before it knew whether it was stored, emits it again
+        with the same id. False: it was there. Sent and confirmed before, it goes out again and the server
+        drops it by its id."""
+        outbox, sender = self._running()
+        if outbox.holds(event_id):
+            return False
+        outbox.append(model, payload, event_id=event_id)
+        self._counters.add("events_emitted")
+        sender.wake()
+        return True
+
     def emit_many(self, model: type[EventEnvelope], payloads: Iterable[Payload]) -> int:
         """Store many events of one kind in one transaction (one fsync) and queue them; returns how many."""
         outbox, sender = self._running()

@@ -1,9 +1,10 @@
-"""`stacks demo`: broker, server, simulated kiosks and a simulated security gate on a seeded library, on this
-machine.
+"""`stacks demo`: broker, server, simulated kiosks, a simulated security gate and a simulated stock-take
+handheld on a seeded library, on this machine.
 
 Every piece is the real program (`stacks broker`, `stacks server`, `stacks edge kiosk --simulate`, `stacks
-edge gate --simulate`) started as a child process with the one-machine defaults; the demo only orders their
-start and stop and says where to look.
+edge gate --simulate`, `stacks edge handheld --simulate`) started as a child process with the one-machine
+defaults; the demo only orders their start and stop, opens a stock-take session for the handheld, and says
+where to look.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from server.settings import ServerSettings
 from stacks.broker.process import BrokerProcess, prepare_broker
 from stacks.broker.settings import BrokerSettings
 from stacks.child import ChildProcess
+from stacks.demo_stocktake import open_demo_session
 from stacks.server_process import ServerProcess
 
 STAFF_USER = "librarian"
@@ -36,6 +38,8 @@ class DemoOptions:
     patrons: int = 800
     kiosks: Sequence[str] = ("kiosk-01", "kiosk-02")
     gates: Sequence[str] = ("gate-01",)
+    handhelds: Sequence[str] = ("handheld-01",)
+    handheld_screen_port: int = 8765
     think_ms: int = 1500
     gate_gap_ms: int = 2500  # mean time between two people at the gate
     footfall_period_s: int = 15  # livelier than a real gate's minute
@@ -126,7 +130,15 @@ def run_demo(options: DemoOptions, console: Console) -> int:
                 "--gap-ms", str(options.gate_gap_ms), "--footfall-period-s", str(options.footfall_period_s),
             )  # fmt: skip
             children.start(gate, argv, logs / f"{gate}.log", env)
-        text = _where_to_look(server.base_url, broker.plan.url, password, logs, options)
+        stocktake = open_demo_session(server.base_url, STAFF_USER, password) if options.handhelds else None
+        for handheld in options.handhelds:
+            argv = _stacks(
+                "edge", "handheld", "--simulate", "--stay", "--device-id", handheld,
+                "--session", str(stocktake), "--manifest", str(manifest),
+                "--screen-port", str(options.handheld_screen_port),
+            )  # fmt: skip
+            children.start(handheld, argv, logs / f"{handheld}.log", env)
+        text = _where_to_look(server.base_url, broker.plan.url, password, logs, options, stocktake)
         console.print(text, soft_wrap=True, markup=False, highlight=False)
         return _wait(server, children, console)
     finally:
@@ -148,7 +160,9 @@ def _wait(server: ServerProcess, children: _Children, console: Console) -> int:
         return 0
 
 
-def _where_to_look(base: str, broker_url: str, password: str, logs: Path, options: DemoOptions) -> str:
+def _where_to_look(  # noqa: PLR0917 (each is what the demo says where to find)
+    base: str, broker_url: str, password: str, logs: Path, options: DemoOptions, stocktake: int | None
+) -> str:
     extract = "python3 -c 'import sys,json; print(json.load(sys.stdin)[\"access_token\"])'"
     token_cmd = (
         f"TOKEN=$(curl -s -d username={STAFF_USER} -d password={password} "
@@ -186,6 +200,19 @@ def _where_to_look(base: str, broker_url: str, password: str, logs: Path, option
             f"  {base}/console/gate/reports) and keeps the footfall:",
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{gate_api}/alarms?unresolved_only=true&limit=5"',
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{gate_api}/reports/footfall?device_id={first}"',
+        ]
+    if stocktake is not None:
+        sessions = f"{base}/api/v1/stocktake/sessions/{stocktake}"
+        lines += [
+            f"simulated handheld {', '.join(options.handhelds)}: joined stock-take session {stocktake}",
+            "  and swept three seeded shelves through a virtual wand and scanner, with a book missing,",
+            "  one out of order, one misplaced, one on loan back on the shelf, a foreign, a blank and a",
+            "  disarmed tag; its own screen, alerts as they happen (it works with the server down):",
+            f"  http://127.0.0.1:{options.handheld_screen_port}/",
+            "  the session's progress (close it to see every fault in its class):",
+            f'  curl -s -H "Authorization: Bearer $TOKEN" "{sessions}"',
+            f'  curl -s -X POST -H "Authorization: Bearer $TOKEN" "{sessions}/close"',
+            f'  curl -s -H "Authorization: Bearer $TOKEN" "{sessions}/exceptions"',
         ]
     lines += [
         f"logs in {logs}/ — Ctrl-C stops everything",

@@ -122,6 +122,7 @@ MESSAGES: dict[ReasonCode, Template] = {
     ReasonCode.REQUEST_EXPIRED: Template(
         N_("The request arrived too late and was not carried out. Please try again.")
     ),
+    ReasonCode.STOCKTAKE_REFUSED: Template(N_("The stock-take session cannot take this request now.")),
 }
 
 # What success means depends on what was asked.

@@ -9,7 +9,7 @@ Sightings and the gates' alarms and footfall are observations: applied in runs, 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -29,11 +29,12 @@ from contract.events import (
     StocktakeDamage,
     StocktakeJoined,
     StocktakeReads,
+    StocktakeShelfListRequested,
 )
 from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
 from server.ingest.registry import HandlerRegistry, ObservationHandler, RequestHandler, reply_for
-from server.services import kiosk
+from server.services import kiosk, stocktake_shelf_lists
 from server.services.context import CirculationContext
 from server.services.gate_alarms import GateAlarmReport, record_alarms
 from server.services.gate_footfall import FootfallReport, record_footfall
@@ -165,6 +166,26 @@ class StocktakeHandlers:
         assert len(handheld) == len(events)
         return record_run(session, _sent(handheld), now=self.clock())
 
+    def shelf_list(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, StocktakeShelfListRequested)
+        listed = stocktake_shelf_lists.shelf_list(session, event.payload.session_id, event.payload.shelf_code)
+        code = ReasonCode.OK if listed.refusal is None else ReasonCode.STOCKTAKE_REFUSED
+        return reply_for(
+            event,
+            f"{event.KIND}.result",
+            now,
+            decision=i18n.decision(code),
+            session_id=listed.session_id,
+            shelf_code=listed.shelf_code,
+            items=[asdict(item) for item in listed.items],
+            find=[asdict(item) for item in listed.find],
+            truncated=listed.truncated,
+            refusal=listed.refusal,
+        )
+
+    def requests(self) -> dict[str, RequestHandler]:
+        return {StocktakeShelfListRequested.KIND: self.shelf_list}
+
     def observations(self) -> dict[str, ObservationHandler]:
         handler = self.events  # one handler for the three kinds: the ingest runs them together
         return {StocktakeJoined.KIND: handler, StocktakeReads.KIND: handler, StocktakeDamage.KIND: handler}
@@ -176,7 +197,7 @@ def _decide(code: ReasonCode) -> Decision:
 
 def build_registry(settings: ServerSettings, context: CirculationContext) -> HandlerRegistry:
     return HandlerRegistry(
-        requests=KioskHandlers(context).requests(),
+        requests=KioskHandlers(context).requests() | StocktakeHandlers().requests(),
         observations={
             ItemSeen.KIND: _sightings,
             GateAlarmRaised.KIND: _gate_alarms,

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import serial
-from pydantic import SecretStr
 
+from contract.status import DeviceKind
 from devices.feig.frames import encode_reply, encode_request
 from devices.feig.iso15693 import TR_TYPE_ISO15693
 from devices.sim.gate_tags import Carried
@@ -39,33 +39,13 @@ from edge.gate.agent import GateSummary
 from edge.gate.compose import compose_gate
 from edge.gate.settings import GateConfig
 from edge.host import AgentHost, Finished
-from edge.settings import EdgeSettings
 from edge.sim.gate_agent import simulated_gate_parts
 from edge.sim.gate_walkers import GateBooks
-from edge.sim.report import percentile
 from stacks.bench import gate_console
-from stacks.ports import free_port
+from stacks.bench.offline import ms, unreachable_broker
 
 TARGET_P99_MS = 50.0
 OUTPUT_WAIT_S = 2.0  # a passage with no output command by then counts as missed
-
-
-def _ms(values: list[float], fraction: float) -> float | None:
-    value = percentile(values, fraction)
-    return round(value * 1000, 2) if value is not None else None
-
-
-def _settings(directory: Path) -> EdgeSettings:
-    """A gate whose broker is not there (nothing listens on the port): the alarm must not need one."""
-    return EdgeSettings(
-        _env_file=None,
-        device_id="gate-01",
-        device_kind="gate",
-        data_dir=directory,
-        mqtt_url=f"mqtt://127.0.0.1:{free_port()}",
-        mqtt_password=SecretStr("unused"),
-        stop_drain_s=0,
-    )
 
 
 def _passages(count: int, directory: Path, seed: int) -> dict[str, Any]:
@@ -73,7 +53,9 @@ def _passages(count: int, directory: Path, seed: int) -> dict[str, Any]:
     logging.getLogger("edge.gate.agent").setLevel(logging.ERROR)  # not a line per alarm on stderr
     latencies: list[float] = []
     missed = 0
-    with AgentHost(_settings(directory), connect_wait_s=0, handle_signals=False) as host:
+    with AgentHost(
+        unreachable_broker(directory, "gate-01", DeviceKind.GATE), connect_wait_s=0, handle_signals=False
+    ) as host:
         parts = host.hold(simulated_gate_parts(directory / "devices", report_every_s=1.0))
         agent = compose_gate(host, parts.reader, parts.counter, GateConfig("gate-01", footfall_period_s=60))
         books = GateBooks(agent.monitor.policy.security, str(agent.monitor.tag_data.isil))
@@ -102,9 +84,9 @@ def _passages(count: int, directory: Path, seed: int) -> dict[str, Any]:
     return {
         "passages": count,
         "missed": missed,
-        "alarm_p50_ms": _ms(latencies, 0.50),
-        "alarm_p95_ms": _ms(latencies, 0.95),
-        "alarm_p99_ms": _ms(latencies, 0.99),
+        "alarm_p50_ms": ms(latencies, 0.50),
+        "alarm_p95_ms": ms(latencies, 0.95),
+        "alarm_p99_ms": ms(latencies, 0.99),
         "alarm_max_ms": round(max(latencies) * 1000, 2) if latencies else None,
         "alarms": gate.alarms,
         "alarm_events_stored": gate.alarms - gate.emit_failures,
@@ -144,9 +126,9 @@ def _pty_baseline(count: int, directory: Path) -> dict[str, Any]:
         finally:
             port.close()
     return {
-        "pty_baseline_p50_ms": _ms(trips, 0.50),
-        "pty_baseline_p95_ms": _ms(trips, 0.95),
-        "pty_baseline_p99_ms": _ms(trips, 0.99),
+        "pty_baseline_p50_ms": ms(trips, 0.50),
+        "pty_baseline_p95_ms": ms(trips, 0.95),
+        "pty_baseline_p99_ms": ms(trips, 0.99),
     }
 
 

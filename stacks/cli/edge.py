@@ -1,4 +1,5 @@
-"""`stacks edge …` — run edge agents: the self-check kiosk (simulated patrons) and the security gate."""
+"""`stacks edge …` — run edge agents: the self-check kiosk (simulated patrons), the security gate and the
+handheld stock-take reader."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from edge.sim.manifest import ManifestItem
 
 edge_app = typer.Typer(
-    help="Edge agents: the self-check kiosk (simulated patrons for now) and the security gate.",
+    help="Edge agents: the self-check kiosk (simulated patrons for now), the security gate, the handheld.",
     no_args_is_help=True,
 )
 
@@ -144,6 +145,76 @@ def gate(
             stream = random_stream(seed, mean_gap_s=gap_s, people=people)
             people_list = list(stream) if people is not None else stream
             agent = simulated_gate(host, config, people_list, items=_items(settings, manifest))
+        if duration_s is not None:
+            timer = threading.Timer(duration_s, host.stop)
+            timer.daemon = True
+            timer.start()
+        finished = host.run(agent)
+    print_figures(finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}, as_json)
+
+
+@edge_app.command("handheld")
+def handheld(
+    *,
+    session: Annotated[int, typer.Option(min=1, help="The stock-take session to join (its number).")],
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate",
+            help="A virtual wand and scanner on pseudo-terminals, sweeping seeded shelves with known faults.",
+        ),
+    ] = False,
+    device_id: Annotated[str, typer.Option(help="The handheld's device id (its MQTT user).")] = "handheld-01",
+    operator: Annotated[str | None, typer.Option(help="Who holds the handheld.")] = None,
+    manifest: Annotated[
+        Path | None, typer.Option(help="Seed manifest (default <data_dir>/seed-manifest.json).")
+    ] = None,
+    shelves: Annotated[int, typer.Option(min=1, help="Shelves the simulated librarian sweeps.")] = 3,
+    screen_port: Annotated[
+        int | None,
+        typer.Option(min=0, max=65535, help="Serve its screen on this port (0: none; default: the config)."),
+    ] = None,
+    stay: Annotated[
+        bool, typer.Option("--stay", help="After the simulated sweep, go on running until stopped.")
+    ] = False,
+    duration_s: Annotated[float | None, typer.Option(min=0, help="Stop after this many seconds.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
+) -> None:
+    """Run a handheld stock-take agent until the simulated sweep ends, --duration-s or Ctrl-C."""
+    from dataclasses import replace
+
+    from contract.status import DeviceKind
+    from edge.handheld.compose import hardware_handheld
+    from edge.handheld.settings import HandheldConfigError, load_handheld_config
+    from edge.host import AgentHost
+    from edge.sim.handheld_agent import simulated_handheld
+    from edge.sim.handheld_world import faulty_world
+    from edge.sim.manifest import ManifestError, load_manifest
+    from stacks.local import configure_logging
+
+    configure_logging()
+    settings = _settings(device_id, DeviceKind.HANDHELD)
+    try:
+        config = load_handheld_config(device_id, missing_ok=simulate)
+        world = (
+            faulty_world(
+                load_manifest(manifest or settings.data_dir / "seed-manifest.json").items, shelves=shelves
+            )
+            if simulate
+            else None
+        )
+    except (HandheldConfigError, ManifestError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if screen_port is not None:
+        config = replace(config, screen_port=screen_port)
+    with AgentHost(settings) as host:
+        if world is None:
+            agent: Any = hardware_handheld(host, config, session_id=session, operator=operator)
+        else:
+            agent = simulated_handheld(
+                host, config, world, session_id=session, operator=operator, linger=stay
+            )
         if duration_s is not None:
             timer = threading.Timer(duration_s, host.stop)
             timer.daemon = True

@@ -1,5 +1,5 @@
-"""`stacks demo` starts broker, server and simulated kiosks on a seeded library, prints where to look,
-and stops everything on Ctrl-C or `kill`, leaving nothing behind."""
+"""`stacks demo` starts broker, server, simulated kiosks, gate and handheld on a seeded library, prints where
+to look, and stops everything on Ctrl-C or `kill`, leaving nothing behind."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> 
 
 
 def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
-    port, broker_port = free_port(), free_port()
+    port, broker_port, screen_port = free_port(), free_port(), free_port()
     env = os.environ | {
         "STACKS_DATA_DIR": str(tmp_path / "var"),
         "STACKS_BROKER_PORT": str(broker_port),
@@ -54,6 +54,8 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
         "80",
         "--think-ms",
         "200",
+        "--handheld-screen-port",
+        str(screen_port),
     ]
     demo = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -102,6 +104,18 @@ def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
             interval=0.5,
             message="no footfall from the simulated gate reached the server",
         )
+        # The handheld is sweeping the demo's stock-take session: its reads reach the server and are applied.
+        assert "simulated handheld handheld-01: joined stock-take session" in printed
+        wait_until(
+            lambda: listed("/events", device_id="handheld-01", kind="stocktake.reads"),
+            timeout=60,
+            interval=0.5,
+            message="no reads from the simulated handheld reached the server",
+        )
+        assert f"http://127.0.0.1:{screen_port}/" in printed
+        handheld_screen = httpx.get(f"http://127.0.0.1:{screen_port}/", timeout=5)
+        assert handheld_screen.status_code == 200
+        assert "Phiên kiểm kê" in handheld_screen.text
     finally:
         demo.send_signal(signal.SIGTERM)
         try:

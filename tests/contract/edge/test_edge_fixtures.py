@@ -38,6 +38,7 @@ from contract.events import (
     StocktakeDamage,
     StocktakeJoined,
     StocktakeReads,
+    StocktakeShelfListRequested,
 )
 from contract.gate import (
     AlarmOutputs,
@@ -60,6 +61,7 @@ from contract.stocktake import (
     MarkedCondition,
     ReadBatch,
     ShelfJoin,
+    ShelfListAsked,
     ShelfMethod,
     TagData,
     TagRead,
@@ -129,6 +131,7 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
             TagRead(barcode="VV000740", ms=2315, data=TagData.NO_TAG),
         ],
     ),
+    StocktakeShelfListRequested: ShelfListAsked(session_id=3, shelf_code="F2-R07-S3"),
     StocktakeDamage: DamageMarked(
         session_id=3,
         shelf_code="F2-R07-S3",

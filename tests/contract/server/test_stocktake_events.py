@@ -1,6 +1,6 @@
-"""The stock-take events: a full batch of the longest reads fits one message, bad reads are refused with a
-reason, an oversized message is dead-lettered unread, and the contract's vocabularies agree with the
-domain's."""
+"""The stock-take events: a full batch of the longest reads and a full shelf list fit one message, bad reads
+are refused with a reason, an oversized message is dead-lettered unread, and the contract's vocabularies
+agree with the domain's."""
 
 from __future__ import annotations
 
@@ -15,14 +15,22 @@ from contract.codec import (
     Rejected,
     RejectReason,
     decode_events,
+    decode_reply,
     encode_batch,
     encode_event,
+    encode_model,
 )
 from contract.common import new_event_id
 from contract.events import StocktakeReads, make_event
+from contract.replies import ReasonCode, StocktakeShelfList
 from contract.stocktake import (
     MAX_BATCH_SPAN,
+    MAX_FIND_ITEMS,
+    MAX_LISTED_ITEMS,
     MAX_READS_PER_BATCH,
+    FindItem,
+    FindReason,
+    ListedItem,
     MarkedCondition,
     ReadBatch,
     ShelfMethod,
@@ -32,6 +40,7 @@ from contract.stocktake import (
 from server.domain.enums import ItemCondition
 from server.domain.stocktake.inference import ShelfMethod as DomainShelfMethod
 from server.domain.stocktake.tags import TagData as DomainTagData
+from server.i18n.render import decision
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -116,3 +125,22 @@ def test_the_contracts_vocabularies_are_the_domains() -> None:
     assert {d.value for d in TagData} == {d.value for d in DomainTagData}
     assert {c.value for c in MarkedCondition} == {c.value for c in ItemCondition}
     assert {m.value for m in ShelfMethod} == {m.value for m in DomainShelfMethod} - {"undecided"}
+
+
+def test_a_full_shelf_list_of_the_longest_values_fits_one_message() -> None:
+    listed = ListedItem(barcode="B" * 32, tag_uid="E004000000000001", expected=False, on_loan=True)
+    found = FindItem(barcode="B" * 32, tag_uid="E004000000000001", reason=FindReason.MISSING)
+    reply = StocktakeShelfList(
+        request_id=new_event_id(),
+        correlation_id=new_event_id(),
+        issued_at=START,
+        decision=decision(ReasonCode.OK),
+        session_id=2**62,
+        shelf_code="S" * 64,
+        items=[listed] * MAX_LISTED_ITEMS,
+        find=[found] * MAX_FIND_ITEMS,
+        truncated=True,
+    )
+    encoded = encode_model(reply)
+    assert len(encoded) <= MAX_MESSAGE_BYTES
+    assert decode_reply(encoded) == reply

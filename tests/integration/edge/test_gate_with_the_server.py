@@ -6,8 +6,6 @@ as such; the footfall adds up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,14 +26,13 @@ from edge.sim.manifest import ManifestItem
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.db.tables import Item
-from stacks.broker.registry import SERVER_USER
 from stacks.server_process import ServerProcess
 from tests.integration.edge.factories import SettingsFactory
 from tests.support import events as ev
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
 from tests.support.mqtt_device import TestDevice
-from tests.support.ports import free_port
+from tests.support.server import running_server
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
@@ -71,29 +68,6 @@ def _shelves(database_url: str) -> Shelves:
     finally:
         engine.dispose()
     return shelves
-
-
-@contextmanager
-def _running_server(tmp_path: Path, database_url: str, broker: RunningBroker) -> Iterator[ServerProcess]:
-    """`stacks server` on the database and broker, with a staff account to read the alarm desk with."""
-    process = ServerProcess(
-        {
-            "STACKS_DATA_DIR": str(tmp_path / "server"),
-            "STACKS_DATABASE_URL": database_url,
-            "STACKS_MQTT_URL": broker.plan.url,
-            "STACKS_MQTT_PASSWORD": broker.plan.credentials.password(SERVER_USER),
-            "STACKS_MQTT_PROTOCOL": broker.plan.protocol,
-            "STACKS_FIRST_STAFF_USERNAME": STAFF,
-            "STACKS_FIRST_STAFF_PASSWORD": PASSWORD,
-        },
-        port=free_port(),
-        log_path=tmp_path / "server.log",
-    )
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 def _ask(kiosk: TestDevice, event: EventEnvelope) -> ReplyBase:
@@ -147,7 +121,8 @@ def test_the_scripted_stream_arrives_classified(
     people = scripted_stream(gap_s=0.3)
     want = expected(people)
     assert want.alarmed == 3  # one for the book lent but still armed, two for books never borrowed
-    with _running_server(tmp_path, database_url, broker) as server:
+    staff = {"STACKS_FIRST_STAFF_USERNAME": STAFF, "STACKS_FIRST_STAFF_PASSWORD": PASSWORD}
+    with running_server(tmp_path, database_url, broker, **staff) as server:
         _lend_at_kiosk_01(broker, shelves)
         settings = edge_settings(GATE, device_kind="gate", stop_drain_s=30)
         with AgentHost(settings, handle_signals=False) as host:

@@ -13,8 +13,9 @@ from tests.unit.domain.test_fines_and_pins import PIN_TABLE
 from tests.unit.domain.test_sessions_and_holds import ITEM_MATCH_TABLE, SESSION_TABLE
 
 # Decided by the MQTT ingest before any rule runs: a request queued too long (while the server was down),
-# and a request that cannot be read at all (which a domain reason, a tag naming another copy, also maps to).
-DECIDED_BY_THE_INGEST = {ReasonCode.REQUEST_EXPIRED, ReasonCode.INVALID_REQUEST}
+# and a request that cannot be read at all (which a domain reason, a tag naming another copy, also maps to);
+# and a handheld's request a stock-take session cannot take (the stock-take services say why, in words).
+DECIDED_BY_THE_INGEST = {ReasonCode.REQUEST_EXPIRED, ReasonCode.INVALID_REQUEST, ReasonCode.STOCKTAKE_REFUSED}
 
 
 def test_every_reason_is_covered_by_a_table() -> None:

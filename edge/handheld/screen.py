@@ -1,0 +1,164 @@
+"""The handheld's local screen, served by the agent itself: it works with the server down.
+
+    app = screen_app(agent)       # a Starlette app: the page, the alert stream, the two forms
+    with serving(app, port=8765):  # uvicorn on a thread of the agent's process
+        ...
+
+The page (`/`, Vietnamese by default, `?lang=en`) shows the shelf, how many books were found on it of those
+expected (from the shelf's kept list), the alerts as they happen — each in its colour, with an icon and
+words, and a tone (`static/js/handheld.js`) — and the forms to choose the shelf and to mark a book damaged.
+The alerts come over Server-Sent Events from the agent's `AlertFeed`, from where the page was rendered.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import uvicorn
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from contract.stocktake import MarkedCondition
+from edge.handheld.agent import HandheldAgent
+from edge.handheld.alerts import Alert, AlertKind
+from web import WEB_STATIC, SecurityHeadersMiddleware, StaticAssets, Templates, language_urls, pick_locale
+from web.catalogs import N_, translations
+from web.components import Tone
+from web.locales import Language
+
+HERE = Path(__file__).parent
+STREAM_WAIT_S = 1.0  # the longest the stream waits for an alert before it looks whether the page is gone
+
+# What each alert says on the screen, and its colour (with an icon and the words: never colour alone).
+ALERT_TEXT: dict[AlertKind, tuple[str, Tone]] = {
+    AlertKind.FIND_LIST: (N_("Take it off the shelf: on the find list"), "danger"),
+    AlertKind.WRONG_SHELF: (N_("Wrong shelf"), "warning"),
+    AlertKind.ON_LOAN: (N_("On loan, yet on the shelf"), "warning"),
+    AlertKind.OUT_OF_ORDER: (N_("Out of shelf order"), "info"),
+    AlertKind.NOT_ARMED: (N_("Security not armed: re-arm it"), "danger"),
+    AlertKind.FOREIGN_TAG: (N_("Another library's book"), "warning"),
+    AlertKind.BLANK_TAG: (N_("Blank tag"), "warning"),
+    AlertKind.UNREADABLE_TAG: (N_("Unreadable tag"), "warning"),
+}
+FIND_REASONS = {"missing": N_("marked missing"), "hold": N_("a reader waits for it")}
+CONDITIONS = {
+    MarkedCondition.FAIR: N_("Fair"),
+    MarkedCondition.WORN: N_("Worn"),
+    MarkedCondition.POOR: N_("Poor"),
+}
+SHOWN_ALERTS = 20
+START_WAIT_S = 10.0
+
+
+def _language(request: Request) -> Language:
+    return pick_locale(
+        request.query_params.get("lang"), accept_language=request.headers.get("accept-language")
+    )
+
+
+def screen_app(agent: HandheldAgent) -> Starlette:
+    assets = StaticAssets(HERE / "static", WEB_STATIC)
+    templates = Templates(assets.url, directories=[HERE / "templates"])
+    templates_globals: dict[str, Any] = {"alert_text": ALERT_TEXT, "find_reasons": FIND_REASONS}
+    for lang in ("vi", "en"):
+        templates.environment(lang).globals.update(templates_globals)
+
+    async def page(request: Request) -> Response:
+        lang = _language(request)
+        place = agent.place
+        lists = agent.lists
+        expected = (
+            lists.expected_count(place.session_id, place.shelf_code)
+            if lists is not None and place.shelf_code is not None
+            else None
+        )
+        alerts, position = agent.alerts.after(0)
+        context = {
+            "place": place,
+            "found": agent.journal.seen_in_visit(),
+            "expected": expected,
+            "alerts": list(reversed(alerts[-SHOWN_ALERTS:])),
+            "stream_url": f"/alerts?lang={lang}&after={position}",
+            "conditions": [
+                (value.value, translations(lang).gettext(label)) for value, label in CONDITIONS.items()
+            ],
+            "language_links": language_urls(str(request.url)),
+        }
+        return templates.response("handheld/screen.html", lang, context)
+
+    async def stream(request: Request) -> Response:
+        lang = _language(request)
+        position = int(request.query_params.get("after", "0") or 0)
+        fragment = templates.environment(lang).get_template("handheld/alert.html")
+
+        def next_alerts(after: int) -> tuple[Sequence[Alert], int]:
+            return agent.alerts.after(after, timeout=STREAM_WAIT_S)
+
+        async def alerts() -> AsyncIterator[ServerSentEvent]:
+            nonlocal position
+            while not await request.is_disconnected():
+                new, position = await anyio.to_thread.run_sync(next_alerts, position)
+                for alert in new:
+                    yield ServerSentEvent(fragment.render(alert=alert), event="alert", id=str(alert.position))
+
+        return EventSourceResponse(alerts())
+
+    async def shelf(request: Request) -> Response:
+        form = await request.form()
+        code = str(form.get("shelf_code", "")).strip()
+        if code:
+            await anyio.to_thread.run_sync(agent.choose_shelf, code)
+        return RedirectResponse(f"/?lang={_language(request)}", status_code=303)
+
+    async def damage(request: Request) -> Response:
+        form = await request.form()
+        barcode = str(form.get("barcode", "")).strip().upper()
+        condition = MarkedCondition(str(form.get("condition", MarkedCondition.POOR.value)))
+        if barcode:
+            await anyio.to_thread.run_sync(
+                lambda: agent.mark_damage(barcode, condition, for_repair=form.get("for_repair") is not None)
+            )
+        return RedirectResponse(f"/?lang={_language(request)}", status_code=303)
+
+    return Starlette(
+        routes=[
+            Route("/", page),
+            Route("/alerts", stream),
+            Route("/shelf", shelf, methods=["POST"]),
+            Route("/damage", damage, methods=["POST"]),
+            Mount("/static", app=assets),
+        ],
+        middleware=[Middleware(SecurityHeadersMiddleware)],
+    )
+
+
+@contextmanager
+def serving(app: Starlette, *, port: int, host: str = "127.0.0.1") -> Iterator[str]:
+    """The screen served by uvicorn on a thread until the block ends; yields its base URL."""
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="handheld-screen", daemon=True)
+    thread.start()
+    waited = 0.0
+    while not server.started and thread.is_alive() and waited < START_WAIT_S:
+        thread.join(0.05)  # uvicorn sets `started` once it listens
+        waited += 0.05
+    if not server.started:
+        server.should_exit = True
+        raise OSError(f"the handheld's screen could not listen on {host}:{port}")
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
