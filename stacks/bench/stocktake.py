@@ -10,13 +10,12 @@ reconciliation of a million items, and the handheld's alerts.
 - `reconcile_*`: the domain's freeze, reconcile, plan and report over a synthetic session of 100k, 300k
   and 1M items with about one read each (`python -m stacks.bench.stocktake_domain`, each size in its own
   process, so each peak RSS is its own).
-- `handheld_alert_p95_ms`: tag in the field → alert on the handheld's screen, network down, from
-  `stacks.bench.handheld` when it is there.
+- `handheld_alert_p95_ms`: tag in the field → alert in the stream the handheld's screen shows, network
+  down (`stacks.bench.handheld`).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from server.db.engine import make_engine
 from server.db.tables import Location, StocktakeRead
 from server.services import stocktake_sessions
 from server.services.columns import table_of
-from stacks.bench import ingest
+from stacks.bench import handheld, ingest
 from stacks.bench.baseline import raw_paho_msgs_per_s
 from stacks.bench.environment import BenchEnvironment, bench_environment
 
@@ -148,22 +147,13 @@ def _reconcile(items: int) -> dict[str, Any]:
     return figures
 
 
-def _handheld_alerts() -> dict[str, Any]:
-    try:
-        handheld = importlib.import_module("stacks.bench.handheld")
-    except ModuleNotFoundError as missing:
-        if missing.name != "stacks.bench.handheld":
-            raise
-        return {
-            "handheld_alert_p95_ms": None,
-            "handheld_alert_note": "not measured: no handheld agent benchmark (stacks.bench.handheld) yet",
-        }
-    found: dict[str, Any] = handheld.measure_handheld_alerts()
-    return found
-
-
 def run(
-    *, reads: int, baseline_events: int, reconcile_sizes: tuple[int, ...], show_progress: bool
+    *,
+    reads: int,
+    baseline_events: int,
+    reconcile_sizes: tuple[int, ...],
+    handheld_tags: int,
+    show_progress: bool,
 ) -> dict[str, Any]:
     with bench_environment(devices=[HANDHELD, ingest.DEVICE], items=SEEDED_ITEMS, patrons=10) as env:
         baseline = ingest.measure(env, events=baseline_events, chunk=500, show_progress=show_progress)
@@ -206,5 +196,5 @@ def run(
     largest = figures.get("reconcile_1m")
     figures["reconcile_1m_seconds"] = largest["domain_s"] if largest else None
     figures["reconcile_1m_peak_rss_mib"] = largest["peak_rss_mib"] if largest else None
-    figures.update(_handheld_alerts())
+    figures.update(handheld.measure_handheld_alerts(handheld_tags))
     return figures

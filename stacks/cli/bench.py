@@ -130,14 +130,22 @@ def bench_stocktake(
         list[int] | None,
         typer.Option(help="Scope sizes reconciled by the domain (repeat; default 100k, 300k, 1M)."),
     ] = None,
+    handheld_tags: Annotated[
+        int, typer.Option(min=1, help="Alerting tags put in the handheld's field, network down.")
+    ] = 200,
     as_json: JsonFlag = False,
 ) -> None:
-    """Tag reads through broker and server against the ingest baseline; reconciling 100k, 300k, 1M items."""
+    """Tag reads through broker and server against the ingest baseline; reconciling 100k, 300k, 1M items;
+    tag in the field → alert on the handheld, network down."""
     from stacks.bench import stocktake
 
     sizes = tuple(reconcile_items) if reconcile_items else stocktake.RECONCILE_SIZES
     figures = stocktake.run(
-        reads=reads, baseline_events=baseline_events, reconcile_sizes=sizes, show_progress=not as_json
+        reads=reads,
+        baseline_events=baseline_events,
+        reconcile_sizes=sizes,
+        handheld_tags=handheld_tags,
+        show_progress=not as_json,
     )
     print_figures(figures, as_json)
 
