@@ -159,8 +159,8 @@ def lend(
         # Lent past the hold shelf: its holder keeps their place and waits for the next copy back.
         holds.requeue(found_item.trapped)
     # The answer tells the device to unsecure the tag: a check queued by a gate alarm ends here.
-    tag_checks.settle_for_item(
-        session, require_id(item.id), TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
+    tag_checks.settle(
+        session, found_item.open_tag_check, TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
     )
     session.flush()
     outcome = CheckoutOutcome(
@@ -287,9 +287,7 @@ def checkin_at(
             holds.trap(candidate, item, now, context, holds.category_of(session, reader_of(candidate)))
         notice = holds.notice(candidate, context)
     # The answer tells the device to secure the tag: right for a book back in the library.
-    tag_checks.settle_for_item(
-        session, require_id(item.id), TagCheckOutcome.SECURED_AT_CHECKIN, by=by, now=now
-    )
+    tag_checks.settle(session, found_item.open_tag_check, TagCheckOutcome.SECURED_AT_CHECKIN, by=by, now=now)
     session.flush()
     return CheckinOutcome(
         decision(

@@ -20,6 +20,7 @@ from server.db.tables import (
     Patron,
     PatronBlock,
     Sighting,
+    TagCheck,
 )
 
 
@@ -39,3 +40,4 @@ HOLD = table_of(Hold)
 FINE = table_of(Fine)
 KIOSK_SESSION = table_of(KioskSession)
 SIGHTING = table_of(Sighting)
+TAG_CHECK = table_of(TagCheck)

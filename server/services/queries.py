@@ -1,7 +1,7 @@
 """The reads of the circulation hot path, each one indexed statement.
 
-- `find_item`: the item a device names (barcode and/or tag), with its record's title, its open loan and
-  the ready hold it is trapped for — one query, the item row locked on PostgreSQL.
+- `find_item`: the item a device names (barcode and/or tag), with its record's title, its open loan, the
+  ready hold it is trapped for and its open tag check — one query, the item row locked on PostgreSQL.
 - `standing`: a patron's counts (open loans, loans of a type, overdue, fines, blocks, own hold) — one query
   of scalar subqueries over partial indexes, never loading the loans themselves.
 """
@@ -22,7 +22,7 @@ from server.domain.circulation import ItemState, LoanState, PatronStanding
 from server.domain.enums import FineStatus, HoldStatus
 from server.domain.reasons import Reason
 from server.domain.sessions import item_match
-from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD, table_of
+from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD, TAG_CHECK, table_of
 
 OPEN_HOLD_STATUSES = (HoldStatus.WAITING, HoldStatus.READY)
 
@@ -36,6 +36,9 @@ class FoundItem:
     call_number: str | None
     loan: Loan | None
     trapped: Hold | None  # the ready hold this item sits on the hold shelf for
+    # The item's open tag check (a gate sounded for it while on loan), which lending or returning it ends.
+    # Read with the item, so that the usual case, no check, costs no statement of its own.
+    open_tag_check: int | None = None
 
     @property
     def summary(self) -> ItemSummary:
@@ -91,10 +94,12 @@ def find_item(session: Session, ref: ItemRef, *, lock: bool = True) -> tuple[Rea
     if lock:
         _claim_on_sqlite(session, ITEM, sa.or_(*conditions))
     statement = (
-        sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold)
+        sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold, TAG_CHECK.c.id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(Loan, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
         .outerjoin(Hold, sa.and_(HOLD.c.item_id == ITEM.c.id, HOLD.c.status == HoldStatus.READY))
+        # At most one open check per item (a partial unique index on it).
+        .outerjoin(TAG_CHECK, sa.and_(TAG_CHECK.c.item_id == ITEM.c.id, TAG_CHECK.c.closed_at.is_(None)))
         .where(sa.or_(*conditions))
         .limit(2)
     )
@@ -108,7 +113,9 @@ def find_item(session: Session, ref: ItemRef, *, lock: bool = True) -> tuple[Rea
         return problem, None
     row = by_barcode or by_tag
     assert row is not None
-    return None, FoundItem(item=row[0], title=row[1], call_number=row[2], loan=row[3], trapped=row[4])
+    return None, FoundItem(
+        item=row[0], title=row[1], call_number=row[2], loan=row[3], trapped=row[4], open_tag_check=row[5]
+    )
 
 
 def _locked(session: Session, model: type[Row], condition: sa.ColumnElement[bool]) -> Row | None:

@@ -20,11 +20,10 @@ from sqlmodel import Session
 from server.db.tables import TagCheck
 from server.domain.gate import TagCheckOutcome
 from server.errors import ConflictError, NotFoundError
-from server.services.columns import ITEM, RECORD, table_of
+from server.services.columns import ITEM, RECORD, TAG_CHECK
 from server.services.listing import check_page
 from server.services.queries import lock_row, require_id
 
-TAG_CHECK = table_of(TagCheck)
 _OPEN = TAG_CHECK.c.closed_at.is_(None)
 
 
@@ -79,13 +78,16 @@ def queue_check(
         session.flush()
 
 
-def settle_for_item(
-    session: Session, item_id: int, outcome: TagCheckOutcome, *, by: str, now: datetime
+def settle(
+    session: Session, check_id: int | None, outcome: TagCheckOutcome, *, by: str, now: datetime
 ) -> None:
-    """Close the item's open check, if it has one: a checkout or a return has just set its tag."""
+    """Close the item's open check `check_id` (`FoundItem.open_tag_check`), if it has one: a checkout or a
+    return has just set its tag. No check, no statement: lending and returns pay nothing for the queue."""
+    if check_id is None:
+        return
     session.execute(
         sa.update(TAG_CHECK)
-        .where(TAG_CHECK.c.item_id == item_id, _OPEN)
+        .where(TAG_CHECK.c.id == check_id, _OPEN)
         .values(closed_at=now, closed_by=by, outcome=outcome)
     )
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +20,7 @@ from server.services import kiosk
 from server.services.columns import ITEM, LOAN
 from server.services.context import CirculationContext
 from server.services.outcomes import LoginOutcome
-from tests.integration.services.statements import recorded
+from tests.integration.services.statements import StatementLog, recorded
 from tests.support import factories as make
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -423,6 +425,51 @@ def test_renew_reads_the_borrower_once(session: Session, circulation: Circulatio
     assert outcome.decision.code is ReasonCode.OK
     # The session's patron row, locked; the loan's category is that row's, not read again.
     assert len(sql.selecting_from("patron")) == 1
+
+
+# Statements of one checkout and one return as the ingest applies them, each in a fresh session: the
+# kiosk session, the patron and the item (each claimed first on SQLite, which has no row locks), the
+# patron's counts, then the writes. A bound, not a timing: a statement more is work every checkout pays.
+CHECKOUT_STATEMENTS = {"sqlite": 9, "postgresql": 7}
+CHECKIN_STATEMENTS = {"sqlite": 6, "postgresql": 5}
+
+Answer = TypeVar("Answer")
+
+
+def _as_the_ingest_applies(session: Session, request: Callable[[], Answer]) -> tuple[Answer, StatementLog]:
+    """`request` in a transaction of its own that starts with nothing loaded, and the statements it sent."""
+    session.commit()
+    session.expunge_all()
+    with recorded() as sql:
+        answer = request()
+        session.flush()
+    return answer, sql
+
+
+def test_a_checkout_and_its_return_send_a_bounded_number_of_statements(
+    session: Session, circulation: CirculationContext
+) -> None:
+    patron = make.patron(session)
+    book = make.item(session)
+    ref = ItemRef(barcode=book.barcode)
+    session_id = _signed_in(session, circulation, patron)
+    later = NOW + timedelta(minutes=1)  # the session's idle deadline slides, as it does for every request
+    lent, lent_sql = _as_the_ingest_applies(
+        session,
+        lambda: kiosk.checkout(
+            session, circulation, device_id=KIOSK, session_id=session_id, item=ref, now=later
+        ),
+    )
+    assert lent.decision.code is ReasonCode.OK
+    back, back_sql = _as_the_ingest_applies(
+        session, lambda: kiosk.checkin(session, circulation, device_id=KIOSK, item=ref, now=later)
+    )
+    assert back.decision.code is ReasonCode.OK
+    dialect = session.get_bind().dialect.name
+    # An item no gate sounded for: its tag check is looked for with the item, never updated on its own.
+    assert not [s for s in [*lent_sql, *back_sql] if s.lstrip().upper().startswith("UPDATE TAG_CHECK")]
+    assert len(lent_sql) <= CHECKOUT_STATEMENTS[dialect]
+    assert len(back_sql) <= CHECKIN_STATEMENTS[dialect]
 
 
 def test_renew_refused_when_someone_waits(session: Session, circulation: CirculationContext) -> None:
