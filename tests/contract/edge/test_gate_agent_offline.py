@@ -22,6 +22,7 @@ from edge.outbox import Outbox
 from edge.settings import EdgeSettings
 from edge.sim.gate_agent import simulated_gate
 from edge.sim.gate_stream import Person, expected, scripted_stream
+from edge.sim.gate_walkers import DWELL_S
 from tests.support.gates import RunningGate, run_gate
 from tests.support.ports import free_port
 from tests.support.waiting import wait_until
@@ -69,7 +70,10 @@ def test_without_a_network_the_gate_sounds_counts_and_keeps_everything(
 ) -> None:
     people = scripted_stream(gap_s=0.3)
     with host_for(offline_settings) as host:
-        gate = simulated_gate(host, CONFIG, people, report_every_s=0.2, dwell_s=0.25)
+        # A real walk through the zone (0.6 s), not a shorter one: a tag that leaves the field before the
+        # reader has read its data is rightly counted unreadable, and on a loaded machine a 0.25 s walk
+        # sometimes beat the reader's poll, so a foreign tag was counted unreadable.
+        gate = simulated_gate(host, CONFIG, people, report_every_s=0.2, dwell_s=DWELL_S)
         finished = host.run(gate)
         outputs = list(gate.parts.reader_sim.reader.state.outputs)
     events = stored(offline_settings)
