@@ -25,8 +25,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: system-demo venv
 	$(BIN)/stacks demo
 
+# The tests run on WORKERS pytest-xdist processes, a test file's tests on one worker (docs/architecture.md,
+# Running the suite): most integration tests wait on sockets, servers and Chromium, so more workers than
+# cores pays. WORKERS=0 runs them all in this process.
+WORKERS ?= 3
+PYTEST  := $(BIN)/pytest -q -n $(WORKERS) --dist loadfile
+
 test: system-test venv lint typecheck
-	$(BIN)/pytest -q --durations=25
+	$(PYTEST) --durations=25
 
 lint: venv
 	$(BIN)/ruff check .
@@ -36,7 +42,7 @@ typecheck: venv
 	$(BIN)/mypy contract server edge devices stacks web tests
 
 unit contract integration: venv
-	$(BIN)/pytest -q -m $@
+	$(PYTEST) -m $@
 
 bench: system-demo venv
 	$(BIN)/stacks bench ingest --events 20000 --json

@@ -11,6 +11,7 @@ import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,10 @@ from tests.support.tiers import TIERS, misplaced, tier_of
 from tests.support.waiting import wait_until
 
 _SESSION = pytest.StashKey[str]()
+# Under xdist (make test runs the suite on several workers) every worker is a session of its own, marked
+# with its own token and checked on its own; it hands what it left running to the controller, which reports.
+_LEFT_RUNNING = "stacks_left_running"
+_WORKERS_LEFT_RUNNING = pytest.StashKey[list[str]]()
 
 
 @pytest.fixture(scope="session")
@@ -112,21 +117,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(trylast=True)  # after the session fixtures have stopped the broker and the database
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    token = session.config.stash.get(_SESSION, None)
+    config = session.config
+    token = config.stash.get(_SESSION, None)
     if token is None:
         return
-    try:  # a process told to stop a moment ago may still be on its way out
-        wait_until(lambda: not started_by_session(token), timeout=10)
-    except AssertionError:
-        left = started_by_session(token)
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        lines = [f"{p.pid} ({p.state}, child of {p.parent}): {p.command}" for p in left]
+    left = _still_running(token)
+    if hasattr(config, "workeroutput"):  # an xdist worker: its controller reports what it left
+        config.workeroutput[_LEFT_RUNNING] = left
+        return
+    left = [*left, *config.stash.get(_WORKERS_LEFT_RUNNING, [])]
+    if left:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line("")  # ends the progress line
             reporter.write_sep("=", "processes the tests started are still running", red=True)
-            for line in lines:
+            for line in left:
                 reporter.write_line(line)
-        for process in left:  # so that they do not outlive the report too
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGKILL)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: without workers (-p no:xdist) nobody calls it
+def pytest_testnodedown(node: Any) -> None:  # xdist's WorkerController (xdist ships no types)
+    """An xdist worker has finished: what it left running fails the whole run (see pytest_sessionfinish)."""
+    left: list[str] = node.workeroutput.get(_LEFT_RUNNING, [])
+    reported = node.config.stash.setdefault(_WORKERS_LEFT_RUNNING, [])
+    reported.extend(f"[{node.gateway.id}] {line}" for line in left)
+
+
+def _still_running(token: str) -> list[str]:
+    """The processes this session started that are still running, described; killed, so that they do not
+    outlive the report too."""
+    try:  # a process told to stop a moment ago may still be on its way out
+        wait_until(lambda: not started_by_session(token), timeout=10)
+        return []
+    except AssertionError:
+        left = started_by_session(token)
+    for process in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+    return [f"{p.pid} ({p.state}, child of {p.parent}): {p.command}" for p in left]

@@ -19,9 +19,9 @@ from starlette.routing import Mount
 from server.app import create_app
 from server.console.state import ConsoleState
 from server.db.engine import make_engine
-from server.db.migrate import upgrade
 from server.settings import ServerSettings
 from tests.support.clock import Clock
+from tests.support.databases import migrate
 from tests.support.staff import PASSWORD, staff
 
 ROLES = ("assistant", "librarian", "admin")
@@ -64,7 +64,7 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Test
 @pytest.fixture
 def console_settings(tmp_path: Path) -> ServerSettings:
     url = f"sqlite:///{tmp_path / 'stacks.db'}"
-    upgrade(url)
+    migrate(url)
     return ServerSettings(data_dir=tmp_path / "data", database_url=url, ingest_enabled=False, _env_file=None)
 
 
