@@ -163,9 +163,16 @@ def _handheld_alerts() -> dict[str, Any]:
 
 
 def run(
-    *, reads: int, baseline_events: int, reconcile_sizes: tuple[int, ...], show_progress: bool
+    *,
+    reads: int,
+    baseline_events: int,
+    reconcile_sizes: tuple[int, ...],
+    database_url: str | None = None,
+    show_progress: bool,
 ) -> dict[str, Any]:
-    with bench_environment(devices=[HANDHELD, ingest.DEVICE], items=SEEDED_ITEMS, patrons=10) as env:
+    with bench_environment(
+        devices=[HANDHELD, ingest.DEVICE], items=SEEDED_ITEMS, patrons=10, database_url=database_url
+    ) as env:
         baseline = ingest.measure(env, events=baseline_events, chunk=500, show_progress=show_progress)
         ours = measure_reads(env, reads=reads, show_progress=show_progress)
         broker_msgs = raw_paho_msgs_per_s(

@@ -130,6 +130,10 @@ def bench_stocktake(
         list[int] | None,
         typer.Option(help="Scope sizes reconciled by the domain (repeat; default 100k, 300k, 1M)."),
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Database to use (default: a new SQLite file in a temporary directory)."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Tag reads through broker and server against the ingest baseline; reconciling 100k, 300k, 1M items."""
@@ -137,7 +141,11 @@ def bench_stocktake(
 
     sizes = tuple(reconcile_items) if reconcile_items else stocktake.RECONCILE_SIZES
     figures = stocktake.run(
-        reads=reads, baseline_events=baseline_events, reconcile_sizes=sizes, show_progress=not as_json
+        reads=reads,
+        baseline_events=baseline_events,
+        reconcile_sizes=sizes,
+        database_url=database_url,
+        show_progress=not as_json,
     )
     print_figures(figures, as_json)
 
