@@ -6,7 +6,9 @@ reconciliation of a million items, and the handheld's alerts.
   until the server has confirmed every batch committed; the reads stored are counted back (`lost`,
   `duplicates`). The baseline, in the same run, broker and server: `stacks bench ingest`'s path, one
   sighting an event (`ingest_baseline_events_per_s`; `ingest_baseline_ratio` = reads/s ÷ its events/s);
-  and the broker alone carrying the same batches (raw paho QoS 1, `broker_reads_per_s`).
+  and the broker alone carrying the same batches (raw paho QoS 1, `broker_reads_per_s`). The processor
+  time the server and this process (the handheld's runtime) spent meanwhile, so a busy machine's figure
+  can be told from the work's own cost (`reads_per_server_cpu_s`).
 - `reconcile_*`: the domain's freeze, reconcile, plan and report over a synthetic session of 100k, 300k
   and 1M items with about one read each (`python -m stacks.bench.stocktake_domain`, each size in its own
   process, so each peak RSS is its own).
@@ -18,10 +20,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -120,7 +125,9 @@ def measure_reads(env: BenchEnvironment, *, reads: int, show_progress: bool) -> 
                 runtime.emit_many(StocktakeReads, shelf_batches)
                 progress.advance(task, sum(len(b.reads) for b in shelf_batches))
 
+    server_cpu, own_cpu = _cpu_seconds(env.server.pid), time.process_time()
     elapsed, drained = ingest.timed_emission(env, HANDHELD, emit, events=batches + len(sweeps))
+    server_cpu, own_cpu = _cpu_seconds(env.server.pid) - server_cpu, time.process_time() - own_cpu
     stored = _stored_reads(env.database_url, session_id)
     full = max((b for _, shelf_batches in sweeps for b in shelf_batches), key=lambda b: len(b.reads))
     # the largest batch sent: the broker baseline carries batches this big
@@ -137,7 +144,18 @@ def measure_reads(env: BenchEnvironment, *, reads: int, show_progress: bool) -> 
         "duplicates": max(0, stored - reads),
         "all_confirmed": drained,
         "seconds": elapsed,
+        "server_cpu_s": server_cpu,
+        "bench_cpu_s": own_cpu,
     }
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """A process's processor time so far (user + system, its threads included), from /proc."""
+    if pid is None:
+        raise RuntimeError("the server is not running")
+    # the fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _reconcile(items: int) -> dict[str, Any]:
@@ -187,6 +205,9 @@ def run(
         "ingest_baseline_ratio": round(ours["reads_per_s"] / baseline["events_per_s"], 2),
         "broker_reads_per_s": round(broker_msgs * ours["batch_reads"]),
         "reads_seconds": round(ours["seconds"], 3),
+        "reads_server_cpu_s": round(ours["server_cpu_s"], 3),
+        "reads_per_server_cpu_s": round(reads / ours["server_cpu_s"]),
+        "reads_bench_cpu_s": round(ours["bench_cpu_s"], 3),
         "read_batches": ours["batches"],
         "reads_per_batch": round(ours["reads_per_batch"], 1),
         "batch_bytes": ours["batch_bytes"],
