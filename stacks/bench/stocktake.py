@@ -206,7 +206,7 @@ def run(
         "broker_reads_per_s": round(broker_msgs * ours["batch_reads"]),
         "reads_seconds": round(ours["seconds"], 3),
         "reads_server_cpu_s": round(ours["server_cpu_s"], 3),
-        "reads_per_server_cpu_s": round(reads / ours["server_cpu_s"]),
+        "reads_per_server_cpu_s": round(reads / ours["server_cpu_s"]) if ours["server_cpu_s"] else None,
         "reads_bench_cpu_s": round(ours["bench_cpu_s"], 3),
         "read_batches": ours["batches"],
         "reads_per_batch": round(ours["reads_per_batch"], 1),

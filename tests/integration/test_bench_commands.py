@@ -45,6 +45,8 @@ def test_bench_stocktake_stores_every_read_once_and_reports_each_figure() -> Non
     assert figures["all_confirmed"] is True
     for key in ("reads_per_s", "ingest_baseline_events_per_s", "ingest_baseline_ratio", "broker_reads_per_s"):
         assert figures[key] > 0
+    assert figures["reads_server_cpu_s"] > 0
+    assert figures["reads_bench_cpu_s"] > 0
     for size in ("1k", "3k"):
         steps = figures[f"reconcile_{size}"]
         assert steps["reads"] >= steps["items"] > 0
