@@ -4,9 +4,9 @@ Called by the ingest with a run of events of one kind inside its one transaction
 the events it refused, by event id, with why. A run of read batches costs a fixed handful of statements
 whatever its size: the barcodes and UIDs of all its reads are resolved with one lookup each, reads and
 tag events are appended in bulk (`server.db.bulk.insert_rows`, COPY on PostgreSQL), and the sweeps are
-written at the end of the run (`RunState.finish`). Each read is judged by the domain (`tags.resolve_tag`): a read
-naming one catalogue item is a read of it; an unknown tag, a disagreement or a tag to repair is a tag event
-as well.
+written at the end of the run (`RunState.finish`). Each read is judged by the domain (`tags.resolve_tag`):
+a read naming one catalogue item is a read of it; an unknown tag, a disagreement or a tag to repair is a
+tag event as well.
 """
 
 from __future__ import annotations
