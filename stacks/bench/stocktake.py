@@ -12,6 +12,9 @@ reconciliation of a million items, and the handheld's alerts.
 - `reconcile_*`: the domain's freeze, reconcile, plan and report over a synthetic session of 100k, 300k
   and 1M items with about one read each (`python -m stacks.bench.stocktake_domain`, each size in its own
   process, so each peak RSS is its own).
+- `close_*`: the server's own close (`stocktake_close.close`) of a seeded library of 100k items, each
+  read once on its shelf: gathering the facts from the database, reconciling, storing what was found
+  (`python -m stacks.bench.stocktake_close`, in its own process).
 - `handheld_alert_p95_ms`: tag in the field → alert on the handheld's screen, network down, from
   `stacks.bench.handheld` when it is there.
 """
@@ -48,10 +51,11 @@ from stacks.bench.environment import BenchEnvironment, bench_environment
 HANDHELD = "handheld-st01"
 SEEDED_ITEMS = 4000
 RECONCILE_SIZES = (100_000, 300_000, 1_000_000)
+CLOSE_SIZES = (100_000,)
 READ = table_of(StocktakeRead)
 
 
-def _open_session(database_url: str) -> int:
+def open_session(database_url: str) -> int:
     """A session over the whole seeded library, opened as staff would (its expected list frozen)."""
     engine = make_engine(database_url)
     try:
@@ -112,7 +116,7 @@ def _stored_reads(database_url: str, session_id: int) -> int:
 
 
 def measure_reads(env: BenchEnvironment, *, reads: int, show_progress: bool) -> dict[str, Any]:
-    session_id = _open_session(env.database_url)
+    session_id = open_session(env.database_url)
     shelves = _shelves(env)
     sweeps = list(_sweeps(session_id, shelves, reads))
     batches = sum(len(b) for _, b in sweeps)
@@ -166,6 +170,18 @@ def _reconcile(items: int) -> dict[str, Any]:
     return figures
 
 
+def _close(items: int) -> dict[str, Any]:
+    """The server's close path at one size, in a process of its own."""
+    command = [sys.executable, "-m", "stacks.bench.stocktake_close", "--items", str(items), "--json"]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _size_label(items: int) -> str:
+    return f"{items // 1000}k" if items < 1_000_000 else f"{items // 1_000_000}m"
+
+
 def _handheld_alerts() -> dict[str, Any]:
     try:
         handheld = importlib.import_module("stacks.bench.handheld")
@@ -185,6 +201,7 @@ def run(
     reads: int,
     baseline_events: int,
     reconcile_sizes: tuple[int, ...],
+    close_sizes: tuple[int, ...] = (),
     database_url: str | None = None,
     show_progress: bool,
 ) -> dict[str, Any]:
@@ -229,10 +246,14 @@ def run(
     )
     for items in reconcile_sizes:
         found = _reconcile(items)
-        label = f"{items // 1000}k" if items < 1_000_000 else f"{items // 1_000_000}m"
+        label = _size_label(items)
         figures[f"reconcile_{label}"] = {name: found[name] for name in ("items", "reads", *steps)}
     largest = figures.get("reconcile_1m")
     figures["reconcile_1m_seconds"] = largest["domain_s"] if largest else None
     figures["reconcile_1m_peak_rss_mib"] = largest["peak_rss_mib"] if largest else None
+    for items in close_sizes:
+        closed = _close(items)
+        figures[f"close_{_size_label(items)}"] = closed
+        figures[f"close_{_size_label(items)}_seconds"] = closed["close_s"]
     figures.update(_handheld_alerts())
     return figures

@@ -122,6 +122,7 @@ def bench_kiosk(
 
 @bench_app.command("stocktake")
 def bench_stocktake(
+    *,
     reads: Annotated[int, typer.Option(min=1, help="Tag reads a handheld sends, in batches.")] = 200_000,
     baseline_events: Annotated[
         int, typer.Option(min=1, help="Sighting events of the ingest baseline, one read each.")
@@ -129,6 +130,10 @@ def bench_stocktake(
     reconcile_items: Annotated[
         list[int] | None,
         typer.Option(help="Scope sizes reconciled by the domain (repeat; default 100k, 300k, 1M)."),
+    ] = None,
+    close_items: Annotated[
+        list[int] | None,
+        typer.Option(help="Library sizes the server's close is timed at (repeat; default 100k)."),
     ] = None,
     database_url: Annotated[
         str | None,
@@ -144,6 +149,7 @@ def bench_stocktake(
         reads=reads,
         baseline_events=baseline_events,
         reconcile_sizes=sizes,
+        close_sizes=tuple(close_items) if close_items else stocktake.CLOSE_SIZES,
         database_url=database_url,
         show_progress=not as_json,
     )

@@ -39,6 +39,7 @@ def test_bench_stocktake_stores_every_read_once_and_reports_each_figure() -> Non
         "stocktake",
         *("--reads", "2000", "--baseline-events", "500"),
         *("--reconcile-items", "1000", "--reconcile-items", "3000"),
+        *("--close-items", "2000"),
     )
     assert figures["lost"] == 0
     assert figures["duplicates"] == 0
@@ -51,6 +52,10 @@ def test_bench_stocktake_stores_every_read_once_and_reports_each_figure() -> Non
         steps = figures[f"reconcile_{size}"]
         assert steps["reads"] >= steps["items"] > 0
         assert set(steps) >= {"freeze_s", "reconcile_s", "plan_s", "report_s", "peak_rss_mib"}
+    close = figures["close_2k"]
+    assert close["reads"] > 0
+    assert figures["close_2k_seconds"] == close["close_s"] > 0
+    assert set(close) >= {"gather_s", "reconcile_s", "store_s", "peak_rss_mib"}
     # Only sizes asked for are measured: without the million, its figures are said to be missing.
     assert figures["reconcile_1m_seconds"] is None
     assert figures["reconcile_1m_peak_rss_mib"] is None
