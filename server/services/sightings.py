@@ -1,20 +1,22 @@
 """Item sightings: recorded in bulk (thousands a second from handheld sweeps, gates and kiosk pads), and
 listed for staff newest first in keyset pages.
 
-One batch costs a fixed handful of statements whatever its size: item ids are resolved with chunked IN
-lookups, sightings are appended with one executemany insert, and each item's last-seen fields are moved
+One batch costs a fixed handful of statements whatever its size: item ids are resolved with one lookup
+per column, sightings are appended with one executemany insert, and each item's last-seen fields are moved
 forward with one executemany update guarded by "only if newer" (sightings may arrive out of order).
 Unknown barcodes and tags are kept as sightings without an item: a stock-take must report them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
 
 from contract.common import ItemRef
@@ -24,9 +26,6 @@ from server.db.tables.sightings import Sighting as SightingRow
 from server.services.columns import ITEM, SIGHTING
 from server.services.listing import KeysetPage, check_page, keyset_page
 from server.services.queries import require_id
-
-# Parameters per IN list: well under SQLite's 32766 and PostgreSQL's 65535 bind limits.
-_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +37,20 @@ class Sighting:
     context: SeenContext | str
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
 def resolve_column(session: Session, column: sa.Column[Any], values: set[str]) -> dict[str, int]:
-    """Item ids by the value of one of the item's unique columns (barcode, tag UID), in chunked lookups."""
-    found: dict[str, int] = {}
-    for chunk in _chunks(sorted(values)):
-        rows = session.execute(sa.select(column, ITEM.c.id).where(column.in_(chunk)))
-        found.update({row[0]: row[1] for row in rows})
-    return found
+    """Item ids by the value of one of the item's unique columns (barcode, tag UID), in one statement
+    whatever the number of values: they travel as one parameter (a JSON array on SQLite, an array on
+    PostgreSQL), so the statement is compiled once and cached, not rendered with a bind per value."""
+    if not values:
+        return {}
+    if session.connection().dialect.name == "postgresql":
+        wanted = sa.bindparam("values", sorted(values), type_=postgresql.ARRAY(sa.String))
+        match = column == sa.any_(wanted)
+    else:
+        listed = sa.func.json_each(sa.bindparam("values", json.dumps(sorted(values)))).table_valued("value")
+        match = column.in_(sa.select(listed.c.value))
+    rows = session.execute(sa.select(column, ITEM.c.id).where(match))
+    return {row[0]: row[1] for row in rows}
 
 
 def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:

@@ -13,16 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
 from contract.stocktake import ShelfMethod
+from server.db.bulk import insert_rows
 from server.db.tables import StocktakeHandheld, StocktakeSession, StocktakeSweep
 from server.domain.stocktake.facts import micros
 from server.domain.stocktake.session import SessionAction, SessionState, transition
 from server.services import stocktake_library as library
+from server.services.columns import table_of
 from server.services.stocktake_sessions import StocktakeRefusedError
+
+SWEEP_TABLE = table_of(StocktakeSweep)
 
 
 class OnShelf(Protocol):
@@ -41,12 +45,17 @@ class Refused(Exception):  # noqa: N818 (a refusal of one event, not an error: t
 
 @dataclass
 class RunState:
-    """What a run of events needs, loaded once for the run: sessions, handhelds, shelves by code."""
+    """What a run of events needs, loaded once for the run: sessions, handhelds, shelves by code; and each
+    handheld's sweep as the run leaves it, written once when the run is done (`finish`)."""
 
     session: Session
     sessions: dict[int, StocktakeSession | None] = field(default_factory=dict)
     handhelds: dict[tuple[int, str], StocktakeHandheld | None] = field(default_factory=dict)
     shelves: dict[str, int] = field(default_factory=dict)
+    # None: the handheld joined a shelf in this run and has read nothing there yet
+    sweeps: dict[tuple[int, str], StocktakeSweep | None] = field(default_factory=dict)
+    # the sweeps this run started, not yet in the session
+    started: list[StocktakeSweep] = field(default_factory=list)
 
     @classmethod
     def of(cls, session: Session, payloads: Iterable[OnShelf]) -> RunState:
@@ -106,6 +115,7 @@ class RunState:
             handheld = StocktakeHandheld(session_id=session_id, device_id=device_id, joined_at=at)
             self.handhelds[(session_id, device_id)] = handheld
         handheld.shelf_id, handheld.method, handheld.sweep_id = shelf_id, method, None
+        self.sweeps[(session_id, device_id)] = None
         self.session.add(handheld)
         return handheld
 
@@ -119,10 +129,15 @@ class RunState:
         last_us: int,
         reads: int,
     ) -> None:
-        """Extend the handheld's sweep of this shelf with these reads, or start a new sweep."""
-        current = (
-            self.session.get(StocktakeSweep, handheld.sweep_id) if handheld.sweep_id is not None else None
-        )
+        """Extend the handheld's sweep of this shelf with these reads, or start a new sweep: a new sweep is
+        only listed here, and written in `finish`."""
+        key = (handheld.session_id, handheld.device_id)
+        if key in self.sweeps:
+            current = self.sweeps[key]
+        elif handheld.sweep_id is not None:
+            current = self.session.get(StocktakeSweep, handheld.sweep_id)
+        else:
+            current = None
         if current is None or current.shelf_id != shelf_id:
             current = StocktakeSweep(
                 session_id=handheld.session_id,
@@ -132,13 +147,40 @@ class RunState:
                 started_us=first_us,
                 ended_us=last_us,
             )
-            self.session.add(current)
-            self.session.flush()
-            handheld.sweep_id, handheld.shelf_id, handheld.method = current.id, shelf_id, method
+            self.started.append(current)
+            handheld.shelf_id, handheld.method = shelf_id, method
+        self.sweeps[key] = current
         current.started_us = min(current.started_us, first_us)
         current.ended_us = max(current.ended_us, last_us)
         current.reads += reads
-        self.session.add(current)
+
+    def finish(self) -> None:
+        """The sweeps this run started written at its end. Only the sweep each handheld is on needs its id
+        (its next reads extend it), so only those go through the ORM, a statement each; the sweeps
+        already over — most of them, a handheld sweeping shelf after shelf — go in one bulk insert."""
+        current = {id(sweep) for sweep in self.sweeps.values() if sweep is not None}
+        over = [sweep for sweep in self.started if id(sweep) not in current]
+        insert_rows(self.session, SWEEP_TABLE, [_row(sweep) for sweep in over])
+        self.session.add_all(sweep for sweep in self.started if id(sweep) in current)
+        self.session.flush()
+        for (session_id, device_id), sweep in self.sweeps.items():
+            handheld = self.handhelds[(session_id, device_id)]
+            if handheld is not None and sweep is not None and handheld.sweep_id != sweep.id:
+                handheld.sweep_id = sweep.id
+        self.started.clear()
+
+
+def _row(sweep: StocktakeSweep) -> dict[str, Any]:
+    return {
+        "session_id": sweep.session_id,
+        "shelf_id": sweep.shelf_id,
+        "device_id": sweep.device_id,
+        "method": sweep.method.value,
+        "started_us": sweep.started_us,
+        "ended_us": sweep.ended_us,
+        "exact_order": sweep.exact_order,
+        "reads": sweep.reads,
+    }
 
 
 def read_time(at: datetime, *, opened_at: datetime | None, now: datetime) -> int:

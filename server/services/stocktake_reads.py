@@ -2,11 +2,11 @@
 
 Called by the ingest with a run of events of one kind inside its one transaction (never commits); answers
 the events it refused, by event id, with why. A run of read batches costs a fixed handful of statements
-whatever its size: the barcodes and UIDs of all its reads are resolved with chunked IN lookups, reads and
-tag events are appended in bulk (`server.db.bulk.insert_rows`, COPY on PostgreSQL), and only the few
-handheld and sweep rows go through the ORM. Each read is judged by the domain (`tags.resolve_tag`): a read
-naming one catalogue item is a read of it; an unknown tag, a disagreement or a tag to repair is a tag event
-as well.
+whatever its size: the barcodes and UIDs of all its reads are resolved with one lookup each, reads and
+tag events are appended in bulk (`server.db.bulk.insert_rows`, COPY on PostgreSQL), and the sweeps are
+written at the end of the run (`RunState.finish`). Each read is judged by the domain (`tags.resolve_tag`):
+a read naming one catalogue item is a read of it; an unknown tag, a disagreement or a tag to repair is a
+tag event as well.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
@@ -30,7 +30,7 @@ from server.db.tables import (
     StocktakeTagEvent,
 )
 from server.domain.enums import ItemCondition
-from server.domain.stocktake.facts import Security
+from server.domain.stocktake.facts import Security, micros
 from server.domain.stocktake.tags import TagData, TagVerdict, resolve_tag
 from server.services.columns import ITEM, table_of
 from server.services.queries import require_id
@@ -39,7 +39,7 @@ from server.services.stocktake_handhelds import Refused, RunState, read_time
 
 READ_TABLE = table_of(StocktakeRead)
 TAG_EVENT_TABLE = table_of(StocktakeTagEvent)
-_MS = timedelta(milliseconds=1)
+_MS_US = 1000
 _SECURITY = {None: Security.UNKNOWN, False: Security.NOT_ARMED, True: Security.ARMED}
 
 
@@ -74,13 +74,14 @@ def record_run(session: Session, sent: Sequence[Sent[Any]], *, now: datetime) ->
             end += 1
         part = sent[start:end]
         if kind is ShelfJoin:
-            refused |= record_joins(session, part, state=state)
+            refused |= record_joins(part, state=state)
         elif kind is ReadBatch:
             refused |= record_reads(session, part, now=now, state=state, rows=rows)
         else:
             refused |= record_marks(session, part, now=now, state=state)
         start = end
     rows.insert(session)
+    state.finish()
     return refused
 
 
@@ -106,16 +107,7 @@ class _Rows:
         insert_rows(session, TAG_EVENT_TABLE, self.tag_events)
 
 
-def _state(session: Session, sent: Sequence[Sent[Any]], state: RunState | None) -> RunState:
-    if state is None:
-        return RunState.of(session, [event.payload for event in sent])
-    return state
-
-
-def record_joins(
-    session: Session, joins: Sequence[Sent[ShelfJoin]], *, state: RunState | None = None
-) -> Refusals:
-    state = _state(session, joins, state)
+def record_joins(joins: Sequence[Sent[ShelfJoin]], *, state: RunState) -> Refusals:
     refused: Refusals = {}
     for join in joins:
         payload = join.payload
@@ -138,11 +130,10 @@ def record_reads(
     batches: Sequence[Sent[ReadBatch]],
     *,
     now: datetime,
-    state: RunState | None = None,
-    rows: _Rows | None = None,
+    state: RunState,
+    rows: _Rows,
 ) -> Refusals:
-    """Read batches recorded; with `rows` (a run's), their rows are left there for the run to insert."""
-    state = _state(session, batches, state)
+    """Read batches recorded: their rows are left in `rows` for the run to insert."""
     refused: Refusals = {}
     accepted: list[tuple[Sent[ReadBatch], tuple[StocktakeSession, StocktakeHandheld], int | None]] = []
     for batch in batches:
@@ -154,18 +145,15 @@ def record_reads(
             refused[batch.event_id] = str(why)
             continue
         accepted.append((batch, (row, handheld), shelf_id))
-    if not accepted:
-        return refused
-    own = rows is None
-    if rows is None:
-        rows = _Rows.resolving(session, [b.payload for b, _, _ in accepted])
     by_barcode, by_uid, reads, tag_events = rows.by_barcode, rows.by_uid, rows.reads, rows.tag_events
     for batch, (row, handheld), shelf_id in accepted:
         payload = batch.payload
-        times = [
-            read_time(payload.started_at + r.ms * _MS, opened_at=row.opened_at, now=now)
-            for r in payload.reads
-        ]
+        # read_time's clamp in whole µs: one datetime conversion a batch, not one a read
+        earliest = micros(row.opened_at) if row.opened_at is not None else None
+        started, latest = micros(payload.started_at), micros(now)
+        times = [min(started + r.ms * _MS_US, latest) for r in payload.reads]
+        if earliest is not None:
+            times = [max(at, earliest) for at in times]
         for index, (read, at) in enumerate(zip(payload.reads, times, strict=True)):
             seq = payload.first_read + index
             data = TagData(read.data.value)
@@ -204,8 +192,6 @@ def record_reads(
                 reads=len(times),
             )
         session.add(handheld)
-    if own:
-        rows.insert(session)
     return refused
 
 
@@ -216,9 +202,8 @@ def _names_ours(read: TagRead) -> bool:
 
 
 def record_marks(
-    session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime, state: RunState | None = None
+    session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime, state: RunState
 ) -> Refusals:
-    state = _state(session, marks, state)
     refused: Refusals = {}
     for mark in marks:
         payload = mark.payload

@@ -6,21 +6,29 @@ reconciliation of a million items, and the handheld's alerts.
   until the server has confirmed every batch committed; the reads stored are counted back (`lost`,
   `duplicates`). The baseline, in the same run, broker and server: `stacks bench ingest`'s path, one
   sighting an event (`ingest_baseline_events_per_s`; `ingest_baseline_ratio` = reads/s ÷ its events/s);
-  and the broker alone carrying the same batches (raw paho QoS 1, `broker_reads_per_s`).
+  and the broker alone carrying the same batches (raw paho QoS 1, `broker_reads_per_s`). The processor
+  time the server and this process (the handheld's runtime) spent meanwhile, so a busy machine's figure
+  can be told from the work's own cost (`reads_per_server_cpu_s`).
 - `reconcile_*`: the domain's freeze, reconcile, plan and report over a synthetic session of 100k, 300k
   and 1M items with about one read each (`python -m stacks.bench.stocktake_domain`, each size in its own
   process, so each peak RSS is its own).
 - `handheld_alert_p95_ms`: tag in the field → alert in the stream the handheld's screen shows, network
   down (`stacks.bench.handheld`).
+- `close_*`: the server's own close (`stocktake_close.close`) of a seeded library of 100k items, each
+  read once on its shelf: gathering the facts from the database, reconciling, storing what was found
+  (`python -m stacks.bench.stocktake_close`, in its own process).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,10 +50,11 @@ from stacks.bench.environment import BenchEnvironment, bench_environment
 HANDHELD = "handheld-st01"
 SEEDED_ITEMS = 4000
 RECONCILE_SIZES = (100_000, 300_000, 1_000_000)
+CLOSE_SIZES = (100_000,)
 READ = table_of(StocktakeRead)
 
 
-def _open_session(database_url: str) -> int:
+def open_session(database_url: str) -> int:
     """A session over the whole seeded library, opened as staff would (its expected list frozen)."""
     engine = make_engine(database_url)
     try:
@@ -106,7 +115,7 @@ def _stored_reads(database_url: str, session_id: int) -> int:
 
 
 def measure_reads(env: BenchEnvironment, *, reads: int, show_progress: bool) -> dict[str, Any]:
-    session_id = _open_session(env.database_url)
+    session_id = open_session(env.database_url)
     shelves = _shelves(env)
     sweeps = list(_sweeps(session_id, shelves, reads))
     batches = sum(len(b) for _, b in sweeps)
@@ -119,7 +128,9 @@ def measure_reads(env: BenchEnvironment, *, reads: int, show_progress: bool) -> 
                 runtime.emit_many(StocktakeReads, shelf_batches)
                 progress.advance(task, sum(len(b.reads) for b in shelf_batches))
 
+    server_cpu, own_cpu = _cpu_seconds(env.server.pid), time.process_time()
     elapsed, drained = ingest.timed_emission(env, HANDHELD, emit, events=batches + len(sweeps))
+    server_cpu, own_cpu = _cpu_seconds(env.server.pid) - server_cpu, time.process_time() - own_cpu
     stored = _stored_reads(env.database_url, session_id)
     full = max((b for _, shelf_batches in sweeps for b in shelf_batches), key=lambda b: len(b.reads))
     # the largest batch sent: the broker baseline carries batches this big
@@ -136,7 +147,18 @@ def measure_reads(env: BenchEnvironment, *, reads: int, show_progress: bool) -> 
         "duplicates": max(0, stored - reads),
         "all_confirmed": drained,
         "seconds": elapsed,
+        "server_cpu_s": server_cpu,
+        "bench_cpu_s": own_cpu,
     }
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """A process's processor time so far (user + system, its threads included), from /proc."""
+    if pid is None:
+        raise RuntimeError("the server is not running")
+    # the fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _reconcile(items: int) -> dict[str, Any]:
@@ -147,15 +169,31 @@ def _reconcile(items: int) -> dict[str, Any]:
     return figures
 
 
+def _close(items: int) -> dict[str, Any]:
+    """The server's close path at one size, in a process of its own."""
+    command = [sys.executable, "-m", "stacks.bench.stocktake_close", "--items", str(items), "--json"]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _size_label(items: int) -> str:
+    return f"{items // 1000}k" if items < 1_000_000 else f"{items // 1_000_000}m"
+
+
 def run(
     *,
     reads: int,
     baseline_events: int,
     reconcile_sizes: tuple[int, ...],
     handheld_tags: int,
+    close_sizes: tuple[int, ...] = (),
+    database_url: str | None = None,
     show_progress: bool,
 ) -> dict[str, Any]:
-    with bench_environment(devices=[HANDHELD, ingest.DEVICE], items=SEEDED_ITEMS, patrons=10) as env:
+    with bench_environment(
+        devices=[HANDHELD, ingest.DEVICE], items=SEEDED_ITEMS, patrons=10, database_url=database_url
+    ) as env:
         baseline = ingest.measure(env, events=baseline_events, chunk=500, show_progress=show_progress)
         ours = measure_reads(env, reads=reads, show_progress=show_progress)
         broker_msgs = raw_paho_msgs_per_s(
@@ -170,6 +208,9 @@ def run(
         "ingest_baseline_ratio": round(ours["reads_per_s"] / baseline["events_per_s"], 2),
         "broker_reads_per_s": round(broker_msgs * ours["batch_reads"]),
         "reads_seconds": round(ours["seconds"], 3),
+        "reads_server_cpu_s": round(ours["server_cpu_s"], 3),
+        "reads_per_server_cpu_s": round(reads / ours["server_cpu_s"]) if ours["server_cpu_s"] else None,
+        "reads_bench_cpu_s": round(ours["bench_cpu_s"], 3),
         "read_batches": ours["batches"],
         "reads_per_batch": round(ours["reads_per_batch"], 1),
         "batch_bytes": ours["batch_bytes"],
@@ -191,10 +232,14 @@ def run(
     )
     for items in reconcile_sizes:
         found = _reconcile(items)
-        label = f"{items // 1000}k" if items < 1_000_000 else f"{items // 1_000_000}m"
+        label = _size_label(items)
         figures[f"reconcile_{label}"] = {name: found[name] for name in ("items", "reads", *steps)}
     largest = figures.get("reconcile_1m")
     figures["reconcile_1m_seconds"] = largest["domain_s"] if largest else None
     figures["reconcile_1m_peak_rss_mib"] = largest["peak_rss_mib"] if largest else None
     figures.update(handheld.measure_handheld_alerts(handheld_tags))
+    for items in close_sizes:
+        closed = _close(items)
+        figures[f"close_{_size_label(items)}"] = closed
+        figures[f"close_{_size_label(items)}_seconds"] = closed["close_s"]
     return figures

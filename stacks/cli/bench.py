@@ -122,6 +122,7 @@ def bench_kiosk(
 
 @bench_app.command("stocktake")
 def bench_stocktake(
+    *,
     reads: Annotated[int, typer.Option(min=1, help="Tag reads a handheld sends, in batches.")] = 200_000,
     baseline_events: Annotated[
         int, typer.Option(min=1, help="Sighting events of the ingest baseline, one read each.")
@@ -133,6 +134,14 @@ def bench_stocktake(
     handheld_tags: Annotated[
         int, typer.Option(min=1, help="Alerting tags put in the handheld's field, network down.")
     ] = 200,
+    close_items: Annotated[
+        list[int] | None,
+        typer.Option(help="Library sizes the server's close is timed at (repeat; default 100k)."),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Database to use (default: a new SQLite file in a temporary directory)."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Tag reads through broker and server against the ingest baseline; reconciling 100k, 300k, 1M items;
@@ -145,6 +154,8 @@ def bench_stocktake(
         baseline_events=baseline_events,
         reconcile_sizes=sizes,
         handheld_tags=handheld_tags,
+        close_sizes=tuple(close_items) if close_items else stocktake.CLOSE_SIZES,
+        database_url=database_url,
         show_progress=not as_json,
     )
     print_figures(figures, as_json)

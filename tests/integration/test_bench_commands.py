@@ -40,16 +40,23 @@ def test_bench_stocktake_stores_every_read_once_and_reports_each_figure() -> Non
         *("--reads", "2000", "--baseline-events", "500"),
         *("--reconcile-items", "1000", "--reconcile-items", "3000"),
         *("--handheld-tags", "10"),
+        *("--close-items", "2000"),
     )
     assert figures["lost"] == 0
     assert figures["duplicates"] == 0
     assert figures["all_confirmed"] is True
     for key in ("reads_per_s", "ingest_baseline_events_per_s", "ingest_baseline_ratio", "broker_reads_per_s"):
         assert figures[key] > 0
+    assert figures["reads_server_cpu_s"] > 0
+    assert figures["reads_bench_cpu_s"] > 0
     for size in ("1k", "3k"):
         steps = figures[f"reconcile_{size}"]
         assert steps["reads"] >= steps["items"] > 0
         assert set(steps) >= {"freeze_s", "reconcile_s", "plan_s", "report_s", "peak_rss_mib"}
+    close = figures["close_2k"]
+    assert close["reads"] > 0
+    assert figures["close_2k_seconds"] == close["close_s"] > 0
+    assert set(close) >= {"gather_s", "reconcile_s", "store_s", "peak_rss_mib"}
     # Only sizes asked for are measured: without the million, its figures are said to be missing.
     assert figures["reconcile_1m_seconds"] is None
     assert figures["reconcile_1m_peak_rss_mib"] is None

@@ -86,7 +86,7 @@ def test_the_report_of_a_closed_session_holds_its_figures_in_both_languages(
     # The counts of the session, class by class, as the figures say them.
     assert f"Thiếu (không thấy trên giá) {figures['totals']['missing']}" in lines
     assert f"Sai vị trí {figures['totals']['wrong_place']}" in lines
-    assert f"Có đúng chỗ {figures['totals']['found']}" in lines
+    assert f"Thấy đúng chỗ {figures['totals']['found']}" in lines
     # The differences, each with its evidence: the missing book, and the stray with the shelf it belongs on.
     assert library.missing.barcode in text
     [stray] = [line for line in lines if library.stray.barcode in line]

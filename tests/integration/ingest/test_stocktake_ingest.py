@@ -202,6 +202,50 @@ def test_every_fault_is_found_in_its_class(
     assert _count(engine, StocktakeRead, session_id) == read_count - 5  # five reads name no item
 
 
+def test_a_run_over_several_shelves_makes_a_sweep_of_each_and_the_next_run_extends_the_last(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
+) -> None:
+    """Sweeps are written at the end of a run: the ones already over in bulk, the one the handheld is on
+    with its id, which the handheld's next run extends."""
+    handheld, other = Handheld(), Handheld("handheld-02")
+    reads = sweep_reads(library)
+    first_run = [
+        handheld.join(session_id, "A"),
+        handheld.reads(session_id, "A", reads[:4]),
+        handheld.join(session_id, "B"),
+        handheld.reads(session_id, "B", reads[4:6]),
+        handheld.reads(session_id, "B", reads[6:7]),
+        handheld.join(session_id, "A"),
+        handheld.reads(session_id, "A", reads[7:9]),
+    ]
+    assert ingest(engine, tmp_path, *first_run).stats.rejected == {}
+    # a join with no reads after it starts no sweep; another handheld's sweeps are its own
+    other_run = [
+        other.join(session_id, "B"),
+        other.reads(session_id, "B", reads[:3]),
+        other.join(session_id, "A"),
+    ]
+    assert ingest(engine, tmp_path, *other_run).stats.rejected == {}
+    assert ingest(engine, tmp_path, handheld.reads(session_id, "A", reads[9:12])).stats.rejected == {}
+    with Session(engine) as session:
+        sweeps = session.exec(
+            select(StocktakeSweep)
+            .where(StocktakeSweep.session_id == session_id)
+            .order_by(col(StocktakeSweep.id))
+        )
+        found = sorted((s.device_id, s.shelf_id, s.reads) for s in sweeps)
+    lib = library
+    a, b = lib.shelf_a.id, lib.shelf_b.id
+    assert found == sorted(
+        [
+            (handheld.device, a, 4),
+            (handheld.device, b, 3),
+            (handheld.device, a, 2 + 3),
+            (other.device, b, 3),
+        ]
+    )
+
+
 def test_reads_the_session_cannot_take_are_dead_lettered_with_the_reason(
     engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
 ) -> None:
