@@ -84,7 +84,7 @@ def test_the_report_of_a_closed_session_holds_its_figures_in_both_languages(
     assert "Kiểm kê định kỳ 2026" in text
     assert f"Trang 1 / {len(pages)}" in text
     # The counts of the session, class by class, as the figures say them.
-    assert f"Thiếu (không thấy trên giá) {figures['totals']['missing']}" in lines
+    assert f"Thiếu (không thấy trên kệ) {figures['totals']['missing']}" in lines
     assert f"Sai vị trí {figures['totals']['wrong_place']}" in lines
     assert f"Thấy đúng chỗ {figures['totals']['found']}" in lines
     # The differences, each with its evidence: the missing book, and the stray with the shelf it belongs on.
@@ -97,7 +97,7 @@ def test_the_report_of_a_closed_session_holds_its_figures_in_both_languages(
     assert "handheld-01" in text  # the team: the handheld and its operator
     assert "Lan" in text
     assert "lan.nguyen" in text
-    assert "Ghi thiếu 1 1 0" in lines  # mark missing: proposed, applied, undone
+    assert "Ghi thất lạc 1 1 0" in lines  # mark missing: proposed, applied, undone
     assert "Thủ trưởng đơn vị" in text
     save_pages(answer.content, SCREENSHOTS / "stocktake-report.vi", dpi=80)
 
