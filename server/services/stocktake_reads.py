@@ -6,7 +6,8 @@ whatever its size: the barcodes and UIDs of all its reads are resolved with one 
 tag events are appended in bulk (`server.db.bulk.insert_rows`, COPY on PostgreSQL), and the sweeps are
 written at the end of the run (`RunState.finish`). Each read is judged by the domain (`tags.resolve_tag`):
 a read naming one catalogue item is a read of it; an unknown tag, a disagreement or a tag to repair is a
-tag event as well.
+tag event as well. Reads sent with no shelf are filed on the shelf their books' homes point to, once the
+domain's rule names one (`stocktake_inference`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, TagRead
+from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagRead
 from server.db.bulk import insert_rows
 from server.db.tables import (
     Item,
@@ -36,6 +37,7 @@ from server.services.columns import ITEM, table_of
 from server.services.queries import require_id
 from server.services.sightings import resolve_column
 from server.services.stocktake_handhelds import Refused, RunState, read_time
+from server.services.stocktake_inference import ShelfInference
 
 READ_TABLE = table_of(StocktakeRead)
 TAG_EVENT_TABLE = table_of(StocktakeTagEvent)
@@ -91,6 +93,7 @@ class _Rows:
 
     by_barcode: dict[str, int]
     by_uid: dict[str, int]
+    inference: ShelfInference
     reads: list[dict[str, Any]] = field(default_factory=list)
     tag_events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -100,7 +103,7 @@ class _Rows:
         uids = {r.uid for b in batches for r in b.reads if r.uid is not None}
         by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
         by_uid = resolve_column(session, ITEM.c.tag_uid, uids) if uids else {}
-        return cls(by_barcode, by_uid)
+        return cls(by_barcode, by_uid, ShelfInference(session))
 
     def insert(self, session: Session) -> None:
         insert_rows(session, READ_TABLE, self.reads)
@@ -154,26 +157,37 @@ def record_reads(
         times = [min(started + r.ms * _MS_US, latest) for r in payload.reads]
         if earliest is not None:
             times = [max(at, earliest) for at in times]
-        for index, (read, at) in enumerate(zip(payload.reads, times, strict=True)):
+        resolutions = [
+            resolve_tag(
+                TagData(read.data.value),
+                by_barcode.get(read.barcode) if read.barcode is not None and _names_ours(read) else None,
+                by_uid.get(read.uid) if read.uid is not None else None,
+            )
+            for read in payload.reads
+        ]
+        items = [r.item_id for r in resolutions]
+        shelves: list[int | None] = (
+            [shelf_id] * len(times)
+            if shelf_id is not None
+            else _inferred(rows.inference, payload.session_id, batch.device_id, times, items)
+        )
+        for index, (read, at, resolution, on_shelf) in enumerate(
+            zip(payload.reads, times, resolutions, shelves, strict=True)
+        ):
             seq = payload.first_read + index
             data = TagData(read.data.value)
-            barcode_item = (
-                by_barcode.get(read.barcode) if read.barcode is not None and _names_ours(read) else None
-            )
-            uid_item = by_uid.get(read.uid) if read.uid is not None else None
-            resolution = resolve_tag(data, barcode_item, uid_item)
             common = {"session_id": row.id, "device_id": batch.device_id, "read_seq": seq, "at_us": at}
             if resolution.item_id is not None:
                 security = _SECURITY[read.armed]
                 reads.append(
-                    {**common, "item_id": resolution.item_id, "shelf_id": shelf_id, "security": security}
+                    {**common, "item_id": resolution.item_id, "shelf_id": on_shelf, "security": security}
                 )
             if resolution.verdict is not TagVerdict.OK:
                 tag_events.append(
                     {
                         **common,
                         "verdict": resolution.verdict.value,
-                        "shelf_id": shelf_id,
+                        "shelf_id": on_shelf,
                         "uid": read.uid,
                         "detail": read.isil if data is TagData.FOREIGN else read.barcode,
                         "item_id": resolution.item_id or resolution.data_item_id,
@@ -191,8 +205,43 @@ def record_reads(
                 last_us=max(times),
                 reads=len(times),
             )
+        elif shelf_id is None:
+            for inferred, first_us, last_us, count in _stretches(shelves, times):
+                state.sweep(
+                    handheld,
+                    shelf_id=inferred,
+                    method=ShelfMethod.INFERRED,
+                    first_us=first_us,
+                    last_us=last_us,
+                    reads=count,
+                )
         session.add(handheld)
     return refused
+
+
+def _inferred(
+    inference: ShelfInference, session_id: int, device_id: str, times: list[int], items: list[int | None]
+) -> list[int | None]:
+    """The shelf of each read of a batch sent with none: inferred read by read, None while undecided."""
+    inference.know_homes(item for item in items if item is not None)
+    return [
+        inference.shelf_after(session_id, device_id, at, item) for at, item in zip(times, items, strict=True)
+    ]
+
+
+def _stretches(shelves: list[int | None], times: list[int]) -> list[tuple[int, int, int, int]]:
+    """Consecutive reads filed on one inferred shelf: (shelf, first µs, last µs, reads) - each one a sweep
+    of that shelf, or more of the sweep the handheld is on."""
+    found: list[tuple[int, int, int, int]] = []
+    for shelf, at in zip(shelves, times, strict=True):
+        if shelf is None:
+            continue
+        if found and found[-1][0] == shelf:
+            _, first, last, count = found[-1]
+            found[-1] = (shelf, min(first, at), max(last, at), count + 1)
+        else:
+            found.append((shelf, at, at, 1))
+    return found
 
 
 def _names_ours(read: TagRead) -> bool:

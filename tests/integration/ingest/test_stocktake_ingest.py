@@ -246,6 +246,33 @@ def test_a_run_over_several_shelves_makes_a_sweep_of_each_and_the_next_run_exten
     )
 
 
+def test_with_no_label_and_no_choice_the_shelf_is_inferred_from_the_books_read(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
+) -> None:
+    """A handheld that never says its shelf: its first reads (fewer than the rule needs) prove only that
+    the books are there; from the fifth, shelf A holds them all and is inferred — the reads filed on it, a
+    sweep of A whose method says so — and A's missing book is missing, its stray in the wrong place."""
+    handheld = Handheld()
+    reads = sweep_reads(library)
+    shelfless = [handheld.join(session_id, None), handheld.reads(session_id, None, reads)]
+    assert ingest(engine, tmp_path, *shelfless).stats.rejected == {}
+    a = library.shelf_a.id
+    with Session(engine) as session:
+        stored = session.exec(
+            select(StocktakeRead)
+            .where(StocktakeRead.session_id == session_id)
+            .order_by(col(StocktakeRead.read_seq))
+        ).all()
+        sweeps = session.exec(select(StocktakeSweep).where(StocktakeSweep.session_id == session_id)).all()
+    assert [r.shelf_id for r in stored[:4]] == [None] * 4
+    assert {r.shelf_id for r in stored[4:]} == {a}
+    assert [(s.shelf_id, s.method.value, s.reads) for s in sweeps] == [(a, "inferred", len(reads) - 4)]
+    results = close(engine, session_id)
+    assert results[require_id(library.missing.id)].cls is ItemClass.MISSING
+    assert results[require_id(library.stray.id)].cls is ItemClass.WRONG_PLACE
+    assert require_id(library.unswept.id) not in results  # B was not swept: never missing
+
+
 def test_reads_the_session_cannot_take_are_dead_lettered_with_the_reason(
     engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
 ) -> None:
