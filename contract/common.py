@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from uuid_utils.compat import uuid7
 
 # A device id is also its MQTT user name and a topic level, so it must not contain '/', '+' or '#'.
@@ -22,15 +30,12 @@ CardNumber = Annotated[str, Field(pattern=CARD_NUMBER_PATTERN, description="Patr
 LocationCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="Location code.")]
 
 
-def _upper(value: str) -> str:
-    return value.upper()
-
-
-# ISO 15693 UID as 16 hex digits, most significant byte first (E0 first), as FEIG readers report it.
+# ISO 15693 UID as 16 hex digits, most significant byte first (E0 first), as FEIG readers report it;
+# upper-cased by the validator's own code (every read of a stock-take batch carries one).
 TagUid = Annotated[
     str,
+    StringConstraints(to_upper=True),
     Field(pattern=r"^[0-9A-Fa-f]{16}$", description="ISO 15693 tag UID, 16 hex digits, E0 first."),
-    AfterValidator(_upper),
 ]
 
 

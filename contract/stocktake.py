@@ -55,6 +55,9 @@ class MarkedCondition(StrEnum):
     POOR = "poor"
 
 
+_NO_TAG, _OWN, _FOREIGN = TagData.NO_TAG, TagData.OWN, TagData.FOREIGN
+
+
 class TagRead(ContractModel):
     """One tag (or barcode label) read on the shelf, once: the edge drops the wand's repeats."""
 
@@ -71,14 +74,16 @@ class TagRead(ContractModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> TagRead:
-        if self.data is TagData.NO_TAG:
+        # Runs for every read of every batch: the members are module constants, not class lookups.
+        data = self.data
+        if data is _NO_TAG:
             if self.barcode is None or self.uid is not None:
                 raise ValueError("a barcode label read names a barcode and no UID")
         elif self.uid is None:
             raise ValueError("a tag read names the chip's UID")
-        if self.data is TagData.OWN and self.barcode is None:
+        if data is _OWN and self.barcode is None:
             raise ValueError("our tag data names a barcode")
-        if self.isil is not None and self.data is not TagData.FOREIGN:
+        if self.isil is not None and data is not _FOREIGN:
             raise ValueError("only a foreign tag names another library's ISIL")
         return self
 

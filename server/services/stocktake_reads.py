@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from sqlmodel import Session
 
 from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagRead
+from contract.stocktake import TagData as SentData
 from server.db.bulk import insert_rows
 from server.db.tables import (
     Item,
@@ -43,6 +44,10 @@ READ_TABLE = table_of(StocktakeRead)
 TAG_EVENT_TABLE = table_of(StocktakeTagEvent)
 _MS_US = 1000
 _SECURITY = {None: Security.UNKNOWN, False: Security.NOT_ARMED, True: Security.ARMED}
+# The contract's tag-data classes as the domain's, looked up (an enum call per read is a hot spot at tens
+# of thousands of reads a second); only our data model or a printed label names one of our barcodes.
+_DATA = {sent: TagData(sent.value) for sent in SentData}
+_NAMES_OURS = frozenset({SentData.OWN, SentData.NO_TAG})
 
 
 P = TypeVar("P")
@@ -159,8 +164,8 @@ def record_reads(
             times = [max(at, earliest) for at in times]
         resolutions = [
             resolve_tag(
-                TagData(read.data.value),
-                by_barcode.get(read.barcode) if read.barcode is not None and _names_ours(read) else None,
+                _DATA[read.data],
+                by_barcode.get(read.barcode) if read.barcode is not None and read.data in _NAMES_OURS else None,
                 by_uid.get(read.uid) if read.uid is not None else None,
             )
             for read in payload.reads
@@ -175,7 +180,7 @@ def record_reads(
             zip(payload.reads, times, resolutions, shelves, strict=True)
         ):
             seq = payload.first_read + index
-            data = TagData(read.data.value)
+            data = _DATA[read.data]
             common = {"session_id": row.id, "device_id": batch.device_id, "read_seq": seq, "at_us": at}
             if resolution.item_id is not None:
                 security = _SECURITY[read.armed]
@@ -242,12 +247,6 @@ def _stretches(shelves: list[int | None], times: list[int]) -> list[tuple[int, i
         else:
             found.append((shelf, at, at, 1))
     return found
-
-
-def _names_ours(read: TagRead) -> bool:
-    """Only our data model (or a printed label) names one of our barcodes: another library's item id is
-    not our barcode."""
-    return read.data.value in (TagData.OWN, TagData.NO_TAG)
 
 
 def record_marks(
