@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -232,5 +233,44 @@ def test_0011_keeps_each_loans_category_and_lets_loans_and_holds_lose_their_read
             assert session.execute(sa.select(Fine.loan_id)).scalar_one() == loan.id  # type: ignore[call-overload]
             loan.patron_id = None
             session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_0012_gives_items_an_accession_number_unique_when_present_and_goes_back(database_url: str) -> None:
+    upgrade(database_url, "0011")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            book = make.record(session)
+            session.execute(
+                sa.text(
+                    "INSERT INTO item (barcode, record_id, item_type, status, condition, created_at)"
+                    " VALUES ('VV900001', :record, 'book', 'available', 'good', :at)"
+                ),
+                {"record": book.id, "at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+            session.commit()
+        upgrade(database_url, "0012")
+        with Session(engine) as session:
+            old_id, number, height = session.execute(
+                sa.text("SELECT id, accession_number, height_cm FROM item")
+            ).one()
+            assert (number, height) == (None, None)
+            other = make.item(session)  # two items without one are allowed
+            session.execute(
+                sa.text("UPDATE item SET accession_number = 'VV000001', height_cm = 24 WHERE id = :id"),
+                {"id": old_id},
+            )
+            session.commit()
+            with pytest.raises(sa.exc.IntegrityError):
+                session.execute(
+                    sa.text("UPDATE item SET accession_number = 'VV000001' WHERE id = :id"), {"id": other.id}
+                )
+            session.rollback()
+        command.downgrade(alembic_config(database_url), "0011")
+        with engine.connect() as connection:
+            columns = {column["name"] for column in sa.inspect(connection).get_columns("item")}
+        assert not {"accession_number", "height_cm"} & columns
     finally:
         engine.dispose()
