@@ -127,9 +127,8 @@ def shelf_ordering(session: Session, shelf_orders: ShelfOrders, tree: LocationTr
     if not shelf_orders:
         return CALL_NUMBER_ORDERING
     codes = sorted(shelf_orders)
-    ids = dict(
-        session.execute(sa.select(LOCATION.c.code, LOCATION.c.id).where(LOCATION.c.code.in_(codes))).tuples()
-    )
+    query = sa.select(LOCATION.c.code, LOCATION.c.id).where(LOCATION.c.code.in_(codes))
+    ids: dict[str, int] = {row.code: row.id for row in session.execute(query)}
     unknown = [code for code in codes if code not in ids]
     if unknown:
         raise InvalidInputError(

@@ -10,8 +10,8 @@ import pytest
 
 from server.collection_config import LIFECYCLE_FILE, WEEDING_FILE, load_lifecycle, load_weeding
 from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, load_shelf_orders
-from server.domain.stocktake.order_keys import OrderField, parse_shelf_order
 from server.domain.lifecycle.settings import MissingTimers
+from server.domain.stocktake.order_keys import OrderField, parse_shelf_order
 from server.domain.weeding.settings import Combine, CrewFormula, RoundRules
 from server.errors import ConfigurationError
 from server.settings import REPO_CONFIG_DIR
