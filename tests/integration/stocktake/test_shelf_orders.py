@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from contract.events import EventEnvelope
 from contract.stocktake import TagData, TagRead
 from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders, parse_shelf_orders
 from server.db.tables import Item, Location, StocktakeResult
@@ -77,7 +78,7 @@ def _open(engine: Engine, orders: ShelfOrders) -> tuple[Stacks, int]:
 def _sweep_and_close(engine: Engine, tmp_path: Path, stacks: Stacks, session_id: int) -> set[int | None]:
     """Both shelves swept; the items judged out of shelf order."""
     handheld = Handheld()
-    events = []
+    events: list[EventEnvelope] = []
     for shelf, books in (("KD-1", stacks.closed), ("A", stacks.open)):
         events.append(handheld.join(session_id, shelf))
         events.append(handheld.reads(session_id, shelf, [_read(b, 100 * i) for i, b in enumerate(books)]))
