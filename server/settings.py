@@ -127,6 +127,10 @@ class ServerSettings(BaseSettings):
         return self.config_dir / "policies.toml"
 
     @property
+    def shelf_orders_path(self) -> Path:
+        return self.config_dir / "shelf_orders.toml"
+
+    @property
     def devices_path(self) -> Path:
         return self.config_dir / "devices.toml"
 

@@ -55,6 +55,8 @@ class Item:
     status: ItemStatus
     condition: ItemCondition
     home_location_id: int | None
+    accession_number: str | None
+    height_cm: int | None
     call_number: str | None
     last_seen_at: datetime | None
     last_seen_location: str | None

@@ -31,6 +31,15 @@ PRICES = {
     "periodical": (30, 80),
     "av": (80, 200),
 }
+# Heights in centimetres (the common Vietnamese formats: 13×19, 14.5×20.5, 16×24, 19×27; theses on A4).
+HEIGHTS = {
+    "book": (19, 20, 21, 24),
+    "textbook": (24, 27),
+    "reference": (24, 27, 30),
+    "thesis": (30,),
+    "periodical": (27, 30),
+    "av": (19,),
+}
 # In the order of their weights where drawn; the order is part of what makes the library reproducible.
 CONDITIONS = (
     ItemCondition.NEW,
@@ -153,6 +162,7 @@ def generate(item_count: int, seed: int, year_now: int) -> tuple[list[RecordSeed
     items: list[ItemSeed] = []
     numbers = {"VV": 0, "NV": 0}
     types, weights = zip(*TYPE_WEIGHTS.items(), strict=True)
+    sizes = random.Random(f"{seed}:sizes")  # its own stream, so the rest of the library stays as it was
     while len(items) < item_count:
         item_type = rng.choices(types, weights)[0]
         record = _record(rng, len(records) + 1, item_type, year_now)
@@ -172,6 +182,9 @@ def generate(item_count: int, seed: int, year_now: int) -> tuple[list[RecordSeed
                     call_number=record.call_number,
                     condition=rng.choices(CONDITIONS, (10, 55, 20, 10, 5))[0],
                     price=rng.randint(price_low, price_high) * 1000,
+                    # Số ĐKCB: the register (Việt văn, ngoại văn) and the copy's number in it.
+                    accession_number=f"{prefix}.{numbers[prefix]:06d}",
+                    height_cm=sizes.choice(HEIGHTS[item_type]),
                 )
             )
     return records, items

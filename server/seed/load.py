@@ -118,6 +118,8 @@ def load(
                 "status": i.status,
                 "condition": i.condition,
                 "price": i.price,
+                "accession_number": i.accession_number,
+                "height_cm": i.height_cm,
                 "status_changed_at": now,
                 "created_at": now,
             }

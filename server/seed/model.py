@@ -30,6 +30,8 @@ class ItemSeed:
     status: ItemStatus = ItemStatus.AVAILABLE
     condition: ItemCondition = ItemCondition.GOOD
     price: int = 0
+    accession_number: str | None = None
+    height_cm: int | None = None
     location_id: int | None = None
 
 

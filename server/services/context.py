@@ -1,4 +1,5 @@
-"""What the circulation services need besides the database: policies, limits, the PIN hasher.
+"""What the circulation services need besides the database: policies, limits, the PIN hasher, and the
+shelf orders a stock-take session freezes when it opens.
 
 `build(settings)` loads and validates everything once at start-up (a bad policy file fails there, not
 mid-request). Whoever calls a service hands it the context: the application keeps it in `app.state`
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 
+from server.collection_config.shelf_orders import ShelfOrders, load_shelf_orders
 from server.errors import ConfigurationError
 from server.services.policies import Policies, load_policies
 from server.settings import ServerSettings
@@ -35,10 +37,12 @@ class CirculationContext:
     pin_max_failures: int
     kiosk_session_minutes: int
     hasher: PasswordHasher
+    shelf_orders: ShelfOrders  # config/shelf_orders.toml: location code → its shelves' order
 
 
 def build(settings: ServerSettings) -> CirculationContext:
-    """Load the policies and check the settings; raises ConfigurationError on a bad file or value."""
+    """Load the policies and the shelf orders and check the settings; raises ConfigurationError on a bad
+    file or value."""
     try:
         timezone = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -51,4 +55,5 @@ def build(settings: ServerSettings) -> CirculationContext:
         pin_max_failures=settings.pin_max_failures,
         kiosk_session_minutes=settings.kiosk_session_minutes,
         hasher=pin_hasher(),
+        shelf_orders=load_shelf_orders(settings.shelf_orders_path),
     )

@@ -1,22 +1,26 @@
 """The library as a stock-take sees it: scopes to and from their stored form, the location tree, shelves
 and the catalogue's items as the domain's facts (`server.domain.stocktake`).
 
-Items stream from one query in id order (a million of them are never held as rows); shelf order is the
-call-number order everywhere (`order_key` is the call number's sort key): no location stores another
-order yet.
+Items stream from one query in id order (a million of them are never held as rows). Each item's
+`order_key` is its key in its home location's shelf order (`ShelfOrdering`: config/shelf_orders.toml,
+inherited down the tree, call-number order where no location names one), computed here and only here, so
+the frozen expected list, the handhelds' shelf lists, the correction lists and the PDF all follow it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, ShelfOrders
 from server.domain.callnumbers import CallNumberSpan
 from server.domain.enums import ItemStatus, LocationKind
 from server.domain.stocktake.facts import ItemFacts, Shelf
+from server.domain.stocktake.order_keys import CALL_NUMBER_ORDER, OrderFacts, ShelfOrder, order_for, order_key
 from server.domain.stocktake.scope import DEFAULT_EXPECTED, LocationTree, Scope
 from server.errors import InvalidInputError
 from server.services.columns import ITEM, LOAN, LOCATION, RECORD
@@ -91,6 +95,49 @@ def shelf_ids_by_code(session: Session, codes: set[str]) -> dict[str, int]:
     return {row.code: row.id for row in rows}
 
 
+@dataclass
+class ShelfOrdering:
+    """Each location's shelf order, by location id (inherited down `tree`); without any, call-number
+    order everywhere, where the order key is the call number's sort key itself."""
+
+    tree: LocationTree = field(default_factory=lambda: LocationTree({}))
+    orders: Mapping[int, ShelfOrder] = field(default_factory=dict)
+    _by_home: dict[int | None, ShelfOrder] = field(default_factory=dict, init=False, repr=False)
+
+    def key(self, row: Any) -> str | None:
+        if not self.orders:
+            return row.call_number_key  # type: ignore[no-any-return]
+        home: int | None = row.home_location_id
+        order = self._by_home.get(home)
+        if order is None:
+            order = CALL_NUMBER_ORDER if home is None else order_for(home, self.tree, self.orders)
+            self._by_home[home] = order
+        if order == CALL_NUMBER_ORDER:
+            return row.call_number_key  # type: ignore[no-any-return]
+        facts = OrderFacts(row.call_number, row.language, row.height_cm, row.accession_number)
+        return order_key(order, facts)
+
+
+CALL_NUMBER_ORDERING = ShelfOrdering()
+
+
+def shelf_ordering(session: Session, shelf_orders: ShelfOrders, tree: LocationTree) -> ShelfOrdering:
+    """The configured orders matched to the library's locations by code; a code the library does not
+    have is refused (a misspelt code would otherwise leave its shelves in call-number order unnoticed)."""
+    if not shelf_orders:
+        return CALL_NUMBER_ORDERING
+    codes = sorted(shelf_orders)
+    query = sa.select(LOCATION.c.code, LOCATION.c.id).where(LOCATION.c.code.in_(codes))
+    ids: dict[str, int] = {row.code: row.id for row in session.execute(query)}
+    unknown = [code for code in codes if code not in ids]
+    if unknown:
+        raise InvalidInputError(
+            f"{SHELF_ORDERS_FILE} orders the shelves of {', '.join(unknown)}, "
+            "which the library has no location for: correct the file and restart the server"
+        )
+    return ShelfOrdering(tree, {ids[code]: order for code, order in shelf_orders.items()})
+
+
 def _item_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[Any]:
     open_loan = (
         sa.select(sa.func.max(LOAN.c.id))
@@ -104,6 +151,10 @@ def _item_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[An
             ITEM.c.item_type,
             ITEM.c.status,
             RECORD.c.call_number_key,
+            RECORD.c.call_number,
+            RECORD.c.language,
+            ITEM.c.height_cm,
+            ITEM.c.accession_number,
             open_loan.label("loan_id"),
         )
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
@@ -112,25 +163,28 @@ def _item_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[An
     return query if condition is None else query.where(condition)
 
 
-def _facts(row: Any) -> ItemFacts:
+def _facts(row: Any, ordering: ShelfOrdering) -> ItemFacts:
     status = ItemStatus(row.status)
     loan = row.loan_id if status is ItemStatus.ON_LOAN else None
     key = row.call_number_key
-    return ItemFacts(row.id, row.home_location_id, row.item_type, status, key, key, loan)
+    return ItemFacts(row.id, row.home_location_id, row.item_type, status, key, ordering.key(row), loan)
 
 
-def stream_items(session: Session) -> Iterator[ItemFacts]:
+def stream_items(session: Session, ordering: ShelfOrdering = CALL_NUMBER_ORDERING) -> Iterator[ItemFacts]:
     """Every catalogue item as facts now, in id order, fetched in chunks."""
     result = session.execute(_item_query().execution_options(yield_per=_STREAM_ROWS))
     for row in result:
-        yield _facts(row)
+        yield _facts(row, ordering)
 
 
-def items_now(session: Session, item_ids: set[int]) -> dict[int, ItemFacts]:
+def items_now(
+    session: Session, item_ids: set[int], ordering: ShelfOrdering = CALL_NUMBER_ORDERING
+) -> dict[int, ItemFacts]:
     """Some items as facts now (items from outside a scope that a reader saw)."""
     found: dict[int, ItemFacts] = {}
     ordered = sorted(item_ids)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        found.update((row.id, _facts(row)) for row in session.execute(_item_query(ITEM.c.id.in_(chunk))))
+        rows = session.execute(_item_query(ITEM.c.id.in_(chunk)))
+        found.update((row.id, _facts(row, ordering)) for row in rows)
     return found

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders
 from server.db.bulk import insert_rows
 from server.db.tables import StocktakeExpected, StocktakeSession
 from server.domain.stocktake.facts import ItemFacts
@@ -166,9 +167,17 @@ def move(row: StocktakeSession, action: SessionAction) -> SessionState:
     return moved.state
 
 
-def open_session(session: Session, session_id: int, *, staff: str, now: datetime) -> SessionInfo:
+def open_session(
+    session: Session,
+    session_id: int,
+    *,
+    staff: str,
+    now: datetime,
+    shelf_orders: ShelfOrders = NO_SHELF_ORDERS,
+) -> SessionInfo:
     """Open a draft: refuse an empty scope or one that overlaps a running session, then freeze the
-    expected list — every in-scope item, its status and facts now, and whether it is expected."""
+    expected list — every in-scope item, its status and facts now (its key in its location's shelf order
+    of `shelf_orders`), and whether it is expected."""
     if session.connection().dialect.name == "postgresql":
         # Two drafts opened at once must not both pass the overlap check: openings take turns.
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OPEN_LOCK_KEY})
@@ -188,7 +197,8 @@ def open_session(session: Session, session_id: int, *, staff: str, now: datetime
         if decision.overlap is not None and decision.conflict_session is not None:
             conflict = _conflict(session, decision.conflict_session, decision.overlap)
         raise StocktakeRefusedError(decision.refusal, conflict)
-    expected, frozen = _freeze(session, session_id, scope, tree)
+    ordering = library.shelf_ordering(session, shelf_orders, tree)
+    expected, frozen = _freeze(session, session_id, scope, library.stream_items(session, ordering), tree)
     row.state, row.opened_at, row.opened_by = state, now, staff
     row.expected_count, row.frozen_count = expected, frozen
     session.add(row)
@@ -196,11 +206,13 @@ def open_session(session: Session, session_id: int, *, staff: str, now: datetime
     return info(row)
 
 
-def _freeze(session: Session, session_id: int, scope: Scope, tree: LocationTree) -> tuple[int, int]:
+def _freeze(
+    session: Session, session_id: int, scope: Scope, items: Iterable[ItemFacts], tree: LocationTree
+) -> tuple[int, int]:
     rows: list[dict[str, Any]] = []
     expected = frozen = 0
     current: list[ItemFacts] = []
-    for entry in freeze_expected(scope, _keeping_last(library.stream_items(session), current), tree):
+    for entry in freeze_expected(scope, _keeping_last(items, current), tree):
         item = current[0]  # freeze_expected answers for an item as soon as it has read it
         rows.append(
             {

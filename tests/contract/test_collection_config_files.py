@@ -1,5 +1,5 @@
-"""config/lifecycle.toml and config/weeding.toml: the shipped files load, and a bad file is told by file,
-key and, for a syntax error, line."""
+"""config/lifecycle.toml, config/weeding.toml and config/shelf_orders.toml: the shipped files load, and a
+bad file is told by file, key and, for a syntax error, line."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from pathlib import Path
 import pytest
 
 from server.collection_config import LIFECYCLE_FILE, WEEDING_FILE, load_lifecycle, load_weeding
+from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, load_shelf_orders
 from server.domain.lifecycle.settings import MissingTimers
+from server.domain.stocktake.order_keys import OrderField, parse_shelf_order
 from server.domain.weeding.settings import Combine, CrewFormula, RoundRules
 from server.errors import ConfigurationError
 from server.settings import REPO_CONFIG_DIR
 
 LIFECYCLE = (REPO_CONFIG_DIR / LIFECYCLE_FILE).read_text(encoding="utf-8")
 WEEDING = (REPO_CONFIG_DIR / WEEDING_FILE).read_text(encoding="utf-8")
+SHELF_ORDERS = (REPO_CONFIG_DIR / SHELF_ORDERS_FILE).read_text(encoding="utf-8")
+CLOSED_STACKS = '"TTTT-KD" = ["language=vie,eng,fra,rus", "size", "accession_number"]'
 CATEGORIES = ("undergraduate", "postgraduate", "staff")  # config/policies.toml
 
 
@@ -37,6 +41,20 @@ def test_the_shipped_weeding_file() -> None:
     assert settings.protections.imprints_before == 1900
 
 
+def test_the_shipped_shelf_orders_file_and_its_closed_stacks_example() -> None:
+    assert load_shelf_orders(REPO_CONFIG_DIR / SHELF_ORDERS_FILE) == {}  # call-number order everywhere
+    assert f"#   {CLOSED_STACKS}" in SHELF_ORDERS  # the example, as written, is an order the file takes
+
+
+def test_a_location_of_the_shelf_orders_file_gets_its_order(tmp_path: Path) -> None:
+    path = tmp_path / SHELF_ORDERS_FILE
+    path.write_text(f'{SHELF_ORDERS}{CLOSED_STACKS}\n"TTTT-T1" = ["call_number"]\n', encoding="utf-8")
+    orders = load_shelf_orders(path)
+    assert orders["TTTT-KD"] == parse_shelf_order(["language=vie,eng,fra,rus", "size", "accession_number"])
+    assert orders["TTTT-KD"].parts[0].ranking == ("vie", "eng", "fra", "rus")
+    assert [part.field for part in orders["TTTT-T1"].parts] == [OrderField.CALL_NUMBER]
+
+
 def edited(text: str, old: str, new: str) -> str:
     assert old in text, f"the shipped file no longer holds {old!r}"
     return text.replace(old, new, 1)
@@ -48,6 +66,10 @@ def lifecycle(old: str, new: str) -> tuple[str, Callable[[Path], object], str]:
 
 def weeding(old: str, new: str) -> tuple[str, Callable[[Path], object], str]:
     return (WEEDING_FILE, load_weeding, edited(WEEDING, old, new))
+
+
+def shelf_orders(entry: str) -> tuple[str, Callable[[Path], object], str]:
+    return (SHELF_ORDERS_FILE, load_shelf_orders, f"{SHELF_ORDERS}{entry}\n")
 
 
 CASES = [
@@ -120,6 +142,21 @@ CASES = [
         "rounds.max_share_percent: must be at most 100, got 110",
     ),
     (weeding("hold_ratio = 3.0", "hold_ratio = 0"), "plan.hold_ratio: must be more than 0, got 0"),
+    (
+        shelf_orders('"TTTT-KD" = ["language=vie,eng", "colour"]'),
+        "orders.TTTT-KD: unknown shelf-order field 'colour' (known: call_number, language, size, "
+        "accession_number)",
+    ),
+    (
+        shelf_orders('"TTTT-KD" = ["size=small,large"]'),
+        "orders.TTTT-KD: only 'language' takes a ranking, not 'size'",
+    ),
+    (shelf_orders('"TTTT-KD" = []'), "orders.TTTT-KD: a shelf order needs at least one part"),
+    (shelf_orders('"TTTT-KD" = "size"'), "orders.TTTT-KD: must be a list, got 'size'"),
+    (
+        shelf_orders('"Kho đóng" = ["size"]'),
+        "orders.Kho đóng: must match ^[A-Za-z0-9._-]{1,64}$, got 'Kho đóng'",
+    ),
     # TOML syntax errors name the line, and quote it
     (
         lifecycle("processing_fee = 0", "processing_fee = "),

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -18,8 +19,8 @@ from sqlmodel import Session, SQLModel
 import server.db.tables  # noqa: F401  (registers every table)
 from server.db.engine import make_engine
 from server.db.migrate import DatabaseNotMigratedError, alembic_config, require_head, upgrade
-from server.db.tables import Fine, Hold, Loan, Patron
-from server.services.columns import HOLD, PATRON
+from server.db.tables import BibRecord, Fine, Hold, Item, Loan, Patron
+from server.services.columns import HOLD, ITEM, PATRON
 from tests.support import factories as make
 
 
@@ -81,6 +82,26 @@ def _patron_of_old(session: Session) -> Patron:
     return session.get_one(Patron, patron_id, options=[only_old])
 
 
+def _item_of_old(session: Session, record: BibRecord | None = None, status: str = "available") -> Item:
+    """An item with only the columns every revision has (the model's newer ones are not there yet)."""
+    barcode = f"VV9{len(session.execute(sa.select(ITEM.c.id)).all()):05d}"
+    session.execute(
+        sa.text(
+            "INSERT INTO item (barcode, record_id, item_type, status, condition, created_at)"
+            " VALUES (:barcode, :record, 'book', :status, 'good', :created)"
+        ),
+        {
+            "barcode": barcode,
+            "record": (record or make.record(session)).id,
+            "status": status,
+            "created": datetime(2026, 1, 1, tzinfo=UTC),
+        },
+    )
+    item_id = session.execute(sa.select(ITEM.c.id).where(ITEM.c.barcode == barcode)).scalar_one()
+    only_old = sa.orm.load_only(Item.id, Item.barcode)  # type: ignore[arg-type]
+    return session.get_one(Item, item_id, options=[only_old])
+
+
 def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
     upgrade(database_url, "0002")
     engine = make_engine(database_url)
@@ -88,7 +109,7 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
     try:
         with Session(engine, expire_on_commit=False) as session:
             title = make.record(session)
-            book = make.item(session, title, status="on_hold_shelf")
+            book = _item_of_old(session, title, status="on_hold_shelf")
             lapsed, trapped_since = (
                 make.hold(
                     session,
@@ -132,7 +153,7 @@ def test_0007_refuses_values_the_enum_columns_cannot_read(database_url: str) -> 
     engine = make_engine(database_url)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            book = make.item(session)
+            book = _item_of_old(session)
             session.commit()
         with engine.begin() as connection:
             connection.execute(
@@ -201,7 +222,7 @@ def test_0011_keeps_each_loans_category_and_lets_loans_and_holds_lose_their_read
     try:
         with Session(engine, expire_on_commit=False) as session:
             reader = _patron_of_old(session)
-            book = make.item(session)
+            book = _item_of_old(session)
             at = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
             session.execute(
                 sa.text(
@@ -232,5 +253,37 @@ def test_0011_keeps_each_loans_category_and_lets_loans_and_holds_lose_their_read
             assert session.execute(sa.select(Fine.loan_id)).scalar_one() == loan.id  # type: ignore[call-overload]
             loan.patron_id = None
             session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_0012_gives_items_an_accession_number_unique_when_present_and_goes_back(database_url: str) -> None:
+    upgrade(database_url, "0011")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            _item_of_old(session)
+            session.commit()
+        upgrade(database_url, "0012")
+        with Session(engine) as session:
+            old_id, number, height = session.execute(
+                sa.text("SELECT id, accession_number, height_cm FROM item")
+            ).one()
+            assert (number, height) == (None, None)
+            other = make.item(session)  # two items without one are allowed
+            session.execute(
+                sa.text("UPDATE item SET accession_number = 'VV000001', height_cm = 24 WHERE id = :id"),
+                {"id": old_id},
+            )
+            session.commit()
+            with pytest.raises(sa.exc.IntegrityError):
+                session.execute(
+                    sa.text("UPDATE item SET accession_number = 'VV000001' WHERE id = :id"), {"id": other.id}
+                )
+            session.rollback()
+        command.downgrade(alembic_config(database_url), "0011")
+        with engine.connect() as connection:
+            columns = {column["name"] for column in sa.inspect(connection).get_columns("item")}
+        assert not {"accession_number", "height_cm"} & columns
     finally:
         engine.dispose()

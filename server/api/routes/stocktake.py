@@ -102,7 +102,9 @@ def _move(
 _MOVES: dict[str, tuple[str, Callable[[KeyableWrite, int], SessionInfo]]] = {
     "open": (
         "Open a draft: refuse an empty or overlapping scope, freeze the expected list",
-        lambda w, i: stocktake_sessions.open_session(w.session, i, staff=w.staff.username, now=w.now),
+        lambda w, i: stocktake_sessions.open_session(
+            w.session, i, staff=w.staff.username, now=w.now, shelf_orders=w.circulation.shelf_orders
+        ),
     ),
     "pause": (
         "Pause: reads are refused until resumed",

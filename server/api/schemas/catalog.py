@@ -41,6 +41,8 @@ class ItemOut(ApiModel):
     status: ItemStatus
     condition: ItemCondition
     home_location_id: int | None
+    accession_number: str | None = Field(description="Số đăng ký cá biệt (ĐKCB).")
+    height_cm: int | None = Field(description="Height in centimetres (closed stacks may shelve by size).")
     last_seen_at: datetime | None
     last_seen_location: str | None
 

@@ -226,11 +226,13 @@ def _move(
     return RedirectResponse(session_url(session_id, done), status_code=303)
 
 
-_MOVES: dict[str, Callable[[Session, int, Viewer, datetime], SessionInfo]] = {
-    "open": lambda db, i, v, now: stocktake_sessions.open_session(db, i, staff=v.staff.username, now=now),
-    "pause": lambda db, i, _v, now: stocktake_sessions.pause(db, i, now=now),
-    "resume": lambda db, i, _v, _now: stocktake_sessions.resume(db, i),
-    "close": lambda db, i, v, now: stocktake_close.close(db, i, staff=v.staff.username, now=now),
+_MOVES: dict[str, Callable[[ConsoleState, Session, int, Viewer, datetime], SessionInfo]] = {
+    "open": lambda state, db, i, v, now: stocktake_sessions.open_session(
+        db, i, staff=v.staff.username, now=now, shelf_orders=state.circulation_context().shelf_orders
+    ),
+    "pause": lambda _state, db, i, _v, now: stocktake_sessions.pause(db, i, now=now),
+    "resume": lambda _state, db, i, _v, _now: stocktake_sessions.resume(db, i),
+    "close": lambda _state, db, i, v, now: stocktake_close.close(db, i, staff=v.staff.username, now=now),
 }
 
 
@@ -258,6 +260,6 @@ def move(
         now=now,
         session_id=session_id,
         action=(f"stocktake.{to}", {}),
-        move=lambda: chosen(db, session_id, viewer, now),
+        move=lambda: chosen(state, db, session_id, viewer, now),
         key=action_key,
     )

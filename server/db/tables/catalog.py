@@ -58,6 +58,7 @@ class Item(SQLModel, table=True):
         sa.Index("ix_item_record", "record_id"),
         sa.Index("ix_item_status", "status"),
         sa.Index("ix_item_home_location", "home_location_id"),
+        sa.Index("ix_item_accession_number", "accession_number", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -69,6 +70,12 @@ class Item(SQLModel, table=True):
     status: ItemStatus = Field(default=ItemStatus.AVAILABLE, sa_type=stored_enum(ItemStatus, 20))
     condition: ItemCondition = Field(default=ItemCondition.GOOD, sa_type=stored_enum(ItemCondition, 10))
     price: int | None = Field(default=None, description="Replacement cost in VND.")
+    accession_number: str | None = Field(
+        default=None, max_length=32, description="Số đăng ký cá biệt (ĐKCB); unique when present."
+    )
+    height_cm: int | None = Field(
+        default=None, description="Height in whole centimetres (shelf order by size)."
+    )
     status_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_location: str | None = Field(default=None, max_length=64)
