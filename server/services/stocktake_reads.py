@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagRead
+from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod
 from contract.stocktake import TagData as SentData
 from server.db.bulk import insert_rows
 from server.db.tables import (
@@ -165,7 +165,9 @@ def record_reads(
         resolutions = [
             resolve_tag(
                 _DATA[read.data],
-                by_barcode.get(read.barcode) if read.barcode is not None and read.data in _NAMES_OURS else None,
+                by_barcode.get(read.barcode)
+                if read.barcode is not None and read.data in _NAMES_OURS
+                else None,
                 by_uid.get(read.uid) if read.uid is not None else None,
             )
             for read in payload.reads
