@@ -41,7 +41,7 @@ from stacks.child import ChildProcess
 from stacks.server_process import ServerProcess
 from tests.support.broker import RunningBroker, running_broker
 from tests.support.browser import Screen, open_screen
-from tests.support.console_checks import COUNT_DIALOGS
+from tests.support.console_checks import COUNT_DIALOGS, switch_language
 from tests.support.ports import free_port
 from tests.support.postgres import PostgresCluster
 from tests.support.staff import PASSWORD, staff
@@ -200,7 +200,9 @@ def console_server_pg(
 
 
 def sign_in(screen: Screen, server: ConsoleServer, role: str) -> Screen:
-    """Sign in through the log-in page, as a member of staff types it."""
+    """Sign in through the log-in page, as a member of staff types it, and start in Vietnamese: the
+    console keeps each account's language, and the server (shared by the test files a worker runs) may
+    hold an account another test left on English."""
     username, _ = ACCOUNTS[role]
     page = screen.page
     page.goto(server.url("/login"))
@@ -208,6 +210,8 @@ def sign_in(screen: Screen, server: ConsoleServer, role: str) -> Screen:
     page.fill("#field-password", PASSWORD)
     page.click("form[action='/console/login'] button[type=submit]")
     page.wait_for_url(server.url("/"))
+    if page.locator("html").get_attribute("lang") != "vi":
+        switch_language(page, "vi")
     return screen
 
 

@@ -22,7 +22,7 @@ from server.services import stocktake_close, stocktake_sessions
 from server.settings import ServerSettings
 from tests.support.browser import Screen
 from tests.support.console import ACCOUNTS, ConsoleServer, signed_in_pages
-from tests.support.console_checks import switch_language, untranslated
+from tests.support.console_checks import untranslated
 from tests.support.mqtt_device import TestDevice
 from tests.support.staff import PASSWORD
 from tests.support.waiting import wait_until
@@ -123,12 +123,9 @@ def addresses(console_server: ConsoleServer) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def administrator(browser: Browser, console_server: ConsoleServer) -> Iterator[Screen]:
-    """An administrator's page in Vietnamese (other tests may have left the account's choice on English)."""
+    """An administrator's page, in Vietnamese as every signed-in page starts."""
     with signed_in_pages(browser, console_server) as open_as:
-        screen = open_as("admin")
-        if screen.page.locator("html").get_attribute("lang") != "vi":
-            switch_language(screen.page, "vi")
-        yield screen
+        yield open_as("admin")
 
 
 def test_the_walk_sees_every_page() -> None:
