@@ -83,7 +83,12 @@ def test_bad_input_never_stops_the_consumer(
             device.publish(encode_event(good))
             device.publish(encode_event(checkin))
 
-        wait_until(lambda: len(device.replies) >= 3, timeout=20, message="the device was not answered")
+        # Answers and acks are separate messages: wait for both, not for one and then read the other.
+        wait_until(
+            lambda: len(device.replies) >= 3 and device.acked.count(str(good.event_id)) >= 3,
+            timeout=20,
+            message="the device was not answered and acked for every retry",
+        )
         assert consumer.connected
         assert _count(sqlite_engine, EventLog) == 2
         assert _count(sqlite_engine, DeadLetter) == 6
