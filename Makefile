@@ -63,7 +63,7 @@ $(STAMP): pyproject.toml $(LOCK)
 # Runs the browser tests with UPDATE_SCREENSHOTS=1: the screenshots they take land in docs/screenshots/
 # (look at them before committing) instead of var/screenshots/.
 screenshots: system-test venv
-	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser
+	UPDATE_SCREENSHOTS=1 $(PYTEST) -m browser
 
 # Resolves pyproject.toml again in a scratch environment and writes what it installed to the lock file.
 # Run it after changing a pin in pyproject.toml; commit both files.

@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import Request
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, NoMatchFound
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
@@ -35,19 +34,10 @@ SHOWN = 200  # items listed per exception list; the CSV has every one
 LISTED_CLASSES = [c for c in CLASSES if c != ItemClass.FOUND]
 
 
-PDF_PATH = "/stocktake/{session_id}/report.pdf"
-
-
-def pdf_url(request: Request, session_id: int) -> str | None:
-    """The annual inventory report's address, when the console has that route (None: no link). Found by
-    its path, the part of it pages agree on; its name is the endpoint's."""
-    for route in request.app.routes:
-        if isinstance(route, BaseRoute) and getattr(route, "path", None) == PDF_PATH:
-            try:
-                return render.console_url(request.app.url_path_for(route.name, session_id=session_id))  # type: ignore[attr-defined]
-            except NoMatchFound:
-                return None
-    return None
+def pdf_url(request: Request, session_id: int) -> str:
+    """The annual inventory report's address (server/console/pages/stocktake_pdf.py), by its route's name:
+    the routers are included lazily, so the app's route list does not show their paths."""
+    return render.console_url(request.app.url_path_for("report_pdf", session_id=session_id))
 
 
 CAUSES = {
