@@ -109,8 +109,14 @@ def assert_shown_as_text(screen: Screen, text: str, where: str = "main") -> None
 
 def assert_axe_clean(screen: Screen) -> None:
     """axe-core finds nothing on the page (with the console's options), each finding named with its nodes."""
+    # After a click or a form's redirect the DOM can be there before the stylesheets are: axe would then
+    # measure an unstyled page (header links 17 px high), so wait for the page to finish loading first.
+    screen.page.wait_for_load_state("load")
     violations = screen.run_axe(AXE_OPTIONS)
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    found = [(v["id"], [(n["target"], n.get("failureSummary", "")) for n in v["nodes"]]) for v in violations]
+    # An explicit message: assertions in tests/support are not rewritten, and a bare AssertionError hides
+    # which rule failed where.
+    assert found == [], f"axe-core on {screen.page.url}: {found}"
 
 
 def assert_no_errors(screen: Screen, allowed: tuple[str, ...] = ()) -> None:
