@@ -82,6 +82,7 @@ class IngestConsumer:
         )
         client = self._conn.client
         client.on_connect = self._on_connect
+        client.on_subscribe = self._on_subscribe
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
 
@@ -124,6 +125,13 @@ class IngestConsumer:
         with self._ack_lock:
             self._generation += 1
         client.subscribe([(topics.ALL_DEVICE_EVENTS, 1), (topics.ALL_DEVICE_STATUS, 1)])
+
+    def _on_subscribe(self, client: mqtt.Client, _u: Any, _mid: int, reasons: Any, _p: Any) -> None:
+        # Connected means subscribed: with a new session the broker drops what devices publish before the
+        # subscription is granted, so nothing may be told "ready" before the SUBACK.
+        if any(reason.is_failure for reason in reasons):
+            log.error("broker refused the server's subscription: %s", reasons)
+            return
         client.publish(topics.SERVER_STATUS, self._status(DeviceState.ONLINE), qos=1, retain=True)
         self._connected.set()
         metrics.CONNECTED.set(1)
