@@ -10,6 +10,7 @@ broker and are redelivered). The console lives under `/console` (`/` leads there
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -53,6 +54,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             raise
         ensure_first_staff(engine, settings)
         await console.start(engine, circulation)
+        # What start-up built (modules, mappers, schemas, templates) lives as long as the process: frozen out
+        # of the collector's sweeps, which otherwise walk all of it again and again while the ingest allocates
+        # (a stock-take's reads were ingested a third slower for it).
+        gc.collect()
+        gc.freeze()
         consumer = _start_ingest(settings, engine, circulation, console)
         app.state.settings = settings
         app.state.circulation = circulation

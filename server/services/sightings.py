@@ -9,12 +9,12 @@ Unknown barcodes and tags are kept as sightings without an item: a stock-take mu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
@@ -39,18 +39,42 @@ class Sighting:
 
 def resolve_column(session: Session, column: sa.Column[Any], values: set[str]) -> dict[str, int]:
     """Item ids by the value of one of the item's unique columns (barcode, tag UID), in one statement
-    whatever the number of values: they travel as one parameter (a JSON array on SQLite, an array on
-    PostgreSQL), so the statement is compiled once and cached, not rendered with a bind per value."""
+    whatever the number of values."""
     if not values:
         return {}
+    return dict(session.execute(sa.select(column, ITEM.c.id).where(_one_of(session, column, values))).all())
+
+
+def resolve_items(
+    session: Session, barcodes: set[str], uids: set[str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Item ids by barcode and by tag UID. A tag read names both, and they mostly name one item: the UIDs
+    are looked up with their items' barcodes, and only the barcodes that lookup did not meet are looked up
+    again - one statement for a sweep of tagged books, not two."""
+    by_barcode: dict[str, int] = {}
+    by_uid: dict[str, int] = {}
+    if uids:
+        query = sa.select(ITEM.c.tag_uid, ITEM.c.barcode, ITEM.c.id).where(
+            _one_of(session, ITEM.c.tag_uid, uids)
+        )
+        for uid, barcode, item_id in session.execute(query).all():
+            by_uid[uid] = item_id
+            if barcode in barcodes:
+                by_barcode[barcode] = item_id
+    by_barcode |= resolve_column(session, ITEM.c.barcode, barcodes - by_barcode.keys())
+    return by_barcode, by_uid
+
+
+def _one_of(session: Session, column: sa.Column[Any], values: set[str]) -> sa.ColumnElement[bool]:
+    """`column` is one of `values`: they travel as one parameter (a JSON array on SQLite, an array on
+    PostgreSQL), so the statement is compiled once and cached, not rendered with a bind per value."""
     if session.connection().dialect.name == "postgresql":
         wanted = sa.bindparam("values", sorted(values), type_=postgresql.ARRAY(sa.String))
-        match = column == sa.any_(wanted)
-    else:
-        listed = sa.func.json_each(sa.bindparam("values", json.dumps(sorted(values)))).table_valued("value")
-        match = column.in_(sa.select(listed.c.value))
-    rows = session.execute(sa.select(column, ITEM.c.id).where(match))
-    return {row[0]: row[1] for row in rows}
+        return column == sa.any_(wanted)
+    listed = sa.func.json_each(sa.bindparam("values", orjson.dumps(sorted(values)).decode())).table_valued(
+        "value"
+    )
+    return column.in_(sa.select(listed.c.value))
 
 
 def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
@@ -58,8 +82,7 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
         return
     barcodes = {s.item.barcode for s in sightings if s.item.barcode is not None}
     tags = {s.item.tag_uid.upper() for s in sightings if s.item.tag_uid is not None}
-    by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
-    by_tag = resolve_column(session, ITEM.c.tag_uid, tags) if tags else {}
+    by_barcode, by_tag = resolve_items(session, barcodes, tags)
 
     rows: list[dict[str, Any]] = []
     latest: dict[int, tuple[datetime, str | None]] = {}

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod
 from contract.stocktake import TagData as SentData
-from server.db.bulk import insert_rows
+from server.db.bulk import insert_rows, insert_values
 from server.db.tables import (
     Item,
     StocktakeDamage,
@@ -36,11 +36,13 @@ from server.domain.stocktake.facts import Security, micros
 from server.domain.stocktake.tags import TagData, TagVerdict, resolve_tag
 from server.services.columns import ITEM, table_of
 from server.services.queries import require_id
-from server.services.sightings import resolve_column
+from server.services.sightings import resolve_column, resolve_items
 from server.services.stocktake_handhelds import Refused, RunState, read_time
 from server.services.stocktake_inference import ShelfInference
 
 READ_TABLE = table_of(StocktakeRead)
+# A read's row as a tuple: tens of thousands a second, each a dict first cost more than storing it.
+READ_COLUMNS = ("session_id", "device_id", "read_seq", "at_us", "item_id", "shelf_id", "security")
 TAG_EVENT_TABLE = table_of(StocktakeTagEvent)
 _MS_US = 1000
 _SECURITY = {None: Security.UNKNOWN, False: Security.NOT_ARMED, True: Security.ARMED}
@@ -48,6 +50,7 @@ _SECURITY = {None: Security.UNKNOWN, False: Security.NOT_ARMED, True: Security.A
 # of thousands of reads a second); only our data model or a printed label names one of our barcodes.
 _DATA = {sent: TagData(sent.value) for sent in SentData}
 _NAMES_OURS = frozenset({SentData.OWN, SentData.NO_TAG})
+_OK = TagVerdict.OK
 
 
 P = TypeVar("P")
@@ -99,19 +102,18 @@ class _Rows:
     by_barcode: dict[str, int]
     by_uid: dict[str, int]
     inference: ShelfInference
-    reads: list[dict[str, Any]] = field(default_factory=list)
+    reads: list[tuple[Any, ...]] = field(default_factory=list)  # as READ_COLUMNS
     tag_events: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def resolving(cls, session: Session, batches: Sequence[ReadBatch]) -> _Rows:
         barcodes = {r.barcode for b in batches for r in b.reads if r.barcode is not None}
         uids = {r.uid for b in batches for r in b.reads if r.uid is not None}
-        by_barcode = resolve_column(session, ITEM.c.barcode, barcodes) if barcodes else {}
-        by_uid = resolve_column(session, ITEM.c.tag_uid, uids) if uids else {}
+        by_barcode, by_uid = resolve_items(session, barcodes, uids)
         return cls(by_barcode, by_uid, ShelfInference(session))
 
     def insert(self, session: Session) -> None:
-        insert_rows(session, READ_TABLE, self.reads)
+        insert_values(session, READ_TABLE, READ_COLUMNS, self.reads)
         insert_rows(session, TAG_EVENT_TABLE, self.tag_events)
 
 
@@ -178,25 +180,33 @@ def record_reads(
             if shelf_id is not None
             else _inferred(rows.inference, payload.session_id, batch.device_id, times, items)
         )
+        session_id, device_id, first_read = row.id, batch.device_id, payload.first_read
         for index, (read, at, resolution, on_shelf) in enumerate(
             zip(payload.reads, times, resolutions, shelves, strict=True)
         ):
-            seq = payload.first_read + index
-            data = _DATA[read.data]
-            common = {"session_id": row.id, "device_id": batch.device_id, "read_seq": seq, "at_us": at}
             if resolution.item_id is not None:
-                security = _SECURITY[read.armed]
                 reads.append(
-                    {**common, "item_id": resolution.item_id, "shelf_id": on_shelf, "security": security}
+                    (
+                        session_id,
+                        device_id,
+                        first_read + index,
+                        at,
+                        resolution.item_id,
+                        on_shelf,
+                        _SECURITY[read.armed],
+                    )
                 )
-            if resolution.verdict is not TagVerdict.OK:
+            if resolution.verdict is not _OK:
                 tag_events.append(
                     {
-                        **common,
+                        "session_id": session_id,
+                        "device_id": device_id,
+                        "read_seq": first_read + index,
+                        "at_us": at,
                         "verdict": resolution.verdict.value,
                         "shelf_id": on_shelf,
                         "uid": read.uid,
-                        "detail": read.isil if data is TagData.FOREIGN else read.barcode,
+                        "detail": read.isil if read.data is SentData.FOREIGN else read.barcode,
                         "item_id": resolution.item_id or resolution.data_item_id,
                         "other_item_id": resolution.uid_item_id,
                     }
