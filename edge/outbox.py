@@ -27,6 +27,7 @@ from contract.codec import encode_event
 from contract.common import ContractModel
 from contract.events import EventEnvelope, make_event
 from edge.errors import EventTooLargeError, OutboxError
+from edge.local_store import in_transaction, open_store
 from edge.settings import MESSAGE_LIMIT_BYTES
 
 Payload = ContractModel
@@ -90,10 +91,7 @@ class Outbox:
         self._lock_fd = _lock_exclusively(path.with_name(path.name + ".lock"))
         db: sqlite3.Connection | None = None
         try:
-            db = self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.executescript(_SCHEMA)
+            db = self._db = open_store(path, _SCHEMA, durable=True)
             self._claim(device_id)
             last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
             self._last_seq = int(last[0]) if last is not None else first_seq - 1
@@ -183,14 +181,9 @@ class Outbox:
         if self._closed:
             raise OutboxError(f"outbox {self.path} is closed")
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            result = work(self._db)
-            self._db.execute("COMMIT")
+            return in_transaction(self._db, work)
         except sqlite3.Error as exc:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
             raise OutboxError(f"outbox {self.path}: {exc}") from exc
-        return result
 
     def confirm(self, committed: Collection[UUID] = (), *, settled: Collection[UUID] = ()) -> int:
         """Delete what the server confirmed; returns how many events were deleted.

@@ -35,6 +35,7 @@ from contract.events import EventEnvelope, StocktakeDamage, StocktakeJoined, Sto
 from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagData
 from edge.errors import EdgeError
 from edge.handheld.reads import Place, Sighting, batches
+from edge.local_store import in_transaction, open_store
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,13 +78,9 @@ class Counted:
 
 class Journal:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            self._db = open_store(path, _SCHEMA, durable=True)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the handheld journal {path}: {exc}") from exc
         self._lock = threading.Lock()
@@ -206,18 +203,9 @@ class Journal:
     def _transaction(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         with self._lock:
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                result = work(self._db)
-                self._db.execute("COMMIT")
+                return in_transaction(self._db, work)
             except sqlite3.Error as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
                 raise JournalError(f"handheld journal {self.path}: {exc}") from exc
-            except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
-            return result
 
 
 def _split(place: Place, numbered: Sequence[tuple[int, Sighting]]) -> list[ReadBatch]:

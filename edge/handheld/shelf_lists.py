@@ -22,6 +22,7 @@ from typing import TypeVar
 from contract.replies import StocktakeShelfList
 from contract.stocktake import FindReason
 from edge.handheld.journal import JournalError
+from edge.local_store import open_store
 
 _T = TypeVar("_T")
 _SCHEMA = """
@@ -46,12 +47,10 @@ class Entry:
 
 class ShelfLists:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            # not durable: a list lost in a power cut is asked for again when the handheld rejoins
+            self._db = open_store(path, _SCHEMA, durable=False)
             rows = self._db.execute("SELECT reply FROM shelf_list ORDER BY rowid").fetchall()
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the shelf lists {path}: {exc}") from exc
