@@ -52,6 +52,9 @@ class LiveFragment:
     # The same for everyone reading the page's language (no form, nothing of the person or their role):
     # rendered once per change for every open page (LiveHub.shared) instead of once per page.
     shared: bool = False
+    # What tells this fragment's shared rendering from another page's of the same name (a session's grid
+    # from another session's); empty when the name alone says it.
+    scope: str = ""
 
 
 def _render(
@@ -106,7 +109,9 @@ async def _events_of(
     for fragment in chosen:
         if fragment.shared:
             own[fragment.name] = await state.hub.shared(
-                (fragment.name, viewer.lang), as_new_as, partial(_render_one, state, viewer, fragment)
+                (f"{fragment.name}{fragment.scope}", viewer.lang),
+                as_new_as,
+                partial(_render_one, state, viewer, fragment),
             )
     return [ServerSentEvent(own[f.name], event=f.name, retry=RETRY_MS) for f in chosen]
 
@@ -171,12 +176,14 @@ def part_fragments(
     parts: Sequence[Part],
     *,
     same_for_everyone: bool = False,
+    scope: str = "",
     context: Mapping[str, object] | None = None,
 ) -> list[LiveFragment]:
     """A page's fragments from its parts — (name, which changes concern it, its values) — each drawn from
     the template `<directory>/<name>.html` with its values and `context`. `same_for_everyone`: the parts
     show the library, not the person (no form, nothing of the viewer's role), so every open page of one
-    language shares each rendering."""
+    language shares each rendering; `scope` tells apart pages with fragments of the same names (one
+    stock-take session's from another's)."""
 
     def draw(
         name: str, values: Callable[[ConsoleState, Session], Values], session: Session, viewer: Viewer
@@ -186,7 +193,7 @@ def part_fragments(
         )
 
     return [
-        LiveFragment(name, wants, partial(draw, name, values), shared=same_for_everyone)
+        LiveFragment(name, wants, partial(draw, name, values), shared=same_for_everyone, scope=scope)
         for name, wants, values in parts
     ]
 

@@ -65,7 +65,16 @@ def values(state: ConsoleState, db: Session, session_id: int) -> Values:
 
 
 def fragments(state: ConsoleState, session_id: int) -> list[LiveFragment]:
-    return part_fragments(state, "console/stocktake/live", _parts(session_id), context=LABELS)
+    # The grid and the handhelds show the session, not the person: every open page of one language shares
+    # each rendering (a grid of thousands of shelves is worth drawing once per change, not once per page).
+    return part_fragments(
+        state,
+        "console/stocktake/live",
+        _parts(session_id),
+        same_for_everyone=True,
+        scope=f"@{session_id}",
+        context=LABELS,
+    )
 
 
 @pages.stream(STREAM, Permission.STOCKTAKE_VIEW)
