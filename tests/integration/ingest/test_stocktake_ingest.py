@@ -290,6 +290,11 @@ def test_reads_the_session_cannot_take_are_dead_lettered_with_the_reason(
         session.commit()
     while_paused = joined.reads(session_id, "A", read)
     result = ingest(engine, tmp_path, while_paused)
+    with Session(engine, expire_on_commit=False) as session:
+        stocktake_close.close(session, session_id, staff="thuthu", now=CLOSED)
+        session.commit()
+    once_closed = joined.reads(session_id, "A", read)
+    ingest(engine, tmp_path, once_closed)
 
     with Session(engine) as session:
         letters = {row.event_id: row for row in session.exec(select(DeadLetter))}
@@ -298,6 +303,7 @@ def test_reads_the_session_cannot_take_are_dead_lettered_with_the_reason(
     assert "has not joined" in (letters[not_joined.event_id].detail or "")
     assert "no shelf 'NO-SUCH-SHELF'" in (letters[no_shelf.event_id].detail or "")
     assert "paused" in (letters[while_paused.event_id].detail or "")
+    assert "closed" in (letters[once_closed.event_id].detail or ""), letters[once_closed.event_id].detail
     assert _count(engine, StocktakeRead, session_id) == 0
     acks = [decode_acks(o.payload) for o in result.outbound if o.topic == topics.acks(joined.device)]
     assert [a.rejected for a in acks] == [[while_paused.event_id]]
