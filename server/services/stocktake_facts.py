@@ -116,12 +116,22 @@ def _sweeps(session: Session, session_id: int) -> list[Sweep]:
 
 
 def _changes(session: Session, session_id: int, opened_at: datetime) -> list[StatusChange]:
-    """Checkouts and returns of the scope's items since the session opened, in time order."""
+    """Checkouts and returns of the scope's items since the session opened, in time order — and the return
+    of every loan still open at the opening, whenever it is dated: a kiosk's return is dated when the book
+    came back, so one queued through an outage that spans the opening arrives dated before it (the frozen
+    list has the book on loan, and without its return a book back on its shelf would be "on loan")."""
     in_scope = sa.select(EXPECTED.c.item_id).where(EXPECTED.c.session_id == session_id)
+    open_at_opening = sa.select(EXPECTED.c.loan_id).where(
+        EXPECTED.c.session_id == session_id, EXPECTED.c.loan_id.is_not(None)
+    )
     rows = session.execute(
         sa.select(LOAN.c.id, LOAN.c.item_id, LOAN.c.checked_out_at, LOAN.c.returned_at).where(
             LOAN.c.item_id.in_(in_scope),
-            sa.or_(LOAN.c.checked_out_at >= opened_at, LOAN.c.returned_at >= opened_at),
+            sa.or_(
+                LOAN.c.checked_out_at >= opened_at,
+                LOAN.c.returned_at >= opened_at,
+                sa.and_(LOAN.c.id.in_(open_at_opening), LOAN.c.returned_at.is_not(None)),
+            ),
         )
     )
     changes: list[StatusChange] = []
@@ -130,7 +140,7 @@ def _changes(session: Session, session_id: int, opened_at: datetime) -> list[Sta
             changes.append(
                 StatusChange(item_id, micros(out_at), ItemStatus.ON_LOAN, ChangeCause.CHECKOUT, loan_id)
             )
-        if back_at is not None and back_at >= opened_at:
+        if back_at is not None:  # on or after the opening, or the return of a loan open at the opening
             changes.append(
                 StatusChange(item_id, micros(back_at), ItemStatus.AVAILABLE, ChangeCause.CHECKIN, loan_id)
             )

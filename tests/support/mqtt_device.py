@@ -9,9 +9,13 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 from contract import topics
-from contract.codec import decode_acks
+from contract.codec import decode_acks, decode_reply
+from contract.events import EventEnvelope
 from contract.mqtt import Connection, Protocol
+from contract.replies import ReplyBase
+from tests.support import events as ev
 from tests.support.broker import RunningBroker
+from tests.support.waiting import wait_until
 
 
 class TestDevice:
@@ -51,6 +55,13 @@ class TestDevice:
 
     def publish(self, payload: bytes) -> None:
         self.conn.client.publish(topics.events(self.device_id), payload, qos=1).wait_for_publish(5)
+
+    def ask(self, request: EventEnvelope, *, timeout: float = 20) -> ReplyBase:
+        """Send a request (a kiosk's login, checkout, return…) and wait for the server's answer."""
+        answered = len(self.replies)
+        self.publish(ev.inbound(request).payload)
+        wait_until(lambda: len(self.replies) > answered, timeout=timeout, message="the server did not answer")
+        return decode_reply(self.replies[answered])
 
     def close(self) -> None:
         self.conn.client.disconnect()

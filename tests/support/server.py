@@ -1,10 +1,12 @@
-"""`stacks server` as a child process on a test's database and broker."""
+"""`stacks server` as a child process on a test's database and broker, and its REST API as a staff member."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 from stacks.broker.registry import SERVER_USER
 from stacks.server_process import ServerProcess
@@ -34,3 +36,15 @@ def running_server(
         yield process
     finally:
         process.stop()
+
+
+def staff_api(server: ServerProcess, username: str, password: str) -> httpx.Client:
+    """A client of the server's REST API (`/api/v1`), signed in as the staff member (the caller closes it)."""
+    token = httpx.post(
+        f"{server.base_url}/api/v1/login/access-token",
+        data={"username": username, "password": password},
+        timeout=10,
+    ).json()["access_token"]
+    return httpx.Client(
+        base_url=f"{server.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )

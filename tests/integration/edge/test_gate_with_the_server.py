@@ -11,13 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlmodel import Session
 
-from contract.codec import decode_reply
-from contract.events import EventEnvelope
-from contract.replies import CheckoutResult, PatronLoginResult, ReplyBase
+from contract.replies import CheckoutResult, PatronLoginResult
 from edge.gate.settings import GateConfig
 from edge.host import AgentHost
 from edge.sim.gate_agent import simulated_gate
@@ -26,14 +23,12 @@ from edge.sim.manifest import ManifestItem
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.db.tables import Item
-from stacks.server_process import ServerProcess
 from tests.integration.edge.factories import SettingsFactory
 from tests.support import events as ev
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
 from tests.support.mqtt_device import TestDevice
-from tests.support.server import running_server
-from tests.support.waiting import wait_until
+from tests.support.server import running_server, staff_api
 
 pytestmark = pytest.mark.slow
 
@@ -70,23 +65,15 @@ def _shelves(database_url: str) -> Shelves:
     return shelves
 
 
-def _ask(kiosk: TestDevice, event: EventEnvelope) -> ReplyBase:
-    """Send a kiosk request through the broker and wait for the server's answer."""
-    answered = len(kiosk.replies)
-    kiosk.publish(ev.inbound(event).payload)
-    wait_until(lambda: len(kiosk.replies) > answered, timeout=20, message="the server did not answer")
-    return decode_reply(kiosk.replies[answered])
-
-
 def _lend_at_kiosk_01(broker: RunningBroker, shelves: Shelves) -> None:
     """A patron borrows the book at kiosk-01; the server agrees and says to unsecure its tag — which the
     pad then fails to do (the book goes on secured)."""
     kiosk = TestDevice(broker, "kiosk-01")
     try:
-        login = _ask(kiosk, ev.login(card=shelves.card_number, pin=make.DEFAULT_PIN))
+        login = kiosk.ask(ev.login(card=shelves.card_number, pin=make.DEFAULT_PIN))
         assert isinstance(login, PatronLoginResult)
         assert login.session_id is not None, login.decision
-        lent = _ask(kiosk, ev.checkout(barcode=shelves.to_lend.barcode, session_id=login.session_id))
+        lent = kiosk.ask(ev.checkout(barcode=shelves.to_lend.barcode, session_id=login.session_id))
         assert isinstance(lent, CheckoutResult)
         assert lent.decision.ok, lent.decision
         assert lent.security == "unsecure"
@@ -101,17 +88,6 @@ def _manifest(shelves: Shelves) -> list[ManifestItem]:
     return [ManifestItem(barcode=i.barcode, tag_uid=i.tag_uid, status="available") for i in secured] + [
         ManifestItem(barcode=i.barcode, tag_uid=i.tag_uid, status="on_loan") for i in shelves.lent
     ]
-
-
-def _api(server: ServerProcess) -> httpx.Client:
-    token = httpx.post(
-        f"{server.base_url}/api/v1/login/access-token",
-        data={"username": STAFF, "password": PASSWORD},
-        timeout=10,
-    ).json()["access_token"]
-    return httpx.Client(
-        base_url=f"{server.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10
-    )
 
 
 def test_the_scripted_stream_arrives_classified(
@@ -136,7 +112,7 @@ def test_the_scripted_stream_arrives_classified(
             )
             finished = host.run(gate)
         assert finished.drained, "the server did not confirm every gate event"
-        with _api(server) as api:
+        with staff_api(server, STAFF, PASSWORD) as api:
             alarms: list[dict[str, Any]] = api.get("/gate/alarms").json()["items"]
             checks = api.get("/gate/tag-checks").json()["items"]
             footfall = api.get("/gate/reports/footfall").json()["totals"]

@@ -202,6 +202,33 @@ def test_every_fault_is_found_in_its_class(
     assert _count(engine, StocktakeRead, session_id) == read_count - 5  # five reads name no item
 
 
+def test_a_return_queued_through_an_outage_that_spans_the_opening_counts_from_when_the_book_came_back(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
+) -> None:
+    """A kiosk off the network overnight sends its returns once it is back, dated when the books came back
+    (a checkin is never too old to apply): before the session opened, whose frozen list has them on loan. A
+    book so returned and read on its shelf was found in place — not "on loan but on the shelf", with a
+    check-in proposed that could never apply."""
+    came_back = OPENED - timedelta(hours=12)
+    returned = ingest(engine, tmp_path, ev.checkin(barcode=library.on_loan.barcode, occurred_at=came_back))
+    assert returned.stats.rejected == {}
+    sweep_shelf_a(engine, tmp_path, library, session_id)
+    results = close(engine, session_id)
+    with Session(engine, expire_on_commit=False) as session:
+        loan = session.exec(select(Loan).where(Loan.item_id == library.on_loan.id)).one()
+        proposed = {(a.item_id, a.kind) for a in stocktake_actions.list_actions(session, session_id)}
+    assert loan.returned_at is not None
+    assert micros(loan.returned_at) == micros(came_back)  # dated when it came back, before the opening
+    assert library.on_loan.id not in results  # found in place, nothing to say
+    assert {item for item, _ in proposed} == {
+        library.missing.id,
+        library.lost.id,
+        library.damaged.id,
+        library.unarmed.id,
+        library.rewrite.id,
+    }
+
+
 def test_a_run_over_several_shelves_makes_a_sweep_of_each_and_the_next_run_extends_the_last(
     engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
 ) -> None:
