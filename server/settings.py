@@ -85,7 +85,9 @@ class ServerSettings(BaseSettings):
     login_address_lock_failures: int = Field(default=100, ge=1, description="Failures that lock an address.")
 
     library_name: str | None = Field(
-        default=None, description="Shown in the console's header; default: the word for library."
+        default=None,
+        description="Shown in the console's header and heads the stock-take's inventory report; default: "
+        "the word for library in the header, the root location's name in the report.",
     )
     console_idle_minutes: float = Field(
         default=30, gt=0, description="A console session ends when idle this long."

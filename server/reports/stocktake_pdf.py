@@ -3,14 +3,15 @@ the session and its scope, dates, the team, the counts by location, item type an
 in shelf order with short evidence, the closing actions, and the signatures the practice asks for.
 
 Laid out with reportlab's platypus on A4 landscape; every page has the library and the session in its
-header and "page n of N" in its footer. Long lists are cut into tables of a few hundred rows with the
+header and "page n of N" in its footer. A librarian signs it, so nothing in it is cut: a cell too long for
+its column wraps (server/reports/cells.py). Long lists are cut into tables of a few hundred rows with the
 header row repeated on every page, so a session of ten thousand differences lays out in seconds.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -21,11 +22,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.reports import stocktake_words as words
+from server.reports.cells import Cell, Phrases, markup, wrapped
 from server.reports.fonts import ReportFonts, composed, report_fonts
 from server.services.stocktake_minutes import Difference, Minutes
 from web import N_, Language, translate
@@ -59,8 +61,7 @@ class _Text:
         return text.format(**values) if values else text
 
     def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        escaped = composed(text).replace("&", "&amp;").replace("<", "&lt;")
-        return Paragraph(escaped, style or self.body)
+        return Paragraph(markup(text), style or self.body)
 
     def when(self, value: Any) -> str:
         return moment(value, self.lang, self.timezone) if value is not None else "—"
@@ -141,7 +142,7 @@ def _story(m: Minutes, t: _Text) -> Iterator[Flowable]:
         for h in m.handhelds
     ]
     head = [t.gettext("Handheld"), t.gettext("Operator"), t.gettext("Reads"), t.gettext("Last read")]
-    yield from _tables(t, head, handhelds, (0.3, 0.3, 0.15, 0.25), numeric={2})
+    yield from _tables(t, head, handhelds, (0.3, 0.3, 0.15, 0.25), numeric={2, 3})
     yield t.para(t.gettext("4. Counts"), t.heading)
     yield from _counts(m, t)
     yield t.para(t.gettext("5. Differences, in shelf order"), t.heading)
@@ -176,8 +177,6 @@ def _counts(m: Minutes, t: _Text) -> Iterator[Flowable]:
     totals.append([t.gettext("Items from outside the scope that were read"), t.count(outside)])
     yield from _tables(t, [t.gettext("Class or issue"), t.gettext("Items")], totals, (0.8, 0.2), numeric={1})
     columns = [t.gettext(label) for label, _ in words.FIGURE_COLUMNS]
-    share = 0.62 / len(columns)
-    widths = (0.26, 0.12, *([share] * len(columns)))
     numeric = set(range(1, len(columns) + 2))
 
     def row(label: str, tally: dict[str, int]) -> list[str]:
@@ -195,45 +194,44 @@ def _counts(m: Minutes, t: _Text) -> Iterator[Flowable]:
     for first, rows in ((t.gettext("Location"), places), (t.gettext("Item type"), types)):
         yield Spacer(0, 3 * mm)
         head = [first, t.gettext("Items"), *columns]
-        yield from _tables(t, head, rows, widths, numeric=numeric, wrap_head=True)
+        yield from _tables(t, head, rows, FIGURE_WIDTHS, numeric=numeric)
 
 
-DIFFERENCE_WIDTHS = (0.04, 0.08, 0.09, 0.16, 0.16, 0.17, 0.22, 0.08)
+# Shares of the width. Every column is wide enough for the longest word of its head in either language
+# ("disagrees"), so heads wrap between words, never inside one; the rest goes to the columns of words.
+FIGURE_WIDTHS = (0.2, 0.08, *([0.072] * len(words.FIGURE_COLUMNS)))
+DIFFERENCE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("#", 0.04),
+    (N_("Barcode"), 0.08),
+    (N_("Call number"), 0.09),
+    (N_("Title"), 0.2),
+    (N_("Class"), 0.14),
+    (N_("Issues"), 0.17),
+    (N_("Where, when, by which device"), 0.2),
+    (N_("Belongs on"), 0.08),
+)
 SHORT_MOMENT: dict[Language, str] = {"vi": "dd/MM/yy HH:mm", "en": "yy-MM-dd HH:mm"}
 
 
 def _differences(differences: Iterable[Difference], t: _Text) -> Iterator[Flowable]:
-    head = [
-        "#",
-        t.gettext("Barcode"),
-        t.gettext("Call number"),
-        t.gettext("Title"),
-        t.gettext("Class"),
-        t.gettext("Issues"),
-        t.gettext("Where, when, by which device"),
-        t.gettext("Belongs on"),
-    ]
-    widths = [w * WIDTH for w in DIFFERENCE_WIDTHS]
+    head = [t.gettext(label) for label, _ in DIFFERENCE_COLUMNS]
+    widths = tuple(width for _, width in DIFFERENCE_COLUMNS)
+    outside = t.gettext("outside the scope")  # out of the f-string below, where extraction cannot see it
 
-    def cells(position: int, d: Difference) -> list[str]:
+    def cells(position: int, d: Difference) -> list[Cell]:
         when = t.short(d.when) if d.when else None
-        evidence = " · ".join(x for x in (d.where, when, d.device) if x)
-        cls = t.gettext(words.CLASSES.get(d.cls, d.cls)) + (
-            "" if d.in_scope else f" ({t.gettext('outside the scope')})"
-        )
-        issues = ", ".join(t.gettext(words.ISSUES.get(i, i)) for i in d.issues)
+        evidence = tuple(x for x in (d.where, when, d.device) if x)
+        cls = t.gettext(words.CLASSES.get(d.cls, d.cls)) + ("" if d.in_scope else f" ({outside})")
+        issues = Phrases(tuple(t.gettext(words.ISSUES.get(i, i)) for i in d.issues), ", ")
         belongs = d.belongs if d.cls == "wrong_place" and d.belongs else ""
-        values = [str(position), d.barcode, d.call_number, d.title, cls, issues, evidence or "—", belongs]
-        return [
-            _fit(composed(v), width - 4, t.fonts.regular, SMALL)
-            for v, width in zip(values, widths, strict=True)
-        ]
+        seen = Phrases(evidence, " · ") if evidence else "—"
+        return [str(position), d.barcode, d.call_number, d.title, cls, issues, seen, belongs]
 
     rows = (cells(i, d) for i, d in enumerate(differences, start=1))
     found = False
     while chunk := list(islice(rows, ROWS_PER_TABLE)):
         found = True
-        yield _table(t, head, chunk, DIFFERENCE_WIDTHS, numeric={0}, size=SMALL, wrap_head=True)
+        yield _table(t, head, chunk, widths, numeric={0}, size=SMALL)
     if not found:
         yield t.para(t.gettext("No differences: every item was found in place."))
 
@@ -274,40 +272,38 @@ def _pairs(t: _Text, pairs: list[tuple[str, str]]) -> Table:
 def _tables(
     t: _Text,
     head: list[str],
-    rows: list[list[str]],
+    rows: Sequence[Sequence[Cell]],
     widths: tuple[float, ...],
     *,
     numeric: set[int],
-    wrap_head: bool = False,
 ) -> Iterator[Flowable]:
     if not rows:
         yield t.para("—")
     for start in range(0, len(rows), ROWS_PER_TABLE):
-        yield _table(
-            t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric, wrap_head=wrap_head
-        )
+        yield _table(t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric)
 
 
 def _table(
     t: _Text,
     head: list[str],
-    rows: list[list[str]],
+    rows: Sequence[Sequence[Cell]],
     widths: tuple[float, ...],
     *,
     numeric: set[int],
     size: float = 8.5,
-    wrap_head: bool = False,
 ) -> Table:
-    left = ParagraphStyle("head", t.body, fontName=t.fonts.bold, fontSize=size, leading=size + 2)
-    right = ParagraphStyle("head-number", left, alignment=2)
-    head_cells: list[Any] = [
-        t.para(h, right if c in numeric else left) if wrap_head else composed(h) for c, h in enumerate(head)
-    ]
-    body = [
-        [_fit(composed(c), w * WIDTH - 4, t.fonts.regular, size) for c, w in zip(r, widths, strict=True)]
-        for r in rows
-    ]
-    table = Table([head_cells, *body], colWidths=[w * WIDTH for w in widths], repeatRows=1)
+    column_widths = [w * WIDTH for w in widths]
+    # A string cell's lines are 1.2 × the size apart (reportlab's FONT default): a Paragraph's too.
+    text = ParagraphStyle("cell", t.body, fontSize=size, leading=1.2 * size)
+    bold = ParagraphStyle("head", text, fontName=t.fonts.bold)
+    head_styles = [_aligned(bold) if c in numeric else bold for c in range(len(head))]
+    body_styles = [_aligned(text) if c in numeric else text for c in range(len(head))]
+
+    def laid_out(row: Sequence[Cell], styles: list[ParagraphStyle]) -> list[Any]:
+        return [wrapped(v, s, w) for v, s, w in zip(row, styles, column_widths, strict=True)]
+
+    cells = [laid_out(head, head_styles), *(laid_out(row, body_styles) for row in rows)]
+    table = Table(cells, colWidths=column_widths, repeatRows=1)
     style: list[Any] = [
         ("FONT", (0, 0), (-1, -1), t.fonts.regular, size),
         ("FONT", (0, 0), (-1, 0), t.fonts.bold, size),
@@ -325,18 +321,8 @@ def _table(
     return table
 
 
-def _fit(text: str, width: float, font: str, size: float) -> str:
-    """The text, cut with an ellipsis to fit the width: evidence columns stay one line each."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits with its ellipsis
-        middle = (low + high + 1) // 2
-        if stringWidth(text[:middle] + "…", font, size) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + "…"
+def _aligned(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-number", style, alignment=2)
 
 
 def _numbered(fonts: ReportFonts, header: str, page_words: str) -> type[Canvas]:
@@ -362,7 +348,10 @@ def _numbered(fonts: ReportFonts, header: str, page_words: str) -> type[Canvas]:
             width, height = PAGE
             self.setFont(fonts.regular, 7.5)
             self.setFillColor(colors.grey)
-            self.drawString(MARGIN, height - MARGIN, _fit(header, WIDTH, fonts.regular, 7.5))
+            # A header longer than the line takes more lines above the rule, never an ellipsis.
+            lines = simpleSplit(header, fonts.regular, 7.5, WIDTH)
+            for above, line in zip(range(len(lines) - 1, -1, -1), lines, strict=True):
+                self.drawString(MARGIN, height - MARGIN + above * 9, line)
             self.line(MARGIN, height - MARGIN - 2, width - MARGIN, height - MARGIN - 2)
             self.drawCentredString(width / 2, MARGIN - 2, page_words.format(page=page, pages=pages))
 

@@ -53,7 +53,7 @@ class ActionTally:
 
 @dataclass(frozen=True, slots=True)
 class Minutes:
-    library: str  # the name of the library location (the root of the tree)
+    library: str  # the library's name: the `library_name` setting, else the root location's name
     session: SessionInfo
     opened_by: str | None
     closed_by: str | None
@@ -73,8 +73,10 @@ class Minutes:
     differences: Iterator[Difference]  # read from the database as the report is laid out
 
 
-def gather(session: Session, session_id: int) -> Minutes:
-    """The report of a closed session; refused (`not_closed`) before it is closed."""
+def gather(session: Session, session_id: int, *, library_name: str | None) -> Minutes:
+    """The report of a closed session; refused (`not_closed`) before it is closed. The library is called
+    `library_name` (the server's setting, as in the console's header) when set, else by the name of the
+    root of the location tree."""
     row = get_row(session, session_id)
     if row.state != SessionState.CLOSED:
         raise StocktakeRefusedError(SessionRefusal.NOT_CLOSED)
@@ -97,7 +99,7 @@ def gather(session: Session, session_id: int) -> Minutes:
         sa.select(LOCATION.c.name).where(LOCATION.c.parent_id.is_(None)).order_by(LOCATION.c.id)
     ).scalars()
     return Minutes(
-        library=next(iter(libraries), ""),
+        library=library_name or next(iter(libraries), ""),
         session=info(row),
         opened_by=row.opened_by,
         closed_by=row.closed_by,

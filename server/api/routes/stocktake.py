@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from server.api.deps import CirculationDep, SessionDep, permit
+from server.api.deps import CirculationDep, SessionDep, SettingsDep, permit
 from server.api.idempotency import KeyableWrite
 from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
 from server.api.schemas.base import OffsetPage
@@ -231,9 +231,11 @@ def export_report(
     session_id: int,
     session: SessionDep,
     circulation: CirculationDep,
+    settings: SettingsDep,
     lang: Annotated[Language, Query(description="vi (default) or en.")] = DEFAULT_LANGUAGE,
 ) -> Response:
-    document = stocktake_pdf.render(stocktake_minutes.gather(session, session_id), lang, circulation.timezone)
+    minutes = stocktake_minutes.gather(session, session_id, library_name=settings.library_name)
+    document = stocktake_pdf.render(minutes, lang, circulation.timezone)
     headers = {"Content-Disposition": f'attachment; filename="{stocktake_pdf.filename(session_id, lang)}"'}
     return Response(document, media_type="application/pdf", headers=headers)
 

@@ -1,20 +1,29 @@
 """The annual inventory report laid out: a long list of differences splits across pages with its header
-row on every page and page numbers to the end; ten thousand differences lay out in bounded time and memory
-(printed, not asserted: the machine decides the figures)."""
+row on every page and page numbers to the end; long values wrap in their cells, printed whole; a table's
+heads wrap between words; ten thousand differences lay out in bounded time and memory (printed, not
+asserted: the machine decides the figures)."""
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 from server.domain.stocktake.session import SessionState
 from server.reports import stocktake_pdf
+from server.reports import stocktake_words as words
+from server.reports.cells import CELL_PADDING
+from server.reports.fonts import report_fonts
 from server.services.stocktake_minutes import ActionTally, Difference, Minutes
 from server.services.stocktake_sessions import SessionInfo
-from tests.support.pdf_text import page_texts
+from tests.support.pdf_text import page_texts, text_of
+from web import LANGUAGES, Language, translate
 
 OPENED = datetime(2026, 11, 2, 1, 30, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -86,6 +95,89 @@ def test_a_long_list_repeats_its_header_on_every_page_and_numbers_the_pages() ->
     assert "VV0000599" in text
     assert "Thư viện Trung tâm Đại học Quốc gia" in pages[-1]  # every page's header names the library
     assert "Kế toán trưởng" in pages[-1]  # the signatures close the report
+
+
+LONG_TITLE = (
+    "Đại Việt sử ký toàn thư: bản in Nội các quan bản, mộc bản khắc năm Chính Hòa thứ mười tám (1697), "
+    "phiên âm, dịch nghĩa và chú giải của Viện Khoa học Xã hội Việt Nam"
+)
+LONG_CALL_NUMBER = "959.7020 ĐVSKTT-NCQB 1697 T.1"
+LONG_SHELF = "TV-T2-D14-K12-NGĂN-TRÁI"
+LONG_BARCODE = "3000012345678901234567"  # one word wider than its column: broken inside the word
+LONG_DEVICE = "handheld-thu-vien-trung-tam-01"
+MOMENT: dict[Language, str] = {"vi": "02/11/26 08:30", "en": "26-11-02 08:30"}  # OPENED, the library's time
+LONG_LIBRARY = "Thư viện Trung tâm — Đại học Quốc gia Thành phố Hồ Chí Minh, cơ sở Linh Trung, Thủ Đức, " * 3
+OUTSIDE: dict[Language, str] = {"vi": "ngoài phạm vi", "en": "outside the scope"}
+
+
+def _long_difference() -> Difference:
+    return Difference(
+        barcode=LONG_BARCODE,
+        title=LONG_TITLE,
+        call_number=LONG_CALL_NUMBER,
+        cls="tag_unresolved",
+        issues=tuple(words.ISSUES),
+        belongs=None,
+        where=LONG_SHELF,
+        when=OPENED,
+        device=LONG_DEVICE,
+        in_scope=False,
+    )
+
+
+def _flowing(text: str) -> str:
+    """The text with its line breaks taken out, as a reader reads a wrapped cell."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_long_values_wrap_in_their_cells_and_print_whole(lang: Language) -> None:
+    minutes = dataclasses.replace(
+        _minutes(0),
+        library=LONG_LIBRARY,
+        by_location=[(LONG_SHELF, "Kho sách tham khảo tiếng Việt và Hán Nôm, tầng hai", {"found": 3})],
+        differences=iter([_long_difference()]),
+    )
+    text = text_of(stocktake_pdf.render(minutes, lang, ZONE))
+    flowing = _flowing(text)
+    issues = ", ".join(translate(lang, label) for label in words.ISSUES.values())
+    assert len(issues) > 150  # far more than a line of its column
+    for whole in (
+        LONG_TITLE,
+        issues,
+        f"{translate(lang, words.CLASSES['tag_unresolved'])} ({OUTSIDE[lang]})",
+        LONG_CALL_NUMBER,
+        f"{LONG_SHELF} · {MOMENT[lang]} · {LONG_DEVICE}",  # where, when, which device
+        f"{LONG_SHELF} Kho sách tham khảo tiếng Việt và Hán Nôm, tầng hai",
+    ):
+        assert whole in flowing
+    assert LONG_BARCODE in "".join(text.split())  # its pieces, one under the other
+    assert LONG_BARCODE not in flowing  # ... because it was broken: it did not fit
+    assert MOMENT[lang] in text  # the evidence breaks between its phrases, not inside the moment
+    title = translate(lang, "Inventory report")
+    assert f"{_flowing(LONG_LIBRARY)} · {title} · Kiểm kê định kỳ năm 2026" in flowing  # each page's header
+
+
+def test_a_table_head_wraps_between_words_never_inside_one() -> None:
+    fonts = report_fonts()
+    tables = {
+        "differences": (
+            [label for label, _ in stocktake_pdf.DIFFERENCE_COLUMNS],
+            [width for _, width in stocktake_pdf.DIFFERENCE_COLUMNS],
+            stocktake_pdf.SMALL,
+        ),
+        "figures": (
+            ["Location", "Items", *(label for label, _ in words.FIGURE_COLUMNS)],
+            list(stocktake_pdf.FIGURE_WIDTHS),
+            8.5,
+        ),
+    }
+    for lang in LANGUAGES:
+        for name, (labels, widths, size) in tables.items():
+            for label, width in zip(labels, widths, strict=True):
+                room = width * stocktake_pdf.WIDTH - CELL_PADDING
+                for word in translate(lang, label).split():
+                    assert stringWidth(word, fonts.bold, size) <= room, (lang, name, word)
 
 
 def test_ten_thousand_differences_lay_out_in_bounded_time_and_memory() -> None:

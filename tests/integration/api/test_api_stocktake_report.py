@@ -1,5 +1,6 @@
 """The annual inventory report of a closed stock-take as PDF: the figures of a known session in its text,
-in Vietnamese and in English; refused before closing."""
+in Vietnamese and in English, under the library's name of the server's settings, a long title whole;
+refused before closing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from server.api import API_PREFIX
+from server.db.tables import BibRecord
 from server.settings import ServerSettings
 from tests.integration.api.test_api_stocktake import ingest
 from tests.support.browser import SCREENSHOTS
@@ -25,6 +27,17 @@ from tests.support.stocktake_library import (
 )
 
 BASE = f"{API_PREFIX}/stocktake/sessions"
+LIBRARY_NAME = "Thư viện Trung tâm — Đại học Quốc gia Thành phố Hồ Chí Minh"
+LONG_TITLE = (
+    "Đại Việt sử ký toàn thư: bản in Nội các quan bản, mộc bản khắc năm Chính Hòa thứ mười tám (1697), "
+    "phiên âm, dịch nghĩa và chú giải"
+)
+
+
+@pytest.fixture
+def api_settings(api_settings: ServerSettings) -> ServerSettings:
+    """The server's settings name the library: the report says that name, not its root location's."""
+    return api_settings.model_copy(update={"library_name": LIBRARY_NAME})
 
 
 @pytest.fixture
@@ -53,6 +66,9 @@ def test_the_report_of_a_closed_session_holds_its_figures_in_both_languages(
 ) -> None:
     session_id = _open_session(librarian, clock, library)
     lend_during_session(db, library)
+    missing = db.get(BibRecord, library.missing.record_id)
+    assert missing is not None
+    missing.title = LONG_TITLE  # far longer than its column: it wraps, whole
     db.commit()
     handheld = Handheld()
     ingest(
@@ -81,6 +97,9 @@ def test_the_report_of_a_closed_session_holds_its_figures_in_both_languages(
     text = "\n".join(pages)
     lines = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
     assert "BIÊN BẢN KIỂM KÊ TÀI NGUYÊN THÔNG TIN" in text
+    assert f"{LIBRARY_NAME} — Kiểm kê định kỳ 2026" in text  # the heading
+    assert all(f"{LIBRARY_NAME} · Biên bản kiểm kê" in page for page in pages)  # every page's header
+    assert LONG_TITLE in " ".join(text.split())
     assert "Kiểm kê định kỳ 2026" in text
     assert f"Trang 1 / {len(pages)}" in text
     # The counts of the session, class by class, as the figures say them.
@@ -104,6 +123,8 @@ def test_the_report_of_a_closed_session_holds_its_figures_in_both_languages(
     english = librarian.get(f"{BASE}/{session_id}/report.pdf", params={"lang": "en"})
     english_text = "\n".join(page_texts(english.content))
     assert "ANNUAL INVENTORY REPORT OF THE LIBRARY COLLECTION" in english_text
+    assert f"{LIBRARY_NAME} · Inventory report" in english_text
+    assert LONG_TITLE in " ".join(english_text.split())
     assert f"Missing from its shelf {figures['totals']['missing']}" in english_text
     assert "Library director" in english_text
     assert library.missing.barcode in english_text

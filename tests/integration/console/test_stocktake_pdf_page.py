@@ -1,5 +1,6 @@
 """The console's link to the annual inventory report: the PDF of a closed session in the language asked
-for; before closing, a page saying there is no report yet."""
+for, named after the root of the location tree when the settings name no library; before closing, a page
+saying there is no report yet."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from server.db.tables import Location
 from server.services import stocktake_close, stocktake_sessions
 from tests.support.pdf_text import text_of
 from tests.support.stocktake_library import CLOSED, OPENED, stocktake_library
@@ -19,6 +21,9 @@ def test_the_report_of_a_closed_session_and_none_before(
 ) -> None:
     with Session(console_engine) as db:
         library = stocktake_library(db)
+        root = db.get(Location, library.floor.parent_id)
+        assert root is not None
+        root.name = "Thư viện Khoa học Tổng hợp"  # no `library_name` in the settings: the report says this
         session_id = stocktake_sessions.create(
             db, name="Kiểm kê kho mở", scope=library.scope, staff="lan.nguyen", now=OPENED
         ).id
@@ -35,7 +40,9 @@ def test_the_report_of_a_closed_session_and_none_before(
         db.commit()
     answer = assistant.get(url)
     assert answer.headers["content-type"] == "application/pdf"
-    assert "BIÊN BẢN KIỂM KÊ" in text_of(answer.content)
+    text = text_of(answer.content)
+    assert "BIÊN BẢN KIỂM KÊ" in text
+    assert "Thư viện Khoa học Tổng hợp — Kiểm kê kho mở" in text
     english = assistant.get(url, params={"lang": "en"})
     assert f'filename="kiem-ke-{session_id}.en.pdf"' in english.headers["content-disposition"]
     text = text_of(english.content)
