@@ -32,7 +32,7 @@ def report_pdf(
 ) -> Response:
     chosen: Language = next((known for known in LANGUAGES if known == lang), viewer.lang)
     try:
-        minutes = stocktake_minutes.gather(db, session_id)
+        minutes = stocktake_minutes.gather(db, session_id, state.circulation_context().shelf_orders)
     except StocktakeRefusedError:  # not closed yet: there is nothing to report
         context = {
             "title": translate(viewer.lang, N_("No report yet")),
