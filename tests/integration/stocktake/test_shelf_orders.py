@@ -6,11 +6,10 @@ walk through the stacks, each location's in its own order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import csv
 import io
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
