@@ -8,7 +8,7 @@ import pytest
 from server.domain.enums import LocationKind
 from server.domain.stocktake.order_keys import OrderFacts, order_for, order_key, parse_shelf_order
 from server.domain.stocktake.scope import LocationTree
-from server.domain.stocktake.walk import StackWalk
+from server.domain.stocktake.walk import Listing, StackWalk
 
 # TTTT ─┬─ TTTT-T2 ── TTTT-T2-D01 ─┬─ TTTT-T2-D01-K2
 #       │                          └─ TTTT-T2-D01-K10
@@ -81,7 +81,7 @@ ITEMS = [
 def test_items_list_where_they_belong_by_that_locations_own_order(rotation: int) -> None:
     places = walk()
 
-    def listing(entry: tuple[int, int | None, str | None, str, int, str]) -> object:
+    def listing(entry: tuple[int, int | None, str | None, str, int, str]) -> Listing:
         item_id, home, call, language, height, accession = entry
         order = None if home is None else order_for(home, TREE, ORDERS)
         key = None if order is None else order_key(order, OrderFacts(call, language, height, accession))
