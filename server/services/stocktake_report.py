@@ -284,14 +284,10 @@ def _in_shelf_order(session: Session, session_id: int, shelf_orders: ShelfOrders
         )
         .where(RESULT.c.session_id == session_id)
     )
-    listed = [
-        (
-            walk.listing(
-                row.home_location_id, row.frozen_key if row.in_scope else ordering.key(row), row.item_id
-            )
-        )
-        for row in session.execute(query.execution_options(yield_per=_RESULT_CHUNK))
-    ]
+    listed = []
+    for row in session.execute(query.execution_options(yield_per=_RESULT_CHUNK)):
+        key = row.frozen_key if row.in_scope else ordering.key(row)
+        listed.append(walk.listing(row.home_location_id, key, row.item_id))
     listed.sort()
     return [listing[-1] for listing in listed]
 
