@@ -109,6 +109,13 @@ def test_closed_stacks_keep_their_own_order_and_open_shelves_the_call_numbers(
     assert [by_barcode[entry.barcode].accession_number for entry in listed.items] == shelved
     out_of_order = _sweep_and_close(engine, tmp_path, stacks, session_id)
     assert out_of_order == {stacks.closed[0].id, stacks.open[0].id}
+    # The correction lists walk the stacks: floor KD's shelf before floor T2's, though "A" < "KD-1".
+    with Session(engine) as session:
+        lists = stocktake_report.corrections(session, session_id)
+    assert [(c["shelf_code"], [b["barcode"] for b in c["books"]]) for c in lists] == [
+        ("KD-1", [stacks.closed[0].barcode]),
+        ("A", [stacks.open[0].barcode]),
+    ]
 
 
 def test_in_call_number_order_the_same_closed_shelf_is_in_order(engine: Engine, tmp_path: Path) -> None:
