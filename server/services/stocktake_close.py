@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders
 from server.db.bulk import insert_rows
 from server.db.tables import StocktakeCorrection, StocktakeCount, StocktakeResult
 from server.domain.stocktake.facts import Seen, StatusChange, Sweep, moment
@@ -27,10 +28,19 @@ COUNT = table_of(StocktakeCount)
 CORRECTION = table_of(StocktakeCorrection)
 
 
-def close(session: Session, session_id: int, *, staff: str, now: datetime) -> SessionInfo:
+def close(
+    session: Session,
+    session_id: int,
+    *,
+    staff: str,
+    now: datetime,
+    shelf_orders: ShelfOrders = NO_SHELF_ORDERS,
+) -> SessionInfo:
+    """Close the session: `shelf_orders` (as at opening) orders the items from outside the scope that
+    readers saw, which were not frozen with the scope's."""
     row = locked_row(session, session_id)
     state = move(row, SessionAction.CLOSE)
-    facts = stocktake_facts.gather(session, row, now=now)
+    facts = stocktake_facts.gather(session, row, now=now, shelf_orders=shelf_orders)
     reconciliation = reconcile(facts)
     _store(session, session_id, reconciliation)
     stocktake_actions.propose(session, session_id, reconciliation, row, list(facts.damage))

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders
 from server.db.tables import (
     StocktakeDamage,
     StocktakeExpected,
@@ -47,7 +48,11 @@ DAMAGE = table_of(StocktakeDamage)
 _STREAM_ROWS = 10_000
 
 
-def gather(session: Session, row: StocktakeSession, *, now: datetime) -> StocktakeFacts:
+def gather(
+    session: Session, row: StocktakeSession, *, now: datetime, shelf_orders: ShelfOrders = NO_SHELF_ORDERS
+) -> StocktakeFacts:
+    """The session's facts; items from outside the scope that readers saw get their keys in the order of
+    where they belong from `shelf_orders` (the scope's were frozen at opening)."""
     assert row.id is not None
     assert row.opened_at is not None
     session_id = row.id
@@ -66,7 +71,7 @@ def gather(session: Session, row: StocktakeSession, *, now: datetime) -> Stockta
         sweeps=_sweeps(session, session_id),
         closed_at=micros(now),
         expected_statuses=scope.expected_statuses,
-        other_items=library.items_now(session, others),
+        other_items=library.items_now(session, others, library.shelf_ordering(session, shelf_orders, tree)),
         scope_shelves=shelves_in_scope(scope, tree, shelves),
         changes=_changes(session, session_id, row.opened_at),
         damage=marks,

@@ -22,6 +22,7 @@ from server.domain.enums import ItemStatus, LocationKind
 from server.domain.stocktake.facts import ItemFacts, Shelf
 from server.domain.stocktake.order_keys import CALL_NUMBER_ORDER, OrderFacts, ShelfOrder, order_for, order_key
 from server.domain.stocktake.scope import DEFAULT_EXPECTED, LocationTree, Scope
+from server.domain.stocktake.walk import StackWalk
 from server.errors import InvalidInputError
 from server.services.columns import ITEM, LOAN, LOCATION, RECORD
 
@@ -63,6 +64,13 @@ def location_tree(session: Session) -> LocationTree:
         parents[row.id] = row.parent_id
         kinds[row.id] = LocationKind(row.kind)
     return LocationTree(parents, kinds)
+
+
+def stack_walk(session: Session, tree: LocationTree) -> StackWalk:
+    """The walk through the library's stacks that every list of a stock-take follows."""
+    return StackWalk(
+        tree, {row.id: row.code for row in session.execute(sa.select(LOCATION.c.id, LOCATION.c.code))}
+    )
 
 
 def check_locations(session: Session, scope: Scope) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from server.collection_config.shelf_orders import ShelfOrders
 from server.db.tables import StocktakeAction
-from server.domain.stocktake.order_keys import natural_key
 from server.domain.stocktake.report import Tally
 from server.domain.stocktake.session import SessionRefusal, SessionState
 from server.services import stocktake_library as library
@@ -73,22 +73,21 @@ class Minutes:
     differences: Iterator[Difference]  # read from the database as the report is laid out
 
 
-def gather(session: Session, session_id: int, *, library_name: str | None) -> Minutes:
-    """The report of a closed session; refused (`not_closed`) before it is closed. The library is called
-    `library_name` (the server's setting, as in the console's header) when set, else by the name of the
-    root of the location tree."""
+def gather(
+    session: Session, session_id: int, shelf_orders: ShelfOrders, *, library_name: str | None
+) -> Minutes:
+    """The report of a closed session; refused (`not_closed`) before it is closed. `shelf_orders`: the
+    configured shelf orders, which list the differences of items from outside the scope. The library is
+    called `library_name` (the server's setting, as in the console's header) when set, else by the name of
+    the root of the location tree."""
     row = get_row(session, session_id)
     if row.state != SessionState.CLOSED:
         raise StocktakeRefusedError(SessionRefusal.NOT_CLOSED)
     located = session.execute(sa.select(LOCATION.c.id, LOCATION.c.code, LOCATION.c.name))
     names = {r.id: (r.code, r.name) for r in located}
     found = stocktake_report.session_figures(session, session_id)
-    tree = library.location_tree(session)
-
-    def walk(location: int) -> list[str]:  # library, floor, range, shelf: the tree in order
-        return [natural_key(names[a][0]) for a in reversed(tree.ancestors(location))]
-
-    placed = sorted((i for i in found.by_location if i is not None and i in names), key=walk)
+    walk = library.stack_walk(session, library.location_tree(session))
+    placed = sorted((i for i in found.by_location if i is not None and i in names), key=walk.place)
     by_location = [(*names[i], found.by_location[i]) for i in placed]
     if None in found.by_location:
         by_location.append(("", "", found.by_location[None]))
@@ -116,7 +115,7 @@ def gather(session: Session, session_id: int, *, library_name: str | None) -> Mi
         tag_events=dict(Counter(e["verdict"] for e in stocktake_report.tag_events(session, session_id))),
         corrections=sum(len(c["books"]) for c in stocktake_report.corrections(session, session_id)),
         actions=actions,
-        differences=_differences(session, session_id),
+        differences=_differences(session, session_id, shelf_orders),
     )
 
 
@@ -145,9 +144,9 @@ def _actions(session: Session, session_id: int) -> list[ActionTally]:
     return [ActionTally(r.kind, r.proposed, r.applied, r.undone) for r in rows]
 
 
-def _differences(session: Session, session_id: int) -> Iterator[Difference]:
+def _differences(session: Session, session_id: int, shelf_orders: ShelfOrders) -> Iterator[Difference]:
     shelves = {shelf_id: shelf.code for shelf_id, shelf in library.shelves(session).items()}
-    for row in stocktake_report.results_in_shelf_order(session, session_id):
+    for row in stocktake_report.results_in_shelf_order(session, session_id, shelf_orders):
         evidence = row.evidence
         seen = evidence.get("seen") or {}
         sweep = evidence.get("sweep") or {}

@@ -1,6 +1,10 @@
 """What staff read of a stock-take: progress per shelf while it runs, and after closing the figures (the
 domain's `report.figures` over the stored counts), the exception lists, the tag events, the shelf
 correction lists, and every result as CSV.
+
+The correction lists and every result (the CSV, the annual report's differences) go through the stacks in
+one order: the domain's walk (`walk.StackWalk`) — the location tree in order, each item where it belongs
+by its key in that location's shelf order (`stocktake_library.ShelfOrdering`, as reconciliation judged).
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from server.collection_config.shelf_orders import ShelfOrders
 from server.db.tables import (
     StocktakeCorrection,
     StocktakeCount,
+    StocktakeExpected,
     StocktakeHandheld,
     StocktakeResult,
     StocktakeSweep,
@@ -38,6 +44,8 @@ SWEEP = table_of(StocktakeSweep)
 HANDHELD = table_of(StocktakeHandheld)
 TAG_EVENT = table_of(StocktakeTagEvent)
 CORRECTION = table_of(StocktakeCorrection)
+EXPECTED = table_of(StocktakeExpected)
+_RESULT_CHUNK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +201,7 @@ def tag_events(session: Session, session_id: int) -> list[dict[str, Any]]:
 
 
 def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
-    """Per shelf, in the order of the shelves' codes, the books to move in the order they stand."""
+    """Per shelf, in the walk through the stacks, the books to move in the order they stand."""
     shelf, belongs = LOCATION.alias("shelf"), LOCATION.alias("belongs")
     after, before = ITEM.alias("after_item"), ITEM.alias("before_item")
     rows = session.execute(
@@ -216,9 +224,11 @@ def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
         .where(CORRECTION.c.session_id == session_id)
         .order_by(CORRECTION.c.position)
     )
-    by_shelf: dict[str, list[dict[str, Any]]] = {}
+    by_shelf: dict[int, list[dict[str, Any]]] = {}
+    codes: dict[int, str] = {}
     for r in rows:
-        by_shelf.setdefault(r.shelf_code, []).append(
+        codes[r.shelf_id] = r.shelf_code
+        by_shelf.setdefault(r.shelf_id, []).append(
             {
                 "position": r.position,
                 "barcode": r.barcode,
@@ -230,14 +240,56 @@ def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
                 "before": r.before_barcode,
             }
         )
-    return [{"shelf_code": code, "books": by_shelf[code]} for code in sorted(by_shelf, key=natural_key)]
+    walk = library.stack_walk(session, library.location_tree(session))
+    return [
+        {"shelf_code": codes[shelf], "books": by_shelf[shelf]} for shelf in sorted(by_shelf, key=walk.place)
+    ]
 
 
-def results_in_shelf_order(session: Session, session_id: int) -> Iterator[Any]:
+def results_in_shelf_order(session: Session, session_id: int, shelf_orders: ShelfOrders) -> Iterator[Any]:
     """Every stored result of the session with its item's barcode, title and call number and the code of
-    the shelf it belongs on, by call number, fetched a few thousand at a time."""
-    query = _results_query(session_id).order_by(RECORD.c.call_number_key, RESULT.c.item_id)
-    yield from session.execute(query.execution_options(yield_per=2000))
+    the shelf it belongs on, in the walk through the stacks: by where it belongs, then by its key in that
+    location's shelf order — the key frozen at opening for an item of the scope (the one its shelf was
+    judged by), the key in `shelf_orders` now for an item from outside — and with no home last. The order
+    is found over a few narrow columns; the rows are then fetched a few thousand at a time."""
+    ordered = _in_shelf_order(session, session_id, shelf_orders)
+    for start in range(0, len(ordered), _RESULT_CHUNK):
+        chunk = ordered[start : start + _RESULT_CHUNK]
+        rows = session.execute(_results_query(session_id).where(RESULT.c.item_id.in_(chunk)))
+        by_item = {row.item_id: row for row in rows}
+        yield from (by_item[item_id] for item_id in chunk)
+
+
+def _in_shelf_order(session: Session, session_id: int, shelf_orders: ShelfOrders) -> list[int]:
+    tree = library.location_tree(session)
+    walk = library.stack_walk(session, tree)
+    ordering = library.shelf_ordering(session, shelf_orders, tree)
+    query = (
+        sa.select(
+            RESULT.c.item_id,
+            RESULT.c.in_scope,
+            RESULT.c.belongs.label("home_location_id"),  # the key in the order of where it belongs
+            EXPECTED.c.order_key.label("frozen_key"),
+            RECORD.c.call_number_key,
+            RECORD.c.call_number,
+            RECORD.c.language,
+            ITEM.c.height_cm,
+            ITEM.c.accession_number,
+        )
+        .join(ITEM, ITEM.c.id == RESULT.c.item_id)
+        .join(RECORD, RECORD.c.id == ITEM.c.record_id)
+        .outerjoin(
+            EXPECTED,
+            sa.and_(EXPECTED.c.session_id == RESULT.c.session_id, EXPECTED.c.item_id == RESULT.c.item_id),
+        )
+        .where(RESULT.c.session_id == session_id)
+    )
+    listed = []
+    for row in session.execute(query.execution_options(yield_per=_RESULT_CHUNK)):
+        key = row.frozen_key if row.in_scope else ordering.key(row)
+        listed.append(walk.listing(row.home_location_id, key, row.item_id))
+    listed.sort()
+    return [listing[-1] for listing in listed]
 
 
 CSV_COLUMNS = (
@@ -256,8 +308,8 @@ CSV_COLUMNS = (
 )
 
 
-def results_csv(session: Session, session_id: int) -> Iterator[str]:
-    """Every result of the session as CSV lines, by call number (a header first)."""
+def results_csv(session: Session, session_id: int, shelf_orders: ShelfOrders) -> Iterator[str]:
+    """Every result of the session as CSV lines, in the walk through the stacks (a header first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -268,7 +320,7 @@ def results_csv(session: Session, session_id: int) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)
-    for row in results_in_shelf_order(session, session_id):
+    for row in results_in_shelf_order(session, session_id, shelf_orders):
         seen = row.evidence.get("seen") or {}
         yield line(
             (

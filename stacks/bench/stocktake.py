@@ -39,10 +39,12 @@ from contract.codec import encode_event
 from contract.events import StocktakeJoined, StocktakeReads, make_event
 from contract.stocktake import MAX_READS_PER_BATCH, ReadBatch, ShelfJoin, ShelfMethod, TagData, TagRead
 from edge.runtime import EdgeRuntime
+from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, ShelfOrders, load_shelf_orders
 from server.db.engine import make_engine
 from server.db.tables import Location, StocktakeRead
 from server.services import stocktake_sessions
 from server.services.columns import table_of
+from server.settings import REPO_CONFIG_DIR
 from stacks.bench import handheld, ingest
 from stacks.bench.baseline import raw_paho_msgs_per_s
 from stacks.bench.environment import BenchEnvironment, bench_environment
@@ -54,8 +56,14 @@ CLOSE_SIZES = (100_000,)
 READ = table_of(StocktakeRead)
 
 
+def shipped_shelf_orders() -> ShelfOrders:
+    """The shelf orders of the repository's configuration, made for the seeded library (its closed stacks)."""
+    return load_shelf_orders(REPO_CONFIG_DIR / SHELF_ORDERS_FILE)
+
+
 def open_session(database_url: str) -> int:
-    """A session over the whole seeded library, opened as staff would (its expected list frozen)."""
+    """A session over the whole seeded library, opened as staff would (its expected list frozen, each
+    location's items in its shipped shelf order)."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
@@ -65,7 +73,8 @@ def open_session(database_url: str) -> int:
             scope = {"locations": [int(i) for i in roots.scalars()]}
             now = datetime.now(UTC)
             created = stocktake_sessions.create(session, name="bench", scope=scope, staff="bench", now=now)
-            stocktake_sessions.open_session(session, created.id, staff="bench", now=now)
+            orders = shipped_shelf_orders()
+            stocktake_sessions.open_session(session, created.id, staff="bench", now=now, shelf_orders=orders)
             session.commit()
             return created.id
     finally:

@@ -11,6 +11,8 @@ commits. The figures it prints:
 - `reconcile_s`: the domain over those facts;
 - `close_s`: the whole close, committed: gathering and reconciling again, then storing the results, counts
   and correction lists and proposing the closing actions; `store_s` is what it adds to the two above;
+- `report_s`: every stored result listed in shelf order as the report's CSV (`stocktake_report.results_csv`,
+  the annual report's differences go the same way);
 - `peak_rss_mib`: the process's peak resident memory.
 """
 
@@ -36,9 +38,9 @@ from server.db.engine import make_engine
 from server.db.tables import StocktakeExpected, StocktakeRead, StocktakeSession, StocktakeSweep
 from server.domain.stocktake.facts import Security, micros
 from server.domain.stocktake.reconcile import reconcile
-from server.services import stocktake_close, stocktake_facts
+from server.services import stocktake_close, stocktake_facts, stocktake_report
 from server.services.columns import table_of
-from stacks.bench.stocktake import open_session
+from stacks.bench.stocktake import open_session, shipped_shelf_orders
 
 EXPECTED = table_of(StocktakeExpected)
 DEVICE = "handheld-close"
@@ -109,13 +111,14 @@ def run(items: int) -> dict[str, Any]:
         reads = _sweep_every_shelf(url, session_id)
         build_s = time.perf_counter() - started
         engine = make_engine(url)
+        orders = shipped_shelf_orders()
         try:
             closed_at = datetime.now(UTC) + timedelta(hours=1)
             with Session(engine) as session:
                 row = session.get(StocktakeSession, session_id)
                 assert row is not None
                 started = time.perf_counter()
-                facts = stocktake_facts.gather(session, row, now=closed_at)
+                facts = stocktake_facts.gather(session, row, now=closed_at, shelf_orders=orders)
                 gather_s = time.perf_counter() - started
                 started = time.perf_counter()
                 found = reconcile(facts)
@@ -124,9 +127,13 @@ def run(items: int) -> dict[str, Any]:
             del facts
             with Session(engine) as session:
                 started = time.perf_counter()
-                stocktake_close.close(session, session_id, staff="bench", now=closed_at)
+                stocktake_close.close(session, session_id, staff="bench", now=closed_at, shelf_orders=orders)
                 session.commit()
                 close_s = time.perf_counter() - started
+            with Session(engine) as session:
+                started = time.perf_counter()
+                listed = sum(1 for _ in stocktake_report.results_csv(session, session_id, orders)) - 1
+                report_s = time.perf_counter() - started
         finally:
             engine.dispose()
     return {
@@ -138,6 +145,8 @@ def run(items: int) -> dict[str, Any]:
         "reconcile_s": round(reconcile_s, 3),
         "store_s": round(max(0.0, close_s - gather_s - reconcile_s), 3),
         "close_s": round(close_s, 3),
+        "listed": listed,
+        "report_s": round(report_s, 3),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

@@ -41,14 +41,16 @@ def test_the_shipped_weeding_file() -> None:
     assert settings.protections.imprints_before == 1900
 
 
-def test_the_shipped_shelf_orders_file_and_its_closed_stacks_example() -> None:
-    assert load_shelf_orders(REPO_CONFIG_DIR / SHELF_ORDERS_FILE) == {}  # call-number order everywhere
-    assert f"#   {CLOSED_STACKS}" in SHELF_ORDERS  # the example, as written, is an order the file takes
+def test_the_shipped_shelf_orders_file_orders_the_seeded_closed_stacks() -> None:
+    # Call-number order everywhere but in the seeded library's closed stacks (server/seed/closed_stacks.py).
+    orders = load_shelf_orders(REPO_CONFIG_DIR / SHELF_ORDERS_FILE)
+    assert orders == {"TTTT-KD": parse_shelf_order(["language=vie,eng,fra,rus", "size", "accession_number"])}
+    assert f"\n{CLOSED_STACKS}\n" in SHELF_ORDERS
 
 
 def test_a_location_of_the_shelf_orders_file_gets_its_order(tmp_path: Path) -> None:
     path = tmp_path / SHELF_ORDERS_FILE
-    path.write_text(f'{SHELF_ORDERS}{CLOSED_STACKS}\n"TTTT-T1" = ["call_number"]\n', encoding="utf-8")
+    path.write_text(f'{SHELF_ORDERS}"TTTT-T1" = ["call_number"]\n', encoding="utf-8")
     orders = load_shelf_orders(path)
     assert orders["TTTT-KD"] == parse_shelf_order(["language=vie,eng,fra,rus", "size", "accession_number"])
     assert orders["TTTT-KD"].parts[0].ranking == ("vie", "eng", "fra", "rus")
@@ -69,7 +71,8 @@ def weeding(old: str, new: str) -> tuple[str, Callable[[Path], object], str]:
 
 
 def shelf_orders(entry: str) -> tuple[str, Callable[[Path], object], str]:
-    return (SHELF_ORDERS_FILE, load_shelf_orders, f"{SHELF_ORDERS}{entry}\n")
+    """The shipped file with its closed stacks' entry replaced by `entry`."""
+    return (SHELF_ORDERS_FILE, load_shelf_orders, edited(SHELF_ORDERS, CLOSED_STACKS, entry))
 
 
 CASES = [

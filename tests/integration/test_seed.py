@@ -15,10 +15,12 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from contract.common import ItemRef
+from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, load_shelf_orders
 from server.db.engine import make_engine
-from server.domain.callnumbers import CallNumberSpan
+from server.domain.callnumbers import CallNumberSpan, sort_key
+from server.domain.stocktake.order_keys import OrderFacts, order_key
 from server.errors import ConflictError
-from server.seed import generate, seed_database
+from server.seed import closed_stacks, generate, seed_database
 from server.services import catalog, context, kiosk
 from server.services.columns import HOLD, ITEM, LOAN, LOCATION, PATRON
 from server.services.policies import Policies, load_policies
@@ -71,14 +73,54 @@ def test_the_library_is_realistic() -> None:
     assert library.loans
     assert any(loan.due_at < library.now for loan in library.loans)
     assert {h.status for h in library.holds} == {"waiting", "ready"}
-    # Every item sits on a shelf whose span covers its call number.
+    # Every item of the open shelves sits on a shelf whose span covers its call number; the closed stacks'
+    # shelves have no span: they are kept by language, size and accession number.
     shelves = {loc.id: loc for loc in library.locations if loc.kind == "shelf"}
     for item in library.items:
         shelf = shelves[item.location_id or 0]
-        assert CallNumberSpan(shelf.span_start or "", shelf.span_end or "").contains(item.call_number)
+        if shelf.code.startswith(f"{closed_stacks.CODE}-"):
+            assert shelf.span_start is None
+            assert shelf.span_end is None
+        else:
+            assert CallNumberSpan(shelf.span_start or "", shelf.span_end or "").contains(item.call_number)
     per_patron = Counter(loan.patron_id for loan in library.loans)
     categories = {p.id: p.category for p in library.patrons}
     assert all(n <= POLICIES.rules.patron_rule(categories[pid]).max_loans for pid, n in per_patron.items())
+
+
+def test_the_closed_stacks_stand_in_the_shipped_order_not_the_call_numbers() -> None:
+    library = generate(3000, 100, 1, TODAY, POLICIES.rules)
+    codes = {loc.id: loc.code for loc in library.locations}
+    stacks = [loc for loc in library.locations if loc.code.startswith(closed_stacks.CODE)]
+    assert [(loc.code, loc.kind) for loc in stacks] == [
+        ("TTTT-KD", "floor"),
+        ("TTTT-KD-D01", "range"),
+        *((f"TTTT-KD-D01-K{n}", "shelf") for n in range(1, closed_stacks.SHELVES + 1)),
+    ]
+    # The repository's configuration names the order the seed stands them in.
+    shipped = load_shelf_orders(REPO_CONFIG_DIR / SHELF_ORDERS_FILE)
+    assert shipped == {closed_stacks.CODE: closed_stacks.ORDER}
+    languages = {record.id: record.language for record in library.records}
+    standing = [i for i in library.items if codes[i.location_id or 0].startswith(f"{closed_stacks.CODE}-")]
+    assert len(standing) == 3000 // closed_stacks.SHARE
+    assert {languages[i.record_id] for i in standing} == {"vie", "eng", "fra", "rus"}
+    assert all(i.height_cm and i.accession_number for i in standing)
+    standing.sort(key=lambda i: (codes[i.location_id or 0], i.id))  # shelf by shelf, then id: a shuffle
+    keys = [
+        order_key(
+            closed_stacks.ORDER,
+            OrderFacts(i.call_number, languages[i.record_id], i.height_cm, i.accession_number),
+        )
+        for i in standing
+    ]
+    by_shelf: dict[str, list[str]] = {}
+    for item, key in zip(standing, keys, strict=True):
+        by_shelf.setdefault(codes[item.location_id or 0], []).append(key)
+    shelved = [key for code in sorted(by_shelf) for key in sorted(by_shelf[code])]
+    assert shelved == sorted(keys)  # shelf after shelf, one run of the closed stacks' order
+    call_order = sorted(standing, key=lambda i: (sort_key(i.call_number), i.id))
+    stack_order = sorted(standing, key=lambda i: keys[standing.index(i)])
+    assert call_order != stack_order
 
 
 def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_path: Path) -> None:
@@ -124,8 +166,15 @@ def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_pat
     now = datetime(2026, 11, 23, 10, 0, tzinfo=HCM)
     with Session(engine) as session:
         # The shelf lookup by span finds each item's own shelf, and new rows get fresh ids.
+        # (The closed stacks' shelves have no span: their books are found by their home.)
+        closed = [e for e in manifest["items"] if e["location_code"].startswith(f"{closed_stacks.CODE}-")]
+        assert len(closed) == 600 // closed_stacks.SHARE
         for entry in manifest["items"]:
             item = catalog.item_by_ref(session, ItemRef(barcode=entry["barcode"]))
+            if entry in closed:
+                home = catalog.location_by_code(session, entry["location_code"])
+                assert item.home_location_id == home.id
+                continue
             shelf = catalog.shelf_for(session, item.call_number or "")
             assert shelf is not None
             assert shelf.code == entry["location_code"]

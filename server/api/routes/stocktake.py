@@ -113,7 +113,9 @@ _MOVES: dict[str, tuple[str, Callable[[KeyableWrite, int], SessionInfo]]] = {
     "resume": ("Resume a paused session", lambda w, i: stocktake_sessions.resume(w.session, i)),
     "close": (
         "Close: reconcile, store the results and propose the closing actions",
-        lambda w, i: stocktake_close.close(w.session, i, staff=w.staff.username, now=w.now),
+        lambda w, i: stocktake_close.close(
+            w.session, i, staff=w.staff.username, now=w.now, shelf_orders=w.circulation.shelf_orders
+        ),
     ),
     "sign": (
         "Sign the report: the closing actions become final",
@@ -209,13 +211,15 @@ def list_corrections(session_id: int, session: SessionDep) -> list[ShelfCorrecti
 
 @router.get(
     "/sessions/{session_id}/results.csv",
-    summary="Every result as CSV, by call number",
+    summary="Every result as CSV, in shelf order: by where it belongs, then by that location's shelf order",
     response_class=StreamingResponse,
     dependencies=VIEW,
 )
-def export_results(session_id: int, session: SessionDep) -> StreamingResponse:
+def export_results(session_id: int, session: SessionDep, circulation: CirculationDep) -> StreamingResponse:
     stocktake_sessions.get_row(session, session_id)
-    lines = list(stocktake_report.results_csv(session, session_id))  # read inside the request's session
+    lines = list(
+        stocktake_report.results_csv(session, session_id, circulation.shelf_orders)
+    )  # read inside the request's session
     headers = {"Content-Disposition": f'attachment; filename="stocktake-{session_id}.csv"'}
     return StreamingResponse(iter(lines), media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -234,7 +238,9 @@ def export_report(
     settings: SettingsDep,
     lang: Annotated[Language, Query(description="vi (default) or en.")] = DEFAULT_LANGUAGE,
 ) -> Response:
-    minutes = stocktake_minutes.gather(session, session_id, library_name=settings.library_name)
+    minutes = stocktake_minutes.gather(
+        session, session_id, circulation.shelf_orders, library_name=settings.library_name
+    )
     document = stocktake_pdf.render(minutes, lang, circulation.timezone)
     headers = {"Content-Disposition": f'attachment; filename="{stocktake_pdf.filename(session_id, lang)}"'}
     return Response(document, media_type="application/pdf", headers=headers)

@@ -232,7 +232,9 @@ _MOVES: dict[str, Callable[[ConsoleState, Session, int, Viewer, datetime], Sessi
     ),
     "pause": lambda _state, db, i, _v, now: stocktake_sessions.pause(db, i, now=now),
     "resume": lambda _state, db, i, _v, _now: stocktake_sessions.resume(db, i),
-    "close": lambda _state, db, i, v, now: stocktake_close.close(db, i, staff=v.staff.username, now=now),
+    "close": lambda state, db, i, v, now: stocktake_close.close(
+        db, i, staff=v.staff.username, now=now, shelf_orders=state.circulation_context().shelf_orders
+    ),
 }
 
 

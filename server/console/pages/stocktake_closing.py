@@ -189,8 +189,11 @@ def corrections(
 
 
 @pages.page("/stocktake/{session_id}/results.csv", Permission.STOCKTAKE_VIEW)
-def results_csv(session_id: int, *, db: DbDep) -> StreamingResponse:
+def results_csv(session_id: int, *, state: StateDep, db: DbDep) -> StreamingResponse:
     stocktake_sessions.get_row(db, session_id)
-    lines = list(stocktake_report.results_csv(db, session_id))  # read inside the request's session
+    shelf_orders = state.circulation_context().shelf_orders
+    lines = list(
+        stocktake_report.results_csv(db, session_id, shelf_orders)
+    )  # read inside the request's session
     headers = {"Content-Disposition": f'attachment; filename="stocktake-{session_id}.csv"'}
     return StreamingResponse(iter(lines), media_type="text/csv; charset=utf-8", headers=headers)

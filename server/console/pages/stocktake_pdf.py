@@ -32,7 +32,12 @@ def report_pdf(
 ) -> Response:
     chosen: Language = next((known for known in LANGUAGES if known == lang), viewer.lang)
     try:
-        minutes = stocktake_minutes.gather(db, session_id, library_name=state.settings.library_name)
+        minutes = stocktake_minutes.gather(
+            db,
+            session_id,
+            state.circulation_context().shelf_orders,
+            library_name=state.settings.library_name,
+        )
     except StocktakeRefusedError:  # not closed yet: there is nothing to report
         context = {
             "title": translate(viewer.lang, N_("No report yet")),

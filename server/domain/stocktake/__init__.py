@@ -16,5 +16,6 @@
 - `results` — classes, issues, evidence
 - `plan` — the closing actions and their undoing
 - `report` — figures by location, item type and class; correction and find lists
+- `walk` — the walk through the stacks every list follows: locations in tree order, items by their order
 - `settings` — the tunable rules
 """

@@ -1,10 +1,13 @@
 """A location's configured shelf order, through opening, a handheld's sweeps and closing, on SQLite and
 PostgreSQL: closed stacks kept by language, size and accession number flag the book out of that order even
 where the call numbers run in order, and an open shelf in call-number order flags the book out of
-call-number order even where the accession numbers run in order."""
+call-number order even where the accession numbers run in order; the report lists every result in the
+walk through the stacks, each location's in its own order."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from contract.stocktake import TagData, TagRead
 from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders, parse_shelf_orders
 from server.db.tables import Item, Location, StocktakeResult
 from server.errors import InvalidInputError
-from server.services import stocktake_close, stocktake_sessions, stocktake_shelf_lists
+from server.services import stocktake_close, stocktake_report, stocktake_sessions, stocktake_shelf_lists
 from server.settings import ServerSettings
 from tests.support import factories as make
 from tests.support.stocktake_library import CLOSED, OPENED, Handheld, ingest
@@ -75,13 +78,17 @@ def _open(engine: Engine, orders: ShelfOrders) -> tuple[Stacks, int]:
     return stacks, created.id
 
 
-def _sweep_and_close(engine: Engine, tmp_path: Path, stacks: Stacks, session_id: int) -> set[int | None]:
-    """Both shelves swept; the items judged out of shelf order."""
+def _sweep_and_close(
+    engine: Engine, tmp_path: Path, stacks: Stacks, session_id: int, *, read: slice = slice(None)
+) -> set[int | None]:
+    """Both shelves swept, reading the books `read` picks of each; the items judged out of shelf order."""
     handheld = Handheld()
     events: list[EventEnvelope] = []
     for shelf, books in (("KD-1", stacks.closed), ("A", stacks.open)):
         events.append(handheld.join(session_id, shelf))
-        events.append(handheld.reads(session_id, shelf, [_read(b, 100 * i) for i, b in enumerate(books)]))
+        events.append(
+            handheld.reads(session_id, shelf, [_read(b, 100 * i) for i, b in enumerate(books[read])])
+        )
     ingest(engine, ServerSettings(data_dir=tmp_path, _env_file=None), *events)
     with Session(engine) as session:
         stocktake_close.close(session, session_id, staff="thuthu", now=CLOSED)
@@ -102,6 +109,13 @@ def test_closed_stacks_keep_their_own_order_and_open_shelves_the_call_numbers(
     assert [by_barcode[entry.barcode].accession_number for entry in listed.items] == shelved
     out_of_order = _sweep_and_close(engine, tmp_path, stacks, session_id)
     assert out_of_order == {stacks.closed[0].id, stacks.open[0].id}
+    # The correction lists walk the stacks: floor KD's shelf before floor T2's, though "A" < "KD-1".
+    with Session(engine) as session:
+        lists = stocktake_report.corrections(session, session_id)
+    assert [(c["shelf_code"], [b["barcode"] for b in c["books"]]) for c in lists] == [
+        ("KD-1", [stacks.closed[0].barcode]),
+        ("A", [stacks.open[0].barcode]),
+    ]
 
 
 def test_in_call_number_order_the_same_closed_shelf_is_in_order(engine: Engine, tmp_path: Path) -> None:
@@ -113,3 +127,23 @@ def test_an_order_for_a_location_the_library_does_not_have_refuses_the_opening(e
     orders = parse_shelf_orders('[orders]\n"KD" = ["size"]\n"KHO-CU" = ["accession_number"]\n')
     with pytest.raises(InvalidInputError, match=r"shelf_orders\.toml orders the shelves of KHO-CU, which"):
         _open(engine, orders)
+
+
+def test_the_report_lists_results_in_the_walk_each_location_in_its_own_order(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """One book read on each shelf, the rest missing: the closed floor KD comes before the floor T2 (though
+    shelf A's code comes before KD-1's), KD-1's books by language, size and accession number (its first
+    book's call number is the lowest, its accession number the last Vietnamese one), A's by call number."""
+    stacks, session_id = _open(engine, CLOSED_STACKS)
+    _sweep_and_close(engine, tmp_path, stacks, session_id, read=slice(1, 2))
+    closed, opened = stacks.closed, stacks.open
+    expected = [*closed[2 : BOOKS - 1], closed[0], closed[BOOKS - 1], *opened[2:], opened[0]]
+    with Session(engine) as session:
+        listed = list(stocktake_report.results_in_shelf_order(session, session_id, CLOSED_STACKS))
+        lines = list(stocktake_report.results_csv(session, session_id, CLOSED_STACKS))
+    assert [row.item_id for row in listed] == [book.id for book in expected]
+    assert {row.cls for row in listed} == {"missing"}
+    rows = list(csv.DictReader(io.StringIO("".join(lines))))
+    assert [row["barcode"] for row in rows] == [book.barcode for book in expected]
+    assert [row["belongs"] for row in rows] == ["KD-1"] * (BOOKS - 1) + ["A"] * (BOOKS - 1)
