@@ -9,6 +9,7 @@ the frozen expected list, the handhelds' shelf lists, the correction lists and t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from server.domain.stocktake.scope import DEFAULT_EXPECTED, LocationTree, Scope
 from server.domain.stocktake.walk import StackWalk
 from server.errors import InvalidInputError
 from server.services.columns import ITEM, LOAN, LOCATION, RECORD
+
+log = logging.getLogger(__name__)
 
 _STREAM_ROWS = 5000
 
@@ -130,8 +133,10 @@ CALL_NUMBER_ORDERING = ShelfOrdering()
 
 
 def shelf_ordering(session: Session, shelf_orders: ShelfOrders, tree: LocationTree) -> ShelfOrdering:
-    """The configured orders matched to the library's locations by code; a code the library does not
-    have is refused (a misspelt code would otherwise leave its shelves in call-number order unnoticed)."""
+    """The configured orders matched to the library's locations by code. A code the library does not have
+    orders nothing and is logged as a warning each time the orders are matched (a misspelt code leaves its
+    shelves in call-number order, so the operator must hear of it), but it stops no stock-take: the shipped
+    file names the seeded library's closed stacks, which a library of its own may not have."""
     if not shelf_orders:
         return CALL_NUMBER_ORDERING
     codes = sorted(shelf_orders)
@@ -139,11 +144,13 @@ def shelf_ordering(session: Session, shelf_orders: ShelfOrders, tree: LocationTr
     ids: dict[str, int] = {row.code: row.id for row in session.execute(query)}
     unknown = [code for code in codes if code not in ids]
     if unknown:
-        raise InvalidInputError(
-            f"{SHELF_ORDERS_FILE} orders the shelves of {', '.join(unknown)}, "
-            "which the library has no location for: correct the file and restart the server"
+        log.warning(
+            "%s orders the shelves of %s, which the library has no location for: those orders apply to "
+            "nothing (correct the file and restart the server)",
+            SHELF_ORDERS_FILE,
+            ", ".join(unknown),
         )
-    return ShelfOrdering(tree, {ids[code]: order for code, order in shelf_orders.items()})
+    return ShelfOrdering(tree, {ids[code]: order for code, order in shelf_orders.items() if code in ids})
 
 
 def _item_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[Any]:

@@ -21,7 +21,6 @@ from server.console.state import ConsoleState
 from server.db.engine import make_engine
 from server.settings import ServerSettings
 from tests.support.clock import Clock
-from tests.support.context import own_library_config
 from tests.support.databases import migrate
 from tests.support.staff import PASSWORD, staff
 
@@ -66,13 +65,7 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Test
 def console_settings(tmp_path: Path) -> ServerSettings:
     url = f"sqlite:///{tmp_path / 'stacks.db'}"
     migrate(url)
-    return ServerSettings(
-        data_dir=tmp_path / "data",
-        config_dir=own_library_config(tmp_path),
-        database_url=url,
-        ingest_enabled=False,
-        _env_file=None,
-    )
+    return ServerSettings(data_dir=tmp_path / "data", database_url=url, ingest_enabled=False, _env_file=None)
 
 
 @pytest.fixture

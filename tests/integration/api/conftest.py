@@ -29,7 +29,6 @@ from server.services.passwords import hash_password
 from server.services.staff import StaffRole
 from server.settings import ServerSettings
 from tests.support.clock import Clock
-from tests.support.context import own_library_config
 from tests.support.databases import migrated
 
 STAFF_PASSWORD = "correct horse battery"
@@ -82,12 +81,7 @@ def api_database_url(sqlite_url: str) -> str:
 
 @pytest.fixture
 def api_settings(tmp_path: Path, api_database_url: str) -> ServerSettings:
-    return ServerSettings(
-        data_dir=tmp_path / "data",
-        config_dir=own_library_config(tmp_path),
-        database_url=api_database_url,
-        ingest_enabled=False,
-    )
+    return ServerSettings(data_dir=tmp_path / "data", database_url=api_database_url, ingest_enabled=False)
 
 
 @pytest.fixture

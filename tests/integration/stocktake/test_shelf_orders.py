@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,6 @@ from contract.events import EventEnvelope
 from contract.stocktake import TagData, TagRead
 from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders, parse_shelf_orders
 from server.db.tables import Item, Location, StocktakeResult
-from server.errors import InvalidInputError
 from server.services import stocktake_close, stocktake_report, stocktake_sessions, stocktake_shelf_lists
 from server.settings import ServerSettings
 from tests.support import factories as make
@@ -123,10 +123,18 @@ def test_in_call_number_order_the_same_closed_shelf_is_in_order(engine: Engine, 
     assert _sweep_and_close(engine, tmp_path, stacks, session_id) == {stacks.open[0].id}
 
 
-def test_an_order_for_a_location_the_library_does_not_have_refuses_the_opening(engine: Engine) -> None:
-    orders = parse_shelf_orders('[orders]\n"KD" = ["size"]\n"KHO-CU" = ["accession_number"]\n')
-    with pytest.raises(InvalidInputError, match=r"shelf_orders\.toml orders the shelves of KHO-CU, which"):
-        _open(engine, orders)
+def test_an_order_for_a_location_the_library_does_not_have_orders_nothing_and_is_told(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A code the library has no location for (the shipped closed stacks, a misspelling) stops no
+    stock-take; the operator is told in the log, and the other codes' orders still hold."""
+    orders = {**CLOSED_STACKS, **parse_shelf_orders('[orders]\n"KHO-CU" = ["accession_number"]\n')}
+    with caplog.at_level(logging.WARNING, logger="server.services.stocktake_library"):
+        stacks, session_id = _open(engine, orders)
+    assert (
+        "shelf_orders.toml orders the shelves of KHO-CU, which the library has no location for" in caplog.text
+    )
+    assert _sweep_and_close(engine, tmp_path, stacks, session_id) == {stacks.closed[0].id, stacks.open[0].id}
 
 
 def test_the_report_lists_results_in_the_walk_each_location_in_its_own_order(
