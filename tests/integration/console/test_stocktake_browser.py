@@ -1,8 +1,9 @@
 """A stock-take in Chromium against the real server: a librarian creates a session over one range of the
 seeded library by ticking it in the tree, opens it; a handheld's sweeps come through the server's real
 ingest pipeline and the open page's shelf grid changes by itself (a shelf with a stray, then a clean one);
-the session is closed, missing books marked missing, one undone, the CSV downloaded. Every stock-take page
-in both languages: axe-core clean, all Vietnamese, no console error — and their screenshots."""
+the session is closed, missing books marked missing, one undone, the CSV and the annual report's PDF
+downloaded. Every stock-take page in both languages: axe-core clean, all Vietnamese, no console error — and
+their screenshots."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.support import factories as f
 from tests.support.browser import Screen
 from tests.support.console import ConsoleServer
 from tests.support.console_checks import assert_axe_clean, assert_clean, switch_language, untranslated
+from tests.support.pdf_text import text_of
 from tests.support.stocktake_library import Handheld, ingest
 
 pytestmark = pytest.mark.slow
@@ -178,6 +180,16 @@ def test_a_stock_take_from_creation_to_the_csv(
     classes = {row["barcode"]: row["class"] for row in rows}
     assert classes[stray.barcode] == "wrong_place"
     assert classes[stacks.second_books[1].barcode] == "missing"
+    # The PDF opens in the browser's viewer (inline): fetched from the link with the page's own sign-in.
+    pdf_link = page.get_by_role("link", name="Biên bản kiểm kê định kỳ (PDF)")
+    answer = page.request.get(console_server.base_url + (pdf_link.get_attribute("href") or ""))
+    assert answer.ok, answer.status
+    assert answer.headers["content-type"] == "application/pdf"
+    report = answer.body()
+    assert report.startswith(b"%PDF")
+    printed = text_of(report)
+    assert "Kiểm kê định kỳ 2026 — dãy đầu" in printed
+    assert stacks.second_books[1].barcode in printed  # among the differences
     for lang in LANGS:
         switch_language(page, lang)
         _look(screen, "console-stocktake-report", lang)
