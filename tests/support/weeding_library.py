@@ -36,6 +36,7 @@ def day(year: int, month: int, day_of_month: int) -> int:
 class WeedingLibrary:
     items: dict[str, int]  # by barcode
     shelves: dict[str, int]  # by code
+    floor: int  # the floor of the busy shelf (the vault is in a room of its own)
 
 
 def settings() -> WeedingSettings:
@@ -131,7 +132,7 @@ def build(session: Session) -> WeedingLibrary:
             )
         )
     session.commit()
-    return WeedingLibrary(items, {"TV-T2-K1": shelf.id or 0, "TV-KHOQUY-K1": vault.id or 0})
+    return WeedingLibrary(items, {"TV-T2-K1": shelf.id or 0, "TV-KHOQUY-K1": vault.id or 0}, floor.id or 0)
 
 
 def _session(session: Session, state: SessionState, closed_at: datetime) -> int:
