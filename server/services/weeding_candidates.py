@@ -63,6 +63,7 @@ class WeedingEntry:
     barcode: str
     title: str
     author: str | None
+    language: str | None  # the record's, ISO 639-2 ("vie", "eng")
     location_name: str | None
     status: ItemStatus
     condition: ItemCondition
@@ -214,6 +215,7 @@ def _entries(
             ITEM.c.barcode,
             RECORD.c.title,
             RECORD.c.author,
+            RECORD.c.language,
             LOCATION.c.name,
             ITEM.c.status,
             ITEM.c.condition,

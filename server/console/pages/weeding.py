@@ -52,6 +52,11 @@ REASON_LABELS: dict[str, str] = {
 }
 LIST_LABELS: dict[str, str] = {"": N_("Proposed"), "spared": N_("Spared")}
 
+# A record's language (ISO 639-2, as catalogued) as the page's `lang` attribute, so that a screen reader
+# reads an English title in English on a Vietnamese page.
+LANGUAGE_TAGS = {"vie": "vi", "eng": "en", "fra": "fr", "fre": "fr", "rus": "ru", "chi": "zh", "zho": "zh"}
+LANGUAGE_TAGS |= {"jpn": "ja", "kor": "ko", "ger": "de", "deu": "de"}
+
 Text = Annotated[str | None, Query(max_length=64)]
 
 
@@ -161,6 +166,7 @@ def _said(entry: WeedingEntry) -> dict[str, Any]:
     findings: tuple[Finding, ...] = outcome.findings
     return {
         "entry": entry,
+        "title_lang": LANGUAGE_TAGS.get(entry.language or ""),
         "findings": [(f.reason.value, _facts(f.facts)) for f in findings],
         "protections": [(p.kind.value, _facts(p.facts)) for p in protections],
         "last_loan": _day(entry.item.last_loan_day),
