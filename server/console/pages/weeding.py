@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response, StreamingResponse
 
@@ -65,9 +65,14 @@ def weeding_settings(state: ConsoleState) -> WeedingSettings:
 
 
 def _filters(
-    shown: str | None, reason: str | None, dewey: str | None, place: str | None, item_type: str | None
+    shown: Annotated[str | None, Query(alias="list", max_length=16)] = None,
+    reason: Text = None,
+    dewey: Annotated[str | None, Query(alias="class", max_length=16)] = None,
+    place: Text = None,
+    item_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
 ) -> WeedingFilters:
-    """The filters the address names; a value that names nothing is left out, as a blank one is."""
+    """The filters the address names (the page's and the CSV's); a value that names nothing is left out,
+    as a blank one is."""
     prefix = (dewey or "").strip()
     return WeedingFilters(
         spared=shown == "spared",
@@ -76,6 +81,20 @@ def _filters(
         location_id=int(place) if place and place.isdigit() and len(place) < 10 else None,
         item_type=item_type or None,
     )
+
+
+FiltersDep = Annotated[WeedingFilters, Depends(_filters)]
+
+
+def _query(filters: WeedingFilters) -> dict[str, str]:
+    """The filters as the address writes them, blank where unset."""
+    return {
+        "list": "spared" if filters.spared else "",
+        "reason": filters.reason or "",
+        "class": filters.class_prefix or "",
+        "place": str(filters.location_id or ""),
+        "type": filters.item_type or "",
+    }
 
 
 def _today(state: ConsoleState, now: datetime) -> date:
@@ -90,18 +109,10 @@ def weeding(
     db: DbDep,
     viewer: ViewerDep,
     now: NowDep,
-    shown: Annotated[str | None, Query(alias="list", max_length=16)] = None,
-    reason: Text = None,
-    dewey: Annotated[str | None, Query(alias="class", max_length=16)] = None,
-    place: Text = None,
-    item_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
+    filters: FiltersDep,
     after: Text = None,
 ) -> Response:
-    lang = viewer.lang
-    filters = _filters(shown, reason, dewey, place, item_type)
-    query = {"list": "spared" if filters.spared else "", "reason": filters.reason or ""}
-    query |= {"class": filters.class_prefix or "", "place": str(filters.location_id or "")}
-    query |= {"type": filters.item_type or ""}
+    lang, query = viewer.lang, _query(filters)
     today = _today(state, now)
     found = weeding_page(db, weeding_settings(state), today, filters, after=after, limit=PAGE_SIZE)
     types = item_type_names(state, lang)
@@ -125,13 +136,8 @@ def weeding_csv(
     state: StateDep,
     db: DbDep,
     now: NowDep,
-    shown: Annotated[str | None, Query(alias="list", max_length=16)] = None,
-    reason: Text = None,
-    dewey: Annotated[str | None, Query(alias="class", max_length=16)] = None,
-    place: Text = None,
-    item_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
+    filters: FiltersDep,
 ) -> StreamingResponse:
-    filters = _filters(shown, reason, dewey, place, item_type)
     today = _today(state, now)
     # Read inside the request's database session, before the response streams.
     lines = list(csv_lines(weeding_entries(db, weeding_settings(state), today, filters)))
