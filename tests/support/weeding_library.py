@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
 from server.collection_config import WEEDING_FILE, load_weeding
 from server.db.tables import BibRecord, Loan, Sighting, StocktakeRead, StocktakeSession
+from server.domain.stocktake.scope import Scope
 from server.domain.stocktake.session import SessionState
 from server.domain.weeding.evidence import WeedReason
 from server.domain.weeding.settings import WeedingSettings
+from server.services.stocktake_library import scope_document
 from server.settings import REPO_CONFIG_DIR
 from tests.support import factories as make
 
@@ -112,8 +115,10 @@ def build(session: Session) -> WeedingLibrary:
             )
         )
     # Stock-takes: a closed one found two busy copies (one twice); an open one's reads are not history.
-    closed = _session(session, SessionState.CLOSED, at(2026, 6, 1))
-    running = _session(session, SessionState.OPEN, at(2026, 11, 20))
+    # Their scope is this library alone: a running session over it keeps no other test's session from opening.
+    scope = scope_document(Scope(locations=frozenset({library.id or 0})))
+    closed = _session(session, SessionState.CLOSED, at(2026, 6, 1), scope)
+    running = _session(session, SessionState.OPEN, at(2026, 11, 20), scope)
     for session_id, barcode, moment in (
         (closed, "BUSY-LENT", at(2026, 5, 28)),
         (closed, "BUSY-READ", at(2026, 5, 28)),
@@ -135,10 +140,10 @@ def build(session: Session) -> WeedingLibrary:
     return WeedingLibrary(items, {"TV-T2-K1": shelf.id or 0, "TV-KHOQUY-K1": vault.id or 0}, floor.id or 0)
 
 
-def _session(session: Session, state: SessionState, closed_at: datetime) -> int:
+def _session(session: Session, state: SessionState, closed_at: datetime, scope: dict[str, Any]) -> int:
     row = StocktakeSession(
         name=f"Kiểm kê {state.value}",
-        scope={},
+        scope=scope,
         state=state,
         created_at=closed_at,
         created_by="thuthu",
