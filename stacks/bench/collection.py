@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from typing import Any
 
 from stacks.bench import collection_domain
@@ -18,15 +19,22 @@ from stacks.bench import collection_domain
 MILLION = 1_000_000
 
 
-def _database(items: int) -> dict[str, Any]:
+def _database(items: int, database_url: str | None, today: date | None) -> dict[str, Any]:
     argv = [sys.executable, "-m", "stacks.bench.collection_database", "--items", str(items), "--json"]
+    if database_url is not None:
+        argv += ["--database-url", database_url]
+    if today is not None:
+        argv += ["--today", today.isoformat()]
     child = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603  (our own module)
     figures: dict[str, Any] = json.loads(child.stdout)
     return figures
 
 
-def run(items: int, domain_items: int) -> dict[str, Any]:
-    database = _database(items)
+def run(
+    items: int, domain_items: int, database_url: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    database = _database(items, database_url, today)
+    items = database["items"]
     figures: dict[str, Any] = {
         "weeding_db_items": items,
         "weeding_db_seconds": database["candidates_s"],

@@ -170,14 +170,25 @@ def bench_collection(
     domain_items: Annotated[
         int, typer.Option(min=0, help="Copies of the synthetic collection for the pure rules (0: none).")
     ] = 1_000_000,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="A library seeded before, measured instead of seeding one (--items is ignored)."),
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="The day that library was seeded for (YYYY-MM-DD); default today.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Weeding candidates from a seeded database of ITEMS copies (evidence read and judged); the pure rules
     (candidates, nightly tick, figures) over a synthetic collection. `weeding_1m_seconds` only when a
     million copies were read from the database."""
+    from datetime import date
+
     from stacks.bench import collection
 
-    print_figures(collection.run(items=items, domain_items=domain_items), as_json)
+    day = date.fromisoformat(today) if today else None
+    figures = collection.run(items=items, domain_items=domain_items, database_url=database_url, today=day)
+    print_figures(figures, as_json)
 
 
 def register(root: typer.Typer) -> None:
