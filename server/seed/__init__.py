@@ -14,7 +14,7 @@ from pathlib import Path
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.domain.policies import PolicySet
-from server.seed import catalogue, closed_stacks, manifest, people, shelves
+from server.seed import catalogue, closed_stacks, history, manifest, people, shelves
 from server.seed.load import Progress, load, refuse_if_seeded
 from server.seed.model import Library
 from server.services.context import pin_hasher
@@ -39,6 +39,7 @@ def generate(item_count: int, patron_count: int, seed: int, today: date, policie
     library.records += records
     library.items += items
     people.generate(library, patron_count, seed, policies)
+    history.generate(library, seed)
     return library
 
 

@@ -120,8 +120,8 @@ def load(
                 "price": i.price,
                 "accession_number": i.accession_number,
                 "height_cm": i.height_cm,
-                "status_changed_at": now,
-                "created_at": now,
+                "status_changed_at": i.status_changed_at or now,
+                "created_at": i.added_at or now,
             }
             for i in library.items
         ],
@@ -179,6 +179,7 @@ def load(
         "circulation",
         progress,
     )
+    _insert(connection, LOAN, _past_loans(library), "circulation", progress)
     _insert(
         connection,
         HOLD,
@@ -217,3 +218,22 @@ def load(
         progress,
     )
     _fix_sequences(connection, (LOCATION, RECORD, ITEM, PATRON))
+
+
+def _past_loans(library: Library) -> list[dict[str, Any]]:
+    return [
+        {
+            "item_id": loan.item_id,
+            "patron_id": None,
+            "item_type": loan.item_type,
+            "patron_category": loan.patron_category,
+            "patron_faculty": loan.patron_faculty,
+            "checked_out_at": loan.checked_out_at,
+            "due_at": loan.due_at,
+            "renewals": 0,
+            "returned_at": loan.returned_at,
+            "checkout_by": "staff:seed",
+            "checkin_by": "staff:seed",
+        }
+        for loan in library.past_loans
+    ]

@@ -33,6 +33,8 @@ class ItemSeed:
     accession_number: str | None = None
     height_cm: int | None = None
     location_id: int | None = None
+    added_at: datetime | None = None  # accessioned; None: on the seeded day
+    status_changed_at: datetime | None = None  # None: on the seeded day
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,19 @@ class LoanSeed:
 
 
 @dataclass(frozen=True, slots=True)
+class PastLoanSeed:
+    """A loan returned long ago, detached from its reader: the borrower's category and faculty stay."""
+
+    item_id: int
+    item_type: str
+    patron_category: str
+    patron_faculty: str | None
+    checked_out_at: datetime
+    due_at: datetime
+    returned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class HoldSeed:
     record_id: int
     patron_id: int
@@ -95,5 +110,6 @@ class Library:
     locations: list[LocationSeed] = field(default_factory=list)
     patrons: list[PatronSeed] = field(default_factory=list)
     loans: list[LoanSeed] = field(default_factory=list)
+    past_loans: list[PastLoanSeed] = field(default_factory=list)
     holds: list[HoldSeed] = field(default_factory=list)
     fines: list[FineSeed] = field(default_factory=list)

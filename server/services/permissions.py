@@ -9,7 +9,7 @@ kind of work gets a new permission here, not a role check in a route.
                  history, no waiving fines, no changes to items or patrons, no running a stock-take, no
                  staff accounts
     librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
-                 and blocks, waiving fines, running stock-takes, the event log
+                 and blocks, waiving fines, running stock-takes, the weeding list, the event log
     admin      — a librarian who also manages staff accounts and reads the audit trail
 """
 
@@ -40,6 +40,7 @@ class Permission(StrEnum):
     GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
     STOCKTAKE_VIEW = "stocktake.view"  # stock-take sessions, their progress, figures, exceptions, CSV
     STOCKTAKE_MANAGE = "stocktake.manage"  # create, open, pause, close, apply and undo actions, sign
+    WEEDING_VIEW = "weeding.view"  # the weeding candidates, the copies spared and the evidence, CSV
     EVENTS_VIEW = "events.view"  # the event log and dead letters
     STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
     AUDIT_VIEW = "audit.view"  # the audit trail: every staff action with its before and after
@@ -70,6 +71,8 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     # in bulk (missing, restored, checked in) and signing makes it final: the library's own work.
     Permission.STOCKTAKE_VIEW: _EVERYONE,
     Permission.STOCKTAKE_MANAGE: _LIBRARIANS,
+    # Weeding is the selectors' judgement on the collection, and the list shows each copy's use.
+    Permission.WEEDING_VIEW: _LIBRARIANS,
     Permission.EVENTS_VIEW: _LIBRARIANS,
     Permission.STAFF_MANAGE: _ADMINS,
     Permission.AUDIT_VIEW: _ADMINS,

@@ -161,5 +161,35 @@ def bench_stocktake(
     print_figures(figures, as_json)
 
 
+@bench_app.command("collection")
+def bench_collection(
+    *,
+    items: Annotated[
+        int, typer.Option(min=1, help="Copies of the seeded library the weeding list is read from.")
+    ] = 100_000,
+    domain_items: Annotated[
+        int, typer.Option(min=0, help="Copies of the synthetic collection for the pure rules (0: none).")
+    ] = 1_000_000,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="A library seeded before, measured instead of seeding one (--items is ignored)."),
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="The day that library was seeded for (YYYY-MM-DD); default today.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Weeding candidates from a seeded database of ITEMS copies (evidence read and judged); the pure rules
+    (candidates, nightly tick, figures) over a synthetic collection. `weeding_1m_seconds` only when a
+    million copies were read from the database."""
+    from datetime import date
+
+    from stacks.bench import collection
+
+    day = date.fromisoformat(today) if today else None
+    figures = collection.run(items=items, domain_items=domain_items, database_url=database_url, today=day)
+    print_figures(figures, as_json)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(bench_app, name="bench")

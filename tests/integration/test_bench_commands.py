@@ -114,3 +114,18 @@ def test_bench_console_reports_the_desk_the_account_page_and_the_fan_out() -> No
     assert (fanout["clients"], fanout["events"], fanout["not_shown"]) == (2, 20, 0)
     assert fanout["latency_from_received"]["n"] == 2 * 20
     assert figures["sse_memory_per_client_kib"] == fanout["rss_per_client_kib"]
+
+
+def test_bench_collection_reads_the_weeding_list_from_a_seeded_database() -> None:
+    figures = _bench("collection", "--items", "2000", "--domain-items", "2000")
+    database = figures["database"]
+    assert database["items"] == 2000
+    assert database["loans"] > 0
+    assert database["records"] > 0
+    assert database["candidates"] > 0
+    assert figures["weeding_db_items"] == 2000
+    assert figures["weeding_db_seconds"] == database["candidates_s"] > 0
+    assert figures["weeding_db_peak_rss_mib"] > 0
+    # Only a million read from the database is reported as the million.
+    assert "weeding_1m_seconds" not in figures
+    assert set(figures["domain"]) >= {"candidates", "tick", "figures"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -123,6 +123,23 @@ def test_the_closed_stacks_stand_in_the_shipped_order_not_the_call_numbers() -> 
     assert call_order != stack_order
 
 
+def test_the_library_has_years_of_history() -> None:
+    """Copies added over the years, past loans returned long before today and detached from their readers:
+    enough use and disuse that weeding proposes copies for more than one reason."""
+    library = generate(3000, 600, 1, TODAY, POLICIES.rules)
+    years = {r.id: r.year for r in library.records}
+    added = {i.id: i.added_at for i in library.items}
+    assert all((a := added[i.id]) is not None and a.year >= years[i.record_id] for i in library.items)
+    assert min(a.year for a in added.values() if a) <= TODAY.year - 20
+    quiet = datetime.combine(TODAY, datetime.min.time(), tzinfo=HCM) - timedelta(days=60)
+    assert library.past_loans
+    assert all(loan.checked_out_at < loan.returned_at < quiet for loan in library.past_loans)
+    lent = Counter(loan.item_id for loan in library.past_loans)
+    loanable = [i for i in library.items if i.item_type in ("book", "textbook", "av")]
+    assert 0.3 < sum(1 for i in loanable if i.id not in lent) / len(loanable) < 0.7  # many never lent
+    assert max(lent.values()) >= 10  # and some lent often
+
+
 def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_path: Path) -> None:
     manifest_path = tmp_path / "manifest.json"
     steps: Counter[str] = Counter()
@@ -148,7 +165,7 @@ def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_pat
         assert connection.execute(sa.select(sa.func.count()).select_from(PATRON)).scalar_one() == 150
         assert connection.execute(sa.select(sa.func.count()).select_from(LOAN)).scalar_one() == len(
             report.library.loans
-        )
+        ) + len(report.library.past_loans)
         assert connection.execute(sa.select(sa.func.count()).select_from(HOLD)).scalar_one() == len(
             report.library.holds
         )

@@ -29,6 +29,7 @@ from server.console.pages import (
     stocktake_pdf,
     stocktake_progress,
     stocktake_results,
+    weeding,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -49,6 +50,7 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     stocktake_results,
     stocktake_closing,
     stocktake_pdf,
+    weeding,
     devices,
     events,
     dead_letters,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
@@ -17,7 +18,7 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from server.db.tables import EventLog, Item, Location, Patron
 from server.domain.enums import ItemStatus
-from server.services.columns import ITEM
+from server.services.columns import ITEM, LOAN
 from server.services.sightings import Sighting, record_sightings
 from tests.support import factories as f
 from tests.support.browser import Screen
@@ -37,10 +38,13 @@ LANGS = ("vi", "en")
 
 
 def _a_well_used_copy(session: Session) -> str:
-    """A seeded Vietnamese copy, borrowed and returned by three readers, seen on its shelf by the handheld
-    reader, at the gate and at a kiosk: the item page a librarian opens."""
+    """A seeded Vietnamese copy nobody borrowed before, now borrowed and returned by three readers, seen on
+    its shelf by the handheld reader, at the gate and at a kiosk: the item page a librarian opens."""
+    lent_before = sa.select(LOAN.c.id).where(LOAN.c.item_id == ITEM.c.id).exists()
     item = session.exec(
-        select(Item).where(ITEM.c.barcode.startswith("VV"), Item.status == "available").order_by(Item.barcode)
+        select(Item)
+        .where(ITEM.c.barcode.startswith("VV"), Item.status == "available", ~lent_before)
+        .order_by(Item.barcode)
     ).first()
     assert item is not None
     shelf = session.get(Location, item.home_location_id)
