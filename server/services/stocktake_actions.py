@@ -22,6 +22,9 @@ from sqlmodel import Session, col, select
 from contract.common import ItemRef
 from server.db.tables import Fine, Item, Loan, StocktakeAction, StocktakeSession
 from server.domain.enums import FineStatus, ItemStatus
+from server.domain.lifecycle.condition import DamageKind
+from server.domain.lifecycle.settings import LifecycleSettings
+from server.domain.lifecycle.trace import SeenSource
 from server.domain.stocktake.facts import DamageMark, moment
 from server.domain.stocktake.plan import (
     QUEUED,
@@ -35,11 +38,15 @@ from server.domain.stocktake.plan import (
 from server.domain.stocktake.results import Reconciliation
 from server.domain.stocktake.session import SessionAction
 from server.errors import InvalidInputError
-from server.services import circulation
+from server.services import circulation, repairs
+from server.services import lifecycle as item_lifecycle
 from server.services.columns import FINE
 from server.services.context import CirculationContext
+from server.services.item_traces import LifecycleRefusedError
 from server.services.staff_actions import State, Subject, row_state
 from server.services.stocktake_sessions import locked_row, move
+
+_TRACED = (ItemStatus.MISSING, ItemStatus.LOST)
 
 
 def propose(
@@ -109,7 +116,10 @@ def apply(
         if item.status is not action.before_status:
             left[action.id] = f"the item is {item.status.value} now, not {action.before_status.value}"
             continue
-        _apply_one(session, context, action, item, session_id=session_id, staff=staff)
+        why = _apply_one(session, context, action, item, session_id=session_id, staff=staff)
+        if why is not None:
+            left[action.id] = why
+            continue
         action.applied_at, action.applied_by = now, staff
         session.add(action)
         done.append(action.id)
@@ -125,29 +135,54 @@ def _apply_one(
     *,
     session_id: int,
     staff: str,
-) -> None:
+) -> str | None:
+    """Apply one action; the reason it was left alone, if it was."""
     at = moment(action.at_us)
+    by = f"stocktake:{session_id}:{staff}"[:80]  # the patron's account says why the loan ended then
     if action.kind is ActionKind.CHECK_IN:
         before = set(session.scalars(sa.select(FINE.c.id).where(FINE.c.loan_id == action.loan_id)))
-        by = f"stocktake:{session_id}:{staff}"[:80]  # the patron's account says why the loan ended then
-        circulation.checkin_at(session, context, ItemRef(barcode=item.barcode), now=at, by=by)
+        ref = ItemRef(barcode=item.barcode)
+        circulation.checkin_at(session, context, ref, now=at, by=by, seen_as=SeenSource.STOCKTAKE)
         session.refresh(item)
         charged = set(session.scalars(sa.select(FINE.c.id).where(FINE.c.loan_id == action.loan_id))) - before
         action.fine_id = next(iter(charged), None)
         action.applied_status = item.status
-        return
+        return None
     if action.kind in QUEUED:
         action.applied_status = item.status
-        return
+        return None
+    assert item.id is not None
+    # Missing, found and damaged are the lifecycle's: it keeps the trace (or the repair ticket) and the
+    # status together. The rest (a withdrawn item found, a condition noted) is set here.
+    if action.kind is ActionKind.MARK_MISSING:
+        try:
+            item_lifecycle.mark_missing(session, context.lifecycle, item.id, at=at, now=at, by=by)
+        except LifecycleRefusedError as refused:
+            return f"not marked missing: {refused.reason.value}"
+    elif action.kind is ActionKind.RESTORE and item.status in _TRACED:
+        seen = SeenSource.STOCKTAKE
+        if item_lifecycle.seen(session, context.lifecycle, item.id, at=at, source=seen, by=by) is None:
+            return "not found: the sighting is older than the report that it is gone"
+    elif action.kind is ActionKind.RECORD_DAMAGE and action.after_status is ItemStatus.DAMAGED:
+        note = action.note or "marked damaged at the shelf during a stock-take"
+        repairs.report_damage(session, item.id, [DamageKind.OTHER], at=at, by=by, note=note)
+    else:
+        item.status, item.status_changed_at = action.after_status, at
     if action.kind is ActionKind.RECORD_DAMAGE and action.after_condition is not None:
         item.condition = action.after_condition
-    item.status, item.status_changed_at = action.after_status, at
-    action.applied_status = action.after_status
+    action.applied_status = item.status
     session.add(item)
+    return None
 
 
 def undo(
-    session: Session, session_id: int, *, item_ids: Collection[int] | None, staff: str, now: datetime
+    session: Session,
+    session_id: int,
+    *,
+    item_ids: Collection[int] | None,
+    staff: str,
+    now: datetime,
+    lifecycle: LifecycleSettings,
 ) -> ActionsOutcome:
     """Undo the applied actions (of these items, or all), last first; refused once the report is signed."""
     _closed(session, session_id, SessionAction.UNDO)  # refused once the report is signed
@@ -177,7 +212,7 @@ def undo(
             continue
         item = items[planned.item_id]
         assert item is not None
-        _undo_one(session, action, item, step, staff=staff)
+        _undo_one(session, action, item, step, staff=staff, lifecycle=lifecycle, now=now)
         action.undone_at, action.undone_by = now, staff
         session.add(action)
         done.append(action.id)
@@ -185,7 +220,16 @@ def undo(
     return ActionsOutcome(done, left)
 
 
-def _undo_one(session: Session, action: StocktakeAction, item: Item, step: UndoStep, *, staff: str) -> None:
+def _undo_one(
+    session: Session,
+    action: StocktakeAction,
+    item: Item,
+    step: UndoStep,
+    *,
+    staff: str,
+    lifecycle: LifecycleSettings,
+    now: datetime,
+) -> None:
     if step.reopen_loan and action.loan_id is not None:
         loan = session.get(Loan, action.loan_id)
         if loan is not None:
@@ -199,6 +243,19 @@ def _undo_one(session: Session, action: StocktakeAction, item: Item, step: UndoS
                 session.add(fine)
     if step.set_condition is not None:
         item.condition = step.set_condition
+    assert item.id is not None
+    by = f"staff:{staff}"
+    # The lifecycle takes back its own changes, trace (or repair ticket) and status together.
+    if action.kind is ActionKind.MARK_MISSING and item_lifecycle.undo_missing(
+        session, lifecycle, item.id, at=now, by=by
+    ):
+        return
+    if action.kind is ActionKind.RESTORE and item_lifecycle.undo_found(
+        session, lifecycle, item.id, at=now, by=by
+    ):
+        return
+    if action.kind is ActionKind.RECORD_DAMAGE:
+        repairs.cancel_open(session, item.id, at=now, by=by, note="the stock-take's damage mark was undone")
     if not step.cancel_job:
         item.status = step.set_status
     session.add(item)
