@@ -9,7 +9,7 @@ the trace and the item's status together. Never commits: callers commit once per
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -83,26 +83,36 @@ def record_search(
     session: Session, settings: LifecycleSettings, item_id: int, *, at: datetime, by: str
 ) -> Trace:
     """Staff searched for the missing item at `at` and did not find it."""
-    item, row, current = _met(session, item_id, at, settings)
-    searched = _checked(item_id, traces.record_search(current, at))
-    row = _advance_stored(session, item, row, at, settings)
-    store(session, item, row, searched, settings.missing, at=at)
-    record(session, item_id, at, TraceEvent.SEARCHED, number=len(searched.searches) or None, by=by)
-    session.flush()
-    return searched
+    return _staff_step(session, settings, item_id, traces.record_search, TraceEvent.SEARCHED, at=at, by=by)
 
 
 def keep_on_lost_list(
     session: Session, settings: LifecycleSettings, item_id: int, *, at: datetime, by: str
 ) -> Trace:
     """A selector keeps the lost item on the list: a withdrawal proposal is withdrawn, its clock restarts."""
+    keep = traces.keep_on_lost_list
+    return _staff_step(session, settings, item_id, keep, TraceEvent.KEPT_ON_LOST_LIST, at=at, by=by)
+
+
+def _staff_step(
+    session: Session,
+    settings: LifecycleSettings,
+    item_id: int,
+    transition: Callable[[Trace, datetime], Trace | TraceRefusal],
+    event: TraceEvent,
+    *,
+    at: datetime,
+    by: str,
+) -> Trace:
+    """A transition staff make on a missing or lost item (it stays so): stored and recorded at `at`."""
     item, row, current = _met(session, item_id, at, settings)
-    kept = _checked(item_id, traces.keep_on_lost_list(current, at))
+    moved = _checked(item_id, transition(current, at))
     row = _advance_stored(session, item, row, at, settings)
-    store(session, item, row, kept, settings.missing, at=at)
-    record(session, item_id, at, TraceEvent.KEPT_ON_LOST_LIST, by=by)
+    store(session, item, row, moved, settings.missing, at=at)
+    number = (len(moved.searches) or None) if event is TraceEvent.SEARCHED else None  # which search
+    record(session, item_id, at, event, number=number, by=by)
     session.flush()
-    return kept
+    return moved
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ anything is written. Never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,12 +106,17 @@ def _ticket(session: Session, ticket_id: int) -> tuple[Item, RepairTicket]:
     return locked_item(session, row.item_id), row
 
 
+def _move(
+    session: Session, ticket_id: int, transition: Callable[[condition.RepairTicket], Repair | RepairRefusal]
+) -> RepairTicket:
+    item, row = _ticket(session, ticket_id)
+    return _apply(session, item, row, _checked(row.item_id, transition(mapping.ticket(row))))
+
+
 def start_repair(
     session: Session, ticket_id: int, *, at: datetime, by: str, note: str | None = None
 ) -> RepairTicket:
-    item, row = _ticket(session, ticket_id)
-    repair = _checked(row.item_id, condition.start_repair(mapping.ticket(row), at, note=note, by=by))
-    return _apply(session, item, row, repair)
+    return _move(session, ticket_id, lambda ticket: condition.start_repair(ticket, at, note=note, by=by))
 
 
 def finish_repair(
@@ -125,19 +130,15 @@ def finish_repair(
 ) -> RepairTicket:
     """Repaired or rebound (back into circulation), or judged beyond repair: replace or withdraw (out of
     circulation, for the weeding round to decide)."""
-    item, row = _ticket(session, ticket_id)
-    repair = _checked(
-        row.item_id, condition.finish_repair(mapping.ticket(row), at, outcome, note=note, by=by)
+    return _move(
+        session, ticket_id, lambda ticket: condition.finish_repair(ticket, at, outcome, note=note, by=by)
     )
-    return _apply(session, item, row, repair)
 
 
 def cancel_report(
     session: Session, ticket_id: int, *, at: datetime, by: str, note: str | None = None
 ) -> RepairTicket:
-    item, row = _ticket(session, ticket_id)
-    repair = _checked(row.item_id, condition.cancel_report(mapping.ticket(row), at, note=note, by=by))
-    return _apply(session, item, row, repair)
+    return _move(session, ticket_id, lambda ticket: condition.cancel_report(ticket, at, note=note, by=by))
 
 
 @dataclass(frozen=True, slots=True)

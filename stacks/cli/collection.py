@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stacks.cli.database import AtOption, DatabaseOption, as_of, fail, migrated_session
+from stacks.cli.database import AtOption, DatabaseOption, as_of, circulation_context, migrated_session
 
 if TYPE_CHECKING:
     from server.services.lifecycle_tick import TickChange
@@ -30,15 +30,10 @@ def tick(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Advance every timer (searches due, lost, withdrawal proposed) as of now; print what changed."""
-    from server.errors import StacksError
-    from server.services import context, lifecycle_tick
-    from server.settings import ServerSettings
+    from server.services import lifecycle_tick
 
     now = as_of(at)
-    try:
-        timers = context.build(ServerSettings()).lifecycle.missing  # config/lifecycle.toml
-    except StacksError as exc:
-        fail(str(exc))
+    timers = circulation_context().lifecycle.missing  # config/lifecycle.toml
     changes: list[TickChange] = []
     with migrated_session(database_url) as session:
         for chunk in lifecycle_tick.chunks(lifecycle_tick.pending_ids(session)):
