@@ -13,7 +13,9 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -180,14 +182,18 @@ def _iso(when: datetime | None) -> str | None:
     return None if when is None else mapping.stamps((when,))[0]
 
 
-def traced_rows(session: Session, item_ids: Collection[int]) -> dict[int, ItemTrace]:
-    """The trace rows of these items (only the missing and lost have one), locked for the change."""
+def traced_ids(session: Session, item_ids: Collection[int]) -> list[int]:
+    """Which of these items have a trace (are missing or lost), in id order: one statement whatever their
+    number, the ids travelling as one parameter (a JSON array on SQLite, an array on PostgreSQL)."""
     if not item_ids:
-        return {}
-    statement = sa.select(ItemTrace).where(TRACE.c.item_id.in_(sorted(item_ids)))
+        return []
+    wanted = sorted(item_ids)
     if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update()
-    return {row.item_id: row for row in session.execute(statement).scalars()}
+        among = TRACE.c.item_id == sa.any_(sa.bindparam("ids", wanted, type_=postgresql.ARRAY(sa.Integer)))
+    else:
+        listed = sa.func.json_each(sa.bindparam("ids", orjson.dumps(wanted).decode())).table_valued("value")
+        among = TRACE.c.item_id.in_(sa.select(listed.c.value))
+    return list(session.execute(sa.select(TRACE.c.item_id).where(among).order_by(TRACE.c.item_id)).scalars())
 
 
 def events_of(session: Session, item_id: int) -> Iterable[ItemTraceEvent]:

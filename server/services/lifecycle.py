@@ -34,7 +34,7 @@ from server.services.item_traces import (
     trace_dict,
     trace_from_dict,
     trace_row,
-    traced_rows,
+    traced_ids,
 )
 from server.services.queries import reader_of
 
@@ -167,22 +167,24 @@ def seen(
 ) -> Found | None:
     """The item was seen: if it was missing or lost (and the sighting is not older than that), it is
     present again. None when there was nothing to reverse."""
-    rows = traced_rows(session, [item_id])
-    if not rows:
+    if not traced_ids(session, [item_id]):
         return None
-    return _seen(session, settings, rows[item_id], Sighted(item_id, at, source, by))
+    return _seen(session, settings, Sighted(item_id, at, source, by))
 
 
 def seen_many(session: Session, settings: LifecycleSettings, latest: Mapping[int, Sighted]) -> list[Found]:
     """Every item of a batch of sightings (its latest sighting each): one statement finds the few that are
     missing or lost, and only those are changed."""
-    rows = traced_rows(session, latest.keys())
-    found = [_seen(session, settings, rows[item_id], latest[item_id]) for item_id in sorted(rows)]
+    found = [_seen(session, settings, latest[item_id]) for item_id in traced_ids(session, latest.keys())]
     return [f for f in found if f is not None]
 
 
-def _seen(session: Session, settings: LifecycleSettings, stored: ItemTrace, sighted: Sighted) -> Found | None:
+def _seen(session: Session, settings: LifecycleSettings, sighted: Sighted) -> Found | None:
+    # The item first, then its trace: the order check-in locks them in, so the two never wait on each other.
     item = locked_item(session, sighted.item_id)
+    stored = trace_row(session, sighted.item_id)
+    if stored is None:  # found by another writer in the meantime
+        return None
     row, moved = advanced(session, item, stored, sighted.at, settings.missing)
     before = moved.trace
     found = traces.seen(

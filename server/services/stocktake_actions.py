@@ -22,7 +22,6 @@ from sqlmodel import Session, col, select
 from contract.common import ItemRef
 from server.db.tables import Fine, Item, Loan, StocktakeAction, StocktakeSession
 from server.domain.enums import FineStatus, ItemStatus
-from server.domain.lifecycle.condition import DamageKind
 from server.domain.lifecycle.settings import LifecycleSettings
 from server.domain.lifecycle.trace import SeenSource
 from server.domain.stocktake.facts import DamageMark, moment
@@ -38,15 +37,11 @@ from server.domain.stocktake.plan import (
 from server.domain.stocktake.results import Reconciliation
 from server.domain.stocktake.session import SessionAction
 from server.errors import InvalidInputError
-from server.services import circulation, repairs
-from server.services import lifecycle as item_lifecycle
+from server.services import circulation, stocktake_lifecycle
 from server.services.columns import FINE
 from server.services.context import CirculationContext
-from server.services.item_traces import LifecycleRefusedError
 from server.services.staff_actions import State, Subject, row_state
 from server.services.stocktake_sessions import locked_row, move
-
-_TRACED = (ItemStatus.MISSING, ItemStatus.LOST)
 
 
 def propose(
@@ -151,28 +146,9 @@ def _apply_one(
     if action.kind in QUEUED:
         action.applied_status = item.status
         return None
-    assert item.id is not None
-    # Missing, found and damaged are the lifecycle's: it keeps the trace (or the repair ticket) and the
-    # status together. The rest (a withdrawn item found, a condition noted) is set here.
-    if action.kind is ActionKind.MARK_MISSING:
-        try:
-            item_lifecycle.mark_missing(session, context.lifecycle, item.id, at=at, now=at, by=by)
-        except LifecycleRefusedError as refused:
-            return f"not marked missing: {refused.reason.value}"
-    elif action.kind is ActionKind.RESTORE and item.status in _TRACED:
-        seen = SeenSource.STOCKTAKE
-        if item_lifecycle.seen(session, context.lifecycle, item.id, at=at, source=seen, by=by) is None:
-            return "not found: the sighting is older than the report that it is gone"
-    elif action.kind is ActionKind.RECORD_DAMAGE and action.after_status is ItemStatus.DAMAGED:
-        note = action.note or "marked damaged at the shelf during a stock-take"
-        repairs.report_damage(session, item.id, [DamageKind.OTHER], at=at, by=by, note=note)
-    else:
-        item.status, item.status_changed_at = action.after_status, at
-    if action.kind is ActionKind.RECORD_DAMAGE and action.after_condition is not None:
-        item.condition = action.after_condition
+    why = stocktake_lifecycle.apply(session, context.lifecycle, action, item, at=at, by=by)
     action.applied_status = item.status
-    session.add(item)
-    return None
+    return why
 
 
 def undo(
@@ -243,19 +219,9 @@ def _undo_one(
                 session.add(fine)
     if step.set_condition is not None:
         item.condition = step.set_condition
-    assert item.id is not None
-    by = f"staff:{staff}"
     # The lifecycle takes back its own changes, trace (or repair ticket) and status together.
-    if action.kind is ActionKind.MARK_MISSING and item_lifecycle.undo_missing(
-        session, lifecycle, item.id, at=now, by=by
-    ):
+    if stocktake_lifecycle.undo(session, lifecycle, action, item, at=now, by=f"staff:{staff}"):
         return
-    if action.kind is ActionKind.RESTORE and item_lifecycle.undo_found(
-        session, lifecycle, item.id, at=now, by=by
-    ):
-        return
-    if action.kind is ActionKind.RECORD_DAMAGE:
-        repairs.cancel_open(session, item.id, at=now, by=by, note="the stock-take's damage mark was undone")
     if not step.cancel_job:
         item.status = step.set_status
     session.add(item)
