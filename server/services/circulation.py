@@ -255,8 +255,9 @@ def checkin_at(
     problem, found_item = find_item(session, ref)
     if found_item is None:
         return CheckinOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context))
-    assert found_item.item.id is not None
-    lifecycle.seen(session, context.lifecycle, found_item.item.id, at=now, source=seen_as, by=by)
+    if found_item.traced:
+        met = lifecycle.Sighted(require_id(found_item.item.id), now, seen_as, by)
+        lifecycle.seen_traced(session, context.lifecycle, met)
     _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     loan = found_item.loan

@@ -28,11 +28,8 @@ from server.domain.lifecycle.settings import MissingTimers
 from server.domain.lifecycle.trace import LossKind, Trace, TraceRefusal, Whereabouts
 from server.errors import ConflictError, NotFoundError
 from server.services import mapping
-from server.services.columns import LOAN, table_of
+from server.services.columns import LOAN, TICKET, TRACE, table_of
 from server.services.queries import lock_row
-
-TRACE = table_of(ItemTrace)
-TICKET = table_of(RepairTicket)
 
 _ABSENT = {Whereabouts.MISSING: ItemStatus.MISSING, Whereabouts.LOST: ItemStatus.LOST}
 

@@ -169,17 +169,20 @@ def seen(
     present again. None when there was nothing to reverse."""
     if not traced_ids(session, [item_id]):
         return None
-    return _seen(session, settings, Sighted(item_id, at, source, by))
+    return seen_traced(session, settings, Sighted(item_id, at, source, by))
 
 
 def seen_many(session: Session, settings: LifecycleSettings, latest: Mapping[int, Sighted]) -> list[Found]:
     """Every item of a batch of sightings (its latest sighting each): one statement finds the few that are
     missing or lost, and only those are changed."""
-    found = [_seen(session, settings, latest[item_id]) for item_id in traced_ids(session, latest.keys())]
+    found = [
+        seen_traced(session, settings, latest[item_id]) for item_id in traced_ids(session, latest.keys())
+    ]
     return [f for f in found if f is not None]
 
 
-def _seen(session: Session, settings: LifecycleSettings, sighted: Sighted) -> Found | None:
+def seen_traced(session: Session, settings: LifecycleSettings, sighted: Sighted) -> Found | None:
+    """`seen` for an item already known to be missing or lost (a check-in read it with the item)."""
     # The item first, then its trace: the order check-in locks them in, so the two never wait on each other.
     item = locked_item(session, sighted.item_id)
     stored = trace_row(session, sighted.item_id)

@@ -16,8 +16,7 @@ from server.domain.lifecycle import lists
 from server.domain.lifecycle.lists import FindEntry, SearchEntry, TracedItem
 from server.domain.lifecycle.settings import MissingTimers
 from server.services import mapping
-from server.services.columns import ITEM, LOCATION, RECORD
-from server.services.item_traces import TRACE
+from server.services.columns import ITEM, LOCATION, RECORD, TRACE
 
 
 def traced_items(session: Session, item_ids: Collection[int] | None = None) -> list[TracedItem]:

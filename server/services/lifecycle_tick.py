@@ -21,8 +21,8 @@ from sqlmodel import Session
 from server.db.tables import Item, ItemTrace
 from server.domain.lifecycle.advance import Step
 from server.domain.lifecycle.settings import MissingTimers
-from server.services.columns import ITEM
-from server.services.item_traces import TRACE, advanced
+from server.services.columns import ITEM, TRACE
+from server.services.item_traces import advanced
 
 CHUNK = 1000
 

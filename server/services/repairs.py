@@ -18,21 +18,19 @@ from sqlmodel import Session
 
 from server.db.tables import ConditionEntry, Item, RepairTicket
 from server.domain.lifecycle import condition
-from server.domain.lifecycle.condition import DamageKind, Repair, RepairOutcome, RepairRefusal
+from server.domain.lifecycle.condition import DamageKind, Repair, RepairOutcome, RepairRefusal, RepairState
 from server.errors import NotFoundError
 from server.services import mapping
-from server.services.columns import table_of
+from server.services.columns import TICKET, table_of
 from server.services.item_traces import LifecycleRefusedError, locked_item, open_loan, trace_row
 from server.services.queries import lock_row
 
-TICKET = table_of(RepairTicket)
 ENTRY = table_of(ConditionEntry)
+_OPEN = [state.value for state in RepairState if state.open]
 
 
 def _open_ticket(session: Session, item_id: int) -> RepairTicket | None:
-    statement = sa.select(RepairTicket).where(
-        TICKET.c.item_id == item_id, TICKET.c.state.in_(["queued", "in_repair"])
-    )
+    statement = sa.select(RepairTicket).where(TICKET.c.item_id == item_id, TICKET.c.state.in_(_OPEN))
     return session.execute(statement).scalar_one_or_none()
 
 
@@ -154,7 +152,7 @@ def repair_queue(session: Session) -> list[Queued]:
     statement = (
         sa.select(RepairTicket, Item.barcode)  # type: ignore[call-overload]
         .join(Item, Item.id == TICKET.c.item_id)
-        .where(TICKET.c.state.in_(["queued", "in_repair"]))
+        .where(TICKET.c.state.in_(_OPEN))
         .order_by(TICKET.c.reported_at, TICKET.c.id)
     )
     return [
