@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -27,7 +28,6 @@ from server.services.lifecycle_lists import find_list
 from server.services.stocktake_handhelds import Refused, RunState
 
 EXPECTED = table_of(StocktakeExpected)
-_ABSENT = (ItemStatus.MISSING.value, ItemStatus.LOST.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +135,9 @@ def _find(
                 .distinct()
             ).scalars()
         )
-    traced = {int(str(row.item_id)) for row in rows if row.status in _ABSENT}
-    absent = {entry.item_id for entry in find_list(session, timers, now, item_ids=traced)}
+    # Missing and lost as their traces say (advanced to now), not as a status column read in passing.
+    on_shelf = [cast("int", row.item_id) for row in rows]
+    absent = {entry.item_id for entry in find_list(session, timers, now, item_ids=on_shelf)}
     find: list[ToFind] = []
     for row in rows:
         if row.item_id in absent:
