@@ -6,9 +6,11 @@ reason."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Query, Response
+from sqlmodel import Session
 
 from server.api.deps import CirculationDep, NowDep, SessionDep, permit
 from server.api.idempotency import KeyableWrite
@@ -22,6 +24,8 @@ from server.api.schemas.collection import (
     TraceOut,
 )
 from server.db.tables import Item, RepairTicket
+from server.domain.lifecycle.condition import RepairTicket as RepairTicketValue
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.domain.lifecycle.trace import Trace
 from server.services import lifecycle, lifecycle_lists, mapping, repairs
 from server.services.permissions import Permission
@@ -31,6 +35,14 @@ router = APIRouter(tags=["collection"])
 
 VIEW = [permit(Permission.CATALOGUE_VIEW)]
 EDIT = [permit(Permission.CATALOGUE_EDIT)]
+
+
+class TraceStep(Protocol):
+    """A staff step on a missing or lost item's trace (`lifecycle.record_search`, `keep_on_lost_list`)."""
+
+    def __call__(
+        self, session: Session, settings: LifecycleSettings, item_id: int, *, at: datetime, by: str
+    ) -> Trace: ...
 
 
 def _trace(trace: Trace) -> TraceOut:
@@ -46,12 +58,13 @@ def _trace(trace: Trace) -> TraceOut:
     )
 
 
-def _ticket(row: RepairTicket, barcode: str) -> RepairTicketOut:
-    ticket = mapping.ticket(row)
-    assert row.id is not None
+def _ticket_out(
+    ticket_id: int | None, item_id: int, barcode: str, ticket: RepairTicketValue
+) -> RepairTicketOut:
+    assert ticket_id is not None
     return RepairTicketOut(
-        id=row.id,
-        item_id=row.item_id,
+        id=ticket_id,
+        item_id=item_id,
         barcode=barcode,
         state=ticket.state,
         damage=list(ticket.damage),
@@ -78,6 +91,17 @@ def search_list(
     return [SearchEntryOut.model_validate(entry) for entry in entries]
 
 
+def _trace_step(write: KeyableWrite, barcode: str, kind: str, step: TraceStep) -> Response:
+    item = item_by_barcode(write.session, barcode)
+
+    def apply() -> TraceOut:
+        by = f"staff:{write.staff.username}"
+        return _trace(step(write.session, write.circulation.lifecycle, item.id, at=write.now, by=by))
+
+    subject = row_subject(write.session, f"item:{barcode}", Item, barcode=barcode)
+    return write.once(kind, apply, subject=subject, barcode=barcode)
+
+
 @router.post(
     "/items/{barcode}/searches",
     summary="A search for the missing item was made and did not find it",
@@ -85,15 +109,7 @@ def search_list(
     dependencies=EDIT,
 )
 def record_search(barcode: BarcodePath, write: KeyableWrite) -> Response:
-    item = item_by_barcode(write.session, barcode)
-
-    def apply() -> TraceOut:
-        by = f"staff:{write.staff.username}"
-        settings = write.circulation.lifecycle
-        return _trace(lifecycle.record_search(write.session, settings, item.id, at=write.now, by=by))
-
-    subject = row_subject(write.session, f"item:{barcode}", Item, barcode=barcode)
-    return write.once("item.search", apply, subject=subject, barcode=barcode)
+    return _trace_step(write, barcode, "item.search", lifecycle.record_search)
 
 
 @router.post(
@@ -103,15 +119,7 @@ def record_search(barcode: BarcodePath, write: KeyableWrite) -> Response:
     dependencies=EDIT,
 )
 def keep_on_lost_list(barcode: BarcodePath, write: KeyableWrite) -> Response:
-    item = item_by_barcode(write.session, barcode)
-
-    def apply() -> TraceOut:
-        by = f"staff:{write.staff.username}"
-        settings = write.circulation.lifecycle
-        return _trace(lifecycle.keep_on_lost_list(write.session, settings, item.id, at=write.now, by=by))
-
-    subject = row_subject(write.session, f"item:{barcode}", Item, barcode=barcode)
-    return write.once("item.keep_lost", apply, subject=subject, barcode=barcode)
+    return _trace_step(write, barcode, "item.keep_lost", lifecycle.keep_on_lost_list)
 
 
 @router.post(
@@ -126,7 +134,7 @@ def report_damage(barcode: BarcodePath, body: DamageReport, write: KeyableWrite)
     def apply() -> RepairTicketOut:
         by = f"staff:{write.staff.username}"
         row = repairs.report_damage(write.session, item.id, body.damage, at=write.now, by=by, note=body.note)
-        return _ticket(row, barcode)
+        return _ticket_out(row.id, row.item_id, barcode, mapping.ticket(row))
 
     subject = row_subject(write.session, f"item:{barcode}", Item, barcode=barcode)
     return write.once("item.damage", apply, body=body, subject=subject, barcode=barcode)
@@ -136,20 +144,7 @@ def report_damage(barcode: BarcodePath, body: DamageReport, write: KeyableWrite)
     "/collection/repairs", summary="The repair queue: open tickets, oldest report first", dependencies=VIEW
 )
 def repair_queue(*, session: SessionDep) -> list[RepairTicketOut]:
-    return [
-        RepairTicketOut(
-            id=q.ticket_id,
-            item_id=q.item_id,
-            barcode=q.barcode,
-            state=q.ticket.state,
-            damage=list(q.ticket.damage),
-            reported_at=q.ticket.reported_at,
-            started_at=q.ticket.started_at,
-            closed_at=q.ticket.closed_at,
-            outcome=q.ticket.outcome,
-        )
-        for q in repairs.repair_queue(session)
-    ]
+    return [_ticket_out(q.ticket_id, q.item_id, q.barcode, q.ticket) for q in repairs.repair_queue(session)]
 
 
 def _ticket_step(
@@ -159,7 +154,7 @@ def _ticket_step(
         row = step(f"staff:{write.staff.username}")
         item = write.session.get(Item, row.item_id)
         assert item is not None
-        return _ticket(row, item.barcode)
+        return _ticket_out(row.id, row.item_id, item.barcode, mapping.ticket(row))
 
     subject = row_subject(write.session, f"repair_ticket:{ticket_id}", RepairTicket, id=ticket_id)
     return write.once(kind, apply, body=body, subject=subject, ticket_id=ticket_id)
