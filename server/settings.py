@@ -133,6 +133,10 @@ class ServerSettings(BaseSettings):
         return self.config_dir / "shelf_orders.toml"
 
     @property
+    def lifecycle_path(self) -> Path:
+        return self.config_dir / "lifecycle.toml"
+
+    @property
     def devices_path(self) -> Path:
         return self.config_dir / "devices.toml"
 

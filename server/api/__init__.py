@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from server.api.problems import install_error_handlers
 from server.api.routes import (
     circulation,
+    collection,
     dead_letters,
     devices,
     events,
@@ -52,6 +53,7 @@ for _module in (
     gate,
     gate_reports,
     stocktake,
+    collection,
 ):
     api_router.include_router(_module.router)
 

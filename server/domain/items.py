@@ -15,12 +15,18 @@ class StatusRefusal(StrEnum):
     BY_CIRCULATION = "by_circulation"  # on loan and on the hold shelf come from checkout and checkin
     ON_LOAN = "on_loan"  # an item on loan may only be declared lost
     ON_HOLD_SHELF = "on_hold_shelf"  # an item trapped for a hold stays until the hold is cancelled
+    # Only a reader loses an item (lost from a loan); one gone from its shelf is missing, and becomes lost
+    # when its searches run out (server/domain/lifecycle).
+    LOST_FROM_LOAN_ONLY = "lost_from_loan_only"
 
 
 EXPLANATIONS = {
     StatusRefusal.BY_CIRCULATION: "'{new}' is set by checkout and checkin, not by hand",
     StatusRefusal.ON_LOAN: "the item is on loan: check it in first (or declare it lost)",
     StatusRefusal.ON_HOLD_SHELF: "the item is trapped for a hold: cancel the hold first",
+    StatusRefusal.LOST_FROM_LOAN_ONLY: (
+        "only an item on loan is declared lost; one gone from its shelf is missing"
+    ),
 }
 
 
@@ -34,6 +40,8 @@ def status_change_refusal(current: ItemStatus, new: ItemStatus) -> StatusRefusal
         return StatusRefusal.ON_LOAN
     if current is ItemStatus.ON_HOLD_SHELF:
         return StatusRefusal.ON_HOLD_SHELF
+    if new is ItemStatus.LOST and current is not ItemStatus.ON_LOAN:
+        return StatusRefusal.LOST_FROM_LOAN_ONLY
     return None
 
 

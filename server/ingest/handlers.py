@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -33,6 +34,7 @@ from contract.events import (
 )
 from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.ingest.registry import HandlerRegistry, ObservationHandler, RequestHandler, reply_for
 from server.services import kiosk, stocktake_shelf_lists
 from server.services.context import CirculationContext
@@ -113,7 +115,7 @@ class KioskHandlers:
         }
 
 
-def _sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
+def _sightings(session: Session, events: Sequence[EventEnvelope], *, lifecycle: LifecycleSettings) -> None:
     sightings = []
     for event in events:
         assert isinstance(event, ItemSeen)
@@ -127,7 +129,7 @@ def _sightings(session: Session, events: Sequence[EventEnvelope]) -> None:
                 context=payload.context,
             )
         )
-    record_sightings(session, sightings)
+    record_sightings(session, sightings, lifecycle=lifecycle)
 
 
 Observed = TypeVar("Observed", bound=EventEnvelope)
@@ -139,9 +141,10 @@ def _all_of(kind: type[Observed], events: Sequence[EventEnvelope]) -> list[Obser
     return [event for event in events if isinstance(event, kind)]
 
 
-def _gate_alarms(session: Session, events: Sequence[EventEnvelope]) -> None:
+def _gate_alarms(session: Session, events: Sequence[EventEnvelope], *, lifecycle: LifecycleSettings) -> None:
     alarms = _all_of(GateAlarmRaised, events)
-    record_alarms(session, [GateAlarmReport(e.event_id, e.device_id, e.payload) for e in alarms])
+    reports = [GateAlarmReport(e.event_id, e.device_id, e.payload) for e in alarms]
+    record_alarms(session, reports, lifecycle=lifecycle)
 
 
 def _gate_footfall(session: Session, events: Sequence[EventEnvelope]) -> None:
@@ -155,8 +158,10 @@ def _sent(events: Sequence[StocktakeJoined | StocktakeReads | StocktakeDamage]) 
 
 @dataclass(frozen=True)
 class StocktakeHandlers:
-    """What handhelds send during a stock-take; read times are kept within the server's clock."""
+    """What handhelds send during a stock-take; read times are kept within the server's clock. `lifecycle`
+    times the find lists' missing and lost items."""
 
+    lifecycle: LifecycleSettings
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def events(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
@@ -168,7 +173,10 @@ class StocktakeHandlers:
 
     def shelf_list(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
         assert isinstance(event, StocktakeShelfListRequested)
-        listed = stocktake_shelf_lists.shelf_list(session, event.payload.session_id, event.payload.shelf_code)
+        payload = event.payload
+        listed = stocktake_shelf_lists.shelf_list(
+            session, payload.session_id, payload.shelf_code, timers=self.lifecycle.missing, now=now
+        )
         code = ReasonCode.OK if listed.refusal is None else ReasonCode.STOCKTAKE_REFUSED
         return reply_for(
             event,
@@ -196,13 +204,15 @@ def _decide(code: ReasonCode) -> Decision:
 
 
 def build_registry(settings: ServerSettings, context: CirculationContext) -> HandlerRegistry:
+    stocktake = StocktakeHandlers(context.lifecycle)
     return HandlerRegistry(
-        requests=KioskHandlers(context).requests() | StocktakeHandlers().requests(),
+        requests=KioskHandlers(context).requests() | stocktake.requests(),
         observations={
-            ItemSeen.KIND: _sightings,
-            GateAlarmRaised.KIND: _gate_alarms,
+            # An item seen is no longer missing or lost: these apply the library's lifecycle settings.
+            ItemSeen.KIND: partial(_sightings, lifecycle=context.lifecycle),
+            GateAlarmRaised.KIND: partial(_gate_alarms, lifecycle=context.lifecycle),
             GateFootfallCounted.KIND: _gate_footfall,
-            **StocktakeHandlers().observations(),
+            **stocktake.observations(),
         },
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),

@@ -18,6 +18,7 @@ from server.domain.enums import FineKind, FineStatus
 from server.errors import ConflictError
 from server.seed.model import Library
 from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, LOCATION, PATRON, RECORD
+from server.services.item_traces import adopt_statuses
 
 CHUNK = 2000
 Progress = Callable[[str, int], None]
@@ -218,6 +219,7 @@ def load(
         progress,
     )
     _fix_sequences(connection, (LOCATION, RECORD, ITEM, PATRON))
+    adopt_statuses(connection)  # the seeded missing and lost items get their traces
 
 
 def _past_loans(library: Library) -> list[dict[str, Any]]:

@@ -17,7 +17,10 @@ from server.domain import entities
 from server.domain.callnumbers import key_in_span, sort_key
 from server.domain.enums import ItemCondition, ItemStatus, LocationKind
 from server.domain.items import StatusRefusal, explain, status_change_refusal
+from server.domain.lifecycle.settings import LifecycleSettings
+from server.domain.lifecycle.trace import SeenSource
 from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.services import lifecycle as item_lifecycle
 from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD
 from server.services.context import CirculationContext
@@ -210,6 +213,8 @@ def update_item(
     item_id: int,
     *,
     now: datetime,
+    lifecycle: LifecycleSettings,
+    by: str,
     status: ItemStatus | None = None,
     condition: ItemCondition | None = None,
     home_location_code: str | None = None,
@@ -224,8 +229,7 @@ def update_item(
         if refusal is not None:
             raise StatusChangeRefusedError(refusal, status)
         if status != row.status:
-            row.status = status
-            row.status_changed_at = now
+            _change_status(session, lifecycle, row, status, now=now, by=by)
     if condition is not None:
         row.condition = condition
     if home_location_code is not None:
@@ -235,6 +239,25 @@ def update_item(
         row.tag_uid = tag_uid.upper()
     session.flush()
     return get_item(session, item_id)
+
+
+def _change_status(
+    session: Session, lifecycle: LifecycleSettings, row: Item, status: ItemStatus, *, now: datetime, by: str
+) -> None:
+    """Missing and lost by hand are the lifecycle's transitions (a reader's lost item is charged), and an
+    item staff set back from missing or lost is one they found: its trace and status change together."""
+    assert row.id is not None
+    if status is ItemStatus.MISSING:
+        item_lifecycle.mark_missing(session, lifecycle, row.id, at=now, now=now, by=by)
+        return
+    if status is ItemStatus.LOST:
+        item_lifecycle.declare_lost_from_loan(session, lifecycle, row.id, at=now, by=by)
+        return
+    if row.status in (ItemStatus.MISSING, ItemStatus.LOST):
+        item_lifecycle.seen(session, lifecycle, row.id, at=now, source=SeenSource.DESK, by=by)
+    if status != row.status:
+        row.status = status
+        row.status_changed_at = now
 
 
 def _ensure_free(session: Session, *, barcode: str | None = None, tag_uid: str | None = None) -> None:

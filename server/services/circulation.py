@@ -19,9 +19,10 @@ from server.domain.circulation import LoanState, decide_checkin, decide_checkout
 from server.domain.enums import FineKind, FineStatus, HoldStatus, ItemStatus
 from server.domain.fines import overdue_note
 from server.domain.gate import TagCheckOutcome
+from server.domain.lifecycle.trace import SeenSource
 from server.domain.reasons import Reason
 from server.i18n import Action, decision, note
-from server.services import holds, tag_checks
+from server.services import holds, lifecycle, tag_checks
 from server.services.context import CirculationContext
 from server.services.outcomes import CheckinOutcome, CheckoutOutcome, RenewOutcome
 from server.services.queries import (
@@ -241,11 +242,22 @@ def renew_for(
 
 
 def checkin_at(
-    session: Session, context: CirculationContext, ref: ItemRef, *, now: datetime, by: str
+    session: Session,
+    context: CirculationContext,
+    ref: ItemRef,
+    *,
+    now: datetime,
+    by: str,
+    seen_as: SeenSource = SeenSource.RETURN,
 ) -> CheckinOutcome:
+    """`seen_as`: where the item was met (a return, the desk, a stock-take): a missing or lost item is
+    found there before the return is decided."""
     problem, found_item = find_item(session, ref)
     if found_item is None:
         return CheckinOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context))
+    if found_item.traced:
+        met = lifecycle.Sighted(require_id(found_item.item.id), now, seen_as, by)
+        lifecycle.seen_traced(session, context.lifecycle, met)
     _pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     loan = found_item.loan

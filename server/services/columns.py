@@ -14,11 +14,13 @@ from server.db.tables import (
     Fine,
     Hold,
     Item,
+    ItemTrace,
     KioskSession,
     Loan,
     Location,
     Patron,
     PatronBlock,
+    RepairTicket,
     Sighting,
     TagCheck,
 )
@@ -41,3 +43,5 @@ FINE = table_of(Fine)
 KIOSK_SESSION = table_of(KioskSession)
 SIGHTING = table_of(Sighting)
 TAG_CHECK = table_of(TagCheck)
+TRACE = table_of(ItemTrace)  # only missing and lost items have a row
+TICKET = table_of(RepairTicket)

@@ -1,5 +1,5 @@
-"""What the circulation services need besides the database: policies, limits, the PIN hasher, and the
-shelf orders a stock-take session freezes when it opens.
+"""What the circulation services need besides the database: policies, limits, the PIN hasher, the
+shelf orders a stock-take session freezes when it opens, and the lifecycle's timers and charges.
 
 `build(settings)` loads and validates everything once at start-up (a bad policy file fails there, not
 mid-request). Whoever calls a service hands it the context: the application keeps it in `app.state`
@@ -8,12 +8,14 @@ mid-request). Whoever calls a service hands it the context: the application keep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 
+from server.collection_config.lifecycle import load_lifecycle
 from server.collection_config.shelf_orders import ShelfOrders, load_shelf_orders
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.errors import ConfigurationError
 from server.services.policies import Policies, load_policies
 from server.settings import ServerSettings
@@ -38,6 +40,8 @@ class CirculationContext:
     kiosk_session_minutes: int
     hasher: PasswordHasher
     shelf_orders: ShelfOrders  # config/shelf_orders.toml: location code → its shelves' order
+    # config/lifecycle.toml: the missing → lost timers and replacement charges
+    lifecycle: LifecycleSettings = field(default_factory=LifecycleSettings)
 
 
 def build(settings: ServerSettings) -> CirculationContext:
@@ -49,11 +53,13 @@ def build(settings: ServerSettings) -> CirculationContext:
         raise ConfigurationError(f"unknown time zone {settings.timezone!r}") from exc
     if settings.pin_max_failures < 1 or settings.kiosk_session_minutes < 1:
         raise ConfigurationError("pin_max_failures and kiosk_session_minutes must be at least 1")
+    policies = load_policies(settings.policies_path, timezone)
     return CirculationContext(
-        policies=load_policies(settings.policies_path, timezone),
+        policies=policies,
         timezone=timezone,
         pin_max_failures=settings.pin_max_failures,
         kiosk_session_minutes=settings.kiosk_session_minutes,
         hasher=pin_hasher(),
         shelf_orders=load_shelf_orders(settings.shelf_orders_path),
+        lifecycle=load_lifecycle(settings.lifecycle_path, policies.rules.categories),
     )

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.replies import ReasonCode
+from server.domain.lifecycle.trace import SeenSource
 from server.errors import InvalidInputError, NotFoundError
 from server.services import circulation
 from server.services.columns import ITEM, LOAN
@@ -65,7 +66,9 @@ def desk_renew(
 def desk_checkin(
     session: Session, context: CirculationContext, *, staff: str, item: ItemRef, now: datetime
 ) -> CheckinOutcome:
-    return circulation.checkin_at(session, context, item, now=now, by=f"staff:{staff}")
+    return circulation.checkin_at(
+        session, context, item, now=now, by=f"staff:{staff}", seen_as=SeenSource.DESK
+    )
 
 
 def open_loan_barcodes(session: Session, card_number: str) -> list[str]:

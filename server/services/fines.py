@@ -1,4 +1,5 @@
-"""Fines for staff: list, pay (in full or in part) and waive. Amounts are whole đồng."""
+"""Fines for staff: list, pay (in full or in part) and waive; a lost item's replacement charged and, when
+it is found, refunded. Amounts are whole đồng."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlmodel import Session
 
 from server.db.tables import Fine
 from server.domain import entities
-from server.domain.enums import FineStatus
+from server.domain.enums import FineKind, FineStatus
+from server.domain.lifecycle.charges import Charge, ChargeBasis
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import mapping
 from server.services.columns import FINE
@@ -83,3 +85,41 @@ def waive_fine(
     row.note = f"{row.note}; {reason}" if row.note else reason
     session.flush()
     return mapping.fine(row)
+
+
+def charge_replacement(
+    session: Session, *, patron_id: int, loan_id: int | None, item_id: int, charge: Charge, now: datetime
+) -> Fine:
+    """Charge a reader the replacement of an item they lost (the lifecycle's `replacement_charge`)."""
+    basis = "the item's price" if charge.basis is ChargeBasis.ITEM_PRICE else "the category's default"
+    fee = f" + {charge.processing_fee} processing" if charge.processing_fee else ""
+    row = Fine(
+        patron_id=patron_id,
+        kind=FineKind.LOST,
+        status=FineStatus.OUTSTANDING,
+        amount=charge.amount,
+        outstanding=charge.amount,
+        loan_id=loan_id,
+        item_id=item_id,
+        created_at=now,
+        note=f"replacement: {charge.replacement} ({basis}){fee}",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def refund_replacement(session: Session, fine_id: int, *, by: str, now: datetime) -> int:
+    """The lost item is back: what is still owed of its replacement charge is dropped (the fine is
+    waived), and the answer is what the reader already paid, in đồng, for the desk to hand back."""
+    row = lock_row(session, Fine, fine_id)
+    if row is None:
+        raise NotFoundError(f"fine {fine_id} not found")
+    paid = row.amount - row.outstanding if row.status is not FineStatus.WAIVED else 0
+    if row.status is FineStatus.OUTSTANDING:
+        row.outstanding, row.status, row.settled_at, row.settled_by = 0, FineStatus.WAIVED, now, by[:64]
+    refund = f"the lost item was found; {paid} đồng paid to refund" if paid else "the lost item was found"
+    row.note = f"{row.note}; {refund}" if row.note else refund
+    session.add(row)
+    session.flush()
+    return paid

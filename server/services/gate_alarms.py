@@ -25,6 +25,7 @@ from contract.gate import OwnedBy, TagContent, TagDataStatus
 from server.db.tables import GateAlarm
 from server.domain.enums import ItemStatus
 from server.domain.gate import AlarmClass, classify, identify
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.domain.stocktake.tags import TagData
 from server.services import tag_checks
 from server.services.columns import ITEM, LOAN
@@ -150,7 +151,9 @@ def _record_one(session: Session, report: GateAlarmReport) -> ItemRef:
     return ItemRef(barcode=barcode, tag_uid=tag_uid)
 
 
-def record_alarms(session: Session, reports: Sequence[GateAlarmReport]) -> None:
+def record_alarms(
+    session: Session, reports: Sequence[GateAlarmReport], *, lifecycle: LifecycleSettings
+) -> None:
     """Apply a run of gate alarms, in order: the alarm log, the tag-check queue, and the sightings."""
     sightings = [
         Sighting(
@@ -162,4 +165,4 @@ def record_alarms(session: Session, reports: Sequence[GateAlarmReport]) -> None:
         )
         for report in reports
     ]
-    record_sightings(session, sightings)
+    record_sightings(session, sightings, lifecycle=lifecycle)

@@ -10,6 +10,7 @@ withheld. Enum fields come out as members even from a row built in this session 
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import UTC, datetime
 from enum import StrEnum
 from types import UnionType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -18,6 +19,7 @@ from sqlmodel import SQLModel
 
 from server.db import tables as t
 from server.domain import entities as e
+from server.domain.lifecycle import condition, trace
 from server.domain.pins import is_locked
 
 if TYPE_CHECKING:
@@ -58,7 +60,8 @@ class RowMapping(Generic[Row, Entity]):
         if "id" in values and values["id"] is None:
             raise RuntimeError("row has no id; flush before using it")
         for name, enum in self.enums.items():
-            values[name] = enum(values[name])
+            if values[name] is not None:  # an optional enum field (`SomeEnum | None`) may be empty
+                values[name] = enum(values[name])
         return self.entity(**values, **given)
 
 
@@ -109,6 +112,27 @@ _loan = RowMapping(
 
 MAPPINGS: tuple[RowMapping[Any, Any], ...] = (record, location, block, hold, fine, _item, _patron, _loan)
 
+# The lifecycle's values. Times and damage kinds kept as JSON lists are converted here, in one place.
+_trace = RowMapping(
+    t.ItemTrace,
+    trace.Trace,
+    given=frozenset({"searches"}),
+    withheld=frozenset({"item_id", "search_stamps", "next_due_at", "loan_id", "fine_id"}),
+)
+_ticket = RowMapping(
+    t.RepairTicket,
+    condition.RepairTicket,
+    given=frozenset({"damage"}),
+    withheld=frozenset({"id", "item_id", "damage_kinds"}),
+)
+_condition_entry = RowMapping(
+    t.ConditionEntry,
+    condition.ConditionEntry,
+    given=frozenset({"damage"}),
+    withheld=frozenset({"id", "item_id", "ticket_id", "damage_kinds"}),
+)
+LIFECYCLE_MAPPINGS: tuple[RowMapping[Any, Any], ...] = (_trace, _ticket, _condition_entry)
+
 
 def item(row: t.Item, title: str, call_number: str | None) -> e.Item:
     """`title` and `call_number` are the item's record's."""
@@ -127,3 +151,27 @@ def patron(row: t.Patron, max_failures: int, blocks: tuple[e.PatronBlock, ...] =
 def loan(row: t.Loan, barcode: str, title: str) -> e.Loan:
     """`barcode` and `title` are the lent item's and its record's."""
     return _loan(row, barcode=barcode, title=title)
+
+
+def trace_of(row: t.ItemTrace | None) -> trace.Trace:
+    """A missing or lost item's trace; no row is a present item."""
+    if row is None:
+        return trace.PRESENT
+    return _trace(row, searches=tuple(datetime.fromisoformat(stamp) for stamp in row.search_stamps))
+
+
+def stamps(times: tuple[datetime, ...]) -> list[str]:
+    """The search stamps as `item_trace.search_stamps` keeps them: ISO times in UTC."""
+    return [when.astimezone(UTC).isoformat() for when in times]
+
+
+def ticket(row: t.RepairTicket) -> condition.RepairTicket:
+    return _ticket(row, damage=_kinds(row.damage_kinds))
+
+
+def condition_entry(row: t.ConditionEntry) -> condition.ConditionEntry:
+    return _condition_entry(row, damage=_kinds(row.damage_kinds))
+
+
+def _kinds(values: list[str]) -> tuple[condition.DamageKind, ...]:
+    return tuple(condition.DamageKind(value) for value in values)

@@ -22,7 +22,18 @@ from server.domain.circulation import ItemState, LoanState, PatronStanding
 from server.domain.enums import FineStatus, HoldStatus
 from server.domain.reasons import Reason
 from server.domain.sessions import item_match
-from server.services.columns import BLOCK, FINE, HOLD, ITEM, LOAN, PATRON, RECORD, TAG_CHECK, table_of
+from server.services.columns import (
+    BLOCK,
+    FINE,
+    HOLD,
+    ITEM,
+    LOAN,
+    PATRON,
+    RECORD,
+    TAG_CHECK,
+    TRACE,
+    table_of,
+)
 
 OPEN_HOLD_STATUSES = (HoldStatus.WAITING, HoldStatus.READY)
 
@@ -39,6 +50,9 @@ class FoundItem:
     # The item's open tag check (a gate sounded for it while on loan), which lending or returning it ends.
     # Read with the item, so that the usual case, no check, costs no statement of its own.
     open_tag_check: int | None = None
+    # Whether the item is missing or lost (has a trace): read with the item too, so the usual return of a
+    # book nobody lost costs no statement for the lifecycle.
+    traced: bool = False
 
     @property
     def summary(self) -> ItemSummary:
@@ -94,12 +108,13 @@ def find_item(session: Session, ref: ItemRef, *, lock: bool = True) -> tuple[Rea
     if lock:
         _claim_on_sqlite(session, ITEM, sa.or_(*conditions))
     statement = (
-        sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold, TAG_CHECK.c.id)
+        sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold, TAG_CHECK.c.id, TRACE.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(Loan, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
         .outerjoin(Hold, sa.and_(HOLD.c.item_id == ITEM.c.id, HOLD.c.status == HoldStatus.READY))
         # At most one open check per item (a partial unique index on it).
         .outerjoin(TAG_CHECK, sa.and_(TAG_CHECK.c.item_id == ITEM.c.id, TAG_CHECK.c.closed_at.is_(None)))
+        .outerjoin(TRACE, TRACE.c.item_id == ITEM.c.id)
         .where(sa.or_(*conditions))
         .limit(2)
     )
@@ -114,7 +129,13 @@ def find_item(session: Session, ref: ItemRef, *, lock: bool = True) -> tuple[Rea
     row = by_barcode or by_tag
     assert row is not None
     return None, FoundItem(
-        item=row[0], title=row[1], call_number=row[2], loan=row[3], trapped=row[4], open_tag_check=row[5]
+        item=row[0],
+        title=row[1],
+        call_number=row[2],
+        loan=row[3],
+        trapped=row[4],
+        open_tag_check=row[5],
+        traced=row[6] is not None,
     )
 
 

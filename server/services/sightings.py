@@ -23,7 +23,10 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from server.db.bulk import insert_rows
 from server.db.tables.sightings import Sighting as SightingRow
+from server.domain.lifecycle.settings import LifecycleSettings
+from server.domain.lifecycle.trace import SeenSource
 from server.services.columns import ITEM, SIGHTING
+from server.services.lifecycle import Sighted, seen_many
 from server.services.listing import KeysetPage, check_page, keyset_page
 from server.services.queries import require_id
 
@@ -77,7 +80,11 @@ def _one_of(session: Session, column: sa.Column[Any], values: set[str]) -> sa.Co
     return column.in_(sa.select(listed.c.value))
 
 
-def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
+def record_sightings(
+    session: Session, sightings: Sequence[Sighting], *, lifecycle: LifecycleSettings
+) -> None:
+    """Store the sightings, move each item's last-seen fields, and reverse missing and lost for the items
+    among them that were (`lifecycle.seen_many`: one more statement finds them)."""
     if not sightings:
         return
     barcodes = {s.item.barcode for s in sightings if s.item.barcode is not None}
@@ -86,6 +93,7 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
 
     rows: list[dict[str, Any]] = []
     latest: dict[int, tuple[datetime, str | None]] = {}
+    met: dict[int, Sighted] = {}
     for s in sightings:
         tag = s.item.tag_uid.upper() if s.item.tag_uid is not None else None
         # The tag is what a reader actually sensed; the barcode is the fallback (kiosk scanner, wand).
@@ -108,6 +116,7 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
             seen = latest.get(item_id)
             if seen is None or s.occurred_at > seen[0]:
                 latest[item_id] = (s.occurred_at, s.location_code)
+                met[item_id] = Sighted(item_id, s.occurred_at, _source(context), f"device:{s.device_id}")
 
     insert_rows(session, SIGHTING, rows)
     if latest:
@@ -125,6 +134,15 @@ def record_sightings(session: Session, sightings: Sequence[Sighting]) -> None:
             update,
             [{"b_id": item_id, "b_at": at, "b_loc": loc} for item_id, (at, loc) in latest.items()],
         )
+        seen_many(session, lifecycle, met)
+
+
+def _source(context: str) -> SeenSource:
+    """Where the lifecycle says an item was seen; a context the contract does not name is a shelf read."""
+    try:
+        return SeenSource(context)
+    except ValueError:
+        return SeenSource.SHELF_CHECK
 
 
 @dataclass(frozen=True)

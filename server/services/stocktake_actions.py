@@ -22,6 +22,8 @@ from sqlmodel import Session, col, select
 from contract.common import ItemRef
 from server.db.tables import Fine, Item, Loan, StocktakeAction, StocktakeSession
 from server.domain.enums import FineStatus, ItemStatus
+from server.domain.lifecycle.settings import LifecycleSettings
+from server.domain.lifecycle.trace import SeenSource
 from server.domain.stocktake.facts import DamageMark, moment
 from server.domain.stocktake.plan import (
     QUEUED,
@@ -35,7 +37,7 @@ from server.domain.stocktake.plan import (
 from server.domain.stocktake.results import Reconciliation
 from server.domain.stocktake.session import SessionAction
 from server.errors import InvalidInputError
-from server.services import circulation
+from server.services import circulation, stocktake_lifecycle
 from server.services.columns import FINE
 from server.services.context import CirculationContext
 from server.services.staff_actions import State, Subject, row_state
@@ -109,7 +111,10 @@ def apply(
         if item.status is not action.before_status:
             left[action.id] = f"the item is {item.status.value} now, not {action.before_status.value}"
             continue
-        _apply_one(session, context, action, item, session_id=session_id, staff=staff)
+        why = _apply_one(session, context, action, item, session_id=session_id, staff=staff)
+        if why is not None:
+            left[action.id] = why
+            continue
         action.applied_at, action.applied_by = now, staff
         session.add(action)
         done.append(action.id)
@@ -125,29 +130,35 @@ def _apply_one(
     *,
     session_id: int,
     staff: str,
-) -> None:
+) -> str | None:
+    """Apply one action; the reason it was left alone, if it was."""
     at = moment(action.at_us)
+    by = f"stocktake:{session_id}:{staff}"[:80]  # the patron's account says why the loan ended then
     if action.kind is ActionKind.CHECK_IN:
         before = set(session.scalars(sa.select(FINE.c.id).where(FINE.c.loan_id == action.loan_id)))
-        by = f"stocktake:{session_id}:{staff}"[:80]  # the patron's account says why the loan ended then
-        circulation.checkin_at(session, context, ItemRef(barcode=item.barcode), now=at, by=by)
+        ref = ItemRef(barcode=item.barcode)
+        circulation.checkin_at(session, context, ref, now=at, by=by, seen_as=SeenSource.STOCKTAKE)
         session.refresh(item)
         charged = set(session.scalars(sa.select(FINE.c.id).where(FINE.c.loan_id == action.loan_id))) - before
         action.fine_id = next(iter(charged), None)
         action.applied_status = item.status
-        return
+        return None
     if action.kind in QUEUED:
         action.applied_status = item.status
-        return
-    if action.kind is ActionKind.RECORD_DAMAGE and action.after_condition is not None:
-        item.condition = action.after_condition
-    item.status, item.status_changed_at = action.after_status, at
-    action.applied_status = action.after_status
-    session.add(item)
+        return None
+    why = stocktake_lifecycle.apply(session, context.lifecycle, action, item, at=at, by=by)
+    action.applied_status = item.status
+    return why
 
 
 def undo(
-    session: Session, session_id: int, *, item_ids: Collection[int] | None, staff: str, now: datetime
+    session: Session,
+    session_id: int,
+    *,
+    item_ids: Collection[int] | None,
+    staff: str,
+    now: datetime,
+    lifecycle: LifecycleSettings,
 ) -> ActionsOutcome:
     """Undo the applied actions (of these items, or all), last first; refused once the report is signed."""
     _closed(session, session_id, SessionAction.UNDO)  # refused once the report is signed
@@ -177,7 +188,7 @@ def undo(
             continue
         item = items[planned.item_id]
         assert item is not None
-        _undo_one(session, action, item, step, staff=staff)
+        _undo_one(session, action, item, step, staff=staff, lifecycle=lifecycle, now=now)
         action.undone_at, action.undone_by = now, staff
         session.add(action)
         done.append(action.id)
@@ -185,7 +196,16 @@ def undo(
     return ActionsOutcome(done, left)
 
 
-def _undo_one(session: Session, action: StocktakeAction, item: Item, step: UndoStep, *, staff: str) -> None:
+def _undo_one(
+    session: Session,
+    action: StocktakeAction,
+    item: Item,
+    step: UndoStep,
+    *,
+    staff: str,
+    lifecycle: LifecycleSettings,
+    now: datetime,
+) -> None:
     if step.reopen_loan and action.loan_id is not None:
         loan = session.get(Loan, action.loan_id)
         if loan is not None:
@@ -199,6 +219,9 @@ def _undo_one(session: Session, action: StocktakeAction, item: Item, step: UndoS
                 session.add(fine)
     if step.set_condition is not None:
         item.condition = step.set_condition
+    # The lifecycle takes back its own changes, trace (or repair ticket) and status together.
+    if stocktake_lifecycle.undo(session, lifecycle, action, item, at=now, by=f"staff:{staff}"):
+        return
     if not step.cancel_job:
         item.status = step.set_status
     session.add(item)

@@ -3,13 +3,16 @@ shelf order, and its find list — so that the handheld can judge its reads ther
 
 An item belongs on a shelf as the domain says (`Shelf.holds`: its home, or the shelf's call-number span holds
 its call number); the database only narrows the rows it reads. The find list is every book that belongs
-there and is marked missing or lost now, or that is on the shelf (available) while a patron waits for its
-title: staff take it off the shelf when the handheld reads it.
+there and is missing or lost — the lifecycle's find list (`lifecycle_lists.find_list`, each trace advanced
+to now), the same the staff's search list is made from — or that is on the shelf (available) while a
+patron waits for its title: staff take it off the shelf when the handheld reads it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -17,13 +20,14 @@ from sqlmodel import Session
 from contract.stocktake import MAX_FIND_ITEMS, MAX_LISTED_ITEMS, FindReason
 from server.db.tables import StocktakeExpected
 from server.domain.enums import HoldStatus, ItemStatus
+from server.domain.lifecycle.settings import MissingTimers
 from server.domain.stocktake.facts import ItemFacts, Shelf
 from server.services import stocktake_library as library
 from server.services.columns import HOLD, ITEM, table_of
+from server.services.lifecycle_lists import find_list
 from server.services.stocktake_handhelds import Refused, RunState
 
 EXPECTED = table_of(StocktakeExpected)
-_ABSENT = (ItemStatus.MISSING.value, ItemStatus.LOST.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +61,11 @@ class _Asked:
     shelf_code: str | None
 
 
-def shelf_list(session: Session, session_id: int, shelf_code: str) -> ShelfList:
+def shelf_list(
+    session: Session, session_id: int, shelf_code: str, *, timers: MissingTimers, now: datetime
+) -> ShelfList:
     """The list of `shelf_code` in session `session_id`, or a refusal saying why there is none (no such
-    session, not open, no such shelf)."""
+    session, not open, no such shelf). `timers` and `now` advance the missing and lost items' traces."""
     state = RunState.of(session, [_Asked(session_id, shelf_code)])
     try:
         state.recording(session_id)
@@ -73,7 +79,7 @@ def shelf_list(session: Session, session_id: int, shelf_code: str) -> ShelfList:
     ]
     rows.sort(key=lambda row: (row.order_key is None, row.order_key or "", row.barcode))
     items = [Listed(r.barcode, r.tag_uid, r.expected, r.status == ItemStatus.ON_LOAN.value) for r in rows]
-    find = _find(session, rows)
+    find = _find(session, rows, timers, now)
     return ShelfList(
         session_id,
         shelf_code,
@@ -116,7 +122,9 @@ def _facts(row: sa.Row[tuple[object, ...]]) -> ItemFacts:
     )
 
 
-def _find(session: Session, rows: list[sa.Row[tuple[object, ...]]]) -> list[ToFind]:
+def _find(
+    session: Session, rows: list[sa.Row[tuple[object, ...]]], timers: MissingTimers, now: datetime
+) -> list[ToFind]:
     available = {row.record_id for row in rows if row.status == ItemStatus.AVAILABLE.value}
     waiting: set[object] = set()
     if available:
@@ -127,9 +135,12 @@ def _find(session: Session, rows: list[sa.Row[tuple[object, ...]]]) -> list[ToFi
                 .distinct()
             ).scalars()
         )
+    # Missing and lost as their traces say (advanced to now), not as a status column read in passing.
+    on_shelf = [cast("int", row.item_id) for row in rows]
+    absent = {entry.item_id for entry in find_list(session, timers, now, item_ids=on_shelf)}
     find: list[ToFind] = []
     for row in rows:
-        if row.status in _ABSENT:
+        if row.item_id in absent:
             find.append(ToFind(row.barcode, row.tag_uid, FindReason.MISSING))
         elif row.status == ItemStatus.AVAILABLE.value and row.record_id in waiting:
             find.append(ToFind(row.barcode, row.tag_uid, FindReason.HOLD))

@@ -17,6 +17,8 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from server.services.context import CirculationContext
+
 DatabaseOption = Annotated[
     str | None,
     typer.Option(
@@ -33,6 +35,19 @@ AtOption = Annotated[
 def fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
+
+
+def circulation_context() -> CirculationContext:
+    """The policies and settings a server would load (`STACKS_CONFIG_DIR`), or the command fails saying
+    which file is wrong."""
+    from server.errors import StacksError
+    from server.services import context
+    from server.settings import ServerSettings
+
+    try:
+        return context.build(ServerSettings())
+    except StacksError as exc:
+        fail(str(exc))
 
 
 def as_of(text: str | None) -> datetime:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from stacks.cli.database import AtOption, DatabaseOption, as_of, fail, migrated_session
+from stacks.cli.database import AtOption, DatabaseOption, as_of, circulation_context, migrated_session
 
 holds_app = typer.Typer(help="Holds: the nightly housekeeping of the hold shelf.", no_args_is_help=True)
 
@@ -26,15 +26,10 @@ def expire(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Expire ready holds past their pickup deadline; their items pass to the next hold or their shelf."""
-    from server.errors import StacksError
-    from server.services import context, holds
-    from server.settings import ServerSettings
+    from server.services import holds
 
     now = as_of(at)
-    try:
-        circulation = context.build(ServerSettings())  # the policy sets the next holds' pickup deadlines
-    except StacksError as exc:
-        fail(str(exc))
+    circulation = circulation_context()  # the policy sets the next holds' pickup deadlines
     with migrated_session(database_url) as session:
         expired = holds.expire_holds(session, circulation, now=now)
         session.commit()

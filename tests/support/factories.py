@@ -17,6 +17,7 @@ from server.db.tables import BibRecord, Fine, Hold, Item, Loan, Location, Patron
 from server.domain.enums import HoldStatus, ItemStatus
 from server.services.columns import table_of
 from server.services.context import pin_hasher
+from server.services.item_traces import adopt_statuses
 
 DEFAULT_PIN = "2468"
 _serial = itertools.count(1)
@@ -79,7 +80,10 @@ def item(session: Session, record_row: BibRecord | None = None, **fields: Any) -
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
     values.update(fields)
-    return _flushed(session, Item(**values))  # type: ignore[no-any-return]
+    made: Item = _flushed(session, Item(**values))
+    if made.status in {"missing", "lost"}:
+        adopt_statuses(session)  # a missing or lost item has its trace, as the lifecycle keeps it
+    return made
 
 
 def patron(session: Session, *, pin: str | None = DEFAULT_PIN, **fields: Any) -> Patron:

@@ -17,6 +17,7 @@ from contract.events import GateAlarmRaised
 from contract.gate import TagDataStatus, TagPassages
 from server.db.tables import Item
 from server.domain.gate import AlarmResolution
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.services import alarm_desk
 from server.services.alarm_desk import AlarmRecord
 from server.services.gate_alarms import GateAlarmReport, record_alarms
@@ -49,7 +50,8 @@ def _uid(item: Item) -> str:
 
 def _alarm(session: Session, event: GateAlarmRaised) -> AlarmRecord:
     before = alarm_desk.alarm_summary(session).latest_alarm_id or 0
-    record_alarms(session, [GateAlarmReport(event.event_id, event.device_id, event.payload)])
+    report = GateAlarmReport(event.event_id, event.device_id, event.payload)
+    record_alarms(session, [report], lifecycle=LifecycleSettings())
     (found,) = alarm_desk.alarms_after(session, before)
     return found
 

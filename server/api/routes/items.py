@@ -97,7 +97,15 @@ def update_item(barcode: BarcodePath, body: ItemUpdate, write: KeyableWrite) -> 
     def apply() -> ItemOut:
         item = item_by_barcode(write.session, barcode)
         changes = body.model_dump(exclude_unset=True)
-        return ItemOut.model_validate(catalog.update_item(write.session, item.id, now=write.now, **changes))
+        updated = catalog.update_item(
+            write.session,
+            item.id,
+            now=write.now,
+            lifecycle=write.circulation.lifecycle,
+            by=f"staff:{write.staff.username}",
+            **changes,
+        )
+        return ItemOut.model_validate(updated)
 
     subject = row_subject(write.session, f"item:{barcode}", Item, barcode=barcode)
     return write.once("item.update", apply, body=body, subject=subject, barcode=barcode)

@@ -287,7 +287,12 @@ def apply_actions(session_id: int, body: ActionsApply, write: KeyableWrite) -> R
 def undo_actions(session_id: int, body: ActionsUndo, write: KeyableWrite) -> Response:
     def apply() -> ActionsOutcomeOut:
         outcome = stocktake_actions.undo(
-            write.session, session_id, item_ids=body.item_ids, staff=write.staff.username, now=write.now
+            write.session,
+            session_id,
+            item_ids=body.item_ids,
+            staff=write.staff.username,
+            now=write.now,
+            lifecycle=write.circulation.lifecycle,
         )
         return ActionsOutcomeOut.model_validate(outcome)
 

@@ -42,6 +42,9 @@ REFUSALS = {
     StatusRefusal.BY_CIRCULATION: N_("That status is set by checkout and return, not by hand."),
     StatusRefusal.ON_LOAN: N_("The item is on loan: return it first, or declare it lost."),
     StatusRefusal.ON_HOLD_SHELF: N_("The item waits on the hold shelf for a patron: cancel the hold first."),
+    StatusRefusal.LOST_FROM_LOAN_ONLY: N_(
+        "Only an item on loan can be declared lost. An item not found on its shelf is missing."
+    ),
 }
 NO_SUCH_HOME = N_("There is no such home location.")
 NOT_CHANGED = N_("The item could not be changed.")
@@ -150,7 +153,14 @@ def edit(
 
     def apply() -> dict[str, Any]:
         changed = catalog.update_item(
-            db, item.id, now=now, status=status, condition=condition, home_location_code=home_code
+            db,
+            item.id,
+            now=now,
+            lifecycle=state.circulation_context().lifecycle,
+            by=f"staff:{viewer.staff.username}",
+            status=status,
+            condition=condition,
+            home_location_code=home_code,
         )
         return _reply(changed)
 

@@ -124,7 +124,14 @@ def undo_actions(
 
     def apply() -> dict[str, Any]:
         return _outcome(
-            stocktake_actions.undo(db, session_id, item_ids=items, staff=viewer.staff.username, now=now)
+            stocktake_actions.undo(
+                db,
+                session_id,
+                item_ids=items,
+                staff=viewer.staff.username,
+                now=now,
+                lifecycle=state.circulation_context().lifecycle,
+            )
         )
 
     return _perform(

@@ -12,6 +12,7 @@ from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
 from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
+from server.db.tables.lifecycle import ConditionEntry, ItemTrace, ItemTraceEvent, RepairTicket
 from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
@@ -32,6 +33,7 @@ from server.db.tables.stocktake import (
 
 __all__ = [
     "BibRecord",
+    "ConditionEntry",
     "DeadLetter",
     "Device",
     "EventLog",
@@ -41,6 +43,8 @@ __all__ = [
     "GatePeriod",
     "Hold",
     "Item",
+    "ItemTrace",
+    "ItemTraceEvent",
     "KioskSession",
     "Loan",
     "Location",
@@ -48,6 +52,7 @@ __all__ = [
     "Patron",
     "PatronBlock",
     "PurgeMark",
+    "RepairTicket",
     "Sighting",
     "StaffSession",
     "StaffUser",

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.events import SeenContext
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.services.sightings import Sighting, record_sightings
 from tests.support import factories as f
 from tests.support.clock import Clock
@@ -220,7 +221,7 @@ def test_sightings_in_keyset_pages(librarian: TestClient, clock: Clock, db: Sess
             "gate-01", clock.now + timedelta(minutes=5), ItemRef(barcode="VV050002"), None, SeenContext.GATE
         )
     )
-    record_sightings(db, seen)
+    record_sightings(db, seen, lifecycle=LifecycleSettings())
     db.commit()
 
     def page(**params: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from server.db.tables import EventLog, Item, Location
 from server.domain.enums import ItemStatus
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.services.sightings import Sighting, record_sightings
 from tests.support import factories as f
 from tests.support.console_app import form_token, page_token
@@ -49,7 +50,7 @@ def _library(session: Session) -> dict[str, object]:
             (5, other.code, SeenContext.SHELF_CHECK),
         ]
     ]
-    record_sightings(session, seen)
+    record_sightings(session, seen, lifecycle=LifecycleSettings())
     session.commit()
     return {"record_id": kieu.id, "shelf": shelf.code, "other": other.code}
 
@@ -145,7 +146,7 @@ def test_sightings_come_in_keyset_pages(
             Sighting("gate-01", NOW - timedelta(hours=h), ItemRef(barcode="VV100002"), None, SeenContext.GATE)
             for h in range(1, 26)
         ]
-        record_sightings(session, many)
+        record_sightings(session, many, lifecycle=LifecycleSettings())
         session.commit()
     client = signed_in("assistant")
     first = client.get("/console/items/VV100002").text

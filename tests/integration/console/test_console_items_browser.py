@@ -18,6 +18,7 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from server.db.tables import EventLog, Item, Location, Patron
 from server.domain.enums import ItemStatus
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.services.columns import ITEM, LOAN
 from server.services.sightings import Sighting, record_sightings
 from tests.support import factories as f
@@ -62,7 +63,8 @@ def _a_well_used_copy(session: Session) -> str:
         ("gate-01", now - timedelta(days=3, hours=5), None, SeenContext.GATE),
         ("handheld-01", now - timedelta(hours=3), code, SeenContext.SHELF_CHECK),
     ]
-    record_sightings(session, [Sighting(d, at, ItemRef(barcode=item.barcode), c, x) for d, at, c, x in seen])
+    sightings = [Sighting(d, at, ItemRef(barcode=item.barcode), c, x) for d, at, c, x in seen]
+    record_sightings(session, sightings, lifecycle=LifecycleSettings())
     session.commit()
     return item.barcode
 

@@ -19,6 +19,7 @@ from contract.events import EventEnvelope
 from server.db.tables import (
     DeadLetter,
     Item,
+    ItemTrace,
     Loan,
     StocktakeCorrection,
     StocktakeCount,
@@ -28,6 +29,8 @@ from server.db.tables import (
     StocktakeTagEvent,
 )
 from server.domain.enums import ItemStatus
+from server.domain.lifecycle.history import TraceEvent
+from server.domain.lifecycle.trace import PRESENT, Trace, Whereabouts
 from server.domain.stocktake.facts import micros
 from server.domain.stocktake.plan import ActionKind
 from server.domain.stocktake.results import ItemClass
@@ -35,7 +38,9 @@ from server.domain.stocktake.tags import TagVerdict
 from server.ingest.handlers import build_registry
 from server.ingest.messages import BatchResult
 from server.ingest.pipeline import apply_batch
-from server.services import stocktake_actions, stocktake_close, stocktake_sessions
+from server.services import repairs, stocktake_actions, stocktake_close, stocktake_sessions
+from server.services.item_traces import events_of
+from server.services.mapping import trace_of
 from server.services.queries import require_id
 from server.services.stocktake_sessions import StocktakeRefusedError
 from server.settings import ServerSettings
@@ -385,10 +390,20 @@ def test_closing_actions_apply_and_undo_until_the_report_is_signed(
             assert found is not None
             return found.status
 
+        def trace(item: Item) -> Trace:
+            return trace_of(session.get(ItemTrace, item.id, populate_existing=True))
+
         assert status(lib.missing) is ItemStatus.MISSING
         assert status(lib.on_loan) is ItemStatus.AVAILABLE
         assert status(lib.lost) is ItemStatus.AVAILABLE
         assert status(lib.damaged) is ItemStatus.DAMAGED
+        # The lifecycle keeps the trace with the status: missing since the sweep that did not find it,
+        # the lost one found by the stock-take, the damaged one in the repair queue.
+        assert trace(lib.missing).whereabouts is Whereabouts.MISSING
+        assert trace(lib.lost) == PRESENT
+        found = [e for e in events_of(session, lib.lost.id or 0) if e.event is TraceEvent.FOUND]
+        assert [e.source for e in found] == ["stocktake"]
+        assert [q.item_id for q in repairs.repair_queue(session)] == [lib.damaged.id]
         loan = session.exec(select(Loan).where(Loan.item_id == lib.on_loan.id)).one()
         assert loan.returned_at == SWEPT + timedelta(milliseconds=1000)  # its sighting, not the closing
         jobs = stocktake_actions.queued_jobs(session)
@@ -397,13 +412,18 @@ def test_closing_actions_apply_and_undo_until_the_report_is_signed(
             (lib.rewrite.id, "repair_tag"),
         }
 
-        undone = stocktake_actions.undo(session, session_id, item_ids=None, staff="thuthu", now=CLOSED)
+        undone = stocktake_actions.undo(
+            session, session_id, item_ids=None, staff="thuthu", now=CLOSED, lifecycle=context.lifecycle
+        )
         session.commit()
         assert len(undone.done) == 6
         assert status(lib.missing) is ItemStatus.AVAILABLE
         assert status(lib.on_loan) is ItemStatus.ON_LOAN
         assert status(lib.lost) is ItemStatus.LOST
         assert status(lib.damaged) is ItemStatus.AVAILABLE
+        assert trace(lib.missing) == PRESENT
+        assert trace(lib.lost).whereabouts is Whereabouts.LOST  # the trace the finding reversed, again
+        assert repairs.repair_queue(session) == []
         reopened = session.get(Loan, loan.id, populate_existing=True)
         assert reopened is not None
         assert reopened.returned_at is None
@@ -412,4 +432,6 @@ def test_closing_actions_apply_and_undo_until_the_report_is_signed(
         stocktake_sessions.sign(session, session_id, staff="truongthuvien", now=CLOSED)
         session.commit()
         with pytest.raises(StocktakeRefusedError, match="signed"):
-            stocktake_actions.undo(session, session_id, item_ids=None, staff="thuthu", now=CLOSED)
+            stocktake_actions.undo(
+                session, session_id, item_ids=None, staff="thuthu", now=CLOSED, lifecycle=context.lifecycle
+            )

@@ -1,6 +1,7 @@
 """A handheld's request for a shelf's list, through the real ingest on SQLite and PostgreSQL: what belongs on
 the shelf (its home's books and those its call-number span holds, as frozen at opening, in shelf order), its
-find list (missing or lost now, wanted for a hold), and refusals that say why."""
+find list (missing or lost now, as the lifecycle's traces say; wanted for a hold), and refusals that say
+why."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contract.codec import decode_reply
-from contract.events import StocktakeShelfListRequested, make_event
+from contract.common import ItemRef
+from contract.events import SeenContext, StocktakeShelfListRequested, make_event
 from contract.replies import ReasonCode, StocktakeShelfList
 from contract.stocktake import FindReason, ShelfListAsked
 from server.db.tables import BibRecord, Item
 from server.ingest.handlers import build_registry
 from server.ingest.pipeline import apply_batch
-from server.services import stocktake_sessions
+from server.services import lifecycle, lifecycle_lists, stocktake_sessions
+from server.services.sightings import Sighting, record_sightings
 from server.settings import ServerSettings
 from tests.support import events as ev
 from tests.support import factories as make
@@ -131,3 +134,32 @@ def test_a_list_is_refused_saying_why(engine: Engine, tmp_path: Path, library: S
         "paused": (ReasonCode.STOCKTAKE_REFUSED, [], refusals["paused"].refusal),
     }
     assert "paused" in str(refusals["paused"].refusal)
+
+
+def test_the_find_list_follows_the_items_traces(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary
+) -> None:
+    """Marked missing through the lifecycle, an item is on the handheld's find list, as on the staff's
+    search list; seen at a gate, it is off both."""
+    lib = library
+    settings = circulation_context(ServerSettings(data_dir=tmp_path, _env_file=None)).lifecycle
+    gone = lib.ordered[0]
+    assert gone.id is not None
+    with Session(engine) as session:
+        lifecycle.mark_missing(
+            session, settings, gone.id, at=OPENED - timedelta(days=9), now=OPENED, by="staff:x"
+        )
+        session.commit()
+    session_id = _open(engine, lib)
+    finding = {f.barcode for f in ask(engine, tmp_path, session_id, "A").find}
+    assert gone.barcode in finding
+    with Session(engine) as session:
+        searching = {e.barcode for e in lifecycle_lists.search_list(session, settings.missing, SWEPT, ["A"])}
+        assert gone.barcode in searching
+        seen = Sighting(
+            "gate-1", SWEPT - timedelta(minutes=5), ItemRef(barcode=gone.barcode), None, SeenContext.GATE
+        )
+        record_sightings(session, [seen], lifecycle=settings)
+        session.commit()
+        assert lifecycle_lists.search_list(session, settings.missing, SWEPT, ["A"]) == []
+    assert gone.barcode not in {f.barcode for f in ask(engine, tmp_path, session_id, "A").find}

@@ -12,6 +12,7 @@ from contract.common import ItemRef
 from contract.events import SeenContext
 from contract.replies import ReasonCode
 from server.db.tables import Loan
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.services.circulation import renew_for
 from server.services.columns import SIGHTING
 from server.services.context import CirculationContext
@@ -20,6 +21,7 @@ from server.services.sightings import Sighting, record_sightings
 from tests.integration.services.statements import recorded
 from tests.support import factories as make
 
+LIFECYCLE = LifecycleSettings()  # the domain's defaults, as config/lifecycle.toml ships them
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 in Hồ Chí Minh City
 
 
@@ -116,7 +118,7 @@ def test_sightings_in_bulk(session: Session) -> None:
         ),
         Sighting("hh-1", NOW, ItemRef(tag_uid="E004015099999999"), "TTTT-T3-D1-K2", "stocktake"),
     ]
-    record_sightings(session, sightings)
+    record_sightings(session, sightings, lifecycle=LIFECYCLE)
     rows = session.execute(sa.select(SIGHTING).order_by(SIGHTING.c.id)).all()
     assert len(rows) == 4
     assert rows[3].item_id is None  # an unknown tag is kept, not dropped
@@ -137,10 +139,11 @@ def test_sightings_in_bulk(session: Session) -> None:
                 "gate-1", NOW + timedelta(hours=1), ItemRef(tag_uid=books[0].tag_uid), None, SeenContext.GATE
             ),
         ],
+        lifecycle=LIFECYCLE,
     )
     session.expire_all()
     assert (books[0].last_seen_at, books[0].last_seen_location) == (NOW + timedelta(hours=1), "TTTT-T3-D1-K2")
-    record_sightings(session, [])
+    record_sightings(session, [], lifecycle=LIFECYCLE)
 
 
 def test_many_sightings_cross_the_lookup_chunks(session: Session) -> None:
@@ -152,7 +155,7 @@ def test_many_sightings_cross_the_lookup_chunks(session: Session) -> None:
         for n in range(1200)
     ]
     sightings.append(Sighting("hh-1", NOW, ItemRef(barcode=book.barcode), "K1", SeenContext.STOCKTAKE))
-    record_sightings(session, sightings)
+    record_sightings(session, sightings, lifecycle=LIFECYCLE)
     total = session.execute(sa.select(sa.func.count()).select_from(SIGHTING)).scalar_one()
     known = session.execute(
         sa.select(sa.func.count()).select_from(SIGHTING).where(SIGHTING.c.item_id.is_not(None))

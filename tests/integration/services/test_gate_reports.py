@@ -15,6 +15,7 @@ from contract.events import EventEnvelope, GateAlarmRaised, GateFootfallCounted
 from contract.gate import TagDataStatus, TagPassages
 from server.domain.gate import AlarmResolution
 from server.domain.gate_reports import Granularity, Span
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.errors import InvalidInputError
 from server.services import alarm_desk, gate_reports
 from server.services.context import CirculationContext
@@ -44,7 +45,7 @@ def apply(session: Session, *events: EventEnvelope) -> None:
         for e in events
         if isinstance(e, GateFootfallCounted)
     ]
-    record_alarms(session, alarms)
+    record_alarms(session, alarms, lifecycle=LifecycleSettings())
     record_footfall(session, periods)
 
 

@@ -19,6 +19,7 @@ from contract.gate import TagDataStatus
 from contract.replies import ReasonCode
 from server.domain.gate import AlarmClass, AlarmResolution, TagCheckOutcome
 from server.domain.gate_reports import Granularity
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.errors import ConflictError, NotFoundError
 from server.services import alarm_desk, gate_reports, tag_checks
 from server.services.alarm_desk import AlarmFilters, AlarmRecord
@@ -47,7 +48,11 @@ def library(session: Session) -> GateLibrary:
 def sound(session: Session, *events: GateAlarmRaised) -> list[AlarmRecord]:
     """The gate's alarms applied as the ingest applies them; returns them, oldest first."""
     before = alarm_desk.alarm_summary(session).latest_alarm_id or 0
-    record_alarms(session, [GateAlarmReport(e.event_id, e.device_id, e.payload) for e in events])
+    record_alarms(
+        session,
+        [GateAlarmReport(e.event_id, e.device_id, e.payload) for e in events],
+        lifecycle=LifecycleSettings(),
+    )
     return alarm_desk.alarms_after(session, before)
 
 

@@ -15,6 +15,7 @@ from contract.events import SeenContext
 from server.db.tables import Item
 from server.domain.enums import ItemStatus
 from server.domain.items import StatusRefusal
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.errors import ConflictError
 from server.services import catalog, item_lookup
 from server.services.sightings import Sighting, record_sightings
@@ -84,8 +85,8 @@ def test_a_copy_its_home_its_last_sighting_and_its_borrowers(
     gate_read = Sighting(
         "gate-01", NOW - timedelta(hours=1), ItemRef(barcode="VV000101"), None, SeenContext.GATE
     )
-    record_sightings(session, [shelf_read])
-    record_sightings(session, [gate_read])
+    record_sightings(session, [shelf_read], lifecycle=LifecycleSettings())
+    record_sightings(session, [gate_read], lifecycle=LifecycleSettings())
     item = item_lookup.item_by_barcode(session, "VV000101")
     row = session.get(Item, item.id)
     assert row is not None
@@ -121,7 +122,14 @@ def test_a_copy_its_home_its_last_sighting_and_its_borrowers(
 def test_a_status_change_refused_names_its_reason(session: Session) -> None:
     item = item_lookup.item_by_barcode(session, "VV000102")
     with pytest.raises(catalog.StatusChangeRefusedError) as refused:
-        catalog.update_item(session, item.id, status=ItemStatus.ON_LOAN, now=NOW)
+        catalog.update_item(
+            session,
+            item.id,
+            status=ItemStatus.ON_LOAN,
+            now=NOW,
+            lifecycle=LifecycleSettings(),
+            by="staff:thuthu",
+        )
     assert refused.value.refusal is StatusRefusal.BY_CIRCULATION
     assert isinstance(refused.value, ConflictError)  # the API's 409, as before
     assert "set by checkout and checkin" in str(refused.value)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from server.domain.entities import Patron
 from server.domain.enums import BlockKind, FineStatus, HoldStatus, ItemStatus, LocationKind
+from server.domain.lifecycle.settings import LifecycleSettings
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import catalog, fines, holds, kiosk, loans, patrons
 from server.services.context import CirculationContext
@@ -69,10 +70,19 @@ def test_records_and_items(session: Session, circulation: CirculationContext) ->
     with pytest.raises(NotFoundError):
         catalog.get_item(session, 999999)
 
-    damaged = catalog.update_item(session, item.id, status=ItemStatus.DAMAGED, now=NOW)
+    damaged = catalog.update_item(
+        session, item.id, status=ItemStatus.DAMAGED, now=NOW, lifecycle=LifecycleSettings(), by="staff:thuthu"
+    )
     assert damaged.status is ItemStatus.DAMAGED
     with pytest.raises(ConflictError, match="checkout and checkin"):
-        catalog.update_item(session, item.id, status=ItemStatus.ON_LOAN, now=NOW)
+        catalog.update_item(
+            session,
+            item.id,
+            status=ItemStatus.ON_LOAN,
+            now=NOW,
+            lifecycle=LifecycleSettings(),
+            by="staff:thuthu",
+        )
 
 
 def test_patrons_never_expose_the_pin(session: Session, circulation: CirculationContext) -> None:

@@ -16,6 +16,7 @@ from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, load_shelf_
 from server.db.tables import Location, StocktakeResult
 from server.domain.callnumbers import sort_key
 from server.domain.enums import ItemStatus
+from server.domain.lifecycle.settings import MissingTimers
 from server.domain.stocktake.order_keys import OrderFacts, order_key
 from server.seed import closed_stacks, generate
 from server.seed.load import load
@@ -66,7 +67,9 @@ def test_a_closed_stack_shelf_is_judged_by_its_own_order(engine: Engine, tmp_pat
         )
         stocktake_sessions.open_session(session, made.id, staff="thuthu", now=OPENED, shelf_orders=SHIPPED)
         session.commit()
-        shelf_list = stocktake_shelf_lists.shelf_list(session, made.id, f"{closed_stacks.CODE}-D01-K1")
+        shelf_list = stocktake_shelf_lists.shelf_list(
+            session, made.id, f"{closed_stacks.CODE}-D01-K1", timers=MissingTimers(), now=OPENED
+        )
     assert len(standing) >= 8, "the shelf needs books enough to tell a move from reading jitter"
     # The handheld's list is the shelf as it stands, whose call numbers are not in order.
     assert [e.barcode for e in shelf_list.items if e.barcode in dict(listed)] == [b for b, _ in listed]

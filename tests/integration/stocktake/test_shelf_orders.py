@@ -20,6 +20,7 @@ from contract.events import EventEnvelope
 from contract.stocktake import TagData, TagRead
 from server.collection_config.shelf_orders import NO_SHELF_ORDERS, ShelfOrders, parse_shelf_orders
 from server.db.tables import Item, Location, StocktakeResult
+from server.domain.lifecycle.settings import MissingTimers
 from server.services import stocktake_close, stocktake_report, stocktake_sessions, stocktake_shelf_lists
 from server.settings import ServerSettings
 from tests.support import factories as make
@@ -102,7 +103,9 @@ def test_closed_stacks_keep_their_own_order_and_open_shelves_the_call_numbers(
 ) -> None:
     stacks, session_id = _open(engine, CLOSED_STACKS)
     with Session(engine) as session:
-        listed = stocktake_shelf_lists.shelf_list(session, session_id, "KD-1")
+        listed = stocktake_shelf_lists.shelf_list(
+            session, session_id, "KD-1", timers=MissingTimers(), now=OPENED
+        )
     by_barcode = {book.barcode: book for book in stacks.closed}
     # The handheld's list follows the shelf's order: Vietnamese by size then accession number, then English.
     shelved = [f"VV.{n:06d}" for n in range(1, BOOKS - 1)] + ["VV.000008", "NV.000001"]

@@ -55,7 +55,9 @@ def _enum_name(enum: type[Any] | None) -> str:
     return "no enum" if enum is None else enum.__name__
 
 
-@pytest.mark.parametrize("row_mapping", mapping.MAPPINGS, ids=lambda m: m.entity.__name__)
+@pytest.mark.parametrize(
+    "row_mapping", mapping.MAPPINGS + mapping.LIFECYCLE_MAPPINGS, ids=lambda m: m.entity.__name__
+)
 def test_each_entity_and_its_table_agree(row_mapping: RowMapping[Any, Any]) -> None:
     assert mismatches(row_mapping) == []
 

@@ -22,6 +22,8 @@ from server.domain.items import explain, status_change_refusal, statuses_by_hand
         (S.ON_LOAN, S.AVAILABLE, R.ON_LOAN),
         (S.ON_LOAN, S.WITHDRAWN, R.ON_LOAN),
         (S.ON_HOLD_SHELF, S.AVAILABLE, R.ON_HOLD_SHELF),
+        (S.AVAILABLE, S.LOST, R.LOST_FROM_LOAN_ONLY),  # not on its shelf: missing, lost when searches run out
+        (S.MISSING, S.LOST, R.LOST_FROM_LOAN_ONLY),
     ],
 )
 def test_status_changes_by_hand(current: S, new: S, refused: R | None) -> None:
@@ -36,10 +38,11 @@ def test_a_refusal_in_english_names_the_status() -> None:
 @pytest.mark.parametrize(
     ("current", "offered"),
     [
-        (S.AVAILABLE, [S.AVAILABLE, S.MISSING, S.LOST, S.DAMAGED, S.WITHDRAWN]),
+        (S.AVAILABLE, [S.AVAILABLE, S.MISSING, S.DAMAGED, S.WITHDRAWN]),
         (S.ON_LOAN, [S.ON_LOAN, S.LOST]),
         (S.ON_HOLD_SHELF, [S.ON_HOLD_SHELF]),
-        (S.MISSING, [S.AVAILABLE, S.MISSING, S.LOST, S.DAMAGED, S.WITHDRAWN]),
+        (S.MISSING, [S.AVAILABLE, S.MISSING, S.DAMAGED, S.WITHDRAWN]),
+        (S.LOST, [S.AVAILABLE, S.MISSING, S.LOST, S.DAMAGED, S.WITHDRAWN]),
     ],
 )
 def test_the_statuses_staff_may_choose(current: S, offered: list[S]) -> None:
