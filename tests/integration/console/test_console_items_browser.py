@@ -93,7 +93,9 @@ def test_results_follow_the_typing(
     rows = page.locator("#item-results tr[data-barcode]")
     expect(rows.first).to_be_visible()
     assert page.url == console_server.url("/items")  # no page load: htmx swapped the results in
-    assert all("Nguyễn" in text for text in rows.all_inner_texts())
+    # On a loaded machine the typing may pause past the debounce: the results of "ng" can show before
+    # those of "nguyen", so the final results are waited for, not read at once.
+    expect(rows.filter(has_not_text="Nguyễn")).to_have_count(0)
     page.fill("#field-q", copy_barcode[:-1])
     expect(page.locator(f"#item-results tr[data-barcode='{copy_barcode}']")).to_be_visible()
     page.fill("#field-q", "VV99010")
