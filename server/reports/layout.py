@@ -29,6 +29,7 @@ class Wording:
         self.bold = ParagraphStyle("bold", base, fontName=fonts.bold)
         self.title = ParagraphStyle("title", base, fontName=fonts.bold, fontSize=14, leading=18, alignment=1)
         self.centred = ParagraphStyle("centred", base, alignment=1)
+        self.centred_bold = ParagraphStyle("centred-bold", self.centred, fontName=fonts.bold)
         self.heading = ParagraphStyle(
             "heading", base, fontName=fonts.bold, fontSize=11, leading=15, spaceBefore=8, keepWithNext=True
         )
@@ -40,7 +41,7 @@ class Wording:
     def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(markup(text), style or self.body)
 
-    def count(self, value: int) -> str:
+    def count(self, value: int | float) -> str:
         return number(value, self.lang)
 
 
