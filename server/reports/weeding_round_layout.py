@@ -40,7 +40,7 @@ class RoundWording(layout.Wording):
         value = self.money(figures.value)
         if not figures.unpriced:
             return value
-        unpriced = N_("({count} items without a price not counted)")
+        unpriced = N_("(without a price, not counted: {count})")
         return f"{value} {self.gettext(unpriced, count=self.count(figures.unpriced))}"
 
     def percent(self, value: float) -> str:

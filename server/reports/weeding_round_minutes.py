@@ -63,7 +63,7 @@ def _appraised(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
         t.gettext(
             N_(
                 "The council appraised the list of items proposed for weeding in round no. {number} "
-                "({title}), opened on {day}: {items} items worth {value}. The round is {status}."
+                "({title}), opened on {day} (items: {items}; value: {value}). The round is {status}."
             ),
             number=sheet.round_number,
             title=sheet.round_title,
@@ -116,7 +116,7 @@ def _results(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
             (
                 t.gettext(N_("Most the round may withdraw")),
                 t.gettext(
-                    N_("{cap} items ({share} of holdings)"),
+                    N_("{cap} ({share} of holdings)"),
                     cap=t.count(sheet.cap),
                     share=t.percent(share_percent(sheet.cap, sheet.holdings)),
                 ),
@@ -142,9 +142,9 @@ def _conclusion(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
     yield t.para(
         t.gettext(
             N_(
-                "The council agrees to withdraw {withdrawn} items worth {value}, as in the list of items "
-                "weeded attached; to keep {kept}, repair or rebind {repaired} and move {moved} to another "
-                "store."
+                "The council agrees to withdraw the items of the attached list of items weeded "
+                "({withdrawn}, worth {value}); to keep {kept}, to repair or rebind {repaired} and to move "
+                "{moved} to another store."
             ),
             withdrawn=t.count(out.items),
             value=t.money(out.value),
@@ -154,7 +154,7 @@ def _conclusion(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
         )
     )
     if undecided := counts[None].items:
-        yield t.para(t.gettext(N_("{count} items have no verdict yet."), count=t.count(undecided)))
+        yield t.para(t.gettext(N_("Items without a verdict yet: {count}."), count=t.count(undecided)))
     if sheet.approved_on is not None:
         yield t.para(
             t.gettext(
@@ -163,15 +163,12 @@ def _conclusion(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
                 who=sheet.approved_by or frame.DOTS,
             )
         )
-    yield t.para(
-        t.gettext(
-            N_("The minutes were drawn up in …… copies and signed by the members of the council below.")
-        )
-    )
 
 
 def _signatures(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
-    yield frame.signatures(t, words.MINUTES_SIGNATURES, WIDTH)
+    signed = N_("The minutes were drawn up in …… copies and signed by the members of the council below.")
+    # The last words of the minutes stay on the page that is signed.
+    yield KeepTogether([t.para(t.gettext(signed)), frame.signatures(t, words.MINUTES_SIGNATURES, WIDTH)])
     if not sheet.reviewers:
         return
     members = [[t.para(f"{n}. {name}"), t.para("…………………………………")] for n, name in enumerate(sheet.reviewers, 1)]
