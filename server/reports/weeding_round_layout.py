@@ -11,7 +11,7 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.reports import layout
 from server.reports import weeding_round_words as words
@@ -141,8 +141,9 @@ def pairs(t: RoundWording, rows: Sequence[tuple[str, str]], width: float) -> Tab
     return grid
 
 
-def signatures(t: RoundWording, roles: Sequence[str], width: float) -> Flowable:
-    """A block per role (a msgid) side by side, with room to sign under each."""
+def signatures(t: RoundWording, roles: Sequence[str], width: float) -> list[Flowable]:
+    """A block per role (a msgid) side by side, with room to sign under each; for a KeepTogether with
+    what comes just before it (a KeepTogether inside another always takes a new page)."""
     note = ParagraphStyle("note", t.centred, fontSize=7.5, textColor=colors.grey)
     bold = t.centred_bold
     hint = t.gettext(N_("(signature and full name)"))
@@ -150,4 +151,4 @@ def signatures(t: RoundWording, roles: Sequence[str], width: float) -> Flowable:
     grid = Table([boxes], colWidths=[width / len(roles)] * len(roles))
     room = ("BOTTOMPADDING", (0, 0), (-1, -1), 24 * mm)
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), room]))
-    return KeepTogether([Spacer(0, 6 * mm), grid])
+    return [Spacer(0, 6 * mm), grid]

@@ -168,7 +168,7 @@ def _conclusion(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
 def _signatures(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
     signed = N_("The minutes were drawn up in …… copies and signed by the members of the council below.")
     # The last words of the minutes stay on the page that is signed.
-    yield KeepTogether([t.para(t.gettext(signed)), frame.signatures(t, words.MINUTES_SIGNATURES, WIDTH)])
+    yield KeepTogether([t.para(t.gettext(signed)), *frame.signatures(t, words.MINUTES_SIGNATURES, WIDTH)])
     if not sheet.reviewers:
         return
     members = [[t.para(f"{n}. {name}"), t.para("…………………………………")] for n, name in enumerate(sheet.reviewers, 1)]

@@ -15,7 +15,7 @@ from dataclasses import replace
 from itertools import islice
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from server.reports import layout
 from server.reports import weeding_round_layout as frame
@@ -82,7 +82,7 @@ def _list(
         yield t.para(t.gettext(empty))
     yield from _totals(sheet, t, lines)
     roles = words.FINAL_SIGNATURES if title == FINAL else words.LIST_SIGNATURES
-    yield frame.signatures(t, roles, LIST_WIDTH)
+    yield KeepTogether(frame.signatures(t, roles, LIST_WIDTH))
 
 
 def _row(t: frame.RoundWording, line: RoundLine) -> list[Cell]:
