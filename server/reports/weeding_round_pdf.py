@@ -45,7 +45,8 @@ def proposed_list_pdf(sheet: RoundSheet, lang: str) -> bytes:
     """Every item proposed in the round, with the verdict on it so far."""
 
     def story(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
-        yield from _list(sheet, t, PROPOSED, sheet.lines, N_("No item was proposed in this round."))
+        empty = N_("No item was proposed in this round.")
+        yield from _list(sheet, t, PROPOSED, sheet.lines, empty=empty, signed_by=words.LIST_SIGNATURES)
 
     return frame.render(sheet, lang, PROPOSED, LIST_PAGE, story)
 
@@ -61,13 +62,20 @@ def final_list_pdf(sheet: RoundSheet, lang: str) -> bytes:
     lines = tuple(replace(line, position=n) for n, line in enumerate(withdrawn(sheet), start=1))
 
     def story(sheet: RoundSheet, t: frame.RoundWording) -> Iterator[Flowable]:
-        yield from _list(sheet, t, FINAL, lines, N_("No item is withdrawn in this round."))
+        empty = N_("No item is withdrawn in this round.")
+        yield from _list(sheet, t, FINAL, lines, empty=empty, signed_by=words.FINAL_SIGNATURES)
 
     return frame.render(sheet, lang, FINAL, LIST_PAGE, story)
 
 
 def _list(
-    sheet: RoundSheet, t: frame.RoundWording, title: str, lines: Sequence[RoundLine], empty: str
+    sheet: RoundSheet,
+    t: frame.RoundWording,
+    title: str,
+    lines: Sequence[RoundLine],
+    *,
+    empty: str,
+    signed_by: Sequence[str],
 ) -> Iterator[Flowable]:
     yield from frame.heading(sheet, t, LIST_WIDTH, motto=False)
     opened = t.gettext(N_("opened on {day}"), day=t.day(sheet.opened_on))
@@ -81,8 +89,7 @@ def _list(
     if not lines:
         yield t.para(t.gettext(empty))
     yield from _totals(sheet, t, lines)
-    roles = words.FINAL_SIGNATURES if title == FINAL else words.LIST_SIGNATURES
-    yield KeepTogether(frame.signatures(t, roles, LIST_WIDTH))
+    yield KeepTogether(frame.signatures(t, signed_by, LIST_WIDTH))
 
 
 def _row(t: frame.RoundWording, line: RoundLine) -> list[Cell]:
