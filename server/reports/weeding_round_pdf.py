@@ -120,5 +120,5 @@ def _totals(sheet: RoundSheet, t: frame.RoundWording, lines: Sequence[RoundLine]
             (t.gettext(N_("Holdings when the round opened")), t.count(sheet.holdings)),
             (t.gettext(N_("Share of holdings")), t.percent(share)),
         ],
-        LIST_WIDTH / 2,
+        0.7 * LIST_WIDTH,
     )
