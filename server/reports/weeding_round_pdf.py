@@ -88,8 +88,8 @@ def _list(
         yield layout.table(t, head, chunk, widths, numeric={0, 5, 6}, size=SMALL)
     if not lines:
         yield t.para(t.gettext(empty))
-    yield from _totals(sheet, t, lines)
-    yield KeepTogether(frame.signatures(t, signed_by, LIST_WIDTH))
+    # The totals and the signatures under them stay on one page: a signature is for what it stands under.
+    yield KeepTogether([*_totals(sheet, t, lines), *frame.signatures(t, signed_by, LIST_WIDTH)])
 
 
 def _row(t: frame.RoundWording, line: RoundLine) -> list[Cell]:
@@ -108,11 +108,10 @@ def _row(t: frame.RoundWording, line: RoundLine) -> list[Cell]:
     ]
 
 
-def _totals(sheet: RoundSheet, t: frame.RoundWording, lines: Sequence[RoundLine]) -> Iterator[Flowable]:
+def _totals(sheet: RoundSheet, t: frame.RoundWording, lines: Sequence[RoundLine]) -> list[Flowable]:
     total = tally(lines)
     share = share_percent(total.items, sheet.holdings)
-    yield t.para(t.gettext(N_("Totals")), t.heading)
-    yield frame.pairs(
+    figures = frame.pairs(
         t,
         [
             (t.gettext(N_("Number of items")), t.count(total.items)),
@@ -122,3 +121,4 @@ def _totals(sheet: RoundSheet, t: frame.RoundWording, lines: Sequence[RoundLine]
         ],
         0.7 * LIST_WIDTH,
     )
+    return [t.para(t.gettext(N_("Totals")), t.heading), figures]

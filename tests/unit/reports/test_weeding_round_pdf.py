@@ -233,7 +233,8 @@ def test_two_thousand_items_lay_out_on_a_sane_number_of_pages_each_with_its_head
         if "3000" in page:
             assert "Nhan đề / Tác giả" in page  # the header row, repeated
     assert "3000002000" in pages[-1] + pages[-2]
-    assert "Số bản 2.000" in _flowing(pages[-1])
+    assert "Số bản 2.000" in _flowing(pages[-1])  # the totals, on the page signed under them
+    assert "NGƯỜI LẬP DANH MỤC" in pages[-1]
 
 
 def test_a_document_in_another_language_is_refused() -> None:
