@@ -86,7 +86,7 @@ def test_searched_and_found_from_the_search_list(
         assert session.get(ItemTrace, library.items["LC-SEARCH1"]) is None
     assert sorted(kinds) == ["desk.item.found", "desk.item.search"]
     # Found again: the item is no longer missing, and the page says so.
-    code, html = _post(client, page, "/console/losses/LC-SEARCH1/found", place=library.floor)
+    code, html = _post(client, "/console/items/LC-SEARCH1", "/console/losses/LC-SEARCH1/found")
     assert code == 409
     assert "Không có gì thay đổi" in html
 
