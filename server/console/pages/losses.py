@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import Form, Query, Request
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -25,6 +26,7 @@ from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.nav import LOSSES, NavEntry
 from server.console.pages.events import list_url
+from server.console.pages.weeding import LANGUAGE_TAGS
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.db.tables import Item
@@ -32,6 +34,7 @@ from server.domain.lifecycle.lists import LostEntry, SearchEntry
 from server.domain.lifecycle.trace import LossKind, SeenSource, TraceRefusal
 from server.errors import StacksError
 from server.services import item_lookup, lifecycle, lifecycle_lists, stocktake_live
+from server.services.columns import ITEM, RECORD
 from server.services.item_traces import LifecycleRefusedError
 from server.services.permissions import Permission, allows
 from server.services.staff_actions import row_subject
@@ -98,6 +101,20 @@ def lost_entries(
     return lifecycle_lists.lost_list(db, timers, now, locations=within(db, place), loss=loss)
 
 
+def title_langs(db: Session, item_ids: Iterable[int]) -> dict[int, str]:
+    """The `lang` attribute of each shown item's title (its record's language), so that a screen reader
+    reads an English title in English on a Vietnamese page."""
+    wanted = sorted(set(item_ids))
+    if not wanted:
+        return {}
+    rows = db.execute(
+        sa.select(ITEM.c.id, RECORD.c.language)
+        .join(RECORD, RECORD.c.id == ITEM.c.record_id)
+        .where(ITEM.c.id.in_(wanted))
+    )
+    return {item_id: LANGUAGE_TAGS[code] for item_id, code in rows if code in LANGUAGE_TAGS}
+
+
 def _common(db: Session, viewer: Viewer, done: str, error: str | None) -> dict[str, Any]:
     role = viewer.staff.role
     return {
@@ -123,8 +140,10 @@ def _search_page(
     error: str | None = None,
 ) -> Response:
     query = {"place": place}
+    entries = search_entries(state, db, now, place)
     context = _common(db, viewer, done, error) | {
-        "entries": search_entries(state, db, now, place),
+        "entries": entries,
+        "title_langs": title_langs(db, (e.item_id for e in entries)),
         "query": query,
         "filtered": bool(place),
         "csv_url": list_url(render.console_url("/losses.csv"), query),
@@ -151,6 +170,7 @@ def _lost_page(
     query = {"place": place, "loss": loss if _loss(loss) else ""}
     entries = lost_entries(state, db, now, place, _loss(loss))
     context = _common(db, viewer, done, error) | {
+        "title_langs": title_langs(db, (e.item_id for e in entries)),
         "shelf": [e for e in entries if e.loss is LossKind.SHELF],
         "loan": [e for e in entries if e.loss is LossKind.LOAN],
         "query": query,

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.nav import REPAIRS, NavEntry
+from server.console.pages.losses import title_langs
 from server.console.pages.repair_words import (
     DAMAGE_LABELS,
     OUTCOME_LABELS,
@@ -58,8 +59,10 @@ def _queue_page(
     done: str = "",
     error: str | None = None,
 ) -> Response:
+    queued = repair_queue.queued_copies(db)
     context: dict[str, Any] = {
-        "queue": repair_queue.queued_copies(db),
+        "queue": queued,
+        "title_langs": title_langs(db, (q.item_id for q in queued)),
         "notice": translate(viewer.lang, DONE[done]) if done in DONE else None,
         "error": error,
         "may_manage": allows(viewer.staff.role, Permission.REPAIRS_MANAGE),

@@ -104,10 +104,14 @@ def test_the_lost_list_keeps_the_shelf_and_the_readers_apart(
     readers = client.get(f"/console/losses/lost?place={library.floor}&loss=loan").text
     assert _barcodes(readers, "lost-shelf") == []
     assert _barcodes(readers, "lost-loan") == ["LC-LOSTLOAN"]
-    code, kept = _post(client, f"/console/losses/lost?place={library.floor}", "/console/losses/LC-LOSTSHELF/keep")
+    code, kept = _post(
+        client, f"/console/losses/lost?place={library.floor}", "/console/losses/LC-LOSTSHELF/keep"
+    )
     assert code == 200
     assert "vẫn ở trong danh sách mất" in kept
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/console/losses/lost.csv?place={library.floor}").text)))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/console/losses/lost.csv?place={library.floor}").text))
+    )
     by_barcode = {r["barcode"]: r for r in rows}
     assert by_barcode["LC-LOSTSHELF"]["withdrawal_proposed_at"] == ""  # kept: the proposal is withdrawn
     assert by_barcode["LC-LOSTSHELF"]["reviewed_at"] != ""
