@@ -11,16 +11,14 @@ said in words.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Form, Query, Request
 from sqlmodel import Session
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
@@ -85,7 +83,7 @@ def within(db: Session, place: str) -> set[str] | None:
     return codes or None
 
 
-def _loss(value: str | None) -> LossKind | None:
+def loss_kind(value: str | None) -> LossKind | None:
     return LossKind(value) if value in LOSS_LABELS else None
 
 
@@ -167,8 +165,8 @@ def _lost_page(
     done: str = "",
     error: str | None = None,
 ) -> Response:
-    query = {"place": place, "loss": loss if _loss(loss) else ""}
-    entries = lost_entries(state, db, now, place, _loss(loss))
+    query = {"place": place, "loss": loss if loss_kind(loss) else ""}
+    entries = lost_entries(state, db, now, place, loss_kind(loss))
     context = _common(db, viewer, done, error) | {
         "title_langs": title_langs(db, (e.item_id for e in entries)),
         "shelf": [e for e in entries if e.loss is LossKind.SHELF],
@@ -213,67 +211,6 @@ def lost_list(
     done: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     return _lost_page(request, state, db, viewer, now=now, place=place, loss=loss, done=done)
-
-
-def _lines(header: Iterable[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for cells in (header, *rows):
-        out.seek(0)
-        out.truncate()
-        writer.writerow(cells)
-        yield out.getvalue()
-
-
-def _csv(lines: list[str], name: str) -> StreamingResponse:
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return StreamingResponse(iter(lines), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def _iso(when: datetime | None) -> str:
-    return when.isoformat() if when is not None else ""
-
-
-@pages.page("/losses.csv", Permission.LOSSES_VIEW)
-def search_csv(*, state: StateDep, db: DbDep, now: NowDep, place: Place = "") -> StreamingResponse:
-    header = (
-        "barcode",
-        "title",
-        "location",
-        "call_number",
-        "search_number",
-        "search_due_at",
-        "missing_since",
-    )
-    rows = (_search_row(e) for e in search_entries(state, db, now, place))
-    return _csv(list(_lines(header, rows)), f"search-list-{now.date().isoformat()}.csv")
-
-
-@pages.page("/losses/lost.csv", Permission.LOSSES_VIEW)
-def lost_csv(
-    *,
-    state: StateDep,
-    db: DbDep,
-    now: NowDep,
-    place: Place = "",
-    loss: Annotated[str, Query(max_length=8)] = "",
-) -> StreamingResponse:
-    header = ("barcode", "title", "location", "call_number", "loss", "since", "lost_at", "reviewed_at")
-    rows = (_lost_row(e) for e in lost_entries(state, db, now, place, _loss(loss)))
-    return _csv(
-        list(_lines((*header, "withdrawal_proposed_at"), rows)), f"lost-list-{now.date().isoformat()}.csv"
-    )
-
-
-def _search_row(e: SearchEntry) -> tuple[object, ...]:
-    where = (e.location or "", e.call_number or "")
-    return (e.barcode, e.title, *where, e.search_number, _iso(e.search_due_at), _iso(e.missing_since))
-
-
-def _lost_row(e: LostEntry) -> tuple[str, ...]:
-    where = (e.location or "", e.call_number or "")
-    times = (_iso(e.since), _iso(e.lost_at), _iso(e.reviewed_at), _iso(e.withdrawal_proposed_at))
-    return (e.barcode, e.title, *where, e.loss.value, *times)
 
 
 def _step(
@@ -387,5 +324,5 @@ def keep(
     error = _step(db, viewer, now, kind="item.keep_lost", barcode=barcode, key=action_key, step=step)
     if error:
         return _lost_page(request, state, db, viewer, now=now, place=place, loss=loss, error=error)
-    query = {"place": place, "loss": loss if _loss(loss) else ""}
+    query = {"place": place, "loss": loss if loss_kind(loss) else ""}
     return RedirectResponse(list_url(LOST_URL, query, done="kept"), status_code=303)

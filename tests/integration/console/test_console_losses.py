@@ -82,7 +82,7 @@ def test_searched_and_found_from_the_search_list(
     assert _barcodes(html, "search-list") == []
     assert _status(console_engine, library.items["LC-SEARCH1"]) is ItemStatus.AVAILABLE
     with Session(console_engine) as session:
-        kinds = session.exec(select(EventLog.kind).where(EventLog.kind.startswith("desk.item."))).all()  # type: ignore[attr-defined]
+        kinds = session.exec(select(EventLog.kind).where(EventLog.kind.startswith("desk.item."))).all()
         assert session.get(ItemTrace, library.items["LC-SEARCH1"]) is None
     assert sorted(kinds) == ["desk.item.found", "desk.item.search"]
     # Found again: the item is no longer missing, and the page says so.
