@@ -128,4 +128,12 @@ def test_bench_collection_reads_the_weeding_list_from_a_seeded_database() -> Non
     assert figures["weeding_db_peak_rss_mib"] > 0
     # Only a million read from the database is reported as the million.
     assert "weeding_1m_seconds" not in figures
+    tick = figures["tick"]
+    assert tick["items"] == figures["tick_db_items"] == 2000
+    assert tick["traces"] > 0
+    assert tick["changed"] > 0
+    assert tick["changed_second_run"] == 0  # the tick is idempotent
+    assert figures["tick_db_seconds"] == tick["tick_s"]
+    assert figures["tick_db_peak_rss_mib"] > 0
+    assert "tick_1m_seconds" not in figures
     assert set(figures["domain"]) >= {"candidates", "tick", "figures"}
