@@ -19,6 +19,7 @@ from devices.printer import escpos
 ELLIPSIS = "…"
 _MARGIN_ROWS = 3  # blank rows above and below drawn text, so that tone marks never touch the next line
 QR_QUIET_MODULES = 4  # ISO/IEC 18004
+MIN_SCALE = 0.85  # text drawn smaller than this is shortened instead
 
 
 @cache
@@ -55,9 +56,9 @@ def draw_text(
 
     Without `right` or `fill_width`, the image is only as wide as the text (rounded up to whole bytes), so
     a short line costs few bytes on a slow serial line; the printer's alignment places it."""
-    face = font(size_px, bold)
     left = unicodedata.normalize("NFC", left)
     right = unicodedata.normalize("NFC", right)
+    face = _fitting_font(left + ("  " + right if right else ""), width, size_px, bold)
     gap = text_width("  ", face) if right else 0
     right_width = text_width(right, face)
     left = fit_width(left, face, max(0, width - right_width - gap))
@@ -71,6 +72,17 @@ def draw_text(
     if right:
         pen.text((width - right_width, _MARGIN_ROWS), right, font=face, fill=0)
     return image
+
+
+def _fitting_font(text: str, width: int, size_px: int, bold: bool) -> ImageFont.FreeTypeFont:
+    """The font at `size_px`, or a little smaller (down to MIN_SCALE) if that is what it takes to fit:
+    the layout counts characters, and drawn letters are not all as narrow as the printer's own."""
+    smallest = max(1, round(size_px * MIN_SCALE))
+    for size in range(size_px, smallest - 1, -1):
+        face = font(size, bold)
+        if text_width(text, face) <= width:
+            return face
+    return font(smallest, bold)
 
 
 def qr_image(data: str, module_dots: int) -> Image.Image:
