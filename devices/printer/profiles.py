@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from contract.config_files import ConfigModel, Lax
 from devices.config import Byte, config_file, load_file
@@ -98,14 +98,15 @@ class _ProfileTable(ConfigModel):
     parity: Annotated[str, Field(pattern="^[NEO]$")] = _DEFAULT.parity
     stopbits: float = _DEFAULT.stopbits
 
-    @model_validator(mode="after")
-    def _code_pages_exist(self) -> _ProfileTable:
-        if not self.code_pages:
-            raise ValueError("code_pages must name at least one code table")
-        unknown = [name for name in self.code_pages if not is_codec(name)]
+    @field_validator("code_pages")
+    @classmethod
+    def _code_pages_exist(cls, code_pages: dict[str, int]) -> dict[str, int]:
+        if not code_pages:
+            raise ValueError("must name at least one code table")
+        unknown = [name for name in code_pages if not is_codec(name)]
         if unknown:
-            raise ValueError(f"code_pages: unknown codec(s) {', '.join(unknown)} (Python codec names)")
-        return self
+            raise ValueError(f"unknown codec(s) {', '.join(unknown)} (Python codec names, e.g. cp1258)")
+        return code_pages
 
     def profile(self, name: str) -> PrinterProfile:
         values = self.model_dump(exclude={"code_pages"})

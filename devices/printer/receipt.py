@@ -45,7 +45,7 @@ class ReceiptItem:
 class Receipt:
     library: str
     kiosk_id: str
-    printed_at: datetime
+    printed_at: datetime  # the kiosk's local time, printed as it reads
     items: tuple[ReceiptItem, ...]
     card_number: str | None = None  # None for returns made without signing in
     fines_due: int = 0  # VND the reader still owes after this visit
