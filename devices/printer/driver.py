@@ -37,7 +37,8 @@ from devices.printer.errors import (
     PrinterOfflineError,
     PrinterStatusError,
 )
-from devices.printer.profiles import JobEnd, PrinterProfile
+from devices.printer.job_end import job_end_request
+from devices.printer.profiles import PrinterProfile
 from devices.printer.receipt import Receipt, layout_receipt
 from devices.printer.status import PrinterStatus, Problem, StatusKind, is_status_byte, parse_status
 from devices.printer.words import ReceiptWords
@@ -45,6 +46,8 @@ from devices.transport.base import ByteTransport
 from devices.transport.serial_port import LinkOfflineError
 
 CHUNK_BYTES = 512
+JOB_POLL_S = 0.25  # real-time status while waiting for a receipt to go through
+OFFLINE_BIT = 0x08  # of the DLE EOT 1 answer
 _READ_CHUNK = 256
 
 
@@ -191,44 +194,46 @@ class EscPosPrinter:
             raise
 
     def _await_job_end(self, size: int) -> None:
-        """Waits until the printer has printed what was sent, as far as its profile lets us know."""
-        request, answered = self._job_end_request()
-        if request is None:
+        """Waits until the printer has printed what was sent, as far as its profile lets us know; asks for
+        the real-time status every JOB_POLL_S meanwhile, so a printer that stopped is noticed at once."""
+        self._job += 1
+        end = job_end_request(self.profile.job_end, self._job)
+        if end is None:
             return
         line_s = size * 10 / max(self.profile.baudrate, 1)  # ten bits a byte on the line
         timeout = self.profile.job_timeout_ms / 1000 + line_s
-        buffer = bytearray()
-
-        def find(chunk: bytes) -> bool | None:
-            buffer.extend(chunk)
-            return True if answered(bytes(buffer)) else None
-
+        deadline = time.monotonic() + timeout
+        seen = bytearray()
+        polls_owed = 0
         try:
-            self.transport.write(request)
-            done = self._read_until(find, timeout)
+            self.transport.write(end.request)
+            next_poll = time.monotonic() + JOB_POLL_S
+            while (now := time.monotonic()) < deadline:
+                if now >= next_poll:
+                    self.transport.write(escpos.status_request(StatusKind.PRINTER))
+                    polls_owed += 1
+                    next_poll = now + JOB_POLL_S
+                stopped = False
+                for byte in self.transport.read(_READ_CHUNK, max(0.0, min(deadline, next_poll) - now)):
+                    if polls_owed and is_status_byte(byte):
+                        polls_owed -= 1
+                        stopped |= bool(byte & OFFLINE_BIT)
+                    else:
+                        seen.append(byte)
+                if end.answered(bytes(seen)):
+                    return
+                if stopped:
+                    self._check(self._status(), started=True)  # why it stopped; it may just be feeding
+                    polls_owed = 0
         except TransportError:
             self._counts["link_losses"] += 1
             raise
-        if done:
-            return
         self._counts["no_answer"] += 1
-        status = self._status()  # why did it stop?
-        self._check(status, started=True)
+        self._check(self._status(), started=True)
         raise PrinterNotRespondingError(
             f"printer on {self.transport.description} did not finish the receipt in {timeout:.1f} s",
             started=True,
         )
-
-    def _job_end_request(self) -> tuple[bytes | None, _Matcher]:
-        if self.profile.job_end is JobEnd.PROCESS_ID:
-            self._job = self._job % 9999 + 1
-            process_id = f"{self._job:04d}".encode("ascii")
-            answer = escpos.process_id_answer(process_id)
-            return escpos.process_id_request(process_id), lambda seen: answer in seen
-        if self.profile.job_end is JobEnd.PAPER_SENSOR:
-            # GS r 1 answers with bits 4 and 7 clear, unlike every real-time status byte.
-            return escpos.paper_sensor_request(), lambda seen: any(b & 0x90 == 0 for b in seen)
-        return None, lambda _seen: True
 
     def _status_answer(self, chunk: bytes) -> int | None:
         """The first real-time status byte of `chunk`; what comes before it is noise."""
@@ -264,10 +269,6 @@ class EscPosPrinter:
         raise PrinterOfflineError(
             f"{where}: offline ({problem.value.replace('_', ' ')})", status, started=started
         )
-
-
-class _Matcher(Protocol):
-    def __call__(self, seen: bytes, /) -> bool: ...
 
 
 class _Finder(Protocol):
