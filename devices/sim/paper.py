@@ -85,7 +85,21 @@ def item_height(item: PaperItem, line_spacing: int) -> int:
 @cache
 def _mono(bold: bool) -> ImageFont.FreeTypeFont:
     name = "DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"
-    return ImageFont.truetype(str(DEFAULT_FONT_DIR / name), 20)
+    return ImageFont.truetype(str(DEFAULT_FONT_DIR / name), 20, layout_engine=ImageFont.Layout.BASIC)
+
+
+@cache
+def _letters(bold: bool) -> ImageFont.FreeTypeFont:
+    """For the Vietnamese letters DejaVu Sans Mono lacks (ả, ố, ở…): DejaVu Sans has them all."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(DEFAULT_FONT_DIR / name), 18, layout_engine=ImageFont.Layout.BASIC)
+
+
+@cache
+def _cell_font(char: str, bold: bool) -> ImageFont.FreeTypeFont:
+    mono = _mono(bold)
+    missing = bytes(mono.getmask("\U000efffd"))  # what the font draws for a letter it does not have
+    return mono if char.isspace() or bytes(mono.getmask(char)) != missing else _letters(bold)
 
 
 def render_paper(items: list[PaperItem], width: int, line_spacing: int) -> Image.Image:
@@ -127,8 +141,14 @@ def _left(item: PaperItem, used: int, width: int) -> int:
 
 
 def _text_line(line: PrintedLine) -> Image.Image:
+    """Font A: one 12 × 24 cell per character, as the printer's own font has."""
     cells = Image.new("L", (max(1, len(line.text)) * CELL_WIDTH, CELL_HEIGHT), 255)
-    ImageDraw.Draw(cells).text((0, 1), line.text, font=_mono(line.bold), fill=0)
+    pen = ImageDraw.Draw(cells)
+    for index, char in enumerate(line.text):
+        face = _cell_font(char, line.bold)
+        offset = (CELL_WIDTH - face.getlength(char)) / 2
+        baseline = _mono(line.bold).getmetrics()[0] - face.getmetrics()[0]  # letters sit on one line
+        pen.text((index * CELL_WIDTH + offset, 1 + baseline), char, font=face, fill=0)
     if line.width > 1 or line.height > 1:
         cells = cells.resize((cells.width * line.width, cells.height * line.height), Image.Resampling.NEAREST)
     return cells
