@@ -30,7 +30,6 @@ from PIL import Image
 from devices.printer import escpos
 from devices.printer.codepage import decode_text
 from devices.printer.driver import EscPosPrinter
-from devices.printer.escpos import Align
 from devices.printer.profiles import PrinterProfile
 from devices.printer.raster import image_from_raster
 from devices.printer.status import PrinterStatus, StatusKind, status_bytes
@@ -60,6 +59,7 @@ from devices.sim.paper import (
     item_height,
     render_paper,
 )
+from devices.sim.print_modes import PrintModes
 from devices.sim.pty import PtyEndpoint
 from devices.transport.serial_port import SerialTransport, line_settings
 
@@ -229,65 +229,55 @@ class VirtualReceiptPrinter:
             self._barcode(command)
         elif isinstance(command, RasterImage):
             image = image_from_raster(command.width_bytes, command.rows, command.data)
-            self._put(PrintedImage(image, self._align))
+            self._put(PrintedImage(image, self.modes.align))
         elif isinstance(command, Unknown):
             self.unknown.append(command.data)
 
     def _setting(self, command: Setting) -> None:
-        name, value = command.name, command.value
-        if name == "init":
+        if command.name == "init":
             self._reset_modes()
-        elif name == "align":
-            self._align = Align(value % 48 if value >= 48 else min(value, 2))
-        elif name == "bold":
-            self._bold = bool(value & 1)
-        elif name == "size":
-            self._width, self._height = (value >> 4) + 1, (value & 0x0F) + 1
-        elif name == "code_page":
-            self._code_page = value
-        elif name == "feed":
+        elif command.name == "feed":
             self._flush_line()
-            self._put(Fed(value * self.profile.line_spacing_dots))
-        elif name == "barcode_height":
-            self._barcode_height = value
-        elif name == "barcode_width":
-            self._barcode_module = value
-        elif name == "hri":
-            self._hri = value % 48 != 0
+            self._put(Fed(command.value * self.profile.line_spacing_dots))
+        else:
+            self.modes.apply(command)
 
     def _reset_modes(self) -> None:
         self._line = bytearray()
-        self._align = Align.LEFT
-        self._bold = False
-        self._width = self._height = 1
-        self._code_page = 0
-        self._barcode_height, self._barcode_module, self._hri = 162, 3, False
-        self._qr_module, self._qr_data = 3, b""
+        self.modes = PrintModes()
 
     def _flush_line(self) -> None:
         if self._line:
             self._print_line()
 
     def _print_line(self) -> None:
-        codec = self._code_pages.get(self._code_page, "cp437")
+        codec = self._code_pages.get(self.modes.code_page, "cp437")
         text = decode_text(bytes(self._line), codec)
         self._line = bytearray()
-        self._put(PrintedLine(text, self._align, self._bold, self._width, self._height))
+        self._put(PrintedLine(text, self.modes.align, self.modes.bold, self.modes.width, self.modes.height))
 
     def _qr(self, command: QrFunction) -> None:
         if command.function == 0x43 and command.parameters:
-            self._qr_module = command.parameters[0]
+            self.modes.qr_module = command.parameters[0]
         elif command.function == 0x50:
-            self._qr_data = command.parameters[1:]  # after m = 48
-        elif command.function == 0x51 and self._qr_data:
-            self._put(PrintedQr(self._qr_data.decode("utf-8", "replace"), self._qr_module, self._align))
+            self.modes.qr_data = command.parameters[1:]  # after m = 48
+        elif command.function == 0x51 and self.modes.qr_data:
+            self._put(
+                PrintedQr(
+                    self.modes.qr_data.decode("utf-8", "replace"), self.modes.qr_module, self.modes.align
+                )
+            )
 
     def _barcode(self, command: BarcodePrint) -> None:
         data = command.data
         if command.system == escpos.BARCODE_CODE128 and data[:1] == b"{":
             data = data[2:]  # the code-set selector
         value = data.decode("ascii", "replace")
-        self._put(PrintedBarcode(value, self._barcode_height, self._barcode_module, self._hri, self._align))
+        self._put(
+            PrintedBarcode(
+                value, self.modes.barcode_height, self.modes.barcode_module, self.modes.hri, self.modes.align
+            )
+        )
 
     def _put(self, item: PaperItem) -> None:
         """Prints `item` if the roll has room for it; else the roll runs out here and nothing more prints."""

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from devices.barcode.image import decode_image
-from devices.printer import get_printer_profile
-from devices.sim.paper import PrintedImage, PrintedQr
+from devices.printer import Barcode, CutPaper, Text, get_printer_profile
+from devices.printer.escpos import Align
+from devices.sim.paper import PrintedBarcode, PrintedImage, PrintedQr
 from devices.sim.receipt_printer import simulated_printer
 from tests.contract.devices.printer.receipts import RECEIPT_EN, RECEIPT_VI
 from tests.support.browser import SCREENSHOTS
@@ -37,3 +38,16 @@ def test_the_printed_receipt_as_a_picture(profile_name: str, lang: str, tmp_path
     picture.save(png, format="PNG")
     scan = decode_image(png.getvalue())
     assert [symbol.value for symbol in scan.symbols] == ["https://thuvien.example.edu.vn/tai-khoan"]
+
+
+def test_a_barcode_comes_out_readable(tmp_path: Path) -> None:
+    profile = get_printer_profile("generic-80")
+    document = (Text("Phiếu giữ sách", Align.CENTER, bold=True), Barcode("VV000123"), CutPaper())
+    with simulated_printer(profile, tmp_path / "ttyPRINTER") as (sim, driver):
+        driver.print_document(document)
+        [barcode] = [item for item in sim.paper if isinstance(item, PrintedBarcode)]
+        picture = sim.render()
+    assert (barcode.data, barcode.hri, barcode.align) == ("VV000123", True, Align.CENTER)
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    assert [symbol.value for symbol in decode_image(png.getvalue()).symbols] == ["VV000123"]
