@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,6 @@ def printer(tmp_path: Path) -> OpenPrinter:
 
 def fast(profile: PrinterProfile) -> PrinterProfile:
     """Short waits, so that a silent printer costs a test a fraction of a second."""
-    from dataclasses import replace
-
     return replace(profile, status_timeout_ms=100, job_timeout_ms=300)
 
 
@@ -132,12 +131,10 @@ def test_paper_running_out_part_way_is_not_claimed_as_printed(printer: OpenPrint
 
 
 def test_paper_near_its_end_still_prints_and_says_so(printer: OpenPrinter) -> None:
-    with printer(paper_mm=5000) as (sim, driver):
-        sim.load_paper(90)
-        sim.load_paper(400)
+    with printer(paper_mm=400) as (sim, driver):  # the receipt takes about 150 mm
         result = driver.print_receipt(RECEIPT_EN)
         assert not result.status.paper_near_end
-        sim.load_paper(250)
+        sim.load_paper(200)
         result = driver.print_receipt(RECEIPT_EN)
     assert result.status.paper_near_end
     assert result.status.ready

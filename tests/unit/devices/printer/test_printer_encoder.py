@@ -143,3 +143,22 @@ def test_unknown_commands_do_not_hide_the_ones_after_them() -> None:
         Unknown(b"\x10\x05\x02"),
         Setting("init"),
     ]
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_any_bytes_are_read_without_error_and_the_same_in_any_pieces(seed: int) -> None:
+    draw = random.Random(seed)
+    # Random bytes, with the command introducers and their next bytes more often than chance.
+    alphabet = [*range(256), *([0x1B, 0x1D, 0x10, 0x0A, 0x28, 0x6B, 0x76, 0x56, 0x04] * 20)]
+    data = bytes(draw.choice(alphabet) for _ in range(draw.randrange(1, 3000)))
+    whole_parser = EscPosParser()
+    whole = whole_parser.feed(data)
+    parser = EscPosParser()
+    pieces: list[Command] = []
+    position = 0
+    while position < len(data):
+        size = draw.randrange(1, 50)
+        pieces += parser.feed(data[position : position + size])
+        position += size
+    assert merged(pieces) == merged(whole)
+    assert parser.pending == whole_parser.pending  # an unfinished command waits for its rest
