@@ -98,6 +98,7 @@ class EscPosPrinter:
             ("receipts", "failed", "paper_out", "offline", "no_answer", "noise_bytes"), 0
         )
         self._counts["link_losses"] = 0
+        self._transport_counts = transport.counters()
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -105,9 +106,11 @@ class EscPosPrinter:
         """Opens the port; a printer not plugged in yet is not an error here: the first call reports it."""
         with contextlib.suppress(TransportError):
             self.transport.open()
+        self._remember_transport()
 
     def close(self) -> None:
         self.transport.close()
+        self._remember_transport()
 
     def __enter__(self) -> EscPosPrinter:
         self.open()
@@ -121,7 +124,10 @@ class EscPosPrinter:
     def status(self) -> PrinterStatus:
         """The printer's real-time status (four DLE EOT requests)."""
         with self._lock:
-            return self._status()
+            try:
+                return self._status()
+            finally:
+                self._remember_transport()
 
     def print_receipt(self, receipt: Receipt, words: ReceiptWords | None = None) -> PrintResult:
         return self.print_document(layout_receipt(receipt, self.profile.chars_per_line, words))
@@ -142,11 +148,15 @@ class EscPosPrinter:
             except (PrinterStatusError, PrinterNotRespondingError, TransportError):
                 self._counts["failed"] += 1
                 raise
+            finally:
+                self._remember_transport()
             self._counts["receipts"] += 1
             return PrintResult(len(data), time.monotonic() - started_at, after)
 
     def counters(self) -> PrinterCounters:
-        transport = self.transport.counters()
+        """Never waits for the port (or for a receipt being printed): the transport's counters are the copy
+        taken after the last call, as the people counter does."""
+        transport = self._transport_counts
         return PrinterCounters(
             **self._counts,
             disconnects=transport.disconnects,
@@ -155,6 +165,9 @@ class EscPosPrinter:
         )
 
     # ---------------------------------------------------------------- internals
+
+    def _remember_transport(self) -> None:
+        self._transport_counts = self.transport.counters()  # the port's lock is free between calls
 
     def _status(self) -> PrinterStatus:
         return parse_status({kind: self._ask(kind) for kind in StatusKind})

@@ -4,6 +4,7 @@ receipt claimed as printed that was not, and the next receipt prints once the fa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -31,6 +32,7 @@ from devices.sim.paper import Cut, PrintedImage
 from devices.sim.receipt_printer import VirtualReceiptPrinter, simulated_printer
 from devices.transport.serial_port import LinkOfflineError
 from tests.contract.devices.printer.receipts import RECEIPT_EN, RECEIPT_VI
+from tests.support.waiting import wait_until
 
 Harness = tuple[VirtualReceiptPrinter, EscPosPrinter]
 OpenPrinter = Callable[..., AbstractContextManager[Harness]]
@@ -218,3 +220,25 @@ def test_noise_from_the_printer_is_ignored_and_counted(printer: OpenPrinter) -> 
     assert status.ready
     assert counts.receipts == 1
     assert counts.noise_bytes >= 4 * 8
+
+
+def test_counters_do_not_wait_for_a_call_in_progress(printer: OpenPrinter) -> None:
+    with printer() as (sim, driver):
+        sim.silent = True
+        errors: list[Exception] = []
+
+        def ask() -> None:
+            try:
+                driver.status()
+            except PrinterNotRespondingError as exc:
+                errors.append(exc)
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        wait_until(lambda: sim.endpoint.bytes_received > 0, timeout=5, message="the driver never asked")
+        counts = driver.counters()
+        still_asking = asking.is_alive()
+        asking.join()
+    assert still_asking  # counters() answered while the status request was still waiting
+    assert len(errors) == 1
+    assert counts.connected
