@@ -88,10 +88,18 @@ class ReceiptPrinter(Protocol):
 class EscPosPrinter:
     """Drives one ESC/POS printer through a byte transport. One call at a time (a lock serialises them)."""
 
-    def __init__(self, transport: ByteTransport, profile: PrinterProfile, *, retries: int = 1) -> None:
+    def __init__(
+        self,
+        transport: ByteTransport,
+        profile: PrinterProfile,
+        *,
+        retries: int = 1,
+        job_poll_s: float = JOB_POLL_S,
+    ) -> None:
         self.transport = transport
         self.profile = profile
         self.retries = retries
+        self.job_poll_s = job_poll_s
         self._lock = threading.Lock()
         self._job = 0
         self._counts = dict.fromkeys(
@@ -208,7 +216,7 @@ class EscPosPrinter:
 
     def _await_job_end(self, size: int) -> None:
         """Waits until the printer has printed what was sent, as far as its profile lets us know; asks for
-        the real-time status every JOB_POLL_S meanwhile, so a printer that stopped is noticed at once."""
+        the real-time status every `job_poll_s` meanwhile, so a printer that stopped is noticed at once."""
         self._job += 1
         end = job_end_request(self.profile.job_end, self._job)
         if end is None:
@@ -220,12 +228,12 @@ class EscPosPrinter:
         polls_owed = 0
         try:
             self.transport.write(end.request)
-            next_poll = time.monotonic() + JOB_POLL_S
+            next_poll = time.monotonic() + self.job_poll_s
             while (now := time.monotonic()) < deadline:
                 if now >= next_poll:
                     self.transport.write(escpos.status_request(StatusKind.PRINTER))
                     polls_owed += 1
-                    next_poll = now + JOB_POLL_S
+                    next_poll = now + self.job_poll_s
                 stopped = False
                 for byte in self.transport.read(_READ_CHUNK, max(0.0, min(deadline, next_poll) - now)):
                     if polls_owed and is_status_byte(byte):

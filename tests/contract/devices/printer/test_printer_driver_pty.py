@@ -51,7 +51,7 @@ def printer(tmp_path: Path) -> OpenPrinter:
 
 def fast(profile: PrinterProfile) -> PrinterProfile:
     """Short waits, so that a silent printer costs a test a fraction of a second."""
-    return replace(profile, status_timeout_ms=100, job_timeout_ms=300)
+    return replace(profile, status_timeout_ms=300, job_timeout_ms=2000)
 
 
 def test_a_receipt_prints_in_vietnamese_through_the_code_page(printer: OpenPrinter) -> None:
