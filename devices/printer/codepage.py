@@ -46,9 +46,15 @@ def split_tones(text: str) -> str:
     return "".join(pieces)
 
 
+def printed_text(text: str) -> str:
+    """The characters `encode_text` writes for `text` (composed, typographic punctuation made plain): one
+    printer column each, as a Vietnamese tone, written as a combining byte, takes no column of its own."""
+    return unicodedata.normalize("NFC", text).translate(_PLAIN)
+
+
 def encode_text(text: str, codec: str) -> bytes | None:
     """`text` in `codec`, or None if a character cannot be written in it."""
-    text = unicodedata.normalize("NFC", text).translate(_PLAIN)
+    text = printed_text(text)
     if codecs.lookup(codec).name == "cp1258":
         text = split_tones(text)
     try:

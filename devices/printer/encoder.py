@@ -9,7 +9,7 @@ when it has none. Everything starts from ESC @, so whatever a previous job left 
 from __future__ import annotations
 
 from devices.printer import escpos
-from devices.printer.codepage import encode_text
+from devices.printer.codepage import encode_text, printed_text
 from devices.printer.document import (
     Barcode,
     Block,
@@ -54,13 +54,13 @@ class _Encoder:
 
     def text(self, block: Text) -> None:
         columns = self.profile.chars_per_line // (2 if block.double else 1)
-        self.line(shorten(block.text, columns), block.align, bold=block.bold, double=block.double)
+        self.line(fit_text(block.text, columns), block.align, bold=block.bold, double=block.double)
 
     def columns(self, block: Columns) -> None:
         width = self.profile.chars_per_line
-        right = block.right[:width]
-        left = shorten(block.left, max(0, width - len(right) - 1))
-        spaces = " " * (width - len(left) - len(right))
+        right = printed_text(block.right)[:width]
+        left = fit_text(block.left, max(0, width - len(right) - 1))
+        spaces = " " * (width - len(printed_text(left)) - len(right))
         encoded = self._encode(left + spaces + right)
         if encoded is not None:
             self._styled(encoded, Align.LEFT, bold=block.bold, double=False)
@@ -123,6 +123,15 @@ class _Encoder:
             self.out += escpos.size(1, 1)
         if bold:
             self.out += escpos.emphasis(False)
+
+
+def fit_text(text: str, columns: int) -> str:
+    """`text` shortened to `columns` printer columns as it will be printed: an ellipsis ("…") is written
+    as "..." (code tables rarely have it), which must not push the line past the paper's edge."""
+    fitted = shorten(text, columns)
+    if len(printed_text(fitted)) <= columns:
+        return fitted
+    return shorten(printed_text(text), columns, ellipsis="...")
 
 
 def encode_document(document: Document, profile: PrinterProfile) -> bytes:

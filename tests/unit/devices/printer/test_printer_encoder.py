@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from devices.printer.document import Barcode, Columns, CutPaper, Feed, QrCode, Rule, Text
+from devices.printer.document import Barcode, Columns, CutPaper, Feed, QrCode, Rule, Text, shorten
 from devices.printer.encoder import TEAR_OFF_FEED_LINES, encode_document
 from devices.printer.escpos import Align
 from devices.printer.profiles import Cutter, PrinterProfile
@@ -162,3 +162,24 @@ def test_any_bytes_are_read_without_error_and_the_same_in_any_pieces(seed: int) 
         position += size
     assert merged(pieces) == merged(whole)
     assert parser.pending == whole_parser.pending  # an unfinished command waits for its rest
+
+
+@pytest.mark.parametrize("profile", [PLAIN, VIETNAMESE], ids=lambda p: p.name)
+def test_shortened_lines_stay_within_the_paper_once_the_ellipsis_is_written_out(
+    profile: PrinterProfile,
+) -> None:
+    title = "Introduction to Algorithms, Third Edition, with exercises and solutions for every chapter"
+    document = (
+        Text(title),
+        Text(title, bold=True),
+        Columns(title, "Due 16 Dec 2026"),
+        Text(shorten(title, profile.chars_per_line)),  # already shortened by a layout, with "…"
+    )
+    lines = texts(parsed(encode_document(document, profile)))
+    assert len(lines) == 4
+    for line in lines:
+        assert (
+            len(unicodedata.normalize("NFC", line.decode(profile.code_pages[0][0]))) <= profile.chars_per_line
+        )
+        assert line.endswith((b"...", b"2026"))
+    assert lines[2].endswith(b" Due 16 Dec 2026")
