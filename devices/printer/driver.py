@@ -147,13 +147,19 @@ class EscPosPrinter:
         """Prints ESC/POS `data`; returns only once the printer has printed all of it and is still fine."""
         with self._lock:
             started_at = time.monotonic()
+            sent = False
             try:
                 self._check(self._status(), started=False)
+                sent = True
                 self._send(data)
                 self._await_job_end(len(data))
                 after = self._status()
                 self._check(after, started=True)
-            except (PrinterStatusError, PrinterNotRespondingError, TransportError):
+            except PrinterNotRespondingError as exc:
+                self._counts["failed"] += 1
+                exc.started = exc.started or sent
+                raise
+            except (PrinterStatusError, TransportError):
                 self._counts["failed"] += 1
                 raise
             finally:
@@ -207,9 +213,19 @@ class EscPosPrinter:
         )
 
     def _send(self, data: bytes) -> None:
+        for start in range(0, len(data), CHUNK_BYTES):
+            self._write(data[start : start + CHUNK_BYTES])
+
+    def _write(self, data: bytes) -> None:
         try:
-            for start in range(0, len(data), CHUNK_BYTES):
-                self.transport.write(data[start : start + CHUNK_BYTES])
+            self.transport.write(data)
+        except TransportError:
+            self._counts["link_losses"] += 1
+            raise
+
+    def _read(self, timeout: float) -> bytes:
+        try:
+            return self.transport.read(_READ_CHUNK, timeout)
         except TransportError:
             self._counts["link_losses"] += 1
             raise
@@ -226,29 +242,25 @@ class EscPosPrinter:
         deadline = time.monotonic() + timeout
         seen = bytearray()
         polls_owed = 0
-        try:
-            self.transport.write(end.request)
-            next_poll = time.monotonic() + self.job_poll_s
-            while (now := time.monotonic()) < deadline:
-                if now >= next_poll:
-                    self.transport.write(escpos.status_request(StatusKind.PRINTER))
-                    polls_owed += 1
-                    next_poll = now + self.job_poll_s
-                stopped = False
-                for byte in self.transport.read(_READ_CHUNK, max(0.0, min(deadline, next_poll) - now)):
-                    if polls_owed and is_status_byte(byte):
-                        polls_owed -= 1
-                        stopped |= bool(byte & OFFLINE_BIT)
-                    else:
-                        seen.append(byte)
-                if end.answered(bytes(seen)):
-                    return
-                if stopped:
-                    self._check(self._status(), started=True)  # why it stopped; it may just be feeding
-                    polls_owed = 0
-        except TransportError:
-            self._counts["link_losses"] += 1
-            raise
+        self._write(end.request)
+        next_poll = time.monotonic() + self.job_poll_s
+        while (now := time.monotonic()) < deadline:
+            if now >= next_poll:
+                self._write(escpos.status_request(StatusKind.PRINTER))
+                polls_owed += 1
+                next_poll = now + self.job_poll_s
+            stopped = False
+            for byte in self._read(max(0.0, min(deadline, next_poll) - now)):
+                if polls_owed and is_status_byte(byte):
+                    polls_owed -= 1
+                    stopped |= bool(byte & OFFLINE_BIT)
+                else:
+                    seen.append(byte)
+            if end.answered(bytes(seen)):
+                return
+            if stopped:
+                self._check(self._status(), started=True)  # why it stopped; it may just be feeding
+                polls_owed = 0
         self._counts["no_answer"] += 1
         self._check(self._status(), started=True)
         raise PrinterNotRespondingError(

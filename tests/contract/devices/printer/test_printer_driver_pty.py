@@ -242,3 +242,23 @@ def test_counters_do_not_wait_for_a_call_in_progress(printer: OpenPrinter) -> No
     assert still_asking  # counters() answered while the status request was still waiting
     assert len(errors) == 1
     assert counts.connected
+
+
+def test_a_printer_falling_silent_during_a_receipt_has_started_it(tmp_path: Path) -> None:
+    profile = replace(get_printer_profile("tm-t88"), status_timeout_ms=200, job_timeout_ms=300)
+    with simulated_printer(profile, tmp_path / "ttyPRINTER") as (sim, driver):
+        original = driver.transport.write
+        writes = 0
+
+        def fall_silent_once_the_receipt_is_going_out(data: bytes) -> None:
+            nonlocal writes
+            writes += 1
+            if writes == 5:  # four status requests, then the receipt
+                sim.silent = True
+            original(data)
+
+        driver.transport.write = fall_silent_once_the_receipt_is_going_out  # type: ignore[method-assign]
+        with pytest.raises(PrinterNotRespondingError) as caught:
+            driver.print_receipt(RECEIPT_VI)
+    assert caught.value.started is True
+    assert driver.counters().failed == 1
