@@ -62,6 +62,17 @@ def bench_devices(
     print_figures(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
 
 
+@bench_app.command("printer")
+def bench_printer(
+    as_json: JsonFlag = False,
+    seconds: Annotated[float, typer.Option(help="Seconds spent printing to each simulated model.")] = 2.0,
+) -> None:
+    """A kiosk receipt on each printer model: bytes, time on the line, encoding, prints over a pty."""
+    from stacks.bench import printer
+
+    print_figures(printer.run(seconds=seconds), as_json)
+
+
 @bench_app.command("gate")
 def bench_gate(
     as_json: JsonFlag = False,

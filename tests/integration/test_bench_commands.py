@@ -80,6 +80,16 @@ def test_bench_devices_reports_every_figure() -> None:
         assert figures[key] > 0
 
 
+def test_bench_printer_reports_every_model() -> None:
+    figures = _bench("printer", "--seconds", "0.2")
+    models = {"tm-t88", "generic-80", "generic-58"}
+    for key in ("receipt_bytes", "receipt_line_s", "receipt_encode_ms", "receipts_per_s"):
+        assert set(figures[key]) == models
+        assert all(value > 0 for value in figures[key].values())
+    # The printer with a Vietnamese code table gets text; the others get pictures of the Vietnamese lines.
+    assert figures["receipt_bytes"]["tm-t88"] * 10 < figures["receipt_bytes"]["generic-58"]
+
+
 def test_bench_gate_times_every_passage_against_its_baselines() -> None:
     figures = _bench("gate", "--passages", "40", "--console-passages", "3")
     assert (figures["passages"], figures["missed"], figures["alarms"]) == (40, 0, 40)
