@@ -115,7 +115,8 @@ CASES = [
     ),
     (
         weeding('crew = "10/5"', 'crew = "10-5"'),
-        "line 35: rules.crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', got '10-5'",
+        "line 35: rules.crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', "
+        "got '10-5'",
     ),
     (
         weeding('combine = "both"', 'combine = "all"'),
@@ -135,7 +136,8 @@ CASES = [
     ),
     (
         weeding('crew = "3/X"', 'crew = "3/Y"'),
-        "line 46: range[0].crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', got '3/Y'",
+        "line 46: range[0].crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', "
+        "got '3/Y'",
     ),
     (
         weeding("[plan]", '[[range]]\nprefix = "004"\n\n[plan]'),
