@@ -9,8 +9,10 @@ kind of work gets a new permission here, not a role check in a route.
                  history, no waiving fines, no changes to items or patrons, no running a stock-take, no
                  staff accounts
     librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
-                 and blocks, waiving fines, running stock-takes, the weeding list, the event log
-    admin      — a librarian who also manages staff accounts and reads the audit trail
+                 and blocks, waiving fines, running stock-takes, the weeding list and reviewing weeding
+                 rounds, the event log
+    admin      — a librarian who also manages staff accounts, reads the audit trail and approves (or
+                 abandons) weeding rounds
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ class Permission(StrEnum):
     GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
     STOCKTAKE_VIEW = "stocktake.view"  # stock-take sessions, their progress, figures, exceptions, CSV
     STOCKTAKE_MANAGE = "stocktake.manage"  # create, open, pause, close, apply and undo actions, sign
-    WEEDING_VIEW = "weeding.view"  # the weeding candidates, the copies spared and the evidence, CSV
+    WEEDING_VIEW = "weeding.view"  # the weeding candidates, the copies spared and the evidence, CSV; rounds
+    WEEDING_REVIEW = "weeding.review"  # open a weeding round, change its list, decide on its copies
+    WEEDING_APPROVE = "weeding.approve"  # approve a round (its copies are withdrawn), abandon or close it
     EVENTS_VIEW = "events.view"  # the event log and dead letters
     STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
     AUDIT_VIEW = "audit.view"  # the audit trail: every staff action with its before and after
@@ -73,6 +77,10 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     Permission.STOCKTAKE_MANAGE: _LIBRARIANS,
     # Weeding is the selectors' judgement on the collection, and the list shows each copy's use.
     Permission.WEEDING_VIEW: _LIBRARIANS,
+    Permission.WEEDING_REVIEW: _LIBRARIANS,
+    # Approval is the head of the library's decision (Thông tư 02/2020/TT-BVHTTDL): it withdraws copies for
+    # good; abandoning a round is undoing the reviewers' work.
+    Permission.WEEDING_APPROVE: _ADMINS,
     Permission.EVENTS_VIEW: _LIBRARIANS,
     Permission.STAFF_MANAGE: _ADMINS,
     Permission.AUDIT_VIEW: _ADMINS,

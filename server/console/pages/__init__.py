@@ -30,6 +30,8 @@ from server.console.pages import (
     stocktake_progress,
     stocktake_results,
     weeding,
+    weeding_round_actions,
+    weeding_rounds,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -51,6 +53,8 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     stocktake_closing,
     stocktake_pdf,
     weeding,
+    weeding_rounds,
+    weeding_round_actions,
     devices,
     events,
     dead_letters,
