@@ -29,6 +29,7 @@ from server.api.routes import (
     staff,
     staff_actions,
     stocktake,
+    weeding_rounds,
 )
 
 API_PREFIX = "/api/v1"
@@ -54,6 +55,7 @@ for _module in (
     gate_reports,
     stocktake,
     collection,
+    weeding_rounds,
 ):
     api_router.include_router(_module.router)
 

@@ -17,10 +17,10 @@ from sqlmodel import Session
 
 from server.db.tables import Item, WeedingRound
 from server.domain.enums import ItemStatus
-from server.settings import REPO_CONFIG_DIR, ServerSettings
+from server.settings import ServerSettings
 from tests.support.console_app import form_token, page_token
 from tests.support.databases import migrate
-from tests.support.weeding_library import build
+from tests.support.weeding_library import build, config_with_cap
 
 _KEY = re.compile(r'name="action_key" value="([^"]+)"')
 
@@ -28,13 +28,7 @@ _KEY = re.compile(r'name="action_key" value="([^"]+)"')
 @pytest.fixture
 def console_settings(tmp_path: Path) -> ServerSettings:
     """The shipped configuration, but rounds may withdraw half the holdings."""
-    config = tmp_path / "config"
-    config.mkdir()
-    for source in REPO_CONFIG_DIR.iterdir():
-        if source.is_file():
-            (config / source.name).write_bytes(source.read_bytes())
-    weeding = (config / "weeding.toml").read_text(encoding="utf-8")
-    (config / "weeding.toml").write_text(weeding.replace("max_share_percent = 10", "max_share_percent = 50"))
+    config = config_with_cap(tmp_path / "config", 50)
     url = f"sqlite:///{tmp_path / 'stacks.db'}"
     migrate(url)
     return ServerSettings(
