@@ -55,6 +55,7 @@ def _catalogue(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str,
             RECORD.c.author,
             RECORD.c.call_number,
             RECORD.c.year,
+            RECORD.c.language,
             LOCATION.c.code,
             LOCATION.c.name,
         )
@@ -64,7 +65,7 @@ def _catalogue(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str,
     )
     names = (
         "barcode", "accession_number", "price", "item_type", "status", "condition", "tag_uid",
-        "title", "author", "call_number", "year", "location", "location_name",
+        "title", "author", "call_number", "year", "language", "location", "location_name",
     )  # fmt: skip
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(query)}
 

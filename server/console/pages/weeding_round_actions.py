@@ -22,6 +22,7 @@ from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.db.tables import WeedingRound, WeedingRoundEntry
 from server.domain.weeding.rounds import Verdict
+from server.errors import NotFoundError
 from server.services import (
     weeding_round_approval,
     weeding_round_proposal,
@@ -240,9 +241,20 @@ def remove_item(
     )  # fmt: skip
 
 
-@pages.page("/weeding/rounds/{round_id}/documents/{document_id}", Permission.WEEDING_VIEW)
-def download(round_id: int, document_id: int, *, db: DbDep) -> Response:
+def _download(db: Any, round_id: int, document_id: int, fmt: str) -> Response:
     document = documents.get_document(db, round_id, document_id)
+    if document.format != fmt:
+        raise NotFoundError(f"document {document_id} is not a {fmt}")
     name = documents.file_name(get_round(db, round_id), document)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(document.content, media_type=documents.MEDIA_TYPES[document.format], headers=headers)
+
+
+@pages.page("/weeding/rounds/{round_id}/documents/{document_id}.csv", Permission.WEEDING_VIEW)
+def download_csv(round_id: int, document_id: int, *, db: DbDep) -> Response:
+    return _download(db, round_id, document_id, "csv")
+
+
+@pages.page("/weeding/rounds/{round_id}/documents/{document_id}.pdf", Permission.WEEDING_VIEW)
+def download_pdf(round_id: int, document_id: int, *, db: DbDep) -> Response:
+    return _download(db, round_id, document_id, "pdf")

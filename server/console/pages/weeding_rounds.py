@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.pages import weeding_round_words as words
-from server.console.pages.weeding import NAV, FiltersDep, _query, _today, weeding_settings
+from server.console.pages.weeding import LANGUAGE_TAGS, NAV, FiltersDep, _query, _today, weeding_settings
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.domain.weeding.evidence import WeedReason
@@ -168,6 +168,7 @@ def _round_words(viewer: Viewer) -> dict[str, Any]:
         "action_key": actions.new_key,
         "round_url": round_url,
         "open_statuses": (RoundStatus.PROPOSED, RoundStatus.UNDER_REVIEW),
+        "language_tags": LANGUAGE_TAGS,
     }
 
 
