@@ -159,7 +159,15 @@ def _left_without_copies(session: Session, record_ids: set[int]) -> list[dict[st
     return [{"record_id": r, "title": titles[r], "open_holds": int(holds.get(r, 0))} for r in empty]
 
 
-def approve(session: Session, round_id: int, *, rules: RoundRules, at: datetime, staff: str) -> Approved:
+def approve(
+    session: Session,
+    round_id: int,
+    *,
+    rules: RoundRules,
+    at: datetime,
+    staff: str,
+    library: str | None = None,
+) -> Approved:
     """Approve the round and carry out every verdict; refused (nothing written) with the domain's reasons."""
     row = locked_round(session, round_id)
     entries = entry_rows(session, round_id)
@@ -200,5 +208,5 @@ def approve(session: Session, round_id: int, *, rules: RoundRules, at: datetime,
     }
     session.add(row)
     session.flush()
-    documents.make(session, round_id, documents.AT_APPROVAL, at=at, staff=staff)
+    documents.make(session, round_id, documents.AT_APPROVAL, at=at, staff=staff, library=library)
     return Approved(row, row.outcome)

@@ -1,7 +1,8 @@
 """A weeding round's documents, made from its entries and kept: the proposed list when review starts, the
-appraisal minutes and the final list on approval, in Vietnamese and English, as CSV (and PDF where
-server/reports lays them out). Made again on request, each is a new version beside the old ones: a
-document once handed out is never overwritten, and its SHA-256 says which one a signed copy is.
+appraisal minutes and the final list on approval, in Vietnamese and English, as PDF
+(server/reports/weeding_round_pdf.py) and the two lists also as CSV. Made again on request, each is a new
+version beside the old ones: a document once handed out is never overwritten, and its SHA-256 says which
+one a signed copy is.
 
 The lines come from the entries' snapshots (the copy as proposed) and the decisions; the final list is
 the copies withdrawn, with the tag each one carried, to disarm or remove. Never commits.
@@ -21,9 +22,11 @@ from sqlmodel import Session
 from server.db.tables import ItemWithdrawal, WeedingRound, WeedingRoundDocument, WeedingRoundEntry
 from server.domain.weeding.rounds import RoundStatus, Verdict
 from server.errors import NotFoundError
+from server.reports import weeding_round_pdf
 from server.reports.weeding_round_csv import round_csv
-from server.services.columns import ITEM, table_of
-from server.services.weeding_round_store import entry_rows, get_round
+from server.reports.weeding_round_sheet import RoundLine, RoundSheet
+from server.services.columns import ITEM, LOCATION, table_of
+from server.services.weeding_round_store import cap_of, entry_rows, get_round
 from web import LANGUAGES, Language
 
 DOCUMENT = table_of(WeedingRoundDocument)
@@ -41,30 +44,11 @@ AT_APPROVAL = (DocumentKind.APPRAISAL_MINUTES, DocumentKind.FINAL_LIST)
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 
-@dataclass(frozen=True, slots=True)
-class SheetLine:
-    """One copy as the lists print it."""
-
-    position: int
-    barcode: str
-    accession_number: str | None
-    title: str
-    author: str | None
-    call_number: str | None
-    year: int | None
-    location: str | None
-    price: int | None  # VND
-    reasons: tuple[str, ...]
-    verdict: str | None
-    note: str | None
-    move_to: str | None
-
-
-def sheet_lines(entries: Iterable[WeedingRoundEntry], *, final: bool = False) -> tuple[SheetLine, ...]:
+def sheet_lines(entries: Iterable[WeedingRoundEntry], *, final: bool = False) -> tuple[RoundLine, ...]:
     """The entries as lines, numbered from 1; the final list only the copies withdrawn."""
     chosen = [e for e in entries if not final or e.verdict is Verdict.WITHDRAW]
     return tuple(
-        SheetLine(
+        RoundLine(
             position,
             str(e.snapshot.get("barcode", "")),
             e.snapshot.get("accession_number"),
@@ -93,17 +77,48 @@ def released_tags(session: Session, round_id: int) -> dict[str, str]:
     return {str(barcode): str(tag) for barcode, tag in session.execute(statement).all()}
 
 
-def _content(
-    session: Session, row: WeedingRound, kind: DocumentKind, lang: Language
-) -> list[tuple[str, bytes]]:
-    """(format, bytes) of one kind of document in one language."""
+def library_called(session: Session, configured: str | None) -> str:
+    """The library's name: the server's `library_name` setting when set, else the root location's."""
+    if configured:
+        return configured
+    roots = sa.select(LOCATION.c.name).where(LOCATION.c.parent_id.is_(None)).order_by(LOCATION.c.id)
+    return next(iter(session.execute(roots).scalars()), "")
+
+
+def round_sheet(session: Session, row: WeedingRound, library: str) -> RoundSheet:
+    """What the round's documents print, as it stands."""
     assert row.id is not None
-    entries = entry_rows(session, row.id)
+    return RoundSheet(
+        library_name=library,
+        round_title=row.title,
+        round_number=row.number,
+        status=row.status.value,
+        opened_on=row.opened_at.date(),
+        holdings=row.holdings,
+        cap=cap_of(row),
+        reviewers=tuple(row.reviewers),
+        approved_on=row.approved_at.date() if row.approved_at is not None else None,
+        approved_by=row.approved_by,
+        lines=sheet_lines(entry_rows(session, row.id)),
+    )
+
+
+def _content(
+    session: Session, row: WeedingRound, kind: DocumentKind, lang: Language, library: str
+) -> list[tuple[str, bytes]]:
+    """(format, bytes) of one kind of document in one language: the PDF, and the lists as CSV too."""
+    assert row.id is not None
+    sheet = round_sheet(session, row, library)
     if kind is DocumentKind.PROPOSED_LIST:
-        return [("csv", round_csv(sheet_lines(entries), lang))]
+        return [
+            ("pdf", weeding_round_pdf.proposed_list_pdf(sheet, lang)),
+            ("csv", round_csv(sheet.lines, lang)),
+        ]
     if kind is DocumentKind.FINAL_LIST:
-        return [("csv", round_csv(sheet_lines(entries, final=True), lang, released_tags(session, row.id)))]
-    return []  # the minutes are a PDF only
+        final = sheet_lines(entry_rows(session, row.id), final=True)
+        tags = released_tags(session, row.id)
+        return [("pdf", weeding_round_pdf.final_list_pdf(sheet, lang)), ("csv", round_csv(final, lang, tags))]
+    return [("pdf", weeding_round_pdf.appraisal_minutes_pdf(sheet, lang))]
 
 
 def _next_version(session: Session, round_id: int, kind: str, lang: str, fmt: str) -> int:
@@ -117,14 +132,22 @@ def _next_version(session: Session, round_id: int, kind: str, lang: str, fmt: st
 
 
 def make(
-    session: Session, round_id: int, kinds: Sequence[DocumentKind], *, at: datetime, staff: str
+    session: Session,
+    round_id: int,
+    kinds: Sequence[DocumentKind],
+    *,
+    at: datetime,
+    staff: str,
+    library: str | None = None,
 ) -> list[WeedingRoundDocument]:
-    """Make and keep the documents of `kinds` in every language, each as a new version."""
+    """Make and keep the documents of `kinds` in every language, each as a new version; `library` is the
+    server's `library_name` setting (`library_called`)."""
     row = get_round(session, round_id)
+    called = library_called(session, library)
     made = []
     for kind in kinds:
         for lang in LANGUAGES:
-            for fmt, content in _content(session, row, kind, lang):
+            for fmt, content in _content(session, row, kind, lang, called):
                 document = WeedingRoundDocument(
                     round_id=round_id,
                     kind=kind.value,

@@ -67,7 +67,9 @@ def _moved(row: WeedingRound, moved: Round | Refused) -> WeedingRound:
     return row
 
 
-def start_review(session: Session, round_id: int, *, at: datetime, staff: str) -> WeedingRound:
+def start_review(
+    session: Session, round_id: int, *, at: datetime, staff: str, library: str | None = None
+) -> WeedingRound:
     """The proposed list goes to the reviewers: made and kept as it stands now (each time review starts,
     a new version)."""
     row = locked_round(session, round_id)
@@ -75,7 +77,7 @@ def start_review(session: Session, round_id: int, *, at: datetime, staff: str) -
     row.review_started_at = row.review_started_at or at
     session.add(row)
     session.flush()
-    documents.make(session, round_id, documents.AT_REVIEW, at=at, staff=staff)
+    documents.make(session, round_id, documents.AT_REVIEW, at=at, staff=staff, library=library)
     return row
 
 

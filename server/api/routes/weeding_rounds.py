@@ -215,13 +215,13 @@ def remove_items(round_id: int, body: ItemIdsIn, write: KeyableWrite) -> Respons
     response_model=RoundOut,
     dependencies=REVIEW,
 )
-def start_review(round_id: int, write: KeyableWrite) -> Response:
+def start_review(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Response:
     return _step(
         write,
         round_id,
         "weeding.round.review",
         lambda: weeding_rounds.start_review(
-            write.session, round_id, at=write.now, staff=write.staff.username
+            write.session, round_id, at=write.now, staff=write.staff.username, library=settings.library_name
         ),
     )
 
@@ -245,13 +245,13 @@ def reopen(round_id: int, write: KeyableWrite) -> Response:
     dependencies=APPROVE,
 )
 def approve(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Response:
-    rules = _settings(settings).rounds
+    rules, library = _settings(settings).rounds, settings.library_name
     return _step(
         write,
         round_id,
         "weeding.round.approve",
         lambda: weeding_round_approval.approve(
-            write.session, round_id, rules=rules, at=write.now, staff=write.staff.username
+            write.session, round_id, rules=rules, at=write.now, staff=write.staff.username, library=library
         ),
     )
 
@@ -300,10 +300,11 @@ def list_documents(round_id: int, *, session: SessionDep) -> list[DocumentOut]:
     response_model=RoundOut,
     dependencies=REVIEW,
 )
-def make_documents(round_id: int, write: KeyableWrite) -> Response:
+def make_documents(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Response:
     def make() -> object:
         kinds = documents.kinds_for(weeding_round_reads.summary(write.session, round_id).row.status)
-        return documents.make(write.session, round_id, kinds, at=write.now, staff=write.staff.username)
+        staff, library = write.staff.username, settings.library_name
+        return documents.make(write.session, round_id, kinds, at=write.now, staff=staff, library=library)
 
     return _step(write, round_id, "weeding.round.documents", make)
 

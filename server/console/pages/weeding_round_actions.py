@@ -159,8 +159,9 @@ def _move(name: str, kind: str, permission: Permission, move: Callable[..., Any]
     step.__name__ = f"round_{name.replace('-', '_')}"
 
 
-def _review(db: Any, _state: ConsoleState, round_id: int, now: Any, staff: str) -> object:
-    return weeding_rounds.start_review(db, round_id, at=now, staff=staff)
+def _review(db: Any, state: ConsoleState, round_id: int, now: Any, staff: str) -> object:
+    library = state.settings.library_name
+    return weeding_rounds.start_review(db, round_id, at=now, staff=staff, library=library)
 
 
 def _reopen(db: Any, _state: ConsoleState, round_id: int, _now: Any, _staff: str) -> object:
@@ -168,8 +169,8 @@ def _reopen(db: Any, _state: ConsoleState, round_id: int, _now: Any, _staff: str
 
 
 def _approve(db: Any, state: ConsoleState, round_id: int, now: Any, staff: str) -> object:
-    rules = weeding_settings(state).rounds
-    return weeding_round_approval.approve(db, round_id, rules=rules, at=now, staff=staff)
+    rules, library = weeding_settings(state).rounds, state.settings.library_name
+    return weeding_round_approval.approve(db, round_id, rules=rules, at=now, staff=staff, library=library)
 
 
 def _abandon(db: Any, _state: ConsoleState, round_id: int, now: Any, staff: str) -> object:
@@ -180,9 +181,9 @@ def _close(db: Any, _state: ConsoleState, round_id: int, now: Any, staff: str) -
     return weeding_rounds.close(db, round_id, at=now, staff=staff)
 
 
-def _documents(db: Any, _state: ConsoleState, round_id: int, now: Any, staff: str) -> object:
+def _documents(db: Any, state: ConsoleState, round_id: int, now: Any, staff: str) -> object:
     kinds = documents.kinds_for(get_round(db, round_id).status)
-    return documents.make(db, round_id, kinds, at=now, staff=staff)
+    return documents.make(db, round_id, kinds, at=now, staff=staff, library=state.settings.library_name)
 
 
 for _name, _permission, _apply, _told in (

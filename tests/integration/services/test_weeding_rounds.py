@@ -301,8 +301,14 @@ def test_approval_withdraws_repairs_moves_and_audits_each_copy(
     kinds = list(session.execute(sa.select(log.c.kind).where(log.c.kind.like("desk.weeding.%"))).scalars())
     assert sorted(kinds) == ["desk.weeding.move", "desk.weeding.withdraw", "desk.weeding.withdraw"]
     kept = table_of(WeedingRoundDocument)
-    documents = session.execute(sa.select(kept.c.kind, kept.c.language)).all()
-    assert {tuple(d) for d in documents} >= {("proposed_list", "vi"), ("final_list", "en")}
+    documents = session.execute(sa.select(kept.c.kind, kept.c.language, kept.c.format, kept.c.content)).all()
+    made = {(kind, lang, fmt) for kind, lang, fmt, _ in documents}
+    lists = ("proposed_list", "final_list")
+    assert made == {(k, lang, f) for k in lists for lang in ("vi", "en") for f in ("pdf", "csv")} | {
+        ("appraisal_minutes", "vi", "pdf"),
+        ("appraisal_minutes", "en", "pdf"),
+    }
+    assert all(content.startswith(b"%PDF") for _, _, fmt, content in documents if fmt == "pdf")
     with pytest.raises(RoundRefusedError):
         weeding_rounds.abandon(session, round_id, at=T0, staff="hoa")
     session.rollback()
