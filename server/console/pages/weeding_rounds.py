@@ -18,8 +18,9 @@ from starlette.responses import RedirectResponse, Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
+from server.console.pages import weeding
 from server.console.pages import weeding_round_words as words
-from server.console.pages.weeding import LANGUAGE_TAGS, NAV, FiltersDep, _query, _today, weeding_settings
+from server.console.pages.weeding import LANGUAGE_TAGS, FiltersDep, _query, _today, weeding_settings
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.domain.weeding.evidence import WeedReason
@@ -32,6 +33,7 @@ from web import N_, translate
 
 pages = ConsoleRouter()
 ROUNDS_URL = render.console_url("/weeding/rounds")
+NAV_PATH = weeding.NAV.path  # the rounds are part of weeding in the header (no NAV here: one entry)
 
 
 def round_url(round_id: int, rest: str = "") -> str:
@@ -67,7 +69,7 @@ def rounds_list(
         "today": _today(state, now),
         **_due(state, db, now),
     }
-    return render.page(request, state, viewer, "console/weeding/rounds.html", context, nav=NAV.path)
+    return render.page(request, state, viewer, "console/weeding/rounds.html", context, nav=NAV_PATH)
 
 
 @pages.action("/weeding/rounds", Permission.WEEDING_REVIEW)
@@ -153,7 +155,7 @@ def show(
         **_round_words(viewer),
     }
     return render.page(
-        request, state, viewer, "console/weeding/round.html", context, nav=NAV.path, status_code=status
+        request, state, viewer, "console/weeding/round.html", context, nav=NAV_PATH, status_code=status
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from sqlmodel import select
 
 from server.db.tables import Item, ItemWithdrawal, WeedingRound
 from server.domain.enums import ItemStatus
@@ -183,7 +184,7 @@ def test_a_round_from_the_candidates_to_the_withdrawals_then_one_undone_and_aban
     with rounds_server.db() as session:
         second = session.get_one(WeedingRound, 2)
         assert (second.status.value, second.approved_at) == ("closed", None)
-        item = session.query(Item).filter(Item.barcode == barcode).one()
+        item = session.exec(select(Item).where(Item.barcode == barcode)).one()
         assert item.status is not ItemStatus.WITHDRAWN
     assert_clean(librarian)
     assert_clean(admin, 409)
