@@ -20,7 +20,7 @@ ASSISTANT_MAY = {
     Permission.GATE_RESOLVE,
     Permission.STOCKTAKE_VIEW,
 }
-ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW}
+ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW, Permission.WEEDING_APPROVE}
 
 
 def test_every_permission_names_its_roles() -> None:
