@@ -171,6 +171,9 @@ def approve(
     """Approve the round and carry out every verdict; refused (nothing written) with the domain's reasons."""
     row = locked_round(session, round_id)
     entries = entry_rows(session, round_id)
+    # The copies are locked before their standing is read: a checkout of one waits for the approval, or
+    # the approval sees its loan.
+    items = {item_id: locked_item(session, item_id) for item_id in sorted(e.item_id for e in entries)}
     to_withdraw = [e.item_id for e in entries if e.verdict is Verdict.WITHDRAW]
     moved = rounds.approve(
         as_round(row),
@@ -190,7 +193,7 @@ def approve(
     for entry in entries:
         assert entry.verdict is not None
         counts[entry.verdict.value] += 1
-        item = locked_item(session, entry.item_id)
+        item = items[entry.item_id]
         if entry.verdict is Verdict.WITHDRAW:
             records.add(item.record_id)
             tag = carrying.withdraw(entry, item)

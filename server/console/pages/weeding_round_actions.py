@@ -22,7 +22,7 @@ from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.db.tables import WeedingRound, WeedingRoundEntry
 from server.domain.weeding.rounds import Verdict
-from server.errors import NotFoundError
+from server.errors import InvalidInputError, NotFoundError
 from server.services import (
     weeding_round_approval,
     weeding_round_proposal,
@@ -33,8 +33,10 @@ from server.services import weeding_round_documents as documents
 from server.services.permissions import Permission
 from server.services.staff_actions import Subject, row_subject
 from server.services.weeding_round_store import RoundRefusedError, entry_rows, get_round
+from web import N_, translate
 
 pages = ConsoleRouter()
+NOT_ADDED = N_("Not added — not held, withdrawn already or in another open round: %(detail)s")
 KeyField = Annotated[str, Form(max_length=64)]
 
 
@@ -65,6 +67,10 @@ def _step(
     except RoundRefusedError as refused:
         db.rollback()
         return show(request, state, db, viewer, round_id, refusals=refused.refused, status=409)
+    except InvalidInputError as invalid:  # copies to add that are not held, or in another open round
+        db.rollback()
+        said = translate(viewer.lang, NOT_ADDED) % {"detail": str(invalid).partition(": ")[2] or str(invalid)}
+        return show(request, state, db, viewer, round_id, problem=said, status=422)
     return RedirectResponse(round_url(round_id, f"?told={told}"), status_code=303)
 
 

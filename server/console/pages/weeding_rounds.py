@@ -128,6 +128,7 @@ def show(
     *,
     filters: EntryFilters | None = None,
     refusals: Sequence[Refused] = (),
+    problem: str | None = None,
     told: str | None = None,
     status: int = 200,
 ) -> Response:
@@ -146,7 +147,8 @@ def show(
         "filtered": filters != EntryFilters(),
         "decision_choices": _labelled(lang, words.DECISION_FILTERS, N_("Any decision")),
         "reason_choices": _labelled(lang, words.REASONS, N_("Any reason")),
-        "refusals": [words.refusal_words(lang, r, barcodes) for r in refusals],
+        "refusals": [words.refusal_words(lang, r, barcodes) for r in refusals]
+        + ([problem] if problem else []),
         "told": told,
         "documents": documents.list_documents(db, round_id),
         "document_names": words.DOCUMENTS,

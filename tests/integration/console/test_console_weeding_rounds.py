@@ -66,6 +66,19 @@ def test_a_round_from_opening_to_approval(
     assert re.fullmatch(r"/console/weeding/rounds/\d+", round_path), round_path
     assert re.findall(r'data-barcode="([^"]+)"', opened.text) == ["OLD-UNUSED", "VAULT"]
 
+    not_held = librarian.post(
+        f"{round_path}/items", data={**_form(librarian, round_path), "barcodes": "OLD-WITHDRAWN"}
+    )
+    assert not_held.status_code == 422
+    assert "OLD-WITHDRAWN" in not_held.text
+    added = librarian.post(
+        f"{round_path}/items", data={**_form(librarian, round_path), "barcodes": "BUSY-READ"}
+    )
+    assert re.findall(r'data-barcode="([^"]+)"', added.text) == ["OLD-UNUSED", "VAULT", "BUSY-READ"]
+    busy_read = library.items["BUSY-READ"]
+    dropped = librarian.post(f"{round_path}/items/{busy_read}/remove", data=_form(librarian, round_path))
+    assert re.findall(r'data-barcode="([^"]+)"', dropped.text) == ["OLD-UNUSED", "VAULT"]
+
     reviewed = librarian.post(f"{round_path}/review", data=_form(librarian, round_path))
     assert 'data-kind="proposed_list"' in reviewed.text
 
