@@ -4,6 +4,7 @@ rounds here may withdraw 25 % of holdings — 2 copies — so the cap is met by 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -35,6 +36,7 @@ from server.services.columns import table_of
 from server.services.weeding_candidates import WeedingFilters
 from server.services.weeding_round_store import RoundRefusedError
 from server.services.weeding_rounds import Asked
+from tests.integration.services.test_races import reads_meet
 from tests.support import factories as make
 from tests.support import weeding_library
 from tests.support.weeding_library import TODAY, WeedingLibrary
@@ -351,3 +353,38 @@ def test_an_abandoned_round_withdraws_nothing_and_takes_no_more_decisions(
     # Its copies may be proposed again, and the next round is due at once: none was ever approved.
     assert _open(session, settings) != round_id
     assert weeding_round_reads.next_due(session, settings.rounds, TODAY).due_on == TODAY
+
+
+def test_two_reviewers_at_once_for_the_last_withdrawal_under_the_cap_one_gets_it(
+    engine: Engine, session: Session, library: WeedingLibrary, settings: WeedingSettings
+) -> None:
+    """Both read the round at the same moment: the round's lock serves them one after the other, so the
+    second counts the first's withdrawal and is refused — the cap is never passed."""
+    round_id = _review(session, settings)
+    _decide(session, settings, round_id, library.items["OLD-UNUSED"], Verdict.WITHDRAW)
+    results: list[object] = [None, None]
+
+    def withdraw(n: int, barcode: str) -> None:
+        with Session(engine, expire_on_commit=False) as own:
+            asked = [Asked(library.items[barcode], 0, Verdict.WITHDRAW)]
+            try:
+                results[n] = weeding_rounds.decide(
+                    own, round_id, asked, rules=settings.rounds, at=T0, staff=f"reviewer-{n}"
+                )
+                own.commit()
+            except RoundRefusedError as refused:
+                results[n] = refused
+
+    with reads_meet(engine, "weeding_round"):
+        threads = [
+            threading.Thread(target=withdraw, args=(n, barcode))
+            for n, barcode in enumerate(("BUSY-IDLE", "GONE-MISSING"))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    refused = [r for r in results if isinstance(r, RoundRefusedError)]
+    assert len(refused) == 1, results
+    assert refused[0].refused[0].refusal is RoundRefusal.CAP_REACHED
+    assert weeding_round_reads.summary(session, round_id).counts.withdrawals == 2
