@@ -17,7 +17,7 @@ from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.pages import weeding_round_words as words
 from server.console.pages.weeding import weeding_settings
-from server.console.pages.weeding_rounds import _places, _round_words, round_url, show
+from server.console.pages.weeding_rounds import _round_words, round_url, show
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.db.tables import WeedingRound, WeedingRoundEntry
@@ -132,7 +132,7 @@ def _row(
     barcodes = {item_id: str(entry.snapshot.get("barcode", item_id))}
     html = render.fragment(
         state, viewer, "console/weeding/round_entry_answer.html",
-        e=entry, row=summary.row, summary=summary, places=_places(db),
+        e=entry, row=summary.row, summary=summary,
         refusal=" ".join(words.refusal_words(viewer.lang, r, barcodes) for r in refusals),
         **_round_words(viewer),
     )  # fmt: skip

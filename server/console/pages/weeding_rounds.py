@@ -20,6 +20,7 @@ from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.pages import weeding
 from server.console.pages import weeding_round_words as words
+from server.console.pages.events import list_url
 from server.console.pages.weeding import LANGUAGE_TAGS, FiltersDep, _query, _today, weeding_settings
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
@@ -33,6 +34,7 @@ from web import N_, translate
 
 pages = ConsoleRouter()
 ROUNDS_URL = render.console_url("/weeding/rounds")
+PAGE_SIZE = 100  # copies on a round's page: each row carries its decision form
 NAV_PATH = weeding.NAV.path  # the rounds are part of weeding in the header (no NAV here: one entry)
 
 
@@ -130,20 +132,25 @@ def show(
     refusals: Sequence[Refused] = (),
     problem: str | None = None,
     told: str | None = None,
+    page: int = 1,
     status: int = 200,
 ) -> Response:
-    """The round's page; `refusals` (from an approval refused) said in words above its button."""
+    """The round's page, `PAGE_SIZE` copies a page; `refusals` (from an approval refused) said in words
+    above its button, `problem` (copies not added) with them."""
     filters = filters or EntryFilters()
     summary = weeding_round_reads.summary(db, round_id)
-    entries = weeding_round_reads.entries(db, round_id, filters)
-    everything = entries if filters == EntryFilters() else weeding_round_reads.entries(db, round_id)
+    matching = weeding_round_reads.entries(db, round_id, filters)
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    entries = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    everything = matching if filters == EntryFilters() else weeding_round_reads.entries(db, round_id)
     barcodes = {e.item_id: str(e.snapshot.get("barcode", e.item_id)) for e in everything}
     lang = viewer.lang
     context = {
         "summary": summary,
         "row": summary.row,
         "entries": entries,
-        "filters": {"decision": filters.decision or "", "reason": filters.reason or ""},
+        "filters": _filter_query(filters),
         "filtered": filters != EntryFilters(),
         "decision_choices": _labelled(lang, words.DECISION_FILTERS, N_("Any decision")),
         "reason_choices": _labelled(lang, words.REASONS, N_("Any reason")),
@@ -154,11 +161,19 @@ def show(
         "document_names": words.DOCUMENTS,
         "file_name": documents.file_name,
         "places": _places(db),
+        "page": page,
+        "pages": pages,
+        "matching": len(matching),
+        "page_url": lambda n: list_url(round_url(round_id), _filter_query(filters), page=str(n)),
         **_round_words(viewer),
     }
     return render.page(
         request, state, viewer, "console/weeding/round.html", context, nav=NAV_PATH, status_code=status
     )
+
+
+def _filter_query(filters: EntryFilters) -> dict[str, str]:
+    return {"decision": filters.decision or "", "reason": filters.reason or ""}
 
 
 def _round_words(viewer: Viewer) -> dict[str, Any]:
@@ -194,6 +209,7 @@ def round_page(
     decision: Annotated[str | None, Query(max_length=16)] = None,
     reason: Annotated[str | None, Query(max_length=32)] = None,
     told: Annotated[str | None, Query(max_length=32)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     filters = _decision_filters(decision, reason)
-    return show(request, state, db, viewer, round_id, filters=filters, told=told)
+    return show(request, state, db, viewer, round_id, filters=filters, told=told, page=page)

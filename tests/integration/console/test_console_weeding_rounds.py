@@ -66,6 +66,11 @@ def test_a_round_from_opening_to_approval(
     assert re.fullmatch(r"/console/weeding/rounds/\d+", round_path), round_path
     assert re.findall(r'data-barcode="([^"]+)"', opened.text) == ["OLD-UNUSED", "VAULT"]
 
+    past_the_end = librarian.get(f"{round_path}?page=5&decision=undecided")
+    assert re.findall(r'data-barcode="([^"]+)"', past_the_end.text) == [
+        "OLD-UNUSED",
+        "VAULT",
+    ]  # the last page
     not_held = librarian.post(
         f"{round_path}/items", data={**_form(librarian, round_path), "barcodes": "OLD-WITHDRAWN"}
     )
