@@ -29,6 +29,7 @@ from server.api.routes import (
     staff,
     staff_actions,
     stocktake,
+    weeding_round_documents,
     weeding_rounds,
 )
 
@@ -56,6 +57,7 @@ for _module in (
     stocktake,
     collection,
     weeding_rounds,
+    weeding_round_documents,
 ):
     api_router.include_router(_module.router)
 

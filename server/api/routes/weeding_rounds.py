@@ -11,16 +11,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from server.api.deps import NowDep, SessionDep, SettingsDep, permit
+from server.api.deps import SessionDep, SettingsDep, permit
 from server.api.idempotency import KeyableWrite, StaffWrite
 from server.api.schemas.weeding_rounds import (
     BarcodesIn,
     DecisionsIn,
     DecisionsOut,
-    DocumentOut,
     EntryOut,
     ItemIdsIn,
-    NextDueOut,
     RefusedOut,
     RoundOpen,
     RoundOut,
@@ -34,7 +32,6 @@ from server.services import (
     weeding_round_reads,
     weeding_rounds,
 )
-from server.services import weeding_round_documents as documents
 from server.services.permissions import Permission
 from server.services.staff_actions import Subject, row_subject
 from server.services.weeding_candidates import WeedingFilters
@@ -48,11 +45,11 @@ REVIEW = [permit(Permission.WEEDING_REVIEW)]
 APPROVE = [permit(Permission.WEEDING_APPROVE)]
 
 
-def _settings(settings: ServerSettings) -> WeedingSettings:
+def weeding_settings(settings: ServerSettings) -> WeedingSettings:
     return load_weeding(settings.config_dir / WEEDING_FILE)
 
 
-def _round(found: RoundSummary) -> RoundOut:
+def round_out(found: RoundSummary) -> RoundOut:
     row, counts = found.row, found.counts
     return RoundOut.model_validate(
         row.model_dump()
@@ -67,15 +64,7 @@ def _round(found: RoundSummary) -> RoundOut:
 
 @router.get("/weeding/rounds", summary="Every weeding round, the newest first", dependencies=VIEW)
 def list_rounds(*, session: SessionDep) -> list[RoundOut]:
-    return [_round(found) for found in weeding_round_reads.list_rounds(session)]
-
-
-@router.get("/weeding/next-due", summary="When the next weeding round is due", dependencies=VIEW)
-def next_due(*, session: SessionDep, settings: SettingsDep, now: NowDep) -> NextDueOut:
-    due = weeding_round_reads.next_due(session, _settings(settings).rounds, now.date())
-    return NextDueOut(
-        due_on=due.due_on, interval_years=due.interval_years, holdings=due.holdings, overdue=due.overdue
-    )
+    return [round_out(found) for found in weeding_round_reads.list_rounds(session)]
 
 
 @router.post(
@@ -96,7 +85,7 @@ def open_round(body: RoundOpen, write: KeyableWrite, settings: SettingsDep) -> R
     def apply() -> RoundOut:
         row = weeding_round_proposal.open_round(
             write.session,
-            _settings(settings),
+            weeding_settings(settings),
             write.now.date(),
             filters,
             title=body.title,
@@ -105,14 +94,14 @@ def open_round(body: RoundOpen, write: KeyableWrite, settings: SettingsDep) -> R
             staff=write.staff.username,
         )
         assert row.id is not None
-        return _round(weeding_round_reads.summary(write.session, row.id))
+        return round_out(weeding_round_reads.summary(write.session, row.id))
 
     return write.once("weeding.round.open", apply, body=body, status_code=201)
 
 
 @router.get("/weeding/rounds/{round_id}", summary="One round with its counts", dependencies=VIEW)
 def get_round(round_id: int, *, session: SessionDep) -> RoundOut:
-    return _round(weeding_round_reads.summary(session, round_id))
+    return round_out(weeding_round_reads.summary(session, round_id))
 
 
 @router.get(
@@ -137,7 +126,7 @@ def list_entries(
     dependencies=REVIEW,
 )
 def decide(round_id: int, body: DecisionsIn, write: KeyableWrite, settings: SettingsDep) -> Response:
-    rules = _settings(settings).rounds
+    rules = weeding_settings(settings).rounds
     asked = [weeding_rounds.Asked(d.item_id, d.version, d.verdict, d.note, d.move_to) for d in body.decisions]
 
     def apply() -> DecisionsOut:
@@ -158,7 +147,7 @@ def decide(round_id: int, body: DecisionsIn, write: KeyableWrite, settings: Sett
         return DecisionsOut(changed=[EntryOut.model_validate(e) for e in done.changed], refused=refused)
 
     return write.once(
-        "weeding.decide", apply, body=body, subject=_subject(write, round_id), round_id=round_id
+        "weeding.decide", apply, body=body, subject=subject_of(write, round_id), round_id=round_id
     )
 
 
@@ -167,16 +156,16 @@ def _current(done: weeding_rounds.Decisions, item_id: int | None) -> EntryOut | 
     return EntryOut.model_validate(found) if found is not None else None
 
 
-def _subject(write: StaffWrite, round_id: int) -> Subject:
+def subject_of(write: StaffWrite, round_id: int) -> Subject:
     return row_subject(write.session, f"weeding_round:{round_id}", WeedingRound, id=round_id)
 
 
-def _step(write: StaffWrite, round_id: int, kind: str, step: Callable[[], object]) -> Response:
+def step(write: StaffWrite, round_id: int, kind: str, step: Callable[[], object]) -> Response:
     def apply() -> RoundOut:
         step()
-        return _round(weeding_round_reads.summary(write.session, round_id))
+        return round_out(weeding_round_reads.summary(write.session, round_id))
 
-    return write.once(kind, apply, subject=_subject(write, round_id), round_id=round_id)
+    return write.once(kind, apply, subject=subject_of(write, round_id), round_id=round_id)
 
 
 @router.post(
@@ -186,7 +175,7 @@ def _step(write: StaffWrite, round_id: int, kind: str, step: Callable[[], object
     dependencies=REVIEW,
 )
 def add_items(round_id: int, body: BarcodesIn, write: KeyableWrite) -> Response:
-    return _step(
+    return step(
         write,
         round_id,
         "weeding.round.add",
@@ -201,7 +190,7 @@ def add_items(round_id: int, body: BarcodesIn, write: KeyableWrite) -> Response:
     dependencies=REVIEW,
 )
 def remove_items(round_id: int, body: ItemIdsIn, write: KeyableWrite) -> Response:
-    return _step(
+    return step(
         write,
         round_id,
         "weeding.round.remove",
@@ -216,7 +205,7 @@ def remove_items(round_id: int, body: ItemIdsIn, write: KeyableWrite) -> Respons
     dependencies=REVIEW,
 )
 def start_review(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Response:
-    return _step(
+    return step(
         write,
         round_id,
         "weeding.round.review",
@@ -233,7 +222,7 @@ def start_review(round_id: int, write: KeyableWrite, settings: SettingsDep) -> R
     dependencies=REVIEW,
 )
 def reopen(round_id: int, write: KeyableWrite) -> Response:
-    return _step(
+    return step(
         write, round_id, "weeding.round.reopen", lambda: weeding_rounds.reopen(write.session, round_id)
     )
 
@@ -245,8 +234,8 @@ def reopen(round_id: int, write: KeyableWrite) -> Response:
     dependencies=APPROVE,
 )
 def approve(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Response:
-    rules, library = _settings(settings).rounds, settings.library_name
-    return _step(
+    rules, library = weeding_settings(settings).rounds, settings.library_name
+    return step(
         write,
         round_id,
         "weeding.round.approve",
@@ -263,7 +252,7 @@ def approve(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Respon
     dependencies=APPROVE,
 )
 def abandon(round_id: int, write: KeyableWrite) -> Response:
-    return _step(
+    return step(
         write,
         round_id,
         "weeding.round.abandon",
@@ -278,45 +267,9 @@ def abandon(round_id: int, write: KeyableWrite) -> Response:
     dependencies=APPROVE,
 )
 def close(round_id: int, write: KeyableWrite) -> Response:
-    return _step(
+    return step(
         write,
         round_id,
         "weeding.round.close",
         lambda: weeding_rounds.close(write.session, round_id, at=write.now, staff=write.staff.username),
     )
-
-
-@router.get(
-    "/weeding/rounds/{round_id}/documents", summary="The round's documents, every version", dependencies=VIEW
-)
-def list_documents(round_id: int, *, session: SessionDep) -> list[DocumentOut]:
-    weeding_round_reads.summary(session, round_id)
-    return [DocumentOut.model_validate(d) for d in documents.list_documents(session, round_id)]
-
-
-@router.post(
-    "/weeding/rounds/{round_id}/documents",
-    summary="Make the round's documents again, as new versions",
-    response_model=RoundOut,
-    dependencies=REVIEW,
-)
-def make_documents(round_id: int, write: KeyableWrite, settings: SettingsDep) -> Response:
-    def make() -> object:
-        kinds = documents.kinds_for(weeding_round_reads.summary(write.session, round_id).row.status)
-        staff, library = write.staff.username, settings.library_name
-        return documents.make(write.session, round_id, kinds, at=write.now, staff=staff, library=library)
-
-    return _step(write, round_id, "weeding.round.documents", make)
-
-
-@router.get(
-    "/weeding/rounds/{round_id}/documents/{document_id}",
-    summary="One kept document's bytes",
-    response_class=Response,
-    dependencies=VIEW,
-)
-def get_document(round_id: int, document_id: int, *, session: SessionDep) -> Response:
-    document = documents.get_document(session, round_id, document_id)
-    name = documents.file_name(weeding_round_reads.summary(session, round_id).row, document)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(document.content, media_type=documents.MEDIA_TYPES[document.format], headers=headers)
