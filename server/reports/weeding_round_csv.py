@@ -2,7 +2,8 @@
 list (danh mục tài liệu thanh lọc), headings and words in the reader's language.
 
 UTF-8 with a byte-order mark, so that Excel opens Vietnamese titles as written rather than as mojibake.
-Pure: the lines are the ones the PDFs print (any value with the attributes of `Line`).
+Pure: the lines are the ones the PDFs print (any value with the attributes of `Line`), in the PDFs'
+words (server/reports/weeding_round_words.py).
 """
 
 from __future__ import annotations
@@ -12,22 +13,9 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from server.reports.weeding_round_words import REASONS, VERDICTS
 from web import N_, Language, translate
 
-VERDICTS: dict[str, str] = {
-    "keep": N_("Keep"),
-    "withdraw": N_("Withdraw"),
-    "repair": N_("Repair"),
-    "move": N_("Move"),
-}
-REASONS: dict[str, str] = {
-    "age": N_("Old"),
-    "unused": N_("Unused"),
-    "beyond_repair": N_("Beyond repair"),
-    "missing_or_lost": N_("Missing or lost"),
-    "surplus": N_("Surplus copies"),
-    "superseded": N_("Superseded edition"),
-}
 HEADINGS = (
     N_("No."), N_("Accession number"), N_("Barcode"), N_("Title"), N_("Author"), N_("Call number"),
     N_("Year"), N_("Location"), N_("Price (VND)"), N_("Reasons"), N_("Verdict"), N_("Note"), N_("Move to"),

@@ -1,13 +1,15 @@
-"""The words of weeding rounds in the console: statuses, verdicts, documents, and each refusal of the
-domain said with its figures, so staff read why, not a code."""
+"""The words of weeding rounds in the console: statuses and verdicts as the round's documents say them
+(server/reports/weeding_round_words.py), reasons as the weeding list does, the documents' names, and each
+refusal of the domain said with its figures, so staff read why, not a code."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from server.console.pages.weeding import REASON_LABELS as REASONS
 from server.domain.weeding.rounds import Refused, RoundRefusal
-from server.reports.weeding_round_csv import REASONS, VERDICTS
+from server.reports.weeding_round_words import STATUSES, VERDICTS
 from web import N_, Language, translate
 
 __all__ = [
@@ -20,12 +22,6 @@ __all__ = [
     "refusal_words",
 ]
 
-STATUSES: dict[str, str] = {
-    "proposed": N_("Proposed"),
-    "under_review": N_("Under review"),
-    "approved": N_("Approved"),
-    "closed": N_("Closed"),
-}
 STATUS_TONES = {"proposed": "info", "under_review": "warning", "approved": "success", "closed": "neutral"}
 DOCUMENTS: dict[str, str] = {
     "proposed_list": N_("Proposed list"),

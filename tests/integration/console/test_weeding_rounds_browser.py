@@ -114,9 +114,9 @@ def test_a_round_from_the_candidates_to_the_withdrawals_then_one_undone_and_aban
     admin.page.goto(page.url)
 
     for barcode in ON_THE_FLOOR[:cap]:
-        _decide(page, barcode, "Loại", version=1)
+        _decide(page, barcode, "Thanh lọc", version=1)
     over = ON_THE_FLOOR[cap]
-    _row(page, over).get_by_role("button", name="Loại", exact=True).click()
+    _row(page, over).get_by_role("button", name="Thanh lọc", exact=True).click()
     expect(_row(page, over).get_by_role("alert")).to_contain_text(f"tối đa {cap} bản")
     expect(_row(page, over)).to_have_attribute("data-version", "0")
     expect(page.locator('[data-count="withdraw"]')).to_have_text(str(cap))
@@ -124,7 +124,7 @@ def test_a_round_from_the_candidates_to_the_withdrawals_then_one_undone_and_aban
 
     # The administrator's page is stale: their decision on the same copy is refused, the librarian's shown.
     stale = _row(admin.page, over)
-    stale.get_by_role("button", name="Sửa chữa", exact=True).click()
+    stale.get_by_role("button", name="Sửa chữa, đóng lại", exact=True).click()
     expect(stale.get_by_role("alert")).to_contain_text(f"{ACCOUNTS['librarian'][0]} đã quyết định “Giữ lại”")
     expect(stale).to_have_attribute("data-verdict", "keep")
 
@@ -173,11 +173,11 @@ def test_a_round_from_the_candidates_to_the_withdrawals_then_one_undone_and_aban
     first = page.locator("#round-entries tbody tr").first
     barcode = first.get_attribute("data-barcode") or ""
     assert barcode not in ON_THE_FLOOR
-    _decide(page, barcode, "Loại", version=1)
+    _decide(page, barcode, "Thanh lọc", version=1)
     first.get_by_role("button", name=f"Hoàn tác quyết định cho {barcode}").click()
     expect(first).to_have_attribute("data-version", "2")
     expect(first).to_have_attribute("data-verdict", "")
-    _decide(page, barcode, "Loại", version=3)
+    _decide(page, barcode, "Thanh lọc", version=3)
     admin.page.goto(page.url)
     admin.page.get_by_role("button", name="Hủy đợt thanh lọc").click()
     expect(admin.page.locator(".alert").first).to_contain_text("không bản nào bị loại")
