@@ -25,8 +25,9 @@ def _rows(content: bytes) -> list[list[str]]:
 def test_the_proposed_list_in_vietnamese() -> None:
     heading, first, second = _rows(round_csv(LINES, "vi"))
     assert heading[:3] == ["STT", "Số ĐKCB", "Mã vạch"]
+    reasons = "Nội dung lạc hậu; Lâu năm không được sử dụng"
     assert first == ["1", "DKCB-0001", "VV000001", "Tin học văn phòng", "Nguyễn Du", "005.5 TIN", "2000",
-                     "Kệ 1", "85000", "Nội dung lạc hậu; Lâu năm không được sử dụng", "Thanh lọc", "lạc hậu", ""]  # fmt: skip
+                     "Kệ 1", "85000", reasons, "Thanh lọc", "lạc hậu", ""]  # fmt: skip
     assert second[9:11] == ["Thừa bản", ""]  # undecided: blank
 
 
