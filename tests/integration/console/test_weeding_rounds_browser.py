@@ -130,7 +130,7 @@ def test_a_round_from_the_candidates_to_the_withdrawals_then_one_undone_and_aban
 
     for barcode in ON_THE_FLOOR[cap + 1 :]:
         row = _row(page, barcode)
-        row.get_by_label("Chuyển đến (khi chọn Chuyển kho)").fill(VAULT_SHELF)
+        row.get_by_label("Nơi chuyển đến").fill(VAULT_SHELF)
         _decide(page, barcode, "Chuyển kho", version=1)
     expect(page.locator('[data-count="undecided"]')).to_have_text("0")
     page.reload()
