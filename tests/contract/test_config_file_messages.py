@@ -21,6 +21,8 @@ from devices.counter.profiles import CounterProfileError, load_counter_profiles
 from devices.feig.profiles import ProfileError as ReaderProfileError
 from devices.feig.profiles import load_profiles as load_reader_profiles
 from devices.labels.layout import LayoutError, load_layout
+from devices.printer.errors import PrinterProfileError
+from devices.printer.profiles import load_printer_profiles
 from devices.rfid.security import SecuritySettings, SecuritySettingsError
 from devices.tagdata.errors import TagDataSettingsError
 from devices.tagdata.settings import TagDataSettings
@@ -153,6 +155,22 @@ CASES = [
         (
             '[profiles.radar]\nchecksum = "crc"\n',
             "profiles.radar.checksum: must be 'xor' or 'sum', got 'crc'",
+        ),
+    ),
+    *cases(
+        "printers.toml",  # receipt printer profiles
+        load_printer_profiles,
+        PrinterProfileError,
+        ("[profiles.kiosk]\nqr = 1\n", "profiles.kiosk.qr: must be true or false, got 1"),
+        ("[profiles.kiosk]\ncolumns = 42\n", "profiles.kiosk.columns: unknown setting"),
+        ('default = "kiosk"\n', "defines no printer profiles"),
+        (
+            '[profiles.kiosk]\ncutter = "knife"\n',
+            "profiles.kiosk.cutter: must be 'none', 'partial' or 'full', got 'knife'",
+        ),
+        (
+            "[profiles.kiosk]\ncode_pages = { tcvn3 = 30 }\n",
+            "profiles.kiosk.code_pages: unknown codec(s) tcvn3 (Python codec names, e.g. cp1258)",
         ),
     ),
     *cases(
