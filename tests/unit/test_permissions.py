@@ -23,7 +23,7 @@ ASSISTANT_MAY = {
     Permission.LOSSES_SEARCH,
     Permission.REPAIRS_VIEW,
 }
-ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW}
+ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW, Permission.WEEDING_APPROVE}
 
 
 def test_every_permission_names_its_roles() -> None:

@@ -33,6 +33,8 @@ from server.console.pages import (
     stocktake_progress,
     stocktake_results,
     weeding,
+    weeding_round_actions,
+    weeding_rounds,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -56,6 +58,8 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     losses,
     losses_csv,
     weeding,
+    weeding_rounds,
+    weeding_round_actions,
     repairs,
     devices,
     events,
