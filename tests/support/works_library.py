@@ -28,6 +28,7 @@ from tests.support.weeding_library import at
 from tests.support.weeding_library import settings as shipped_settings
 
 TODAY = date(2026, 11, 25)
+SHELF, UPSTAIRS = "CS2-T2-K1", "CS2-T3-K1"
 LEARNERS = 20  # a textbook title keeps 1 copy (50 per 1,000 learners): the floor holds nothing back here
 
 
@@ -36,6 +37,7 @@ class WorksLibrary:
     items: dict[str, int]  # by barcode
     records: dict[str, int]  # by name
     shelves: dict[str, int]  # by code
+    library: int  # the root of its places: a library of its own beside any other in the database
 
 
 def settings() -> WeedingSettings:
@@ -45,10 +47,10 @@ def settings() -> WeedingSettings:
 
 def build(session: Session) -> WorksLibrary:
     """Write the library and commit."""
-    library = make.location(session, code="TV", name="Thư viện", kind="library")
-    floor = make.location(session, code="TV-T2", name="Tầng 2", kind="floor", parent_id=library.id)
-    shelf = make.location(session, code="TV-T2-K1", name="Kệ 1", kind="shelf", parent_id=floor.id)
-    upstairs = make.location(session, code="TV-T3-K1", name="Kệ tầng 3", kind="shelf", parent_id=library.id)
+    library = make.location(session, code="CS2", name="Thư viện cơ sở 2", kind="library")
+    floor = make.location(session, code="CS2-T2", name="Tầng 2", kind="floor", parent_id=library.id)
+    shelf = make.location(session, code=SHELF, name="Kệ 1", kind="shelf", parent_id=floor.id)
+    upstairs = make.location(session, code=UPSTAIRS, name="Kệ tầng 3", kind="shelf", parent_id=library.id)
     items: dict[str, int] = {}
     records: dict[str, int] = {}
     lent: list[tuple[int, int]] = []  # (item, loans in the last five years)
@@ -141,7 +143,7 @@ def build(session: Session) -> WorksLibrary:
                 )
             )
     session.commit()
-    return WorksLibrary(items, records, {"TV-T2-K1": shelf.id or 0, "TV-T3-K1": upstairs.id or 0})
+    return WorksLibrary(items, records, {SHELF: shelf.id or 0, UPSTAIRS: upstairs.id or 0}, library.id or 0)
 
 
 # What the list says, by barcode, in the order of the list (the shelf order of works and sets).

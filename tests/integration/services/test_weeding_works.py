@@ -12,7 +12,7 @@ from server.domain.weeding.evidence import Spared
 from server.services.weeding_candidates import WeedingFilters, weeding_page
 from server.services.weeding_evidence import read_records
 from tests.support import works_library
-from tests.support.works_library import CANDIDATES, SPARED, TODAY, WorksLibrary
+from tests.support.works_library import CANDIDATES, SHELF, SPARED, TODAY, UPSTAIRS, WorksLibrary
 
 
 @pytest.fixture
@@ -79,8 +79,8 @@ def test_keyset_pages_walk_the_list_once(session: Session, spared: bool) -> None
 
 def test_narrowing_reads_works_and_sets_whole(session: Session, library: WorksLibrary) -> None:
     """The newest edition is upstairs and classed apart: the older ones are still superseded by it."""
-    shelf = WeedingFilters(location_id=library.shelves["TV-T2-K1"])
+    shelf = WeedingFilters(location_id=library.shelves[SHELF])
     assert list(_listed(session, shelf)) == list(CANDIDATES)
     assert list(_listed(session, WeedingFilters(class_prefix="330"))) == ["ECON-1", "ECON-2"]
     assert list(_listed(session, WeedingFilters(class_prefix="330.1"))) == []
-    assert list(_listed(session, WeedingFilters(location_id=library.shelves["TV-T3-K1"]))) == []
+    assert list(_listed(session, WeedingFilters(location_id=library.shelves[UPSTAIRS]))) == []
