@@ -49,6 +49,7 @@ CHUNK = 5000
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _JULIAN_DAY_0 = 1_721_424.5  # julianday() of the moment before day number 1 (0001-01-01) began
 _US_PER_DAY = 86_400_000_000
+_RECORD_COLUMNS = 6  # record id, call number, year, edition number, group's first record, group's size
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class EvidenceScope:
 def read_records(
     session: Session, today: date, scope: EvidenceScope | None = None, *, chunk: int = CHUNK
 ) -> Iterator[RecordEvidence]:
-    """Every record with a copy still held (not withdrawn), in shelf order (call number, then record),
-    each with its copies in id order."""
+    """Every record with a copy still held (not withdrawn), in the shelf order of its work or set (the
+    group's first call number, then its first record), then by record, each with its copies in id order."""
     scope = scope or EvidenceScope()
     codes = dict(session.execute(sa.select(LOCATION.c.id, LOCATION.c.code)).all())
     query = _statement(session, Clock(today), scope)
@@ -86,9 +87,6 @@ def read_records(
             yield _record(record, items)
     finally:
         result.close()
-
-
-_RECORD_COLUMNS = 6  # record id, call number, year, edition number, group's first record, group's size
 
 
 def _record(head: Sequence[Any], items: list[ItemEvidence]) -> RecordEvidence:
@@ -125,7 +123,7 @@ def _item(row: Sequence[Any], codes: dict[int, str], today: int) -> ItemEvidence
     )
 
 
-def group_key(record: sa.FromClause = RECORD) -> sa.ColumnElement[str]:
+def _group_key(record: sa.FromClause = RECORD) -> sa.ColumnElement[str]:
     """A record's group: its set, else its work (a work key always holds " / ", a set key never does)."""
     return sa.func.coalesce(record.c.set_key, record.c.work_key)
 
@@ -134,12 +132,12 @@ def _groups() -> sa.Subquery:
     """Each group's first record (its id), its number of records and its place on the shelf."""
     return (
         sa.select(
-            group_key().label("key"),
+            _group_key().label("key"),
             sa.func.min(RECORD.c.id).label("first"),
             sa.func.count().label("records"),
             sa.func.min(sa.func.coalesce(RECORD.c.call_number_key, "")).label("shelf"),
         )
-        .group_by(group_key())
+        .group_by(_group_key())
         .subquery("groups")
     )
 
@@ -206,7 +204,7 @@ def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Selec
             ITEM.c.donation_conditions,
             ITEM.c.rare,
         )
-        .join(groups, groups.c.key == group_key())
+        .join(groups, groups.c.key == _group_key())
         .join(ITEM, ITEM.c.record_id == RECORD.c.id)
         .outerjoin(loans, loans.c.item_id == ITEM.c.id)
         .outerjoin(uses, uses.c.item_id == ITEM.c.id)
@@ -217,7 +215,7 @@ def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Selec
     if scope.from_record is not None:
         start = (
             sa.select(groups.c.shelf, groups.c.first)
-            .join(RECORD, groups.c.key == group_key())
+            .join(RECORD, groups.c.key == _group_key())
             .where(RECORD.c.id == scope.from_record)
         )
         found_start = session.execute(start).one_or_none()
@@ -231,7 +229,7 @@ def _scoped(query: sa.Select[Any], scope: EvidenceScope) -> sa.Select[Any]:
     if scope.location_ids is not None or scope.item_types is not None:
         member = RECORD.alias("member")
         copies = (
-            sa.select(group_key(member))
+            sa.select(_group_key(member))
             .join(ITEM, ITEM.c.record_id == member.c.id)
             .where(ITEM.c.status != ItemStatus.WITHDRAWN)
         )
@@ -239,7 +237,7 @@ def _scoped(query: sa.Select[Any], scope: EvidenceScope) -> sa.Select[Any]:
             copies = copies.where(ITEM.c.home_location_id.in_(sorted(scope.location_ids)))
         if scope.item_types is not None:
             copies = copies.where(ITEM.c.item_type.in_(sorted(scope.item_types)))
-        query = query.where(group_key().in_(copies))
+        query = query.where(_group_key().in_(copies))
     return query
 
 
