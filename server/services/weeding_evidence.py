@@ -10,11 +10,11 @@ The statement joins each copy to three grouped subqueries, each one pass over it
 - stock-takes: the last read of the copy in a closed session (found on a shelf, its own or another);
 
 and each record to its group — the multi-volume set it is a volume of (`set_key`), else the work it is an
-edition of (`work_key`) — one pass over the records giving the group's first record (its id for the
-domain), its size and its place on the shelf (the first call number among its records). Records come in
-the shelf order of their groups, so the editions of a work and the volumes of a set come together, as the
-domain needs them; a volume's editions are not compared (the set is weeded whole, edition by edition as
-the catalogue holds it), so a record of a set is a work of its own.
+edition of (`work_key`) — window functions over one sort of the records giving the group's first record
+(its id for the domain), its size and its place on the shelf (the first call number among its records).
+Records come in the shelf order of their groups, so the editions of a work and the volumes of a set come
+together, as the domain needs them; a volume's editions are not compared (the set is weeded whole, as the
+catalogue holds it), so a record of a set is a work of its own.
 
 Days are day numbers (`date.toordinal()`) worked out by the database from UTC moments. Missing and lost
 come from the item's status and `status_changed_at` as they are today (an item whose change was never
@@ -128,18 +128,22 @@ def _group_key(record: sa.FromClause = RECORD) -> sa.ColumnElement[str]:
     return sa.func.coalesce(record.c.set_key, record.c.work_key)
 
 
-def _groups() -> sa.Subquery:
-    """Each group's first record (its id), its number of records and its place on the shelf."""
-    return (
-        sa.select(
-            _group_key().label("key"),
-            sa.func.min(RECORD.c.id).label("first"),
-            sa.func.count().label("records"),
-            sa.func.min(sa.func.coalesce(RECORD.c.call_number_key, "")).label("shelf"),
-        )
-        .group_by(_group_key())
-        .subquery("groups")
-    )
+def _shelved() -> sa.Subquery:
+    """Each record with its group's key, first record (the group's id), number of records and place on
+    the shelf: window functions over one sort of the records, then joined by record id (a join on the
+    group key itself would be a scan per record on SQLite, which cannot index an expression's match)."""
+    group = {"partition_by": _group_key()}
+    return sa.select(
+        RECORD.c.id,
+        RECORD.c.call_number,
+        RECORD.c.year,
+        RECORD.c.edition_number,
+        RECORD.c.set_key,
+        _group_key().label("key"),
+        sa.func.min(RECORD.c.id).over(**group).label("first"),
+        sa.func.count().over(**group).label("records"),
+        sa.func.min(sa.func.coalesce(RECORD.c.call_number_key, "")).over(**group).label("shelf"),
+    ).subquery("shelved")
 
 
 def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Select[Any]:
@@ -179,15 +183,15 @@ def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Selec
         .group_by(READ.c.item_id)
         .subquery("found")
     )
-    groups = _groups()
+    shelved = _shelved()
     query = (
         sa.select(
-            RECORD.c.id,
-            RECORD.c.call_number,
-            RECORD.c.year,
-            RECORD.c.edition_number,
-            groups.c.first,
-            groups.c.records,
+            shelved.c.id,
+            shelved.c.call_number,
+            shelved.c.year,
+            shelved.c.edition_number,
+            shelved.c.first,
+            shelved.c.records,
             ITEM.c.id,
             ITEM.c.item_type,
             ITEM.c.home_location_id,
@@ -200,31 +204,27 @@ def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Selec
             ITEM.c.status,
             day(ITEM.c.status_changed_at),
             sa.cast(found.c.last / _US_PER_DAY, sa.Integer) + _EPOCH_DAY,
-            RECORD.c.set_key.is_not(None),
+            shelved.c.set_key.is_not(None),
             ITEM.c.donation_conditions,
             ITEM.c.rare,
         )
-        .join(groups, groups.c.key == _group_key())
-        .join(ITEM, ITEM.c.record_id == RECORD.c.id)
+        .select_from(shelved)
+        .join(ITEM, ITEM.c.record_id == shelved.c.id)
         .outerjoin(loans, loans.c.item_id == ITEM.c.id)
         .outerjoin(uses, uses.c.item_id == ITEM.c.id)
         .outerjoin(found, found.c.item_id == ITEM.c.id)
         .where(ITEM.c.status != ItemStatus.WITHDRAWN)
-        .order_by(groups.c.shelf, groups.c.first, RECORD.c.id, ITEM.c.id)
+        .order_by(shelved.c.shelf, shelved.c.first, shelved.c.id, ITEM.c.id)
     )
     if scope.from_record is not None:
-        start = (
-            sa.select(groups.c.shelf, groups.c.first)
-            .join(RECORD, groups.c.key == _group_key())
-            .where(RECORD.c.id == scope.from_record)
-        )
+        start = sa.select(shelved.c.shelf, shelved.c.first).where(shelved.c.id == scope.from_record)
         found_start = session.execute(start).one_or_none()
         if found_start is not None:
-            query = query.where(sa.tuple_(groups.c.shelf, groups.c.first) >= sa.tuple_(*found_start))
-    return _scoped(query, scope)
+            query = query.where(sa.tuple_(shelved.c.shelf, shelved.c.first) >= sa.tuple_(*found_start))
+    return _scoped(query, scope, shelved)
 
 
-def _scoped(query: sa.Select[Any], scope: EvidenceScope) -> sa.Select[Any]:
+def _scoped(query: sa.Select[Any], scope: EvidenceScope, shelved: sa.Subquery) -> sa.Select[Any]:
     """Whole groups: those with a copy held at one of the places or of one of the types."""
     if scope.location_ids is not None or scope.item_types is not None:
         member = RECORD.alias("member")
@@ -237,7 +237,7 @@ def _scoped(query: sa.Select[Any], scope: EvidenceScope) -> sa.Select[Any]:
             copies = copies.where(ITEM.c.home_location_id.in_(sorted(scope.location_ids)))
         if scope.item_types is not None:
             copies = copies.where(ITEM.c.item_type.in_(sorted(scope.item_types)))
-        query = query.where(_group_key().in_(copies))
+        query = query.where(shelved.c.key.in_(copies))
     return query
 
 
