@@ -132,7 +132,7 @@ def _shelved() -> sa.Subquery:
     """Each record with its group's key, first record (the group's id), number of records and place on
     the shelf: window functions over one sort of the records, then joined by record id (a join on the
     group key itself would be a scan per record on SQLite, which cannot index an expression's match)."""
-    group = {"partition_by": _group_key()}
+    group = _group_key()
     return sa.select(
         RECORD.c.id,
         RECORD.c.call_number,
@@ -140,9 +140,9 @@ def _shelved() -> sa.Subquery:
         RECORD.c.edition_number,
         RECORD.c.set_key,
         _group_key().label("key"),
-        sa.func.min(RECORD.c.id).over(**group).label("first"),
-        sa.func.count().over(**group).label("records"),
-        sa.func.min(sa.func.coalesce(RECORD.c.call_number_key, "")).over(**group).label("shelf"),
+        sa.func.min(RECORD.c.id).over(partition_by=group).label("first"),
+        sa.func.count().over(partition_by=group).label("records"),
+        sa.func.min(sa.func.coalesce(RECORD.c.call_number_key, "")).over(partition_by=group).label("shelf"),
     ).subquery("shelved")
 
 
