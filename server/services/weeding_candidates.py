@@ -24,6 +24,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from server.db.tables import BibRecord
 from server.domain.enums import ItemCondition, ItemStatus
 from server.domain.weeding.evidence import (
     Candidate,
@@ -122,6 +123,8 @@ def _judged(
     session: Session, settings: WeedingSettings, today: date, filters: WeedingFilters, from_record: int | None
 ) -> Iterator[tuple[Outcome, ItemEvidence, RecordEvidence]]:
     codes = _location_codes(session, filters.location_id)
+    if from_record is not None and session.get(BibRecord, from_record) is None:
+        from_record = None  # the record is gone since the page before: read from the start
     scope = EvidenceScope(
         location_ids=frozenset(codes) if codes is not None else None,
         item_types=frozenset({filters.item_type}) if filters.item_type else None,

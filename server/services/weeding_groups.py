@@ -63,18 +63,23 @@ def outcomes_in_order(
 
 
 class Earlier:
-    """The records read before `first` (those of its group that a page re-reads)."""
+    """The records of the group read first that come before `first` in it (a group's records come in id
+    order): the page before showed them, and the page re-reads them only to judge the group whole."""
 
     def __init__(self, first: int | None) -> None:
         self._first = first
-        self._reached = first is None
+        self._done = first is None
+        self._group: Hashable | None = None
         self.records: set[int] = set()
 
     def note(self, records: Iterable[RecordEvidence]) -> Iterator[RecordEvidence]:
         for record in records:
-            if not self._reached:
-                if record.record_id == self._first:
-                    self._reached = True
-                else:
+            if not self._done and self._first is not None:
+                group = group_of(record)
+                if self._group is None:
+                    self._group = group
+                if group == self._group and record.record_id < self._first:
                     self.records.add(record.record_id)
+                else:
+                    self._done = True
             yield record

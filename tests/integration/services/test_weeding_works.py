@@ -77,6 +77,12 @@ def test_keyset_pages_walk_the_list_once(session: Session, spared: bool) -> None
     assert seen == list(SPARED if spared else CANDIDATES)
 
 
+@pytest.mark.usefixtures("library")
+def test_a_page_after_a_record_gone_since_starts_again(session: Session) -> None:
+    page = weeding_page(session, works_library.settings(), TODAY, WeedingFilters(), after="999999.1")
+    assert [e.barcode for e in page.items] == list(CANDIDATES)
+
+
 def test_narrowing_reads_works_and_sets_whole(session: Session, library: WorksLibrary) -> None:
     """The newest edition is upstairs and classed apart: the older ones are still superseded by it."""
     shelf = WeedingFilters(location_id=library.shelves[SHELF])
