@@ -1,4 +1,5 @@
-"""Columns computed from other columns of the same row: folded search text, call-number sort keys.
+"""Columns computed from other columns of the same row: folded search text, call-number sort keys, the
+keys of the work and of the multi-volume set a record belongs to.
 
 One function per derived column, applied on every write path so the stored value can never disagree with
 its sources:
@@ -11,6 +12,7 @@ its sources:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,33 @@ from server.domain.callnumbers import fold, sort_key
 def record_search_text(title: str, author: str | None) -> str:
     """Title and author folded (upper case, no diacritics), so "nguyen du" finds "Nguyễn Du" on any engine."""
     return fold(f"{title} {author or ''}")
+
+
+_NOT_A_WORD = re.compile(r"[^0-9A-Z]+")
+
+
+def _words(text: str | None) -> str:
+    """Folded words only: "Kinh tế vi mô:" and "kinh te  vi mo" are the same words."""
+    return " ".join(_NOT_A_WORD.split(fold(text or ""))).strip()
+
+
+def record_work_key(title: str, author: str | None, uniform_title: str | None) -> str:
+    """The work a record is an edition of: its main author and its uniform title, or its title proper
+    when it has none ("NGUYEN VAN A / GIAO TRINH KINH TE VI MO").
+
+    Editions of a work keep their title and author (a "tái bản" of a textbook, a "2nd ed."), so the pair
+    finds them without anyone linking records by hand; the author tells apart works of one title (every
+    faculty has its "Giáo trình Triết học"). When editions' titles differ (a translation, a renamed
+    edition), the cataloguer gives them one uniform title (MARC 130/240) — the explicit key, which then
+    stands for the title. Editions are compared only by their `edition_number`, so a record without one is
+    never judged superseded, whatever its key groups it with."""
+    return f"{_words(author)} / {_words(uniform_title or title)}"
+
+
+def record_set_key(set_title: str | None) -> str | None:
+    """The multi-volume set a record is a volume of, by the set's title as entered (MARC 490/830)."""
+    key = _words(set_title)
+    return key or None
 
 
 def patron_search_text(full_name: str) -> str:
@@ -48,6 +77,8 @@ DERIVED_COLUMNS: dict[str, tuple[DerivedColumn, ...]] = {
     "bib_record": (
         DerivedColumn("search_text", ("title", "author"), record_search_text),
         DerivedColumn("call_number_key", ("call_number",), shelf_key),
+        DerivedColumn("work_key", ("title", "author", "uniform_title"), record_work_key),
+        DerivedColumn("set_key", ("set_title",), record_set_key),
     ),
     "location": (
         DerivedColumn("span_start_key", ("span_start",), shelf_key),

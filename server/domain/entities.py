@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from server.domain.enums import (
+    AcquisitionSource,
     BlockKind,
     FineKind,
     FineStatus,
@@ -29,6 +30,11 @@ class BibRecord:
     year: int | None
     language: str | None
     call_number: str | None
+    edition: str | None = None  # as catalogued (MARC 250)
+    edition_number: int | None = None  # which edition of the work: higher is newer
+    uniform_title: str | None = None  # the work's title when its editions' titles differ (MARC 130/240)
+    set_title: str | None = None  # the multi-volume set it is a volume of (MARC 490/830)
+    volume: str | None = None  # its volume in the set: "Tập 2", "v. 3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,11 @@ class Item:
     last_seen_at: datetime | None
     last_seen_location: str | None
     title: str
+    acquisition_source: AcquisitionSource | None = None
+    acquired_on: date | None = None
+    donor: str | None = None
+    donation_conditions: str | None = None  # a donation with conditions is never proposed for weeding
+    rare: bool = False
 
 
 @dataclass(frozen=True, slots=True)

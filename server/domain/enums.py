@@ -37,6 +37,16 @@ class ItemCondition(StrEnum):
     POOR = "poor"
 
 
+class AcquisitionSource(StrEnum):
+    """How a copy came to the library (the accession register's "nguồn bổ sung")."""
+
+    PURCHASE = "purchase"
+    DONATION = "donation"  # biếu tặng
+    EXCHANGE = "exchange"  # trao đổi
+    LEGAL_DEPOSIT = "legal_deposit"  # lưu chiểu, nộp lưu (the university's own theses)
+    TRANSFER = "transfer"  # điều chuyển from another library
+
+
 class LocationKind(StrEnum):
     LIBRARY = "library"
     FLOOR = "floor"

@@ -14,7 +14,7 @@ from pathlib import Path
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.domain.policies import PolicySet
-from server.seed import catalogue, closed_stacks, history, manifest, people, shelves
+from server.seed import catalogue, closed_stacks, history, manifest, people, shelves, works
 from server.seed.load import Progress, load, refuse_if_seeded
 from server.seed.model import Library
 from server.services.context import pin_hasher
@@ -30,16 +30,18 @@ def generate(item_count: int, patron_count: int, seed: int, today: date, policie
     now = datetime.combine(today, time(9, 0), tzinfo=policies.calendar.timezone)
     library = Library(today=today, now=now)
     closed = closed_stacks.share(item_count, SHELF_CAPACITY)
-    library.records, library.items = catalogue.generate(item_count - closed, seed, today.year)
-    ids = itertools.count(1)
-    library.locations = shelves.build(library.items, SHELF_CAPACITY, lambda: next(ids))
-    records, items = closed_stacks.generate(closed, seed, today.year, library.records, library.items)
-    languages = {record.id: record.language for record in records}
-    library.locations += closed_stacks.build(items, languages, library.locations[0].id, lambda: next(ids))
+    library.records, open_items = catalogue.generate(item_count - closed, seed, today.year)
+    records, items = closed_stacks.generate(closed, seed, today.year, library.records, open_items)
     library.records += records
-    library.items += items
+    library.items = open_items + items
     people.generate(library, patron_count, seed, policies)
     history.generate(library, seed)
+    # Editions and sets take their work's or set's call number: the books are shelved after.
+    works.generate(library, seed, frozenset(record.id for record in records))
+    ids = itertools.count(1)
+    library.locations = shelves.build(open_items, SHELF_CAPACITY, lambda: next(ids))
+    languages = {record.id: record.language for record in records}
+    library.locations += closed_stacks.build(items, languages, library.locations[0].id, lambda: next(ids))
     return library
 
 

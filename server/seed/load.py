@@ -98,6 +98,10 @@ def load(
                 "year": r.year,
                 "language": r.language,
                 "call_number": r.call_number,
+                "edition": r.edition,
+                "edition_number": r.edition_number,
+                "set_title": r.set_title,
+                "volume": r.volume,
                 "created_at": now,
             }
             for r in library.records
@@ -123,6 +127,11 @@ def load(
                 "height_cm": i.height_cm,
                 "status_changed_at": i.status_changed_at or now,
                 "created_at": i.added_at or now,
+                "acquisition_source": i.acquisition_source,
+                "acquired_on": (i.added_at or now).date(),
+                "donor": i.donor,
+                "donation_conditions": i.donation_conditions,
+                "rare": i.rare,
             }
             for i in library.items
         ],

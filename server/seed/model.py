@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from server.domain.enums import BlockKind, HoldStatus, ItemCondition, ItemStatus, LocationKind
+from server.domain.enums import (
+    AcquisitionSource,
+    BlockKind,
+    HoldStatus,
+    ItemCondition,
+    ItemStatus,
+    LocationKind,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +24,10 @@ class RecordSeed:
     year: int
     language: str
     call_number: str
+    edition: str | None = None
+    edition_number: int | None = None
+    set_title: str | None = None
+    volume: str | None = None
 
 
 @dataclass(slots=True)
@@ -35,6 +46,10 @@ class ItemSeed:
     location_id: int | None = None
     added_at: datetime | None = None  # accessioned; None: on the seeded day
     status_changed_at: datetime | None = None  # None: on the seeded day
+    acquisition_source: AcquisitionSource = AcquisitionSource.PURCHASE
+    donor: str | None = None
+    donation_conditions: str | None = None
+    rare: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,6 +199,7 @@ def create_item(
         status=ItemStatus.AVAILABLE,
         condition=condition,
         price=price,
+        acquired_on=now.date(),
         status_changed_at=now,
         created_at=now,
     )

@@ -24,9 +24,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from server.domain.callnumbers import ddc_class
+from server.db.tables import BibRecord
 from server.domain.enums import ItemCondition, ItemStatus
-from server.domain.weeding.candidates import weeding_candidates
 from server.domain.weeding.evidence import (
     Candidate,
     ItemEvidence,
@@ -40,6 +39,7 @@ from server.errors import InvalidInputError
 from server.services.columns import ITEM, LOCATION, RECORD
 from server.services.listing import KeysetPage, check_page
 from server.services.weeding_evidence import EvidenceScope, read_records
+from server.services.weeding_groups import Earlier, groups_in_class, in_class, outcomes_in_order
 
 _REMEMBERED = 256  # records kept to pair outcomes with their evidence: a work's, with room to spare
 
@@ -123,17 +123,21 @@ def _judged(
     session: Session, settings: WeedingSettings, today: date, filters: WeedingFilters, from_record: int | None
 ) -> Iterator[tuple[Outcome, ItemEvidence, RecordEvidence]]:
     codes = _location_codes(session, filters.location_id)
+    if from_record is not None and session.get(BibRecord, from_record) is None:
+        from_record = None  # the record is gone since the page before: read from the start
     scope = EvidenceScope(
         location_ids=frozenset(codes) if codes is not None else None,
         item_types=frozenset({filters.item_type}) if filters.item_type else None,
         from_record=from_record,
     )
     read: deque[RecordEvidence] = deque(maxlen=_REMEMBERED)
-    records = _remembered(_in_class(read_records(session, today, scope), filters.class_prefix), read)
+    earlier = Earlier(from_record)
+    in_scope = groups_in_class(read_records(session, today, scope), filters.class_prefix)
+    records = _remembered(earlier.note(in_scope), read)
     wanted_codes = frozenset(codes.values()) if codes is not None else None
-    outcomes = weeding_candidates(records, _with_protected_places(session, settings), today)
+    outcomes = outcomes_in_order(records, _with_protected_places(session, settings), today)
     for outcome in _in_item_order(outcomes):
-        if isinstance(outcome, Spared) != filters.spared:
+        if isinstance(outcome, Spared) != filters.spared or outcome.record_id in earlier.records:
             continue
         if filters.reason is not None and filters.reason not in outcome.reasons:
             continue
@@ -142,6 +146,8 @@ def _judged(
         if record is None or item is None:
             raise RuntimeError(f"no evidence kept for item {outcome.item_id}")
         if filters.item_type and item.item_type != filters.item_type:
+            continue
+        if filters.class_prefix and not in_class(record, filters.class_prefix):
             continue
         if wanted_codes is not None and item.location not in wanted_codes:
             continue
@@ -152,16 +158,6 @@ def _remembered(records: Iterable[RecordEvidence], kept: deque[RecordEvidence]) 
     for record in records:
         kept.append(record)
         yield record
-
-
-def _in_class(records: Iterable[RecordEvidence], prefix: str | None) -> Iterator[RecordEvidence]:
-    if not prefix:
-        yield from records
-        return
-    for record in records:
-        found = ddc_class(record.call_number) if record.call_number else None
-        if found is not None and found.startswith(prefix):
-            yield record
 
 
 def _in_item_order(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:

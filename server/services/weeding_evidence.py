@@ -7,13 +7,21 @@ The statement joins each copy to three grouped subqueries, each one pass over it
 - in-house uses: sightings in the contexts of `IN_HOUSE_CONTEXTS` (a book put back through a return point
   or a reshelving scan, never a loan's return: a loan is counted as a loan), the last one and those of
   the last 5 years;
-- stock-takes: the last read of the copy in a closed session (found on a shelf, its own or another).
+- stock-takes: the last read of the copy in a closed session (found on a shelf, its own or another);
+
+and each record to its group — the multi-volume set it is a volume of (`set_key`), else the work it is an
+edition of (`work_key`) — window functions over one sort of the records giving the group's first record
+(its id for the domain), its size and its place on the shelf (the first call number among its records).
+Records come in the shelf order of their groups, so the editions of a work and the volumes of a set come
+together, as the domain needs them; a volume's editions are not compared (the set is weeded whole, as the
+catalogue holds it), so a record of a set is a work of its own.
 
 Days are day numbers (`date.toordinal()`) worked out by the database from UTC moments. Missing and lost
 come from the item's status and `status_changed_at` as they are today (an item whose change was never
-stamped counts from today: nothing says it has been gone long). docs/collection.md lists what the
-catalogue does not hold yet and is read as "no": works and editions, multi-volume sets, rare and donated
-copies, programme learners, repair verdicts, the missing → lost schedule's proposal.
+stamped counts from today: nothing says it has been gone long). Editions, sets, rare copies and
+donations with conditions come from the catalogue; docs/collection.md lists what it does not hold yet
+and is read as "no": programme learners, repair verdicts, the missing → lost schedule's proposal, a
+title (rather than a copy) catalogued as rare.
 """
 
 from __future__ import annotations
@@ -41,13 +49,15 @@ CHUNK = 5000
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _JULIAN_DAY_0 = 1_721_424.5  # julianday() of the moment before day number 1 (0001-01-01) began
 _US_PER_DAY = 86_400_000_000
+_RECORD_COLUMNS = 6  # record id, call number, year, edition number, group's first record, group's size
 
 
 @dataclass(frozen=True)
 class EvidenceScope:
-    """Which records to read: all of them, or those with a copy at one of `location_ids` or of one of
-    `item_types`, from a record on (a keyset page: `from_record` itself included). Every copy of a
-    record read is read, so the rules about copies together see them all."""
+    """Which records to read: all of them, or the groups (works, sets) with a copy at one of
+    `location_ids` or of one of `item_types`, from the group of a record on (a keyset page: the whole
+    group of `from_record` is read again). Every copy of a record read and every record of its group is
+    read, so the rules about copies, editions and sets together see them all."""
 
     location_ids: frozenset[int] | None = None
     item_types: frozenset[str] | None = None
@@ -57,17 +67,11 @@ class EvidenceScope:
 def read_records(
     session: Session, today: date, scope: EvidenceScope | None = None, *, chunk: int = CHUNK
 ) -> Iterator[RecordEvidence]:
-    """Every record with a copy still held (not withdrawn), in shelf order (call number, then record),
-    each with its copies in id order."""
+    """Every record with a copy still held (not withdrawn), in the shelf order of its work or set (the
+    group's first call number, then its first record), then by record, each with its copies in id order."""
     scope = scope or EvidenceScope()
     codes = dict(session.execute(sa.select(LOCATION.c.id, LOCATION.c.code)).all())
-    start = None
-    if scope.from_record is not None:
-        key = sa.select(sa.func.coalesce(RECORD.c.call_number_key, "")).where(
-            RECORD.c.id == scope.from_record
-        )
-        start = (session.execute(key).scalar_one_or_none() or "", scope.from_record)
-    query = _statement(session, Clock(today), scope, start)
+    query = _statement(session, Clock(today), scope)
     today_day = today.toordinal()
     record: tuple[Any, ...] | None = None
     items: list[ItemEvidence] = []
@@ -77,7 +81,7 @@ def read_records(
             if record is None or row[0] != record[0]:
                 if record is not None:
                     yield _record(record, items)
-                record, items = row[:3], []
+                record, items = row[:_RECORD_COLUMNS], []
             items.append(_item(row, codes, today_day))
         if record is not None:
             yield _record(record, items)
@@ -86,13 +90,17 @@ def read_records(
 
 
 def _record(head: Sequence[Any], items: list[ItemEvidence]) -> RecordEvidence:
-    record_id, call_number, year = head
-    return RecordEvidence(record_id, call_number, year, None, None, False, None, tuple(items))
+    record_id, call_number, year, edition, group, records = head
+    in_set = items[0].set_id is not None
+    work = group if records > 1 and not in_set else None
+    return RecordEvidence(record_id, call_number, year, work, edition, False, None, tuple(items))
 
 
 def _item(row: Sequence[Any], codes: dict[int, str], today: int) -> ItemEvidence:
-    (_, _, _, item_id, item_type, home, added, last_loan, loans_5y, loans_10y) = row[:10]
-    (last_in_house, in_house_5y, status, changed, last_inventory) = row[10:]
+    group = row[4]
+    item_id, item_type, home, added, last_loan, loans_5y, loans_10y = row[6:13]
+    last_in_house, in_house_5y, status, changed, last_inventory = row[13:18]
+    in_set, conditions, rare = row[18:]
     since = changed if changed is not None else today
     return ItemEvidence(
         item_id,
@@ -109,12 +117,36 @@ def _item(row: Sequence[Any], codes: dict[int, str], today: int) -> ItemEvidence
         since if status == ItemStatus.LOST else None,
         False,  # the missing → lost schedule is not stamped on items yet: nothing proposed by it
         last_inventory,
+        group if in_set else None,
+        bool(conditions and conditions.strip()),
+        bool(rare),
     )
 
 
-def _statement(
-    session: Session, clock: Clock, scope: EvidenceScope, start: tuple[str, int] | None
-) -> sa.Select[Any]:
+def _group_key(record: sa.FromClause = RECORD) -> sa.ColumnElement[str]:
+    """A record's group: its set, else its work (a work key always holds " / ", a set key never does)."""
+    return sa.func.coalesce(record.c.set_key, record.c.work_key)
+
+
+def _shelved() -> sa.Subquery:
+    """Each record with its group's key, first record (the group's id), number of records and place on
+    the shelf: window functions over one sort of the records, then joined by record id (a join on the
+    group key itself would be a scan per record on SQLite, which cannot index an expression's match)."""
+    group = _group_key()
+    return sa.select(
+        RECORD.c.id,
+        RECORD.c.call_number,
+        RECORD.c.year,
+        RECORD.c.edition_number,
+        RECORD.c.set_key,
+        _group_key().label("key"),
+        sa.func.min(RECORD.c.id).over(partition_by=group).label("first"),
+        sa.func.count().over(partition_by=group).label("records"),
+        sa.func.min(sa.func.coalesce(RECORD.c.call_number_key, "")).over(partition_by=group).label("shelf"),
+    ).subquery("shelved")
+
+
+def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Select[Any]:
     postgres = session.connection().dialect.name == "postgresql"
 
     def day(moment: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
@@ -151,12 +183,15 @@ def _statement(
         .group_by(READ.c.item_id)
         .subquery("found")
     )
-    shelf_order = sa.func.coalesce(RECORD.c.call_number_key, "")
+    shelved = _shelved()
     query = (
         sa.select(
-            RECORD.c.id,
-            RECORD.c.call_number,
-            RECORD.c.year,
+            shelved.c.id,
+            shelved.c.call_number,
+            shelved.c.year,
+            shelved.c.edition_number,
+            shelved.c.first,
+            shelved.c.records,
             ITEM.c.id,
             ITEM.c.item_type,
             ITEM.c.home_location_id,
@@ -169,27 +204,40 @@ def _statement(
             ITEM.c.status,
             day(ITEM.c.status_changed_at),
             sa.cast(found.c.last / _US_PER_DAY, sa.Integer) + _EPOCH_DAY,
+            shelved.c.set_key.is_not(None),
+            ITEM.c.donation_conditions,
+            ITEM.c.rare,
         )
-        .join(ITEM, ITEM.c.record_id == RECORD.c.id)
+        .select_from(shelved)
+        .join(ITEM, ITEM.c.record_id == shelved.c.id)
         .outerjoin(loans, loans.c.item_id == ITEM.c.id)
         .outerjoin(uses, uses.c.item_id == ITEM.c.id)
         .outerjoin(found, found.c.item_id == ITEM.c.id)
         .where(ITEM.c.status != ItemStatus.WITHDRAWN)
-        .order_by(shelf_order, RECORD.c.id, ITEM.c.id)
+        .order_by(shelved.c.shelf, shelved.c.first, shelved.c.id, ITEM.c.id)
     )
-    if start is not None:
-        query = query.where(sa.tuple_(shelf_order, RECORD.c.id) >= sa.tuple_(*start))
-    return _scoped(query, scope)
+    if scope.from_record is not None:
+        start = sa.select(shelved.c.shelf, shelved.c.first).where(shelved.c.id == scope.from_record)
+        found_start = session.execute(start).one_or_none()
+        if found_start is not None:
+            query = query.where(sa.tuple_(shelved.c.shelf, shelved.c.first) >= sa.tuple_(*found_start))
+    return _scoped(query, scope, shelved)
 
 
-def _scoped(query: sa.Select[Any], scope: EvidenceScope) -> sa.Select[Any]:
+def _scoped(query: sa.Select[Any], scope: EvidenceScope, shelved: sa.Subquery) -> sa.Select[Any]:
+    """Whole groups: those with a copy held at one of the places or of one of the types."""
     if scope.location_ids is not None or scope.item_types is not None:
-        copies = sa.select(ITEM.c.record_id).where(ITEM.c.status != ItemStatus.WITHDRAWN)
+        member = RECORD.alias("member")
+        copies = (
+            sa.select(_group_key(member))
+            .join(ITEM, ITEM.c.record_id == member.c.id)
+            .where(ITEM.c.status != ItemStatus.WITHDRAWN)
+        )
         if scope.location_ids is not None:
             copies = copies.where(ITEM.c.home_location_id.in_(sorted(scope.location_ids)))
         if scope.item_types is not None:
             copies = copies.where(ITEM.c.item_type.in_(sorted(scope.item_types)))
-        query = query.where(RECORD.c.id.in_(copies))
+        query = query.where(shelved.c.key.in_(copies))
     return query
 
 

@@ -20,7 +20,7 @@ import server.db.tables  # noqa: F401  (registers every table)
 from server.db.engine import make_engine
 from server.db.migrate import DatabaseNotMigratedError, alembic_config, require_head, upgrade
 from server.db.tables import BibRecord, Fine, Hold, Item, Loan, Patron
-from server.services.columns import HOLD, ITEM, PATRON
+from server.services.columns import HOLD, ITEM, PATRON, RECORD
 from tests.support import factories as make
 
 
@@ -82,7 +82,28 @@ def _patron_of_old(session: Session) -> Patron:
     return session.get_one(Patron, patron_id, options=[only_old])
 
 
-def _item_of_old(session: Session, record: BibRecord | None = None, status: str = "available") -> Item:
+def _record_of_old(
+    session: Session, title: str = "Truyện Kiều", author: str | None = "Nguyễn Du"
+) -> BibRecord:
+    """A record with only the columns every revision has (the model's newer ones are not there yet)."""
+    session.execute(
+        sa.text(
+            "INSERT INTO bib_record (title, search_text, author, created_at)"
+            " VALUES (:title, '', :author, :created)"
+        ),
+        {"title": title, "author": author, "created": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+    record_id = session.execute(sa.select(sa.func.max(RECORD.c.id))).scalar_one()
+    only_old = sa.orm.load_only(BibRecord.id, BibRecord.title)  # type: ignore[arg-type]
+    return session.get_one(BibRecord, record_id, options=[only_old])
+
+
+def _item_of_old(
+    session: Session,
+    record: BibRecord | None = None,
+    status: str = "available",
+    created: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+) -> Item:
     """An item with only the columns every revision has (the model's newer ones are not there yet)."""
     barcode = f"VV9{len(session.execute(sa.select(ITEM.c.id)).all()):05d}"
     session.execute(
@@ -92,9 +113,9 @@ def _item_of_old(session: Session, record: BibRecord | None = None, status: str 
         ),
         {
             "barcode": barcode,
-            "record": (record or make.record(session)).id,
+            "record": (record or _record_of_old(session)).id,
             "status": status,
-            "created": datetime(2026, 1, 1, tzinfo=UTC),
+            "created": created,
         },
     )
     item_id = session.execute(sa.select(ITEM.c.id).where(ITEM.c.barcode == barcode)).scalar_one()
@@ -108,7 +129,7 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
     deadline = datetime(2026, 11, 20, 16, 59, 59, tzinfo=UTC)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            title = make.record(session)
+            title = _record_of_old(session)
             book = _item_of_old(session, title, status="on_hold_shelf")
             lapsed, trapped_since = (
                 make.hold(
@@ -132,7 +153,7 @@ def test_0003_keeps_one_ready_hold_per_item(database_url: str) -> None:
             with pytest.raises(sa.exc.IntegrityError):
                 make.hold(
                     session,
-                    make.record(session),
+                    _record_of_old(session),
                     _patron_of_old(session),
                     placed_at=deadline,
                     status="ready",
@@ -270,7 +291,7 @@ def test_0012_gives_items_an_accession_number_unique_when_present_and_goes_back(
                 sa.text("SELECT id, accession_number, height_cm FROM item")
             ).one()
             assert (number, height) == (None, None)
-            other = make.item(session)  # two items without one are allowed
+            other = _item_of_old(session).id  # two items without one are allowed
             session.execute(
                 sa.text("UPDATE item SET accession_number = 'VV000001', height_cm = 24 WHERE id = :id"),
                 {"id": old_id},
@@ -278,7 +299,7 @@ def test_0012_gives_items_an_accession_number_unique_when_present_and_goes_back(
             session.commit()
             with pytest.raises(sa.exc.IntegrityError):
                 session.execute(
-                    sa.text("UPDATE item SET accession_number = 'VV000001' WHERE id = :id"), {"id": other.id}
+                    sa.text("UPDATE item SET accession_number = 'VV000001' WHERE id = :id"), {"id": other}
                 )
             session.rollback()
         command.downgrade(alembic_config(database_url), "0011")
@@ -308,6 +329,51 @@ def test_0014_gives_copies_withdrawn_before_rounds_their_register_entry_and_goes
             tables = set(sa.inspect(connection).get_table_names())
         assert (
             not {"weeding_round", "weeding_round_entry", "weeding_round_document", "item_withdrawal"} & tables
+        )
+    finally:
+        engine.dispose()
+
+
+def test_0015_keys_every_record_by_its_work_and_dates_every_item_from_when_it_was_added(
+    database_url: str,
+) -> None:
+    upgrade(database_url, "0014")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            textbook = _record_of_old(session, "Giáo trình Kinh tế vi mô:", "Nguyễn Văn Ánh")
+            anonymous = _record_of_old(session, "Từ điển Anh - Việt", None)
+            late_in_the_day = datetime(2019, 5, 6, 23, 30, tzinfo=UTC)
+            _item_of_old(session, textbook, created=late_in_the_day)
+            session.commit()
+        upgrade(database_url)
+        with Session(engine) as session:
+            keys = dict(session.execute(sa.select(RECORD.c.id, RECORD.c.work_key)).all())
+            assert keys == {
+                textbook.id: "NGUYEN VAN ANH / GIAO TRINH KINH TE VI MO",
+                anonymous.id: " / TU DIEN ANH VIET",
+            }
+            copy = session.execute(
+                sa.text("SELECT acquired_on, acquisition_source, donor, donation_conditions, rare FROM item")
+            ).one()
+            assert (str(copy[0]), copy[1], copy[2], copy[3], bool(copy[4])) == (
+                "2019-05-06",
+                None,
+                None,
+                None,
+                False,
+            )
+        command.downgrade(alembic_config(database_url), "0014")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            record_columns = {column["name"] for column in inspector.get_columns("bib_record")}
+            item_columns = {column["name"] for column in inspector.get_columns("item")}
+        assert (
+            not {"edition", "edition_number", "uniform_title", "work_key", "set_key", "volume"}
+            & record_columns
+        )
+        assert (
+            not {"acquisition_source", "acquired_on", "donor", "donation_conditions", "rare"} & item_columns
         )
     finally:
         engine.dispose()

@@ -15,15 +15,18 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from contract.common import ItemRef
+from server.collection_config import WEEDING_FILE, load_weeding
 from server.collection_config.shelf_orders import SHELF_ORDERS_FILE, load_shelf_orders
 from server.db.engine import make_engine
 from server.domain.callnumbers import CallNumberSpan, sort_key
 from server.domain.stocktake.order_keys import OrderFacts, order_key
+from server.domain.weeding.evidence import Spared, WeedReason
 from server.errors import ConflictError
 from server.seed import closed_stacks, generate, seed_database
 from server.services import catalog, context, kiosk
 from server.services.columns import HOLD, ITEM, LOAN, LOCATION, PATRON
 from server.services.policies import Policies, load_policies
+from server.services.weeding_candidates import WeedingFilters, weeding_entries
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from stacks.cli import app
 
@@ -138,6 +141,60 @@ def test_the_library_has_years_of_history() -> None:
     loanable = [i for i in library.items if i.item_type in ("book", "textbook", "av")]
     assert 0.3 < sum(1 for i in loanable if i.id not in lent) / len(loanable) < 0.7  # many never lent
     assert max(lent.values()) >= 10  # and some lent often
+
+
+def test_the_library_has_editions_sets_and_provenance() -> None:
+    library = generate(3000, 100, 1, TODAY, POLICIES.rules)
+    editions: dict[tuple[str, str | None], list[int]] = {}
+    for record in library.records:
+        if record.edition_number is not None:
+            editions.setdefault((record.title, record.author), []).append(record.edition_number)
+    assert sorted(sorted(numbers) for numbers in editions.values()) == [[1, 2, 3]] * 5
+    volumes = Counter(r.set_title for r in library.records if r.set_title)
+    assert sorted(volumes.values()) == [3, 3]
+    sources = Counter(i.acquisition_source.value for i in library.items)
+    assert set(sources) == {"purchase", "donation", "exchange", "legal_deposit", "transfer"}
+    assert sources["purchase"] > 0.8 * len(library.items)
+    assert any(i.donation_conditions for i in library.items if i.acquisition_source == "donation")
+    assert all(i.donor for i in library.items if i.acquisition_source == "donation")
+    assert not any(i.donation_conditions for i in library.items if i.acquisition_source != "donation")
+    assert any(i.rare for i in library.items)
+
+
+def test_the_seeded_weeding_list_shows_editions_sets_and_protected_copies(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    seed_database(
+        sqlite_url,
+        items=1000,
+        patrons=100,
+        seed=1,
+        today=TODAY,
+        policies=POLICIES,
+        pin="2468",
+        manifest_path=tmp_path / "manifest.json",
+        progress=lambda _step, _rows: None,
+    )
+    settings = load_weeding(REPO_CONFIG_DIR / WEEDING_FILE)
+    engine = make_engine(sqlite_url)
+    try:
+        with Session(engine) as session:
+            reasons = Counter(
+                reason
+                for entry in weeding_entries(session, settings, TODAY, WeedingFilters())
+                for reason in entry.outcome.reasons
+            )
+            kinds = Counter(
+                kind
+                for entry in weeding_entries(session, settings, TODAY, WeedingFilters(spared=True))
+                if isinstance(entry.outcome, Spared)
+                for kind in entry.outcome.kinds
+            )
+    finally:
+        engine.dispose()
+    assert reasons[WeedReason.SUPERSEDED] > 0
+    held_back = {"incomplete_set", "donation_conditions", "rare", "last_superseded_textbook"}
+    assert held_back <= set(kinds), kinds
 
 
 def test_seed_a_database_then_refuse_to_seed_it_again(database_url: str, tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ def copy(
     last_inventory: int | None = None,
     set_id: int | None = None,
     donation_conditions: bool = False,
+    rare: bool = False,
 ) -> ItemEvidence:
     return ItemEvidence(
         item_id=item_id,
@@ -66,6 +67,7 @@ def copy(
         last_inventory_day=ago(1) if last_inventory is None else last_inventory,
         set_id=set_id,
         donation_conditions=donation_conditions,
+        rare=rare,
     )
 
 

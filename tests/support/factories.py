@@ -78,8 +78,10 @@ def item(session: Session, record_row: BibRecord | None = None, **fields: Any) -
         "status": "available",
         "condition": "good",
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "acquisition_source": "purchase",
     }
     values.update(fields)
+    values.setdefault("acquired_on", values["created_at"].date())  # as the register dates it: when added
     made: Item = _flushed(session, Item(**values))
     if made.status in {"missing", "lost"}:
         adopt_statuses(session)  # a missing or lost item has its trace, as the lifecycle keeps it

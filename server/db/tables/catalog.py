@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from server.db.types import UtcDateTime, stored_enum
-from server.domain.enums import ItemCondition, ItemStatus, LocationKind
+from server.domain.enums import AcquisitionSource, ItemCondition, ItemStatus, LocationKind
 
 
 class BibRecord(SQLModel, table=True):
     """A title: what the patron asks for. Holds are placed on records, loans are of items."""
 
     __tablename__ = "bib_record"
-    __table_args__ = (sa.Index("ix_bib_record_call_number_key", "call_number_key"),)
+    __table_args__ = (
+        sa.Index("ix_bib_record_call_number_key", "call_number_key"),
+        sa.Index("ix_bib_record_work_key", "work_key"),
+        sa.Index("ix_bib_record_set_key", "set_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
@@ -27,6 +31,20 @@ class BibRecord(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=3, description="ISO 639 code: vie, eng…")
     call_number: str | None = Field(default=None, max_length=100)
     call_number_key: str | None = Field(default=None, max_length=200)  # derived: shelf order
+    # The edition as catalogued (MARC 250: "Tái bản lần thứ 2", "3rd ed.") and its ordinal, which says
+    # which of a work's editions is newer (weeding's "superseded edition").
+    edition: str | None = Field(default=None, max_length=100)
+    edition_number: int | None = None
+    # The uniform title (MARC 130/240): the cataloguer's name for the work when its editions' titles differ.
+    uniform_title: str | None = Field(default=None, max_length=500)
+    # Derived (server/db/derived.py): the work the record is an edition of — records sharing it are editions
+    # of one work.
+    work_key: str = Field(default="", max_length=820)
+    # The multi-volume set the record is a volume of (MARC 490/800-830: the series or set as entered, and
+    # the volume "Tập 2", "v. 3"); the set is weeded whole.
+    set_title: str | None = Field(default=None, max_length=300)
+    set_key: str | None = Field(default=None, max_length=300)  # derived: the set's title folded
+    volume: str | None = Field(default=None, max_length=30)
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
@@ -76,6 +94,16 @@ class Item(SQLModel, table=True):
     height_cm: int | None = Field(
         default=None, description="Height in whole centimetres (shelf order by size)."
     )
+    # Provenance (the accession register): how and when the copy came, from whom, on what conditions. A
+    # donation with conditions (never to be weeded, kept in a named room…) is never proposed for weeding.
+    acquisition_source: AcquisitionSource | None = Field(
+        default=None, sa_type=stored_enum(AcquisitionSource, 16)
+    )
+    acquired_on: date | None = None
+    donor: str | None = Field(default=None, max_length=200)
+    donation_conditions: str | None = Field(default=None, max_length=500)
+    # A copy of its own value (signed, annotated, a special collection's): never proposed for weeding.
+    rare: bool = Field(default=False)
     status_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_location: str | None = Field(default=None, max_length=64)

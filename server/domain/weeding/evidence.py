@@ -32,6 +32,7 @@ class ItemEvidence(NamedTuple):
     last_inventory_day: int | None  # the last stock-take that found it
     set_id: int | None = None  # the multi-volume set it belongs to
     donation_conditions: bool = False  # given to the library on conditions that forbid weeding it
+    rare: bool = False  # a copy of its own value: signed, annotated, from a special collection
 
     @property
     def gone(self) -> bool:
@@ -57,7 +58,7 @@ class RecordEvidence(NamedTuple):
     publication_year: int | None
     work_id: int | None  # editions of one work share it; None: the record is a work of its own
     edition: int | None  # higher is newer
-    rare: bool  # catalogued as rare (an inscribed copy, a special collection)
+    rare: bool  # every copy is rare (the title itself is); a rare copy of a common title says so itself
     learners: int | None  # learners of the programmes that use the title, when known
     items: Sequence[ItemEvidence]
 

@@ -164,7 +164,7 @@ def collection_protections(
     year, before = record.publication_year, protections.imprints_before
     if year is not None and before is not None and year < before:
         found.append(Protection(ProtectionKind.OLD_IMPRINT, (Fact("publication_year", year, before),)))
-    if record.rare:
+    if record.rare or item.rare:
         found.append(Protection(ProtectionKind.RARE))
     if item.donation_conditions:
         found.append(Protection(ProtectionKind.DONATION_CONDITIONS))

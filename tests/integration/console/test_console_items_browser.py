@@ -7,7 +7,7 @@ search and of an item in both languages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -168,6 +168,63 @@ def test_the_item_pages_in_both_languages(
         page.goto(console_server.url("/items/VV990101"))
         assert_shown_as_text(screen, XSS_STRINGS[0], "h1")
         assert_shown_as_text(screen, XSS_STRINGS[1], ".lead")
+    switch_language(page, "vi")
+    assert_clean(screen)
+
+
+def test_a_volume_of_a_set_given_on_conditions(
+    console_as: Callable[[str], Screen], console_server: ConsoleServer
+) -> None:
+    """The item page says how the copy came (a gift, from whom, on what conditions) and that it is rare;
+    the item and record pages say the edition and the set and volume."""
+    with console_server.db() as session:
+        record = f.record(
+            session,
+            title="Đại Việt sử ký toàn thư. Tập 2",
+            author="Ngô Sĩ Liên",
+            call_number="959.702 NG-L T.2",
+            edition="Tái bản lần thứ 3",
+            edition_number=4,
+            set_title="Đại Việt sử ký toàn thư",
+            volume="Tập 2",
+        )
+        f.item(
+            session,
+            record,
+            barcode="VV990202",
+            tag_uid="E0040150990202AA",
+            acquisition_source="donation",
+            acquired_on=date(2019, 5, 6),
+            donor="Gia đình GS. Phan Huy Lê",
+            donation_conditions="Giữ lâu dài trong kho, không thanh lý",
+            rare=True,
+        )
+        session.commit()
+    screen = console_as("librarian")
+    page = screen.page
+    for lang in LANGS:
+        if lang != "vi":
+            switch_language(page, lang)
+        page.goto(console_server.url("/items/VV990202"))
+        facts = page.locator("#item-facts")
+        expect(facts.locator('[data-field="set"]')).to_have_text("Đại Việt sử ký toàn thư · Tập 2")
+        provenance = page.locator("#item-provenance")
+        expect(provenance.locator('[data-field="source"]')).to_have_text(
+            {"vi": "Biếu tặng", "en": "Donation"}[lang]
+        )
+        expect(provenance.locator('[data-field="acquired-on"]')).to_have_text(
+            {"vi": "06/05/2019", "en": "6 May 2019"}[lang]
+        )
+        expect(provenance.locator('[data-field="donor"]')).to_have_text("Gia đình GS. Phan Huy Lê")
+        expect(provenance.locator('[data-field="donation-conditions"]')).to_contain_text("không thanh lý")
+        expect(provenance.locator('[data-field="rare"]')).to_be_visible()
+        _checked(screen, lang, "console-item-provenance")
+
+        page.locator("a[href^='/console/records/']").first.click()
+        expect(page.locator('[data-field="edition"]')).to_contain_text("Tái bản lần thứ 3")
+        expect(page.locator('[data-field="edition"]')).to_contain_text("4")
+        expect(page.locator('[data-field="set"]')).to_have_text("Đại Việt sử ký toàn thư · Tập 2")
+        _checked(screen, lang, "console-record-edition")
     switch_language(page, "vi")
     assert_clean(screen)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support import works_library
 from tests.support.browser import Screen
 from tests.support.console import ConsoleServer
 from tests.support.console_checks import assert_axe_clean, assert_clean, switch_language, untranslated
@@ -85,6 +86,45 @@ def test_the_weeding_list_filtered_and_as_csv(
     for lang in LANGS:
         switch_language(page, lang)
         _look(screen, "console-weeding-spared", lang)
+    assert_clean(screen)
+
+
+def test_superseded_editions_and_the_copies_held_back_by_sets_gifts_and_rarity(
+    console_as: Callable[[str], Screen], console_server: ConsoleServer
+) -> None:
+    """A library of editions, sets, gifts and rare copies (tests/support/works_library.py) under the
+    shipped rules: older editions are proposed as superseded, a set whose volumes are all unused goes
+    whole; a set with a volume in use, a gift on conditions and a signed copy are held back, and so are
+    the superseded textbooks: one kept as the last, the others by the floor (the shipped learners put
+    every textbook title below it)."""
+    with console_server.db() as session:
+        library = works_library.build(session)
+    screen = console_as("librarian")
+    page = screen.page
+    page.goto(console_server.url(f"/weeding?place={library.library}"))
+    expect(page.locator("#weeding tbody tr")).to_have_count(6)
+    assert _barcodes(page) == ["ECON-1", "ECON-2", "GIFT-FREE", "SET-OLD-1", "SET-OLD-2", "SET-OLD-3"]
+    older = page.locator('#weeding tr[data-barcode="ECON-1"] [data-reason="superseded"]')
+    expect(older).to_contain_text("Lần xuất bản 1")
+    for lang in LANGS:
+        switch_language(page, lang)
+        _look(screen, "console-weeding-editions", lang)
+    switch_language(page, "vi")
+
+    page.goto(console_server.url(f"/weeding?list=spared&place={library.library}"))
+    for barcode, kind in (
+        ("SET-HALF-1", "incomplete_set"),
+        ("GIFT-KEPT", "donation_conditions"),
+        ("KIEU-SIGNED", "rare"),
+        ("TEXT-OLD-1", "last_superseded_textbook"),
+        ("TEXT-OLD-2", "textbook_floor"),
+    ):
+        expect(
+            page.locator(f'#weeding tr[data-barcode="{barcode}"] [data-protection="{kind}"]')
+        ).to_be_visible()
+    for lang in LANGS:
+        switch_language(page, lang)
+        _look(screen, "console-weeding-protected", lang)
     assert_clean(screen)
 
 

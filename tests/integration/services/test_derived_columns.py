@@ -48,6 +48,45 @@ def test_a_record_keeps_its_search_text_and_shelf_key(session: Session) -> None:
     )
 
 
+def test_editions_share_their_work_key_and_volumes_their_set_key(session: Session) -> None:
+    """Title and author, folded to their words, key the work; a uniform title stands for the title; a set's
+    title as entered keys the set."""
+    first = BibRecord(title="Giáo trình Kinh tế vi mô", author="Nguyễn Văn Ánh", created_at=NOW)
+    second = BibRecord(
+        title="Giáo trình kinh tế vi mô:",
+        author="Nguyễn Văn Ánh",
+        edition="Tái bản lần thứ 2",
+        created_at=NOW,
+    )
+    other_author = BibRecord(title="Giáo trình Kinh tế vi mô", author="Trần Thị Bình", created_at=NOW)
+    volume = BibRecord(
+        title="Từ cổ đại đến thế kỷ X",
+        author="Viện Sử học",
+        set_title="Lịch sử Việt Nam.",
+        volume="Tập 1",
+        created_at=NOW,
+    )
+    session.add_all([first, second, other_author, volume])
+    session.flush()
+    keys = {
+        row.id: _stored(session, RECORD, row.id, "work_key", "set_key")
+        for row in (first, second, other_author, volume)
+    }
+    assert keys == {
+        first.id: ("NGUYEN VAN ANH / GIAO TRINH KINH TE VI MO", None),
+        second.id: ("NGUYEN VAN ANH / GIAO TRINH KINH TE VI MO", None),
+        other_author.id: ("TRAN THI BINH / GIAO TRINH KINH TE VI MO", None),
+        volume.id: ("VIEN SU HOC / TU CO DAI DEN THE KY X", "LICH SU VIET NAM"),
+    }
+    renamed = BibRecord(title="Microeconomics", author="Nguyễn Văn Ánh", created_at=NOW)
+    session.add(renamed)
+    session.flush()
+    assert _stored(session, RECORD, renamed.id, "work_key") == ("NGUYEN VAN ANH / MICROECONOMICS",)
+    renamed.uniform_title = "Giáo trình kinh tế vi mô"  # the cataloguer says it is the same work
+    session.flush()
+    assert _stored(session, RECORD, renamed.id, "work_key") == (keys[first.id][0],)
+
+
 def test_a_patron_is_found_by_the_name_it_now_has(session: Session, circulation: CirculationContext) -> None:
     made = patrons.create_patron(
         session,

@@ -69,7 +69,7 @@ def test_every_entity_has_its_mapping() -> None:
 
 # e.BibRecord with one field more than the table has; e.Location with its kind a plain string.
 ShelvedRecord = dataclasses.make_dataclass(
-    "ShelvedRecord", [("shelf_mark", str)], bases=(e.BibRecord,), frozen=True
+    "ShelvedRecord", [("shelf_mark", str, dataclasses.field(default=""))], bases=(e.BibRecord,), frozen=True
 )
 LooseLocation = dataclasses.make_dataclass("LooseLocation", [("kind", str)], bases=(e.Location,), frozen=True)
 
@@ -81,6 +81,8 @@ def test_a_field_on_one_side_only_fails() -> None:
         "ShelvedRecord.shelf_mark: no such column in bib_record, and not given",
         "bib_record.call_number_key: not on ShelvedRecord, and not withheld",
         "bib_record.created_at: not on ShelvedRecord, and not withheld",
+        "bib_record.set_key: not on ShelvedRecord, and not withheld",
+        "bib_record.work_key: not on ShelvedRecord, and not withheld",
     ]
     loose = mismatches(
         RowMapping(t.Location, LooseLocation, withheld=frozenset({"span_start_key", "span_end_key"}))

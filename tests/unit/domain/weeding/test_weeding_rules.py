@@ -111,6 +111,7 @@ PROTECTED = settings(protections=Protections(locations=frozenset({"KHO-QUY"})))
         (unused_copy(1, location="KHO-QUY"), {}, (ProtectionKind.PROTECTED_LOCATION,)),
         (unused_copy(1), {"year": 1899}, (ProtectionKind.OLD_IMPRINT,)),
         (unused_copy(1), {"rare": True}, (ProtectionKind.RARE,)),
+        (unused_copy(1, rare=True), {}, (ProtectionKind.RARE,)),
         (unused_copy(1, donation_conditions=True), {}, (ProtectionKind.DONATION_CONDITIONS,)),
         (
             unused_copy(1, item_type="thesis", lost_since=ago(5), donation_conditions=True),
