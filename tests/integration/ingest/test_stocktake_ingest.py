@@ -41,7 +41,7 @@ from server.domain.stocktake.tags import TagVerdict
 from server.ingest.handlers import build_registry
 from server.ingest.messages import BatchResult
 from server.ingest.pipeline import apply_batch
-from server.services import repairs, stocktake_actions, stocktake_close, stocktake_sessions
+from server.services import repairs, stocktake_actions, stocktake_close, stocktake_live, stocktake_sessions
 from server.services.item_traces import events_of
 from server.services.mapping import trace_of
 from server.services.queries import require_id
@@ -465,3 +465,23 @@ def test_a_damage_mark_from_a_handheld_sending_version_1_is_reported_as_other(
         assert len(outcome.done) == 1
         queued = [(q.item_id, q.ticket.damage) for q in repairs.repair_queue(session)]
         assert queued == [(library.damaged.id, (DamageKind.OTHER,))]
+
+
+MARKED_AND_SHOWN = [(DAMAGE_KINDS, ("torn", "binding")), (None, ("other",))]
+
+
+@pytest.mark.parametrize("marked", MARKED_AND_SHOWN, ids=["kinds", "version-1"])
+def test_the_progress_lists_a_damage_mark_with_its_kinds(
+    engine: Engine,
+    tmp_path: Path,
+    library: StocktakeLibrary,
+    session_id: int,
+    marked: tuple[Sequence[MarkedKind] | None, tuple[str, ...]],
+) -> None:
+    kinds, shown = marked
+    sweep_shelf_a(engine, tmp_path, library, session_id, kinds=kinds)
+    with Session(engine) as session:
+        progress = stocktake_live.live_progress(session, session_id)
+    (mark,) = [e for e in progress.exceptions if e.kind == "damaged"]
+    assert (mark.barcode, mark.shelf_code, mark.device_id) == (library.damaged.barcode, "A", "handheld-01")
+    assert (mark.damage, mark.detail) == (shown, "Gáy sách bị rách")
