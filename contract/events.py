@@ -29,7 +29,7 @@ from contract.common import (
     utc_now,
 )
 from contract.gate import GateAlarm, GateFootfall
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfListAsked
+from contract.stocktake import DamageMarked, DamageMarkedV1, ReadBatch, ShelfJoin, ShelfListAsked
 
 
 def _reveal(secret: SecretStr) -> str:
@@ -228,13 +228,27 @@ class StocktakeShelfListRequested(EventEnvelope):
     payload: ShelfListAsked
 
 
-class StocktakeDamage(EventEnvelope):
-    """Staff marked an item damaged at the shelf during a stock-take."""
+class StocktakeDamageV1(EventEnvelope):
+    """Staff marked an item damaged at the shelf during a stock-take, without its kind (handhelds from
+    before version 2, still in the field; their queues replay marks made before an update as version 1)."""
 
     KIND: ClassVar[str] = "stocktake.damage"
     VERSION: ClassVar[int] = 1
     kind: Literal["stocktake.damage"] = "stocktake.damage"
     v: Literal[1] = 1
+    payload: DamageMarkedV1
+
+
+# ---- event kinds, version 2 -----------------------------------------------------------------------------
+
+
+class StocktakeDamage(EventEnvelope):
+    """Staff marked an item damaged at the shelf during a stock-take, with the kinds of damage."""
+
+    KIND: ClassVar[str] = "stocktake.damage"
+    VERSION: ClassVar[int] = 2
+    kind: Literal["stocktake.damage"] = "stocktake.damage"
+    v: Literal[2] = 2
     payload: DamageMarked
 
 
@@ -251,6 +265,7 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     GateFootfallCounted,
     StocktakeJoined,
     StocktakeReads,
+    StocktakeDamageV1,
     StocktakeDamage,
     StocktakeShelfListRequested,
 )

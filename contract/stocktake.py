@@ -118,8 +118,26 @@ class ReadBatch(_OnShelf):
     reads: list[TagRead] = Field(min_length=1, max_length=MAX_READS_PER_BATCH)
 
 
-class DamageMarked(ContractModel):
-    """Staff marked an item damaged at the shelf, with the book in hand."""
+class DamageKind(StrEnum):
+    """What is wrong with a book, as staff name it at the shelf: the same kinds as the console's and the
+    desk's (the server's `DamageKind`; a contract test holds the two equal)."""
+
+    TORN = "torn"
+    WATER = "water"
+    INSECTS = "insects"
+    MOULD = "mould"
+    LOOSE_PAGES = "loose_pages"
+    MISSING_PAGES = "missing_pages"
+    BINDING = "binding"
+    WRITING = "writing"
+    TAG_DAMAGED = "tag_damaged"
+    LABEL_DAMAGED = "label_damaged"
+    OTHER = "other"
+
+
+class DamageMarkedV1(ContractModel):
+    """Staff marked an item damaged at the shelf, with the book in hand (version 1: without the kind of
+    damage, which the server takes as "other")."""
 
     session_id: SessionNumber
     shelf_code: LocationCode | None = None
@@ -127,6 +145,22 @@ class DamageMarked(ContractModel):
     condition: MarkedCondition
     for_repair: bool = Field(description="Take it out of circulation until it is mended.")
     note: str | None = Field(default=None, max_length=200)
+
+
+class DamageMarked(DamageMarkedV1):
+    """Staff marked an item damaged at the shelf, with the book in hand, and named what is wrong with it."""
+
+    kinds: list[DamageKind] = Field(
+        min_length=1,
+        max_length=len(DamageKind),
+        description="The kinds of damage, at least one, each once (the repair ticket's kinds).",
+    )
+
+    @model_validator(mode="after")
+    def _each_kind_once(self) -> DamageMarked:
+        if len(set(self.kinds)) != len(self.kinds):
+            raise ValueError("a kind of damage is named once")
+        return self
 
 
 MAX_LISTED_ITEMS = 300

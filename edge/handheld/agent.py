@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -24,7 +24,7 @@ from uuid import UUID
 from contract.common import ItemRef
 from contract.events import EventEnvelope, StocktakeDamage
 from contract.replies import ReplyBase, StocktakeShelfList
-from contract.stocktake import DamageMarked, MarkedCondition, ShelfJoin, ShelfMethod
+from contract.stocktake import DamageKind, DamageMarked, MarkedCondition, ShelfJoin, ShelfMethod
 from devices.barcode.classify import ScanKind, ScanRules, classify
 from devices.barcode.scanner import Scan, ScannerDriver
 from devices.errors import DeviceError
@@ -161,9 +161,16 @@ class HandheldAgent:
         self._move(Place(self.session_id, shelf_code, ShelfMethod.CHOSEN))
 
     def mark_damage(
-        self, barcode: str, condition: MarkedCondition, *, for_repair: bool, note: str | None = None
+        self,
+        barcode: str,
+        condition: MarkedCondition,
+        kinds: Sequence[DamageKind],
+        *,
+        for_repair: bool,
+        note: str | None = None,
     ) -> None:
-        """Staff marked the book in hand damaged: queued after the reads already taken, sent with them."""
+        """Staff marked the book in hand damaged, naming the kinds of damage (at least one; the contract
+        refuses none): queued after the reads already taken, sent with them."""
         mark = DamageMarked(
             session_id=self.session_id,
             shelf_code=self.place.shelf_code,
@@ -171,9 +178,10 @@ class HandheldAgent:
             condition=condition,
             for_repair=for_repair,
             note=note,
+            kinds=list(kinds),
         )
         with self._lock:
-            self.journal.enqueue(StocktakeDamage.KIND, mark)
+            self.journal.enqueue(StocktakeDamage, mark)
             self._counts["damage_marks"] += 1
             self.flush()
 

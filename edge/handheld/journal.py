@@ -15,7 +15,9 @@ What it keeps (one SQLite file next to the outbox, WAL, `synchronous=FULL` like 
 - pending sightings: first sightings not yet cut into a batch;
 - queued events: batches, joins and damage marks decided, with their event ids chosen at that moment. An
   event is taken off the queue only after the outbox stored it; one emitted again after a crash carries the
-  same id, so the outbox (or, once sent, the server's event log) drops the second copy.
+  same id, so the outbox (or, once sent, the server's event log) drops the second copy. A queued event is
+  kept under its kind, and its version after the kind when that is not 1 (`stocktake.damage.v2`): a row a
+  handheld queued before an update names the bare kind and replays as the version it was made as.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from typing import TypeVar
 from uuid import UUID
 
 from contract.common import ContractModel, new_event_id
-from contract.events import EventEnvelope, StocktakeDamage, StocktakeJoined, StocktakeReads
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagData
+from contract.events import EventEnvelope, StocktakeDamage, StocktakeDamageV1, StocktakeJoined, StocktakeReads
+from contract.stocktake import DamageMarked, DamageMarkedV1, ReadBatch, ShelfJoin, ShelfMethod, TagData
 from edge.errors import EdgeError
 from edge.handheld.reads import Place, Sighting, batches
 from edge.local_store import in_transaction, open_store
@@ -48,10 +50,21 @@ CREATE TABLE IF NOT EXISTS queue (
     payload TEXT NOT NULL
 );
 """
+
+
+def _queue_key(model: type[EventEnvelope]) -> str:
+    """How the queue names an event's model: its kind, with the version after it unless that is 1."""
+    return model.KIND if model.VERSION == 1 else f"{model.KIND}.v{model.VERSION}"
+
+
 _MODELS: dict[str, tuple[type[EventEnvelope], type[ContractModel]]] = {
-    StocktakeJoined.KIND: (StocktakeJoined, ShelfJoin),
-    StocktakeReads.KIND: (StocktakeReads, ReadBatch),
-    StocktakeDamage.KIND: (StocktakeDamage, DamageMarked),
+    _queue_key(model): (model, payload)
+    for model, payload in (
+        (StocktakeJoined, ShelfJoin),
+        (StocktakeReads, ReadBatch),
+        (StocktakeDamageV1, DamageMarkedV1),  # marks queued before the kinds of damage were named
+        (StocktakeDamage, DamageMarked),
+    )
 }
 _T = TypeVar("_T")
 
@@ -160,19 +173,19 @@ class Journal:
 
         def work(db: sqlite3.Connection) -> None:
             self._seal(db)
-            _enqueue(db, StocktakeJoined.KIND, join)
+            _enqueue(db, StocktakeJoined, join)
             db.execute("DELETE FROM seen")
             value = {"session_id": place.session_id, "shelf_code": place.shelf_code, "method": place.method}
             _set(db, "place", json.dumps(value))
 
         self._transaction(work)
 
-    def enqueue(self, kind: str, payload: ContractModel) -> None:
+    def enqueue(self, model: type[EventEnvelope], payload: ContractModel) -> None:
         """Queue an event other than reads (a damage mark), after the reads already taken."""
 
         def work(db: sqlite3.Connection) -> None:
             self._seal(db)
-            _enqueue(db, kind, payload)
+            _enqueue(db, model, payload)
 
         self._transaction(work)
 
@@ -192,7 +205,7 @@ class Journal:
         place = Place(value["session_id"], value["shelf_code"], method)
         made = _split(place, [(int(no), _sighting(raw)) for no, raw in rows])
         for batch in made:
-            _enqueue(db, StocktakeReads.KIND, batch)
+            _enqueue(db, StocktakeReads, batch)
         db.execute("DELETE FROM pending")
         return len(made)
 
@@ -222,10 +235,10 @@ def _split(place: Place, numbered: Sequence[tuple[int, Sighting]]) -> list[ReadB
     return out
 
 
-def _enqueue(db: sqlite3.Connection, kind: str, payload: ContractModel) -> None:
+def _enqueue(db: sqlite3.Connection, model: type[EventEnvelope], payload: ContractModel) -> None:
     db.execute(
         "INSERT INTO queue (event_id, kind, payload) VALUES (?, ?, ?)",
-        (str(new_event_id()), kind, payload.model_dump_json()),
+        (str(new_event_id()), _queue_key(model), payload.model_dump_json()),
     )
 
 

@@ -8,6 +8,10 @@ The page (`/`, Vietnamese by default, `?lang=en`) shows the shelf, how many book
 expected (from the shelf's kept list), the alerts as they happen — each in its colour, with an icon and
 words, and a tone (`static/js/handheld.js`) — and the forms to choose the shelf and to mark a book damaged.
 The alerts come over Server-Sent Events from the agent's `AlertFeed`, from where the page was rendered.
+
+Marking a book damaged takes a step of its own (`/damage?barcode=…`): the kinds of damage as large tiles to
+tick (at least one; the same words as the console's, from the shared catalogs), the condition and whether
+it goes for repair. Plain forms, no script: it works by touch and by keyboard alike.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from contract.stocktake import MarkedCondition
+from contract.stocktake import DamageKind, MarkedCondition
 from edge.handheld.agent import HandheldAgent
 from edge.handheld.alerts import Alert, AlertKind
 from web import WEB_STATIC, SecurityHeadersMiddleware, StaticAssets, Templates, language_urls, pick_locale
@@ -55,6 +59,22 @@ CONDITIONS = {
     MarkedCondition.WORN: N_("Worn"),
     MarkedCondition.POOR: N_("Poor"),
 }
+# The kinds of damage in the console's words (its msgids, `repair_words.DAMAGE_LABELS`; a test holds them
+# equal), in the console's order.
+DAMAGE_KINDS: dict[DamageKind, str] = {
+    DamageKind.TORN: N_("Torn"),
+    DamageKind.WATER: N_("Wet or damp"),
+    DamageKind.INSECTS: N_("Insects"),
+    DamageKind.MOULD: N_("Mould"),
+    DamageKind.LOOSE_PAGES: N_("Loose pages"),
+    DamageKind.MISSING_PAGES: N_("Missing pages"),
+    DamageKind.BINDING: N_("Spine or cover broken"),
+    DamageKind.WRITING: N_("Written or drawn on"),
+    DamageKind.TAG_DAMAGED: N_("RFID tag damaged"),
+    DamageKind.LABEL_DAMAGED: N_("Label or barcode damaged"),
+    DamageKind.OTHER: N_("Other"),
+}
+NO_KIND = N_("Tick at least one kind of damage.")
 SHOWN_ALERTS = 20
 START_WAIT_S = 10.0
 
@@ -88,12 +108,26 @@ def screen_app(agent: HandheldAgent) -> Starlette:
             "expected": expected,
             "alerts": list(reversed(alerts[-SHOWN_ALERTS:])),
             "stream_url": f"/alerts?lang={lang}&after={position}",
-            "conditions": [
-                (value.value, translations(lang).gettext(label)) for value, label in CONDITIONS.items()
-            ],
             "language_links": language_urls(str(request.url)),
         }
         return templates.response("handheld/screen.html", lang, context)
+
+    def damage_step(
+        request: Request, barcode: str, *, ticked: frozenset[str] = frozenset(), error: str | None = None
+    ) -> Response:
+        lang = _language(request)
+        gettext = translations(lang).gettext
+        context = {
+            "place": agent.place,
+            "barcode": barcode,
+            "kinds": [(kind.value, gettext(label)) for kind, label in DAMAGE_KINDS.items()],
+            "ticked": ticked,
+            "conditions": [(value.value, gettext(label)) for value, label in CONDITIONS.items()],
+            "error": gettext(error) if error else None,
+            "language_links": language_urls(str(request.url)),
+        }
+        status = 422 if error else 200
+        return templates.response("handheld/damage.html", lang, context, status_code=status)
 
     async def stream(request: Request) -> Response:
         lang = _language(request)
@@ -119,13 +153,24 @@ def screen_app(agent: HandheldAgent) -> Starlette:
             await anyio.to_thread.run_sync(agent.choose_shelf, code)
         return RedirectResponse(f"/?lang={_language(request)}", status_code=303)
 
+    async def damage_form(request: Request) -> Response:
+        barcode = request.query_params.get("barcode", "").strip().upper()
+        if not barcode:
+            return RedirectResponse(f"/?lang={_language(request)}", status_code=303)
+        return damage_step(request, barcode)
+
     async def damage(request: Request) -> Response:
         form = await request.form()
         barcode = str(form.get("barcode", "")).strip().upper()
         condition = MarkedCondition(str(form.get("condition", MarkedCondition.POOR.value)))
+        ticked = frozenset(str(value) for value in form.getlist("kind"))
+        kinds = [kind for kind in DAMAGE_KINDS if kind.value in ticked]
+        if barcode and not kinds:
+            return damage_step(request, barcode, ticked=ticked, error=NO_KIND)
         if barcode:
+            for_repair = form.get("for_repair") is not None
             await anyio.to_thread.run_sync(
-                lambda: agent.mark_damage(barcode, condition, for_repair=form.get("for_repair") is not None)
+                lambda: agent.mark_damage(barcode, condition, kinds, for_repair=for_repair)
             )
         return RedirectResponse(f"/?lang={_language(request)}", status_code=303)
 
@@ -134,6 +179,7 @@ def screen_app(agent: HandheldAgent) -> Starlette:
             Route("/", page),
             Route("/alerts", stream),
             Route("/shelf", shelf, methods=["POST"]),
+            Route("/damage", damage_form, methods=["GET"]),
             Route("/damage", damage, methods=["POST"]),
             Mount("/static", app=assets),
         ],

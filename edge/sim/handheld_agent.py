@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.replies import ReplyBase
-from contract.stocktake import MarkedCondition
+from contract.stocktake import DamageKind, MarkedCondition
 from devices.barcode.profiles import load_profile as load_scanner_profile
 from devices.barcode.scanner import ScannerDriver
 from devices.feig.driver import FeigReader
@@ -217,6 +217,7 @@ class SimulatedHandheld:
         shelves: int | None = None,
         resume_at: int = 0,
         damaged: Sequence[str] = (),
+        damage_kinds: Sequence[DamageKind] = (DamageKind.OTHER,),
         on_book: Callable[[int], None] | None = None,
         linger: bool = False,
     ) -> None:
@@ -227,6 +228,7 @@ class SimulatedHandheld:
         self.shelves = shelves
         self.resume_at = resume_at
         self.damaged = damaged
+        self.damage_kinds = damage_kinds
         self.on_book = on_book
         self.swept = threading.Event()  # set when the last shelf is done (not when stopped early)
 
@@ -255,7 +257,7 @@ class SimulatedHandheld:
             )
             if not stop.is_set():
                 for barcode in self.damaged:  # found damaged on the way: marked on the screen
-                    self.agent.mark_damage(barcode, MarkedCondition.POOR, for_repair=True)
+                    self.agent.mark_damage(barcode, MarkedCondition.POOR, self.damage_kinds, for_repair=True)
                 self.swept.set()
         finally:
             finished.set()
@@ -279,11 +281,13 @@ def simulated_handheld(
     shelves: int | None = None,
     resume_at: int = 0,
     damaged: Sequence[str] = (),
+    damage_kinds: Sequence[DamageKind] = (DamageKind.OTHER,),
     on_book: Callable[[int], None] | None = None,
     linger: bool = False,
 ) -> SimulatedHandheld:
     """The handheld composed on `host` over simulated devices, sweeping `world` (its first `shelves`, from
-    book `resume_at` of the first), then marking the `damaged` barcodes; `on_book(n)` after each book. With
+    book `resume_at` of the first), then marking the `damaged` barcodes with `damage_kinds`; `on_book(n)`
+    after each book. With
     `linger` the agent goes on after the sweep until the host stops it (the demo's handheld)."""
     directory = host.settings.outbox_path.parent
     parts = host.hold(
@@ -303,6 +307,7 @@ def simulated_handheld(
         shelves=shelves,
         resume_at=resume_at,
         damaged=damaged,
+        damage_kinds=damage_kinds,
         on_book=on_book,
         linger=linger,
     )

@@ -28,6 +28,7 @@ from contract.events import (
     PatronLogoutRequested,
     RenewRequested,
     StocktakeDamage,
+    StocktakeDamageV1,
     StocktakeJoined,
     StocktakeReads,
     StocktakeShelfListRequested,
@@ -152,7 +153,10 @@ def _gate_footfall(session: Session, events: Sequence[EventEnvelope]) -> None:
     record_footfall(session, [FootfallReport(e.event_id, e.device_id, e.payload) for e in periods])
 
 
-def _sent(events: Sequence[StocktakeJoined | StocktakeReads | StocktakeDamage]) -> list[Sent[Any]]:
+_HANDHELD = StocktakeJoined | StocktakeReads | StocktakeDamage | StocktakeDamageV1
+
+
+def _sent(events: Sequence[_HANDHELD]) -> list[Sent[Any]]:
     return [Sent(e.event_id, e.device_id, e.occurred_at, e.payload) for e in events]
 
 
@@ -167,7 +171,7 @@ class StocktakeHandlers:
     def events(self, session: Session, events: Sequence[EventEnvelope]) -> Mapping[UUID, str]:
         """Joins, read batches and damage marks in the order they came, as one run (a handheld joins each
         shelf before reading it: one run for a whole sweep, not one for each shelf)."""
-        handheld = [e for e in events if isinstance(e, StocktakeJoined | StocktakeReads | StocktakeDamage)]
+        handheld = [e for e in events if isinstance(e, _HANDHELD)]
         assert len(handheld) == len(events)
         return record_run(session, _sent(handheld), now=self.clock())
 
@@ -195,7 +199,8 @@ class StocktakeHandlers:
         return {StocktakeShelfListRequested.KIND: self.shelf_list}
 
     def observations(self) -> dict[str, ObservationHandler]:
-        handler = self.events  # one handler for the three kinds: the ingest runs them together
+        # One handler for the three kinds (a damage mark of either version): the ingest runs them together.
+        handler = self.events
         return {StocktakeJoined.KIND: handler, StocktakeReads.KIND: handler, StocktakeDamage.KIND: handler}
 
 

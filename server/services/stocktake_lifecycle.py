@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from server.db.tables import Item, StocktakeAction
+from server.db.tables import Item, StocktakeAction, StocktakeDamage
 from server.domain.enums import ItemStatus
 from server.domain.lifecycle.condition import DamageKind
 from server.domain.lifecycle.settings import LifecycleSettings
@@ -44,14 +44,31 @@ def apply(
             return "not found: the sighting is older than the report that it is gone"
     elif action.kind is ActionKind.RECORD_DAMAGE and action.after_status is ItemStatus.DAMAGED:
         note = action.note or "marked damaged at the shelf during a stock-take"
-        # The handheld marks damage without its kind: staff name it when they take up the repair.
-        repairs.report_damage(session, item.id, [DamageKind.OTHER], at=at, by=by, note=note)
+        kinds = marked_kinds(session, action)
+        repairs.report_damage(session, item.id, kinds, at=at, by=by, note=note)
     else:
         item.status, item.status_changed_at = action.after_status, at
     if action.kind is ActionKind.RECORD_DAMAGE and action.after_condition is not None:
         item.condition = action.after_condition
     session.add(item)
     return None
+
+
+def marked_kinds(session: Session, action: StocktakeAction) -> list[DamageKind]:
+    """The kinds of damage the mark behind a `record_damage` action named (the action is dated by its mark);
+    "other" for a mark that named none — a handheld sending version 1 of `stocktake.damage` — so that the
+    ticket still says damage, and staff name it when they take up the repair."""
+    named = session.exec(
+        select(StocktakeDamage.damage_kinds)
+        .where(
+            StocktakeDamage.session_id == action.session_id,
+            StocktakeDamage.item_id == action.item_id,
+            StocktakeDamage.at_us == action.at_us,
+        )
+        .order_by(col(StocktakeDamage.id).desc())
+        .limit(1)
+    ).first()
+    return [DamageKind(kind) for kind in named] if named else [DamageKind.OTHER]
 
 
 def undo(

@@ -1,6 +1,7 @@
 """A running stock-take as staff watch it: every shelf of the scope with its coverage and found / expected,
 grouped by the range it stands in, and the exceptions the reads show so far (books on a shelf that does not
-hold them, books seen that were not expected on a shelf, tags that are not plain sightings), newest first.
+hold them, books seen that were not expected on a shelf, tags that are not plain sightings, books marked
+damaged with the kinds of damage named), newest first.
 
 Nothing here is a verdict: closing judges (server/services/stocktake_close.py). These are the same facts
 seen early, with the domain's rule for where a book belongs (`Shelf.holds`), so that the shelvers can look
@@ -17,7 +18,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from server.db.tables import StocktakeExpected, StocktakeRead
+from server.db.tables import StocktakeDamage, StocktakeExpected, StocktakeRead
 from server.domain.enums import ItemStatus
 from server.domain.stocktake.facts import ItemFacts, Shelf, moment
 from server.domain.stocktake.order_keys import natural_key
@@ -27,6 +28,8 @@ from server.services.stocktake_report import TAG_EVENT, progress
 
 EXPECTED = table_of(StocktakeExpected)
 READ = table_of(StocktakeRead)
+DAMAGE = table_of(StocktakeDamage)
+OTHER_DAMAGE = ("other",)  # a mark that named no kind (a handheld sending `stocktake.damage` version 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,7 @@ class ShelfRow:
 
 @dataclass(frozen=True, slots=True)
 class LiveException:
-    kind: str  # "wrong_place", "not_expected" or a tag verdict
+    kind: str  # "wrong_place", "not_expected", "damaged" or a tag verdict
     at: datetime
     device_id: str
     shelf_code: str | None
@@ -66,7 +69,8 @@ class LiveException:
     title: str | None
     belongs: str | None  # where a book on the wrong shelf belongs
     status: str | None  # a book not expected on a shelf: its status at opening
-    detail: str | None  # a tag event's UID or detail
+    detail: str | None  # a tag event's UID or detail, a damage mark's note
+    damage: tuple[str, ...] = ()  # a damage mark: the kinds of damage named (`DamageKind` values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,23 +92,24 @@ def _sightings(
 ) -> tuple[list[_Sighting], dict[int, tuple[ItemFacts, bool]]]:
     """Each book on each shelf once (its first read there), and the books as the session froze them
     (facts, expected) — in one query; books from outside the scope as they are now."""
+    frozen = (
+        EXPECTED.c.home_id,
+        EXPECTED.c.item_type,
+        EXPECTED.c.status,
+        EXPECTED.c.call_key,
+        EXPECTED.c.expected,
+    )
     rows = session.execute(
         sa.select(
-            READ.c.shelf_id,
-            READ.c.item_id,
-            sa.func.min(READ.c.at_us),
-            sa.func.min(READ.c.device_id),
-            EXPECTED.c.home_id,
-            EXPECTED.c.item_type,
-            EXPECTED.c.status,
-            EXPECTED.c.call_key,
-            EXPECTED.c.expected,
+            READ.c.shelf_id, READ.c.item_id, sa.func.min(READ.c.at_us), sa.func.min(READ.c.device_id), *frozen
         )
         .outerjoin(
             EXPECTED, sa.and_(EXPECTED.c.session_id == session_id, EXPECTED.c.item_id == READ.c.item_id)
         )
         .where(READ.c.session_id == session_id, READ.c.shelf_id.is_not(None))
-        .group_by(READ.c.shelf_id, READ.c.item_id)
+        # One expected row per item (or none): grouping by its columns too changes nothing, and PostgreSQL
+        # wants every column it returns grouped.
+        .group_by(READ.c.shelf_id, READ.c.item_id, *frozen)
     )
     sightings: list[_Sighting] = []
     items: dict[int, tuple[ItemFacts, bool]] = {}
@@ -191,18 +196,22 @@ def _exceptions(
     items: dict[int, tuple[ItemFacts, bool]],
     shown: int,
 ) -> list[LiveException]:
-    """The newest `shown` exceptions of the reads and the tag events, newest first."""
+    """The newest `shown` exceptions of the reads, the tag events and the damage marks, newest first."""
     newest = sorted(seen, key=lambda s: s[0].first_us, reverse=True)[:shown]
-    tags = list(
-        session.execute(
-            sa.select(TAG_EVENT)
-            .where(TAG_EVENT.c.session_id == session_id)
-            .order_by(TAG_EVENT.c.at_us.desc(), TAG_EVENT.c.id.desc())
-            .limit(shown)
+    tags, marks = (
+        list(
+            session.execute(
+                sa.select(table)
+                .where(table.c.session_id == session_id)
+                .order_by(table.c.at_us.desc(), table.c.id.desc())
+                .limit(shown)
+            )
         )
+        for table in (TAG_EVENT, DAMAGE)
     )
-    item_ids = {s.item_id for s, _ in newest} | {t.item_id for t in tags if t.item_id is not None}
-    location_ids = {s.shelf_id for s, _ in newest} | {t.shelf_id for t in tags if t.shelf_id is not None}
+    item_ids = {s.item_id for s, _ in newest} | {t.item_id for t in [*tags, *marks] if t.item_id is not None}
+    location_ids = {s.shelf_id for s, _ in newest}
+    location_ids |= {t.shelf_id for t in [*tags, *marks] if t.shelf_id is not None}
     location_ids |= {items[s.item_id][0].home_id or 0 for s, _ in newest}
     named = books(session, item_ids)
     codes = codes_of(session, location_ids)
@@ -231,6 +240,20 @@ def _exceptions(
             detail=t.detail or t.uid,
         )
         for t in tags
+    ]
+    listed += [
+        LiveException(
+            "damaged",
+            moment(m.at_us),
+            m.device_id,
+            codes.get(m.shelf_id) if m.shelf_id is not None else None,
+            *named.get(m.item_id, _NO_BOOK),
+            belongs=None,
+            status=None,
+            detail=m.note,
+            damage=tuple(m.damage_kinds or OTHER_DAMAGE),
+        )
+        for m in marks
     ]
     return sorted(listed, key=lambda e: e.at, reverse=True)[:shown]
 

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod
+from contract.stocktake import DamageMarked, DamageMarkedV1, ReadBatch, ShelfJoin, ShelfMethod
 from contract.stocktake import TagData as SentData
 from server.db.bulk import insert_rows, insert_values
 from server.db.tables import (
@@ -262,8 +262,9 @@ def _stretches(shelves: list[int | None], times: list[int]) -> list[tuple[int, i
 
 
 def record_marks(
-    session: Session, marks: Sequence[Sent[DamageMarked]], *, now: datetime, state: RunState
+    session: Session, marks: Sequence[Sent[DamageMarkedV1]], *, now: datetime, state: RunState
 ) -> Refusals:
+    """Damage marks of either version; a version 1 mark names no kind (closing reports it as "other")."""
     refused: Refusals = {}
     for mark in marks:
         payload = mark.payload
@@ -287,12 +288,17 @@ def record_marks(
                 previous_condition=item.condition,
                 for_repair=payload.for_repair,
                 note=payload.note,
+                damage_kinds=_kinds(payload),
             )
         )
     return refused
 
 
-def _item(session: Session, payload: DamageMarked) -> Item:
+def _kinds(payload: DamageMarkedV1) -> list[str] | None:
+    return [kind.value for kind in payload.kinds] if isinstance(payload, DamageMarked) else None
+
+
+def _item(session: Session, payload: DamageMarkedV1) -> Item:
     ref = payload.item
     by_barcode = resolve_column(session, ITEM.c.barcode, {ref.barcode}) if ref.barcode else {}
     by_uid = resolve_column(session, ITEM.c.tag_uid, {ref.tag_uid}) if ref.tag_uid else {}

@@ -25,15 +25,33 @@ catalogue does not have: one tag event each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from contract.common import ItemRef
-from contract.events import EventEnvelope, StocktakeDamage, StocktakeJoined, StocktakeReads, make_event
-from contract.stocktake import DamageMarked, ReadBatch, ShelfJoin, ShelfMethod, TagData, TagRead
+from contract.events import (
+    EventEnvelope,
+    StocktakeDamage,
+    StocktakeDamageV1,
+    StocktakeJoined,
+    StocktakeReads,
+    make_event,
+)
+from contract.stocktake import (
+    DamageKind,
+    DamageMarked,
+    DamageMarkedV1,
+    ReadBatch,
+    ShelfJoin,
+    ShelfMethod,
+    TagData,
+    TagRead,
+)
 from server.db.tables import Item, Location, Patron
 from server.domain.enums import ItemStatus
 from server.ingest.handlers import build_registry
@@ -49,6 +67,7 @@ LENT_BEFORE = SWEPT - timedelta(minutes=30)
 LENT_AFTER = SWEPT + timedelta(hours=1)
 CLOSED = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HANDHELD = "handheld-01"
+DAMAGE_KINDS = (DamageKind.TORN, DamageKind.BINDING)  # what the handheld names on the damaged book
 
 
 @dataclass
@@ -192,18 +211,30 @@ class Handheld:
             StocktakeReads, device_id=self.device, seq=self._next(), payload=payload, occurred_at=at
         )
 
-    def damage(self, session_id: int, shelf: str, item: Item, *, at: datetime) -> StocktakeDamage:
-        payload = DamageMarked(
-            session_id=session_id,
-            shelf_code=shelf,
-            item=ItemRef(barcode=item.barcode),
-            condition="poor",
-            for_repair=True,
-            note="Gáy sách bị rách",
-        )
-        return make_event(
-            StocktakeDamage, device_id=self.device, seq=self._next(), payload=payload, occurred_at=at
-        )
+    def damage(
+        self,
+        session_id: int,
+        shelf: str,
+        item: Item,
+        *,
+        at: datetime,
+        kinds: Sequence[DamageKind] | None = DAMAGE_KINDS,
+    ) -> StocktakeDamage | StocktakeDamageV1:
+        """A damage mark naming `kinds`; with none, as a handheld from before version 2 sends it."""
+        fields: dict[str, Any] = {
+            "session_id": session_id,
+            "shelf_code": shelf,
+            "item": ItemRef(barcode=item.barcode),
+            "condition": "poor",
+            "for_repair": True,
+            "note": "Gáy sách bị rách",
+        }
+        device, seq = self.device, self._next()
+        if kinds is None:
+            old = DamageMarkedV1.model_validate(fields)
+            return make_event(StocktakeDamageV1, device_id=device, seq=seq, payload=old, occurred_at=at)
+        mark = DamageMarked.model_validate(fields | {"kinds": list(kinds)})
+        return make_event(StocktakeDamage, device_id=device, seq=seq, payload=mark, occurred_at=at)
 
 
 def ingest(engine: Engine, settings: ServerSettings, *events: EventEnvelope, now: datetime = CLOSED) -> None:

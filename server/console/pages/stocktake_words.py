@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from server.console.pages.repair_words import DAMAGE_LABELS
 from server.domain.stocktake.plan import ActionKind
 from server.domain.stocktake.results import Issue, ItemClass
 from server.domain.stocktake.session import SessionRefusal, SessionState
@@ -53,6 +54,7 @@ VERDICTS: dict[str, str] = {
 LIVE_KINDS: dict[str, str] = {  # what the reads show before closing
     "wrong_place": N_("On a shelf that does not hold it"),
     "not_expected": N_("Seen, but not expected on a shelf"),
+    Issue.DAMAGED: ISSUES[Issue.DAMAGED],  # with the kinds of damage the handheld named
     **VERDICTS,
 }
 ACTIONS: dict[str, tuple[str, str]] = {  # the action, and what applying it does
@@ -84,6 +86,7 @@ LABELS: Mapping[str, object] = {
     "verdict_labels": VERDICTS,
     "live_labels": LIVE_KINDS,
     "action_labels": ACTIONS,
+    "damage_labels": DAMAGE_LABELS,
 }
 
 

@@ -157,6 +157,8 @@ class StocktakeDamage(SQLModel, table=True):
     previous_condition: ItemCondition = Field(sa_type=stored_enum(ItemCondition, 10))
     for_repair: bool
     note: str | None = Field(default=None, max_length=200)
+    # The kinds of damage the handheld named (`DamageKind` values); none from a version 1 mark: "other".
+    damage_kinds: list[str] | None = Field(default=None, sa_type=sa.JSON)
 
 
 class StocktakeResult(SQLModel, table=True):

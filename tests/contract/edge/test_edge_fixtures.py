@@ -36,6 +36,7 @@ from contract.events import (
     SeenContext,
     SessionPayload,
     StocktakeDamage,
+    StocktakeDamageV1,
     StocktakeJoined,
     StocktakeReads,
     StocktakeShelfListRequested,
@@ -57,7 +58,9 @@ from contract.gate import (
 from contract.replies import REPLY_CLASSES
 from contract.status import DeviceState
 from contract.stocktake import (
+    DamageKind,
     DamageMarked,
+    DamageMarkedV1,
     MarkedCondition,
     ReadBatch,
     ShelfJoin,
@@ -132,6 +135,14 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
         ],
     ),
     StocktakeShelfListRequested: ShelfListAsked(session_id=3, shelf_code="F2-R07-S3"),
+    StocktakeDamageV1: DamageMarkedV1(
+        session_id=3,
+        shelf_code="F2-R07-S3",
+        item=ItemRef(barcode="VV000733"),
+        condition=MarkedCondition.POOR,
+        for_repair=True,
+        note="Gáy sách bị rách",
+    ),
     StocktakeDamage: DamageMarked(
         session_id=3,
         shelf_code="F2-R07-S3",
@@ -139,6 +150,7 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
         condition=MarkedCondition.POOR,
         for_repair=True,
         note="Gáy sách bị rách",
+        kinds=[DamageKind.TORN, DamageKind.BINDING],
     ),
 }
 

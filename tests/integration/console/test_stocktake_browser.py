@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from contract.stocktake import TagData, TagRead
+from contract.stocktake import DamageKind, TagData, TagRead
 from server.db.tables import Item, Location
 from server.settings import ServerSettings
 from tests.support import factories as f
@@ -151,9 +151,18 @@ def test_a_stock_take_from_creation_to_the_csv(
         settings,
         second.join(session_id, stacks.second.code, at=now),
         second.reads(session_id, stacks.second.code, _reads(stacks.second_books[:1]), started_at=now),
+        second.damage(
+            session_id,
+            stacks.second.code,
+            stacks.second_books[0],
+            at=now + timedelta(seconds=1),
+            kinds=(DamageKind.WATER, DamageKind.MOULD),
+        ),
         now=now + timedelta(seconds=10),
     )
     expect(_tile(page, stacks.second)).to_have_attribute("data-state", "swept", timeout=LIVE_BOUND_MS)
+    marked = page.locator("#live-exceptions tr[data-kind=damaged]")
+    expect(marked.locator("[data-damage]")).to_have_text("Ẩm, ướt, Nấm mốc")  # the kinds, in words
     expect(_tile(page, stacks.second)).to_contain_text(f"1/{len(stacks.second_books)}")
     assert page.evaluate("() => window.__notReloaded") is True  # it came over the live stream
     for lang in LANGS:

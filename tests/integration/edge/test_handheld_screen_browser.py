@@ -1,7 +1,8 @@
 """The handheld's own screen in Chromium, with no server at all: the shelf chosen on it, found / expected
 from the kept shelf list, alerts arriving over the live stream as the wand reads — each in its colour, with
-a tone — and a damage mark queued from it; axe-core clean, no console error or CSP violation, all
-Vietnamese; its screenshots in both languages."""
+a tone — and a damage mark queued from it, its kinds ticked by keyboard and by touch; axe-core clean, no
+console error or CSP violation, all Vietnamese; its screenshots (the screen, the damage step) in both
+languages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from contract.events import StocktakeDamage
+from contract.stocktake import DamageKind
 from devices.tagdata import TagStatus
 from edge.handheld.screen import screen_app, serving
 from tests.support.browser import Screen
@@ -71,14 +73,37 @@ def test_alerts_come_onto_the_screen_as_the_wand_reads(handheld: tuple[Rig, str]
     assert_clean(screen)
     screen.screenshot("handheld", "vi")
 
-    page.fill("#field-barcode", book(2))
+    # Marking damage: the barcode, then what is wrong with the book — nothing ticked is asked again.
+    page.fill("#field-barcode", book(2).lower())
     page.click("form[action^='/damage'] button")
+    expect(page.locator("[data-barcode]")).to_have_text(book(2))
+    page.click("form[action^='/damage'] button[type=submit]")
+    expect(page.locator("#kinds-error")).to_contain_text("Hãy chọn ít nhất một loại hư hỏng")
+    assert_clean(screen, 422)
+    assert [e for e in rig.emitter.events() if isinstance(e, StocktakeDamage)] == []
+    page.goto(f"{base}/damage?barcode={book(2)}")
+    expect(page.locator("#kind-torn")).to_be_focused()  # the first tile, ready for the keyboard
+    page.keyboard.press("Space")
+    page.get_by_text("Bung trang").click()  # a tile is its label: touched anywhere, it ticks
+    expect(page.locator(".handheld-kind:has(:checked)")).to_have_count(2)
+    assert untranslated(screen) == []
+    assert_axe_clean(screen)
+    screen.screenshot("handheld-damage", "vi")
+    page.click("form[action^='/damage'] button[type=submit]")
     expect(page.locator("[data-shelf]")).to_have_text("A1")
     (mark,) = [e.payload for e in rig.emitter.events() if isinstance(e, StocktakeDamage)]
     assert (mark.item.barcode, mark.shelf_code, mark.for_repair) == (book(2), "A1", True)
+    assert mark.kinds == [DamageKind.TORN, DamageKind.LOOSE_PAGES]
 
     page.goto(f"{base}/?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_axe_clean(screen)
-    assert_clean(screen)
+    assert_clean(screen, 422)
     screen.screenshot("handheld", "en")
+
+    page.fill("#field-barcode", book(3))
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Mark a book damaged")
+    page.get_by_label("Wet or damp").check()
+    assert_axe_clean(screen)
+    screen.screenshot("handheld-damage", "en")

@@ -5,6 +5,7 @@ cannot take dead-lettered with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, select
 from contract import topics
 from contract.codec import decode_acks
 from contract.events import EventEnvelope
+from contract.stocktake import DamageKind as MarkedKind
 from server.db.tables import (
     DeadLetter,
     Item,
@@ -29,6 +31,7 @@ from server.db.tables import (
     StocktakeTagEvent,
 )
 from server.domain.enums import ItemStatus
+from server.domain.lifecycle.condition import DamageKind
 from server.domain.lifecycle.history import TraceEvent
 from server.domain.lifecycle.trace import PRESENT, Trace, Whereabouts
 from server.domain.stocktake.facts import micros
@@ -38,7 +41,7 @@ from server.domain.stocktake.tags import TagVerdict
 from server.ingest.handlers import build_registry
 from server.ingest.messages import BatchResult
 from server.ingest.pipeline import apply_batch
-from server.services import repairs, stocktake_actions, stocktake_close, stocktake_sessions
+from server.services import repairs, stocktake_actions, stocktake_close, stocktake_live, stocktake_sessions
 from server.services.item_traces import events_of
 from server.services.mapping import trace_of
 from server.services.queries import require_id
@@ -48,6 +51,7 @@ from tests.support import events as ev
 from tests.support.context import circulation_context
 from tests.support.stocktake_library import (
     CLOSED,
+    DAMAGE_KINDS,
     OPENED,
     SWEPT,
     Handheld,
@@ -114,14 +118,22 @@ def _class_totals(engine: Engine, session_id: int, tally: str) -> dict[str, int]
         return totals
 
 
-def sweep_shelf_a(engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int) -> int:
-    """Shelf A swept in two batches with a damage mark, the first batch re-sent; the reads sent."""
+def sweep_shelf_a(
+    engine: Engine,
+    tmp_path: Path,
+    library: StocktakeLibrary,
+    session_id: int,
+    *,
+    kinds: Sequence[MarkedKind] | None = DAMAGE_KINDS,
+) -> int:
+    """Shelf A swept in two batches with a damage mark naming `kinds` (none: a version 1 mark), the first
+    batch re-sent; the reads sent."""
     handheld = Handheld()
     reads = sweep_reads(library)
     join = handheld.join(session_id, "A")
     first = handheld.reads(session_id, "A", reads[:10])
     rest = handheld.reads(session_id, "A", reads[10:])
-    mark = handheld.damage(session_id, "A", library.damaged, at=SWEPT + timedelta(seconds=5))
+    mark = handheld.damage(session_id, "A", library.damaged, at=SWEPT + timedelta(seconds=5), kinds=kinds)
     result = ingest(engine, tmp_path, join, first, rest, mark)
     assert result.stats.rejected == {}
     again = ingest(engine, tmp_path, first)  # the same batch re-sent (an agent restarted before its ack)
@@ -403,7 +415,9 @@ def test_closing_actions_apply_and_undo_until_the_report_is_signed(
         assert trace(lib.lost) == PRESENT
         found = [e for e in events_of(session, lib.lost.id or 0) if e.event is TraceEvent.FOUND]
         assert [e.source for e in found] == ["stocktake"]
-        assert [q.item_id for q in repairs.repair_queue(session)] == [lib.damaged.id]
+        # The ticket names the damage the handheld named.
+        queued = [(q.item_id, q.ticket.damage) for q in repairs.repair_queue(session)]
+        assert queued == [(lib.damaged.id, (DamageKind.BINDING, DamageKind.TORN))]
         loan = session.exec(select(Loan).where(Loan.item_id == lib.on_loan.id)).one()
         assert loan.returned_at == SWEPT + timedelta(milliseconds=1000)  # its sighting, not the closing
         jobs = stocktake_actions.queued_jobs(session)
@@ -435,3 +449,39 @@ def test_closing_actions_apply_and_undo_until_the_report_is_signed(
             stocktake_actions.undo(
                 session, session_id, item_ids=None, staff="thuthu", now=CLOSED, lifecycle=context.lifecycle
             )
+
+
+def test_a_damage_mark_from_a_handheld_sending_version_1_is_reported_as_other(
+    engine: Engine, tmp_path: Path, library: StocktakeLibrary, session_id: int
+) -> None:
+    sweep_shelf_a(engine, tmp_path, library, session_id, kinds=None)
+    close(engine, session_id)
+    context = circulation_context(ServerSettings(data_dir=tmp_path, _env_file=None))
+    with Session(engine, expire_on_commit=False) as session:
+        outcome = stocktake_actions.apply(
+            session, context, session_id, kinds={ActionKind.RECORD_DAMAGE}, staff="thuthu", now=CLOSED
+        )
+        session.commit()
+        assert len(outcome.done) == 1
+        queued = [(q.item_id, q.ticket.damage) for q in repairs.repair_queue(session)]
+        assert queued == [(library.damaged.id, (DamageKind.OTHER,))]
+
+
+MARKED_AND_SHOWN = [(DAMAGE_KINDS, ("torn", "binding")), (None, ("other",))]
+
+
+@pytest.mark.parametrize("marked", MARKED_AND_SHOWN, ids=["kinds", "version-1"])
+def test_the_progress_lists_a_damage_mark_with_its_kinds(
+    engine: Engine,
+    tmp_path: Path,
+    library: StocktakeLibrary,
+    session_id: int,
+    marked: tuple[Sequence[MarkedKind] | None, tuple[str, ...]],
+) -> None:
+    kinds, shown = marked
+    sweep_shelf_a(engine, tmp_path, library, session_id, kinds=kinds)
+    with Session(engine) as session:
+        progress = stocktake_live.live_progress(session, session_id)
+    (mark,) = [e for e in progress.exceptions if e.kind == "damaged"]
+    assert (mark.barcode, mark.shelf_code, mark.device_id) == (library.damaged.barcode, "A", "handheld-01")
+    assert (mark.damage, mark.detail) == (shown, "Gáy sách bị rách")

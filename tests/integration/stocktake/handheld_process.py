@@ -1,9 +1,10 @@
 """A simulated handheld in a process of its own, for tests that kill it with -9. Settings come from STACKS_*.
 
 python -m tests.integration.stocktake.handheld_process WORLD.json SESSION [--die-after N] [--resume-at N]
-    [--damaged BARCODE ...]
+    [--damaged BARCODE ...] [--damage-kinds KIND ...]
 
-Sweeps the world's shelves (from book N of the first with --resume-at), marks the damaged books, drains
+Sweeps the world's shelves (from book N of the first with --resume-at), marks the damaged books (with the
+kinds of damage given, "other" by default), drains
 and exits 0; with --die-after N it SIGKILLs itself right after its N-th book, with no chance to flush.
 """
 
@@ -15,6 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
+from contract.stocktake import DamageKind
 from edge.handheld.settings import HandheldConfig
 from edge.host import AgentHost
 from edge.settings import EdgeSettings
@@ -29,6 +31,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--die-after", type=int)
     parser.add_argument("--resume-at", type=int, default=0)
     parser.add_argument("--damaged", nargs="*", default=[])
+    parser.add_argument("--damage-kinds", nargs="*", type=DamageKind, default=[DamageKind.OTHER])
     args = parser.parse_args(argv)
     world = HandheldWorld.from_json(args.world.read_text(encoding="utf-8"))
     settings = EdgeSettings()  # device id, broker and password from STACKS_*
@@ -45,6 +48,7 @@ def main(argv: list[str]) -> None:
             session_id=args.session,
             resume_at=args.resume_at,
             damaged=args.damaged,
+            damage_kinds=args.damage_kinds,
             on_book=on_book,
         )
         finished = host.run(agent)

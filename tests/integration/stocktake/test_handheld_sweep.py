@@ -4,7 +4,8 @@ killed with -9 halfway along shelf A, the broker restarted, the handheld started
 it was; lending goes on meanwhile, at the desk (the REST API) and at a kiosk (over MQTT), through the
 server's circulation services. After closing, every fault on the shelf is in its class, every book lent or
 returned during the session is judged by when that happened, nothing is missing outside the swept shelf,
-and no read was lost or counted twice."""
+and no read was lost or counted twice; the book marked damaged on the handheld, with its kinds of damage,
+goes into the repair queue with those kinds when the closing's damage action is applied."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from server.db.migrate import upgrade
 from server.db.tables import (
     Item,
     Loan,
+    RepairTicket,
     StocktakeAction,
     StocktakeDamage,
     StocktakeHandheld,
@@ -192,6 +194,9 @@ def test_a_sweep_killed_and_resumed_with_the_broker_restarted_finds_every_fault(
                 str(KILLED_AFTER),
                 "--damaged",
                 lib.damaged.barcode,
+                "--damage-kinds",
+                "binding",
+                "loose_pages",
             )
             assert resumed == 0
             wait_until(
@@ -209,6 +214,12 @@ def test_a_sweep_killed_and_resumed_with_the_broker_restarted_finds_every_fault(
                 f"/stocktake/sessions/{session_id}/close", headers={"Idempotency-Key": str(uuid7())}
             )
             assert closed.status_code == 200, closed.text
+            applied = api.post(
+                f"/stocktake/sessions/{session_id}/actions/apply",
+                json={"kinds": ["record_damage"]},
+                headers={"Idempotency-Key": str(uuid7())},
+            )
+            assert applied.status_code == 200, applied.text
 
         with Session(engine, expire_on_commit=False) as db:
             results = {
@@ -224,6 +235,7 @@ def test_a_sweep_killed_and_resumed_with_the_broker_restarted_finds_every_fault(
             acted_on = set(
                 db.exec(select(StocktakeAction.item_id).where(StocktakeAction.session_id == session_id))
             )
+            tickets = [(t.item_id, t.damage_kinds) for t in db.exec(select(RepairTicket))]
     finally:
         engine.dispose()
 
@@ -262,6 +274,7 @@ def test_a_sweep_killed_and_resumed_with_the_broker_restarted_finds_every_fault(
     assert (cls(lib.lost), issues(lib.lost)) == (ItemClass.FOUND, {"found_marked_absent"})
     assert issues(lib.unarmed) == {"not_armed"}
     assert issues(lib.damaged) == {"damaged"}
+    assert tickets == [(lib.damaged.id, ["binding", "loose_pages"])]  # the kinds ticked on the handheld
     assert issues(lib.ordered[0]) == {"out_of_order"}
     assert (cls(lib.rewrite), issues(lib.rewrite)) == (ItemClass.FOUND, {"tag_repair"})
     assert cls(lib.stray) is ItemClass.WRONG_PLACE

@@ -3,10 +3,15 @@ once — also across a kill between any two steps."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
-from contract.events import StocktakeDamage, StocktakeJoined, StocktakeReads
-from contract.stocktake import MarkedCondition, ShelfMethod, TagData
+import pytest
+from pydantic import ValidationError
+
+from contract.common import ItemRef
+from contract.events import StocktakeDamage, StocktakeDamageV1, StocktakeJoined, StocktakeReads
+from contract.stocktake import DamageKind, DamageMarked, DamageMarkedV1, MarkedCondition, ShelfMethod, TagData
 from devices.barcode.scanner import Scan
 from devices.tagdata import TagStatus
 from edge.handheld.alerts import AlertKind
@@ -89,16 +94,65 @@ def test_a_damage_mark_follows_the_reads_taken_before_it(handheld: Rig) -> None:
     handheld.agent.choose_shelf("B7")
     handheld.field.tags = [A]
     handheld.agent.poll()
-    handheld.agent.mark_damage("VV000001", MarkedCondition.POOR, for_repair=True, note="spine torn")
-    kinds = [e.KIND for e in handheld.emitter.events()]
-    assert kinds == ["stocktake.join", "stocktake.reads", "stocktake.damage"]
+    torn = [DamageKind.TORN, DamageKind.LOOSE_PAGES]
+    handheld.agent.mark_damage("VV000001", MarkedCondition.POOR, torn, for_repair=True, note="spine torn")
+    kinds = [(e.KIND, e.VERSION) for e in handheld.emitter.events()]
+    assert kinds == [("stocktake.join", 1), ("stocktake.reads", 1), ("stocktake.damage", 2)]
     (mark,) = [e.payload for e in handheld.emitter.events() if isinstance(e, StocktakeDamage)]
-    assert (mark.session_id, mark.shelf_code, mark.item.barcode, mark.for_repair) == (
+    assert (mark.session_id, mark.shelf_code, mark.item.barcode, mark.for_repair, mark.kinds) == (
         7,
         "B7",
         "VV000001",
         True,
+        torn,
     )
+    assert handheld.agent.counters().damage_marks == 1
+
+
+def test_a_damage_mark_names_at_least_one_kind(handheld: Rig) -> None:
+    handheld.agent.choose_shelf("B7")
+    with pytest.raises(ValidationError):
+        handheld.agent.mark_damage("VV000001", MarkedCondition.POOR, [], for_repair=True)
+    assert [e.KIND for e in handheld.emitter.events()] == ["stocktake.join"]
+    assert handheld.agent.counters().damage_marks == 0
+
+
+def test_killed_with_a_damage_mark_queued_it_sends_the_mark_with_its_kinds_once(handheld: Rig) -> None:
+    handheld.agent.choose_shelf("B7")
+    mark = DamageMarked(
+        session_id=7,
+        shelf_code="B7",
+        item=ItemRef(barcode="VV000002"),
+        condition="worn",
+        for_repair=False,
+        kinds=[DamageKind.WATER],
+    )
+    handheld.journal.enqueue(StocktakeDamage, mark)  # queued, and the agent killed before it flushed
+    handheld.restart()
+    handheld.agent.flush()
+    handheld.agent.flush()
+    marks = [e.payload for e in handheld.emitter.events() if isinstance(e, StocktakeDamage)]
+    assert [(m.item.barcode, m.kinds) for m in marks] == [("VV000002", [DamageKind.WATER])]
+
+
+def test_a_mark_queued_before_the_update_replays_as_version_1(handheld: Rig) -> None:
+    """A journal row an agent from before the kinds of damage queued (the bare kind, a payload without
+    kinds) is still sent, as what it was made: the server takes its damage as "other"."""
+    handheld.agent.choose_shelf("B7")
+    old = DamageMarkedV1(
+        session_id=7, shelf_code="B7", item=ItemRef(barcode="VV000003"), condition="poor", for_repair=True
+    )
+    with sqlite3.connect(handheld.journal.path) as db:
+        db.execute(
+            "INSERT INTO queue (event_id, kind, payload) VALUES (?, ?, ?)",
+            ("01936f80-0a1b-7c2d-8e3f-5061728394b3", "stocktake.damage", old.model_dump_json()),
+        )
+    handheld.restart()
+    handheld.agent.flush()
+    (replayed,) = [e for e in handheld.emitter.events() if e.KIND == "stocktake.damage"]
+    assert isinstance(replayed, StocktakeDamageV1)
+    assert replayed.payload == old
+    assert str(replayed.event_id) == "01936f80-0a1b-7c2d-8e3f-5061728394b3"
 
 
 def test_killed_before_sending_it_loses_nothing_and_recounts_nothing(handheld: Rig) -> None:
