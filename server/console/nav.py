@@ -18,6 +18,7 @@ DASHBOARD, DESK, PATRONS, ITEMS, HOLDS, DEVICES, EVENTS, STAFF, AUDIT = range(10
 GATE = DESK + 5  # the alarm desk, next to the circulation desk: the same staff answer both
 STOCKTAKE = HOLDS + 5  # the stock-take, after the collection's own pages (items, holds)
 WEEDING = STOCKTAKE + 2  # weeding, which reads what the stock-takes found
+STATISTICS = WEEDING + 1  # the annual plan's figures and buying suggestions: weeding's mirror
 
 
 @dataclass(frozen=True)
