@@ -151,7 +151,11 @@ def _suggestions(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
     ]
     if rows:
         yield from _tables(
-            t, [t.gettext("Rank"), t.gettext("Class"), t.gettext("Why")], rows, (0.06, 0.14, 0.8), numeric={0}
+            t,
+            [t.gettext("Rank"), t.gettext("Subject class"), t.gettext("Why")],
+            rows,
+            (0.06, 0.14, 0.8),
+            numeric={0},
         )
     else:
         yield t.para(t.gettext("No class is lent far more per copy than the library as a whole."))

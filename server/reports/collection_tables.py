@@ -25,7 +25,7 @@ from web.formatting import day, number
 KEY, COUNT, SHARE, RATIO, DAY, TEXT = "key", "count", "share", "ratio", "day", "text"
 
 DIMENSION_LABELS: dict[str, str] = {
-    "class": N_("Class"),
+    "class": N_("Subject class"),
     "location": N_("Floor or room"),
     "language": N_("Language"),
     "item_type": N_("Item type"),
@@ -114,7 +114,7 @@ def statistics_tables(statistics: AnnualStatistics) -> dict[str, Table]:
             "age",
             (
                 Column("years_since_publication", N_("Years since publication"), KEY),
-                Column("copies", N_("Copies"), COUNT),
+                Column("copies", N_("Number of copies"), COUNT),
                 Column("share", N_("Share"), SHARE),
             ),
             tuple((band, n, _share(n, figures.holdings)) for band, n in figures.age_profile),
@@ -127,7 +127,7 @@ def statistics_tables(statistics: AnnualStatistics) -> dict[str, Table]:
                 Column("stocktake", N_("Stock-take"), KEY),
                 Column("closed_on", N_("Closed on"), DAY),
                 Column("counted", N_("Copies counted"), COUNT),
-                Column("found", N_("Seen"), COUNT),
+                Column("found", N_("Found on the shelves"), COUNT),
                 Column("missing", N_("Missing"), COUNT),
                 Column("missing_rate", N_("Missing rate"), SHARE),
             ),

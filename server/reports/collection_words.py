@@ -29,18 +29,17 @@ def title_reason(title: TitleSuggestion, lang: Language) -> str:
     waiting = words.ngettext("%(num)s hold waiting", "%(num)s holds waiting", holds) % {
         "num": number(holds, lang)
     }
-    if copies:
-        have = words.ngettext("%(num)s usable copy", "%(num)s usable copies", copies) % {
-            "num": number(copies, lang)
-        }
-    else:
-        have = words.gettext("no usable copy")
     after = number(round(holds / (copies + buy), 1), lang)
     more = words.ngettext(
         "%(num)s more copy brings it to %(after)s holds per copy",
         "%(num)s more copies bring it to %(after)s holds per copy",
         buy,
     ) % {"num": number(buy, lang), "after": after}
+    if not copies:
+        return words.gettext("%(holds)s and no usable copy — %(more)s.") % {"holds": waiting, "more": more}
+    have = words.ngettext("%(num)s usable copy", "%(num)s usable copies", copies) % {
+        "num": number(copies, lang)
+    }
     return words.gettext("%(holds)s for %(copies)s — %(more)s.") % {
         "holds": waiting,
         "copies": have,

@@ -64,7 +64,8 @@ def test_the_annual_report_in_both_languages(
     text = " ".join(text_of(answer.content).split())
     assert "BÁO CÁO NĂM VỀ VỐN TÀI LIỆU 2026" in text
     assert "Lịch sử Việt Nam" in text
-    assert "2 lượt đặt trước đang chờ cho không có bản nào dùng được" not in text  # worded as a sentence
+    assert "2 lượt đặt trước đang chờ nhưng chưa có bản nào dùng được — thêm 1 bản sẽ đưa về 2 lượt" in text
+    assert "Môn loại Số bản đang có Tỷ lệ vốn tài liệu Thất lạc" in text  # the table by class, its heads
     english = librarian.get(f"{PAGE}/report.pdf", params={"year": 2024, "lang": "en"})
     assert 'filename="bao-cao-von-tai-lieu-2024.en.pdf"' in english.headers["content-disposition"]
     pages = page_texts(english.content)
