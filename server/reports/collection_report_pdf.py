@@ -30,7 +30,7 @@ from server.services.collection_statistics import AnnualStatistics
 from web import N_, Language, translate
 from web.formatting import day, number
 
-CHART_WIDTH = 0.62 * WIDTH
+CHART_WIDTH = 0.5 * WIDTH
 TITLES_SHOWN = 50  # the report names the fifty titles most in need; the console's CSV has them all
 
 
@@ -111,7 +111,7 @@ def _story(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
 
 def _section(t: _Text, heading: str, table: Table, names: KeyNames) -> Iterator[Flowable]:
     words = in_words(table, t.lang, names)
-    yield CondPageBreak(90 * mm)
+    yield CondPageBreak(75 * mm)
     yield t.para(heading, t.heading)
     if not table.rows:
         yield t.para(t.gettext("Nothing to count yet."))
@@ -136,7 +136,7 @@ def _suggestions(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
         for rank, s in enumerate(statistics.titles[:TITLES_SHOWN], start=1)
     ]
     if rows:
-        yield from _tables(t, head, rows, (0.06, 0.34, 0.1, 0.5), numeric={0, 2})
+        yield from _tables(t, head, rows, (0.06, 0.3, 0.12, 0.52), numeric={0, 2})
     else:
         yield t.para(t.gettext("No title has as many waiting holds per usable copy as the plan asks."))
     yield Spacer(0, 3 * mm)
