@@ -30,6 +30,7 @@ from server.services.columns import HOLD, ITEM, LOAN, LOCATION, RECORD, SIGHTING
 from server.services.weeding_evidence import IN_HOUSE_CONTEXTS, day_number, is_postgres
 
 CHUNK = 5000
+WITHDRAWN, MISSING, LOST = (s.value for s in (ItemStatus.WITHDRAWN, ItemStatus.MISSING, ItemStatus.LOST))
 # A copy in one of these serves readers: the copies a hold queue waits for.
 USABLE = (ItemStatus.AVAILABLE, ItemStatus.ON_LOAN, ItemStatus.ON_HOLD_SHELF)
 
@@ -42,24 +43,16 @@ def read_stock(
     places = floors(session)
     today_day = today.toordinal()
     result = session.execute(_statement(session, until).execution_options(yield_per=chunk))
-    head: Sequence[Any] | None = None
-    years: list[tuple[int, int]] = []
     try:
         for row in result:
-            if head is None or row[0] != head[0]:
-                if head is not None:
-                    yield _stock(head, years, places, today_day)
-                head, years = row, []
-            if row[-2] is not None:
-                years.append((int(row[-2]), row[-1]))
-        if head is not None:
-            yield _stock(head, years, places, today_day)
+            yield _stock(row, places, today_day)
     finally:
         result.close()
 
 
-def _stock(row: Sequence[Any], years: list[tuple[int, int]], places: dict[int, str], today: int) -> StockItem:
-    (item_id, item_type, call_number, home, language, added, status, changed, published, used) = row[:10]
+def _stock(row: Sequence[Any], places: dict[int, str], today: int) -> StockItem:
+    (item_id, item_type, call_number, home, language, added, status, changed, published, used, lent) = row
+    years = tuple(sorted(_year_counts(lent))) if lent else ()
     return StockItem(
         item_id,
         item_type,
@@ -67,13 +60,20 @@ def _stock(row: Sequence[Any], years: list[tuple[int, int]], places: dict[int, s
         places.get(home) if home is not None else None,
         language,
         added,
-        (changed if changed is not None else today) if status == ItemStatus.WITHDRAWN else None,
+        (changed if changed is not None else today) if status == WITHDRAWN else None,
         published,
-        status == ItemStatus.MISSING,
-        status == ItemStatus.LOST,
+        status == MISSING,
+        status == LOST,
         bool(years) or bool(used),
-        tuple(years),
+        years,
     )
+
+
+def _year_counts(text: str) -> Iterator[tuple[int, int]]:
+    """ "2018:1,2024:3" as (2018, 1), (2024, 3)."""
+    for pair in text.split(","):
+        year, _, n = pair.partition(":")
+        yield int(year), int(n)
 
 
 def floors(session: Session) -> dict[int, str]:
@@ -95,7 +95,7 @@ def floors(session: Session) -> dict[int, str]:
 
 def _statement(session: Session, until: datetime | None) -> sa.Select[Any]:
     postgres = is_postgres(session)
-    year = sa.cast(sa.extract("year", LOAN.c.checked_out_at), sa.Integer)
+    year = _year(LOAN.c.checked_out_at, postgres=postgres)
     loans = sa.select(LOAN.c.item_id, year.label("year"), sa.func.count().label("n"))
     uses = sa.select(SIGHTING.c.item_id, sa.func.count().label("n")).where(
         SIGHTING.c.item_id.is_not(None), SIGHTING.c.context.in_(IN_HOUSE_CONTEXTS)
@@ -105,7 +105,10 @@ def _statement(session: Session, until: datetime | None) -> sa.Select[Any]:
         loans = loans.where(LOAN.c.checked_out_at < until)
         uses = uses.where(SIGHTING.c.occurred_at < until)
         items = ITEM.c.created_at < until
-    loan_years = loans.group_by(LOAN.c.item_id, year).subquery("loan_years")
+    by_year = loans.group_by(LOAN.c.item_id, year).subquery("by_year")
+    pair = sa.cast(by_year.c.year, sa.String) + ":" + sa.cast(by_year.c.n, sa.String)
+    joined = sa.func.string_agg(pair, ",") if postgres else sa.func.group_concat(pair, ",")
+    lent = sa.select(by_year.c.item_id, joined.label("years")).group_by(by_year.c.item_id).subquery("lent")
     used = uses.group_by(SIGHTING.c.item_id).subquery("used")
     return (
         sa.select(
@@ -115,19 +118,27 @@ def _statement(session: Session, until: datetime | None) -> sa.Select[Any]:
             ITEM.c.home_location_id,
             RECORD.c.language,
             day_number(ITEM.c.created_at, postgres=postgres),
-            ITEM.c.status,
+            sa.type_coerce(ITEM.c.status, sa.String),  # the stored text: no enum made per copy
             day_number(ITEM.c.status_changed_at, postgres=postgres),
             RECORD.c.year,
             used.c.n,
-            loan_years.c.year,
-            loan_years.c.n,
+            lent.c.years,
         )
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(used, used.c.item_id == ITEM.c.id)
-        .outerjoin(loan_years, loan_years.c.item_id == ITEM.c.id)
+        .outerjoin(lent, lent.c.item_id == ITEM.c.id)
         .where(items)
-        .order_by(ITEM.c.id, loan_years.c.year)
+        .order_by(ITEM.c.id)
     )
+
+
+def _year(moment: sa.ColumnElement[Any], *, postgres: bool) -> sa.ColumnElement[int]:
+    """The UTC year of a stored moment. SQLite stores UTC moments as text that starts with the year (the
+    `UtcDateTime` column type): its first four characters are read instead of parsing the date, which
+    over millions of loans is several times faster."""
+    if postgres:
+        return sa.cast(sa.extract("year", moment), sa.Integer)
+    return sa.cast(sa.func.substr(moment, 1, 4), sa.Integer)
 
 
 def title_demand(session: Session) -> list[TitleDemand]:

@@ -124,6 +124,7 @@ def collection_figures(
     never_used = 0
     last_year = today.year - 1 if demand_year is None else demand_year
     today_day, year_of, digits = today.toordinal(), _YearOf(), plan.class_digits
+    classes: dict[str | None, str] = {}  # by call number: a title's copies share theirs, parsed once
     for item in items:
         if item.added_day > today_day:
             continue
@@ -140,7 +141,9 @@ def collection_figures(
             continue
         never_used += not item.ever_used
         published[item.publication_year] += 1
-        cls = class_key(item.call_number, digits)
+        cls = classes.get(item.call_number)
+        if cls is None:
+            cls = classes[item.call_number] = class_key(item.call_number, digits)
         place = (cls, item.location or OTHER, item.language or OTHER, item.item_type)
         held[(place, item.missing, item.lost)] += 1
         if last_year_loans:
