@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.support import statistics_library
-from tests.support.pdf_text import page_texts, text_of
+from tests.support.browser import SCREENSHOTS
+from tests.support.pdf_text import page_texts, save_pages, text_of
 
 PAGE = "/console/collection/statistics"
 
@@ -64,6 +65,7 @@ def test_the_annual_report_in_both_languages(
     text = " ".join(text_of(answer.content).split())
     assert "BÁO CÁO NĂM VỀ VỐN TÀI LIỆU 2026" in text
     assert "Lịch sử Việt Nam" in text
+    save_pages(answer.content, SCREENSHOTS / "collection-report.vi", dpi=80, pages=1)
     assert "2 lượt đặt trước đang chờ nhưng chưa có bản nào dùng được — thêm 1 bản sẽ đưa về 2 lượt" in text
     assert "Môn loại Số bản đang có Tỷ lệ vốn tài liệu Thất lạc" in text  # the table by class, its heads
     english = librarian.get(f"{PAGE}/report.pdf", params={"year": 2024, "lang": "en"})
