@@ -33,6 +33,7 @@ from server.services.columns import RECORD, table_of
 from server.services.stocktake_report import session_figures
 
 STOCKTAKE = table_of(StocktakeSession)
+_BATCH = 1000  # records looked up in one statement
 YEARS_SHOWN = 10  # the yearly table reaches back this many years, the one reported included
 
 
@@ -138,10 +139,12 @@ def stocktake_history(session: Session, until: datetime | None = None) -> list[S
 
 
 def titled(session: Session, suggestions: Iterable[BuyingSuggestion]) -> list[TitleSuggestion]:
+    """The suggestions with their titles, looked up a batch of records at a time."""
     ranked = list(suggestions)
     ids = [int(s.subject) for s in ranked]
-    rows = session.execute(
-        sa.select(RECORD.c.id, RECORD.c.title, RECORD.c.call_number).where(RECORD.c.id.in_(ids))
-    )
-    found = {row[0]: row[1:] for row in rows}
+    found: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        query = sa.select(RECORD.c.id, RECORD.c.title, RECORD.c.call_number).where(RECORD.c.id.in_(batch))
+        found |= {record: (title, call_number) for record, title, call_number in session.execute(query)}
     return [TitleSuggestion(s, *found.get(int(s.subject), ("", None))) for s in ranked]

@@ -13,6 +13,7 @@ from server.domain.weeding.evidence import Fact
 from server.domain.weeding.figures import ClassUse, LossRate, YearFigures
 from server.domain.weeding.settings import PlanSettings
 from server.domain.weeding.suggestions import TitleDemand
+from server.services import collection_statistics
 from server.services.collection_statistics import annual_statistics, buying_suggestions, stocktake_history
 from server.services.collection_stock import read_stock, title_demand
 from tests.support import statistics_library
@@ -99,8 +100,9 @@ def test_a_past_year_reads_the_evidence_as_it_stood_then(session: Session) -> No
 
 
 def test_hold_queues_long_for_their_copies_are_suggested(
-    session: Session, library: StatisticsLibrary
+    session: Session, library: StatisticsLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(collection_statistics, "_BATCH", 1)  # titles looked up a record at a time
     assert title_demand(session) == [
         TitleDemand(library.gone_record, 2, 0),
         TitleDemand(library.english_record, 7, 2),
