@@ -5,7 +5,9 @@ hold queue.
 The statement joins each copy to its record and to two grouped subqueries, each one pass over its table
 (the helpers are weeding's, `weeding_evidence`, so both read days and uses alike):
 
-- loans per copy and year: one row per year a copy was lent, so a copy comes as a run of rows (id order);
+- loans: the year of each of a copy's loans, as one text per copy ("2018,2024,2024"), counted here — one
+  grouping over the loans' (item, checkout) index, where grouping by copy and year in the database sorted
+  every loan again;
 - in-house uses: whether a copy was ever put back through a return point (`IN_HOUSE_CONTEXTS`).
 
 A copy is added the day it was created (the catalogue holds no separate accession date) and withdrawn the
@@ -16,6 +18,7 @@ home shelf is on, so the figures read by floor, not by each of thousands of shel
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -52,7 +55,7 @@ def read_stock(
 
 def _stock(row: Sequence[Any], places: dict[int, str], today: int) -> StockItem:
     (item_id, item_type, call_number, home, language, added, status, changed, published, used, lent) = row
-    years = tuple(sorted(_year_counts(lent))) if lent else ()
+    years = tuple(sorted((int(year), n) for year, n in Counter(lent.split(",")).items())) if lent else ()
     return StockItem(
         item_id,
         item_type,
@@ -67,13 +70,6 @@ def _stock(row: Sequence[Any], places: dict[int, str], today: int) -> StockItem:
         bool(years) or bool(used),
         years,
     )
-
-
-def _year_counts(text: str) -> Iterator[tuple[int, int]]:
-    """ "2018:1,2024:3" as (2018, 1), (2024, 3)."""
-    for pair in text.split(","):
-        year, _, n = pair.partition(":")
-        yield int(year), int(n)
 
 
 def floors(session: Session) -> dict[int, str]:
@@ -96,7 +92,7 @@ def floors(session: Session) -> dict[int, str]:
 def _statement(session: Session, until: datetime | None) -> sa.Select[Any]:
     postgres = is_postgres(session)
     year = _year(LOAN.c.checked_out_at, postgres=postgres)
-    loans = sa.select(LOAN.c.item_id, year.label("year"), sa.func.count().label("n"))
+    loans = sa.select(LOAN.c.item_id, sa.cast(year, sa.String).label("year"))
     uses = sa.select(SIGHTING.c.item_id, sa.func.count().label("n")).where(
         SIGHTING.c.item_id.is_not(None), SIGHTING.c.context.in_(IN_HOUSE_CONTEXTS)
     )
@@ -105,10 +101,9 @@ def _statement(session: Session, until: datetime | None) -> sa.Select[Any]:
         loans = loans.where(LOAN.c.checked_out_at < until)
         uses = uses.where(SIGHTING.c.occurred_at < until)
         items = ITEM.c.created_at < until
-    by_year = loans.group_by(LOAN.c.item_id, year).subquery("by_year")
-    pair = sa.cast(by_year.c.year, sa.String) + ":" + sa.cast(by_year.c.n, sa.String)
-    joined = sa.func.string_agg(pair, ",") if postgres else sa.func.group_concat(pair, ",")
-    lent = sa.select(by_year.c.item_id, joined.label("years")).group_by(by_year.c.item_id).subquery("lent")
+    lent_in = loans.subquery("lent_in")
+    joined = (sa.func.string_agg if postgres else sa.func.group_concat)(lent_in.c.year, ",")
+    lent = sa.select(lent_in.c.item_id, joined.label("years")).group_by(lent_in.c.item_id).subquery("lent")
     used = uses.group_by(SIGHTING.c.item_id).subquery("used")
     return (
         sa.select(
