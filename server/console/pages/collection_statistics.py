@@ -49,6 +49,12 @@ PATH = "/collection/statistics"
 NAV = NavEntry(STATISTICS, PATH, N_("Statistics"), Permission.COLLECTION_STATISTICS)
 YearQuery = Annotated[int | None, Query(ge=1, le=9999)]
 CHARTED = ("years", "use", "age", "stocktakes", *DIMENSIONS)
+TAB_LABELS: dict[str, str] = {
+    "class": N_("Classes"),
+    "location": N_("Floors and rooms"),
+    "language": N_("Languages"),
+    "item_type": N_("Item types"),
+}
 
 
 def today_of(state: ConsoleState, now: datetime) -> date:
@@ -137,14 +143,6 @@ def show(
         "dimension_label": translate(lang, DIMENSION_LABELS[dimension]),
     }
     return render.page(request, state, viewer, "console/collection/statistics.html", context, nav=NAV.path)
-
-
-TAB_LABELS: dict[str, str] = {
-    "class": N_("Classes"),
-    "location": N_("Floors and rooms"),
-    "language": N_("Languages"),
-    "item_type": N_("Item types"),
-}
 
 
 @pages.page(PATH + "/{name}.csv", Permission.COLLECTION_STATISTICS)
