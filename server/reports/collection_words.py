@@ -22,7 +22,7 @@ def percent(share: float, lang: Language) -> str:
 
 
 def title_reason(title: TitleSuggestion, lang: Language) -> str:
-    """ "5 holds waiting for 1 usable copy — 1 more copy brings it to 2.5 holds per copy." """
+    """E.g. "5 holds waiting for 1 usable copy — 1 more copy brings it to 2.5 per copy." """
     words = translations(lang)
     f = _facts(title.suggestion)
     holds, copies, buy = int(str(f["holds_waiting"])), int(str(f["copies"])), int(str(f["copies_to_buy"]))
@@ -31,8 +31,8 @@ def title_reason(title: TitleSuggestion, lang: Language) -> str:
     }
     after = number(round(holds / (copies + buy), 1), lang)
     more = words.ngettext(
-        "%(num)s more copy brings it to %(after)s holds per copy",
-        "%(num)s more copies bring it to %(after)s holds per copy",
+        "%(num)s more copy brings it to %(after)s per copy",
+        "%(num)s more copies bring it to %(after)s per copy",
         buy,
     ) % {"num": number(buy, lang), "after": after}
     if not copies:

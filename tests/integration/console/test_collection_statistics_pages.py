@@ -74,7 +74,7 @@ def test_the_annual_report_in_both_languages(
     text = " ".join(" ".join(pages).split())
     assert "ANNUAL REPORT ON THE COLLECTION 2024" in text
     assert "Copies held 8" in text
-    assert "7 holds waiting for 2 usable copies — 1 more copy brings it to 2.3 holds per copy." in text
+    assert "7 holds waiting for 2 usable copies — 1 more copy brings it to 2.3 per copy." in text
     assert "Kiểm kê 2024" in text
     assert "10 %" in text  # the 2024 stock-take's missing rate: 1 of 10
 

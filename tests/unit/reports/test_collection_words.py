@@ -30,13 +30,13 @@ def _title(holds: int, copies: int, buy: int) -> TitleSuggestion:
 @pytest.mark.parametrize(
     ("holds", "copies", "buy", "lang", "words"),
     [
-        (5, 1, 1, "en", "5 holds waiting for 1 usable copy — 1 more copy brings it to 2.5 holds per copy."),
-        (9, 1, 2, "en", "9 holds waiting for 1 usable copy — 2 more copies bring it to 3 holds per copy."),
-        (1, 0, 1, "en", "1 hold waiting and no usable copy — 1 more copy brings it to 1 holds per copy."),
+        (5, 1, 1, "en", "5 holds waiting for 1 usable copy — 1 more copy brings it to 2.5 per copy."),
+        (9, 1, 2, "en", "9 holds waiting for 1 usable copy — 2 more copies bring it to 3 per copy."),
+        (1, 0, 1, "en", "1 hold waiting and no usable copy — 1 more copy brings it to 1 per copy."),
         (7, 2, 1, "vi", "7 lượt đặt trước đang chờ cho 2 bản dùng được — thêm 1 bản sẽ đưa về 2,3 lượt "
-                        "đặt trước trên mỗi bản."),
+                        "trên mỗi bản."),
         (2, 0, 1, "vi", "2 lượt đặt trước đang chờ nhưng chưa có bản nào dùng được — thêm 1 bản sẽ đưa về 2 "
-                        "lượt đặt trước trên mỗi bản."),
+                        "lượt trên mỗi bản."),
     ],
 )  # fmt: skip
 def test_a_title_s_reason_says_what_buying_changes(
