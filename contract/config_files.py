@@ -6,9 +6,11 @@ each growing its own. A file's model derives from `ConfigModel`: unknown keys ar
 setting cannot silently fall back to its default, and values are not coerced (`"5"` is not 5, `1` is not
 true). Enumerations, dates and times written as TOML strings opt out per field with `Lax`.
 
-A bad file raises `ConfigFileError`, whose message names the file and, for each problem, the key:
+A bad file raises `ConfigFileError`, whose message names the file and, for each problem, the key — and the
+line, when the text of the file is at hand (`contract.config_lines`):
 
     config/readers.toml: profiles.mr102.block_order: must be one of 'reversed' or 'memory', got 'sideways'
+    config/weeding.toml: line 42: range[0].crew: must be X/Y …
 
 Each layer translates it into its own error root at its boundary.
 """
@@ -25,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Strict, ValidationError
 from pydantic_core import ErrorDetails
 
 from contract.codec import ContractError
+from contract.config_lines import key_lines, line_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -46,13 +49,16 @@ class ConfigFileError(ContractError):
 
 def read_config(path: Path) -> dict[str, Any]:
     """The parsed file; a missing or unreadable file, or one that is not UTF-8 TOML, raises."""
+    return parse_config(read_config_text(path), str(path))
+
+
+def read_config_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigFileError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigFileError(f"{path}: cannot read the file: not UTF-8 text ({exc})") from exc
-    return parse_config(text, str(path))
 
 
 def parse_config(text: str, source: str) -> dict[str, Any]:
@@ -78,19 +84,31 @@ def syntax_problem(message: str, text: str) -> str:
     return message
 
 
-def validate_config(model: type[M], values: object, source: str = "", at: Sequence[str] = ()) -> M:
+def validate_config(
+    model: type[M], values: object, source: str = "", at: Sequence[str] = (), *, text: str | None = None
+) -> M:
     """`values` as a `model`; problems name their key after `source` (a file, a profile…), under `at`
-    (the table the values came from, e.g. `("security",)` for the `[security]` section of a file)."""
+    (the table the values came from, e.g. `("security",)` for the `[security]` section of a file), and
+    their line when `text`, the file the values were read from, is given."""
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        problems = "; ".join(describe(error, at) for error in exc.errors(include_url=False))
+        lines = key_lines(text) if text is not None else {}
+        problems = "; ".join(
+            _at_line(describe(error, at), line_of(lines, (*at, *error["loc"])))
+            for error in exc.errors(include_url=False)
+        )
         raise ConfigFileError(f"{source}: {problems}" if source else problems) from exc
+
+
+def _at_line(problem: str, line: int | None) -> str:
+    return problem if line is None else f"line {line}: {problem}"
 
 
 def load_config(path: Path, model: type[M]) -> M:
     """The whole file as a `model`."""
-    return validate_config(model, read_config(path), str(path))
+    text = read_config_text(path)
+    return validate_config(model, parse_config(text, str(path)), str(path), text=text)
 
 
 def describe(error: ErrorDetails, at: Sequence[str] = ()) -> str:

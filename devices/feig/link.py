@@ -8,7 +8,10 @@ rejects, so the only way to learn of a lost request is a timeout. Rules applied 
 - once a reply has visibly gone wrong (a CRC mismatch, or part of a frame and then a pause longer than
   the inter-character limit) stop waiting for the full timeout and retry at once;
 - a link lost during the exchange (`TransportError`) is retried: the transport reconnects with backoff;
-  a link that is still offline after the transport's own wait (`LinkOfflineError`) is not.
+  a link that is still offline after the transport's own wait (`LinkOfflineError`) is not;
+- a request that timed out may still be answered late, and nothing in a reply says which request it
+  answers: after a timeout, the next request first waits (at most one reply timeout) for the replies still
+  owed and drops them, so a late reply is never taken for the next request's (a wrong tag's data).
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ class FeigLink:
         self.retries = retries
         self._parser = FrameParser(Direction.REPLY, max_length=max_frame_length)
         self._last_reply_at = 0.0
+        self._owed = 0  # replies the reader may still send to requests that timed out
+        self._timed_out = False  # the last attempt ended without any reply
         self._counts: dict[str, int] = dict.fromkeys(
             (
                 "frames_sent",
@@ -102,6 +107,7 @@ class FeigLink:
         wire = encode_request(self.address, request.command, request.data, advanced=self.advanced_requests)
         attempts = 1 + (self.retries if retries is None else retries)
         failure: Exception | None = None
+        owed = 0  # retries are answers to the same request: only the next request must not take them
         for attempt in range(attempts):
             if attempt:
                 self._counts["retries"] += 1
@@ -113,8 +119,11 @@ class FeigLink:
                 failure = exc
                 continue
             if reply is not None:
+                self._owed = owed
                 return reply
+            owed += self._timed_out
             failure = None
+        self._owed = owed
         if failure is not None:
             raise failure
         raise DeviceTimeoutError(
@@ -126,15 +135,31 @@ class FeigLink:
         gap = self._last_reply_at + self.psst_s - time.monotonic()
         if gap > 0:
             time.sleep(gap)
+        if self._owed:
+            self._drop_owed_replies()
         self.transport.discard_input()
         self._parser.reset()
         self.transport.write(wire)
         self._counts["frames_sent"] += 1
         return self._await_reply(command)
 
+    def _drop_owed_replies(self) -> None:
+        """Waits up to one reply timeout for the replies owed to timed-out requests, dropping them (a
+        request lost on the way is never answered: then the whole wait is spent, once)."""
+        deadline = time.monotonic() + self.reply_timeout_s
+        self._parser.reset()
+        while self._owed and (remaining := deadline - time.monotonic()) > 0:
+            chunk = self.transport.read(4096, remaining)
+            for result in self._parser.feed(chunk):
+                if not isinstance(result, Discarded):
+                    self._owed -= 1
+                    self._counts["unexpected_frames"] += 1
+        self._owed = 0
+
     def _await_reply(self, command: int) -> Frame | None:
         deadline = time.monotonic() + self.reply_timeout_s
         gone_wrong = False
+        self._timed_out = False
         while True:
             remaining = deadline - time.monotonic()
             if self._parser.pending or gone_wrong:
@@ -144,6 +169,7 @@ class FeigLink:
                 damaged = self._classify(self._parser.flush())
                 if not (gone_wrong or damaged):
                     self._counts["timeouts"] += 1
+                    self._timed_out = True
                 return None
             for result in self._parser.feed(chunk):
                 if isinstance(result, Discarded):

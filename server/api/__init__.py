@@ -29,6 +29,8 @@ from server.api.routes import (
     staff,
     staff_actions,
     stocktake,
+    weeding_round_documents,
+    weeding_rounds,
 )
 
 API_PREFIX = "/api/v1"
@@ -54,6 +56,8 @@ for _module in (
     gate_reports,
     stocktake,
     collection,
+    weeding_rounds,
+    weeding_round_documents,
 ):
     api_router.include_router(_module.router)
 

@@ -5,7 +5,7 @@
 
 Both are read by `contract.config_files` into pydantic models that refuse unknown keys and unconverted
 values; a bad file raises `server.errors.ConfigurationError` naming the file and, for each problem, the
-key (or, for a TOML syntax error, the line). docs/collection.md describes every setting.
+line and the key (a TOML syntax error: the line). docs/collection.md describes every setting.
 """
 
 from server.collection_config.lifecycle import LIFECYCLE_FILE, load_lifecycle, parse_lifecycle

@@ -22,6 +22,6 @@ def read_file(path: Path, model: type[M]) -> M:
 
 def read_text(text: str, source: str, model: type[M]) -> M:
     try:
-        return validate_config(model, parse_config(text, source), source)
+        return validate_config(model, parse_config(text, source), source, text=text)
     except ConfigFileError as exc:
         raise ConfigurationError(str(exc)) from exc

@@ -17,8 +17,10 @@ from server.services.permissions import Permission, allows
 DASHBOARD, DESK, PATRONS, ITEMS, HOLDS, DEVICES, EVENTS, STAFF, AUDIT = range(10, 100, 10)
 GATE = DESK + 5  # the alarm desk, next to the circulation desk: the same staff answer both
 STOCKTAKE = HOLDS + 5  # the stock-take, after the collection's own pages (items, holds)
+LOSSES = STOCKTAKE + 1  # the missing and lost items the stock-takes leave behind
 WEEDING = STOCKTAKE + 2  # weeding, which reads what the stock-takes found
-STATISTICS = WEEDING + 1  # the annual plan's figures and buying suggestions: weeding's mirror
+REPAIRS = STOCKTAKE + 3  # the repair queue, whose "beyond repair" weeding reads
+STATISTICS = REPAIRS + 1  # the annual plan's figures and buying suggestions: weeding's mirror
 
 
 @dataclass(frozen=True)

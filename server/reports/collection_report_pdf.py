@@ -12,25 +12,40 @@ wrap and never cut.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from server.console.charts import bar_chart
 from server.domain.weeding.figures import DIMENSIONS
+from server.reports import layout
+from server.reports.cells import Cell
 from server.reports.chart_drawing import drawing
-from server.reports.collection_tables import KeyNames, Table, in_words, statistics_tables
+from server.reports.collection_tables import KeyNames, in_words, statistics_tables
+from server.reports.collection_tables import Table as FigureTable
 from server.reports.collection_words import class_reason, percent, title_reason
 from server.reports.fonts import composed, report_fonts
-from server.reports.stocktake_pdf import MARGIN, PAGE, WIDTH, _numbered, _pairs, _tables, _Text
+from server.reports.layout import Wording
 from server.services.collection_statistics import AnnualStatistics
 from web import N_, Language, translate
 from web.formatting import day, number
 
+MARGIN = 14 * mm
+PAGE = landscape(A4)  # the tables by class are wide: nine columns
+WIDTH = PAGE[0] - 2 * MARGIN
 CHART_WIDTH = 0.5 * WIDTH
+ROWS_PER_TABLE = 400
 TITLES_SHOWN = 50  # the report names the fifty titles most in need; the console's CSV has them all
 
 
@@ -41,8 +56,8 @@ class CollectionReport:
     names: KeyNames  # the keys' words in the report's language
 
 
-def render(report: CollectionReport, lang: Language, timezone: ZoneInfo) -> bytes:
-    t = _Text(lang, report_fonts(), timezone)
+def render(report: CollectionReport, lang: Language) -> bytes:
+    t = Wording(lang, report_fonts())
     buffer = io.BytesIO()
     title = t.gettext("Annual report on the collection")
     header = composed(f"{report.library} · {title} {report.statistics.year}")
@@ -57,11 +72,12 @@ def render(report: CollectionReport, lang: Language, timezone: ZoneInfo) -> byte
         author=report.library,
     )
     page_words = translate(lang, N_("Page {page} of {pages}"))
-    doc.build(list(_story(report, t)), canvasmaker=_numbered(t.fonts, header, page_words))
+    canvas = layout.numbered_canvas(t.fonts, header, page_words, PAGE, MARGIN)
+    doc.build(list(_story(report, t)), canvasmaker=canvas)
     return buffer.getvalue()
 
 
-def _story(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
+def _story(report: CollectionReport, t: Wording) -> Iterator[Flowable]:
     statistics, lang = report.statistics, t.lang
     figures = statistics.figures
     this_year = figures.years[-1]
@@ -109,7 +125,7 @@ def _story(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
     yield from _suggestions(report, t)
 
 
-def _section(t: _Text, heading: str, table: Table, names: KeyNames) -> Iterator[Flowable]:
+def _section(t: Wording, heading: str, table: FigureTable, names: KeyNames) -> Iterator[Flowable]:
     words = in_words(table, t.lang, names)
     yield CondPageBreak(75 * mm)
     yield t.para(heading, t.heading)
@@ -125,7 +141,7 @@ def _section(t: _Text, heading: str, table: Table, names: KeyNames) -> Iterator[
     yield from _tables(t, words.heads, words.rows, (share,) * len(words.heads), numeric=set(words.numeric))
 
 
-def _suggestions(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
+def _suggestions(report: CollectionReport, t: Wording) -> Iterator[Flowable]:
     statistics, lang = report.statistics, t.lang
     yield CondPageBreak(60 * mm)
     yield t.para(t.gettext("10. Buying suggestions"), t.heading)
@@ -159,6 +175,30 @@ def _suggestions(report: CollectionReport, t: _Text) -> Iterator[Flowable]:
         )
     else:
         yield t.para(t.gettext("No class is lent far more per copy than the library as a whole."))
+
+
+def _pairs(t: Wording, pairs: list[tuple[str, str]]) -> Table:
+    rows = [[t.para(label, t.bold), t.para(value)] for label, value in pairs]
+    grid = Table(rows, colWidths=[0.28 * WIDTH, 0.72 * WIDTH])
+    padding = [(side, (0, 0), (-1, -1), 2) for side in ("LEFTPADDING", "RIGHTPADDING")]
+    grid.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1), *padding])
+    )
+    return grid
+
+
+def _tables(
+    t: Wording,
+    head: list[str],
+    rows: Sequence[Sequence[Cell]],
+    shares: tuple[float, ...],
+    *,
+    numeric: set[int],
+) -> Iterator[Flowable]:
+    """A long table as several of `ROWS_PER_TABLE` rows (one huge table is split page by page, at a cost)."""
+    widths = [share * WIDTH for share in shares]
+    for start in range(0, len(rows), ROWS_PER_TABLE):
+        yield layout.table(t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric)
 
 
 def filename(year: int, lang: Language) -> str:

@@ -22,16 +22,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from server.reports import layout
 from server.reports import stocktake_words as words
-from server.reports.cells import Cell, Phrases, markup, wrapped
+from server.reports.cells import Cell, Phrases
 from server.reports.fonts import ReportFonts, composed, report_fonts
+from server.reports.layout import Wording
 from server.services.stocktake_minutes import Difference, Minutes
 from web import N_, Language, translate
-from web.formatting import in_zone, moment, number
+from web.formatting import in_zone, moment
 from web.locales import BABEL_LOCALES
 
 MARGIN = 14 * mm
@@ -41,27 +41,12 @@ ROWS_PER_TABLE = 400  # a long list is several tables: one huge table is split p
 SMALL = 7.5
 
 
-class _Text:
-    """Styles and words in one language."""
+class _Text(Wording):
+    """Styles and words in one language, and moments in the library's time zone."""
 
     def __init__(self, lang: Language, fonts: ReportFonts, timezone: ZoneInfo) -> None:
-        self.lang = lang
-        self.fonts = fonts
+        super().__init__(lang, fonts)
         self.timezone = timezone
-        base = ParagraphStyle("body", fontName=fonts.regular, fontSize=9, leading=12)
-        self.body = base
-        self.title = ParagraphStyle("title", base, fontName=fonts.bold, fontSize=14, leading=18, alignment=1)
-        self.centred = ParagraphStyle("centred", base, alignment=1)
-        self.heading = ParagraphStyle(
-            "heading", base, fontName=fonts.bold, fontSize=11, leading=15, spaceBefore=8, keepWithNext=True
-        )
-
-    def gettext(self, message: str, **values: Any) -> str:
-        text = translate(self.lang, message)
-        return text.format(**values) if values else text
-
-    def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(markup(text), style or self.body)
 
     def when(self, value: Any) -> str:
         return moment(value, self.lang, self.timezone) if value is not None else "—"
@@ -71,9 +56,6 @@ class _Text:
         return format_datetime(
             in_zone(value, self.timezone), SHORT_MOMENT[self.lang], locale=BABEL_LOCALES[self.lang]
         )
-
-    def count(self, value: int) -> str:
-        return number(value, self.lang)
 
 
 def render(minutes: Minutes, lang: Language, timezone: ZoneInfo) -> bytes:
@@ -93,7 +75,8 @@ def render(minutes: Minutes, lang: Language, timezone: ZoneInfo) -> bytes:
         title=header,
         author=minutes.library,
     )
-    doc.build(list(_story(minutes, t)), canvasmaker=_numbered(t.fonts, header, page_words))
+    canvas = layout.numbered_canvas(t.fonts, header, page_words, PAGE, MARGIN)
+    doc.build(list(_story(minutes, t)), canvasmaker=canvas)
     return buffer.getvalue()
 
 
@@ -292,70 +275,7 @@ def _table(
     numeric: set[int],
     size: float = 8.5,
 ) -> Table:
-    column_widths = [w * WIDTH for w in widths]
-    # A string cell's lines are 1.2 × the size apart (reportlab's FONT default): a Paragraph's too.
-    text = ParagraphStyle("cell", t.body, fontSize=size, leading=1.2 * size)
-    bold = ParagraphStyle("head", text, fontName=t.fonts.bold)
-    head_styles = [_aligned(bold) if c in numeric else bold for c in range(len(head))]
-    body_styles = [_aligned(text) if c in numeric else text for c in range(len(head))]
-
-    def laid_out(row: Sequence[Cell], styles: list[ParagraphStyle]) -> list[Any]:
-        return [wrapped(v, s, w) for v, s, w in zip(row, styles, column_widths, strict=True)]
-
-    cells = [laid_out(head, head_styles), *(laid_out(row, body_styles) for row in rows)]
-    table = Table(cells, colWidths=column_widths, repeatRows=1)
-    style: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), t.fonts.regular, size),
-        ("FONT", (0, 0), (-1, 0), t.fonts.bold, size),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecef")),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b8bec4")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-    style += [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in numeric]
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _aligned(style: ParagraphStyle) -> ParagraphStyle:
-    return ParagraphStyle(f"{style.name}-number", style, alignment=2)
-
-
-def _numbered(fonts: ReportFonts, header: str, page_words: str) -> type[Canvas]:
-    """A canvas that draws each page's header and "page n of N" once the number of pages is known."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()  # type: ignore[attr-defined]  # reportlab's own, missing from the stubs
-
-        def save(self) -> None:
-            for page, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._decorate(page, len(self._pages))
-                super().showPage()
-            super().save()
-
-        def _decorate(self, page: int, pages: int) -> None:
-            width, height = PAGE
-            self.setFont(fonts.regular, 7.5)
-            self.setFillColor(colors.grey)
-            # A header longer than the line takes more lines above the rule, never an ellipsis.
-            lines = simpleSplit(header, fonts.regular, 7.5, WIDTH)
-            for above, line in zip(range(len(lines) - 1, -1, -1), lines, strict=True):
-                self.drawString(MARGIN, height - MARGIN + above * 9, line)
-            self.line(MARGIN, height - MARGIN - 2, width - MARGIN, height - MARGIN - 2)
-            self.drawCentredString(width / 2, MARGIN - 2, page_words.format(page=page, pages=pages))
-
-    return NumberedCanvas
+    return layout.table(t, head, rows, [w * WIDTH for w in widths], numeric=numeric, size=size)
 
 
 def filename(session_id: int, lang: Language) -> str:

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from server.db.tables import ItemTrace
 from server.domain.lifecycle import lists
-from server.domain.lifecycle.lists import FindEntry, SearchEntry, TracedItem
+from server.domain.lifecycle.lists import FindEntry, LostEntry, SearchEntry, TracedItem
 from server.domain.lifecycle.settings import MissingTimers
+from server.domain.lifecycle.trace import LossKind
 from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD, TRACE
 
@@ -22,7 +23,9 @@ from server.services.columns import ITEM, LOCATION, RECORD, TRACE
 def traced_items(session: Session, item_ids: Collection[int] | None = None) -> list[TracedItem]:
     """The missing and lost items (of `item_ids`, or all), with what the lists show of them."""
     statement = (
-        sa.select(ItemTrace, ITEM.c.barcode, ITEM.c.tag_uid, LOCATION.c.code, RECORD.c.call_number)
+        sa.select(
+            ItemTrace, ITEM.c.barcode, ITEM.c.tag_uid, LOCATION.c.code, RECORD.c.call_number, RECORD.c.title
+        )
         .join(ITEM, ITEM.c.id == TRACE.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(LOCATION, LOCATION.c.id == ITEM.c.home_location_id)
@@ -32,8 +35,8 @@ def traced_items(session: Session, item_ids: Collection[int] | None = None) -> l
             return []
         statement = statement.where(TRACE.c.item_id.in_(sorted(item_ids)))
     return [
-        TracedItem(row.item_id, barcode, tag_uid, code, call_number, mapping.trace_of(row))
-        for row, barcode, tag_uid, code, call_number in session.execute(statement)
+        TracedItem(row.item_id, barcode, tag_uid, code, call_number, mapping.trace_of(row), title)
+        for row, barcode, tag_uid, code, call_number, title in session.execute(statement)
     ]
 
 
@@ -52,3 +55,14 @@ def find_list(
     locations: Collection[str] | None = None,
 ) -> list[FindEntry]:
     return lists.find_list(traced_items(session, item_ids), now, timers, locations)
+
+
+def lost_list(
+    session: Session,
+    timers: MissingTimers,
+    now: datetime,
+    *,
+    locations: Collection[str] | None = None,
+    loss: LossKind | None = None,
+) -> list[LostEntry]:
+    return lists.lost_list(traced_items(session), now, timers, locations, loss)

@@ -5,13 +5,15 @@ staff member is allowed the same things whichever way they come in. A route name
 kind of work gets a new permission here, not a role check in a route.
 
     assistant  — a desk assistant or student worker: circulation at the desk (loans, returns, renewals,
-                 holds, taking a payment), looking patrons and items up, following a stock-take; no loan
-                 history, no waiving fines, no changes to items or patrons, no running a stock-take, no
-                 staff accounts
+                 holds, taking a payment, reporting damage), looking patrons and items up, following a
+                 stock-take, searching for missing items; no loan history, no waiving fines, no changes to
+                 items or patrons, no running a stock-take, no repairs, no staff accounts
     librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
-                 and blocks, waiving fines, running stock-takes, the weeding list, the annual
+                 and blocks, waiving fines, running stock-takes, the weeding list and reviewing weeding
+                 rounds, keeping lost items, the repairs, the annual
                  figures and buying suggestions, the event log
-    admin      — a librarian who also manages staff accounts and reads the audit trail
+    admin      — a librarian who also manages staff accounts, reads the audit trail and approves (or
+                 abandons) weeding rounds
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ class Permission(StrEnum):
     GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
     STOCKTAKE_VIEW = "stocktake.view"  # stock-take sessions, their progress, figures, exceptions, CSV
     STOCKTAKE_MANAGE = "stocktake.manage"  # create, open, pause, close, apply and undo actions, sign
-    WEEDING_VIEW = "weeding.view"  # the weeding candidates, the copies spared and the evidence, CSV
+    WEEDING_VIEW = "weeding.view"  # the weeding candidates, the copies spared and the evidence, CSV; rounds
+    WEEDING_REVIEW = "weeding.review"  # open a weeding round, change its list, decide on its copies
+    WEEDING_APPROVE = "weeding.approve"  # approve a round (its copies are withdrawn), abandon or close it
+    LOSSES_VIEW = "losses.view"  # the search list and the lost list, CSV
+    LOSSES_SEARCH = "losses.search"  # record a search for a missing item: not found, or found
+    LOSSES_REVIEW = "losses.review"  # keep a lost item on the lost list (its withdrawal proposal withdrawn)
+    REPAIRS_VIEW = "repairs.view"  # the repair queue
+    REPAIRS_MANAGE = "repairs.manage"  # start a repair, say how it ended, cancel a report
     COLLECTION_STATISTICS = "collection.statistics"  # the annual figures, report and buying suggestions
     EVENTS_VIEW = "events.view"  # the event log and dead letters
     STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
@@ -75,6 +84,19 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     Permission.STOCKTAKE_MANAGE: _LIBRARIANS,
     # Weeding is the selectors' judgement on the collection, and the list shows each copy's use.
     Permission.WEEDING_VIEW: _LIBRARIANS,
+    Permission.WEEDING_REVIEW: _LIBRARIANS,
+    # Approval is the head of the library's decision (Thông tư 02/2020/TT-BVHTTDL): it withdraws copies for
+    # good; abandoning a round is undoing the reviewers' work.
+    Permission.WEEDING_APPROVE: _ADMINS,
+    # Searching the shelves for missing items is the student workers' round as much as the librarians';
+    # keeping a lost item rather than letting its withdrawal be proposed is a selector's judgement.
+    Permission.LOSSES_VIEW: _EVERYONE,
+    Permission.LOSSES_SEARCH: _EVERYONE,
+    Permission.LOSSES_REVIEW: _LIBRARIANS,
+    # Anyone at the desk reports damage (Permission.DESK) and sees the queue; the repair itself, and the
+    # verdict "beyond repair" that weeding reads, are the library's own work.
+    Permission.REPAIRS_VIEW: _EVERYONE,
+    Permission.REPAIRS_MANAGE: _LIBRARIANS,
     # The annual plan is the librarians' to make; its figures show use by class, never by reader.
     Permission.COLLECTION_STATISTICS: _LIBRARIANS,
     Permission.EVENTS_VIEW: _LIBRARIANS,

@@ -111,7 +111,7 @@ def _to_domain(model: PolicyFile, timezone: ZoneInfo) -> PolicySet:
 
 def parse_policies(text: str, timezone: ZoneInfo, source: str = "policies.toml") -> Policies:
     try:
-        return _policies(validate_config(PolicyFile, parse_config(text, source), source), timezone)
+        return _policies(validate_config(PolicyFile, parse_config(text, source), source, text=text), timezone)
     except ConfigFileError as exc:
         raise ConfigurationError(str(exc)) from exc
 

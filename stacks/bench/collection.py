@@ -3,9 +3,11 @@ over a synthetic one — each in a child process of its own, so each reports its
 
 The issue's keys are named after the size they were measured at: `weeding_1m_seconds` and
 `weeding_1m_peak_rss_mib` only when a million copies were read from the database; any other size is
-printed as `weeding_db_items` with `weeding_db_seconds` and `weeding_db_peak_rss_mib`. The annual plan's
-figures (`collection_statistics`) the same way: `statistics_1m_seconds` and `statistics_1m_peak_rss_mib`, or
-`statistics_db_seconds` at any size.
+printed as `weeding_db_items` with `weeding_db_seconds` and `weeding_db_peak_rss_mib`. The nightly tick
+likewise (`stacks.bench.collection_tick`, over a library built for it): `tick_1m_seconds` and
+`tick_1m_peak_rss_mib` at a million copies, else `tick_db_items`, `tick_db_seconds`, `tick_db_peak_rss_mib`.
+The annual plan's figures (`collection_statistics`) the same way: `statistics_1m_seconds` and
+`statistics_1m_peak_rss_mib` at a million copies, else `statistics_db_seconds`.
 """
 
 from __future__ import annotations
@@ -34,9 +36,32 @@ def _database(
     return figures
 
 
+def _tick(items: int) -> dict[str, Any]:
+    argv = [sys.executable, "-m", "stacks.bench.collection_tick", "--items", str(items), "--json"]
+    child = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603  (our own module)
+    figures: dict[str, Any] = json.loads(child.stdout)
+    return figures
+
+
+def _tick_keys(tick: dict[str, Any]) -> dict[str, Any]:
+    keys = {
+        "tick_db_items": tick["items"],
+        "tick_db_seconds": tick["tick_s"],
+        "tick_db_peak_rss_mib": tick["peak_rss_mib"],
+    }
+    if tick["items"] == MILLION:
+        keys |= {"tick_1m_seconds": tick["tick_s"], "tick_1m_peak_rss_mib": tick["peak_rss_mib"]}
+    return keys | {"tick": tick}
+
+
 def run(
-    items: int, domain_items: int, database_url: str | None = None, today: date | None = None
+    items: int,
+    domain_items: int,
+    database_url: str | None = None,
+    today: date | None = None,
+    tick_items: int | None = None,
 ) -> dict[str, Any]:
+    tick = _tick(tick_items or items)
     database = _database(items, database_url, today)
     items = database["items"]
     figures: dict[str, Any] = {
@@ -50,6 +75,7 @@ def run(
             "weeding_1m_peak_rss_mib": database["peak_rss_mib"],
         }
     figures["database"] = database
+    figures |= _tick_keys(tick)
     statistics = _database(items, database_url, today, "collection_statistics")
     figures |= {"statistics_db_seconds": statistics["statistics_s"], "statistics": statistics}
     if items == MILLION:

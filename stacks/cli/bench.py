@@ -62,6 +62,17 @@ def bench_devices(
     print_figures(devices.run(seconds=seconds, tags=tags, show_progress=not as_json), as_json)
 
 
+@bench_app.command("printer")
+def bench_printer(
+    as_json: JsonFlag = False,
+    seconds: Annotated[float, typer.Option(help="Seconds spent printing to each simulated model.")] = 2.0,
+) -> None:
+    """A kiosk receipt on each printer model: bytes, time on the line, encoding, prints over a pty."""
+    from stacks.bench import printer
+
+    print_figures(printer.run(seconds=seconds), as_json)
+
+
 @bench_app.command("gate")
 def bench_gate(
     as_json: JsonFlag = False,
@@ -177,17 +188,24 @@ def bench_collection(
     today: Annotated[
         str | None, typer.Option(help="The day that library was seeded for (YYYY-MM-DD); default today.")
     ] = None,
+    tick_items: Annotated[
+        int | None,
+        typer.Option(min=1, help="Copies of the library the nightly tick runs over (default ITEMS)."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Weeding candidates from a seeded database of ITEMS copies (evidence read and judged); the pure rules
     (candidates, nightly tick, figures) over a synthetic collection. `weeding_1m_seconds` only when a
-    million copies were read from the database."""
+    million copies were read from the database. The nightly tick over a library of TICK_ITEMS copies, 2.5 %
+    of them missing or lost (`tick_1m_seconds` at a million)."""
     from datetime import date
 
     from stacks.bench import collection
 
     day = date.fromisoformat(today) if today else None
-    figures = collection.run(items=items, domain_items=domain_items, database_url=database_url, today=day)
+    figures = collection.run(
+        items=items, domain_items=domain_items, database_url=database_url, today=day, tick_items=tick_items
+    )
     print_figures(figures, as_json)
 
 

@@ -36,8 +36,8 @@ def tick(
     timers = circulation_context().lifecycle.missing  # config/lifecycle.toml
     changes: list[TickChange] = []
     with migrated_session(database_url) as session:
-        for chunk in lifecycle_tick.chunks(lifecycle_tick.pending_ids(session)):
-            changes.extend(lifecycle_tick.tick_chunk(session, chunk, timers, now))
+        for chunk in lifecycle_tick.ticks(session, timers, now):
+            changes.extend(chunk)
             session.commit()  # a chunk at a time: the job holds no long transaction over the losses
     changes.sort(key=lambda c: (c.at, c.item_id))
     if as_json:

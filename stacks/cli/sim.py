@@ -1,7 +1,8 @@
 """`stacks sim …` — simulated devices on pseudo-terminals, for developing and demonstrating without hardware.
 
 `stacks sim reader --pty` starts a virtual FEIG reader and prints the serial device path; point a real
-driver (or `stacks tags write --port …`) at it. It serves until Ctrl-C.
+driver (or `stacks tags write --port …`) at it. It serves until Ctrl-C. `stacks sim scanner` and
+`stacks sim printer` do the same for a barcode scanner and an ESC/POS receipt printer.
 """
 
 from __future__ import annotations
@@ -141,6 +142,54 @@ def sim_scanner(
             value = line.strip()
             if value:
                 scanner.scan(value)
+
+
+@sim_app.command("printer")
+def sim_printer(
+    *,
+    profile: Annotated[str | None, typer.Option(help="Printer profile from config/printers.toml.")] = None,
+    link: Annotated[Path | None, typer.Option(help="Also publish the device at this stable path.")] = None,
+    paper_mm: Annotated[
+        float | None, typer.Option(min=0.0, help="Paper left on the roll (it runs out); default: endless.")
+    ] = None,
+    png: Annotated[
+        Path | None, typer.Option(help="Save what was printed as a PNG picture of the paper when stopping.")
+    ] = None,
+    duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the device as one JSON line.")] = False,
+) -> None:
+    """A virtual ESC/POS receipt printer: prints what it is sent, answers status, keeps the paper."""
+    from devices.printer.errors import PrinterProfileError
+    from devices.printer.profiles import get_printer_profile
+    from devices.sim.receipt_printer import VirtualReceiptPrinter
+
+    try:
+        printer_profile = get_printer_profile(profile)
+    except PrinterProfileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with VirtualReceiptPrinter(printer_profile, link=link, paper_mm=paper_mm) as printer:
+        info = {"path": printer.path, "profile": printer_profile.name, "baudrate": printer_profile.baudrate}
+        if as_json:
+            sys.stdout.write(json.dumps(info) + "\n")
+        else:
+            sys.stdout.write(
+                f"receipt printer {printer_profile.name} ({printer_profile.description})\n"
+                f"  device: {printer.path}\n"
+                f"  open it with {printer_profile.baudrate} baud, parity N; Ctrl-C stops\n"
+            )
+        sys.stdout.flush()
+        deadline = time.monotonic() + duration if duration is not None else None
+        try:
+            while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+                stop.wait(0.2 if deadline is None else min(0.2, max(0.0, deadline - time.monotonic())))
+        except KeyboardInterrupt:
+            pass
+        if png is not None:
+            printer.save_png(png)
+        sys.stderr.write(f"printed {len(printer.receipts())} slip(s), {len(printer.lines())} text lines\n")
 
 
 def register(root: typer.Typer) -> None:

@@ -1,5 +1,5 @@
 """config/lifecycle.toml, config/weeding.toml and config/shelf_orders.toml: the shipped files load, and a
-bad file is told by file, key and, for a syntax error, line."""
+bad file is told by file, line and key (the line of the key, or of its table when the key is missing)."""
 
 from __future__ import annotations
 
@@ -78,24 +78,27 @@ def shelf_orders(entry: str) -> tuple[str, Callable[[Path], object], str]:
 CASES = [
     (
         lifecycle("lost_after_days = 395", 'lost_after_days = "395"'),
-        "missing.lost_after_days: must be an integer, got '395'",
+        "line 11: missing.lost_after_days: must be an integer, got '395'",
     ),
     (
         lifecycle("lost_after_days = 395", "lost_after_day = 395"),
-        "missing.lost_after_days: is required; missing.lost_after_day: unknown setting",
+        "line 4: missing.lost_after_days: is required; line 11: missing.lost_after_day: unknown setting",
     ),
     (
         lifecycle("[7, 30, 182, 365]", "[7, 30, 30, 365]"),
-        "missing: search 3 must come after the previous step (30 ≤ 30 days)",
+        "line 4: missing: search 3 must come after the previous step (30 ≤ 30 days)",
     ),
     (
         lifecycle("lost_after_days = 395", "lost_after_days = 200"),
-        "missing: an item is lost only after its last search (200 ≤ 365 days)",
+        "line 4: missing: an item is lost only after its last search (200 ≤ 365 days)",
     ),
-    (lifecycle("[7, 30, 182, 365]", "[7, 0]"), "missing.search_after_days[1]: must be at least 1, got 0"),
+    (
+        lifecycle("[7, 30, 182, 365]", "[7, 0]"),
+        "line 8: missing.search_after_days[1]: must be at least 1, got 0",
+    ),
     (
         lifecycle('"*" = 200000\n', ""),
-        'lost_from_loan.default_charge: needs "*", the charge for every category not named',
+        'line 22: lost_from_loan.default_charge: needs "*", the charge for every category not named',
     ),
     (
         lifecycle("staff = 300000", "staf = 300000"),
@@ -104,61 +107,69 @@ CASES = [
     ),
     (
         lifecycle("refund_when_found = true", "refund_when_found = 1"),
-        "lost_from_loan.refund_when_found: must be true or false, got 1",
+        "line 20: lost_from_loan.refund_when_found: must be true or false, got 1",
     ),
     (
         lifecycle("processing_fee = 0", "processing_fee = -1"),
-        "lost_from_loan.processing_fee: must be at least 0, got -1",
+        "line 18: lost_from_loan.processing_fee: must be at least 0, got -1",
     ),
     (
         weeding('crew = "10/5"', 'crew = "10-5"'),
-        "rules.crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', got '10-5'",
+        "line 35: rules.crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', "
+        "got '10-5'",
     ),
-    (weeding('combine = "both"', 'combine = "all"'), "rules.combine: must be 'either' or 'both', got 'all'"),
-    (weeding("learners = 25000", "learners = 25000.0"), "floors.learners: must be an integer, got 25000.0"),
+    (
+        weeding('combine = "both"', 'combine = "all"'),
+        "line 36: rules.combine: must be 'either' or 'both', got 'all'",
+    ),
+    (
+        weeding("learners = 25000", "learners = 25000.0"),
+        "line 6: floors.learners: must be an integer, got 25000.0",
+    ),
     (
         weeding("imprints_before = 1900", "imprints_befor = 1900"),
-        "protect.imprints_before: is required; protect.imprints_befor: unknown setting",
+        "line 15: protect.imprints_before: is required; line 19: protect.imprints_befor: unknown setting",
     ),
     (
         weeding('prefix = "004"', 'prefix = "004."'),
-        "range[0].prefix: must match ^(\\d{1,3}|\\d{3}\\.\\d+)$, got '004.'",
+        "line 45: range[0].prefix: must match ^(\\d{1,3}|\\d{3}\\.\\d+)$, got '004.'",
     ),
     (
         weeding('crew = "3/X"', 'crew = "3/Y"'),
-        "range[0].crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', got '3/Y'",
+        "line 46: range[0].crew: must be X/Y as CREW writes it, each years or X, e.g. '8/3' or '3/X', "
+        "got '3/Y'",
     ),
     (
         weeding("[plan]", '[[range]]\nprefix = "004"\n\n[plan]'),
-        "range: prefix '004' of range[1] is set already by range[0]",
+        "line 44: range: prefix '004' of range[1] is set already by range[0]",
     ),
     (
         weeding("age_bands = [5, 10, 20, 30]", "age_bands = [5, 20, 10]"),
-        "plan.age_bands: must increase, each band's upper end after the last, got [5, 20, 10]",
+        "line 51: plan.age_bands: must increase, each band's upper end after the last, got [5, 20, 10]",
     ),
     (
         weeding('reference_item_types = ["reference"]', 'reference_item_types = ["textbook"]'),
-        "floors: an item type cannot be both textbook and reference",
+        "line 4: floors: an item type cannot be both textbook and reference",
     ),
     (
         weeding("max_share_percent = 10", "max_share_percent = 110"),
-        "rounds.max_share_percent: must be at most 100, got 110",
+        "line 24: rounds.max_share_percent: must be at most 100, got 110",
     ),
-    (weeding("hold_ratio = 3.0", "hold_ratio = 0"), "plan.hold_ratio: must be more than 0, got 0"),
+    (weeding("hold_ratio = 3.0", "hold_ratio = 0"), "line 53: plan.hold_ratio: must be more than 0, got 0"),
     (
         shelf_orders('"TTTT-KD" = ["language=vie,eng", "colour"]'),
-        "orders.TTTT-KD: unknown shelf-order field 'colour' (known: call_number, language, size, "
+        "line 13: orders.TTTT-KD: unknown shelf-order field 'colour' (known: call_number, language, size, "
         "accession_number)",
     ),
     (
         shelf_orders('"TTTT-KD" = ["size=small,large"]'),
-        "orders.TTTT-KD: only 'language' takes a ranking, not 'size'",
+        "line 13: orders.TTTT-KD: only 'language' takes a ranking, not 'size'",
     ),
-    (shelf_orders('"TTTT-KD" = []'), "orders.TTTT-KD: a shelf order needs at least one part"),
-    (shelf_orders('"TTTT-KD" = "size"'), "orders.TTTT-KD: must be a list, got 'size'"),
+    (shelf_orders('"TTTT-KD" = []'), "line 13: orders.TTTT-KD: a shelf order needs at least one part"),
+    (shelf_orders('"TTTT-KD" = "size"'), "line 13: orders.TTTT-KD: must be a list, got 'size'"),
     (
         shelf_orders('"Kho đóng" = ["size"]'),
-        "orders.Kho đóng: must match ^[A-Za-z0-9._-]{1,64}$, got 'Kho đóng'",
+        "line 13: orders.Kho đóng: must match ^[A-Za-z0-9._-]{1,64}$, got 'Kho đóng'",
     ),
     # TOML syntax errors name the line, and quote it
     (

@@ -21,6 +21,8 @@ from devices.counter.profiles import CounterProfileError, load_counter_profiles
 from devices.feig.profiles import ProfileError as ReaderProfileError
 from devices.feig.profiles import load_profiles as load_reader_profiles
 from devices.labels.layout import LayoutError, load_layout
+from devices.printer.errors import PrinterProfileError
+from devices.printer.profiles import load_printer_profiles
 from devices.rfid.security import SecuritySettings, SecuritySettingsError
 from devices.tagdata.errors import TagDataSettingsError
 from devices.tagdata.settings import TagDataSettings
@@ -67,14 +69,14 @@ CASES = [
         "devices.toml",  # the broker's device registry
         load_devices,
         RegistryError,
-        (KIOSK + "location = 3\n", "device[0].location: must be a string, got 3"),
-        (KIOSK + 'locaton = "hall"\n', "device[0].locaton: unknown setting"),
-        ('[[device]]\nid = "kiosk-01"\n', "device[0].kind: is required"),
+        (KIOSK + "location = 3\n", "line 4: device[0].location: must be a string, got 3"),
+        (KIOSK + 'locaton = "hall"\n', "line 4: device[0].locaton: unknown setting"),
+        ('[[device]]\nid = "kiosk-01"\n', "line 1: device[0].kind: is required"),
         (
             '[[device]]\nid = "kiosk-01"\nkind = "toaster"\n',
-            "device[0].kind: must be 'kiosk', 'gate', 'handheld' or 'server', got 'toaster'",
+            "line 3: device[0].kind: must be 'kiosk', 'gate', 'handheld' or 'server', got 'toaster'",
         ),
-        ('[[devices]]\nid = "kiosk-01"\n', "devices: unknown setting"),
+        ('[[devices]]\nid = "kiosk-01"\n', "line 1: devices: unknown setting"),
     ),
     *cases(
         "readers.toml",  # reader profiles
@@ -156,14 +158,30 @@ CASES = [
         ),
     ),
     *cases(
+        "printers.toml",  # receipt printer profiles
+        load_printer_profiles,
+        PrinterProfileError,
+        ("[profiles.kiosk]\nqr = 1\n", "profiles.kiosk.qr: must be true or false, got 1"),
+        ("[profiles.kiosk]\ncolumns = 42\n", "profiles.kiosk.columns: unknown setting"),
+        ('default = "kiosk"\n', "defines no printer profiles"),
+        (
+            '[profiles.kiosk]\ncutter = "knife"\n',
+            "profiles.kiosk.cutter: must be 'none', 'partial' or 'full', got 'knife'",
+        ),
+        (
+            "[profiles.kiosk]\ncode_pages = { tcvn3 = 30 }\n",
+            "profiles.kiosk.code_pages: unknown codec(s) tcvn3 (Python codec names, e.g. cp1258)",
+        ),
+    ),
+    *cases(
         "gates.toml",  # how each gate is wired
         lambda path: load_gate_config("gate-01", path),
         GateConfigError,
         (
             "[gates.gate-01]\nfootfall_period_s = '60'\n",
-            "gates.gate-01.footfall_period_s: must be an integer, got '60'",
+            "line 2: gates.gate-01.footfall_period_s: must be an integer, got '60'",
         ),
-        ("[gates.gate-01]\nreader = 'x'\n", "gates.gate-01.reader: unknown setting"),
+        ("[gates.gate-01]\nreader = 'x'\n", "line 2: gates.gate-01.reader: unknown setting"),
         ("[gates.gate-02]\n", "no [gates.gate-01] table (gates: gate-02)"),
     ),
     *cases(
@@ -172,19 +190,19 @@ CASES = [
         ConfigurationError,
         (
             _edited_policies("loan_days = 14\n", 'loan_days = "14"\n'),
-            "rules[0].loan_days: must be an integer, got '14'",
+            "line 44: rules[0].loan_days: must be an integer, got '14'",
         ),
         (
             _edited_policies("fine_limit = 50000 ", "fine_limt = 50000 "),
-            "rules[0].fine_limt: unknown setting",
+            "line 51: rules[0].fine_limt: unknown setting",
         ),
         (
             _edited_policies('pickup_location = "TTTT-T1-QUAY"\n', ""),
-            "library.pickup_location: is required",
+            "line 7: library.pickup_location: is required",
         ),
         (
             _edited_policies('closed_weekdays = ["sunday"]', 'closed_weekdays = ["caturday"]'),
-            f"library.closed_weekdays[0]: must be {WEEKDAYS}, got 'caturday'",
+            f"line 10: library.closed_weekdays[0]: must be {WEEKDAYS}, got 'caturday'",
         ),
     ),
     *cases(

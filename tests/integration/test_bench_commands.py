@@ -80,6 +80,16 @@ def test_bench_devices_reports_every_figure() -> None:
         assert figures[key] > 0
 
 
+def test_bench_printer_reports_every_model() -> None:
+    figures = _bench("printer", "--seconds", "0.2")
+    models = {"tm-t88", "generic-80", "generic-58"}
+    for key in ("receipt_bytes", "receipt_line_s", "receipt_encode_ms", "receipts_per_s"):
+        assert set(figures[key]) == models
+        assert all(value > 0 for value in figures[key].values())
+    # The printer with a Vietnamese code table gets text; the others get pictures of the Vietnamese lines.
+    assert figures["receipt_bytes"]["tm-t88"] * 10 < figures["receipt_bytes"]["generic-58"]
+
+
 def test_bench_gate_times_every_passage_against_its_baselines() -> None:
     figures = _bench("gate", "--passages", "40", "--console-passages", "3")
     assert (figures["passages"], figures["missed"], figures["alarms"]) == (40, 0, 40)
@@ -132,5 +142,13 @@ def test_bench_collection_reads_the_weeding_list_from_a_seeded_database() -> Non
     assert statistics["peak_rss_mib"] > 0
     # Only a million read from the database is reported as the million.
     assert "weeding_1m_seconds" not in figures
+    tick = figures["tick"]
+    assert tick["items"] == figures["tick_db_items"] == 2000
+    assert tick["traces"] > 0
+    assert tick["changed"] > 0
+    assert tick["changed_second_run"] == 0  # the tick is idempotent
+    assert figures["tick_db_seconds"] == tick["tick_s"]
+    assert figures["tick_db_peak_rss_mib"] > 0
+    assert "tick_1m_seconds" not in figures
     assert "statistics_1m_seconds" not in figures
     assert set(figures["domain"]) >= {"candidates", "tick", "figures"}

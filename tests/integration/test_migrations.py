@@ -287,3 +287,27 @@ def test_0012_gives_items_an_accession_number_unique_when_present_and_goes_back(
         assert not {"accession_number", "height_cm"} & columns
     finally:
         engine.dispose()
+
+
+def test_0014_gives_copies_withdrawn_before_rounds_their_register_entry_and_goes_back(
+    database_url: str,
+) -> None:
+    upgrade(database_url, "0013")
+    engine = make_engine(database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            gone = _item_of_old(session, status="withdrawn")
+            _item_of_old(session)
+            session.commit()
+        upgrade(database_url, "0014")
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT item_id, round_id, by FROM item_withdrawal")).all()
+        assert [tuple(row) for row in rows] == [(gone.id, None, "before rounds")]
+        command.downgrade(alembic_config(database_url), "0013")
+        with engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+        assert (
+            not {"weeding_round", "weeding_round_entry", "weeding_round_document", "item_withdrawal"} & tables
+        )
+    finally:
+        engine.dispose()

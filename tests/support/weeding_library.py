@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
@@ -47,6 +48,19 @@ def settings() -> WeedingSettings:
     shipped = load_weeding(REPO_CONFIG_DIR / WEEDING_FILE)
     protections = replace(shipped.protections, locations=frozenset({PROTECTED_ROOM}))
     return replace(shipped, protections=protections)
+
+
+def config_with_cap(directory: Path, percent: int) -> Path:
+    """The shipped configuration copied into `directory`, with rounds capped at `percent` of holdings (the
+    library's 8 copies allow none at the shipped 10 %)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for source in REPO_CONFIG_DIR.iterdir():
+        if source.is_file():
+            (directory / source.name).write_bytes(source.read_bytes())
+    weeding = (directory / WEEDING_FILE).read_text(encoding="utf-8")
+    capped = weeding.replace("max_share_percent = 10", f"max_share_percent = {percent}")
+    (directory / WEEDING_FILE).write_text(capped, encoding="utf-8")
+    return directory
 
 
 def build(session: Session) -> WeedingLibrary:

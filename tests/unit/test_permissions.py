@@ -19,8 +19,11 @@ ASSISTANT_MAY = {
     Permission.GATE_VIEW,
     Permission.GATE_RESOLVE,
     Permission.STOCKTAKE_VIEW,
+    Permission.LOSSES_VIEW,
+    Permission.LOSSES_SEARCH,
+    Permission.REPAIRS_VIEW,
 }
-ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW}
+ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW, Permission.WEEDING_APPROVE}
 
 
 def test_every_permission_names_its_roles() -> None:
@@ -35,6 +38,8 @@ def test_an_assistant_circulates_and_looks_up_but_no_more() -> None:
         Permission.FINES_WAIVE,
         Permission.CATALOGUE_EDIT,
         Permission.STOCKTAKE_MANAGE,
+        Permission.LOSSES_REVIEW,
+        Permission.REPAIRS_MANAGE,
     ):
         assert not allows(StaffRole.ASSISTANT, refused)
 

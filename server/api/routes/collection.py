@@ -33,8 +33,7 @@ from server.services.staff_actions import row_subject
 
 router = APIRouter(tags=["collection"])
 
-VIEW = [permit(Permission.CATALOGUE_VIEW)]
-EDIT = [permit(Permission.CATALOGUE_EDIT)]
+REPAIR = [permit(Permission.REPAIRS_MANAGE)]
 
 
 class TraceStep(Protocol):
@@ -78,7 +77,7 @@ def _ticket_out(
 @router.get(
     "/collection/search-list",
     summary="Missing items to search for now, in walking order (home location, then shelf order)",
-    dependencies=VIEW,
+    dependencies=[permit(Permission.LOSSES_VIEW)],
 )
 def search_list(
     *,
@@ -106,7 +105,7 @@ def _trace_step(write: KeyableWrite, barcode: str, kind: str, step: TraceStep) -
     "/items/{barcode}/searches",
     summary="A search for the missing item was made and did not find it",
     response_model=TraceOut,
-    dependencies=EDIT,
+    dependencies=[permit(Permission.LOSSES_SEARCH)],
 )
 def record_search(barcode: BarcodePath, write: KeyableWrite) -> Response:
     return _trace_step(write, barcode, "item.search", lifecycle.record_search)
@@ -116,7 +115,7 @@ def record_search(barcode: BarcodePath, write: KeyableWrite) -> Response:
     "/items/{barcode}/keep-on-lost-list",
     summary="Keep the lost item on the list: its withdrawal proposal is withdrawn, the clock restarts",
     response_model=TraceOut,
-    dependencies=EDIT,
+    dependencies=[permit(Permission.LOSSES_REVIEW)],
 )
 def keep_on_lost_list(barcode: BarcodePath, write: KeyableWrite) -> Response:
     return _trace_step(write, barcode, "item.keep_lost", lifecycle.keep_on_lost_list)
@@ -141,7 +140,9 @@ def report_damage(barcode: BarcodePath, body: DamageReport, write: KeyableWrite)
 
 
 @router.get(
-    "/collection/repairs", summary="The repair queue: open tickets, oldest report first", dependencies=VIEW
+    "/collection/repairs",
+    summary="The repair queue: open tickets, oldest report first",
+    dependencies=[permit(Permission.REPAIRS_VIEW)],
 )
 def repair_queue(*, session: SessionDep) -> list[RepairTicketOut]:
     return [_ticket_out(q.ticket_id, q.item_id, q.barcode, q.ticket) for q in repairs.repair_queue(session)]
@@ -164,7 +165,7 @@ def _ticket_step(
     "/collection/repairs/{ticket_id}/start",
     summary="The repair starts",
     response_model=RepairTicketOut,
-    dependencies=EDIT,
+    dependencies=REPAIR,
 )
 def start_repair(ticket_id: int, body: RepairNote, write: KeyableWrite) -> Response:
     def step(by: str) -> RepairTicket:
@@ -177,7 +178,7 @@ def start_repair(ticket_id: int, body: RepairNote, write: KeyableWrite) -> Respo
     "/collection/repairs/{ticket_id}/finish",
     summary="Repaired or rebound (back into circulation), or beyond repair: replace or withdraw",
     response_model=RepairTicketOut,
-    dependencies=EDIT,
+    dependencies=REPAIR,
 )
 def finish_repair(ticket_id: int, body: RepairFinish, write: KeyableWrite) -> Response:
     def step(by: str) -> RepairTicket:
@@ -192,7 +193,7 @@ def finish_repair(ticket_id: int, body: RepairFinish, write: KeyableWrite) -> Re
     "/collection/repairs/{ticket_id}/cancel",
     summary="The damage report was a mistake: the item goes back into circulation",
     response_model=RepairTicketOut,
-    dependencies=EDIT,
+    dependencies=REPAIR,
 )
 def cancel_report(ticket_id: int, body: RepairNote, write: KeyableWrite) -> Response:
     def step(by: str) -> RepairTicket:

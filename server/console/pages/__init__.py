@@ -23,8 +23,11 @@ from server.console.pages import (
     holds,
     item_detail,
     items,
+    losses,
+    losses_csv,
     patron_actions,
     patrons,
+    repairs,
     staff,
     staff_account,
     stocktake,
@@ -33,6 +36,8 @@ from server.console.pages import (
     stocktake_progress,
     stocktake_results,
     weeding,
+    weeding_round_actions,
+    weeding_rounds,
 )
 
 # `items` before `item_detail`: its /items/results is not an item's barcode.
@@ -53,7 +58,12 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     stocktake_results,
     stocktake_closing,
     stocktake_pdf,
+    losses,
+    losses_csv,
     weeding,
+    weeding_rounds,
+    weeding_round_actions,
+    repairs,
     collection_statistics,
     collection_report,
     buying_suggestions,

@@ -44,6 +44,6 @@ def report_pdf(
     report = CollectionReport(
         library_name(db, state.settings.library_name), statistics, key_names(db, state, chosen)
     )
-    document = collection_report_pdf.render(report, chosen, state.timezone)
+    document = collection_report_pdf.render(report, chosen)
     disposition = f'inline; filename="{collection_report_pdf.filename(statistics.year, chosen)}"'
     return Response(document, media_type="application/pdf", headers={"Content-Disposition": disposition})

@@ -4,7 +4,8 @@ Four fragments, each rendered from server/services/dashboard.py and sent again o
 the database changes under it: today's loans, returns and renewals; what is waiting (overdue loans, holds
 on the hold shelf); the devices, online or offline, when each was last heard from and its outbox backlog;
 and the problems (missing sequence numbers, dead letters). A kiosk that goes offline — its last will reaches
-the server — turns to "offline" on every open dashboard at once.
+the server — turns to "offline" on every open dashboard at once. For those who weed, a line says when the
+next weeding round is due (Thông tư 02/2020/TT-BVHTTDL: every 3 years up to 300,000 units, 5 above).
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from sqlmodel import Session
 from sse_starlette import EventSourceResponse
 from starlette.responses import Response
 
+from server.collection_config import WEEDING_FILE, load_weeding
 from server.console import render
 from server.console.access import ConsoleRouter
 from server.console.live.stream import LiveFragment, Part, live_response, part_fragments
 from server.console.nav import DASHBOARD, NavEntry
 from server.console.session import ViewerDep
 from server.console.state import ConsoleState, DbDep, StateDep
-from server.services import alarm_desk, dashboard
-from server.services.permissions import Permission
+from server.services import alarm_desk, dashboard, weeding_round_reads
+from server.services.permissions import Permission, allows
 from web import N_
 
 pages = ConsoleRouter()
@@ -72,11 +74,24 @@ def fragments(state: ConsoleState) -> list[LiveFragment]:
     return part_fragments(state, "console/dashboard", PARTS, same_for_everyone=True)
 
 
+def _weeding_due(state: ConsoleState, session: Session) -> Values:
+    """When the next weeding round is due (not live: it moves when a round is approved, or a year turns)."""
+    rules = load_weeding(state.settings.config_dir / WEEDING_FILE).rounds
+    today = state.clock().astimezone(state.timezone).date()
+    return {
+        "weeding_due": weeding_round_reads.next_due(session, rules, today),
+        "weeding_rules": rules,
+        "weeding_today": today,
+    }
+
+
 @pages.page("/", Permission.DASHBOARD)
 def show(request: Request, state: StateDep, db: DbDep, viewer: ViewerDep) -> Response:
     context: Values = {"stream_url": render.console_url(STREAM)}
     for _name, _wants, values in PARTS:
         context |= values(state, db)
+    if allows(viewer.staff.role, Permission.WEEDING_VIEW):
+        context |= _weeding_due(state, db)
     return render.page(request, state, viewer, "console/dashboard.html", context, nav=NAV.path)
 
 

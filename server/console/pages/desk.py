@@ -38,6 +38,7 @@ from server.console.desk_scans import (
     override_codes,
 )
 from server.console.nav import DESK, NavEntry
+from server.console.pages.repair_words import DAMAGE_LABELS, refusal_text
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.services import desk_account, desk_actions
@@ -67,6 +68,7 @@ def _labels(state: ConsoleState, viewer: Viewer) -> dict[str, Any]:
         "category_label": category,
         "pickup_label": pickup,
         "new_key": actions.new_key,
+        "damage_labels": DAMAGE_LABELS,  # a returned book reported damaged
     }
 
 
@@ -85,11 +87,15 @@ def _page(
     mode: Mode,
     card: str,
     results: Sequence[ScanResult] = (),
+    damaged: str = "",
+    refused: str = "",
 ) -> Response:
     context = {
         "mode": mode,
         "results": results,
         "scan_key": actions.new_key(),
+        "damaged": damaged,
+        "damage_refused": refusal_text(viewer.lang, refused) if refused else None,
     } | _account_values(state, db, viewer, card if mode == "checkout" else "")
     return render.page(request, state, viewer, "console/desk.html", context, nav=NAV.path)
 
@@ -122,8 +128,14 @@ def show(
     viewer: ViewerDep,
     card: Annotated[str, Query(max_length=64)] = "",
     mode: Mode = "checkout",
+    damaged: Annotated[str, Query(max_length=64)] = "",
+    refused: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    return _page(request, state, db, viewer, mode=mode, card=card.strip())
+    """The desk; `damaged` names the returned item whose damage report was just sent (`refused`: the
+    domain's reason it was not taken)."""
+    return _page(
+        request, state, db, viewer, mode=mode, card=card.strip(), damaged=damaged.strip(), refused=refused
+    )
 
 
 @pages.fragment("/desk/account", Permission.DESK)

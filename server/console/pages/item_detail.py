@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
 from pydantic_core import to_jsonable_python
@@ -22,13 +23,22 @@ from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.pages.items import NAV as HOME_NAV
 from server.console.pages.items import item_type_names
+from server.console.pages.repair_words import (
+    DAMAGE_LABELS,
+    EVENT_LABELS,
+    OUTCOME_LABELS,
+    refusal_code,
+    refusal_text,
+    who,
+)
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.db.tables import Item
 from server.domain.enums import ItemCondition, ItemStatus, LocationKind
 from server.domain.items import StatusRefusal, statuses_by_hand
+from server.domain.lifecycle.condition import DamageKind
 from server.errors import NotFoundError, StacksError
-from server.services import catalog, item_lookup, sightings
+from server.services import catalog, item_lookup, repairs, sightings
 from server.services.permissions import Permission, allows
 from server.services.sightings import SightingFilters
 from server.services.staff_actions import row_subject
@@ -60,7 +70,7 @@ def _item_url(barcode: str) -> str:
     return render.console_url(f"/items/{barcode}")
 
 
-def _page(
+def item_page(
     request: Request,
     state: ConsoleState,
     db: Session,
@@ -91,6 +101,13 @@ def _page(
         "error": error,
         "history": None,
         "may_edit": allows(role, Permission.CATALOGUE_EDIT),
+        "may_report": allows(role, Permission.DESK),
+        "conditions": repairs.condition_history(db, item.id),
+        "damage_labels": DAMAGE_LABELS,
+        "event_labels": EVENT_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "who": who,
+        "new_key": actions.new_key,
     }
     if allows(role, Permission.LOAN_HISTORY):
         context["history"] = item_lookup.loan_history(db, item.id, limit=LOANS_SHOWN, offset=loans_from)
@@ -120,9 +137,12 @@ def show(
     seen_after: Annotated[int | None, Query(ge=0)] = None,
     loans_from: Annotated[int, Query(ge=0, le=100_000)] = 0,
     saved: bool = False,
+    damaged: bool = False,
 ) -> Response:
     notice = translate(viewer.lang, N_("The item was changed.")) if saved else None
-    return _page(
+    if damaged:
+        notice = translate(viewer.lang, N_("The damage was reported: the item waits in the repair queue."))
+    return item_page(
         request, state, db, viewer, barcode, seen_after=seen_after, loans_from=loans_from, notice=notice
     )
 
@@ -178,5 +198,60 @@ def edit(
     except StacksError as exc:
         db.rollback()  # nothing was applied, and the key may be used again
         error = _error_text(viewer.lang, exc)
-        return _page(request, state, db, viewer, item.barcode, error=error, status_code=409)
+        return item_page(request, state, db, viewer, item.barcode, error=error, status_code=409)
     return RedirectResponse(f"{_item_url(item.barcode)}?saved=true", status_code=303)
+
+
+@pages.action("/items/{barcode}/damage", Permission.DESK)
+def report_damage(
+    request: Request,
+    barcode: str,
+    *,
+    db: DbDep,
+    state: StateDep,
+    viewer: ViewerDep,
+    now: NowDep,
+    damage: Annotated[list[DamageKind], Form(max_length=len(DamageKind))] = [],  # noqa: B006 - never mutated
+    note: Annotated[str, Form(max_length=500)] = "",
+    back: Annotated[str, Form(max_length=8)] = "",
+    action_key: Annotated[str | None, Form(max_length=40)] = None,
+) -> Response:
+    """Damage seen on the item in hand, from this page or the desk (`back=desk`): the item's repair ticket
+    opens (or the damage joins the open one) and the item leaves circulation — the same service and audit
+    as the REST API's `POST /items/{barcode}/damage`."""
+    item = item_lookup.item_by_barcode(db, barcode)  # an unknown barcode: the not-found page
+    kinds, said = sorted(set(damage)), note.strip() or None
+    asked = {"barcode": item.barcode, "damage": [k.value for k in kinds], "note": said}
+
+    def apply() -> dict[str, Any]:
+        by = f"staff:{viewer.staff.username}"
+        row = repairs.report_damage(db, item.id, kinds, at=now, by=by, note=said)
+        return {"ticket_id": row.id, "state": row.state.value, "damage": list(row.damage_kinds)}
+
+    desk = back == "desk"
+    try:
+        actions.perform(
+            db,
+            viewer,
+            now,
+            "item.damage",
+            asked,
+            apply=apply,
+            subject=row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode),
+            key=action_key,
+        )
+    except StacksError as exc:
+        db.rollback()  # nothing was applied, and the key may be used again
+        if desk:
+            return RedirectResponse(_desk_url(item.barcode, refusal_code(exc) or "failed"), status_code=303)
+        error = refusal_text(viewer.lang, refusal_code(exc))
+        return item_page(request, state, db, viewer, item.barcode, error=error, status_code=409)
+    if desk:
+        return RedirectResponse(_desk_url(item.barcode), status_code=303)
+    return RedirectResponse(f"{_item_url(item.barcode)}?damaged=true#condition", status_code=303)
+
+
+def _desk_url(barcode: str, refused: str = "") -> str:
+    """Back to the desk's returns, saying what became of the report (the desk words it)."""
+    query = {"mode": "return", "damaged": barcode} | ({"refused": refused} if refused else {})
+    return render.console_url("/desk?" + urlencode(query))

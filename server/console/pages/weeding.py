@@ -120,6 +120,7 @@ def weeding(
         "entries": [_said(entry) for entry in found.items],
         "spared": filters.spared,
         "csv_url": list_url(render.console_url("/weeding.csv"), query),
+        "rounds_url": list_url(render.console_url("/weeding/rounds"), query),
         "list_choices": [(code, translate(lang, label)) for code, label in LIST_LABELS.items()],
         "reason_choices": labelled(lang, REASON_LABELS, N_("Any reason")),
         "place_choices": _places(db, lang),

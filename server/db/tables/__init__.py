@@ -30,6 +30,7 @@ from server.db.tables.stocktake import (
     StocktakeSweep,
     StocktakeTagEvent,
 )
+from server.db.tables.weeding import ItemWithdrawal, WeedingRound, WeedingRoundDocument, WeedingRoundEntry
 
 __all__ = [
     "BibRecord",
@@ -45,6 +46,7 @@ __all__ = [
     "Item",
     "ItemTrace",
     "ItemTraceEvent",
+    "ItemWithdrawal",
     "KioskSession",
     "Loan",
     "Location",
@@ -68,6 +70,9 @@ __all__ = [
     "StocktakeSweep",
     "StocktakeTagEvent",
     "TagCheck",
+    "WeedingRound",
+    "WeedingRoundDocument",
+    "WeedingRoundEntry",
 ]
 
 

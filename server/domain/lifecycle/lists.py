@@ -24,6 +24,7 @@ class TracedItem:
     location: str | None  # the home location's code
     call_number: str | None
     trace: Trace
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,23 @@ class SearchEntry:
     search_number: int  # 1 = first search
     search_due_at: datetime
     missing_since: datetime
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LostEntry:
+    """A lost item: lost from the shelf (its searches ran out) or by the reader who had it on loan."""
+
+    item_id: int
+    barcode: str
+    title: str
+    location: str | None
+    call_number: str | None
+    loss: LossKind
+    since: datetime  # went missing, or was lost by its reader
+    lost_at: datetime
+    reviewed_at: datetime | None  # last kept on the list
+    withdrawal_proposed_at: datetime | None  # nobody acted within the set time: propose withdrawing it
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +107,7 @@ def search_list(
                 search_number=len(trace.searches),
                 search_due_at=trace.searches[-1],
                 missing_since=trace.since,
+                title=item.title,
             )
         )
     return sorted(entries, key=lambda e: _walking_order(e.location, e.call_number, e.item_id))
@@ -116,6 +135,39 @@ def find_list(
                 trace.whereabouts,
                 trace.loss,
                 trace.since,
+            )
+        )
+    return sorted(entries, key=lambda e: _walking_order(e.location, e.call_number, e.item_id))
+
+
+def lost_list(
+    items: Iterable[TracedItem],
+    now: datetime,
+    timers: MissingTimers,
+    locations: Collection[str] | None = None,
+    loss: LossKind | None = None,
+) -> list[LostEntry]:
+    """The lost items within `locations` (of one `loss` kind, or both), in walking order: what selectors
+    review, keep on the list, replace or withdraw; each says whether its withdrawal is proposed yet."""
+    entries = []
+    for item, trace in _at_now(items, now, timers, locations):
+        if trace.whereabouts is not Whereabouts.LOST or (loss is not None and trace.loss is not loss):
+            continue
+        assert trace.loss is not None
+        assert trace.since is not None
+        assert trace.lost_at is not None
+        entries.append(
+            LostEntry(
+                item.item_id,
+                item.barcode,
+                item.title,
+                item.location,
+                item.call_number,
+                trace.loss,
+                trace.since,
+                trace.lost_at,
+                trace.reviewed_at,
+                trace.withdrawal_proposed_at,
             )
         )
     return sorted(entries, key=lambda e: _walking_order(e.location, e.call_number, e.item_id))

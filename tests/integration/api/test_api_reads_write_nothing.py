@@ -21,15 +21,26 @@ from sqlmodel import Session
 
 from contract.status import DeviceKind, DeviceState, DeviceStatus
 from server.api import API_PREFIX
+from server.collection_config import WEEDING_FILE, load_weeding
 from server.db.tables import DeadLetter, Item, Loan, Location, Patron
 from server.domain.gate import AlarmResolution
 from server.ingest.handlers import build_registry
 from server.ingest.messages import Inbound
 from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
-from server.services import alarm_desk, staff_actions, stocktake_close, stocktake_sessions, tag_checks
+from server.services import (
+    alarm_desk,
+    staff_actions,
+    stocktake_close,
+    stocktake_sessions,
+    tag_checks,
+    weeding_round_documents,
+    weeding_round_proposal,
+    weeding_rounds,
+)
 from server.services.columns import HOLD, LOAN
-from server.settings import ServerSettings
+from server.services.weeding_candidates import WeedingFilters
+from server.settings import REPO_CONFIG_DIR, ServerSettings
 from tests.integration.api.conftest import LIBRARY_MORNING
 from tests.integration.services.statements import recorded
 from tests.support import events as ev
@@ -137,6 +148,7 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
         location = db.execute(sa.select(Location).limit(1)).scalar_one()
         stocktake = _closed_stocktake(db, clock)
         dead_letter = db.execute(sa.select(DeadLetter).limit(1)).scalar_one()
+        round_id, document_id = _a_weeding_round(db, clock)
         return {
             "barcode": [copy.barcode, on_loan.barcode],
             "record_id": [record.id],
@@ -152,7 +164,29 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             "check_id": [check.id],
             "report": ["alarms", "resolutions", "armed-by-device", "footfall"],
             "session_id": [stocktake],
+            "round_id": [round_id],
+            "document_id": [document_id],
         }
+
+
+def _a_weeding_round(db: Session, clock: Clock) -> tuple[int, int]:
+    """A weeding round of the whole candidate list, under review: its proposed list is kept."""
+    settings = load_weeding(REPO_CONFIG_DIR / WEEDING_FILE)
+    row = weeding_round_proposal.open_round(
+        db,
+        settings,
+        clock.now.date(),
+        WeedingFilters(),
+        title="Đợt 1",
+        reviewers=[],
+        at=clock.now,
+        staff="admin",
+    )
+    assert row.id is not None
+    weeding_rounds.start_review(db, row.id, at=clock.now, staff="admin")
+    db.commit()
+    (document, *_) = weeding_round_documents.list_documents(db, row.id)
+    return row.id, document.id
 
 
 def _closed_stocktake(db: Session, clock: Clock) -> int:

@@ -67,7 +67,7 @@ def test_the_annual_report_in_both_languages(
     assert "Lịch sử Việt Nam" in text
     save_pages(answer.content, SCREENSHOTS / "collection-report.vi", dpi=80, pages=1)
     assert "2 lượt đặt trước đang chờ nhưng chưa có bản nào dùng được — thêm 1 bản sẽ đưa về 2 lượt" in text
-    assert "Môn loại Số bản đang có Tỷ lệ vốn tài liệu Thất lạc" in text  # the table by class, its heads
+    assert "Môn loại Số bản đang có Tỷ lệ so với vốn tài liệu Thất lạc" in text  # the table by class, its heads
     english = librarian.get(f"{PAGE}/report.pdf", params={"year": 2024, "lang": "en"})
     assert 'filename="bao-cao-von-tai-lieu-2024.en.pdf"' in english.headers["content-disposition"]
     pages = page_texts(english.content)

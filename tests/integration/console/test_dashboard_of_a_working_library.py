@@ -78,6 +78,10 @@ def test_the_dashboard_of_a_working_library(browser: Browser, library: ConsoleSe
                     for device in (*KIOSKS, GATE):
                         row = page.locator(f"#devices tr[data-device='{device}']")
                         expect(row).to_have_attribute("data-state", "online")
+                    # Never weeded: the next round is due now.
+                    expect(page.locator(".dashboard__weeding .next-due")).to_contain_text(
+                        {"vi": "đã đến hạn", "en": "due now"}[lang]
+                    )
                     if lang == "vi":
                         assert untranslated(screen) == []
                     assert_axe_clean(screen)

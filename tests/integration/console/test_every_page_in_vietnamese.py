@@ -15,11 +15,13 @@ from playwright.sync_api import Browser
 from sqlmodel import col, select
 from uuid_utils.compat import uuid7
 
+from server.collection_config import WEEDING_FILE, load_weeding
 from server.console.access import ConsoleRoute, RouteKind
 from server.console.app import build_console
 from server.db.tables import BibRecord, DeadLetter, EventLog, Item, Location, Patron
-from server.services import stocktake_close, stocktake_sessions
-from server.settings import ServerSettings
+from server.services import stocktake_close, stocktake_sessions, weeding_round_proposal, weeding_rounds
+from server.services.weeding_candidates import WeedingFilters
+from server.settings import REPO_CONFIG_DIR, ServerSettings
 from tests.support.browser import Screen
 from tests.support.console import ACCOUNTS, ConsoleServer, signed_in_pages
 from tests.support.console_checks import untranslated
@@ -93,6 +95,27 @@ def _a_closed_stock_take(server: ConsoleServer) -> int:
     return made.id
 
 
+def _a_weeding_round(server: ConsoleServer) -> int:
+    """A round of the seeded library's candidates, under review: its proposed list is made."""
+    now = datetime.now(UTC)
+    settings = load_weeding(REPO_CONFIG_DIR / WEEDING_FILE)
+    with server.db() as session:
+        row = weeding_round_proposal.open_round(
+            session,
+            settings,
+            now.date(),
+            WeedingFilters(),
+            title="Đợt 1",
+            reviewers=[],
+            at=now,
+            staff="thu.thu",
+        )
+        assert row.id is not None
+        weeding_rounds.start_review(session, row.id, at=now, staff="thu.thu")
+        session.commit()
+        return row.id
+
+
 @pytest.fixture(scope="module")
 def addresses(console_server: ConsoleServer) -> dict[str, str]:
     """A real value for every path parameter of the console's pages."""
@@ -120,6 +143,7 @@ def addresses(console_server: ConsoleServer) -> dict[str, str]:
         "event_id": str(event),
         "letter_id": str(_a_dead_letter(console_server)),
         "username": ACCOUNTS["librarian"][0],
+        "round_id": str(_a_weeding_round(console_server)),
     }
 
 

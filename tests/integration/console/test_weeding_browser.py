@@ -51,7 +51,7 @@ def test_the_weeding_list_filtered_and_as_csv(
     screen = console_as("librarian")
     page = screen.page
     page.goto(console_server.url("/"))
-    page.get_by_role("link", name="Thanh lọc").click()
+    page.get_by_role("link", name="Thanh lọc", exact=True).click()
     expect(page.locator("h1")).to_have_text("Thanh lọc")
     expect(page.locator("#weeding tbody tr").first).to_be_visible()  # the seeded library has candidates
 

@@ -204,6 +204,20 @@ def test_a_late_reply_is_not_taken_for_the_next_one(cpr: Harness, field: Field) 
     assert reader.counters().timeouts >= 1
 
 
+def test_the_reply_to_a_request_given_up_on_is_dropped(field: Field, open_reader: OpenReader) -> None:
+    """The first request is given up on (no retries) and answered half a timeout after that: the reply
+    arrives while the next request waits, so without waiting for it first the next request would take it
+    for its own and report the wrong tag."""
+    _, reader = open_reader(field, "cpr", reply_timeout_s=0.2, retries=0)
+    field.set_faults(FaultPlan(slow_s=0.3))
+    first, second = field.tags()[0], field.tags()[1]
+    field.inject(Fault.SLOW)
+    with pytest.raises(DeviceTimeoutError):
+        reader.system_information(first.uid)
+    assert reader.system_information(second.uid).uid == second.uid
+    assert reader.counters().unexpected_frames == 1  # the late reply, dropped
+
+
 def test_a_lost_more_page_restarts_the_inventory(cpr: Harness, field: Field) -> None:
     _, reader = cpr
     field.inject(Fault.CORRUPT, after=2)  # the third page is damaged

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from server.domain.lifecycle.lists import TracedItem, find_list, search_list
+from server.domain.lifecycle.lists import TracedItem, find_list, lost_list, search_list
 from server.domain.lifecycle.settings import MissingTimers
 from server.domain.lifecycle.trace import LossKind, Trace, Whereabouts
 
@@ -56,3 +56,45 @@ def test_the_find_list_holds_every_missing_or_lost_item_in_shelf_order() -> None
 
 def test_the_find_list_of_one_location() -> None:
     assert [e.item_id for e in find_list(ITEMS, NOW, TIMERS, locations=["T1"])] == [3, 6, 4]
+
+
+LOST = [
+    *ITEMS,
+    # Lost 45 days ago and kept on the list 10 days ago: no proposal until 30 days after the review.
+    TracedItem(
+        8,
+        "B8",
+        None,
+        "T1",
+        "100 A",
+        Trace(
+            Whereabouts.LOST,
+            LossKind.SHELF,
+            since=T0 - timedelta(days=400),
+            lost_at=NOW - timedelta(days=45),
+            reviewed_at=NOW - timedelta(days=10),
+        ),
+    ),
+]
+
+
+def test_the_lost_list_keeps_shelf_losses_and_readers_losses_apart() -> None:
+    entries = lost_list(LOST, NOW, TIMERS)
+    assert [(e.item_id, e.loss) for e in entries] == [
+        (8, LossKind.SHELF),
+        (6, LossKind.LOAN),
+        (7, LossKind.SHELF),
+    ]
+    assert [e.item_id for e in lost_list(LOST, NOW, TIMERS, loss=LossKind.LOAN)] == [6]
+    assert [e.item_id for e in lost_list(LOST, NOW, TIMERS, loss=LossKind.SHELF)] == [8, 7]
+    assert [e.item_id for e in lost_list(LOST, NOW, TIMERS, locations={"T3"})] == [7]
+
+
+def test_the_lost_list_says_which_withdrawals_are_proposed() -> None:
+    by_id = {e.item_id: e for e in lost_list(LOST, NOW, TIMERS)}
+    # Lost 40 days ago by its reader: proposed 30 days after.
+    assert by_id[6].withdrawal_proposed_at == T0 + timedelta(days=30)
+    # Missing 500 days: lost at 395, proposed at 425 (both stamped when they fell due).
+    assert by_id[7].lost_at == NOW - timedelta(days=105)
+    assert by_id[7].withdrawal_proposed_at == NOW - timedelta(days=75)
+    assert by_id[8].withdrawal_proposed_at is None  # kept on the list: its clock restarted
