@@ -20,6 +20,7 @@ STOCKTAKE = HOLDS + 5  # the stock-take, after the collection's own pages (items
 LOSSES = STOCKTAKE + 1  # the missing and lost items the stock-takes leave behind
 WEEDING = STOCKTAKE + 2  # weeding, which reads what the stock-takes found
 REPAIRS = STOCKTAKE + 3  # the repair queue, whose "beyond repair" weeding reads
+STATISTICS = REPAIRS + 1  # the annual plan's figures and buying suggestions: weeding's mirror
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ kind of work gets a new permission here, not a role check in a route.
                  items or patrons, no running a stock-take, no repairs, no staff accounts
     librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
                  and blocks, waiving fines, running stock-takes, the weeding list and reviewing weeding
-                 rounds, keeping lost items, the repairs, the event log
+                 rounds, keeping lost items, the repairs, the annual
+                 figures and buying suggestions, the event log
     admin      — a librarian who also manages staff accounts, reads the audit trail and approves (or
                  abandons) weeding rounds
 """
@@ -50,6 +51,7 @@ class Permission(StrEnum):
     LOSSES_REVIEW = "losses.review"  # keep a lost item on the lost list (its withdrawal proposal withdrawn)
     REPAIRS_VIEW = "repairs.view"  # the repair queue
     REPAIRS_MANAGE = "repairs.manage"  # start a repair, say how it ended, cancel a report
+    COLLECTION_STATISTICS = "collection.statistics"  # the annual figures, report and buying suggestions
     EVENTS_VIEW = "events.view"  # the event log and dead letters
     STAFF_MANAGE = "staff.manage"  # staff accounts: create, change, passwords, unlock sign-ins
     AUDIT_VIEW = "audit.view"  # the audit trail: every staff action with its before and after
@@ -95,6 +97,8 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     # verdict "beyond repair" that weeding reads, are the library's own work.
     Permission.REPAIRS_VIEW: _EVERYONE,
     Permission.REPAIRS_MANAGE: _LIBRARIANS,
+    # The annual plan is the librarians' to make; its figures show use by class, never by reader.
+    Permission.COLLECTION_STATISTICS: _LIBRARIANS,
     Permission.EVENTS_VIEW: _LIBRARIANS,
     Permission.STAFF_MANAGE: _ADMINS,
     Permission.AUDIT_VIEW: _ADMINS,

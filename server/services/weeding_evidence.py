@@ -147,21 +147,18 @@ def _shelved() -> sa.Subquery:
 
 
 def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Select[Any]:
-    postgres = session.connection().dialect.name == "postgresql"
+    postgres = is_postgres(session)
 
     def day(moment: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
-        if postgres:
-            epoch_days = sa.func.floor(sa.extract("epoch", moment) / 86_400)
-            return sa.cast(epoch_days, sa.Integer) + _EPOCH_DAY
-        return sa.cast(sa.func.julianday(moment) - _JULIAN_DAY_0, sa.Integer)
+        return day_number(moment, postgres=postgres)
 
-    five, ten = (_midnight(clock.years_ago(years)) for years in (5, 10))
+    five, ten = (midnight(clock.years_ago(years)) for years in (5, 10))
     loans = (
         sa.select(
             LOAN.c.item_id,
             sa.func.max(LOAN.c.checked_out_at).label("last"),
-            _count_since(LOAN.c.checked_out_at, five).label("n5"),
-            _count_since(LOAN.c.checked_out_at, ten).label("n10"),
+            count_since(LOAN.c.checked_out_at, five).label("n5"),
+            count_since(LOAN.c.checked_out_at, ten).label("n10"),
         )
         .group_by(LOAN.c.item_id)
         .subquery("loans")
@@ -170,7 +167,7 @@ def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Selec
         sa.select(
             SIGHTING.c.item_id,
             sa.func.max(SIGHTING.c.occurred_at).label("last"),
-            _count_since(SIGHTING.c.occurred_at, five).label("n5"),
+            count_since(SIGHTING.c.occurred_at, five).label("n5"),
         )
         .where(SIGHTING.c.item_id.is_not(None), SIGHTING.c.context.in_(IN_HOUSE_CONTEXTS))
         .group_by(SIGHTING.c.item_id)
@@ -224,6 +221,18 @@ def _statement(session: Session, clock: Clock, scope: EvidenceScope) -> sa.Selec
     return _scoped(query, scope, shelved)
 
 
+def is_postgres(session: Session) -> bool:
+    return session.connection().dialect.name == "postgresql"
+
+
+def day_number(moment: sa.ColumnElement[Any], *, postgres: bool) -> sa.ColumnElement[int]:
+    """The UTC day of a stored moment as a day number (`date.toordinal()`), worked out by the database."""
+    if postgres:
+        epoch_days = sa.func.floor(sa.extract("epoch", moment) / 86_400)
+        return sa.cast(epoch_days, sa.Integer) + _EPOCH_DAY
+    return sa.cast(sa.func.julianday(moment) - _JULIAN_DAY_0, sa.Integer)
+
+
 def _scoped(query: sa.Select[Any], scope: EvidenceScope, shelved: sa.Subquery) -> sa.Select[Any]:
     """Whole groups: those with a copy held at one of the places or of one of the types."""
     if scope.location_ids is not None or scope.item_types is not None:
@@ -241,9 +250,9 @@ def _scoped(query: sa.Select[Any], scope: EvidenceScope, shelved: sa.Subquery) -
     return query
 
 
-def _count_since(moment: sa.ColumnElement[Any], since: datetime) -> sa.ColumnElement[int]:
+def count_since(moment: sa.ColumnElement[Any], since: datetime) -> sa.ColumnElement[int]:
     return sa.func.sum(sa.case((moment >= since, 1), else_=0))
 
 
-def _midnight(day: int) -> datetime:
+def midnight(day: int) -> datetime:
     return datetime.combine(date.fromordinal(day), time(), tzinfo=UTC)

@@ -6,6 +6,8 @@ The issue's keys are named after the size they were measured at: `weeding_1m_sec
 printed as `weeding_db_items` with `weeding_db_seconds` and `weeding_db_peak_rss_mib`. The nightly tick
 likewise (`stacks.bench.collection_tick`, over a library built for it): `tick_1m_seconds` and
 `tick_1m_peak_rss_mib` at a million copies, else `tick_db_items`, `tick_db_seconds`, `tick_db_peak_rss_mib`.
+The annual plan's figures (`collection_statistics`) the same way: `statistics_1m_seconds` and
+`statistics_1m_peak_rss_mib` at a million copies, else `statistics_db_seconds`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from stacks.bench import collection_domain
 MILLION = 1_000_000
 
 
-def _database(items: int, database_url: str | None, today: date | None) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "stacks.bench.collection_database", "--items", str(items), "--json"]
+def _database(
+    items: int, database_url: str | None, today: date | None, module: str = "collection_database"
+) -> dict[str, Any]:
+    argv = [sys.executable, "-m", f"stacks.bench.{module}", "--items", str(items), "--json"]
     if database_url is not None:
         argv += ["--database-url", database_url]
     if today is not None:
@@ -72,6 +76,13 @@ def run(
         }
     figures["database"] = database
     figures |= _tick_keys(tick)
+    statistics = _database(items, database_url, today, "collection_statistics")
+    figures |= {"statistics_db_seconds": statistics["statistics_s"], "statistics": statistics}
+    if items == MILLION:
+        figures |= {
+            "statistics_1m_seconds": statistics["statistics_s"],
+            "statistics_1m_peak_rss_mib": statistics["peak_rss_mib"],
+        }
     if domain_items:
         figures["domain"] = collection_domain.run(domain_items)
     return figures

@@ -136,6 +136,10 @@ def test_bench_collection_reads_the_weeding_list_from_a_seeded_database() -> Non
     assert figures["weeding_db_items"] == 2000
     assert figures["weeding_db_seconds"] == database["candidates_s"] > 0
     assert figures["weeding_db_peak_rss_mib"] > 0
+    statistics = figures["statistics"]
+    assert statistics["items"] == 2000 >= statistics["holdings"] > 0
+    assert figures["statistics_db_seconds"] == statistics["statistics_s"] > 0
+    assert statistics["peak_rss_mib"] > 0
     # Only a million read from the database is reported as the million.
     assert "weeding_1m_seconds" not in figures
     tick = figures["tick"]
@@ -146,4 +150,5 @@ def test_bench_collection_reads_the_weeding_list_from_a_seeded_database() -> Non
     assert figures["tick_db_seconds"] == tick["tick_s"]
     assert figures["tick_db_peak_rss_mib"] > 0
     assert "tick_1m_seconds" not in figures
+    assert "statistics_1m_seconds" not in figures
     assert set(figures["domain"]) >= {"candidates", "tick", "figures"}

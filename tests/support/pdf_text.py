@@ -24,13 +24,13 @@ def text_of(pdf: bytes) -> str:
     return "\n".join(page_texts(pdf))
 
 
-def save_pages(pdf: bytes, stem: Path, *, dpi: int) -> list[Path]:
-    """Every page rasterised to `<stem>-<n>.png` (from 1), to look at as printed."""
+def save_pages(pdf: bytes, stem: Path, *, dpi: int, pages: int | None = None) -> list[Path]:
+    """Every page (or the first `pages`) rasterised to `<stem>-<n>.png` (from 1), to look at as printed."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     document = pdfium.PdfDocument(pdf)
     try:
         saved = []
-        for index in range(len(document)):
+        for index in range(min(len(document), pages or len(document))):
             path = stem.with_name(f"{stem.name}-{index + 1}.png")
             document[index].render(scale=dpi / 72).to_pil().save(path)
             saved.append(path)

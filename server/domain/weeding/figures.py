@@ -104,10 +104,16 @@ def age_band_labels(bands: tuple[int, ...]) -> list[str]:
 
 
 def collection_figures(
-    items: Iterable[StockItem], plan: PlanSettings, today: date, first_year: int
+    items: Iterable[StockItem],
+    plan: PlanSettings,
+    today: date,
+    first_year: int,
+    demand_year: int | None = None,
 ) -> CollectionFigures:
     """Figures as of `today`; yearly ones from `first_year` to this year (copies added earlier count in the
-    holdings from the start)."""
+    holdings from the start). A class's use is its loans in `demand_year`, by default the last complete
+    year (an annual report as of 31 December names its own year). A copy added after `today` and loans
+    of years after it are not counted: the figures of a past year read the same copies as today's."""
     added: Counter[int] = Counter()
     withdrawn: Counter[int] = Counter()
     loans: Counter[int] = Counter()
@@ -116,11 +122,17 @@ def collection_figures(
     held: Counter[tuple[Place, bool, bool]] = Counter()
     class_loans: Counter[str] = Counter()
     never_used = 0
-    last_year, today_day, year_of, digits = today.year - 1, today.toordinal(), _YearOf(), plan.class_digits
+    last_year = today.year - 1 if demand_year is None else demand_year
+    today_day, year_of, digits = today.toordinal(), _YearOf(), plan.class_digits
+    classes: dict[str | None, str] = {}  # by call number: a title's copies share theirs, parsed once
     for item in items:
+        if item.added_day > today_day:
+            continue
         added[max(year_of(item.added_day), first_year - 1)] += 1
         last_year_loans = 0
         for year, n in item.loans_by_year:
+            if year > today.year:
+                continue
             loans[year] += n
             if year == last_year:
                 last_year_loans = n
@@ -129,7 +141,9 @@ def collection_figures(
             continue
         never_used += not item.ever_used
         published[item.publication_year] += 1
-        cls = class_key(item.call_number, digits)
+        cls = classes.get(item.call_number)
+        if cls is None:
+            cls = classes[item.call_number] = class_key(item.call_number, digits)
         place = (cls, item.location or OTHER, item.language or OTHER, item.item_type)
         held[(place, item.missing, item.lost)] += 1
         if last_year_loans:

@@ -36,14 +36,16 @@ _PARAMETER = re.compile(r"\{(\w+)\}")
 
 
 def console_pages() -> list[str]:
-    """The path under /console of every page (not its CSV and PDF downloads: files, not pages)."""
+    """The path under /console of every page (not its CSV, PDF and SVG downloads: files, not pages)."""
     app = build_console(ServerSettings(_env_file=None)).app
     paths = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
             assert isinstance(route, ConsoleRoute)
-            if route.access.kind is RouteKind.PAGE and not (context.path or "").endswith((".csv", ".pdf")):
+            if route.access.kind is RouteKind.PAGE and not (context.path or "").endswith(
+                (".csv", ".pdf", ".svg")
+            ):
                 paths.append(context.path or "")
     return paths
 

@@ -93,6 +93,17 @@ def test_the_figures_of_a_small_collection() -> None:
     assert figures.class_use == (ClassUse("000", 1, 2), ClassUse("300", 3, 5), ClassUse("other", 1, 0))
 
 
+def test_the_figures_of_a_past_year_leave_out_what_came_after_it() -> None:
+    """As of 31 December 2025: copy 5 (added 2026) not yet held, 2026's loans not counted; the class use
+    is 2025's own when the report names it."""
+    figures = collection_figures(ITEMS, PLAN, date(2025, 12, 31), first_year=2024, demand_year=2025)
+    assert figures.holdings == 4  # 1, 2, 4 and 6
+    assert figures.years[-1] == YearFigures(2025, holdings=4, acquisitions=1, withdrawals=1, loans=7)
+    assert figures.class_use == (ClassUse("000", 1, 2), ClassUse("300", 3, 5))
+    later = [stock(7, added=day(2025), loans=((2025, 1), (2026, 4)))]
+    assert collection_figures(later, PLAN, date(2025, 12, 31), first_year=2025).years[-1].loans == 1
+
+
 def test_an_empty_collection_has_figures_too() -> None:
     figures = collection_figures([], PLAN, TODAY, first_year=2026)
     assert (figures.holdings, figures.never_used_share) == (0, 0.0)
