@@ -37,6 +37,7 @@ from edge.handheld.alerts import Alert, AlertKind
 from web import WEB_STATIC, SecurityHeadersMiddleware, StaticAssets, Templates, language_urls, pick_locale
 from web.catalogs import N_, translations
 from web.components import Tone
+from web.damage_words import DAMAGE_KIND_WORDS, NO_KIND
 from web.locales import Language
 
 HERE = Path(__file__).parent
@@ -59,22 +60,8 @@ CONDITIONS = {
     MarkedCondition.WORN: N_("Worn"),
     MarkedCondition.POOR: N_("Poor"),
 }
-# The kinds of damage in the console's words (its msgids, `repair_words.DAMAGE_LABELS`; a test holds them
-# equal), in the console's order.
-DAMAGE_KINDS: dict[DamageKind, str] = {
-    DamageKind.TORN: N_("Torn"),
-    DamageKind.WATER: N_("Wet or damp"),
-    DamageKind.INSECTS: N_("Insects"),
-    DamageKind.MOULD: N_("Mould"),
-    DamageKind.LOOSE_PAGES: N_("Loose pages"),
-    DamageKind.MISSING_PAGES: N_("Missing pages"),
-    DamageKind.BINDING: N_("Spine or cover broken"),
-    DamageKind.WRITING: N_("Written or drawn on"),
-    DamageKind.TAG_DAMAGED: N_("RFID tag damaged"),
-    DamageKind.LABEL_DAMAGED: N_("Label or barcode damaged"),
-    DamageKind.OTHER: N_("Other"),
-}
-NO_KIND = N_("Tick at least one kind of damage.")
+# The kinds of damage in the console's words (web/damage_words.py), in the console's order.
+DAMAGE_KINDS: dict[DamageKind, str] = {DamageKind(kind): words for kind, words in DAMAGE_KIND_WORDS.items()}
 SHOWN_ALERTS = 20
 START_WAIT_S = 10.0
 

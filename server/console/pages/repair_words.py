@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from server.domain.lifecycle.condition import (
     ConditionEvent,
-    DamageKind,
     RepairOutcome,
     RepairRefusal,
     RepairState,
@@ -13,20 +12,9 @@ from server.domain.lifecycle.condition import (
 from server.errors import StacksError
 from server.services.item_traces import LifecycleRefusedError
 from web import N_, Language, translate
+from web.damage_words import DAMAGE_KIND_WORDS, NO_KIND
 
-DAMAGE_LABELS: dict[str, str] = {
-    DamageKind.TORN: N_("Torn"),
-    DamageKind.WATER: N_("Wet or damp"),
-    DamageKind.INSECTS: N_("Insects"),
-    DamageKind.MOULD: N_("Mould"),
-    DamageKind.LOOSE_PAGES: N_("Loose pages"),
-    DamageKind.MISSING_PAGES: N_("Missing pages"),
-    DamageKind.BINDING: N_("Spine or cover broken"),
-    DamageKind.WRITING: N_("Written or drawn on"),
-    DamageKind.TAG_DAMAGED: N_("RFID tag damaged"),
-    DamageKind.LABEL_DAMAGED: N_("Label or barcode damaged"),
-    DamageKind.OTHER: N_("Other"),
-}
+DAMAGE_LABELS = DAMAGE_KIND_WORDS  # in the handheld's words too (web/damage_words.py)
 STATE_LABELS: dict[str, str] = {
     RepairState.QUEUED: N_("Waiting"),
     RepairState.IN_REPAIR: N_("In repair"),
@@ -40,7 +28,7 @@ OUTCOME_LABELS: dict[str, str] = {
     RepairOutcome.WITHDRAW: N_("Beyond repair: withdraw"),
 }
 REFUSALS: dict[str, str] = {
-    RepairRefusal.NO_DAMAGE: N_("Tick at least one kind of damage."),
+    RepairRefusal.NO_DAMAGE: NO_KIND,
     RepairRefusal.ON_LOAN: N_("The item is on loan: return it first, then report the damage."),
     RepairRefusal.NOT_PRESENT: N_("The item is missing or lost: it cannot be inspected."),
     RepairRefusal.NOT_QUEUED: N_("Only a waiting item can go into repair."),

@@ -13,10 +13,11 @@ import pytest
 from contract.codec import Rejected, RejectReason, decode_events
 from contract.events import StocktakeDamage, StocktakeDamageV1
 from contract.stocktake import DamageKind
-from edge.handheld.screen import DAMAGE_KINDS, NO_KIND
+from edge.handheld.screen import DAMAGE_KINDS
 from server.console.pages.repair_words import DAMAGE_LABELS, REFUSALS
 from server.domain.lifecycle.condition import DamageKind as ServerDamageKind
 from server.domain.lifecycle.condition import RepairRefusal
+from web.damage_words import DAMAGE_KIND_WORDS, NO_KIND
 
 EVENTS = Path(__file__).resolve().parents[2] / "fixtures" / "events"
 
@@ -35,8 +36,10 @@ def test_the_contracts_kinds_are_the_servers() -> None:
     assert [k.value for k in DamageKind] == [k.value for k in ServerDamageKind]
 
 
-def test_the_handheld_names_the_kinds_in_the_consoles_words() -> None:
-    """The same msgids, in the same order: staff read the same words on the handheld and in the console."""
+def test_every_kind_has_its_words_the_same_on_the_handheld_and_in_the_console() -> None:
+    """One table of words (web/damage_words.py) for every kind, in the kinds' order: staff read the same
+    words on the handheld and in the console."""
+    assert list(DAMAGE_KIND_WORDS) == [k.value for k in DamageKind]
     assert [(k.value, label) for k, label in DAMAGE_KINDS.items()] == list(DAMAGE_LABELS.items())
     assert REFUSALS[RepairRefusal.NO_DAMAGE] == NO_KIND
 
