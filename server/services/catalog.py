@@ -20,8 +20,8 @@ from server.domain.items import StatusRefusal, explain, status_change_refusal
 from server.domain.lifecycle.settings import LifecycleSettings
 from server.domain.lifecycle.trace import SeenSource
 from server.errors import ConflictError, InvalidInputError, NotFoundError
+from server.services import item_withdrawals, mapping
 from server.services import lifecycle as item_lifecycle
-from server.services import mapping
 from server.services.columns import ITEM, LOCATION, RECORD
 from server.services.context import CirculationContext
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
@@ -248,6 +248,12 @@ def _change_status(
     """Missing and lost by hand are the lifecycle's transitions (a reader's lost item is charged), and an
     item staff set back from missing or lost is one they found: its trace and status change together."""
     assert row.id is not None
+    if status is ItemStatus.WITHDRAWN:  # by hand: the accession register says so, as for a round's
+        staff = by.removeprefix("staff:")
+        item_withdrawals.withdraw(session, row, at=now, staff=staff, note="withdrawn by hand")
+        return
+    if row.status is ItemStatus.WITHDRAWN:
+        item_withdrawals.reinstate(session, row)
     if status is ItemStatus.MISSING:
         item_lifecycle.mark_missing(session, lifecycle, row.id, at=now, now=now, by=by)
         return

@@ -27,13 +27,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from server.db.tables import Item, ItemTrace, ItemWithdrawal, WeedingRound, WeedingRoundEntry
+from server.db.tables import Item, WeedingRound, WeedingRoundEntry
 from server.domain.enums import HoldStatus, ItemStatus
 from server.domain.lifecycle.condition import DamageKind
 from server.domain.weeding import rounds
 from server.domain.weeding.rounds import Verdict
 from server.domain.weeding.settings import RoundRules
-from server.services import repairs, staff_actions
+from server.services import item_withdrawals, repairs, staff_actions
 from server.services import weeding_round_documents as documents
 from server.services.columns import HOLD, ITEM, LOCATION, RECORD
 from server.services.item_traces import LifecycleRefusedError, locked_item
@@ -79,24 +79,15 @@ class _Carrying:
         note = f"weeding round {self.row.number}"
 
         def change() -> dict[str, Any]:
-            repairs.cancel_open(session, entry.item_id, at=at, by=f"staff:{self.staff}", note=note)
-            trace = session.get(ItemTrace, entry.item_id)
-            if trace is not None:
-                session.delete(trace)
-            item.status, item.status_changed_at, item.tag_uid = ItemStatus.WITHDRAWN, at, None
-            session.add(item)
-            session.add(
-                ItemWithdrawal(
-                    item_id=entry.item_id,
-                    withdrawn_at=at,
-                    round_id=self.row.id,
-                    reasons=list(entry.reasons),
-                    note=entry.note,
-                    released_tag_uid=released,
-                    by=self.staff,
-                )
+            item_withdrawals.withdraw(
+                session,
+                item,
+                at=at,
+                staff=self.staff,
+                round_id=self.row.id,
+                reasons=entry.reasons,
+                note=entry.note or note,
             )
-            session.flush()
             return {"status": ItemStatus.WITHDRAWN.value, "released_tag_uid": released}
 
         self.audited("weeding.withdraw", item, {}, change)

@@ -10,11 +10,13 @@ import pytest
 from sqlmodel import Session
 
 from contract.common import ItemRef
+from server.db.tables import ItemWithdrawal
 from server.domain.entities import Patron
 from server.domain.enums import BlockKind, FineStatus, HoldStatus, ItemStatus, LocationKind
+from server.domain.lifecycle.condition import DamageKind
 from server.domain.lifecycle.settings import LifecycleSettings
 from server.errors import ConflictError, InvalidInputError, NotFoundError
-from server.services import catalog, fines, holds, kiosk, loans, patrons
+from server.services import catalog, fines, holds, kiosk, loans, patrons, repairs
 from server.services.context import CirculationContext
 from server.services.listing import MAX_PAGE
 from server.services.queries import counts
@@ -83,6 +85,42 @@ def test_records_and_items(session: Session, circulation: CirculationContext) ->
             lifecycle=LifecycleSettings(),
             by="staff:thuthu",
         )
+
+
+def test_a_copy_withdrawn_by_hand_is_in_the_accession_register_and_taken_back_with_it(
+    session: Session,
+) -> None:
+    """Withdrawing outside a weeding round (a copy lost and paid for, one destroyed) writes the register's
+    withdrawal entry and releases the tag as a round's approval does; reinstating takes the entry back."""
+    item = make.item(session, barcode="VV000777", tag_uid="E004015000000777")
+    assert item.id is not None
+    repairs.report_damage(session, item.id, [DamageKind.TORN], at=NOW - timedelta(days=2), by="staff:thuthu")
+    withdrawn = catalog.update_item(
+        session,
+        item.id,
+        status=ItemStatus.WITHDRAWN,
+        now=NOW,
+        lifecycle=LifecycleSettings(),
+        by="staff:thuthu",
+    )
+    assert (withdrawn.status, withdrawn.tag_uid) == (ItemStatus.WITHDRAWN, None)
+    entry = session.get(ItemWithdrawal, item.id)
+    assert entry is not None
+    assert (entry.withdrawn_at, entry.round_id, entry.by) == (NOW, None, "thuthu")
+    assert (entry.released_tag_uid, entry.note) == ("E004015000000777", "withdrawn by hand")
+    assert repairs.repair_queue(session) == []  # its open repair ticket cancelled
+    later = NOW + timedelta(days=1)
+    back = catalog.update_item(
+        session,
+        item.id,
+        status=ItemStatus.AVAILABLE,
+        now=later,
+        lifecycle=LifecycleSettings(),
+        by="staff:thuthu",
+    )
+    assert back.status is ItemStatus.AVAILABLE
+    session.expire_all()
+    assert session.get(ItemWithdrawal, item.id) is None
 
 
 def test_patrons_never_expose_the_pin(session: Session, circulation: CirculationContext) -> None:
