@@ -1,0 +1,295 @@
+"""The self-check kiosk's agent: the pad watched, the reader's session kept, the screen fed.
+
+    with AgentHost(settings) as host:
+        finished = host.run(compose_kiosk(host, pad, config))   # edge.kiosk.compose
+
+Its loop polls the pad every `poll_s` (each new book on it borrowed when a reader is signed in, else
+returned, book by book, each one's row on the screen as its answer comes) and signs out a reader who has
+done nothing for `idle_timeout_s`, warning `idle_warning_s` before. The screen (`edge.kiosk.screen`) calls
+`give_card`, `sign_in`, `sign_out`, `still_here` from its own threads; `view()` is what it shows, and
+`feed` tells its live stream what changed. Everything works with the server unreachable: a request that
+gets no answer in time says so, and stays queued in the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from contract.common import CARD_NUMBER_PATTERN, ItemRef
+from contract.replies import PatronSummary, ReasonCode, ReplyBase
+from edge.errors import EdgeError
+from edge.kiosk.answers import Answered
+from edge.kiosk.feed import Part, ScreenFeed
+from edge.kiosk.session import KioskSession, SessionState
+from edge.kiosk.visit import (
+    CARD_NEXT,
+    PIN_NEXT,
+    SIGN_IN_TITLES,
+    SIGNED_OUT_TITLE,
+    TIMED_OUT_TITLE,
+    BookRow,
+    Notice,
+    SignInStep,
+    checking,
+    decided,
+    sign_in_answer,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 60  # a visit's rows kept for the screen (more than any stack a pad holds)
+
+
+@dataclass(frozen=True, slots=True)
+class KioskView:
+    """Everything the screen shows, at one moment."""
+
+    step: SignInStep
+    patron: PatronSummary | None  # the signed-in reader (never anyone else)
+    notice: Notice | None
+    books: tuple[BookRow, ...]
+    warning_s: int | None  # seconds left before the idle sign-out, once warned
+    pad_fault: bool  # the pad's reader did not answer at the last look
+
+
+@dataclass
+class KioskCounters:
+    """The kiosk's own work, for its status next to the pad's (`peripherals.kiosk`)."""
+
+    pad_polls: int = 0
+    pad_failures: int = 0
+    sign_ins: int = 0
+    sign_in_refusals: int = 0
+    books_decided: int = 0
+    idle_sign_outs: int = 0
+
+
+@dataclass
+class KioskRunSummary:
+    counters: KioskCounters
+    unanswered: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self.counters) | {"unanswered": self.unanswered} | self.extra
+
+
+class KioskAgent:
+    def __init__(
+        self,
+        session: KioskSession,
+        *,
+        poll_s: float = 0.25,
+        idle_timeout_s: float = 90.0,
+        idle_warning_s: float = 20.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = session
+        self.poll_s = poll_s
+        self.idle_timeout_s = idle_timeout_s
+        self.idle_warning_s = idle_warning_s
+        self.feed = ScreenFeed()
+        self._clock = clock
+        self._lock = threading.RLock()  # one thing at a time: a sign-in waits for the stack being lent
+        self._step = SignInStep.CARD
+        self._card: str | None = None  # given, its PIN not yet
+        self._notice: Notice | None = None
+        self._rows: dict[str, BookRow] = {}
+        self._last_activity = clock()
+        self._warned = False
+        self._pad_fault = False
+        self._counts = KioskCounters()
+
+    # ---- what the screen calls -----------------------------------------------------------------------
+
+    def view(self) -> KioskView:
+        with self._lock:
+            warning = None
+            if self._warned:
+                warning = max(0, round(self.idle_timeout_s - (self._clock() - self._last_activity)))
+            return KioskView(
+                self._step,
+                self.session.patron if self._step is SignInStep.SIGNED_IN else None,
+                self._notice,
+                tuple(self._rows.values()),
+                warning,
+                self._pad_fault,
+            )
+
+    def give_card(self, card_number: str) -> None:
+        """A card typed or scanned into the card field: its PIN is asked next. A value that cannot be a
+        card number (a scanner sending garbage, an ISBN) is refused at once."""
+        card = card_number.strip()
+        with self._lock:
+            self._activity()
+            if self._step is SignInStep.SIGNED_IN:
+                return
+            if not _looks_like_card(card):
+                self._step, self._card = SignInStep.CARD, None
+                title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
+                self._notice = Notice(title, "danger", next_step=CARD_NEXT)
+            else:
+                self._step, self._card, self._notice = SignInStep.PIN, card, None
+            self.feed.changed(Part.SIGN_IN)
+
+    def sign_in(self, pin: str) -> None:
+        """The PIN typed on the keypad, for the card given."""
+        with self._lock:
+            self._activity()
+            if self._step is not SignInStep.PIN or self._card is None:
+                return
+            try:
+                answered = self.session.sign_in(self._card, pin)
+            except ValidationError:  # not 4 to 12 digits: no server could accept it
+                self._notice = Notice(SIGN_IN_TITLES[ReasonCode.WRONG_PIN], "warning", next_step=PIN_NEXT)
+                self.feed.changed(Part.SIGN_IN)
+                return
+            step, self._notice = sign_in_answer(answered)
+            if step is SignInStep.SIGNED_IN:
+                self._counts.sign_ins += 1
+                self._rows.clear()  # the returns made before signing in are not this reader's business
+            else:
+                self._counts.sign_in_refusals += 1
+            self._step = step
+            if step is not SignInStep.PIN:
+                self._card = None
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS)
+
+    def cancel(self) -> None:
+        """Back to the idle screen from the PIN keypad."""
+        with self._lock:
+            if self._step is SignInStep.PIN:
+                self._step, self._card, self._notice = SignInStep.CARD, None, None
+                self._warned = False
+                self.feed.changed(Part.SIGN_IN, Part.WARNING)
+
+    def sign_out(self, *, timed_out: bool = False) -> None:
+        with self._lock:
+            if self.session.state is SessionState.SIGNED_IN:
+                try:
+                    self.session.sign_out()
+                except EdgeError:
+                    log.exception("kiosk: sign-out failed; the reader is signed out here all the same")
+            self._step, self._card, self._warned = SignInStep.CARD, None, False
+            self._notice = Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info")
+            self._rows.clear()
+            self._last_activity = self._clock()
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.WARNING)
+
+    def still_here(self) -> None:
+        """The reader touched the screen (or answered the idle warning)."""
+        with self._lock:
+            self._activity()
+
+    def on_late_reply(self, reply: ReplyBase) -> None:
+        self.session.on_late_reply(reply)
+
+    def counters(self) -> dict[str, int | bool]:
+        return dict(asdict(self._counts)) | {"unanswered": self.session.unanswered}
+
+    # ---- the loop ------------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> KioskRunSummary:
+        try:
+            while not stop.is_set():
+                self.tick()
+                if self.session.pad is not None:
+                    self.poll_pad()
+                stop.wait(self.poll_s)
+        finally:
+            if self.session.state is SessionState.SIGNED_IN:
+                self.sign_out()
+        return KioskRunSummary(self._counts, self.session.unanswered)
+
+    def tick(self) -> None:
+        """The idle timeout: warn, then sign out. Returns listed on the idle screen are cleared after as
+        long, so the next reader starts with an empty list."""
+        with self._lock:
+            idle = self._clock() - self._last_activity
+            if self._step is SignInStep.CARD:
+                if idle >= self.idle_timeout_s and (self._rows or self._notice):
+                    self._rows.clear()
+                    self._notice = None
+                    self.feed.changed(Part.SIGN_IN, Part.BOOKS)
+                return
+            if idle >= self.idle_timeout_s:
+                self._counts.idle_sign_outs += 1
+                if self._step is SignInStep.PIN:
+                    self._step, self._card, self._notice, self._warned = SignInStep.CARD, None, None, False
+                    self.feed.changed(Part.SIGN_IN, Part.WARNING)
+                else:
+                    self.sign_out(timed_out=True)
+            elif idle >= self.idle_timeout_s - self.idle_warning_s and not self._warned:
+                self._warned = True
+                self.feed.changed(Part.WARNING)
+
+    def poll_pad(self) -> list[Answered]:
+        """One look at the pad: each new book on it decided, its row shown as it goes."""
+        with self._lock:
+            self._counts.pad_polls += 1
+            try:
+                answers = self.session.place_item(on_found=self._found, on_answer=self._answered)
+            except EdgeError as exc:  # the pad's reader did not answer
+                self._counts.pad_failures += 1
+                if not self._pad_fault:
+                    log.warning("kiosk: the pad does not answer: %s", exc)
+                    self._pad_fault = True
+                    self.feed.changed(Part.BOOKS)
+                return []
+            if self._pad_fault:
+                self._pad_fault = False
+                self.feed.changed(Part.BOOKS)
+            return answers
+
+    # ---- internals -----------------------------------------------------------------------------------
+
+    def _activity(self) -> None:
+        self._last_activity = self._clock()
+        if self._warned:
+            self._warned = False
+            self.feed.changed(Part.WARNING)
+
+    def _found(self, refs: list[ItemRef]) -> None:
+        self._activity()
+        borrowing = self.session.state is SessionState.SIGNED_IN
+        if self._step is SignInStep.CARD and self._notice is not None:
+            self._notice = None  # "signed out", "card not recognised": the next person is returning books
+            self.feed.changed(Part.SIGN_IN)
+        for ref in refs:
+            row = checking(ref, borrowing=borrowing)
+            self._rows.pop(row.key, None)  # a book put back goes to the end of the list again
+            self._rows[row.key] = row
+        while len(self._rows) > MAX_ROWS:
+            del self._rows[next(iter(self._rows))]
+        self.feed.changed(Part.BOOKS)
+
+    def _answered(self, answered: Answered) -> None:
+        on_pad = True
+        if answered.security_applied is False and answered.asked.item is not None:
+            on_pad = self._still_on_pad(answered.asked.item)
+        row = decided(answered, on_pad=on_pad)
+        self._rows[row.key] = row
+        self._counts.books_decided += 1
+        self._activity()
+        self.feed.changed(Part.BOOKS)
+
+    def _still_on_pad(self, ref: ItemRef) -> bool:
+        pad = self.session.pad
+        if pad is None:
+            return False
+        try:
+            return any(found.tag_uid == ref.tag_uid for found in pad.read())
+        except Exception:
+            return True  # the reader failed: say the tag would not set, not that the book was taken
+
+
+def _looks_like_card(value: str) -> bool:
+    return re.fullmatch(CARD_NUMBER_PATTERN, value) is not None
