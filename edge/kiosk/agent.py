@@ -279,7 +279,9 @@ class KioskAgent:
         self._rows[row.key] = row
         self._counts.books_decided += 1
         self._activity()
-        self.feed.changed(Part.BOOKS)
+        # The signed-in reader's count of loans goes up with each book lent.
+        parts = (Part.BOOKS, Part.SIGN_IN) if row.borrowing else (Part.BOOKS,)
+        self.feed.changed(*parts)
 
     def _still_on_pad(self, ref: ItemRef) -> bool:
         pad = self.session.pad

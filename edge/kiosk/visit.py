@@ -86,7 +86,8 @@ def decided(answered: Answered, *, on_pad: bool) -> BookRow:
         return _borrowed(row, answered, failed=failed, on_pad=on_pad)
     if answered.asked.kind != CheckinRequested.KIND or not answered.ok:
         return _with(row, Outcome.NOT_RETURNED, message=reply.decision.message)
-    hold = isinstance(reply, CheckinResult) and reply.hold is not None
+    # Trapped for a hold: the answer's code says so, and its notice where the book is collected.
+    hold = reply.decision.code is ReasonCode.OK_HOLD_WAITING or getattr(reply, "hold", None) is not None
     fine = reply.fine_charged if isinstance(reply, CheckinResult) else 0
     outcome = Outcome.TO_HOLD_TRAY if hold else Outcome.TO_RETURN_BIN
     return _with(row, outcome, fine=fine, tag_failed=failed)
