@@ -49,7 +49,7 @@ FRAGMENTS = {
 # obvious from the server's own words.
 OUTCOME_TEXT: dict[Outcome, str] = {
     Outcome.CHECKING: N_("Checking…"),
-    Outcome.LENT: N_("Borrowed"),
+    Outcome.LENT: N_("Borrowed by you"),
     Outcome.ALREADY_YOURS: N_("Already borrowed by you"),
     Outcome.NOT_LENT: N_("Not borrowed"),
     Outcome.NOT_UNSECURED: N_("Not borrowed: its security tag could not be released"),
