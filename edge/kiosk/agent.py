@@ -36,10 +36,13 @@ from edge.kiosk.visit import (
     SIGNED_OUT_TITLE,
     TIMED_OUT_TITLE,
     BookRow,
+    LoanRow,
     Notice,
     SignInStep,
     checking,
     decided,
+    loan_rows,
+    renewed,
     sign_in_answer,
 )
 
@@ -56,6 +59,7 @@ class KioskView:
     patron: PatronSummary | None  # the signed-in reader (never anyone else)
     notice: Notice | None
     books: tuple[BookRow, ...]
+    loans: tuple[LoanRow, ...]  # the signed-in reader's loans when they signed in, with renewals since
     warning_s: int | None  # seconds left before the idle sign-out, once warned
     pad_fault: bool  # the pad's reader did not answer at the last look
 
@@ -69,6 +73,7 @@ class KioskCounters:
     sign_ins: int = 0
     sign_in_refusals: int = 0
     books_decided: int = 0
+    renewals_asked: int = 0
     idle_sign_outs: int = 0
 
 
@@ -103,6 +108,7 @@ class KioskAgent:
         self._card: str | None = None  # given, its PIN not yet
         self._notice: Notice | None = None
         self._rows: dict[str, BookRow] = {}
+        self._loans: dict[str, LoanRow] = {}
         self._last_activity = clock()
         self._warned = False
         self._pad_fault = False
@@ -120,6 +126,7 @@ class KioskAgent:
                 self.session.patron if self._step is SignInStep.SIGNED_IN else None,
                 self._notice,
                 tuple(self._rows.values()),
+                tuple(self._loans.values()),
                 warning,
                 self._pad_fault,
             )
@@ -156,12 +163,28 @@ class KioskAgent:
             if step is SignInStep.SIGNED_IN:
                 self._counts.sign_ins += 1
                 self._rows.clear()  # the returns made before signing in are not this reader's business
+                self._loans = {row.barcode: row for row in loan_rows(self.session.patron)}
             else:
                 self._counts.sign_in_refusals += 1
             self._step = step
             if step is not SignInStep.PIN:
                 self._card = None
-            self.feed.changed(Part.SIGN_IN, Part.BOOKS)
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
+
+    def renew(self, barcodes: list[str] | None = None) -> None:
+        """Renew these of the reader's loans (None: all of them), each shown as its answer comes."""
+        with self._lock:
+            self._activity()
+            if self.session.state is not SessionState.SIGNED_IN:
+                return
+            for barcode in list(self._loans) if barcodes is None else barcodes:
+                row = self._loans.get(barcode)
+                if row is None:
+                    continue
+                answered = self.session.renew(ItemRef(barcode=barcode))
+                self._loans[barcode] = renewed(row, answered)
+                self._counts.renewals_asked += 1
+                self.feed.changed(Part.ACCOUNT)
 
     def cancel(self) -> None:
         """Back to the idle screen from the PIN keypad."""
@@ -181,8 +204,9 @@ class KioskAgent:
             self._step, self._card, self._warned = SignInStep.CARD, None, False
             self._notice = Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info")
             self._rows.clear()
+            self._loans.clear()
             self._last_activity = self._clock()
-            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.WARNING)
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT, Part.WARNING)
 
     def still_here(self) -> None:
         """The reader touched the screen (or answered the idle warning)."""

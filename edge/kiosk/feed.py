@@ -17,6 +17,7 @@ KEPT = 200  # changes kept: a stream further behind than this shows every part a
 class Part(StrEnum):
     SIGN_IN = "sign-in"  # the card, the PIN keypad, or the signed-in reader
     BOOKS = "books"  # this visit's books with their outcomes
+    ACCOUNT = "account"  # the signed-in reader's loans, renewed or not
     WARNING = "warning"  # the idle warning's countdown
 
 

@@ -42,6 +42,7 @@ STREAM_WAIT_S = 1.0  # the longest the stream waits for a change before it looks
 FRAGMENTS = {
     Part.SIGN_IN: "kiosk/sign_in.html",
     Part.BOOKS: "kiosk/books.html",
+    Part.ACCOUNT: "kiosk/account.html",
     Part.WARNING: "kiosk/warning.html",
 }
 
@@ -141,6 +142,10 @@ def screen_app(agent: KioskAgent) -> Starlette:
             Route("/pin", tap(Part.SIGN_IN, lambda f: agent.sign_in(f.get("pin", ""))), methods=["POST"]),
             Route("/cancel", tap(Part.SIGN_IN, lambda _: agent.cancel()), methods=["POST"]),
             Route("/sign-out", tap(Part.SIGN_IN, lambda _: agent.sign_out()), methods=["POST"]),
+            Route(
+                "/renew", tap(Part.ACCOUNT, lambda f: agent.renew([f.get("barcode", "")])), methods=["POST"]
+            ),
+            Route("/renew-all", tap(Part.ACCOUNT, lambda _: agent.renew()), methods=["POST"]),
             Route("/still-here", tap(Part.WARNING, lambda _: agent.still_here()), methods=["POST"]),
             Mount("/static", app=assets),
         ],

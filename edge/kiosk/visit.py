@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from contract.common import ItemRef, LocalizedText
 from contract.events import CheckinRequested, CheckoutRequested
-from contract.replies import CheckinResult, CheckoutResult, ReasonCode
+from contract.replies import CheckinResult, CheckoutResult, PatronSummary, ReasonCode, RenewResult
 from edge.kiosk.answers import LENT, Answered
 from web.catalogs import N_
 
@@ -161,3 +161,39 @@ def sign_in_answer(answered: Answered) -> tuple[SignInStep, Notice | None]:
     if code is ReasonCode.WRONG_PIN:
         return SignInStep.PIN, Notice(title, "warning", reply.decision.message, TYPE_PIN_AGAIN)
     return SignInStep.CARD, Notice(title, "danger", reply.decision.message)
+
+
+@dataclass(frozen=True, slots=True)
+class LoanRow:
+    """One of the signed-in reader's loans, as the account lists it; `renewed` once a renewal was asked:
+    True with the new due date, False with the server's words."""
+
+    barcode: str
+    title: str
+    due_at: datetime
+    renewals_left: int
+    overdue: bool
+    renewed: bool | None = None
+    message: LocalizedText | None = None
+
+
+def loan_rows(patron: PatronSummary | None) -> list[LoanRow]:
+    if patron is None:
+        return []
+    return [
+        LoanRow(loan.item.barcode, loan.item.title, loan.due_at, loan.renewals_left, loan.overdue)
+        for loan in patron.loans
+    ]
+
+
+def renewed(row: LoanRow, answered: Answered) -> LoanRow:
+    """The loan after its renewal's answer: a new due date, or the refusal (or no answer) in words."""
+    reply = answered.reply
+    if reply is None:
+        return replace(row, renewed=False, message=None)
+    if answered.ok and isinstance(reply, RenewResult) and reply.due_at is not None:
+        left = reply.renewals_left if reply.renewals_left is not None else max(0, row.renewals_left - 1)
+        return replace(
+            row, due_at=reply.due_at, renewals_left=left, overdue=False, renewed=True, message=None
+        )
+    return replace(row, renewed=False, message=reply.decision.message)

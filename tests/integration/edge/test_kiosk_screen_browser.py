@@ -48,6 +48,7 @@ class Library:
     to_lend: list[Item]  # available
     held: Item  # on the hold shelf for another reader
     lent_out: Item  # on loan to someone else; another reader waits for its title
+    had: Item  # on loan to the reader already, due in two days: renewable
 
 
 def _library(database_url: str) -> Library:
@@ -66,7 +67,9 @@ def _library(database_url: str) -> Library:
             lent_out = make.item(db, wanted)
             make.loan(db, lent_out, other, due_at=now + timedelta(days=7))
             make.hold(db, wanted, make.patron(db), placed_at=now - timedelta(days=1))
-            library = Library(reader.card_number, reader.full_name, to_lend, held, lent_out)
+            had = make.item(db, make.record(db, title="Truyện Kiều", call_number="895.9221 NG-D"))
+            make.loan(db, had, reader, due_at=now + timedelta(days=2), checkout_by="device:kiosk-01")
+            library = Library(reader.card_number, reader.full_name, to_lend, held, lent_out, had)
             db.commit()
     finally:
         engine.dispose()
@@ -162,7 +165,8 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     page.fill("#pin", make.DEFAULT_PIN)
     page.keyboard.press("Enter")
     expect(page.locator("[data-reader]")).to_contain_text(library.name)
-    expect(page.locator("[data-loans]")).to_contain_text("0")
+    expect(page.locator("[data-loans]")).to_contain_text("1")
+    expect(page.locator(f"[data-loan='{library.had.barcode}']")).to_contain_text("Truyện Kiều")
     shown_in_both_languages(screen, "signed-in")
 
     # A stack of four: three lent with their due dates, the one held for another reader refused.
@@ -172,10 +176,18 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     assert sorted(outcomes(page)) == ["lent", "lent", "lent", "not_lent"]
     expect(page.locator("[data-due]")).to_have_count(3)
     expect(page.locator(f"[data-book='{library.held.barcode}']")).to_contain_text("bạn đọc khác")
-    expect(page.locator("[data-loans]")).to_contain_text("3")
+    expect(page.locator("[data-loans]")).to_contain_text("4")
     assert [kiosk.secured(item) for item in library.to_lend] == [False, False, False]
     assert kiosk.secured(library.held)  # not lent: its tag stays secured
     shown_in_both_languages(screen, "stack")
+
+    # The loan the reader already had, renewed: a later due date.
+    had = page.locator(f"[data-loan='{library.had.barcode}']")
+    due_before = had.locator("[data-loan-due]").inner_text()
+    had.locator("[data-renew]").click()
+    expect(had).to_contain_text("Đã gia hạn", timeout=SLOW)
+    assert had.locator("[data-loan-due]").inner_text() != due_before
+    shown_in_both_languages(screen, "renewed")
 
     page.click("[data-sign-out]")
     expect(page.locator("[data-step=card]")).to_be_visible()

@@ -226,3 +226,30 @@ def test_a_sign_in_that_gets_no_answer_says_so_and_keeps_the_card() -> None:
     assert view.step is SignInStep.PIN
     assert view.notice is not None
     assert view.notice.title == "The library's system is not answering"
+
+
+def test_the_readers_loans_are_listed_and_renewed_one_or_all() -> None:
+    kiosk = Kiosk()
+    for barcode, days in (("VV000007", 1.0), ("VV000008", 30.0)):
+        kiosk.desk.loans[barcode] = CARD
+        kiosk.desk.items[barcode] = "on_loan"
+        kiosk.desk.due[barcode] = days
+    kiosk.sign_in()
+    loans = {row.barcode: row for row in kiosk.agent.view().loans}
+    assert set(loans) == {"VV000007", "VV000008"}
+    assert all(row.renewed is None for row in loans.values())
+    kiosk.agent.renew(["VV000007"])
+    first = {row.barcode: row for row in kiosk.agent.view().loans}
+    assert first["VV000007"].renewed is True
+    assert first["VV000007"].due_at > loans["VV000007"].due_at
+    assert first["VV000008"].renewed is None  # only the one asked
+    kiosk.agent.renew()
+    after = {row.barcode: row for row in kiosk.agent.view().loans}
+    assert after["VV000008"].renewed is False  # too soon: the server's words say so
+    assert after["VV000008"].message is not None
+    assert after["VV000008"].due_at == loans["VV000008"].due_at
+    assert kiosk.agent.counters()["renewals_asked"] == 3
+    kiosk.agent.sign_out()
+    assert kiosk.agent.view().loans == ()
+    kiosk.agent.renew()  # nobody signed in: nothing asked
+    assert kiosk.agent.counters()["renewals_asked"] == 3
