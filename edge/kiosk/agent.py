@@ -19,15 +19,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from contract.common import CARD_NUMBER_PATTERN, ItemRef
 from contract.replies import PatronSummary, ReasonCode, ReplyBase
+from devices.printer import PrinterError, ReceiptItem, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
+from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.session import KioskSession, SessionState
 from edge.kiosk.visit import (
     CARD_NEXT,
@@ -45,6 +48,7 @@ from edge.kiosk.visit import (
     renewed,
     sign_in_answer,
 )
+from web.locales import Language
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +66,7 @@ class KioskView:
     loans: tuple[LoanRow, ...]  # the signed-in reader's loans when they signed in, with renewals since
     warning_s: int | None  # seconds left before the idle sign-out, once warned
     pad_fault: bool  # the pad's reader did not answer at the last look
+    can_print: bool = False  # a printer, and something done in this visit to print
 
 
 @dataclass
@@ -74,6 +79,8 @@ class KioskCounters:
     sign_in_refusals: int = 0
     books_decided: int = 0
     renewals_asked: int = 0
+    receipts: int = 0
+    receipts_failed: int = 0
     idle_sign_outs: int = 0
 
 
@@ -95,9 +102,15 @@ class KioskAgent:
         poll_s: float = 0.25,
         idle_timeout_s: float = 90.0,
         idle_warning_s: float = 20.0,
+        printer: ReceiptPrinter | None = None,
+        library_name: str = "",
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.session = session
+        self.printer = printer
+        self.library_name = library_name
+        self._wall_clock = wall_clock
         self.poll_s = poll_s
         self.idle_timeout_s = idle_timeout_s
         self.idle_warning_s = idle_warning_s
@@ -129,6 +142,7 @@ class KioskAgent:
                 tuple(self._loans.values()),
                 warning,
                 self._pad_fault,
+                self.printer is not None and bool(self._receipt_items()),
             )
 
     def give_card(self, card_number: str) -> None:
@@ -184,7 +198,35 @@ class KioskAgent:
                 answered = self.session.renew(ItemRef(barcode=barcode))
                 self._loans[barcode] = renewed(row, answered)
                 self._counts.renewals_asked += 1
-                self.feed.changed(Part.ACCOUNT)
+                self.feed.changed(Part.ACCOUNT, Part.BOOKS)  # the books part offers the receipt
+
+    def print_receipt(self, language: Language) -> None:
+        """The visit's receipt, printed in the screen's language; the screen says whether it came out."""
+        with self._lock:
+            self._activity()
+            items = self._receipt_items()
+            if self.printer is None or not items:
+                return
+            patron = self.session.patron
+            paper = receipt(
+                items,
+                library=self.library_name,
+                kiosk_id=self.session.device_id,
+                now=self._wall_clock(),
+                card_number=self.session.card_number,
+                fines_due=patron.fines_due if patron is not None else 0,
+                language=language,
+            )
+            try:
+                self.printer.print_receipt(paper)
+            except PrinterError as exc:
+                log.warning("kiosk: the receipt was not printed: %s", exc)
+                self._counts.receipts_failed += 1
+                self._notice = printing_failed(exc)
+            else:
+                self._counts.receipts += 1
+                self._notice = Notice(PRINTED, "success")
+            self.feed.changed(Part.SIGN_IN)
 
     def cancel(self) -> None:
         """Back to the idle screen from the PIN keypad."""
@@ -274,6 +316,9 @@ class KioskAgent:
             return answers
 
     # ---- internals -----------------------------------------------------------------------------------
+
+    def _receipt_items(self) -> tuple[ReceiptItem, ...]:
+        return receipt_items(self._rows.values(), self._loans.values())
 
     def _activity(self) -> None:
         self._last_activity = self._clock()

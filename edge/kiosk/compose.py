@@ -11,10 +11,11 @@ import logging
 
 from devices.feig.driver import FeigReader
 from devices.feig.profiles import get_profile
+from devices.printer import EscPosPrinter, ReceiptPrinter, get_printer_profile
 from devices.rfid.security import SecuritySettings
 from devices.rfid.service import TagService
 from devices.tagdata.settings import TagDataSettings
-from devices.transport.serial_port import SerialSettings, SerialTransport
+from devices.transport.serial_port import SerialSettings, SerialTransport, line_settings
 from edge.gate.compose import opened
 from edge.host import AgentHost
 from edge.kiosk.agent import KioskAgent
@@ -26,18 +27,24 @@ from edge.kiosk.settings import KioskConfig, KioskConfigError
 log = logging.getLogger(__name__)
 
 
-def compose_kiosk(host: AgentHost, pad: RfidPad, config: KioskConfig) -> KioskAgent:
-    """The kiosk agent over this pad; the pad's counters go into the device's status as
-    `peripherals.rfid_pad`, the agent's as `peripherals.kiosk`; its screen is served when the config
-    names a port."""
+def compose_kiosk(
+    host: AgentHost, pad: RfidPad, config: KioskConfig, printer: ReceiptPrinter | None = None
+) -> KioskAgent:
+    """The kiosk agent over this pad (and receipt printer); their counters go into the device's status
+    as `peripherals.rfid_pad` (and `peripherals.printer`), the agent's as `peripherals.kiosk`; its
+    screen is served when the config names a port."""
     session = KioskSession(host.runtime, pad=pad)
     agent = KioskAgent(
         session,
         poll_s=config.pad_poll_s,
         idle_timeout_s=config.idle_timeout_s,
         idle_warning_s=config.idle_warning_s,
+        printer=printer,
+        library_name=config.library_name,
     )
     host.attach("rfid_pad", pad)
+    if printer is not None:
+        host.attach("printer", printer)
     host.attach("kiosk", agent)
     if config.screen_port:
         url = host.hold(serving(screen_app(agent), port=config.screen_port))
@@ -46,10 +53,15 @@ def compose_kiosk(host: AgentHost, pad: RfidPad, config: KioskConfig) -> KioskAg
 
 
 def hardware_kiosk(host: AgentHost, config: KioskConfig) -> KioskAgent:
-    """The kiosk on its real pad (config/kiosks.toml)."""
+    """The kiosk on its real pad and receipt printer (config/kiosks.toml)."""
     if not config.pad_port:
         raise KioskConfigError(f"[kiosks.{config.device_id}] names no pad_port")
     profile = get_profile(config.pad_profile)
     reader = host.hold(opened(FeigReader(SerialTransport(SerialSettings(config.pad_port)), profile)))
     tags = TagService(reader, SecuritySettings.from_toml(), TagDataSettings.from_toml())
-    return compose_kiosk(host, RfidPad(tags), config)
+    printer: EscPosPrinter | None = None
+    if config.printer_port:
+        printer_profile = get_printer_profile(config.printer_profile)
+        line = SerialTransport(line_settings(config.printer_port, printer_profile))
+        printer = host.hold(EscPosPrinter(line, printer_profile))
+    return compose_kiosk(host, RfidPad(tags), config, printer)

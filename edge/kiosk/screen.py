@@ -134,6 +134,13 @@ def screen_app(agent: KioskAgent) -> Starlette:
 
         return endpoint
 
+    async def receipt_tap(request: Request) -> Response:
+        lang = _language(request)
+        await anyio.to_thread.run_sync(agent.print_receipt, lang)
+        if request.headers.get("hx-request"):
+            return templates.response(FRAGMENTS[Part.SIGN_IN], lang, context(lang))
+        return RedirectResponse(f"/?lang={lang}", status_code=303)
+
     return Starlette(
         routes=[
             Route("/", page),
@@ -146,6 +153,7 @@ def screen_app(agent: KioskAgent) -> Starlette:
                 "/renew", tap(Part.ACCOUNT, lambda f: agent.renew([f.get("barcode", "")])), methods=["POST"]
             ),
             Route("/renew-all", tap(Part.ACCOUNT, lambda _: agent.renew()), methods=["POST"]),
+            Route("/receipt", receipt_tap, methods=["POST"]),
             Route("/still-here", tap(Part.WARNING, lambda _: agent.still_here()), methods=["POST"]),
             Mount("/static", app=assets),
         ],

@@ -24,6 +24,9 @@ class KioskConfigError(EdgeError):
 class _KioskTable(ConfigModel):
     pad_port: str = ""
     pad_profile: str = "cpr"
+    printer_port: str = ""
+    printer_profile: str = "generic-80"
+    library_name: Annotated[str, Field(max_length=120)] = ""
     pad_poll_ms: Annotated[int, Field(ge=20, le=10_000)] = 250
     idle_timeout_s: Annotated[int, Field(ge=10, le=3600)] = 90
     idle_warning_s: Annotated[int, Field(ge=3, le=600)] = 20
@@ -45,6 +48,9 @@ class KioskConfig:
     device_id: str
     pad_port: str = ""
     pad_profile: str = "cpr"
+    printer_port: str = ""  # "": no receipt printer
+    printer_profile: str = "generic-80"
+    library_name: str = ""  # printed at the top of each receipt
     pad_poll_s: float = 0.25
     idle_timeout_s: float = 90.0
     idle_warning_s: float = 20.0
@@ -75,6 +81,9 @@ def load_kiosk_config(device_id: str, path: Path | None = None, *, missing_ok: b
         device_id=device_id,
         pad_port=table.pad_port,
         pad_profile=table.pad_profile,
+        printer_port=table.printer_port,
+        printer_profile=table.printer_profile,
+        library_name=table.library_name,
         pad_poll_s=table.pad_poll_ms / 1000,
         idle_timeout_s=float(table.idle_timeout_s),
         idle_warning_s=float(table.idle_warning_s),

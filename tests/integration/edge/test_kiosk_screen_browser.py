@@ -1,7 +1,8 @@
 """The kiosk's touch screen in Chromium, the way a reader uses it: the real server (SQLite) and broker, the
-kiosk agent on its runtime, and its pad — the real FEIG driver — on the virtual reader over a pty, with
-books put on it and taken away. A wrong PIN, then signing in on the keypad; a stack of four books lent with
-due dates (one held for another reader, refused, its tag left secured); signing out; returns without a card,
+kiosk agent on its runtime, its pad — the real FEIG driver — on the virtual reader over a pty with books put
+on it and taken away, and its receipt printer — the real ESC/POS driver — on a virtual one. A wrong PIN,
+then signing in on the keypad; a stack of four books lent with due dates (one held for another reader,
+refused, its tag left secured); a loan renewed and a receipt printed; signing out; returns without a card,
 one to the hold tray; the large-text mode; the idle warning's countdown, then the sign-out it warned of.
 Every screen axe-core clean, no console error or CSP violation, in Vietnamese and English, screenshotted."""
 
@@ -17,7 +18,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
+from devices.printer import get_printer_profile
 from devices.rfid import SecuritySettings
+from devices.sim.receipt_printer import VirtualReceiptPrinter, simulated_printer
 from edge.host import AgentHost
 from edge.kiosk.compose import compose_kiosk
 from edge.kiosk.settings import KioskConfig
@@ -29,7 +32,7 @@ from server.db.tables import Item
 from tests.integration.edge.factories import SettingsFactory
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
-from tests.support.browser import Screen
+from tests.support.browser import SCREENSHOTS, Screen
 from tests.support.console_checks import assert_axe_clean, assert_clean, untranslated
 from tests.support.ports import free_port
 from tests.support.server import running_server
@@ -80,6 +83,7 @@ def _library(database_url: str) -> Library:
 class Kiosk:
     base: str
     pad: SimulatedRfidPad
+    printer: VirtualReceiptPrinter
     library: Library
 
     def put(self, *items: Item) -> None:
@@ -111,11 +115,14 @@ def kiosk(
         settings = edge_settings(KIOSK, device_kind="kiosk", request_timeout_s=10)
         with AgentHost(settings, handle_signals=False) as host:
             rfid = host.hold(simulated_rfid_pad(tmp_path / "pad"))
-            agent = compose_kiosk(host, rfid.pad, config)
+            printer, driver = host.hold(
+                simulated_printer(get_printer_profile("tm-t88"), tmp_path / "printer")
+            )
+            agent = compose_kiosk(host, rfid.pad, config, driver)
             running = threading.Thread(target=host.run, args=(agent,), daemon=True)
             running.start()
             try:
-                yield Kiosk(f"http://127.0.0.1:{config.screen_port}", rfid, library)
+                yield Kiosk(f"http://127.0.0.1:{config.screen_port}", rfid, printer, library)
             finally:
                 host.stop()
                 running.join(timeout=30)
@@ -188,6 +195,18 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     expect(had).to_contain_text("Đã gia hạn", timeout=SLOW)
     assert had.locator("[data-loan-due]").inner_text() != due_before
     shown_in_both_languages(screen, "renewed")
+
+    # The receipt: the books lent and the loan renewed, the card masked, the reader not named.
+    page.click("[data-receipt]")
+    expect(page.locator("[data-notice]")).to_contain_text("Biên lai đã được in", timeout=SLOW)
+    printed = "\n".join(kiosk.printer.lines())
+    assert all(item.barcode in printed for item in [*library.to_lend, library.had])
+    assert library.held.barcode not in printed
+    assert library.card not in printed
+    assert library.name not in printed
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    kiosk.printer.save_png(SCREENSHOTS / "kiosk-receipt.vi.png")
+    shown_in_both_languages(screen, "receipt")
 
     page.click("[data-sign-out]")
     expect(page.locator("[data-step=card]")).to_be_visible()

@@ -7,6 +7,15 @@ from __future__ import annotations
 from contract.common import ItemRef
 from contract.events import PatronLoginRequested
 from contract.replies import SecurityAction
+from devices.printer import (
+    PaperOutError,
+    PrinterCounters,
+    PrinterError,
+    PrinterStatus,
+    PrintResult,
+    Receipt,
+    ReceiptWords,
+)
 from edge.kiosk.agent import KioskAgent
 from edge.kiosk.feed import Part
 from edge.kiosk.session import KioskSession
@@ -253,3 +262,54 @@ def test_the_readers_loans_are_listed_and_renewed_one_or_all() -> None:
     assert kiosk.agent.view().loans == ()
     kiosk.agent.renew()  # nobody signed in: nothing asked
     assert kiosk.agent.counters()["renewals_asked"] == 3
+
+
+class Printer:
+    """A receipt printer that keeps what it printed, or fails as told."""
+
+    def __init__(self) -> None:
+        self.printed: list[Receipt] = []
+        self.fail: PrinterError | None = None
+
+    def status(self) -> PrinterStatus:
+        raise NotImplementedError
+
+    def counters(self) -> PrinterCounters:
+        return PrinterCounters()
+
+    def print_receipt(self, receipt: Receipt, words: ReceiptWords | None = None) -> PrintResult:  # noqa: ARG002
+        if self.fail is not None:
+            raise self.fail
+        self.printed.append(receipt)
+        return PrintResult(0, 0.0, PrinterStatus())
+
+
+def test_the_receipt_lists_the_visit_with_a_masked_card_and_a_failed_print_is_told() -> None:
+    kiosk = Kiosk()
+    printer = Printer()
+    kiosk.agent.printer, kiosk.agent.library_name = printer, "Thư viện"
+    kiosk.desk.loans["VV000009"] = CARD
+    kiosk.desk.due["VV000009"] = 1.0
+    kiosk.sign_in()
+    assert not kiosk.agent.view().can_print  # nothing done yet
+    kiosk.pad.books = [kiosk.book(0)]
+    kiosk.agent.poll_pad()
+    kiosk.agent.renew(["VV000009"])
+    assert kiosk.agent.view().can_print
+    kiosk.agent.print_receipt("en")
+    (receipt,) = printer.printed
+    assert [(i.barcode, i.outcome.value) for i in receipt.items] == [
+        ("VV000000", "lent"),
+        ("VV000009", "renewed"),
+    ]
+    assert all(item.due is not None for item in receipt.items)
+    assert (receipt.card_number, receipt.language, receipt.kiosk_id) == (CARD, "en", "KIOSK-01")
+    notice = kiosk.agent.view().notice
+    assert notice is not None
+    assert notice.tone == "success"
+    printer.fail = PaperOutError("paper out", PrinterStatus(paper_out=True))
+    kiosk.agent.print_receipt("vi")
+    notice = kiosk.agent.view().notice
+    assert notice is not None
+    assert notice.title == "The receipt printer is out of paper"
+    assert kiosk.agent.counters()["receipts_failed"] == 1
