@@ -18,20 +18,20 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 
 from pydantic import ValidationError
 
 from contract.common import CARD_NUMBER_PATTERN, ItemRef
-from contract.replies import PatronSummary, ReasonCode, ReplyBase
+from contract.replies import ReasonCode, ReplyBase
 from devices.printer import PrinterError, ReceiptItem, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.session import KioskSession, SessionState
+from edge.kiosk.view import KioskCounters, KioskRunSummary, KioskView
 from edge.kiosk.visit import (
     CARD_NEXT,
     PIN_NEXT,
@@ -53,45 +53,6 @@ from web.locales import Language
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 60  # a visit's rows kept for the screen (more than any stack a pad holds)
-
-
-@dataclass(frozen=True, slots=True)
-class KioskView:
-    """Everything the screen shows, at one moment."""
-
-    step: SignInStep
-    patron: PatronSummary | None  # the signed-in reader (never anyone else)
-    notice: Notice | None
-    books: tuple[BookRow, ...]
-    loans: tuple[LoanRow, ...]  # the signed-in reader's loans when they signed in, with renewals since
-    warning_s: int | None  # seconds left before the idle sign-out, once warned
-    pad_fault: bool  # the pad's reader did not answer at the last look
-    can_print: bool = False  # a printer, and something done in this visit to print
-
-
-@dataclass
-class KioskCounters:
-    """The kiosk's own work, for its status next to the pad's (`peripherals.kiosk`)."""
-
-    pad_polls: int = 0
-    pad_failures: int = 0
-    sign_ins: int = 0
-    sign_in_refusals: int = 0
-    books_decided: int = 0
-    renewals_asked: int = 0
-    receipts: int = 0
-    receipts_failed: int = 0
-    idle_sign_outs: int = 0
-
-
-@dataclass
-class KioskRunSummary:
-    counters: KioskCounters
-    unanswered: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self.counters) | {"unanswered": self.unanswered} | self.extra
 
 
 class KioskAgent:
