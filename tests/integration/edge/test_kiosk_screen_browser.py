@@ -205,7 +205,7 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     assert library.card not in printed
     assert library.name not in printed
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    kiosk.printer.save_png(SCREENSHOTS / "kiosk-receipt.vi.png")
+    kiosk.printer.save_png(SCREENSHOTS / "kiosk-receipt-paper.vi.png")
     shown_in_both_languages(screen, "receipt")
 
     page.click("[data-sign-out]")
