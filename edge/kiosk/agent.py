@@ -17,14 +17,17 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pydantic import ValidationError
 
 from contract.common import CARD_NUMBER_PATTERN, ItemRef
 from contract.replies import ReasonCode, ReplyBase
+from devices.barcode.classify import ScanKind, ScanRules, classify
+from devices.barcode.scanner import Scan
 from devices.printer import PrinterError, ReceiptItem, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
@@ -34,7 +37,9 @@ from edge.kiosk.session import KioskSession, SessionState
 from edge.kiosk.view import KioskCounters, KioskRunSummary, KioskView
 from edge.kiosk.visit import (
     CARD_NEXT,
+    NOT_OURS,
     PIN_NEXT,
+    SCAN_LABEL,
     SIGN_IN_TITLES,
     SIGNED_OUT_TITLE,
     TIMED_OUT_TITLE,
@@ -51,7 +56,16 @@ from edge.kiosk.visit import (
 from web.locales import Language
 
 log = logging.getLogger(__name__)
+_DEFAULT_RULES = ScanRules()
 
+
+class Scanner(Protocol):
+    """The barcode scanner (`devices.barcode.scanner.ScannerDriver` is one)."""
+
+    def scans(self, stop: threading.Event, poll_s: float = ...) -> Iterator[Scan]: ...
+
+
+SCANNER_POLL_S = 0.1  # the scanner thread's longest wait for bytes: how soon it notices a stop
 MAX_ROWS = 60  # a visit's rows kept for the screen (more than any stack a pad holds)
 
 
@@ -64,12 +78,16 @@ class KioskAgent:
         idle_timeout_s: float = 90.0,
         idle_warning_s: float = 20.0,
         printer: ReceiptPrinter | None = None,
+        scanner: Scanner | None = None,
+        scan_rules: ScanRules = _DEFAULT_RULES,
         library_name: str = "",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.session = session
         self.printer = printer
+        self.scanner = scanner
+        self.scan_rules = scan_rules
         self.library_name = library_name
         self._wall_clock = wall_clock
         self.poll_s = poll_s
@@ -145,6 +163,27 @@ class KioskAgent:
             if step is not SignInStep.PIN:
                 self._card = None
             self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
+
+    def on_scan(self, value: str) -> None:
+        """A barcode from the scanner: a card signs in (its PIN next), a book's label is a book identified
+        — borrowed or returned like one read from the pad (an untagged book, or an unreadable tag)."""
+        classified = classify(value, self.scan_rules)
+        signed_in = self.session.state is SessionState.SIGNED_IN
+        kind = classified.kind
+        if kind is ScanKind.AMBIGUOUS:
+            kind = ScanKind.ITEM if signed_in else ScanKind.PATRON
+        if kind is ScanKind.PATRON:
+            self.give_card(classified.value)
+            return
+        with self._lock:
+            if kind is not ScanKind.ITEM:
+                self._activity()
+                self._notice = Notice(NOT_OURS, "warning", next_step=SCAN_LABEL)
+                self.feed.changed(Part.SIGN_IN)
+                return
+            ref = ItemRef(barcode=classified.value)
+            self._found([ref])
+            self._answered(self.session.item_identified(ref))
 
     def renew(self, barcodes: list[str] | None = None) -> None:
         """Renew these of the reader's loans (None: all of them), each shown as its answer comes."""
@@ -225,6 +264,11 @@ class KioskAgent:
     # ---- the loop ------------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> KioskRunSummary:
+        scanning = threading.Thread(
+            target=self._read_scanner, args=(stop,), name="kiosk-scanner", daemon=True
+        )
+        if self.scanner is not None:
+            scanning.start()
         try:
             while not stop.is_set():
                 self.tick()
@@ -232,6 +276,8 @@ class KioskAgent:
                     self.poll_pad()
                 stop.wait(self.poll_s)
         finally:
+            if scanning.is_alive():
+                scanning.join(timeout=2 * SCANNER_POLL_S + 1.0)
             if self.session.state is SessionState.SIGNED_IN:
                 self.sign_out()
         return KioskRunSummary(self._counts, self.session.unanswered)
@@ -277,6 +323,14 @@ class KioskAgent:
             return answers
 
     # ---- internals -----------------------------------------------------------------------------------
+
+    def _read_scanner(self, stop: threading.Event) -> None:
+        assert self.scanner is not None
+        for scan in self.scanner.scans(stop, SCANNER_POLL_S):
+            try:
+                self.on_scan(scan.value)
+            except Exception:
+                log.exception("kiosk: scan %r could not be taken", scan.value)
 
     def _receipt_items(self) -> tuple[ReceiptItem, ...]:
         return receipt_items(self._rows.values(), self._loans.values())

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 
+from devices.barcode.classify import load_rules
+from devices.barcode.profiles import load_profile as load_scanner_profile
+from devices.barcode.scanner import ScannerDriver, serial_settings
 from devices.feig.driver import FeigReader
 from devices.feig.profiles import get_profile
 from devices.printer import EscPosPrinter, ReceiptPrinter, get_printer_profile
@@ -17,6 +20,7 @@ from devices.rfid.service import TagService
 from devices.tagdata.settings import TagDataSettings
 from devices.transport.serial_port import SerialSettings, SerialTransport, line_settings
 from edge.gate.compose import opened
+from edge.handheld.compose import ScannerCounters, scanner_opened
 from edge.host import AgentHost
 from edge.kiosk.agent import KioskAgent
 from edge.kiosk.pad import RfidPad
@@ -28,11 +32,15 @@ log = logging.getLogger(__name__)
 
 
 def compose_kiosk(
-    host: AgentHost, pad: RfidPad, config: KioskConfig, printer: ReceiptPrinter | None = None
+    host: AgentHost,
+    pad: RfidPad,
+    config: KioskConfig,
+    printer: ReceiptPrinter | None = None,
+    scanner: ScannerDriver | None = None,
 ) -> KioskAgent:
-    """The kiosk agent over this pad (and receipt printer); their counters go into the device's status
-    as `peripherals.rfid_pad` (and `peripherals.printer`), the agent's as `peripherals.kiosk`; its
-    screen is served when the config names a port."""
+    """The kiosk agent over this pad (and receipt printer, and barcode scanner); their counters go into the
+    device's status as `peripherals.rfid_pad` (`peripherals.printer`, `peripherals.scanner`), the
+    agent's as `peripherals.kiosk`; its screen is served when the config names a port."""
     session = KioskSession(host.runtime, pad=pad)
     agent = KioskAgent(
         session,
@@ -40,11 +48,15 @@ def compose_kiosk(
         idle_timeout_s=config.idle_timeout_s,
         idle_warning_s=config.idle_warning_s,
         printer=printer,
+        scanner=scanner,
+        scan_rules=load_rules(),
         library_name=config.library_name,
     )
     host.attach("rfid_pad", pad)
     if printer is not None:
         host.attach("printer", printer)
+    if scanner is not None:
+        host.attach("scanner", ScannerCounters(scanner))
     host.attach("kiosk", agent)
     if config.screen_port:
         url = host.hold(serving(screen_app(agent), port=config.screen_port))
@@ -53,7 +65,7 @@ def compose_kiosk(
 
 
 def hardware_kiosk(host: AgentHost, config: KioskConfig) -> KioskAgent:
-    """The kiosk on its real pad and receipt printer (config/kiosks.toml)."""
+    """The kiosk on its real pad, receipt printer and barcode scanner (config/kiosks.toml)."""
     if not config.pad_port:
         raise KioskConfigError(f"[kiosks.{config.device_id}] names no pad_port")
     profile = get_profile(config.pad_profile)
@@ -64,4 +76,9 @@ def hardware_kiosk(host: AgentHost, config: KioskConfig) -> KioskAgent:
         printer_profile = get_printer_profile(config.printer_profile)
         line = SerialTransport(line_settings(config.printer_port, printer_profile))
         printer = host.hold(EscPosPrinter(line, printer_profile))
-    return compose_kiosk(host, RfidPad(tags), config, printer)
+    scanner: ScannerDriver | None = None
+    if config.scanner_port:
+        scanner_profile = load_scanner_profile(config.scanner_profile)
+        transport = SerialTransport(serial_settings(config.scanner_port, scanner_profile))
+        scanner = host.hold(scanner_opened(ScannerDriver(transport, scanner_profile)))
+    return compose_kiosk(host, RfidPad(tags), config, printer, scanner)

@@ -24,6 +24,8 @@ class KioskConfigError(EdgeError):
 class _KioskTable(ConfigModel):
     pad_port: str = ""
     pad_profile: str = "cpr"
+    scanner_port: str = ""
+    scanner_profile: str = "generic-cr"
     printer_port: str = ""
     printer_profile: str = "generic-80"
     library_name: Annotated[str, Field(max_length=120)] = ""
@@ -48,6 +50,8 @@ class KioskConfig:
     device_id: str
     pad_port: str = ""
     pad_profile: str = "cpr"
+    scanner_port: str = ""  # "": none (or one typing into the screen like a keyboard)
+    scanner_profile: str = "generic-cr"
     printer_port: str = ""  # "": no receipt printer
     printer_profile: str = "generic-80"
     library_name: str = ""  # printed at the top of each receipt
@@ -81,6 +85,8 @@ def load_kiosk_config(device_id: str, path: Path | None = None, *, missing_ok: b
         device_id=device_id,
         pad_port=table.pad_port,
         pad_profile=table.pad_profile,
+        scanner_port=table.scanner_port,
+        scanner_profile=table.scanner_profile,
         printer_port=table.printer_port,
         printer_profile=table.printer_profile,
         library_name=table.library_name,

@@ -4,9 +4,15 @@ early and put back, returns to the hold tray and the bin, the idle warning and s
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
 from contract.common import ItemRef
 from contract.events import PatronLoginRequested
 from contract.replies import SecurityAction
+from devices.barcode.scanner import Scan
 from devices.printer import (
     PaperOutError,
     PrinterCounters,
@@ -313,3 +319,44 @@ def test_the_receipt_lists_the_visit_with_a_masked_card_and_a_failed_print_is_to
     assert notice is not None
     assert notice.title == "The receipt printer is out of paper"
     assert kiosk.agent.counters()["receipts_failed"] == 1
+
+
+def test_the_scanner_signs_in_with_a_card_and_lends_an_untagged_book() -> None:
+    kiosk = Kiosk()
+    kiosk.agent.on_scan("sv2100000\r")  # a scanner set to lower case
+    assert kiosk.agent.view().step is SignInStep.PIN
+    kiosk.agent.sign_in(PIN)
+    kiosk.agent.on_scan("VV000003")
+    assert kiosk.outcomes() == {"VV000003": Outcome.LENT}
+    assert kiosk.pad.set == []  # named by barcode alone: no tag to set
+    kiosk.agent.on_scan("9786042088732")  # an ISBN: not a library barcode
+    notice = kiosk.agent.view().notice
+    assert notice is not None
+    assert notice.title == "That barcode is neither a library card nor a book of this library"
+    kiosk.agent.sign_out()
+    kiosk.agent.on_scan("VV000003")  # no card: a return
+    assert kiosk.outcomes() == {"VV000003": Outcome.TO_RETURN_BIN}
+
+
+def test_the_running_agent_reads_the_scanner_on_a_thread_of_its_own() -> None:
+    kiosk = Kiosk()
+    stop = threading.Event()
+
+    class OneCard:
+        def scans(self, stop_scanning: threading.Event, poll_s: float = 0.1) -> Iterator[Scan]:
+            yield Scan(CARD, None, CARD.encode(), datetime.now(UTC))
+            stop_scanning.wait(poll_s)
+
+    kiosk.agent.scanner = OneCard()
+    kiosk.agent.poll_s = 0.01
+    running = threading.Thread(target=kiosk.agent.run, args=(stop,))
+    running.start()
+    try:
+        deadline = time.monotonic() + 5
+        while kiosk.agent.view().step is not SignInStep.PIN and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        running.join(5)
+    assert kiosk.agent.view().step is SignInStep.PIN
+    assert not running.is_alive()
