@@ -17,22 +17,21 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Protocol
 
 from pydantic import ValidationError
 
 from contract.common import CARD_NUMBER_PATTERN, ItemRef
 from contract.replies import ReasonCode, ReplyBase
-from devices.barcode.classify import ScanKind, ScanRules, classify
-from devices.barcode.scanner import Scan
+from devices.barcode.classify import ScanRules
 from devices.printer import PrinterError, ReceiptItem, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
+from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
 from edge.kiosk.view import KioskCounters, KioskRunSummary, KioskView
 from edge.kiosk.visit import (
@@ -57,15 +56,6 @@ from web.locales import Language
 
 log = logging.getLogger(__name__)
 _DEFAULT_RULES = ScanRules()
-
-
-class Scanner(Protocol):
-    """The barcode scanner (`devices.barcode.scanner.ScannerDriver` is one)."""
-
-    def scans(self, stop: threading.Event, poll_s: float = ...) -> Iterator[Scan]: ...
-
-
-SCANNER_POLL_S = 0.1  # the scanner thread's longest wait for bytes: how soon it notices a stop
 MAX_ROWS = 60  # a visit's rows kept for the screen (more than any stack a pad holds)
 
 
@@ -167,21 +157,18 @@ class KioskAgent:
     def on_scan(self, value: str) -> None:
         """A barcode from the scanner: a card signs in (its PIN next), a book's label is a book identified
         — borrowed or returned like one read from the pad (an untagged book, or an unreadable tag)."""
-        classified = classify(value, self.scan_rules)
         signed_in = self.session.state is SessionState.SIGNED_IN
-        kind = classified.kind
-        if kind is ScanKind.AMBIGUOUS:
-            kind = ScanKind.ITEM if signed_in else ScanKind.PATRON
-        if kind is ScanKind.PATRON:
-            self.give_card(classified.value)
+        scanned, code = what_was_scanned(value, self.scan_rules, signed_in=signed_in)
+        if scanned is Scanned.CARD:
+            self.give_card(code)
             return
         with self._lock:
-            if kind is not ScanKind.ITEM:
-                self._activity()
+            self._activity()
+            if scanned is Scanned.OTHER:
                 self._notice = Notice(NOT_OURS, "warning", next_step=SCAN_LABEL)
                 self.feed.changed(Part.SIGN_IN)
                 return
-            ref = ItemRef(barcode=classified.value)
+            ref = ItemRef(barcode=code)
             self._found([ref])
             self._answered(self.session.item_identified(ref))
 
@@ -265,7 +252,7 @@ class KioskAgent:
 
     def run(self, stop: threading.Event) -> KioskRunSummary:
         scanning = threading.Thread(
-            target=self._read_scanner, args=(stop,), name="kiosk-scanner", daemon=True
+            target=read_scanner, args=(self.scanner, stop, self.on_scan), name="kiosk-scanner", daemon=True
         )
         if self.scanner is not None:
             scanning.start()
@@ -323,14 +310,6 @@ class KioskAgent:
             return answers
 
     # ---- internals -----------------------------------------------------------------------------------
-
-    def _read_scanner(self, stop: threading.Event) -> None:
-        assert self.scanner is not None
-        for scan in self.scanner.scans(stop, SCANNER_POLL_S):
-            try:
-                self.on_scan(scan.value)
-            except Exception:
-                log.exception("kiosk: scan %r could not be taken", scan.value)
 
     def _receipt_items(self) -> tuple[ReceiptItem, ...]:
         return receipt_items(self._rows.values(), self._loans.values())
