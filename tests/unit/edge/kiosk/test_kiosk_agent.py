@@ -5,7 +5,6 @@ early and put back, returns to the hold tray and the bin, the idle warning and s
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -28,6 +27,7 @@ from edge.kiosk.session import KioskSession
 from edge.kiosk.visit import Outcome, SignInStep
 from tests.support.direct_requester import DirectRequester
 from tests.support.kiosk_library import library
+from tests.support.waiting import wait_until
 from tests.unit.edge.test_kiosk_session import ListPad
 
 CARD, PIN = "SV2100000", "1000"
@@ -352,9 +352,7 @@ def test_the_running_agent_reads_the_scanner_on_a_thread_of_its_own() -> None:
     running = threading.Thread(target=kiosk.agent.run, args=(stop,))
     running.start()
     try:
-        deadline = time.monotonic() + 5
-        while kiosk.agent.view().step is not SignInStep.PIN and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: kiosk.agent.view().step is SignInStep.PIN, timeout=5)
     finally:
         stop.set()
         running.join(5)
