@@ -16,14 +16,12 @@ it goes for repair. Plain forms, no script: it works by touch and by keyboard al
 
 from __future__ import annotations
 
-import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import anyio
-import uvicorn
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -32,6 +30,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from contract.stocktake import DamageKind, MarkedCondition
+from edge import local_screen
 from edge.handheld.agent import HandheldAgent
 from edge.handheld.alerts import Alert, AlertKind
 from web import WEB_STATIC, SecurityHeadersMiddleware, StaticAssets, Templates, language_urls, pick_locale
@@ -63,7 +62,6 @@ CONDITIONS = {
 # The kinds of damage in the console's words (web/damage_words.py), in the console's order.
 DAMAGE_KINDS: dict[DamageKind, str] = {DamageKind(kind): words for kind, words in DAMAGE_KIND_WORDS.items()}
 SHOWN_ALERTS = 20
-START_WAIT_S = 10.0
 
 
 def _language(request: Request) -> Language:
@@ -174,24 +172,6 @@ def screen_app(agent: HandheldAgent) -> Starlette:
     )
 
 
-@contextmanager
-def serving(app: Starlette, *, port: int, host: str = "127.0.0.1") -> Iterator[str]:
-    """The screen served by uvicorn on a thread until the block ends; yields its base URL."""
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="handheld-screen", daemon=True)
-    thread.start()
-    waited = 0.0
-    while not server.started and thread.is_alive() and waited < START_WAIT_S:
-        thread.join(0.05)  # uvicorn sets `started` once it listens
-        waited += 0.05
-    if not server.started:
-        server.should_exit = True
-        raise OSError(f"the handheld's screen could not listen on {host}:{port}")
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def serving(app: Starlette, *, port: int, host: str = "127.0.0.1") -> AbstractContextManager[str]:
+    """The handheld's screen served on a thread until the block ends (`edge.local_screen.serving`)."""
+    return local_screen.serving(app, port=port, host=host, name="handheld-screen")

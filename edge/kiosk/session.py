@@ -39,7 +39,7 @@ from contract.events import (
     RenewRequested,
     SessionPayload,
 )
-from contract.replies import PatronLoginResult, PatronSummary, ReplyBase, SecurityAction
+from contract.replies import PatronLoginResult, PatronSummary, ReasonCode, ReplyBase, SecurityAction
 from devices.errors import DeviceError
 from edge.errors import EdgeError, RequestTimeoutError
 from edge.kiosk.answers import ODD, Answered, Asked
@@ -91,6 +91,7 @@ class SessionState(StrEnum):
 
 
 LateAnswerHandler = Callable[[Answered], None]
+FoundHandler = Callable[[list[ItemRef]], None]
 
 
 class KioskSession:
@@ -142,8 +143,12 @@ class KioskSession:
             self.state = SessionState.IDLE
             self.session_id = self.card_number = self.patron = None
 
-    def place_item(self) -> list[Answered]:
-        """A book was put on the pad: each book on it not yet handled is borrowed or returned."""
+    def place_item(
+        self, *, on_found: FoundHandler | None = None, on_answer: LateAnswerHandler | None = None
+    ) -> list[Answered]:
+        """A book was put on the pad: each book on it not yet handled is borrowed or returned.
+        `on_found(refs)` hears of the new books as soon as the pad is read, `on_answer` of each answer as
+        it comes (a screen shows a stack being decided book by book)."""
         if self.pad is None:
             raise SessionStateError("this kiosk has no pad: books are scanned")
         try:
@@ -152,13 +157,17 @@ class KioskSession:
             raise PadError(f"the pad's reader did not answer: {exc}") from exc
         present = {ref.tag_uid for ref in refs if ref.tag_uid is not None}
         self._handled_on_pad &= present
+        new = [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
+        if new and on_found is not None:
+            on_found(new)
         answers = []
-        for ref in refs:
-            if ref.tag_uid in self._handled_on_pad:
-                continue
+        for ref in new:
             if ref.tag_uid is not None:
                 self._handled_on_pad.add(ref.tag_uid)
-            answers.append(self.item_identified(ref))
+            answered = self.item_identified(ref)
+            if on_answer is not None:
+                on_answer(answered)
+            answers.append(answered)
         return answers
 
     def pad_cleared(self) -> None:
@@ -216,7 +225,13 @@ class KioskSession:
         returned)."""
         answered = self._ask(model, payload, asked)
         action: SecurityAction | None = getattr(answered.reply, "security", None)
-        if not answered.ok or action is None or self.pad is None or asked.item is None:
+        if answered.code is ReasonCode.ALREADY_ON_LOAN_TO_YOU and model is CheckoutRequested:
+            # The reader's own loan put back on the pad (taken away before its tag was set, or brought
+            # again): the server refuses a second loan but the book is theirs, so its tag is unsecured.
+            action = "unsecure"
+        elif not answered.ok:
+            action = None
+        if action is None or self.pad is None or asked.item is None:
             return answered
         if asked.item.tag_uid is None:
             return answered  # identified by barcode alone: no tag to set

@@ -1,5 +1,5 @@
-"""`stacks edge …` — run edge agents: the self-check kiosk (simulated patrons), the security gate and the
-handheld stock-take reader."""
+"""`stacks edge …` — run edge agents: the self-check kiosk (on its pad with its touch screen, or simulated
+patrons), the security gate and the handheld stock-take reader."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from edge.sim.manifest import ManifestItem
 
 edge_app = typer.Typer(
-    help="Edge agents: the self-check kiosk (simulated patrons for now), the security gate, the handheld.",
+    help="Edge agents: the self-check kiosk, the security gate, the handheld.",
     no_args_is_help=True,
 )
 
@@ -43,9 +43,16 @@ def kiosk(
             "the FEIG driver on a virtual reader)."
         ),
     ] = "scanner",
+    screen_port: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=65535, help="Serve its touch screen on this port (0: none; default: the config)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
 ) -> None:
-    """Run a kiosk agent until --sessions/--duration-s or Ctrl-C, then print what it did."""
+    """Run a kiosk agent until --sessions/--duration-s or Ctrl-C, then print what it did. Without
+    --simulate: the kiosk on its pad (config/kiosks.toml) with its touch screen, for readers."""
     from contract.status import DeviceKind
     from edge.host import AgentHost
     from edge.sim.kiosk_agent import pad_kind, simulated_kiosk
@@ -55,9 +62,8 @@ def kiosk(
     from stacks.local import configure_logging
 
     if not simulate:
-        raise typer.BadParameter(
-            "only the simulated kiosk exists so far: add --simulate", param_hint="--simulate"
-        )
+        _hardware_kiosk(device_id, screen_port, duration_s, as_json)
+        return
     try:
         kind = pad_kind(pad)
     except ValueError as exc:
@@ -77,6 +83,34 @@ def kiosk(
         finished = host.run(agent)
     figures: dict[str, Any] = finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}
     print_figures(figures, as_json)
+
+
+def _hardware_kiosk(device_id: str, screen_port: int | None, duration_s: float | None, as_json: bool) -> None:
+    from dataclasses import replace
+
+    from contract.status import DeviceKind
+    from edge.host import AgentHost
+    from edge.kiosk.compose import hardware_kiosk
+    from edge.kiosk.settings import KioskConfigError, load_kiosk_config
+    from stacks.local import configure_logging
+
+    configure_logging()
+    settings = _settings(device_id, DeviceKind.KIOSK)
+    try:
+        config = load_kiosk_config(device_id)
+        if screen_port is not None:
+            config = replace(config, screen_port=screen_port)
+        with AgentHost(settings) as host:
+            agent = hardware_kiosk(host, config)
+            if duration_s is not None:
+                timer = threading.Timer(duration_s, host.stop)
+                timer.daemon = True
+                timer.start()
+            finished = host.run(agent)
+    except KioskConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    print_figures(finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}, as_json)
 
 
 @edge_app.command("gate")

@@ -132,3 +132,17 @@ def test_the_rfid_kiosk_reports_its_pad_in_its_status(
     assert {"frames_sent", "timeouts", "reconnects", "security_failures"} <= set(pad.counters)
     lent = [e.payload.item for e in server.applied.values() if isinstance(e, CheckoutRequested)]
     assert any(ref.tag_uid is not None for ref in lent), "no book was read from its tag on the pad"
+
+
+def test_the_kiosk_command_without_simulate_needs_its_pad(broker: RunningBroker, tmp_path: Path) -> None:
+    config = tmp_path / "kiosks.toml"
+    config.write_text("[kiosks.kiosk-01]\nscreen_port = 0\n", encoding="utf-8")
+    env = command_env(broker, STACKS_KIOSKS_CONFIG=str(config))
+    command = [str(STACKS), "edge", "kiosk", "--device-id", "kiosk-01", "--duration-s", "1"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "[kiosks.kiosk-01] names no pad_port" in done.stderr.decode()
+    config.write_text("[kiosks.kiosk-02]\n", encoding="utf-8")
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "no [kiosks.kiosk-01] table" in done.stderr.decode()

@@ -1,0 +1,360 @@
+"""The self-check kiosk's agent: the pad watched, the reader's session kept, the screen fed.
+
+    with AgentHost(settings) as host:
+        finished = host.run(compose_kiosk(host, pad, config))   # edge.kiosk.compose
+
+Its loop polls the pad every `poll_s` (each new book on it borrowed when a reader is signed in, else
+returned, book by book, each one's row on the screen as its answer comes) and signs out a reader who has
+done nothing for `idle_timeout_s`, warning `idle_warning_s` before. The screen (`edge.kiosk.screen`) calls
+`give_card`, `sign_in`, `sign_out`, `still_here` from its own threads; `view()` is what it shows, and
+`feed` tells its live stream what changed. Everything works with the server unreachable: a request that
+gets no answer in time says so, and stays queued in the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from contract.common import CARD_NUMBER_PATTERN, ItemRef
+from contract.replies import ReasonCode, ReplyBase
+from devices.barcode.classify import ScanRules
+from devices.printer import PrinterError, ReceiptItem, ReceiptPrinter
+from edge.errors import EdgeError
+from edge.kiosk.answers import Answered
+from edge.kiosk.feed import Part, ScreenFeed
+from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
+from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
+from edge.kiosk.session import KioskSession, SessionState
+from edge.kiosk.view import KioskCounters, KioskRunSummary, KioskView
+from edge.kiosk.visit import (
+    CARD_NEXT,
+    NOT_OURS,
+    PIN_NEXT,
+    SCAN_LABEL,
+    SIGN_IN_TITLES,
+    SIGNED_OUT_TITLE,
+    TIMED_OUT_TITLE,
+    BookRow,
+    LoanRow,
+    Notice,
+    SignInStep,
+    checking,
+    decided,
+    loan_rows,
+    renewed,
+    sign_in_answer,
+)
+from web.locales import Language
+
+log = logging.getLogger(__name__)
+_DEFAULT_RULES = ScanRules()
+MAX_ROWS = 60  # a visit's rows kept for the screen (more than any stack a pad holds)
+
+
+class KioskAgent:
+    def __init__(
+        self,
+        session: KioskSession,
+        *,
+        poll_s: float = 0.25,
+        idle_timeout_s: float = 90.0,
+        idle_warning_s: float = 20.0,
+        printer: ReceiptPrinter | None = None,
+        scanner: Scanner | None = None,
+        scan_rules: ScanRules = _DEFAULT_RULES,
+        library_name: str = "",
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.session = session
+        self.printer = printer
+        self.scanner = scanner
+        self.scan_rules = scan_rules
+        self.library_name = library_name
+        self._wall_clock = wall_clock
+        self.poll_s = poll_s
+        self.idle_timeout_s = idle_timeout_s
+        self.idle_warning_s = idle_warning_s
+        self.feed = ScreenFeed()
+        self._clock = clock
+        self._lock = threading.RLock()  # one thing at a time: a sign-in waits for the stack being lent
+        self._step = SignInStep.CARD
+        self._card: str | None = None  # given, its PIN not yet
+        self._notice: Notice | None = None
+        self._rows: dict[str, BookRow] = {}
+        self._loans: dict[str, LoanRow] = {}
+        self._last_activity = clock()
+        self._warned = False
+        self._pad_fault = False
+        self._counts = KioskCounters()
+
+    # ---- what the screen calls -----------------------------------------------------------------------
+
+    def view(self) -> KioskView:
+        with self._lock:
+            warning = None
+            if self._warned:
+                warning = max(0, round(self.idle_timeout_s - (self._clock() - self._last_activity)))
+            return KioskView(
+                self._step,
+                self.session.patron if self._step is SignInStep.SIGNED_IN else None,
+                self._notice,
+                tuple(self._rows.values()),
+                tuple(self._loans.values()),
+                warning,
+                self._pad_fault,
+                self.printer is not None and bool(self._receipt_items()),
+            )
+
+    def give_card(self, card_number: str) -> None:
+        """A card typed or scanned into the card field: its PIN is asked next. A value that cannot be a
+        card number (a scanner sending garbage, an ISBN) is refused at once."""
+        card = card_number.strip()
+        with self._lock:
+            self._activity()
+            if self._step is SignInStep.SIGNED_IN:
+                return
+            if not _looks_like_card(card):
+                self._step, self._card = SignInStep.CARD, None
+                title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
+                self._notice = Notice(title, "danger", next_step=CARD_NEXT)
+            else:
+                self._step, self._card, self._notice = SignInStep.PIN, card, None
+            self.feed.changed(Part.SIGN_IN)
+
+    def sign_in(self, pin: str) -> None:
+        """The PIN typed on the keypad, for the card given."""
+        with self._lock:
+            self._activity()
+            if self._step is not SignInStep.PIN or self._card is None:
+                return
+            try:
+                answered = self.session.sign_in(self._card, pin)
+            except ValidationError:  # not 4 to 12 digits: no server could accept it
+                self._notice = Notice(SIGN_IN_TITLES[ReasonCode.WRONG_PIN], "warning", next_step=PIN_NEXT)
+                self.feed.changed(Part.SIGN_IN)
+                return
+            step, self._notice = sign_in_answer(answered)
+            if step is SignInStep.SIGNED_IN:
+                self._counts.sign_ins += 1
+                self._rows.clear()  # the returns made before signing in are not this reader's business
+                self._loans = {row.barcode: row for row in loan_rows(self.session.patron)}
+            else:
+                self._counts.sign_in_refusals += 1
+            self._step = step
+            if step is not SignInStep.PIN:
+                self._card = None
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
+
+    def on_scan(self, value: str) -> None:
+        """A barcode from the scanner: a card signs in (its PIN next), a book's label is a book identified
+        — borrowed or returned like one read from the pad (an untagged book, or an unreadable tag)."""
+        signed_in = self.session.state is SessionState.SIGNED_IN
+        scanned, code = what_was_scanned(value, self.scan_rules, signed_in=signed_in)
+        if scanned is Scanned.CARD:
+            self.give_card(code)
+            return
+        with self._lock:
+            self._activity()
+            if scanned is Scanned.OTHER:
+                self._notice = Notice(NOT_OURS, "warning", next_step=SCAN_LABEL)
+                self.feed.changed(Part.SIGN_IN)
+                return
+            ref = ItemRef(barcode=code)
+            self._found([ref])
+            self._answered(self.session.item_identified(ref))
+
+    def renew(self, barcodes: list[str] | None = None) -> None:
+        """Renew these of the reader's loans (None: all of them), each shown as its answer comes."""
+        with self._lock:
+            self._activity()
+            if self.session.state is not SessionState.SIGNED_IN:
+                return
+            for barcode in list(self._loans) if barcodes is None else barcodes:
+                row = self._loans.get(barcode)
+                if row is None:
+                    continue
+                answered = self.session.renew(ItemRef(barcode=barcode))
+                self._loans[barcode] = renewed(row, answered)
+                self._counts.renewals_asked += 1
+                self.feed.changed(Part.ACCOUNT, Part.BOOKS)  # the books part offers the receipt
+
+    def print_receipt(self, language: Language) -> None:
+        """The visit's receipt, printed in the screen's language; the screen says whether it came out."""
+        with self._lock:
+            self._activity()
+            items = self._receipt_items()
+            if self.printer is None or not items:
+                return
+            patron = self.session.patron
+            paper = receipt(
+                items,
+                library=self.library_name,
+                kiosk_id=self.session.device_id,
+                now=self._wall_clock(),
+                card_number=self.session.card_number,
+                fines_due=patron.fines_due if patron is not None else 0,
+                language=language,
+            )
+            try:
+                self.printer.print_receipt(paper)
+            except PrinterError as exc:
+                log.warning("kiosk: the receipt was not printed: %s", exc)
+                self._counts.receipts_failed += 1
+                self._notice = printing_failed(exc)
+            else:
+                self._counts.receipts += 1
+                self._notice = Notice(PRINTED, "success")
+            self.feed.changed(Part.SIGN_IN)
+
+    def cancel(self) -> None:
+        """Back to the idle screen from the PIN keypad."""
+        with self._lock:
+            if self._step is SignInStep.PIN:
+                self._step, self._card, self._notice = SignInStep.CARD, None, None
+                self._warned = False
+                self.feed.changed(Part.SIGN_IN, Part.WARNING)
+
+    def sign_out(self, *, timed_out: bool = False) -> None:
+        with self._lock:
+            if self.session.state is SessionState.SIGNED_IN:
+                try:
+                    self.session.sign_out()
+                except EdgeError:
+                    log.exception("kiosk: sign-out failed; the reader is signed out here all the same")
+            self._step, self._card, self._warned = SignInStep.CARD, None, False
+            self._notice = Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info")
+            self._rows.clear()
+            self._loans.clear()
+            self._last_activity = self._clock()
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT, Part.WARNING)
+
+    def still_here(self) -> None:
+        """The reader touched the screen (or answered the idle warning)."""
+        with self._lock:
+            self._activity()
+
+    def on_late_reply(self, reply: ReplyBase) -> None:
+        self.session.on_late_reply(reply)
+
+    def counters(self) -> dict[str, int | bool]:
+        return dict(asdict(self._counts)) | {"unanswered": self.session.unanswered}
+
+    # ---- the loop ------------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> KioskRunSummary:
+        scanning = threading.Thread(
+            target=read_scanner, args=(self.scanner, stop, self.on_scan), name="kiosk-scanner", daemon=True
+        )
+        if self.scanner is not None:
+            scanning.start()
+        try:
+            while not stop.is_set():
+                self.tick()
+                if self.session.pad is not None:
+                    self.poll_pad()
+                stop.wait(self.poll_s)
+        finally:
+            if scanning.is_alive():
+                scanning.join(timeout=2 * SCANNER_POLL_S + 1.0)
+            if self.session.state is SessionState.SIGNED_IN:
+                self.sign_out()
+        return KioskRunSummary(self._counts, self.session.unanswered)
+
+    def tick(self) -> None:
+        """The idle timeout: warn, then sign out. Returns listed on the idle screen are cleared after as
+        long, so the next reader starts with an empty list."""
+        with self._lock:
+            idle = self._clock() - self._last_activity
+            if self._step is SignInStep.CARD:
+                if idle >= self.idle_timeout_s and (self._rows or self._notice):
+                    self._rows.clear()
+                    self._notice = None
+                    self.feed.changed(Part.SIGN_IN, Part.BOOKS)
+                return
+            if idle >= self.idle_timeout_s:
+                self._counts.idle_sign_outs += 1
+                if self._step is SignInStep.PIN:
+                    self._step, self._card, self._notice, self._warned = SignInStep.CARD, None, None, False
+                    self.feed.changed(Part.SIGN_IN, Part.WARNING)
+                else:
+                    self.sign_out(timed_out=True)
+            elif idle >= self.idle_timeout_s - self.idle_warning_s and not self._warned:
+                self._warned = True
+                self.feed.changed(Part.WARNING)
+
+    def poll_pad(self) -> list[Answered]:
+        """One look at the pad: each new book on it decided, its row shown as it goes."""
+        with self._lock:
+            self._counts.pad_polls += 1
+            try:
+                answers = self.session.place_item(on_found=self._found, on_answer=self._answered)
+            except EdgeError as exc:  # the pad's reader did not answer
+                self._counts.pad_failures += 1
+                if not self._pad_fault:
+                    log.warning("kiosk: the pad does not answer: %s", exc)
+                    self._pad_fault = True
+                    self.feed.changed(Part.BOOKS)
+                return []
+            if self._pad_fault:
+                self._pad_fault = False
+                self.feed.changed(Part.BOOKS)
+            return answers
+
+    # ---- internals -----------------------------------------------------------------------------------
+
+    def _receipt_items(self) -> tuple[ReceiptItem, ...]:
+        return receipt_items(self._rows.values(), self._loans.values())
+
+    def _activity(self) -> None:
+        self._last_activity = self._clock()
+        if self._warned:
+            self._warned = False
+            self.feed.changed(Part.WARNING)
+
+    def _found(self, refs: list[ItemRef]) -> None:
+        self._activity()
+        borrowing = self.session.state is SessionState.SIGNED_IN
+        if self._step is SignInStep.CARD and self._notice is not None:
+            self._notice = None  # "signed out", "card not recognised": the next person is returning books
+            self.feed.changed(Part.SIGN_IN)
+        for ref in refs:
+            row = checking(ref, borrowing=borrowing)
+            self._rows.pop(row.key, None)  # a book put back goes to the end of the list again
+            self._rows[row.key] = row
+        while len(self._rows) > MAX_ROWS:
+            del self._rows[next(iter(self._rows))]
+        self.feed.changed(Part.BOOKS)
+
+    def _answered(self, answered: Answered) -> None:
+        on_pad = True
+        if answered.security_applied is False and answered.asked.item is not None:
+            on_pad = self._still_on_pad(answered.asked.item)
+        row = decided(answered, on_pad=on_pad)
+        self._rows[row.key] = row
+        self._counts.books_decided += 1
+        self._activity()
+        # The signed-in reader's count of loans goes up with each book lent.
+        parts = (Part.BOOKS, Part.SIGN_IN) if row.borrowing else (Part.BOOKS,)
+        self.feed.changed(*parts)
+
+    def _still_on_pad(self, ref: ItemRef) -> bool:
+        pad = self.session.pad
+        if pad is None:
+            return False
+        try:
+            return any(found.tag_uid == ref.tag_uid for found in pad.read())
+        except Exception:
+            return True  # the reader failed: say the tag would not set, not that the book was taken
+
+
+def _looks_like_card(value: str) -> bool:
+    return re.fullmatch(CARD_NUMBER_PATTERN, value) is not None

@@ -1,0 +1,48 @@
+"""What the kiosk's agent shows and counts: the screen's view of a moment, and its counters."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from contract.replies import PatronSummary
+from edge.kiosk.visit import BookRow, LoanRow, Notice, SignInStep
+
+
+@dataclass(frozen=True, slots=True)
+class KioskView:
+    """Everything the screen shows, at one moment."""
+
+    step: SignInStep
+    patron: PatronSummary | None  # the signed-in reader (never anyone else)
+    notice: Notice | None
+    books: tuple[BookRow, ...]
+    loans: tuple[LoanRow, ...]  # the signed-in reader's loans when they signed in, with renewals since
+    warning_s: int | None  # seconds left before the idle sign-out, once warned
+    pad_fault: bool  # the pad's reader did not answer at the last look
+    can_print: bool = False  # a printer, and something done in this visit to print
+
+
+@dataclass
+class KioskCounters:
+    """The kiosk's own work, for its status next to the pad's (`peripherals.kiosk`)."""
+
+    pad_polls: int = 0
+    pad_failures: int = 0
+    sign_ins: int = 0
+    sign_in_refusals: int = 0
+    books_decided: int = 0
+    renewals_asked: int = 0
+    receipts: int = 0
+    receipts_failed: int = 0
+    idle_sign_outs: int = 0
+
+
+@dataclass
+class KioskRunSummary:
+    counters: KioskCounters
+    unanswered: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self.counters) | {"unanswered": self.unanswered} | self.extra
