@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contract.common import ItemRef
+from contract.events import CheckoutRequested
 from contract.replies import ReasonCode, ReplyBase
 
 LENT = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU, ReasonCode.ALREADY_ON_LOAN_TO_YOU})
+# A checkout answered with one of these made a new loan (ALREADY_ON_LOAN_TO_YOU names an older one).
+NEW_LOAN = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU})
 # Refusals about the patron or the session: no point offering another book.
 STOP_BORROWING = frozenset(
     {
@@ -42,6 +45,9 @@ class Asked:
     kind: str
     card_number: str | None  # the patron signing in or signed in; None for a return without signing in
     item: ItemRef | None = None
+    # A return sent to take back a loan the reader was told did not happen (its tag would not unsecure,
+    # or its answer came too late): its answer changes nothing on the screen.
+    taking_back: bool = False
 
     @property
     def subject(self) -> str:
@@ -60,6 +66,12 @@ class Answered:
     seconds: float  # from asking to the answer (or to giving up); 0 for a late answer
     late: bool = False
     security_applied: bool | None = None  # None: the answer asked for none, or there was no tag to set
+    taken_back: bool = False  # a loan made, then returned at once because its tag was not unsecured
+
+    @property
+    def made_loan(self) -> bool:
+        """A checkout the server answered by lending the book now."""
+        return self.asked.kind == CheckoutRequested.KIND and self.ok and self.code in NEW_LOAN
 
     @property
     def code(self) -> ReasonCode | None:

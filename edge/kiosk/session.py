@@ -189,6 +189,14 @@ class KioskSession:
         asked = Asked(CheckinRequested.KIND, self.card_number, ref)
         return self._about_item(CheckinRequested, ItemOnly(item=ref), asked)
 
+    def take_back(self, ref: ItemRef) -> Answered:
+        """Return a book the server lent but the reader was told they did not borrow (its tag would not
+        unsecure, or the answer came after they left): the loan is closed at once — no fine, it is
+        minutes old — and the tag, never unsecured, is left as it is. Sent like every request: queued in
+        the outbox until answered, and applied once."""
+        asked = Asked(CheckinRequested.KIND, self.card_number, ref, taking_back=True)
+        return self._ask(CheckinRequested, ItemOnly(item=ref), asked)
+
     def renew(self, ref: ItemRef) -> Answered:
         session_id = self._signed_in("renew")
         payload = ItemForSession(session_id=session_id, item=ref)
@@ -236,7 +244,12 @@ class KioskSession:
         if asked.item.tag_uid is None:
             return answered  # identified by barcode alone: no tag to set
         applied = self.pad.apply_security(asked.item, action)
-        return Answered(asked, answered.reply, answered.seconds, security_applied=applied)
+        # A loan whose tag stayed secured is one the reader is told did not happen: it is taken back.
+        taken_back = not applied and answered.made_loan
+        if taken_back:
+            self.take_back(asked.item)
+        seconds = answered.seconds
+        return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)
 
     def _ask(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
         started = time.perf_counter()
