@@ -4,6 +4,7 @@ the kiosk: which lend the book, which end the borrowing, which mean nobody can b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from contract.common import ItemRef
 from contract.events import CheckoutRequested
@@ -38,6 +39,13 @@ NOT_LENDABLE = frozenset(
 ODD = frozenset({ReasonCode.INVALID_REQUEST, ReasonCode.REQUEST_EXPIRED, ReasonCode.UNKNOWN_SESSION})
 
 
+class TagProblem(StrEnum):
+    """What was wrong with a tag read from the pad."""
+
+    FOREIGN = "foreign"  # another library's book (another ISIL): never asked about — its id is not ours
+    UNREADABLE = "unreadable"  # its data could not be read or decoded: asked about by its UID alone
+
+
 @dataclass(frozen=True, slots=True)
 class Asked:
     """What a request was about, to make sense of its answer even when it comes late."""
@@ -67,6 +75,7 @@ class Answered:
     late: bool = False
     security_applied: bool | None = None  # None: the answer asked for none, or there was no tag to set
     taken_back: bool = False  # a loan made, then returned at once because its tag was not unsecured
+    tag_problem: TagProblem | None = None  # the pad could not use the book's tag data
 
     @property
     def made_loan(self) -> bool:
