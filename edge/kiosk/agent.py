@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from contract.common import CARD_NUMBER_PATTERN, ItemRef
+from contract.events import CheckinRequested
 from contract.replies import ReasonCode, ReplyBase
 from devices.barcode.classify import ScanRules
 from devices.errors import DeviceError
@@ -32,7 +33,7 @@ from devices.printer import ReceiptItem, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
-from edge.kiosk.late import settle_late_loan
+from edge.kiosk.late import settle_late_loan, settle_late_return
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
@@ -379,6 +380,8 @@ class KioskAgent:
             answered = settle_late_loan(self.session, answered)
             if answered.taken_back:
                 self._counts.loans_taken_back += 1
+        elif answered.asked.kind == CheckinRequested.KIND and answered.ok:
+            answered = settle_late_return(self.session, answered)
         row = self._rows.get(row_key(item))
         if row is not None and row.outcome is Outcome.NO_ANSWER:
             self._answered(answered)

@@ -34,6 +34,22 @@ def settle_late_loan(session: KioskSession, answered: Answered) -> Answered:
     return dataclasses.replace(answered, security_applied=False, taken_back=True)
 
 
+def settle_late_return(session: KioskSession, answered: Answered) -> Answered:
+    """`answered`: a late answer to a return, ok. Its tag is secured if the book still lies on the pad
+    (one already in the return bin is secured again when staff shelve it)."""
+    ref, pad = answered.asked.item, session.pad
+    if (
+        ref is None
+        or ref.tag_uid is None
+        or pad is None
+        or getattr(answered.reply, "security", None) != "secure"
+    ):
+        return answered
+    if not _on_pad(pad, ref):
+        return answered
+    return dataclasses.replace(answered, security_applied=pad.apply_security(ref, "secure"))
+
+
 def _on_pad(pad: ItemPad, ref: ItemRef) -> bool:
     try:
         return any(found.tag_uid == ref.tag_uid for found in pad.read())

@@ -164,3 +164,17 @@ def test_a_late_loan_of_a_book_scanned_by_barcode_is_shown_lent_to_the_reader_st
     arrives(kiosk)
     assert kiosk.outcomes() == {"VV000003": Outcome.LENT}
     assert kiosk.desk.loans["VV000003"] == "SV2100000"
+
+
+def test_a_late_return_with_the_book_still_on_the_pad_has_its_tag_secured() -> None:
+    kiosk = Kiosk()
+    kiosk.desk.loans["VV000002"] = "SV2100000"
+    kiosk.desk.items["VV000002"] = "on_loan"
+    kiosk.requester.time_out.add(CHECKIN)
+    kiosk.pad.books = [kiosk.book(2)]
+    kiosk.agent.poll_pad()
+    assert kiosk.outcomes() == {"VV000002": Outcome.NO_ANSWER}
+    assert kiosk.pad.set == []
+    arrives(kiosk)
+    assert kiosk.outcomes() == {"VV000002": Outcome.TO_RETURN_BIN}
+    assert kiosk.pad.set == [(kiosk.book(2).tag_uid, "secure")]
