@@ -14,6 +14,7 @@ gets no answer in time says so, and stays queued in the outbox.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import threading
 import time
@@ -24,12 +25,15 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from contract.common import CARD_NUMBER_PATTERN, ItemRef
+from contract.events import CheckinRequested
 from contract.replies import ReasonCode, ReplyBase
 from devices.barcode.classify import ScanRules
-from devices.printer import PrinterError, ReceiptItem, ReceiptPrinter
+from devices.errors import DeviceError
+from devices.printer import ReceiptItem, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
+from edge.kiosk.late import settle_late_loan, settle_late_return
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
@@ -45,11 +49,13 @@ from edge.kiosk.visit import (
     BookRow,
     LoanRow,
     Notice,
+    Outcome,
     SignInStep,
     checking,
     decided,
     loan_rows,
     renewed,
+    row_key,
     sign_in_answer,
 )
 from web.locales import Language
@@ -95,6 +101,10 @@ class KioskAgent:
         self._warned = False
         self._pad_fault = False
         self._counts = KioskCounters()
+        # Answers that came after the kiosk stopped waiting, settled in the agent's loop: the thread that
+        # delivers them must not wait for another answer (a loan taken back asks the server again).
+        self._late: queue.SimpleQueue[Answered] = queue.SimpleQueue()
+        session.on_late_answer = self._late.put
 
     # ---- what the screen calls -----------------------------------------------------------------------
 
@@ -206,7 +216,7 @@ class KioskAgent:
             )
             try:
                 self.printer.print_receipt(paper)
-            except PrinterError as exc:
+            except DeviceError as exc:  # out of paper, offline, or unplugged: the visit goes on
                 log.warning("kiosk: the receipt was not printed: %s", exc)
                 self._counts.receipts_failed += 1
                 self._notice = printing_failed(exc)
@@ -258,6 +268,7 @@ class KioskAgent:
             scanning.start()
         try:
             while not stop.is_set():
+                self.settle_late()
                 self.tick()
                 if self.session.pad is not None:
                     self.poll_pad()
@@ -309,6 +320,19 @@ class KioskAgent:
                 self.feed.changed(Part.BOOKS)
             return answers
 
+    def settle_late(self) -> int:
+        """Each answer that came late since the last look: a loan made shown lent or taken back
+        (`edge.kiosk.late`), a book still listed as awaiting its answer shown decided. How many."""
+        settled = 0
+        while True:
+            try:
+                answered = self._late.get_nowait()
+            except queue.Empty:
+                return settled
+            with self._lock:
+                self._settle(answered)
+            settled += 1
+
     # ---- internals -----------------------------------------------------------------------------------
 
     def _receipt_items(self) -> tuple[ReceiptItem, ...]:
@@ -341,10 +365,26 @@ class KioskAgent:
         row = decided(answered, on_pad=on_pad)
         self._rows[row.key] = row
         self._counts.books_decided += 1
+        if answered.taken_back and not answered.late:
+            self._counts.loans_taken_back += 1
         self._activity()
         # The signed-in reader's count of loans goes up with each book lent.
         parts = (Part.BOOKS, Part.SIGN_IN) if row.borrowing else (Part.BOOKS,)
         self.feed.changed(*parts)
+
+    def _settle(self, answered: Answered) -> None:
+        item = answered.asked.item
+        if answered.asked.taking_back or item is None:
+            return  # a loan taken back: the reader was told already
+        if answered.made_loan:
+            answered = settle_late_loan(self.session, answered)
+            if answered.taken_back:
+                self._counts.loans_taken_back += 1
+        elif answered.asked.kind == CheckinRequested.KIND and answered.ok:
+            answered = settle_late_return(self.session, answered)
+        row = self._rows.get(row_key(item))
+        if row is not None and row.outcome is Outcome.NO_ANSWER:
+            self._answered(answered)
 
     def _still_on_pad(self, ref: ItemRef) -> bool:
         pad = self.session.pad

@@ -4,11 +4,15 @@ the kiosk: which lend the book, which end the borrowing, which mean nobody can b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from contract.common import ItemRef
+from contract.events import CheckoutRequested
 from contract.replies import ReasonCode, ReplyBase
 
 LENT = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU, ReasonCode.ALREADY_ON_LOAN_TO_YOU})
+# A checkout answered with one of these made a new loan (ALREADY_ON_LOAN_TO_YOU names an older one).
+NEW_LOAN = frozenset({ReasonCode.OK, ReasonCode.OK_HOLD_READY_FOR_YOU})
 # Refusals about the patron or the session: no point offering another book.
 STOP_BORROWING = frozenset(
     {
@@ -35,6 +39,13 @@ NOT_LENDABLE = frozenset(
 ODD = frozenset({ReasonCode.INVALID_REQUEST, ReasonCode.REQUEST_EXPIRED, ReasonCode.UNKNOWN_SESSION})
 
 
+class TagProblem(StrEnum):
+    """What was wrong with a tag read from the pad."""
+
+    FOREIGN = "foreign"  # another library's book (another ISIL): never asked about — its id is not ours
+    UNREADABLE = "unreadable"  # its data could not be read or decoded: asked about by its UID alone
+
+
 @dataclass(frozen=True, slots=True)
 class Asked:
     """What a request was about, to make sense of its answer even when it comes late."""
@@ -42,6 +53,9 @@ class Asked:
     kind: str
     card_number: str | None  # the patron signing in or signed in; None for a return without signing in
     item: ItemRef | None = None
+    # A return sent to take back a loan the reader was told did not happen (its tag would not unsecure,
+    # or its answer came too late): its answer changes nothing on the screen.
+    taking_back: bool = False
 
     @property
     def subject(self) -> str:
@@ -60,6 +74,13 @@ class Answered:
     seconds: float  # from asking to the answer (or to giving up); 0 for a late answer
     late: bool = False
     security_applied: bool | None = None  # None: the answer asked for none, or there was no tag to set
+    taken_back: bool = False  # a loan made, then returned at once because its tag was not unsecured
+    tag_problem: TagProblem | None = None  # the pad could not use the book's tag data
+
+    @property
+    def made_loan(self) -> bool:
+        """A checkout the server answered by lending the book now."""
+        return self.asked.kind == CheckoutRequested.KIND and self.ok and self.code in NEW_LOAN
 
     @property
     def code(self) -> ReasonCode | None:

@@ -15,6 +15,8 @@ from contract.common import ItemRef
 from contract.replies import SecurityAction
 from devices.errors import DeviceError
 from devices.rfid import TagService
+from devices.tagdata.reading import TagStatus
+from edge.kiosk.answers import TagProblem
 
 log = logging.getLogger(__name__)
 
@@ -22,18 +24,30 @@ log = logging.getLogger(__name__)
 class RfidPad:
     def __init__(self, tags: TagService) -> None:
         self.tags = tags
+        self._problems: dict[str, TagProblem] = {}  # the tags of the last read that are not plainly ours
 
     def read(self) -> list[ItemRef]:
         """Every tag on the pad: the item id from its data and its UID, or the UID alone when its data
-        cannot be read (the server knows items by UID too). Raises `DeviceError` when the reader does
-        not answer."""
-        refs = []
+        cannot be read (the server knows items by UID too) or names another library as its owner (its
+        item id means nothing here, or worse, another of our books). Raises `DeviceError` when the
+        reader does not answer."""
+        refs, problems = [], {}
         for found in self.tags.items_in_field():
-            item_id = found.item_id
-            refs.append(
-                ItemRef(barcode=item_id, tag_uid=found.uid) if item_id else ItemRef(tag_uid=found.uid)
-            )
+            reading = found.reading
+            if reading is not None and reading.status is TagStatus.FOREIGN_OWNER:
+                problems[found.uid] = TagProblem.FOREIGN
+            elif found.item_id:
+                refs.append(ItemRef(barcode=found.item_id, tag_uid=found.uid))
+                continue
+            else:
+                problems[found.uid] = TagProblem.UNREADABLE
+            refs.append(ItemRef(tag_uid=found.uid))
+        self._problems = problems
         return refs
+
+    def tag_problem(self, tag_uid: str) -> TagProblem | None:
+        """What was wrong with this tag at the last read (None: a book of ours, read whole)."""
+        return self._problems.get(tag_uid)
 
     def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:
         """Secure or unsecure the tag `ref` names, verified by reading it back. A failure is logged for

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from devices.errors import DeviceError
 from devices.printer import Outcome as Printed
-from devices.printer import PaperOutError, PrinterError, Receipt, ReceiptItem
+from devices.printer import PaperOutError, Receipt, ReceiptItem
 from edge.kiosk.visit import BookRow, LoanRow, Notice, Outcome
 from web.catalogs import N_
 from web.formatting import DEFAULT_TIMEZONE, in_zone
@@ -60,8 +61,9 @@ def receipt(
     )
 
 
-def printing_failed(error: PrinterError) -> Notice:
-    """What the reader is told when the printer failed: the books are recorded all the same."""
+def printing_failed(error: DeviceError) -> Notice:
+    """What the reader is told when the printer failed (out of paper, offline, unplugged — its port gone):
+    the books are recorded all the same."""
     title = PAPER_OUT if isinstance(error, PaperOutError) else NOT_PRINTED
     return Notice(title, "warning", next_step=ASK_DESK)
 

@@ -59,11 +59,15 @@ OUTCOME_TEXT: dict[Outcome, str] = {
     Outcome.TO_RETURN_BIN: N_("Returned: put it in the return bin"),
     Outcome.NOT_RETURNED: N_("Not returned"),
     Outcome.NO_ANSWER: N_("No answer from the library's system yet"),
+    Outcome.OTHER_LIBRARY: N_("This book belongs to another library"),
+    Outcome.UNREADABLE: N_("Its tag could not be read"),
 }
 NEXT_STEP: dict[Outcome, str] = {
     Outcome.NOT_UNSECURED: N_("Please take it to the library desk."),
     Outcome.TAKEN_AWAY: N_("Put it back on the pad to finish borrowing it."),
     Outcome.TO_HOLD_TRAY: N_("Another reader is waiting for this book."),
+    Outcome.OTHER_LIBRARY: N_("Please take it to the library desk."),
+    Outcome.UNREADABLE: N_("Take it off the pad and scan the barcode label on the book."),
 }
 NO_ANSWER_NEXT = {
     True: N_("It is not lent yet. Please ask at the library desk."),

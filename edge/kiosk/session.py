@@ -18,6 +18,7 @@ handed to `on_late_answer`. A touch screen and the simulated patrons (`edge.sim`
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -42,7 +43,7 @@ from contract.events import (
 from contract.replies import PatronLoginResult, PatronSummary, ReasonCode, ReplyBase, SecurityAction
 from devices.errors import DeviceError
 from edge.errors import EdgeError, RequestTimeoutError
-from edge.kiosk.answers import ODD, Answered, Asked
+from edge.kiosk.answers import ODD, Answered, Asked, TagProblem
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,10 @@ class ItemPad(Protocol):
 
     def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:
         """Secure or unsecure the book's tag, verified; False (and logged for staff) when that failed."""
+        ...
+
+    def tag_problem(self, tag_uid: str) -> TagProblem | None:
+        """What was wrong with this tag at the last read (another library's, unreadable), if anything."""
         ...
 
 
@@ -164,11 +169,21 @@ class KioskSession:
         for ref in new:
             if ref.tag_uid is not None:
                 self._handled_on_pad.add(ref.tag_uid)
-            answered = self.item_identified(ref)
+            answered = self._from_pad(ref)
             if on_answer is not None:
                 on_answer(answered)
             answers.append(answered)
         return answers
+
+    def _from_pad(self, ref: ItemRef) -> Answered:
+        """A new book on the pad decided; another library's book is not asked about (its item id is not
+        one of ours), one whose tag data cannot be read is asked about by its UID."""
+        problem = self.pad.tag_problem(ref.tag_uid) if self.pad is not None and ref.tag_uid else None
+        if problem is TagProblem.FOREIGN:
+            kind = CheckoutRequested.KIND if self.state is SessionState.SIGNED_IN else CheckinRequested.KIND
+            return Answered(Asked(kind, self.card_number, ref), None, 0.0, tag_problem=problem)
+        answered = self.item_identified(ref)
+        return answered if problem is None else dataclasses.replace(answered, tag_problem=problem)
 
     def pad_cleared(self) -> None:
         """The pad is empty again (the patron took the books): a book put down later is a new one."""
@@ -188,6 +203,14 @@ class KioskSession:
     def return_item(self, ref: ItemRef) -> Answered:
         asked = Asked(CheckinRequested.KIND, self.card_number, ref)
         return self._about_item(CheckinRequested, ItemOnly(item=ref), asked)
+
+    def take_back(self, ref: ItemRef) -> Answered:
+        """Return a book the server lent but the reader was told they did not borrow (its tag would not
+        unsecure, or the answer came after they left): the loan is closed at once — no fine, it is
+        minutes old — and the tag, never unsecured, is left as it is. Sent like every request: queued in
+        the outbox until answered, and applied once."""
+        asked = Asked(CheckinRequested.KIND, self.card_number, ref, taking_back=True)
+        return self._ask(CheckinRequested, ItemOnly(item=ref), asked)
 
     def renew(self, ref: ItemRef) -> Answered:
         session_id = self._signed_in("renew")
@@ -236,7 +259,12 @@ class KioskSession:
         if asked.item.tag_uid is None:
             return answered  # identified by barcode alone: no tag to set
         applied = self.pad.apply_security(asked.item, action)
-        return Answered(asked, answered.reply, answered.seconds, security_applied=applied)
+        # A loan whose tag stayed secured is one the reader is told did not happen: it is taken back.
+        taken_back = not applied and answered.made_loan
+        if taken_back:
+            self.take_back(asked.item)
+        seconds = answered.seconds
+        return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)
 
     def _ask(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
         started = time.perf_counter()

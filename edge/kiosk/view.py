@@ -32,6 +32,7 @@ class KioskCounters:
     sign_ins: int = 0
     sign_in_refusals: int = 0
     books_decided: int = 0
+    loans_taken_back: int = 0  # lent by the server, but not unsecured (or answered too late): returned
     renewals_asked: int = 0
     receipts: int = 0
     receipts_failed: int = 0

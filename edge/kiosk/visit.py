@@ -15,7 +15,7 @@ from enum import StrEnum
 from contract.common import ItemRef, LocalizedText
 from contract.events import CheckinRequested, CheckoutRequested
 from contract.replies import CheckinResult, CheckoutResult, PatronSummary, ReasonCode, RenewResult
-from edge.kiosk.answers import LENT, Answered
+from edge.kiosk.answers import LENT, Answered, TagProblem
 from web.catalogs import N_
 
 
@@ -30,11 +30,21 @@ class Outcome(StrEnum):
     TO_RETURN_BIN = "to_return_bin"  # returned
     NOT_RETURNED = "not_returned"
     NO_ANSWER = "no_answer"  # the request stays queued; its answer comes later
+    OTHER_LIBRARY = "other_library"  # its tag names another library as its owner: not asked about
+    UNREADABLE = "unreadable"  # its tag's data could not be read, and the server knows no tag by its UID
 
 
 # Outcomes the reader must act on (shown in the warning tone, with what to do).
 NEEDS_ACTION = frozenset(
-    {Outcome.NOT_LENT, Outcome.NOT_UNSECURED, Outcome.TAKEN_AWAY, Outcome.NOT_RETURNED, Outcome.NO_ANSWER}
+    {
+        Outcome.NOT_LENT,
+        Outcome.NOT_UNSECURED,
+        Outcome.TAKEN_AWAY,
+        Outcome.NOT_RETURNED,
+        Outcome.NO_ANSWER,
+        Outcome.OTHER_LIBRARY,
+        Outcome.UNREADABLE,
+    }
 )
 
 
@@ -76,8 +86,12 @@ def decided(answered: Answered, *, on_pad: bool) -> BookRow:
     borrowing = answered.asked.kind == CheckoutRequested.KIND
     reply = answered.reply
     row = BookRow(row_key(ref), borrowing, barcode=ref.barcode)
+    if answered.tag_problem is TagProblem.FOREIGN:
+        return _with(row, Outcome.OTHER_LIBRARY)
     if reply is None:
         return _with(row, Outcome.NO_ANSWER)
+    if answered.tag_problem is TagProblem.UNREADABLE and reply.decision.code is ReasonCode.UNKNOWN_ITEM:
+        return _with(row, Outcome.UNREADABLE)
     item = getattr(reply, "item", None)
     if item is not None:
         row = _with(row, row.outcome, barcode=item.barcode, title=item.title)

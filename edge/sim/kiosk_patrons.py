@@ -182,6 +182,9 @@ class KioskSimulator:
     def _believe(self, answered: Answered) -> None:
         if answered.reply is not None:
             believe(self.world, answered.asked, answered.reply)
+        item = self.world.find(answered.asked.item) if answered.asked.item is not None else None
+        if answered.taken_back and item is not None:
+            self.world.returned(item.barcode)  # lent, but its tag stayed secured: the kiosk took it back
 
     def _pause(self) -> None:
         think = self.behaviour.think_s

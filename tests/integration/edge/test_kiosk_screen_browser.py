@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from devices.printer import get_printer_profile
 from devices.rfid import SecuritySettings
+from devices.sim.field import VirtualTag, make_uid
+from devices.sim.gate_tags import FOREIGN_ISIL
 from devices.sim.receipt_printer import VirtualReceiptPrinter, simulated_printer
 from edge.host import AgentHost
 from edge.kiosk.compose import compose_kiosk
@@ -28,7 +30,7 @@ from edge.sim.book_tags import SimulatedRfidPad, simulated_rfid_pad
 from edge.sim.manifest import ManifestItem
 from server.db.engine import make_engine
 from server.db.migrate import upgrade
-from server.db.tables import Item
+from server.db.tables import Item, Loan
 from tests.integration.edge.factories import SettingsFactory
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
@@ -265,3 +267,42 @@ def test_an_idle_reader_is_warned_with_a_countdown_then_signed_out(kiosk: Kiosk,
     expect(page.locator("[data-notice]")).to_contain_text("không có thao tác")
     expect(page.locator("dialog[data-idle-warning]")).to_have_count(0)
     assert_clean(screen)
+
+
+def test_books_the_kiosk_cannot_lend_are_told_and_no_loan_is_left_open(
+    kiosk: Kiosk, screen: Screen, sqlite_url: str
+) -> None:
+    """A book whose tag will not unsecure (its AFI locked), another library's book and a tag nobody wrote:
+    each told in words, the first one's loan taken back at once — the count of loans does not move."""
+    page, library = screen.page, kiosk.library
+    page.goto(f"{kiosk.base}/")
+    page.fill("#card", library.card)
+    page.keyboard.press("Enter")
+    page.fill("#pin", make.DEFAULT_PIN)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-loans]")).to_contain_text("1")
+
+    stuck = library.to_lend[0]
+    tag = kiosk.pad.books.tag_of(ManifestItem(barcode=stuck.barcode, tag_uid=stuck.tag_uid))
+    assert tag is not None
+    tag.afi_locked = True
+    kiosk.put(stuck)
+    kiosk.pad.books.field.add(VirtualTag.library_item(make_uid(0xF00D), "F0000001", isil=FOREIGN_ISIL))
+    stranger = VirtualTag.blank(make_uid(0xBAD))
+    stranger.memory[:8] = b"\xde\xad\xbe\xef" * 2
+    kiosk.pad.books.field.add(stranger)
+    expect(page.locator("[data-outcome]")).to_have_count(3, timeout=SLOW)
+    expect(page.locator("[data-outcome=checking]")).to_have_count(0, timeout=SLOW)
+    assert sorted(outcomes(page)) == ["not_unsecured", "other_library", "unreadable"]
+    expect(page.locator(f"[data-book='{stuck.barcode}']")).to_contain_text("quầy thủ thư")
+    expect(page.locator("[data-loans]")).to_contain_text("1")
+    assert kiosk.secured(stuck)
+    engine = make_engine(sqlite_url)
+    try:
+        with Session(engine) as db:
+            lent = db.exec(select(Loan).where(Loan.item_id == stuck.id)).all()
+            assert [loan.returned_at is not None for loan in lent] == [True]  # lent, and taken back
+            assert db.get(Item, stuck.id).status == "available"  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+    shown_in_both_languages(screen, "not-lendable")

@@ -220,6 +220,38 @@ def test_checkout_then_checkin_on_time(session: Session, circulation: Circulatio
     CheckinResult(request_id=uuid.uuid4(), correlation_id=uuid.uuid4(), issued_at=NOW, **back.reply_fields())
 
 
+def test_a_loan_taken_back_the_same_minute_costs_nothing(
+    session: Session, circulation: CirculationContext
+) -> None:
+    """What the kiosk relies on when a book's tag would not unsecure: a plain return seconds after the
+    loan closes it with no fine and puts the book back on the shelf."""
+    patron = make.patron(session)
+    book = make.item(session)
+    session_id = _signed_in(session, circulation, patron)
+    lent = kiosk.checkout(
+        session,
+        circulation,
+        device_id=KIOSK,
+        session_id=session_id,
+        item=ItemRef(tag_uid=book.tag_uid),
+        now=NOW,
+    )
+    assert lent.decision.code is ReasonCode.OK
+    back = kiosk.checkin(
+        session,
+        circulation,
+        device_id=KIOSK,
+        item=ItemRef(tag_uid=book.tag_uid),
+        now=NOW + timedelta(seconds=2),
+    )
+    assert back.decision.code is ReasonCode.OK
+    assert (back.fine_charged, back.security, back.hold) == (0, "secure", None)
+    assert book.status == "available"
+    loan = session.execute(sa.select(Loan)).scalar_one()
+    assert loan.returned_at is not None
+    assert session.execute(sa.select(Fine)).first() is None
+
+
 def test_late_return_charges_a_fine(session: Session, circulation: CirculationContext) -> None:
     patron = make.patron(session)
     book = make.item(session)

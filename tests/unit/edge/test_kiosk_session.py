@@ -11,7 +11,7 @@ from contract.common import ItemRef
 from contract.events import CheckinRequested, CheckoutRequested, PatronLoginRequested, PatronLogoutRequested
 from contract.replies import ReasonCode, SecurityAction
 from devices.errors import DeviceTimeoutError
-from edge.kiosk.answers import Answered
+from edge.kiosk.answers import Answered, TagProblem
 from edge.kiosk.session import KioskSession, PadError, SessionState, SessionStateError
 from tests.support.circulation_double import CirculationDouble
 from tests.support.direct_requester import DirectRequester
@@ -29,6 +29,7 @@ class ListPad:
         self.set: list[tuple[str | None, SecurityAction]] = []
         self.tags_refuse = False
         self.reader_silent = False
+        self.problems: dict[str, TagProblem] = {}  # tag UID → what the pad found wrong with it
 
     def read(self) -> list[ItemRef]:
         if self.reader_silent:
@@ -38,6 +39,9 @@ class ListPad:
     def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:
         self.set.append((ref.tag_uid, action))
         return not self.tags_refuse
+
+    def tag_problem(self, tag_uid: str) -> TagProblem | None:
+        return self.problems.get(tag_uid)
 
 
 @pytest.fixture
