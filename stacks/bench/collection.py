@@ -15,20 +15,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from stacks.bench import collection_domain
+from stacks.bench import collection_database, collection_domain
 
 MILLION = 1_000_000
 
 
-def _database(
-    items: int, database_url: str | None, today: date | None, module: str = "collection_database"
-) -> dict[str, Any]:
-    argv = [sys.executable, "-m", f"stacks.bench.{module}", "--items", str(items), "--json"]
-    if database_url is not None:
-        argv += ["--database-url", database_url]
+def _database(database_url: str, today: date | None, module: str = "collection_database") -> dict[str, Any]:
+    """One measurement of the library at `database_url` in a child process of its own (its peak memory)."""
+    argv = [sys.executable, "-m", f"stacks.bench.{module}", "--database-url", database_url, "--json"]
     if today is not None:
         argv += ["--today", today.isoformat()]
     child = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603  (our own module)
@@ -62,7 +62,22 @@ def run(
     tick_items: int | None = None,
 ) -> dict[str, Any]:
     tick = _tick(tick_items or items)
-    database = _database(items, database_url, today)
+    if database_url is None:  # one library seeded for both the weeding list and the statistics
+        with tempfile.TemporaryDirectory(prefix="stacks-collection-") as directory:
+            root, day = Path(directory), datetime.now(UTC).date()
+            url = f"sqlite:///{root / 'stacks.db'}"
+            started = time.perf_counter()
+            collection_database.seed(root, url, items, day)
+            seeded_s = round(time.perf_counter() - started, 1)
+            figures = _measured(url, day, tick, domain_items)
+        return figures | {"seed_s": seeded_s}
+    return _measured(database_url, today, tick, domain_items)
+
+
+def _measured(
+    database_url: str, today: date | None, tick: dict[str, Any], domain_items: int
+) -> dict[str, Any]:
+    database = _database(database_url, today)
     items = database["items"]
     figures: dict[str, Any] = {
         "weeding_db_items": items,
@@ -76,7 +91,7 @@ def run(
         }
     figures["database"] = database
     figures |= _tick_keys(tick)
-    statistics = _database(items, database_url, today, "collection_statistics")
+    statistics = _database(database_url, today, "collection_statistics")
     figures |= {"statistics_db_seconds": statistics["statistics_s"], "statistics": statistics}
     if items == MILLION:
         figures |= {

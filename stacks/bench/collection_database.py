@@ -41,7 +41,8 @@ from server.settings import REPO_CONFIG_DIR
 SIZE = 100_000
 
 
-def _seed(root: Path, url: str, items: int, today: date) -> None:
+def seed(root: Path, url: str, items: int, today: date) -> None:
+    """A library of `items` copies at `url` (SQLite under `root`), seeded for `today`."""
     command = [sys.executable, "-m", "stacks", "seed", "--items", str(items), "--patrons", "200"]
     command += ["--today", today.isoformat()]
     command += ["--database-url", url, "--manifest", str(root / "manifest.json")]
@@ -92,7 +93,7 @@ def run(items: int = SIZE, database_url: str | None = None, today: date | None =
         url = f"sqlite:///{root / 'stacks.db'}"
         today = datetime.now(UTC).date()
         started = time.perf_counter()
-        _seed(root, url, items, today)
+        seed(root, url, items, today)
         seed_s = time.perf_counter() - started
         return {"items": items, "seed_s": round(seed_s, 1), **measure(url, today)}
 

@@ -34,8 +34,7 @@ from server.services.collection_statistics import annual_statistics
 from server.services.collection_stock import read_stock
 from server.services.columns import ITEM
 from server.settings import REPO_CONFIG_DIR
-from stacks.bench.collection_database import SIZE
-from stacks.bench.collection_database import _seed as seed
+from stacks.bench.collection_database import SIZE, seed
 
 
 def measure(url: str, today: date) -> dict[str, Any]:
