@@ -12,6 +12,9 @@ commits. The live feed hears of the commit at once (every unsafe request pokes i
         subject=row_subject(db, f"patron:{card}", Patron, card_number=card),
         key=form.get("action_key"),
     )
+
+A handler whose page answers a refusal in words calls `attempt` instead: the same, but the refusals it
+names are rolled back and handed back rather than raised.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from sqlmodel import Session
 from uuid_utils.compat import uuid7
 
 from server.console.session import Viewer
-from server.errors import InvalidInputError
+from server.errors import InvalidInputError, StacksError
 from server.services import staff_actions
 from server.services.staff_actions import Applied, Subject
 
@@ -64,6 +67,28 @@ def perform(
     """Apply, log and commit a staff action once per key; the answer is the reply as JSON (`.reply`)."""
     action = staff_actions.action(kind, viewer.staff.username, request, parse_key(key))
     return committed(db, staff_actions.perform(db, action, now, apply, subject))
+
+
+def attempt(
+    db: Session,
+    viewer: Viewer,
+    now: datetime,
+    kind: str,
+    request: Mapping[str, Any],
+    *,
+    apply: Callable[[], Mapping[str, Any]],
+    subject: Subject | None = None,
+    key: object = None,
+    refused: tuple[type[StacksError], ...] = (StacksError,),
+) -> StacksError | None:
+    """`perform`, but a refusal of the kinds `refused` names is returned (None when the action was applied),
+    its transaction rolled back: nothing was applied, and the key may be used again."""
+    try:
+        perform(db, viewer, now, kind, request, apply=apply, subject=subject, key=key)
+    except refused as exc:
+        db.rollback()
+        return exc
+    return None
 
 
 def committed(db: Session, applied: Applied) -> Applied:

@@ -184,20 +184,13 @@ def edit(
         )
         return _reply(changed)
 
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            "item.update",
-            to_jsonable_python(asked),
-            apply=apply,
-            subject=row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode),
-            key=action_key,
-        )
-    except StacksError as exc:
-        db.rollback()  # nothing was applied, and the key may be used again
-        error = _error_text(viewer.lang, exc)
+    subject = row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode)
+    request_values = to_jsonable_python(asked)
+    refusal = actions.attempt(
+        db, viewer, now, "item.update", request_values, apply=apply, subject=subject, key=action_key
+    )
+    if refusal is not None:
+        error = _error_text(viewer.lang, refusal)
         return item_page(request, state, db, viewer, item.barcode, error=error, status_code=409)
     return RedirectResponse(f"{_item_url(item.barcode)}?saved=true", status_code=303)
 
@@ -229,22 +222,15 @@ def report_damage(
         return {"ticket_id": row.id, "state": row.state.value, "damage": list(row.damage_kinds)}
 
     desk = back == "desk"
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            "item.damage",
-            asked,
-            apply=apply,
-            subject=row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode),
-            key=action_key,
-        )
-    except StacksError as exc:
-        db.rollback()  # nothing was applied, and the key may be used again
+    subject = row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode)
+    refusal = actions.attempt(
+        db, viewer, now, "item.damage", asked, apply=apply, subject=subject, key=action_key
+    )
+    if refusal is not None:
+        code = refusal_code(refusal)
         if desk:
-            return RedirectResponse(_desk_url(item.barcode, refusal_code(exc) or "failed"), status_code=303)
-        error = refusal_text(viewer.lang, refusal_code(exc))
+            return RedirectResponse(_desk_url(item.barcode, code or "failed"), status_code=303)
+        error = refusal_text(viewer.lang, code)
         return item_page(request, state, db, viewer, item.barcode, error=error, status_code=409)
     if desk:
         return RedirectResponse(_desk_url(item.barcode), status_code=303)

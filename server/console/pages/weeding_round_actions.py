@@ -59,17 +59,14 @@ def _step(
     told: str,
 ) -> Response:
     """An audited move of the round, then its page again (refused: the page says why, 409)."""
-    try:
-        actions.perform(
-            db, viewer, now, kind, {"round_id": round_id, **asked}, apply=apply,
-            subject=_round_subject(db, round_id), key=key,
-        )  # fmt: skip
-    except RoundRefusedError as refused:
-        db.rollback()
-        return show(request, state, db, viewer, round_id, refusals=refused.refused, status=409)
-    except InvalidInputError as invalid:  # copies to add that are not held, or in another open round
-        db.rollback()
-        said = translate(viewer.lang, NOT_ADDED) % {"detail": str(invalid).partition(": ")[2] or str(invalid)}
+    refusal = actions.attempt(
+        db, viewer, now, kind, {"round_id": round_id, **asked}, apply=apply,
+        subject=_round_subject(db, round_id), key=key, refused=(RoundRefusedError, InvalidInputError),
+    )  # fmt: skip
+    if isinstance(refusal, RoundRefusedError):
+        return show(request, state, db, viewer, round_id, refusals=refusal.refused, status=409)
+    if refusal is not None:  # copies to add that are not held, or in another open round
+        said = translate(viewer.lang, NOT_ADDED) % {"detail": str(refusal).partition(": ")[2] or str(refusal)}
         return show(request, state, db, viewer, round_id, problem=said, status=422)
     return RedirectResponse(round_url(round_id, f"?told={told}"), status_code=303)
 
@@ -107,14 +104,11 @@ def decide(
                       "note": note or None, "move_to": move_to or None}  # fmt: skip
     subject = row_subject(db, f"weeding_round:{round_id}:item:{item_id}", WeedingRoundEntry,
                           round_id=round_id, item_id=item_id)  # fmt: skip
-    refusals: Sequence[Any] = ()
-    try:
-        actions.perform(
-            db, viewer, now, "weeding.decide", request_values, apply=apply, subject=subject, key=action_key
-        )
-    except RoundRefusedError as refused:
-        db.rollback()
-        refusals = refused.refused
+    refusal = actions.attempt(
+        db, viewer, now, "weeding.decide", request_values, apply=apply, subject=subject, key=action_key,
+        refused=(RoundRefusedError,),
+    )  # fmt: skip
+    refusals: Sequence[Any] = refusal.refused if isinstance(refusal, RoundRefusedError) else ()
     if request.headers.get("hx-request") == "true":
         return _row(state, db, viewer, (round_id, item_id), refusals)
     if refusals:
