@@ -33,7 +33,6 @@ from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.db.tables import RepairTicket
 from server.domain.lifecycle.condition import RepairOutcome
-from server.errors import StacksError
 from server.services import repair_queue, repairs
 from server.services.permissions import Permission, allows
 from server.services.staff_actions import row_subject
@@ -108,59 +107,51 @@ def _step(
         row = step(f"staff:{viewer.staff.username}")
         return {"ticket_id": row.id, "state": row.state.value, "outcome": row.outcome}
 
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            kind,
-            {"ticket_id": ticket_id, **asked},
-            apply=apply,
-            subject=row_subject(db, f"repair_ticket:{ticket_id}", RepairTicket, id=ticket_id),
-            key=key,
-        )
-    except StacksError as exc:
-        db.rollback()  # nothing was applied, and the key may be used again
-        error = refusal_text(viewer.lang, refusal_code(exc))
+    subject = row_subject(db, f"repair_ticket:{ticket_id}", RepairTicket, id=ticket_id)
+    refusal = actions.attempt(
+        db, viewer, now, kind, {"ticket_id": ticket_id, **asked}, apply=apply, subject=subject, key=key
+    )
+    if refusal is not None:
+        error = refusal_text(viewer.lang, refusal_code(refusal))
         return _queue_page(request, state, db, viewer, error=error)
     return RedirectResponse(f"{QUEUE_URL}?done={done}", status_code=303)
 
 
 Note = Annotated[str, Form(max_length=500)]
 ActionKey = Annotated[str | None, Form(max_length=40)]
+NotedStep = Callable[..., RepairTicket]
 
 
-@pages.action("/repairs/{ticket_id}/start", Permission.REPAIRS_MANAGE)
-def start(
-    request: Request,
-    ticket_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
-    note: Note = "",
-    action_key: ActionKey = None,
-) -> Response:
-    said = note.strip() or None
+def _noted(name: str, service: NotedStep, done: str) -> None:
+    """A step with nothing but a note: POST /repairs/{ticket_id}/<name>, the action `repair.<name>`."""
 
-    def step(by: str) -> RepairTicket:
-        return repairs.start_repair(db, ticket_id, at=now, by=by, note=said)
+    @pages.action(f"/repairs/{{ticket_id}}/{name}", Permission.REPAIRS_MANAGE)
+    def noted(
+        request: Request,
+        ticket_id: int,
+        *,
+        state: StateDep,
+        db: DbDep,
+        viewer: ViewerDep,
+        now: NowDep,
+        note: Note = "",
+        action_key: ActionKey = None,
+    ) -> Response:
+        said = note.strip() or None
 
-    asked = {"note": said}
-    return _step(
-        request,
-        state,
-        db,
-        viewer,
-        now=now,
-        ticket_id=ticket_id,
-        kind="repair.start",
-        asked=asked,
-        step=step,
-        done="started",
-        key=action_key,
-    )
+        def step(by: str) -> RepairTicket:
+            return service(db, ticket_id, at=now, by=by, note=said)
+
+        return _step(
+            request, state, db, viewer, now=now, ticket_id=ticket_id, kind=f"repair.{name}",
+            asked={"note": said}, step=step, done=done, key=action_key,
+        )  # fmt: skip
+
+    noted.__name__ = name
+
+
+_noted("start", repairs.start_repair, "started")
+_noted("cancel", repairs.cancel_report, "cancelled")
 
 
 @pages.action("/repairs/{ticket_id}/finish", Permission.REPAIRS_MANAGE)
@@ -181,50 +172,7 @@ def finish(
     def step(by: str) -> RepairTicket:
         return repairs.finish_repair(db, ticket_id, outcome, at=now, by=by, note=said)
 
-    asked = {"outcome": outcome.value, "note": said}
     return _step(
-        request,
-        state,
-        db,
-        viewer,
-        now=now,
-        ticket_id=ticket_id,
-        kind="repair.finish",
-        asked=asked,
-        step=step,
-        done="finished",
-        key=action_key,
-    )
-
-
-@pages.action("/repairs/{ticket_id}/cancel", Permission.REPAIRS_MANAGE)
-def cancel(
-    request: Request,
-    ticket_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
-    note: Note = "",
-    action_key: ActionKey = None,
-) -> Response:
-    said = note.strip() or None
-
-    def step(by: str) -> RepairTicket:
-        return repairs.cancel_report(db, ticket_id, at=now, by=by, note=said)
-
-    asked = {"note": said}
-    return _step(
-        request,
-        state,
-        db,
-        viewer,
-        now=now,
-        ticket_id=ticket_id,
-        kind="repair.cancel",
-        asked=asked,
-        step=step,
-        done="cancelled",
-        key=action_key,
-    )
+        request, state, db, viewer, now=now, ticket_id=ticket_id, kind="repair.finish",
+        asked={"outcome": outcome.value, "note": said}, step=step, done="finished", key=action_key,
+    )  # fmt: skip
