@@ -7,19 +7,15 @@ the list it came from, with 409; done, the list again with what was done.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Form, Request
-from sqlmodel import Session
+from fastapi import Form
 from starlette.responses import RedirectResponse, Response
 
-from server.console import actions
 from server.console.access import ConsoleRouter
+from server.console.actions import Acting, ActingDep
 from server.console.pages.events import list_url
 from server.console.pages.losses import LOST_URL, SEARCH_URL, loss_kind, lost_page, search_page
-from server.console.session import Viewer, ViewerDep
-from server.console.state import DbDep, NowDep, StateDep
 from server.db.tables import Item
 from server.domain.lifecycle.trace import SeenSource, TraceRefusal
 from server.services import item_lookup, lifecycle
@@ -37,21 +33,12 @@ FormPlace = Annotated[str, Form(max_length=64)]
 
 
 def _step(
-    db: Session,
-    viewer: Viewer,
-    now: datetime,
-    *,
-    kind: str,
-    barcode: str,
-    key: str | None,
-    step: Callable[[int, str], object],
+    acting: Acting, *, kind: str, barcode: str, key: str | None, step: Callable[[int, str], object]
 ) -> str | None:
     """Apply a staff step on the item as an audited action; the refusal in words, or None when done."""
+    db, viewer = acting.db, acting.viewer
     item = item_lookup.item_by_barcode(db, barcode)  # an unknown barcode: the not-found page
-    refusal = actions.attempt(
-        db,
-        viewer,
-        now,
+    refusal = acting.attempt(
         kind,
         {"barcode": item.barcode},
         apply=lambda: {"ok": True, "done": str(step(item.id, f"staff:{viewer.staff.username}"))},
@@ -63,58 +50,55 @@ def _step(
     return translate(viewer.lang, REFUSED if isinstance(refusal, LifecycleRefusedError) else NOT_DONE)
 
 
+def _again(acting: Acting, place: str, error: str, *, lost: bool = False, loss: str = "") -> Response:
+    """The list the step came from, saying why nothing was done."""
+    if lost:
+        return lost_page(*_page_args(acting), now=acting.now, place=place, loss=loss, error=error)
+    return search_page(*_page_args(acting), now=acting.now, place=place, error=error)
+
+
+def _page_args(acting: Acting) -> tuple[Any, ...]:
+    return acting.request, acting.state, acting.db, acting.viewer
+
+
 @pages.action("/losses/{barcode}/searched", Permission.LOSSES_SEARCH)
 def searched(
-    request: Request,
-    barcode: str,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
-    place: FormPlace = "",
-    action_key: ActionKey = None,
+    barcode: str, acting: ActingDep, place: FormPlace = "", action_key: ActionKey = None
 ) -> Response:
-    settings = state.circulation_context().lifecycle
+    settings = acting.state.circulation_context().lifecycle
 
     def step(item_id: int, by: str) -> object:
-        return lifecycle.record_search(db, settings, item_id, at=now, by=by).whereabouts
+        return lifecycle.record_search(acting.db, settings, item_id, at=acting.now, by=by).whereabouts
 
-    error = _step(db, viewer, now, kind="item.search", barcode=barcode, key=action_key, step=step)
+    error = _step(acting, kind="item.search", barcode=barcode, key=action_key, step=step)
     if error:
-        return search_page(request, state, db, viewer, now=now, place=place, error=error)
+        return _again(acting, place, error)
     return RedirectResponse(list_url(SEARCH_URL, {"place": place}, done="searched"), status_code=303)
 
 
 @pages.action("/losses/{barcode}/found", Permission.LOSSES_SEARCH)
 def found(
-    request: Request,
     barcode: str,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     place: FormPlace = "",
     back: Annotated[str, Form(max_length=8)] = "",
     action_key: ActionKey = None,
 ) -> Response:
     """Found on a search: the item is seen, in hand (a reader's lost item found is refunded as the
     charges say)."""
-    settings = state.circulation_context().lifecycle
+    settings = acting.state.circulation_context().lifecycle
 
     def step(item_id: int, by: str) -> object:
-        seen = lifecycle.seen(db, settings, item_id, at=now, source=SeenSource.SHELF_CHECK, by=by)
+        at, source = acting.now, SeenSource.SHELF_CHECK
+        seen = lifecycle.seen(acting.db, settings, item_id, at=at, source=source, by=by)
         if seen is None:
             raise LifecycleRefusedError(item_id, TraceRefusal.NOT_MISSING)
         return seen.was
 
-    error = _step(db, viewer, now, kind="item.found", barcode=barcode, key=action_key, step=step)
+    error = _step(acting, kind="item.found", barcode=barcode, key=action_key, step=step)
     lost = back == "lost"
     if error:
-        if lost:
-            return lost_page(request, state, db, viewer, now=now, place=place, loss="", error=error)
-        return search_page(request, state, db, viewer, now=now, place=place, error=error)
+        return _again(acting, place, error, lost=lost)
     return RedirectResponse(
         list_url(LOST_URL if lost else SEARCH_URL, {"place": place}, done="found"), status_code=303
     )
@@ -122,24 +106,19 @@ def found(
 
 @pages.action("/losses/{barcode}/keep", Permission.LOSSES_REVIEW)
 def keep(
-    request: Request,
     barcode: str,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     place: FormPlace = "",
     loss: Annotated[str, Form(max_length=8)] = "",
     action_key: ActionKey = None,
 ) -> Response:
-    settings = state.circulation_context().lifecycle
+    settings = acting.state.circulation_context().lifecycle
 
     def step(item_id: int, by: str) -> object:
-        return lifecycle.keep_on_lost_list(db, settings, item_id, at=now, by=by).whereabouts
+        return lifecycle.keep_on_lost_list(acting.db, settings, item_id, at=acting.now, by=by).whereabouts
 
-    error = _step(db, viewer, now, kind="item.keep_lost", barcode=barcode, key=action_key, step=step)
+    error = _step(acting, kind="item.keep_lost", barcode=barcode, key=action_key, step=step)
     if error:
-        return lost_page(request, state, db, viewer, now=now, place=place, loss=loss, error=error)
+        return _again(acting, place, error, lost=True, loss=loss)
     query = {"place": place, "loss": loss if loss_kind(loss) else ""}
     return RedirectResponse(list_url(LOST_URL, query, done="kept"), status_code=303)
