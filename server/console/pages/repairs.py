@@ -10,7 +10,6 @@ its whole condition history.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
@@ -19,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
+from server.console.actions import Acting, ActingDep
 from server.console.nav import REPAIRS, NavEntry
 from server.console.pages.losses import title_langs
 from server.console.pages.repair_words import (
@@ -30,7 +30,7 @@ from server.console.pages.repair_words import (
     who,
 )
 from server.console.session import Viewer, ViewerDep
-from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.console.state import ConsoleState, DbDep, StateDep
 from server.db.tables import RepairTicket
 from server.domain.lifecycle.condition import RepairOutcome
 from server.services import repair_queue, repairs
@@ -90,30 +90,26 @@ def queue(
 
 
 def _step(
-    request: Request,
-    state: ConsoleState,
-    db: Session,
-    viewer: Viewer,
-    *,
-    now: datetime,
+    acting: Acting,
     ticket_id: int,
+    *,
     kind: str,
     asked: dict[str, Any],
     step: Callable[[str], RepairTicket],
     done: str,
     key: str | None,
 ) -> Response:
+    db, viewer = acting.db, acting.viewer
+
     def apply() -> dict[str, Any]:
         row = step(f"staff:{viewer.staff.username}")
         return {"ticket_id": row.id, "state": row.state.value, "outcome": row.outcome}
 
     subject = row_subject(db, f"repair_ticket:{ticket_id}", RepairTicket, id=ticket_id)
-    refusal = actions.attempt(
-        db, viewer, now, kind, {"ticket_id": ticket_id, **asked}, apply=apply, subject=subject, key=key
-    )
+    refusal = acting.attempt(kind, {"ticket_id": ticket_id, **asked}, apply=apply, subject=subject, key=key)
     if refusal is not None:
         error = refusal_text(viewer.lang, refusal_code(refusal))
-        return _queue_page(request, state, db, viewer, error=error)
+        return _queue_page(acting.request, acting.state, db, viewer, error=error)
     return RedirectResponse(f"{QUEUE_URL}?done={done}", status_code=303)
 
 
@@ -126,26 +122,16 @@ def _noted(name: str, service: NotedStep, done: str) -> None:
     """A step with nothing but a note: POST /repairs/{ticket_id}/<name>, the action `repair.<name>`."""
 
     @pages.action(f"/repairs/{{ticket_id}}/{name}", Permission.REPAIRS_MANAGE)
-    def noted(
-        request: Request,
-        ticket_id: int,
-        *,
-        state: StateDep,
-        db: DbDep,
-        viewer: ViewerDep,
-        now: NowDep,
-        note: Note = "",
-        action_key: ActionKey = None,
-    ) -> Response:
+    def noted(ticket_id: int, acting: ActingDep, note: Note = "", action_key: ActionKey = None) -> Response:
         said = note.strip() or None
 
         def step(by: str) -> RepairTicket:
-            return service(db, ticket_id, at=now, by=by, note=said)
+            return service(acting.db, ticket_id, at=acting.now, by=by, note=said)
 
+        asked = {"note": said}
         return _step(
-            request, state, db, viewer, now=now, ticket_id=ticket_id, kind=f"repair.{name}",
-            asked={"note": said}, step=step, done=done, key=action_key,
-        )  # fmt: skip
+            acting, ticket_id, kind=f"repair.{name}", asked=asked, step=step, done=done, key=action_key
+        )
 
     noted.__name__ = name
 
@@ -156,13 +142,8 @@ _noted("cancel", repairs.cancel_report, "cancelled")
 
 @pages.action("/repairs/{ticket_id}/finish", Permission.REPAIRS_MANAGE)
 def finish(
-    request: Request,
     ticket_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     outcome: Annotated[RepairOutcome, Form()],
     note: Note = "",
     action_key: ActionKey = None,
@@ -170,9 +151,9 @@ def finish(
     said = note.strip() or None
 
     def step(by: str) -> RepairTicket:
-        return repairs.finish_repair(db, ticket_id, outcome, at=now, by=by, note=said)
+        return repairs.finish_repair(acting.db, ticket_id, outcome, at=acting.now, by=by, note=said)
 
+    asked = {"outcome": outcome.value, "note": said}
     return _step(
-        request, state, db, viewer, now=now, ticket_id=ticket_id, kind="repair.finish",
-        asked={"outcome": outcome.value, "note": said}, step=step, done="finished", key=action_key,
-    )  # fmt: skip
+        acting, ticket_id, kind="repair.finish", asked=asked, step=step, done="finished", key=action_key
+    )
