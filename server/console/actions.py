@@ -13,9 +13,9 @@ commits. The live feed hears of the commit at once (every unsafe request pokes i
         key=form.get("action_key"),
     )
 
-A handler whose page answers a refusal in words calls `attempt` instead: the same, but the refusals it
-names are rolled back and handed back rather than raised. `ActingDep` hands a handler what every action
-needs at once (the request, state, database, staff member and time), `Acting.attempt` included.
+A handler whose page answers a refusal in words takes `ActingDep` (what every action needs at once: the
+request, state, database, staff member and time) and calls `acting.attempt(kind, request, apply=…,
+subject=…, key=…)`: the same, but the refusals it names are rolled back and handed back, not raised.
 """
 
 from __future__ import annotations
@@ -73,28 +73,6 @@ def perform(
     return committed(db, staff_actions.perform(db, action, now, apply, subject))
 
 
-def attempt(
-    db: Session,
-    viewer: Viewer,
-    now: datetime,
-    kind: str,
-    request: Mapping[str, Any],
-    *,
-    apply: Callable[[], Mapping[str, Any]],
-    subject: Subject | None = None,
-    key: object = None,
-    refused: tuple[type[StacksError], ...] = (StacksError,),
-) -> StacksError | None:
-    """`perform`, but a refusal of the kinds `refused` names is returned (None when the action was applied),
-    its transaction rolled back: nothing was applied, and the key may be used again."""
-    try:
-        perform(db, viewer, now, kind, request, apply=apply, subject=subject, key=key)
-    except refused as exc:
-        db.rollback()
-        return exc
-    return None
-
-
 def committed(db: Session, applied: Applied) -> Applied:
     """An action a service applied (the desk's: server/services/desk_actions.py), committed unless it was
     only replayed."""
@@ -123,8 +101,14 @@ class Acting:
         key: object = None,
         refused: tuple[type[StacksError], ...] = (StacksError,),
     ) -> StacksError | None:
-        db, viewer, now = self.db, self.viewer, self.now
-        return attempt(db, viewer, now, kind, request, apply=apply, subject=subject, key=key, refused=refused)
+        """`perform`, but a refusal of the kinds `refused` names is returned (None when the action was
+        applied), its transaction rolled back: nothing was applied, and the key may be used again."""
+        try:
+            perform(self.db, self.viewer, self.now, kind, request, apply=apply, subject=subject, key=key)
+        except refused as exc:
+            self.db.rollback()
+            return exc
+        return None
 
 
 def _acting(request: Request, *, state: StateDep, db: DbDep, viewer: ViewerDep, now: NowDep) -> Acting:
