@@ -107,9 +107,23 @@ def title_langs(db: Session, item_ids: Iterable[int]) -> dict[int, str]:
     return {item_id: LANGUAGE_TAGS[code] for item_id, code in rows if code in LANGUAGE_TAGS}
 
 
-def _common(db: Session, viewer: Viewer, done: str, error: str | None) -> dict[str, Any]:
+def _list_page(
+    request: Request,
+    state: ConsoleState,
+    db: Session,
+    viewer: Viewer,
+    template: str,
+    *,
+    path: str,
+    query: dict[str, str],
+    shown: Iterable[SearchEntry | LostEntry],
+    done: str,
+    error: str | None,
+    values: dict[str, Any],
+) -> Response:
+    """One of the two lists (at `path`, its CSV at `path`.csv) with what both say; 409 with a refusal."""
     role = viewer.staff.role
-    return {
+    context = {
         "place_choices": _places(db, viewer.lang),
         "notice": translate(viewer.lang, DONE[done]) if done in DONE else None,
         "error": error,
@@ -117,7 +131,14 @@ def _common(db: Session, viewer: Viewer, done: str, error: str | None) -> dict[s
         "may_review": allows(role, Permission.LOSSES_REVIEW),
         "new_key": actions.new_key,  # one key per form on the page
         "loss_labels": LOSS_LABELS,
+        "title_langs": title_langs(db, (e.item_id for e in shown)),
+        "query": query,
+        "filtered": any(query.values()),
+        "csv_url": list_url(render.console_url(f"{path}.csv"), query),
+        "back": list_url(render.console_url(path), query),
     }
+    status = 409 if error else 200
+    return render.page(request, state, viewer, template, context | values, nav=NAV.path, status_code=status)
 
 
 def search_page(
@@ -131,20 +152,11 @@ def search_page(
     done: str = "",
     error: str | None = None,
 ) -> Response:
-    query = {"place": place}
     entries = search_entries(state, db, now, place)
-    context = _common(db, viewer, done, error) | {
-        "entries": entries,
-        "title_langs": title_langs(db, (e.item_id for e in entries)),
-        "query": query,
-        "filtered": bool(place),
-        "csv_url": list_url(render.console_url("/losses.csv"), query),
-        "back": list_url(SEARCH_URL, query),
-    }
-    status = 409 if error else 200
-    return render.page(
-        request, state, viewer, "console/losses/search.html", context, nav=NAV.path, status_code=status
-    )
+    return _list_page(
+        request, state, db, viewer, "console/losses/search.html", path="/losses", query={"place": place},
+        shown=entries, done=done, error=error, values={"entries": entries},
+    )  # fmt: skip
 
 
 def lost_page(
@@ -159,23 +171,19 @@ def lost_page(
     done: str = "",
     error: str | None = None,
 ) -> Response:
-    query = {"place": place, "loss": loss if loss_kind(loss) else ""}
     entries = lost_entries(state, db, now, place, loss_kind(loss))
-    context = _common(db, viewer, done, error) | {
-        "title_langs": title_langs(db, (e.item_id for e in entries)),
+    loss_choices = [("", translate(viewer.lang, N_("Both")))]
+    loss_choices += [(code, translate(viewer.lang, label)) for code, label in LOSS_LABELS.items()]
+    values = {
         "shelf": [e for e in entries if e.loss is LossKind.SHELF],
         "loan": [e for e in entries if e.loss is LossKind.LOAN],
-        "query": query,
-        "filtered": any(query.values()),
-        "loss_choices": [("", translate(viewer.lang, N_("Both")))]
-        + [(code, translate(viewer.lang, label)) for code, label in LOSS_LABELS.items()],
-        "csv_url": list_url(render.console_url("/losses/lost.csv"), query),
-        "back": list_url(LOST_URL, query),
+        "loss_choices": loss_choices,
     }
-    status = 409 if error else 200
-    return render.page(
-        request, state, viewer, "console/losses/lost.html", context, nav=NAV.path, status_code=status
-    )
+    return _list_page(
+        request, state, db, viewer, "console/losses/lost.html", path="/losses/lost",
+        query={"place": place, "loss": loss if loss_kind(loss) else ""},
+        shown=entries, done=done, error=error, values=values,
+    )  # fmt: skip
 
 
 @pages.page("/losses", Permission.LOSSES_VIEW)
