@@ -12,20 +12,27 @@ commits. The live feed hears of the commit at once (every unsafe request pokes i
         subject=row_subject(db, f"patron:{card}", Patron, card_number=card),
         key=form.get("action_key"),
     )
+
+A handler whose page answers a refusal in words takes `ActingDep` (what every action needs at once: the
+request, state, database, staff member and time) and calls `acting.attempt(kind, request, apply=…,
+subject=…, key=…)`: the same, but the refusals it names are rolled back and handed back, not raised.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from sqlmodel import Session
 from uuid_utils.compat import uuid7
 
-from server.console.session import Viewer
-from server.errors import InvalidInputError
+from server.console.session import Viewer, ViewerDep
+from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.errors import InvalidInputError, StacksError
 from server.services import staff_actions
 from server.services.staff_actions import Applied, Subject
 
@@ -72,3 +79,40 @@ def committed(db: Session, applied: Applied) -> Applied:
     if not applied.replayed:
         db.commit()
     return applied
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A console request that acts: what its handler needs to apply the action and to answer."""
+
+    request: Request
+    state: ConsoleState
+    db: Session
+    viewer: Viewer
+    now: datetime
+
+    def attempt(
+        self,
+        kind: str,
+        request: Mapping[str, Any],
+        *,
+        apply: Callable[[], Mapping[str, Any]],
+        subject: Subject | None = None,
+        key: object = None,
+        refused: tuple[type[StacksError], ...] = (StacksError,),
+    ) -> StacksError | None:
+        """`perform`, but a refusal of the kinds `refused` names is returned (None when the action was
+        applied), its transaction rolled back: nothing was applied, and the key may be used again."""
+        try:
+            perform(self.db, self.viewer, self.now, kind, request, apply=apply, subject=subject, key=key)
+        except refused as exc:
+            self.db.rollback()
+            return exc
+        return None
+
+
+def _acting(request: Request, *, state: StateDep, db: DbDep, viewer: ViewerDep, now: NowDep) -> Acting:
+    return Acting(request, state, db, viewer, now)
+
+
+ActingDep = Annotated[Acting, Depends(_acting)]

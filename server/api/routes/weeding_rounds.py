@@ -138,9 +138,7 @@ def decide(round_id: int, body: DecisionsIn, write: KeyableWrite, settings: Sett
                 item_id=r.item_id,
                 refusal=r.refusal,
                 facts={f.name: f.value for f in r.facts},
-                current=EntryOut.model_validate(done.current[r.item_id])
-                if r.item_id in done.current
-                else None,
+                current=_current(done, r.item_id),
             )
             for r in done.refused
         ]

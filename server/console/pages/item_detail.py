@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
+from server.console.actions import ActingDep
 from server.console.pages.items import NAV as HOME_NAV
 from server.console.pages.items import item_type_names
 from server.console.pages.repair_words import (
@@ -32,7 +33,7 @@ from server.console.pages.repair_words import (
     who,
 )
 from server.console.session import Viewer, ViewerDep
-from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.console.state import ConsoleState, DbDep, StateDep
 from server.db.tables import Item
 from server.domain.enums import ItemCondition, ItemStatus, LocationKind
 from server.domain.items import StatusRefusal, statuses_by_hand
@@ -154,18 +155,15 @@ def _reply(item: Any) -> dict[str, Any]:
 
 @pages.action("/items/{barcode}", Permission.CATALOGUE_EDIT)
 def edit(
-    request: Request,
     barcode: str,
     *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     status: Annotated[ItemStatus, Form()],
     condition: Annotated[ItemCondition, Form()],
     home: Annotated[str, Form(max_length=64)] = "",
     action_key: Annotated[str | None, Form(max_length=40)] = None,
 ) -> Response:
+    state, db, viewer, now = acting.state, acting.db, acting.viewer, acting.now
     item = item_lookup.item_by_barcode(db, barcode)  # an unknown barcode: the not-found page
     home_code = home or None
     asked: dict[str, str | None] = {"barcode": item.barcode, "status": status, "condition": condition}
@@ -184,33 +182,20 @@ def edit(
         )
         return _reply(changed)
 
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            "item.update",
-            to_jsonable_python(asked),
-            apply=apply,
-            subject=row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode),
-            key=action_key,
-        )
-    except StacksError as exc:
-        db.rollback()  # nothing was applied, and the key may be used again
-        error = _error_text(viewer.lang, exc)
-        return item_page(request, state, db, viewer, item.barcode, error=error, status_code=409)
+    subject = row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode)
+    request_values = to_jsonable_python(asked)
+    refusal = acting.attempt("item.update", request_values, apply=apply, subject=subject, key=action_key)
+    if refusal is not None:
+        error = _error_text(viewer.lang, refusal)
+        return item_page(acting.request, state, db, viewer, item.barcode, error=error, status_code=409)
     return RedirectResponse(f"{_item_url(item.barcode)}?saved=true", status_code=303)
 
 
 @pages.action("/items/{barcode}/damage", Permission.DESK)
 def report_damage(
-    request: Request,
     barcode: str,
     *,
-    db: DbDep,
-    state: StateDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     damage: Annotated[list[DamageKind], Form(max_length=len(DamageKind))] = [],  # noqa: B006 - never mutated
     note: Annotated[str, Form(max_length=500)] = "",
     back: Annotated[str, Form(max_length=8)] = "",
@@ -219,6 +204,7 @@ def report_damage(
     """Damage seen on the item in hand, from this page or the desk (`back=desk`): the item's repair ticket
     opens (or the damage joins the open one) and the item leaves circulation — the same service and audit
     as the REST API's `POST /items/{barcode}/damage`."""
+    db, viewer, now = acting.db, acting.viewer, acting.now
     item = item_lookup.item_by_barcode(db, barcode)  # an unknown barcode: the not-found page
     kinds, said = sorted(set(damage)), note.strip() or None
     asked = {"barcode": item.barcode, "damage": [k.value for k in kinds], "note": said}
@@ -229,23 +215,14 @@ def report_damage(
         return {"ticket_id": row.id, "state": row.state.value, "damage": list(row.damage_kinds)}
 
     desk = back == "desk"
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            "item.damage",
-            asked,
-            apply=apply,
-            subject=row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode),
-            key=action_key,
-        )
-    except StacksError as exc:
-        db.rollback()  # nothing was applied, and the key may be used again
+    subject = row_subject(db, f"item:{item.barcode}", Item, barcode=item.barcode)
+    refusal = acting.attempt("item.damage", asked, apply=apply, subject=subject, key=action_key)
+    if refusal is not None:
+        code = refusal_code(refusal)
         if desk:
-            return RedirectResponse(_desk_url(item.barcode, refusal_code(exc) or "failed"), status_code=303)
-        error = refusal_text(viewer.lang, refusal_code(exc))
-        return item_page(request, state, db, viewer, item.barcode, error=error, status_code=409)
+            return RedirectResponse(_desk_url(item.barcode, code or "failed"), status_code=303)
+        error = refusal_text(viewer.lang, code)
+        return item_page(acting.request, acting.state, db, viewer, item.barcode, error=error, status_code=409)
     if desk:
         return RedirectResponse(_desk_url(item.barcode), status_code=303)
     return RedirectResponse(f"{_item_url(item.barcode)}?damaged=true#condition", status_code=303)

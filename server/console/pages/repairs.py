@@ -10,7 +10,6 @@ its whole condition history.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
@@ -19,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.console import actions, render
 from server.console.access import ConsoleRouter
+from server.console.actions import Acting, ActingDep
 from server.console.nav import REPAIRS, NavEntry
 from server.console.pages.losses import title_langs
 from server.console.pages.repair_words import (
@@ -30,10 +30,9 @@ from server.console.pages.repair_words import (
     who,
 )
 from server.console.session import Viewer, ViewerDep
-from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.console.state import ConsoleState, DbDep, StateDep
 from server.db.tables import RepairTicket
 from server.domain.lifecycle.condition import RepairOutcome
-from server.errors import StacksError
 from server.services import repair_queue, repairs
 from server.services.permissions import Permission, allows
 from server.services.staff_actions import row_subject
@@ -91,87 +90,60 @@ def queue(
 
 
 def _step(
-    request: Request,
-    state: ConsoleState,
-    db: Session,
-    viewer: Viewer,
-    *,
-    now: datetime,
+    acting: Acting,
     ticket_id: int,
+    *,
     kind: str,
     asked: dict[str, Any],
     step: Callable[[str], RepairTicket],
     done: str,
     key: str | None,
 ) -> Response:
+    db, viewer = acting.db, acting.viewer
+
     def apply() -> dict[str, Any]:
         row = step(f"staff:{viewer.staff.username}")
         return {"ticket_id": row.id, "state": row.state.value, "outcome": row.outcome}
 
-    try:
-        actions.perform(
-            db,
-            viewer,
-            now,
-            kind,
-            {"ticket_id": ticket_id, **asked},
-            apply=apply,
-            subject=row_subject(db, f"repair_ticket:{ticket_id}", RepairTicket, id=ticket_id),
-            key=key,
-        )
-    except StacksError as exc:
-        db.rollback()  # nothing was applied, and the key may be used again
-        error = refusal_text(viewer.lang, refusal_code(exc))
-        return _queue_page(request, state, db, viewer, error=error)
+    subject = row_subject(db, f"repair_ticket:{ticket_id}", RepairTicket, id=ticket_id)
+    refusal = acting.attempt(kind, {"ticket_id": ticket_id, **asked}, apply=apply, subject=subject, key=key)
+    if refusal is not None:
+        error = refusal_text(viewer.lang, refusal_code(refusal))
+        return _queue_page(acting.request, acting.state, db, viewer, error=error)
     return RedirectResponse(f"{QUEUE_URL}?done={done}", status_code=303)
 
 
 Note = Annotated[str, Form(max_length=500)]
 ActionKey = Annotated[str | None, Form(max_length=40)]
+NotedStep = Callable[..., RepairTicket]
 
 
-@pages.action("/repairs/{ticket_id}/start", Permission.REPAIRS_MANAGE)
-def start(
-    request: Request,
-    ticket_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
-    note: Note = "",
-    action_key: ActionKey = None,
-) -> Response:
-    said = note.strip() or None
+def _noted(name: str, service: NotedStep, done: str) -> None:
+    """A step with nothing but a note: POST /repairs/{ticket_id}/<name>, the action `repair.<name>`."""
 
-    def step(by: str) -> RepairTicket:
-        return repairs.start_repair(db, ticket_id, at=now, by=by, note=said)
+    @pages.action(f"/repairs/{{ticket_id}}/{name}", Permission.REPAIRS_MANAGE)
+    def noted(ticket_id: int, acting: ActingDep, note: Note = "", action_key: ActionKey = None) -> Response:
+        said = note.strip() or None
 
-    asked = {"note": said}
-    return _step(
-        request,
-        state,
-        db,
-        viewer,
-        now=now,
-        ticket_id=ticket_id,
-        kind="repair.start",
-        asked=asked,
-        step=step,
-        done="started",
-        key=action_key,
-    )
+        def step(by: str) -> RepairTicket:
+            return service(acting.db, ticket_id, at=acting.now, by=by, note=said)
+
+        asked = {"note": said}
+        return _step(
+            acting, ticket_id, kind=f"repair.{name}", asked=asked, step=step, done=done, key=action_key
+        )
+
+    noted.__name__ = name
+
+
+_noted("start", repairs.start_repair, "started")
+_noted("cancel", repairs.cancel_report, "cancelled")
 
 
 @pages.action("/repairs/{ticket_id}/finish", Permission.REPAIRS_MANAGE)
 def finish(
-    request: Request,
     ticket_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     outcome: Annotated[RepairOutcome, Form()],
     note: Note = "",
     action_key: ActionKey = None,
@@ -179,52 +151,9 @@ def finish(
     said = note.strip() or None
 
     def step(by: str) -> RepairTicket:
-        return repairs.finish_repair(db, ticket_id, outcome, at=now, by=by, note=said)
+        return repairs.finish_repair(acting.db, ticket_id, outcome, at=acting.now, by=by, note=said)
 
     asked = {"outcome": outcome.value, "note": said}
     return _step(
-        request,
-        state,
-        db,
-        viewer,
-        now=now,
-        ticket_id=ticket_id,
-        kind="repair.finish",
-        asked=asked,
-        step=step,
-        done="finished",
-        key=action_key,
-    )
-
-
-@pages.action("/repairs/{ticket_id}/cancel", Permission.REPAIRS_MANAGE)
-def cancel(
-    request: Request,
-    ticket_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
-    note: Note = "",
-    action_key: ActionKey = None,
-) -> Response:
-    said = note.strip() or None
-
-    def step(by: str) -> RepairTicket:
-        return repairs.cancel_report(db, ticket_id, at=now, by=by, note=said)
-
-    asked = {"note": said}
-    return _step(
-        request,
-        state,
-        db,
-        viewer,
-        now=now,
-        ticket_id=ticket_id,
-        kind="repair.cancel",
-        asked=asked,
-        step=step,
-        done="cancelled",
-        key=action_key,
+        acting, ticket_id, kind="repair.finish", asked=asked, step=step, done="finished", key=action_key
     )

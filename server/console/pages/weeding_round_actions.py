@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Form
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from server.console import actions, render
+from server.console import render
 from server.console.access import ConsoleRouter
+from server.console.actions import Acting, ActingDep
 from server.console.pages import weeding_round_words as words
 from server.console.pages.weeding import weeding_settings
 from server.console.pages.weeding_rounds import _round_words, round_url, show
-from server.console.session import Viewer, ViewerDep
-from server.console.state import ConsoleState, DbDep, NowDep, StateDep
+from server.console.session import Viewer
+from server.console.state import ConsoleState, DbDep
 from server.db.tables import WeedingRound, WeedingRoundEntry
 from server.domain.weeding.rounds import Verdict
 from server.errors import InvalidInputError, NotFoundError
@@ -45,13 +46,9 @@ def _round_subject(db: Any, round_id: int) -> Subject:
 
 
 def _step(
-    request: Request,
-    *,
-    state: ConsoleState,
-    db: Any,
-    viewer: Viewer,
-    now: Any,
+    acting: Acting,
     round_id: int,
+    *,
     kind: str,
     asked: Mapping[str, Any],
     apply: Callable[[], dict[str, Any]],
@@ -59,17 +56,15 @@ def _step(
     told: str,
 ) -> Response:
     """An audited move of the round, then its page again (refused: the page says why, 409)."""
-    try:
-        actions.perform(
-            db, viewer, now, kind, {"round_id": round_id, **asked}, apply=apply,
-            subject=_round_subject(db, round_id), key=key,
-        )  # fmt: skip
-    except RoundRefusedError as refused:
-        db.rollback()
-        return show(request, state, db, viewer, round_id, refusals=refused.refused, status=409)
-    except InvalidInputError as invalid:  # copies to add that are not held, or in another open round
-        db.rollback()
-        said = translate(viewer.lang, NOT_ADDED) % {"detail": str(invalid).partition(": ")[2] or str(invalid)}
+    request, state, db, viewer = acting.request, acting.state, acting.db, acting.viewer
+    refusal = acting.attempt(
+        kind, {"round_id": round_id, **asked}, apply=apply, subject=_round_subject(db, round_id), key=key,
+        refused=(RoundRefusedError, InvalidInputError),
+    )  # fmt: skip
+    if isinstance(refusal, RoundRefusedError):
+        return show(request, state, db, viewer, round_id, refusals=refusal.refused, status=409)
+    if refusal is not None:  # copies to add that are not held, or in another open round
+        said = translate(viewer.lang, NOT_ADDED) % {"detail": str(refusal).partition(": ")[2] or str(refusal)}
         return show(request, state, db, viewer, round_id, problem=said, status=422)
     return RedirectResponse(round_url(round_id, f"?told={told}"), status_code=303)
 
@@ -80,14 +75,10 @@ def _entry_reply(entry: WeedingRoundEntry) -> dict[str, Any]:
 
 @pages.action("/weeding/rounds/{round_id}/entries/{item_id}", Permission.WEEDING_REVIEW)
 def decide(
-    request: Request,
     round_id: int,
     item_id: int,
     *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     version: Annotated[int, Form(ge=0)],
     verdict: Annotated[str, Form(max_length=16)] = "",
     note: Annotated[str, Form(max_length=500)] = "",
@@ -95,6 +86,7 @@ def decide(
     action_key: KeyField = "",
 ) -> Response:
     """One reviewer's decision on one copy (an empty verdict undoes the decision)."""
+    request, state, db, viewer, now = acting.request, acting.state, acting.db, acting.viewer, acting.now
     chosen = Verdict(verdict) if verdict in Verdict.__members__.values() else None
     asked = weeding_rounds.Asked(item_id, version, chosen, note or None, move_to or None)
     rules = weeding_settings(state).rounds
@@ -107,14 +99,15 @@ def decide(
                       "note": note or None, "move_to": move_to or None}  # fmt: skip
     subject = row_subject(db, f"weeding_round:{round_id}:item:{item_id}", WeedingRoundEntry,
                           round_id=round_id, item_id=item_id)  # fmt: skip
-    refusals: Sequence[Any] = ()
-    try:
-        actions.perform(
-            db, viewer, now, "weeding.decide", request_values, apply=apply, subject=subject, key=action_key
-        )
-    except RoundRefusedError as refused:
-        db.rollback()
-        refusals = refused.refused
+    refusal = acting.attempt(
+        "weeding.decide",
+        request_values,
+        apply=apply,
+        subject=subject,
+        key=action_key,
+        refused=(RoundRefusedError,),
+    )
+    refusals: Sequence[Any] = refusal.refused if isinstance(refusal, RoundRefusedError) else ()
     if request.headers.get("hx-request") == "true":
         return _row(state, db, viewer, (round_id, item_id), refusals)
     if refusals:
@@ -143,24 +136,12 @@ def _move(name: str, kind: str, permission: Permission, move: Callable[..., Any]
     """A round move with no fields of its own: POST /weeding/rounds/{id}/<name>."""
 
     @pages.action(f"/weeding/rounds/{{round_id}}/{name}", permission)
-    def step(
-        request: Request,
-        round_id: int,
-        *,
-        state: StateDep,
-        db: DbDep,
-        viewer: ViewerDep,
-        now: NowDep,
-        action_key: KeyField = "",
-    ) -> Response:
+    def step(round_id: int, acting: ActingDep, action_key: KeyField = "") -> Response:
         def apply() -> dict[str, Any]:
-            move(db, state, round_id, now, viewer.staff.username)
-            return {"status": get_round(db, round_id).status}
+            move(acting.db, acting.state, round_id, acting.now, acting.viewer.staff.username)
+            return {"status": get_round(acting.db, round_id).status}
 
-        return _step(
-            request, state=state, db=db, viewer=viewer, now=now, round_id=round_id, kind=kind, asked={},
-            apply=apply, key=action_key, told=told,
-        )  # fmt: skip
+        return _step(acting, round_id, kind=kind, asked={}, apply=apply, key=action_key, told=told)
 
     step.__name__ = f"round_{name.replace('-', '_')}"
 
@@ -205,13 +186,8 @@ for _name, _permission, _apply, _told in (
 
 @pages.action("/weeding/rounds/{round_id}/items", Permission.WEEDING_REVIEW)
 def add_items(
-    request: Request,
     round_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
+    acting: ActingDep,
     barcodes: Annotated[str, Form(max_length=2000)] = "",
     action_key: KeyField = "",
 ) -> Response:
@@ -219,33 +195,21 @@ def add_items(
     named = barcodes.replace(",", " ").split()
 
     def apply() -> dict[str, Any]:
-        return {"added": [e.item_id for e in weeding_round_proposal.add_items(db, round_id, named)]}
+        return {"added": [e.item_id for e in weeding_round_proposal.add_items(acting.db, round_id, named)]}
 
+    asked = {"barcodes": named}
     return _step(
-        request, state=state, db=db, viewer=viewer, now=now, round_id=round_id, kind="weeding.round.add",
-        asked={"barcodes": named}, apply=apply, key=action_key, told="added",
-    )  # fmt: skip
+        acting, round_id, kind="weeding.round.add", asked=asked, apply=apply, key=action_key, told="added"
+    )
 
 
 @pages.action("/weeding/rounds/{round_id}/items/{item_id}/remove", Permission.WEEDING_REVIEW)
-def remove_item(
-    request: Request,
-    round_id: int,
-    item_id: int,
-    *,
-    state: StateDep,
-    db: DbDep,
-    viewer: ViewerDep,
-    now: NowDep,
-    action_key: KeyField = "",
-) -> Response:
+def remove_item(round_id: int, item_id: int, acting: ActingDep, action_key: KeyField = "") -> Response:
     def apply() -> dict[str, Any]:
-        return {"removed": weeding_round_proposal.remove_items(db, round_id, [item_id])}
+        return {"removed": weeding_round_proposal.remove_items(acting.db, round_id, [item_id])}
 
-    return _step(
-        request, state=state, db=db, viewer=viewer, now=now, round_id=round_id, kind="weeding.round.remove",
-        asked={"item_id": item_id}, apply=apply, key=action_key, told="removed",
-    )  # fmt: skip
+    kind, asked = "weeding.round.remove", {"item_id": item_id}
+    return _step(acting, round_id, kind=kind, asked=asked, apply=apply, key=action_key, told="removed")
 
 
 def _download(db: Any, round_id: int, document_id: int, fmt: str) -> Response:

@@ -50,6 +50,17 @@ def _status(engine: Engine, item_id: int) -> ItemStatus:
         return item.status
 
 
+@pytest.mark.usefixtures("library")
+def test_each_list_links_the_title_in_its_record_language(signed_in: Callable[[str], TestClient]) -> None:
+    client = signed_in("librarian")
+    search, lost, queue = (
+        client.get(f"/console/{path}").text for path in ("losses", "losses/lost", "repairs")
+    )
+    assert '<a href="/console/items/LC-SEARCH1" lang="vi">Lịch sử Việt Nam</a>' in search
+    assert '<a href="/console/items/LC-LOSTSHELF" lang="vi">Tâm lý học</a>' in lost
+    assert '<a href="/console/items/LC-TORN#condition" lang="vi">Giáo trình torn</a>' in queue
+
+
 def test_the_search_list_of_a_floor_in_shelf_order(
     signed_in: Callable[[str], TestClient], library: LifecycleLibrary
 ) -> None:
