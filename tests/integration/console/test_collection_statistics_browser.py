@@ -7,24 +7,39 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from server.domain.weeding.settings import PlanSettings
 from server.services.collection_statistics import annual_statistics
 from tests.support.browser import Screen
-from tests.support.console import ConsoleServer
+from tests.support.console import ConsoleServer, serving_console, signed_in_pages
 from tests.support.console_checks import assert_axe_clean, assert_clean, switch_language, untranslated
 from tests.support.statistics_library import build
 
 pytestmark = pytest.mark.slow
 
 LANGS = ("vi", "en")
+
+
+@pytest.fixture(scope="module")
+def statistics_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+    """A server of this module's own: the library's known history is added to its seeded library once,
+    and the weeding pages' tests add theirs to the shared server (the same shelves and titles)."""
+    root = tmp_path_factory.mktemp("console-statistics")
+    with serving_console(root, f"sqlite:///{root / 'stacks.db'}") as server:
+        yield server
+
+
+@pytest.fixture
+def open_as(browser: Browser, statistics_server: ConsoleServer) -> Iterator[Callable[[str], Screen]]:
+    with signed_in_pages(browser, statistics_server) as opened:
+        yield opened
 
 
 def _number(value: int) -> str:
@@ -39,17 +54,17 @@ def _look(screen: Screen, name: str, lang: str) -> None:
 
 
 def test_the_statistics_and_the_buying_suggestions(
-    console_as: Callable[[str], Screen], console_server: ConsoleServer
+    open_as: Callable[[str], Screen], statistics_server: ConsoleServer
 ) -> None:
-    with console_server.db() as session:
+    with statistics_server.db() as session:
         library = build(session)  # added to the server's own seeded library
         today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
         now, then = (
             annual_statistics(session, PlanSettings(), year, today).figures for year in (today.year, 2024)
         )
-    screen = console_as("librarian")
+    screen = open_as("librarian")
     page = screen.page
-    page.goto(console_server.url("/"))
+    page.goto(statistics_server.url("/"))
     page.get_by_role("link", name="Thống kê", exact=True).first.click()
     expect(page.locator("h1")).to_have_text("Thống kê vốn tài liệu")
     expect(page.locator('[data-figure="holdings"]')).to_have_text(_number(now.holdings))
@@ -85,9 +100,9 @@ def test_the_statistics_and_the_buying_suggestions(
 
 
 def test_an_assistant_has_no_statistics(
-    console_as: Callable[[str], Screen], console_server: ConsoleServer
+    open_as: Callable[[str], Screen], statistics_server: ConsoleServer
 ) -> None:
-    page = console_as("assistant").page
-    page.goto(console_server.url("/"))
+    page = open_as("assistant").page
+    page.goto(statistics_server.url("/"))
     expect(page.get_by_role("link", name="Kiểm kê")).to_be_visible()
     expect(page.get_by_role("link", name="Thống kê", exact=True)).to_have_count(0)
