@@ -24,7 +24,6 @@ from reportlab.platypus import (
     SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from server.console.charts import bar_chart
@@ -45,7 +44,6 @@ MARGIN = 14 * mm
 PAGE = landscape(A4)  # the tables by class are wide: nine columns
 WIDTH = PAGE[0] - 2 * MARGIN
 CHART_WIDTH = 0.5 * WIDTH
-ROWS_PER_TABLE = 400
 TITLES_SHOWN = 50  # the report names the fifty titles most in need; the console's CSV has them all
 
 
@@ -178,13 +176,7 @@ def _suggestions(report: CollectionReport, t: Wording) -> Iterator[Flowable]:
 
 
 def _pairs(t: Wording, pairs: list[tuple[str, str]]) -> Table:
-    rows = [[t.para(label, t.bold), t.para(value)] for label, value in pairs]
-    grid = Table(rows, colWidths=[0.28 * WIDTH, 0.72 * WIDTH])
-    padding = [(side, (0, 0), (-1, -1), 2) for side in ("LEFTPADDING", "RIGHTPADDING")]
-    grid.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1), *padding])
-    )
-    return grid
+    return layout.pairs(t, pairs, WIDTH)
 
 
 def _tables(
@@ -195,10 +187,7 @@ def _tables(
     *,
     numeric: set[int],
 ) -> Iterator[Flowable]:
-    """A long table as several of `ROWS_PER_TABLE` rows (one huge table is split page by page, at a cost)."""
-    widths = [share * WIDTH for share in shares]
-    for start in range(0, len(rows), ROWS_PER_TABLE):
-        yield layout.table(t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric)
+    yield from layout.tables(t, head, rows, [share * WIDTH for share in shares], numeric=numeric)
 
 
 def filename(year: int, lang: Language) -> str:

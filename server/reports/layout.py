@@ -3,7 +3,7 @@ the header row repeated on every page, and a canvas that heads each page and num
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -43,6 +43,34 @@ class Wording:
 
     def count(self, value: int | float) -> str:
         return number(value, self.lang)
+
+
+ROWS_PER_TABLE = 400  # a long list is several tables: one huge table is split page by page, at a cost
+
+
+def pairs(t: Wording, rows: Sequence[tuple[str, str]], width: float) -> Table:
+    """Labels in bold beside their values, `width` points wide: a report's facts at its head."""
+    cells = [[t.para(label, t.bold), t.para(value)] for label, value in rows]
+    grid = Table(cells, colWidths=[0.28 * width, 0.72 * width])
+    padding = [(side, (0, 0), (-1, -1), 2) for side in ("LEFTPADDING", "RIGHTPADDING")]
+    grid.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1), *padding])
+    )
+    return grid
+
+
+def tables(
+    t: Wording,
+    head: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float],
+    *,
+    numeric: set[int],
+    size: float = 8.5,
+) -> Iterator[Table]:
+    """`table` over a long list, as several tables of `ROWS_PER_TABLE` rows each."""
+    for start in range(0, len(rows), ROWS_PER_TABLE):
+        yield table(t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric, size=size)
 
 
 def table(

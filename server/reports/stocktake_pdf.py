@@ -37,7 +37,6 @@ from web.locales import BABEL_LOCALES
 MARGIN = 14 * mm
 PAGE = landscape(A4)  # the lists are wide: a row of evidence per item
 WIDTH = PAGE[0] - 2 * MARGIN
-ROWS_PER_TABLE = 400  # a long list is several tables: one huge table is split page by page, at a cost
 SMALL = 7.5
 
 
@@ -212,7 +211,7 @@ def _differences(differences: Iterable[Difference], t: _Text) -> Iterator[Flowab
 
     rows = (cells(i, d) for i, d in enumerate(differences, start=1))
     found = False
-    while chunk := list(islice(rows, ROWS_PER_TABLE)):
+    while chunk := list(islice(rows, layout.ROWS_PER_TABLE)):
         found = True
         yield _table(t, head, chunk, widths, numeric={0}, size=SMALL)
     if not found:
@@ -242,14 +241,7 @@ def _by(t: _Text, at: datetime | None, who: str | None) -> str:
 
 
 def _pairs(t: _Text, pairs: list[tuple[str, str]]) -> Table:
-    bold = ParagraphStyle("label", t.body, fontName=t.fonts.bold)
-    rows = [[t.para(label, bold), t.para(value)] for label, value in pairs]
-    table = Table(rows, colWidths=[0.28 * WIDTH, 0.72 * WIDTH])
-    padding = [(side, (0, 0), (-1, -1), 2) for side in ("LEFTPADDING", "RIGHTPADDING")]
-    table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1), *padding])
-    )
-    return table
+    return layout.pairs(t, pairs, WIDTH)
 
 
 def _tables(
@@ -262,8 +254,7 @@ def _tables(
 ) -> Iterator[Flowable]:
     if not rows:
         yield t.para("—")
-    for start in range(0, len(rows), ROWS_PER_TABLE):
-        yield _table(t, head, rows[start : start + ROWS_PER_TABLE], widths, numeric=numeric)
+    yield from layout.tables(t, head, rows, [w * WIDTH for w in widths], numeric=numeric)
 
 
 def _table(

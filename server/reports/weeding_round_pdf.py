@@ -35,7 +35,6 @@ __all__ = [
 
 LIST_PAGE = landscape(A4)
 LIST_WIDTH = LIST_PAGE[0] - 2 * frame.MARGIN
-ROWS_PER_TABLE = 400  # a long list is several tables: one huge table is split page by page, at a cost
 SMALL = 7.5
 PROPOSED = N_("LIST OF ITEMS PROPOSED FOR WEEDING")
 FINAL = N_("LIST OF ITEMS WEEDED")
@@ -84,7 +83,7 @@ def _list(
     head = [t.gettext(label) for label, _ in words.LIST_COLUMNS]
     widths = [share * LIST_WIDTH for _, share in words.LIST_COLUMNS]
     rows = (_row(t, line) for line in lines)
-    while chunk := list(islice(rows, ROWS_PER_TABLE)):
+    while chunk := list(islice(rows, layout.ROWS_PER_TABLE)):
         yield layout.table(t, head, chunk, widths, numeric={0, 5, 6}, size=SMALL)
     if not lines:
         yield t.para(t.gettext(empty))
