@@ -29,6 +29,7 @@ from contract.common import (
     utc_now,
 )
 from contract.gate import GateAlarm, GateFootfall
+from contract.offline import OfflineLoan, OfflineReturn
 from contract.stocktake import DamageMarked, DamageMarkedV1, ReadBatch, ShelfJoin, ShelfListAsked
 
 
@@ -239,6 +240,26 @@ class StocktakeDamageV1(EventEnvelope):
     payload: DamageMarkedV1
 
 
+class OfflineCheckout(EventEnvelope):
+    """A kiosk lent a book while it could not reach the server (`occurred_at`: when the reader took it)."""
+
+    KIND: ClassVar[str] = "offline.checkout"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["offline.checkout"] = "offline.checkout"
+    v: Literal[1] = 1
+    payload: OfflineLoan
+
+
+class OfflineCheckin(EventEnvelope):
+    """A kiosk took a book back while it could not reach the server (`occurred_at`: when it was returned)."""
+
+    KIND: ClassVar[str] = "offline.checkin"
+    VERSION: ClassVar[int] = 1
+    kind: Literal["offline.checkin"] = "offline.checkin"
+    v: Literal[1] = 1
+    payload: OfflineReturn
+
+
 # ---- event kinds, version 2 -----------------------------------------------------------------------------
 
 
@@ -268,6 +289,8 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     StocktakeDamageV1,
     StocktakeDamage,
     StocktakeShelfListRequested,
+    OfflineCheckout,
+    OfflineCheckin,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from contract.events import EVENT_CLASSES
+from contract.offline import OfflineReaderShard
 from contract.replies import REPLY_CLASSES
 from contract.status import Acks, DeviceStatus
 
@@ -34,6 +35,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
         schemas[f"replies/{reply.KIND}.schema.json"] = _schema(reply, reply.KIND)
     schemas["status.schema.json"] = _schema(DeviceStatus, "device status")
     schemas["acks.schema.json"] = _schema(Acks, "acks")
+    schemas["offline-readers.schema.json"] = _schema(OfflineReaderShard, "offline readers (one shard)")
     return schemas
 
 

@@ -12,6 +12,8 @@ DEVICES = f"{ROOT}/devices"
 SERVER_STATUS = f"{ROOT}/server/status"
 ALL_DEVICE_EVENTS = f"{DEVICES}/+/events"
 ALL_DEVICE_STATUS = f"{DEVICES}/+/status"
+OFFLINE_READERS = f"{ROOT}/offline/readers"
+ALL_OFFLINE_READERS = f"{OFFLINE_READERS}/+"
 
 
 def events(device_id: str) -> str:
@@ -37,6 +39,11 @@ def commands(device_id: str) -> str:
 def status(device_id: str) -> str:
     """Device → everyone: retained status (birth, heartbeat, last will). QoS 1, retained."""
     return f"{DEVICES}/{device_id}/status"
+
+
+def offline_readers(shard: int) -> str:
+    """Server → kiosks: one shard of the offline list of readers (`contract.offline`). QoS 1, retained."""
+    return f"{OFFLINE_READERS}/{shard}"
 
 
 def device_of(topic: str) -> str | None:

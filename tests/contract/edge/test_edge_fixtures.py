@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -19,6 +19,8 @@ import pytest
 from contract.codec import decode_acks, decode_events, decode_reply, decode_status
 from contract.common import ContractModel, ItemRef
 from contract.events import (
+    OfflineCheckin,
+    OfflineCheckout,
     EVENT_CLASSES,
     CheckinRequested,
     CheckoutRequested,
@@ -55,6 +57,7 @@ from contract.gate import (
     TagSecurity,
     TagUsage,
 )
+from contract.offline import OfflineLoan, OfflineReturn
 from contract.replies import REPLY_CLASSES
 from contract.status import DeviceState
 from contract.stocktake import (
@@ -152,6 +155,13 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
         note="Gáy sách bị rách",
         kinds=[DamageKind.TORN, DamageKind.BINDING],
     ),
+    OfflineCheckout: OfflineLoan(
+        card_number="SV2024001",
+        item=ItemRef(tag_uid="E00401501A2B3C4D"),
+        due_at=datetime(2026, 3, 16, 16, 59, 59, tzinfo=UTC),
+        pin_checked=True,
+    ),
+    OfflineCheckin: OfflineReturn(item=ItemRef(barcode="VV000733")),
 }
 
 
