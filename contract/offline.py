@@ -9,7 +9,7 @@ a blocked, expired or locked card in the reader's words, with no server.
 What a kiosk does offline travels as the observations `offline.checkout` and `offline.checkin`, through the
 outbox like every other event, stamped with the moment it happened (`occurred_at`). The server keeps them
 and applies them in that order across all kiosks once they have arrived; what the database does not allow
-as it stands is applied the way a librarian would want and listed for staff (docs/kiosk.md, "Offline").
+as it stands is applied the way a librarian would want and listed for staff (docs/edge.md, "Offline lending").
 """
 
 from __future__ import annotations
