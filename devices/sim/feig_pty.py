@@ -23,6 +23,7 @@ from devices.feig.driver import FeigReader
 from devices.feig.frames import Direction, Frame
 from devices.feig.parser import FrameParser
 from devices.feig.profiles import ReaderProfile
+from devices.sim.air_timing import AirTiming
 from devices.sim.feig_reader import VirtualFeigReader
 from devices.sim.field import Fault, Field
 from devices.sim.pty import PtyEndpoint
@@ -38,10 +39,12 @@ class FeigReaderSimulator:
         address: int = 0x00,
         link: Path | str | None = None,
         latency_s: float = 0.0,
+        timing: AirTiming | None = None,
     ) -> None:
         self.field = field
         self.reader = VirtualFeigReader(field, profile, address=address)
         self.latency_s = latency_s
+        self.timing = timing  # None: answers at once (tests); else as long as a real reader takes
         self._parser = FrameParser(Direction.REQUEST)
         self._endpoint = PtyEndpoint(self._on_bytes, link=link, name=f"feig-{profile.name}")
         self._replug_lock = threading.Lock()
@@ -115,14 +118,22 @@ class FeigReaderSimulator:
 
     def _on_bytes(self, chunk: bytes) -> bytes | None:
         replies = bytearray()
+        delay_s = 0.0
         for result in self._parser.feed(chunk):
             if isinstance(result, Frame):  # damaged requests are ignored: the reader stays silent
                 reply = self.reader.handle(result)
                 if reply is not None:
                     replies += self._damage(reply)
-        if replies and self.latency_s:
-            time.sleep(self.latency_s)
+                    delay_s += self._reader_time(result, reply)
+        if replies and (delay_s or self.latency_s):
+            time.sleep(delay_s + self.latency_s)
         return bytes(replies) or None
+
+    def _reader_time(self, request: Frame, reply: bytes) -> float:
+        if self.timing is None:
+            return 0.0
+        air_s = self.timing.air_s(request, reply, len(self.field))
+        return air_s + self.timing.wire_s(request.encode(), reply)
 
     def _damage(self, reply: bytes) -> bytes:
         fault = self.field.take_reply_fault()
@@ -156,9 +167,11 @@ def simulated_reader(
     reply_timeout_s: float | None = None,
     reconnect_wait_s: float = 1.0,
     reconnect_max_s: float = 0.5,
+    timing: AirTiming | None = None,
 ) -> Iterator[tuple[FeigReaderSimulator, FeigReader]]:
-    """A simulator on a pty at `link` and a real driver connected to it over pyserial."""
-    with FeigReaderSimulator(field, profile, link=link) as simulator:
+    """A simulator on a pty at `link` (answering as slowly as `timing` says a real reader does) and a real
+    driver connected to it over pyserial."""
+    with FeigReaderSimulator(field, profile, link=link, timing=timing) as simulator:
         # Parity "N": a pty cannot keep the reader's even parity (see devices.transport.serial_port).
         settings = SerialSettings(
             str(link), parity="N", reconnect_wait_s=reconnect_wait_s, reconnect_max_s=reconnect_max_s

@@ -95,6 +95,17 @@ class SessionState(StrEnum):
     SIGNED_IN = "signed_in"
 
 
+@dataclasses.dataclass(frozen=True)
+class _Sent:
+    """A request on its way, and what was asked."""
+
+    model: type[EventEnvelope]
+    asked: Asked
+    answer: Answer
+    started: float  # perf_counter() when it was sent
+    tag_problem: TagProblem | None = None
+
+
 LateAnswerHandler = Callable[[Answered], None]
 FoundHandler = Callable[[list[ItemRef]], None]
 
@@ -165,25 +176,35 @@ class KioskSession:
         new = [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
         if new and on_found is not None:
             on_found(new)
-        answers = []
+        # Every new book is asked about at once, then each answer is acted on in turn: a stack of ten
+        # waits for one round trip to the server rather than ten, while the pad sets tags one by one.
+        asked = []
         for ref in new:
             if ref.tag_uid is not None:
                 self._handled_on_pad.add(ref.tag_uid)
-            answered = self._from_pad(ref)
+            asked.append(self._ask_from_pad(ref))
+        answers = []
+        for sent in asked:
+            answered = sent if isinstance(sent, Answered) else self._settle_from_pad(sent)
             if on_answer is not None:
                 on_answer(answered)
             answers.append(answered)
         return answers
 
-    def _from_pad(self, ref: ItemRef) -> Answered:
-        """A new book on the pad decided; another library's book is not asked about (its item id is not
-        one of ours), one whose tag data cannot be read is asked about by its UID."""
+    def _ask_from_pad(self, ref: ItemRef) -> Answered | _Sent:
+        """A new book on the pad asked about; another library's book is not asked about (its item id is
+        not one of ours: answered here), one whose tag data cannot be read is asked about by its UID."""
         problem = self.pad.tag_problem(ref.tag_uid) if self.pad is not None and ref.tag_uid else None
         if problem is TagProblem.FOREIGN:
             kind = CheckoutRequested.KIND if self.state is SessionState.SIGNED_IN else CheckinRequested.KIND
             return Answered(Asked(kind, self.card_number, ref), None, 0.0, tag_problem=problem)
-        answered = self.item_identified(ref)
-        return answered if problem is None else dataclasses.replace(answered, tag_problem=problem)
+        return dataclasses.replace(self._send(*self._item_request(ref)), tag_problem=problem)
+
+    def _settle_from_pad(self, sent: _Sent) -> Answered:
+        answered = self._secured(self._wait(sent), sent.model)
+        if sent.tag_problem is None:
+            return answered
+        return dataclasses.replace(answered, tag_problem=sent.tag_problem)
 
     def pad_cleared(self) -> None:
         """The pad is empty again (the patron took the books): a book put down later is a new one."""
@@ -194,15 +215,21 @@ class KioskSession:
         return self.borrow(ref) if self.state is SessionState.SIGNED_IN else self.return_item(ref)
 
     def borrow(self, ref: ItemRef) -> Answered:
-        session_id = self._signed_in("borrow")
-        payload = ItemForSession(session_id=session_id, item=ref)
-        return self._about_item(
-            CheckoutRequested, payload, Asked(CheckoutRequested.KIND, self.card_number, ref)
-        )
+        return self._about_item(*self._borrowing(ref))
 
     def return_item(self, ref: ItemRef) -> Answered:
-        asked = Asked(CheckinRequested.KIND, self.card_number, ref)
-        return self._about_item(CheckinRequested, ItemOnly(item=ref), asked)
+        return self._about_item(*self._returning(ref))
+
+    def _item_request(self, ref: ItemRef) -> tuple[type[EventEnvelope], ContractModel, Asked]:
+        return self._borrowing(ref) if self.state is SessionState.SIGNED_IN else self._returning(ref)
+
+    def _borrowing(self, ref: ItemRef) -> tuple[type[EventEnvelope], ContractModel, Asked]:
+        session_id = self._signed_in("borrow")
+        payload = ItemForSession(session_id=session_id, item=ref)
+        return CheckoutRequested, payload, Asked(CheckoutRequested.KIND, self.card_number, ref)
+
+    def _returning(self, ref: ItemRef) -> tuple[type[EventEnvelope], ContractModel, Asked]:
+        return CheckinRequested, ItemOnly(item=ref), Asked(CheckinRequested.KIND, self.card_number, ref)
 
     def take_back(self, ref: ItemRef) -> Answered:
         """Return a book the server lent but the reader was told they did not borrow (its tag would not
@@ -246,7 +273,11 @@ class KioskSession:
     def _about_item(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
         """Ask about a book, then set its tag as the answer says (unsecured when lent, secured when
         returned)."""
-        answered = self._ask(model, payload, asked)
+        return self._secured(self._ask(model, payload, asked), model)
+
+    def _secured(self, answered: Answered, model: type[EventEnvelope]) -> Answered:
+        """The book's tag set as the answer says, verified; a loan whose tag stayed secured taken back."""
+        asked = answered.asked
         action: SecurityAction | None = getattr(answered.reply, "security", None)
         if answered.code is ReasonCode.ALREADY_ON_LOAN_TO_YOU and model is CheckoutRequested:
             # The reader's own loan put back on the pad (taken away before its tag was set, or brought
@@ -267,17 +298,24 @@ class KioskSession:
         return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)
 
     def _ask(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
+        return self._wait(self._send(model, payload, asked))
+
+    def _send(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> _Sent:
         started = time.perf_counter()
         answer = self.requester.request_async(model, payload)
         with self._lock:
             self._asked[answer.request_id] = asked
+        return _Sent(model, asked, answer, started)
+
+    def _wait(self, sent: _Sent) -> Answered:
+        model, asked, answer = sent.model, sent.asked, sent.answer
         try:
             reply = answer.result(self.timeout_s)
         except RequestTimeoutError:
             # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
             log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
-            return Answered(asked, None, time.perf_counter() - started)
-        seconds = time.perf_counter() - started
+            return Answered(asked, None, time.perf_counter() - sent.started)
+        seconds = time.perf_counter() - sent.started
         with self._lock:
             self._asked.pop(answer.request_id, None)
         self._log(model.KIND, asked.subject, reply, late=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 from devices.feig import get_profile
 from devices.feig.iso15693 import uid_from_hex
 from devices.rfid import SecuritySettings, TagService
+from devices.sim.air_timing import AirTiming
 from devices.sim.feig_pty import FeigReaderSimulator, simulated_reader
 from devices.sim.field import Field, VirtualTag
 from devices.tagdata.settings import TagDataSettings
@@ -71,11 +72,14 @@ class SimulatedRfidPad:
 
 
 @contextmanager
-def simulated_rfid_pad(link: Path, *, profile: str | None = None) -> Iterator[SimulatedRfidPad]:
-    """An RFID pad on the virtual FEIG reader, served on a pty at `link`, with this site's tag settings."""
+def simulated_rfid_pad(
+    link: Path, *, profile: str | None = None, timing: AirTiming | None = None
+) -> Iterator[SimulatedRfidPad]:
+    """An RFID pad on the virtual FEIG reader, served on a pty at `link`, with this site's tag settings
+    (answering at once, or as slowly as `timing` says a real reader does)."""
     security = SecuritySettings.from_toml()
     tag_data = TagDataSettings.from_toml()
     field = Field()
-    with simulated_reader(field, get_profile(profile), link=link) as (simulator, reader):
+    with simulated_reader(field, get_profile(profile), link=link, timing=timing) as (simulator, reader):
         pad = RfidPad(TagService(reader, security, tag_data))
         yield SimulatedRfidPad(pad, BookTags(field, security, str(tag_data.isil)), simulator)

@@ -5,7 +5,10 @@ Two measurements on one seeded library, with the real server and broker:
 1. Loan count. A patron holding 500 loans and a patron holding none each check out books, alternately,
    from two kiosks; their round trips are compared (target: the first no slower than 1.5 × the second).
    So that the 500-loan patron may still borrow, this run's policy lets staff hold 1000 loans.
-2. Load. `--kiosks` simulated kiosks serve simulated patrons at once (sign in, borrow, renew, return);
+2. A reader's stack (`kiosk_stack`): the real kiosk agent with its pad on a virtual reader as slow as a
+   real one; sign-ins (target p95 ≤ 300 ms) and stacks of ten books put on the pad, each read, lent,
+   unsecured and checked (target p95 ≤ 3 s) — alone, then with 19 simulated kiosks serving readers.
+3. Load. `--kiosks` simulated kiosks serve simulated patrons at once (sign in, borrow, renew, return);
    every checkout's round trip is timed (target p95 ≤ 150 ms).
 
 Baseline, same run, same broker: a raw paho QoS 1 request → echo → reply round trip with no server work.
@@ -13,8 +16,13 @@ Baseline, same run, same broker: a raw paho QoS 1 request → echo → reply rou
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from rich.progress import Progress
@@ -22,17 +30,21 @@ from rich.progress import Progress
 from contract.common import ItemRef
 from contract.events import CheckoutRequested, ItemForSession, PatronLogin, PatronLoginRequested
 from contract.replies import PatronLoginResult
+from devices.sim.air_timing import REALISTIC
 from edge.kiosk.session import KioskSession
 from edge.runtime import EdgeRuntime
 from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
 from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
 from edge.sim.report import RoundTrip
 from edge.sim.world import SimulatedWorld
+from stacks.bench import kiosk_stack
 from stacks.bench.baseline import raw_paho_round_trips
 from stacks.bench.environment import BenchEnvironment, bench_environment, staff_may_hold
 from stacks.bench.library import books_on_the_shelf, lend_many, manifest_of, staff_without_loans, stats
 
 HEAVY_LOANS = 500
+LOAD_KIOSKS = 20  # the real kiosk and 19 simulated ones
+STACK_READERS = 4
 SAMPLES = 60
 STAFF_LOAN_LIMIT = 1000
 
@@ -81,16 +93,12 @@ def _loan_count_effect(
     }
 
 
-def _under_load(
-    env: BenchEnvironment,
-    manifest: Manifest,
-    *,
-    kiosks: int,
-    duration_s: float,
-    think_s: float,
-    show_progress: bool,
-) -> dict[str, Any]:
-    world = SimulatedWorld(manifest)
+@contextmanager
+def _kiosks_serving(
+    env: BenchEnvironment, world: SimulatedWorld, devices: list[str], think_s: float
+) -> Iterator[list[RoundTrip]]:
+    """Simulated kiosks (`devices`) serving simulated patrons until the block ends; every request's round
+    trip is recorded in the list yielded."""
     trips: list[RoundTrip] = []
     lock = threading.Lock()
 
@@ -98,7 +106,7 @@ def _under_load(
         with lock:
             trips.append(trip)
 
-    runtimes = [EdgeRuntime(env.edge_settings(f"kiosk-b{n:02d}")).start() for n in range(1, kiosks + 1)]
+    runtimes = [EdgeRuntime(env.edge_settings(device)).start() for device in devices]
     stop = threading.Event()
     behaviour = KioskBehaviour(think_s=think_s)
     simulators = [
@@ -109,24 +117,38 @@ def _under_load(
     ]
     for runtime, simulator in zip(runtimes, simulators, strict=True):
         runtime.set_late_reply_handler(simulator.session.on_late_reply)
-    threads = [threading.Thread(target=sim.run, kwargs={"duration_s": duration_s}) for sim in simulators]
+    threads = [threading.Thread(target=sim.run) for sim in simulators]
     try:
         for runtime in runtimes:
             runtime.wait_connected(15)
         for thread in threads:
             thread.start()
-        with Progress(disable=not show_progress, transient=True) as progress:
-            task = progress.add_task(f"{kiosks} kiosks", total=duration_s)
-            started = time.monotonic()
-            while any(t.is_alive() for t in threads):
-                time.sleep(0.25)
-                progress.update(task, completed=min(duration_s, time.monotonic() - started))
+        yield trips
     finally:
         stop.set()
         for thread in threads:
             thread.join(30)
         for runtime in runtimes:
             runtime.stop()
+
+
+def _under_load(
+    env: BenchEnvironment,
+    world: SimulatedWorld,
+    *,
+    kiosks: int,
+    duration_s: float,
+    think_s: float,
+    show_progress: bool,
+) -> dict[str, Any]:
+    devices = [f"kiosk-b{n:02d}" for n in range(1, kiosks + 1)]
+    progress = Progress(disable=not show_progress, transient=True)
+    with _kiosks_serving(env, world, devices, think_s) as trips, progress:
+        task = progress.add_task(f"{kiosks} kiosks", total=duration_s)
+        started = time.monotonic()
+        while (elapsed := time.monotonic() - started) < duration_s:
+            time.sleep(0.25)
+            progress.update(task, completed=min(duration_s, elapsed))
     checkouts = [t.seconds for t in trips if t.kind == CheckoutRequested.KIND and t.answered]
     every = [t.seconds for t in trips if t.answered]
     return {
@@ -139,24 +161,58 @@ def _under_load(
     }
 
 
+def _stacks(
+    env: BenchEnvironment,
+    world: SimulatedWorld,
+    readers: list[ManifestPatron],
+    books: list[ManifestItem],
+    think_s: float,
+) -> dict[str, Any]:
+    """Sign-ins and stacks of ten at the real kiosk agent alone, then among 20 kiosks."""
+    half = len(books) // 2
+    others = [f"kiosk-l{n:02d}" for n in range(1, LOAD_KIOSKS)]
+    with (
+        tempfile.TemporaryDirectory(prefix="stacks-kiosk-") as directory,
+        kiosk_stack.pad_kiosk(env, Path(directory)) as kiosk,
+    ):
+        alone = kiosk_stack.measure(kiosk, readers, books[:half])
+        with _kiosks_serving(env, world, others, think_s) as trips:
+            crowded = kiosk_stack.measure(kiosk, readers, books[half:])
+    return {
+        "stack10_p95_ms": stats(alone["stack10"])["p95_ms"],
+        "stack10_20_kiosks_p95_ms": stats(crowded["stack10"])["p95_ms"],
+        "signin_p95_ms": stats(crowded["signin"])["p95_ms"],
+        "stack10": stats(alone["stack10"]),
+        "stack10_20_kiosks": stats(crowded["stack10"]),
+        "signin": stats(alone["signin"]),
+        "signin_20_kiosks": stats(crowded["signin"]),
+        "other_kiosks_requests": len(trips),
+        "pad_timing": asdict(REALISTIC),
+    }
+
+
 def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -> dict[str, Any]:
     devices = [f"kiosk-b{n:02d}" for n in range(1, kiosks + 1)] + ["kiosk-b91", "kiosk-b92"]
+    devices += [kiosk_stack.DEVICE, *(f"kiosk-l{n:02d}" for n in range(1, LOAD_KIOSKS))]
     with bench_environment(
         devices=devices, items=4000, patrons=600, policy_edit=staff_may_hold(STAFF_LOAN_LIMIT)
     ) as env:
         manifest = manifest_of(env)
-        heavy, light = staff_without_loans(env, manifest, 2)
+        heavy, light, *readers = staff_without_loans(env, manifest, 2 + STACK_READERS)
         books = books_on_the_shelf(env, manifest)
         reserved = books[: HEAVY_LOANS + 2 * SAMPLES]
-        taken = {b.barcode for b in reserved}
+        on_the_pad = books[len(reserved) : len(reserved) + 2 * kiosk_stack.STACKS * kiosk_stack.STACK]
+        taken = {b.barcode for b in reserved + on_the_pad}
         rest = Manifest(
-            patrons=[p for p in manifest.patrons if p not in (heavy, light)],
+            patrons=[p for p in manifest.patrons if p not in (heavy, light, *readers)],
             items=[i for i in manifest.items if i.barcode not in taken],
         )
+        world = SimulatedWorld(rest)
         loan_effect = _loan_count_effect(env, heavy, light, reserved)
+        stacks = _stacks(env, world, readers, on_the_pad, think_ms / 1000)
         load = _under_load(
             env,
-            rest,
+            world,
             kiosks=kiosks,
             duration_s=duration_s,
             think_s=think_ms / 1000,
@@ -172,6 +228,7 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
         "checkout_p99_ms": load["checkout"]["p99_ms"],
         "load": load,
         **loan_effect,
+        **stacks,
         "baseline_round_trip": baseline_stats,
         "ratio_p95_to_baseline": round(float(checkout_p95 or 0) / float(baseline_stats["p95_ms"] or 1), 2),
         "policy_override": "staff may hold 1000 loans (so the 500-loan patron can still borrow)",

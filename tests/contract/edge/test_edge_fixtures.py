@@ -19,8 +19,6 @@ import pytest
 from contract.codec import decode_acks, decode_events, decode_reply, decode_status
 from contract.common import ContractModel, ItemRef
 from contract.events import (
-    OfflineCheckin,
-    OfflineCheckout,
     EVENT_CLASSES,
     CheckinRequested,
     CheckoutRequested,
@@ -31,6 +29,8 @@ from contract.events import (
     ItemOnly,
     ItemSeen,
     ItemSighting,
+    OfflineCheckin,
+    OfflineCheckout,
     PatronLogin,
     PatronLoginRequested,
     PatronLogoutRequested,
