@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -34,6 +35,9 @@ from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.late import settle_late_loan, settle_late_return
+from edge.kiosk.offline import Refusal
+from edge.kiosk.offline_kiosk import OfflineKiosk
+from edge.kiosk.offline_words import refusal_notice
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
@@ -79,8 +83,10 @@ class KioskAgent:
         library_name: str = "",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        offline: OfflineKiosk | None = None,
     ) -> None:
         self.session = session
+        self.offline = offline  # None: this kiosk never lends offline (and never says it is offline)
         self.printer = printer
         self.scanner = scanner
         self.scan_rules = scan_rules
@@ -122,6 +128,7 @@ class KioskAgent:
                 warning,
                 self._pad_fault,
                 self.printer is not None and bool(self._receipt_items()),
+                **self._offline_view(),
             )
 
     def give_card(self, card_number: str) -> None:
@@ -136,15 +143,21 @@ class KioskAgent:
                 self._step, self._card = SignInStep.CARD, None
                 title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
                 self._notice = Notice(title, "danger", next_step=CARD_NEXT)
+            elif self._is_offline():
+                self._offline_card(card)
             else:
                 self._step, self._card, self._notice = SignInStep.PIN, card, None
-            self.feed.changed(Part.SIGN_IN)
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
 
     def sign_in(self, pin: str) -> None:
         """The PIN typed on the keypad, for the card given."""
         with self._lock:
             self._activity()
             if self._step is not SignInStep.PIN or self._card is None:
+                return
+            if self._is_offline():
+                self._offline_sign_in(self._card, pin)
+                self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
                 return
             try:
                 answered = self.session.sign_in(self._card, pin)
@@ -167,7 +180,7 @@ class KioskAgent:
     def on_scan(self, value: str) -> None:
         """A barcode from the scanner: a card signs in (its PIN next), a book's label is a book identified
         — borrowed or returned like one read from the pad (an untagged book, or an unreadable tag)."""
-        signed_in = self.session.state is SessionState.SIGNED_IN
+        signed_in = self._step is SignInStep.SIGNED_IN
         scanned, code = what_was_scanned(value, self.scan_rules, signed_in=signed_in)
         if scanned is Scanned.CARD:
             self.give_card(code)
@@ -180,14 +193,17 @@ class KioskAgent:
                 return
             ref = ItemRef(barcode=code)
             self._found([ref])
-            self._answered(self.session.item_identified(ref))
+            if self._offline_books():
+                self._offline_book(ref)
+            else:
+                self._answered(self.session.item_identified(ref))
 
     def renew(self, barcodes: list[str] | None = None) -> None:
         """Renew these of the reader's loans (None: all of them), each shown as its answer comes."""
         with self._lock:
             self._activity()
             if self.session.state is not SessionState.SIGNED_IN:
-                return
+                return  # offline there is nothing to renew: the account says renewing needs the network
             for barcode in list(self._loans) if barcodes is None else barcodes:
                 row = self._loans.get(barcode)
                 if row is None:
@@ -205,14 +221,16 @@ class KioskAgent:
             if self.printer is None or not items:
                 return
             patron = self.session.patron
+            visit = self.offline.visit if self.offline is not None else None
             paper = receipt(
                 items,
                 library=self.library_name,
                 kiosk_id=self.session.device_id,
                 now=self._wall_clock(),
-                card_number=self.session.card_number,
+                card_number=visit.card_number if visit is not None else self.session.card_number,
                 fines_due=patron.fines_due if patron is not None else 0,
                 language=language,
+                offline=any(row.offline for row in self._rows.values()),
             )
             try:
                 self.printer.print_receipt(paper)
@@ -240,6 +258,8 @@ class KioskAgent:
                     self.session.sign_out()
                 except EdgeError:
                     log.exception("kiosk: sign-out failed; the reader is signed out here all the same")
+            if self.offline is not None:
+                self.offline.visit = None  # signed in offline: nothing to tell the server
             self._step, self._card, self._warned = SignInStep.CARD, None, False
             self._notice = Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info")
             self._rows.clear()
@@ -284,6 +304,7 @@ class KioskAgent:
         """The idle timeout: warn, then sign out. Returns listed on the idle screen are cleared after as
         long, so the next reader starts with an empty list."""
         with self._lock:
+            self._look_at_network()
             idle = self._clock() - self._last_activity
             if self._step is SignInStep.CARD:
                 if idle >= self.idle_timeout_s and (self._rows or self._notice):
@@ -307,7 +328,11 @@ class KioskAgent:
         with self._lock:
             self._counts.pad_polls += 1
             try:
-                answers = self.session.place_item(on_found=self._found, on_answer=self._answered)
+                if self._offline_books():
+                    self._offline_pad()
+                    answers = []
+                else:
+                    answers = self.session.place_item(on_found=self._found, on_answer=self._answered)
             except EdgeError as exc:  # the pad's reader did not answer
                 self._counts.pad_failures += 1
                 if not self._pad_fault:
@@ -346,7 +371,7 @@ class KioskAgent:
 
     def _found(self, refs: list[ItemRef]) -> None:
         self._activity()
-        borrowing = self.session.state is SessionState.SIGNED_IN
+        borrowing = self._step is SignInStep.SIGNED_IN
         if self._step is SignInStep.CARD and self._notice is not None:
             self._notice = None  # "signed out", "card not recognised": the next person is returning books
             self.feed.changed(Part.SIGN_IN)
@@ -364,6 +389,8 @@ class KioskAgent:
             on_pad = self._still_on_pad(answered.asked.item)
         row = decided(answered, on_pad=on_pad)
         self._rows[row.key] = row
+        if answered.reply is None:
+            self._look_at_network()  # unanswered in time: the kiosk says it is offline at once
         self._counts.books_decided += 1
         if answered.taken_back and not answered.late:
             self._counts.loans_taken_back += 1
@@ -394,6 +421,90 @@ class KioskAgent:
             return any(found.tag_uid == ref.tag_uid for found in pad.read())
         except Exception:
             return True  # the reader failed: say the tag would not set, not that the book was taken
+
+    # ---- offline (edge.kiosk.offline_kiosk) ----------------------------------------------------------------
+
+    def _look_at_network(self) -> None:
+        if self.offline is not None and self.offline.check(self.session):
+            if not self.offline.online:
+                self._counts.offline_switches += 1
+            self.feed.changed(Part.NETWORK, Part.SIGN_IN)
+
+    def _is_offline(self) -> bool:
+        """Whether what the reader asks now is decided by the kiosk alone (looked at again first)."""
+        if self.offline is None:
+            return False
+        self._look_at_network()
+        return not self.offline.online
+
+    def _offline_books(self) -> bool:
+        """Books on the pad decided offline: for a reader signed in offline, or returns while offline."""
+        if self.offline is None:
+            return False
+        if self.offline.visit is not None:
+            return True
+        return self.session.state is SessionState.IDLE and self._is_offline()
+
+    def _offline_view(self) -> dict[str, Any]:
+        if self.offline is None or (self.offline.online and self.offline.visit is None):
+            return {}
+        return {
+            "offline": not self.offline.online,
+            "offline_lending": self.offline.lending_refusal() is None,
+            "card_only": self.offline.desk.rules.card_only,
+            "offline_reader": self.offline.reader_view(),
+        }
+
+    def _offline_card(self, card: str) -> None:
+        assert self.offline is not None
+        refusal = self.offline.lending_refusal()
+        if refusal is not None:
+            self._step, self._card, self._notice = SignInStep.CARD, None, refusal_notice(refusal)
+            self._counts.sign_in_refusals += 1
+        elif self.offline.desk.rules.card_only:
+            self._offline_sign_in(card, None)
+        else:
+            self._step, self._card, self._notice = SignInStep.PIN, card, None
+
+    def _offline_sign_in(self, card: str, pin: str | None) -> None:
+        assert self.offline is not None
+        signed = self.offline.desk.sign_in(card, pin)
+        if isinstance(signed, Refusal):
+            self._counts.sign_in_refusals += 1
+            self._notice = refusal_notice(signed)
+            if signed is Refusal.WRONG_PIN:
+                self._step = SignInStep.PIN
+            else:
+                self._step, self._card = SignInStep.CARD, None
+            return
+        self._counts.sign_ins += 1
+        self._counts.offline_sign_ins += 1
+        self.offline.visit = signed
+        self._step, self._card, self._notice = SignInStep.SIGNED_IN, None, None
+        self._rows.clear()
+        self._loans.clear()
+
+    def _offline_pad(self) -> None:
+        new = self.session.new_on_pad()
+        if new:
+            self._found(new)
+        for ref in new:
+            self.session.handled(ref)
+            self._offline_book(ref)
+
+    def _offline_book(self, ref: ItemRef) -> None:
+        assert self.offline is not None
+        desk, visit, pad = self.offline.desk, self.offline.visit, self.session.pad
+        if visit is not None:
+            row = desk.lend(visit, ref, pad)
+            self._counts.offline_loans += row.outcome is Outcome.LENT
+        else:
+            row = desk.take_return(ref, pad)
+            self._counts.offline_returns += row.outcome is Outcome.TO_RETURN_BIN
+        self._rows[row.key] = row
+        self._counts.books_decided += 1
+        self._activity()
+        self.feed.changed(Part.BOOKS, Part.SIGN_IN, Part.ACCOUNT)
 
 
 def _looks_like_card(value: str) -> bool:

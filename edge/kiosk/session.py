@@ -123,6 +123,8 @@ class KioskSession:
         self._lock = threading.Lock()
         # Tags already handled that still lie on the pad: a book left there is not asked about again.
         self._handled_on_pad: set[str] = set()
+        # A request went unanswered in time and no answer has come since: the server is out of reach.
+        self.unanswered_since_reply = False
 
     # ---- the patron's actions -----------------------------------------------------------------------
 
@@ -154,6 +156,21 @@ class KioskSession:
         """A book was put on the pad: each book on it not yet handled is borrowed or returned.
         `on_found(refs)` hears of the new books as soon as the pad is read, `on_answer` of each answer as
         it comes (a screen shows a stack being decided book by book)."""
+        new = self.new_on_pad()
+        if new and on_found is not None:
+            on_found(new)
+        answers = []
+        for ref in new:
+            self.handled(ref)
+            answered = self._from_pad(ref)
+            if on_answer is not None:
+                on_answer(answered)
+            answers.append(answered)
+        return answers
+
+    def new_on_pad(self) -> list[ItemRef]:
+        """The books on the pad not handled yet (those taken away since are forgotten: put back, they are
+        new again). Raises `PadError` when the pad's reader does not answer."""
         if self.pad is None:
             raise SessionStateError("this kiosk has no pad: books are scanned")
         try:
@@ -162,18 +179,12 @@ class KioskSession:
             raise PadError(f"the pad's reader did not answer: {exc}") from exc
         present = {ref.tag_uid for ref in refs if ref.tag_uid is not None}
         self._handled_on_pad &= present
-        new = [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
-        if new and on_found is not None:
-            on_found(new)
-        answers = []
-        for ref in new:
-            if ref.tag_uid is not None:
-                self._handled_on_pad.add(ref.tag_uid)
-            answered = self._from_pad(ref)
-            if on_answer is not None:
-                on_answer(answered)
-            answers.append(answered)
-        return answers
+        return [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
+
+    def handled(self, ref: ItemRef) -> None:
+        """This book, left on the pad, is not asked about again (decided online or offline)."""
+        if ref.tag_uid is not None:
+            self._handled_on_pad.add(ref.tag_uid)
 
     def _from_pad(self, ref: ItemRef) -> Answered:
         """A new book on the pad decided; another library's book is not asked about (its item id is not
@@ -227,6 +238,7 @@ class KioskSession:
 
     def on_late_reply(self, reply: ReplyBase) -> None:
         """Give to `EdgeRuntime.set_late_reply_handler`: answers to requests that timed out."""
+        self.unanswered_since_reply = False
         with self._lock:
             asked = self._asked.pop(reply.request_id, None)
         if asked is None:
@@ -276,8 +288,10 @@ class KioskSession:
         except RequestTimeoutError:
             # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
             log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
+            self.unanswered_since_reply = True
             return Answered(asked, None, time.perf_counter() - started)
         seconds = time.perf_counter() - started
+        self.unanswered_since_reply = False
         with self._lock:
             self._asked.pop(answer.request_id, None)
         self._log(model.KIND, asked.subject, reply, late=False)
