@@ -40,7 +40,7 @@ class LinkHandlers:
     acks: Callable[[Acks], None]
     server_status: Callable[[DeviceStatus], None]
     # A kiosk's: each shard of the offline list (`contract.offline`) as it comes. None: not subscribed.
-    offline_shard: Callable[[OfflineReaderShard], None] | None = None
+    offline_shard: Callable[[OfflineReaderShard], object] | None = None
 
 
 class MqttLink:

@@ -72,7 +72,7 @@ class EdgeRuntime:
         settings: EdgeSettings,
         *,
         on_late_reply: LateReplyHandler | None = None,
-        on_offline_shard: Callable[[OfflineReaderShard], None] | None = None,
+        on_offline_shard: Callable[[OfflineReaderShard], object] | None = None,
     ) -> None:
         self.settings = settings
         # A kiosk's: the offline list's shards as they come (the link subscribes to them only then).
