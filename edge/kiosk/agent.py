@@ -8,7 +8,9 @@ returned, book by book, each one's row on the screen as its answer comes) and si
 done nothing for `idle_timeout_s`, warning `idle_warning_s` before. The screen (`edge.kiosk.screen`) calls
 `give_card`, `sign_in`, `sign_out`, `still_here` from its own threads; `view()` is what it shows, and
 `feed` tells its live stream what changed. Everything works with the server unreachable: a request that
-gets no answer in time says so, and stays queued in the outbox.
+gets no answer in time says so, and stays queued in the outbox. Given an `OfflineKiosk`, the agent also
+says when the library's system cannot be reached, and then signs readers in against the offline list,
+lends and takes returns by itself (`edge.kiosk.offline_kiosk`, `edge.kiosk.offline_desk`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -35,9 +36,7 @@ from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.late import settle_late_loan, settle_late_return
-from edge.kiosk.offline import Refusal
 from edge.kiosk.offline_kiosk import OfflineKiosk
-from edge.kiosk.offline_words import refusal_notice
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
@@ -128,7 +127,7 @@ class KioskAgent:
                 warning,
                 self._pad_fault,
                 self.printer is not None and bool(self._receipt_items()),
-                **self._offline_view(),
+                **(self.offline.view() if self.offline is not None else {}),
             )
 
     def give_card(self, card_number: str) -> None:
@@ -143,8 +142,8 @@ class KioskAgent:
                 self._step, self._card = SignInStep.CARD, None
                 title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
                 self._notice = Notice(title, "danger", next_step=CARD_NEXT)
-            elif self._is_offline():
-                self._offline_card(card)
+            elif self.offline is not None and self._is_offline():
+                self._offline_step(card, *self.offline.card_given(card))
             else:
                 self._step, self._card, self._notice = SignInStep.PIN, card, None
             self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
@@ -155,8 +154,8 @@ class KioskAgent:
             self._activity()
             if self._step is not SignInStep.PIN or self._card is None:
                 return
-            if self._is_offline():
-                self._offline_sign_in(self._card, pin)
+            if self.offline is not None and self._is_offline():
+                self._offline_step(self._card, *self.offline.pin_given(self._card, pin))
                 self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
                 return
             try:
@@ -259,7 +258,7 @@ class KioskAgent:
                 except EdgeError:
                     log.exception("kiosk: sign-out failed; the reader is signed out here all the same")
             if self.offline is not None:
-                self.offline.visit = None  # signed in offline: nothing to tell the server
+                self.offline.signed_out()
             self._step, self._card, self._warned = SignInStep.CARD, None, False
             self._notice = Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info")
             self._rows.clear()
@@ -276,7 +275,8 @@ class KioskAgent:
         self.session.on_late_reply(reply)
 
     def counters(self) -> dict[str, int | bool]:
-        return dict(asdict(self._counts)) | {"unanswered": self.session.unanswered}
+        offline = asdict(self.offline.counts) if self.offline is not None else {}
+        return dict(asdict(self._counts)) | offline | {"unanswered": self.session.unanswered}
 
     # ---- the loop ------------------------------------------------------------------------------------
 
@@ -422,12 +422,10 @@ class KioskAgent:
         except Exception:
             return True  # the reader failed: say the tag would not set, not that the book was taken
 
-    # ---- offline (edge.kiosk.offline_kiosk) ----------------------------------------------------------------
+    # ---- offline (edge.kiosk.offline_kiosk decides; the agent shows) -------------------------------------
 
     def _look_at_network(self) -> None:
         if self.offline is not None and self.offline.check(self.session):
-            if not self.offline.online:
-                self._counts.offline_switches += 1
             self.feed.changed(Part.NETWORK, Part.SIGN_IN)
 
     def _is_offline(self) -> bool:
@@ -445,44 +443,15 @@ class KioskAgent:
             return True
         return self.session.state is SessionState.IDLE and self._is_offline()
 
-    def _offline_view(self) -> dict[str, Any]:
-        if self.offline is None or (self.offline.online and self.offline.visit is None):
-            return {}
-        return {
-            "offline": not self.offline.online,
-            "offline_lending": self.offline.lending_refusal() is None,
-            "card_only": self.offline.desk.rules.card_only,
-            "offline_reader": self.offline.reader_view(),
-        }
-
-    def _offline_card(self, card: str) -> None:
-        assert self.offline is not None
-        refusal = self.offline.lending_refusal()
-        if refusal is not None:
-            self._step, self._card, self._notice = SignInStep.CARD, None, refusal_notice(refusal)
+    def _offline_step(self, card: str, step: SignInStep, notice: Notice | None) -> None:
+        self._step, self._notice = step, notice
+        self._card = card if step is SignInStep.PIN else None
+        if step is SignInStep.SIGNED_IN:
+            self._counts.sign_ins += 1
+            self._rows.clear()
+            self._loans.clear()
+        elif notice is not None:
             self._counts.sign_in_refusals += 1
-        elif self.offline.desk.rules.card_only:
-            self._offline_sign_in(card, None)
-        else:
-            self._step, self._card, self._notice = SignInStep.PIN, card, None
-
-    def _offline_sign_in(self, card: str, pin: str | None) -> None:
-        assert self.offline is not None
-        signed = self.offline.desk.sign_in(card, pin)
-        if isinstance(signed, Refusal):
-            self._counts.sign_in_refusals += 1
-            self._notice = refusal_notice(signed)
-            if signed is Refusal.WRONG_PIN:
-                self._step = SignInStep.PIN
-            else:
-                self._step, self._card = SignInStep.CARD, None
-            return
-        self._counts.sign_ins += 1
-        self._counts.offline_sign_ins += 1
-        self.offline.visit = signed
-        self._step, self._card, self._notice = SignInStep.SIGNED_IN, None, None
-        self._rows.clear()
-        self._loans.clear()
 
     def _offline_pad(self) -> None:
         new = self.session.new_on_pad()
@@ -494,13 +463,7 @@ class KioskAgent:
 
     def _offline_book(self, ref: ItemRef) -> None:
         assert self.offline is not None
-        desk, visit, pad = self.offline.desk, self.offline.visit, self.session.pad
-        if visit is not None:
-            row = desk.lend(visit, ref, pad)
-            self._counts.offline_loans += row.outcome is Outcome.LENT
-        else:
-            row = desk.take_return(ref, pad)
-            self._counts.offline_returns += row.outcome is Outcome.TO_RETURN_BIN
+        row = self.offline.book(ref, self.session.pad)
         self._rows[row.key] = row
         self._counts.books_decided += 1
         self._activity()

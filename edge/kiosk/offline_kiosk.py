@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from contract.common import ItemRef
 from devices.printer import mask_card
 from edge.kiosk.offline import Refusal
-from edge.kiosk.offline_desk import OfflineDesk, OfflineVisit
+from edge.kiosk.offline_desk import OfflineDesk, OfflineVisit, SecurityPad
+from edge.kiosk.offline_words import refusal_notice
+from edge.kiosk.visit import BookRow, Notice, Outcome, SignInStep
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,17 @@ class AnswerState(Protocol):
     unanswered_since_reply: bool
 
 
+@dataclass
+class OfflineCounters:
+    """What the kiosk did offline, for its status (`peripherals.kiosk`, next to the agent's counters)."""
+
+    offline_switches: int = 0  # times the kiosk found the library's system out of reach
+    offline_sign_ins: int = 0
+    offline_sign_in_refusals: int = 0
+    offline_loans: int = 0
+    offline_returns: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class OfflineReaderView:
     """A reader signed in offline as the screen shows them: a masked card, never a name."""
@@ -55,7 +69,7 @@ class OfflineKiosk:
         self.link = link
         self.online = False  # until the link is up and the server heard: the screen says offline at start
         self.visit: OfflineVisit | None = None
-        self.switches = 0  # times the kiosk went offline
+        self.counts = OfflineCounters()
 
     def reachable(self, answers: AnswerState) -> bool:
         link = self.link
@@ -71,7 +85,7 @@ class OfflineKiosk:
             log.info("kiosk: the library's system answers again")
             self.desk.back_online()
         else:
-            self.switches += 1
+            self.counts.offline_switches += 1
             log.warning("kiosk: the library's system cannot be reached; lending offline where allowed")
         return True
 
@@ -79,8 +93,54 @@ class OfflineKiosk:
         """Why nobody can borrow offline now (None: a card and PIN may)."""
         return self.desk.list_refusal()
 
-    def reader_view(self) -> OfflineReaderView | None:
-        visit = self.visit
-        if visit is None:
-            return None
-        return OfflineReaderView(mask_card(visit.card_number), visit.allowed, len(visit.lent))
+    def view(self) -> dict[str, Any]:
+        """What the screen's view says of it (`KioskView`'s offline fields); nothing while all is normal."""
+        if self.online and self.visit is None:
+            return {}
+        visit, reader = self.visit, None
+        if visit is not None:
+            reader = OfflineReaderView(mask_card(visit.card_number), visit.allowed, len(visit.lent))
+        return {
+            "offline": not self.online,
+            "offline_lending": self.lending_refusal() is None,
+            "card_only": self.desk.rules.card_only,
+            "offline_reader": reader,
+        }
+
+    # ---- the reader's steps offline: where each leaves the sign-in, and what it tells them -------------
+
+    def card_given(self, card: str) -> tuple[SignInStep, Notice | None]:
+        """A card given offline: refused at once when nobody can borrow now, signed in when the library
+        lends on the card alone, else its PIN is asked."""
+        refusal = self.lending_refusal()
+        if refusal is not None:
+            self.counts.offline_sign_in_refusals += 1
+            return SignInStep.CARD, refusal_notice(refusal)
+        if self.desk.rules.card_only:
+            return self.pin_given(card, None)
+        return SignInStep.PIN, None
+
+    def pin_given(self, card: str, pin: str | None) -> tuple[SignInStep, Notice | None]:
+        """The PIN checked against the list: signed in (the visit begins), or refused — a wrong PIN is
+        typed again, every other refusal goes back to the card."""
+        signed = self.desk.sign_in(card, pin)
+        if isinstance(signed, Refusal):
+            self.counts.offline_sign_in_refusals += 1
+            step = SignInStep.PIN if signed is Refusal.WRONG_PIN else SignInStep.CARD
+            return step, refusal_notice(signed)
+        self.counts.offline_sign_ins += 1
+        self.visit = signed
+        return SignInStep.SIGNED_IN, None
+
+    def book(self, ref: ItemRef, pad: SecurityPad | None) -> BookRow:
+        """A book put on the pad (or scanned): lent to the reader signed in offline, else returned."""
+        if self.visit is not None:
+            row = self.desk.lend(self.visit, ref, pad)
+            self.counts.offline_loans += row.outcome is Outcome.LENT
+        else:
+            row = self.desk.take_return(ref, pad)
+            self.counts.offline_returns += row.outcome is Outcome.TO_RETURN_BIN
+        return row
+
+    def signed_out(self) -> None:
+        self.visit = None  # nothing to tell the server: the loans are queued already

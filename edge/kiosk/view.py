@@ -42,10 +42,6 @@ class KioskCounters:
     receipts: int = 0
     receipts_failed: int = 0
     idle_sign_outs: int = 0
-    offline_switches: int = 0  # times the kiosk found the library's system out of reach
-    offline_sign_ins: int = 0
-    offline_loans: int = 0
-    offline_returns: int = 0
 
 
 @dataclass
