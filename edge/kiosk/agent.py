@@ -254,7 +254,8 @@ class KioskAgent:
         with self._lock:
             if self.session.state is SessionState.SIGNED_IN:
                 try:
-                    self.session.sign_out()
+                    # Offline, the sign-out is queued and not waited for: the reader has left.
+                    self.session.sign_out(wait_s=0 if self._is_offline() else None)
                 except EdgeError:
                     log.exception("kiosk: sign-out failed; the reader is signed out here all the same")
             if self.offline is not None:
@@ -441,7 +442,17 @@ class KioskAgent:
             return False
         if self.offline.visit is not None:
             return True
-        return self.session.state is SessionState.IDLE and self._is_offline()
+        if not self._is_offline():
+            return False
+        if self.session.state is SessionState.IDLE:
+            return True
+        # Signed in online when the network went: carrying on offline, if the list allows it.
+        lent_online = sum(1 for row in self._rows.values() if row.outcome is Outcome.LENT and not row.offline)
+        card = self.session.card_number
+        if card is None or not self.offline.carry_on(card, lent_online):
+            return False
+        self.feed.changed(Part.SIGN_IN, Part.ACCOUNT)
+        return True
 
     def _offline_step(self, card: str, step: SignInStep, notice: Notice | None) -> None:
         self._step, self._notice = step, notice

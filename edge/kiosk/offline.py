@@ -117,11 +117,6 @@ def books_allowed(rules: OfflineRules, reader: OfflineReader) -> int:
     return max(0, min(rules.max_items, reader.max_loans - reader.loans))
 
 
-def lend_refusal(rules: OfflineRules, reader: OfflineReader, lent: int) -> Refusal | None:
-    """Whether one more book may be lent, `lent` being those lent offline to this reader already."""
-    return Refusal.LIMIT if lent >= books_allowed(rules, reader) else None
-
-
 def due_at(now: datetime, loan_days: int, day: LibraryDay) -> datetime:
     """When a book lent now falls due: `loan_days` ahead, at the library's closing time, moved on to the
     next open day when that day is shut (in UTC, the way events carry it)."""

@@ -34,7 +34,6 @@ from edge.kiosk.offline import (
     books_allowed,
     card_refusal,
     due_at,
-    lend_refusal,
     list_refusal,
     pin_outcome,
 )
@@ -65,7 +64,7 @@ class OfflineVisit:
     card_number: str
     reader: OfflineReader
     pin_checked: bool
-    allowed: int  # books they may take in this outage
+    allowed: int  # books they may take in this visit (what the outage left them)
     lent: list[str] = field(default_factory=list)  # row keys of the books lent in this visit
 
 
@@ -120,6 +119,23 @@ class OfflineDesk:
         allowed = books_allowed(self.rules, reader) - self._lent_in_outage.get(card, 0)
         return OfflineVisit(card, reader, pin_checked=not self.rules.card_only, allowed=max(0, allowed))
 
+    def carry_on(self, card_number: str, lent_online: int) -> OfflineVisit | Refusal:
+        """The visit of a reader who signed in online (the server checked their PIN) carried on offline:
+        the list's word on the card and the limits as for an offline sign-in, counting `lent_online` books
+        lent in this visit before the network went (the list does not know of them)."""
+        refusal = self.list_refusal()
+        if refusal is not None:
+            return refusal
+        card = card_number.strip().upper()
+        reader = self.kept.find(card) if self.kept is not None else None
+        refusal = card_refusal(self.rules, reader, self.clock().astimezone(self.day.zone).date())
+        if refusal is not None or reader is None:
+            return refusal or Refusal.UNKNOWN_CARD
+        allowed = books_allowed(self.rules, reader) - self._lent_in_outage.get(card, 0)
+        if reader.max_loans is not None:
+            allowed = min(allowed, reader.max_loans - reader.loans - lent_online)
+        return OfflineVisit(card, reader, pin_checked=True, allowed=max(0, allowed))
+
     def lend(self, visit: OfflineVisit, ref: ItemRef, pad: SecurityPad | None) -> BookRow:
         """One book put on the pad (or scanned) by the reader signed in offline."""
         row = BookRow(row_key(ref), True, barcode=ref.barcode, offline=True)
@@ -130,7 +146,7 @@ class OfflineDesk:
             return _with(row, Outcome.UNREADABLE)
         if row.key in visit.lent:
             return _with(row, Outcome.ALREADY_YOURS)
-        if lend_refusal(self.rules, visit.reader, len(visit.lent) + self._outage_before(visit)) is not None:
+        if len(visit.lent) >= visit.allowed:  # the offline limit, or the reader's own
             return _with(row, Outcome.NOT_LENT, refusal=Refusal.LIMIT)
         if pad is not None and ref.tag_uid is not None and not pad.apply_security(ref, "unsecure"):
             return _with(row, Outcome.NOT_UNSECURED)  # not lent: nothing is sent
@@ -162,10 +178,6 @@ class OfflineDesk:
         """The server answers again: the next outage's limits start afresh (its count of loans is the
         server's again once the list is republished). Wrong PINs stay counted."""
         self._lent_in_outage.clear()
-
-    def _outage_before(self, visit: OfflineVisit) -> int:
-        """Books lent to this card earlier in the outage, at visits before this one."""
-        return self._lent_in_outage.get(visit.card_number, 0) - len(visit.lent)
 
     def _verify(self, pin_hash: str, pin: str | None) -> bool:
         if not pin:

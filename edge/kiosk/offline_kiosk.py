@@ -132,6 +132,16 @@ class OfflineKiosk:
         self.visit = signed
         return SignInStep.SIGNED_IN, None
 
+    def carry_on(self, card: str, lent_online: int) -> bool:
+        """A reader signed in online (their PIN checked by the server) when the network went: their visit
+        goes on offline if the list allows them to borrow, `lent_online` books lent in it already."""
+        carried = self.desk.carry_on(card, lent_online)
+        if isinstance(carried, Refusal):
+            log.info("kiosk: %s cannot borrow offline (%s); their requests wait", mask_card(card), carried)
+            return False
+        self.visit = carried
+        return True
+
     def book(self, ref: ItemRef, pad: SecurityPad | None) -> BookRow:
         """A book put on the pad (or scanned): lent to the reader signed in offline, else returned."""
         if self.visit is not None:

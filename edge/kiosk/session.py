@@ -139,11 +139,14 @@ class KioskSession:
             self.session_id, self.card_number, self.patron = reply.session_id, card_number, reply.patron
         return answered
 
-    def sign_out(self) -> Answered:
+    def sign_out(self, *, wait_s: float | None = None) -> Answered:
+        """Ask the server to close the session, waiting `wait_s` for its answer (None: `timeout_s`; 0: not
+        at all — offline, the request is queued and the reader need not wait for it)."""
         session_id = self._signed_in("sign out")
         asked = Asked(PatronLogoutRequested.KIND, self.card_number)
         try:
-            return self._ask(PatronLogoutRequested, SessionPayload(session_id=session_id), asked)
+            payload = SessionPayload(session_id=session_id)
+            return self._ask(PatronLogoutRequested, payload, asked, timeout_s=wait_s)
         finally:
             # Whatever the answer: the patron has left (the server closes the session at the next sign-in
             # on this kiosk, or when it idles out).
@@ -278,13 +281,20 @@ class KioskSession:
         seconds = answered.seconds
         return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)
 
-    def _ask(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
+    def _ask(
+        self,
+        model: type[EventEnvelope],
+        payload: ContractModel,
+        asked: Asked,
+        *,
+        timeout_s: float | None = None,
+    ) -> Answered:
         started = time.perf_counter()
         answer = self.requester.request_async(model, payload)
         with self._lock:
             self._asked[answer.request_id] = asked
         try:
-            reply = answer.result(self.timeout_s)
+            reply = answer.result(self.timeout_s if timeout_s is None else timeout_s)
         except RequestTimeoutError:
             # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
             log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)

@@ -302,3 +302,21 @@ def test_an_incomplete_list_is_no_list(tmp_path: Path) -> None:
         kept.keep(OfflineReaderShard(shard=0, shards=SHARDS, generated_at=NOW, readers=[]))
         assert kept.generated_at() is None
         assert kept.shards_kept == 1
+
+
+def test_a_reader_signed_in_online_carries_on_offline_when_the_network_goes(kiosk: Kiosk) -> None:
+    kiosk.agent.give_card("SV2100000")  # the circulation double's reader, on the list too
+    kiosk.agent.sign_in("1000")
+    assert kiosk.agent.view().patron is not None
+    kiosk.put(0)  # lent online
+    assert kiosk.outcomes() == [Outcome.LENT]
+    publish(kiosk.kept, [*READERS, reader("SV2100000", loans=3, max_loans=5)])
+    kiosk.go_offline()
+    kiosk.put(1, 2)  # the list says 2 more under their limit; one was lent online since it was made
+    assert kiosk.outcomes() == [Outcome.LENT, Outcome.LENT, Outcome.NOT_LENT]
+    view = kiosk.agent.view()
+    assert view.offline_reader is not None
+    loans = [e.payload for e in kiosk.emitted.events if isinstance(e, OfflineCheckout)]
+    assert [(loan.card_number, loan.pin_checked) for loan in loans] == [("SV2100000", True)]
+    kiosk.agent.sign_out()  # the sign-out is queued, not waited for
+    assert kiosk.agent.view().step is SignInStep.CARD

@@ -17,7 +17,6 @@ from edge.kiosk.offline import (
     books_allowed,
     card_refusal,
     due_at,
-    lend_refusal,
     list_refusal,
     pin_outcome,
 )
@@ -123,9 +122,6 @@ def test_books_allowed_never_beyond_the_readers_own_limit(
     reader = changed(READER, loans=loans, max_loans=max_loans)
     rules = replace(RULES, max_items=max_items)
     assert books_allowed(rules, reader) == allowed
-    assert lend_refusal(rules, reader, allowed) is Refusal.LIMIT
-    if allowed:
-        assert lend_refusal(rules, reader, allowed - 1) is None
 
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
