@@ -201,7 +201,8 @@ class KioskAgent:
         """Renew these of the reader's loans (None: all of them), each shown as its answer comes."""
         with self._lock:
             self._activity()
-            if self.session.state is not SessionState.SIGNED_IN:
+            offline_visit = self.offline is not None and self.offline.visit is not None
+            if self.session.state is not SessionState.SIGNED_IN or offline_visit:
                 return  # offline there is nothing to renew: the account says renewing needs the network
             for barcode in list(self._loans) if barcodes is None else barcodes:
                 row = self._loans.get(barcode)
