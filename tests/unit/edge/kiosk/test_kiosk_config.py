@@ -71,7 +71,7 @@ def test_offline_lending_is_configured_per_kiosk_and_bad_values_name_their_line(
     rules = load_kiosk_config("kiosk-01", path).offline
     assert (rules.lending, rules.categories, rules.card_only) == (True, frozenset({"student"}), True)
     assert not load_kiosk_config("kiosk-09", path, missing_ok=True).offline.lending  # off by default
-    path.write_text('[kiosks.kiosk-01]\npad_poll_ms = 250\noffline_max_items = 0\n', encoding="utf-8")
+    path.write_text("[kiosks.kiosk-01]\npad_poll_ms = 250\noffline_max_items = 0\n", encoding="utf-8")
     with pytest.raises(KioskConfigError, match=r"line 3: kiosks\.kiosk-01\.offline_max_items"):
         load_kiosk_config("kiosk-01", path)
 
