@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from pydantic import ValidationError
 
 from contract import topics
 from contract.codec import ContractError, decode_acks, decode_reply, decode_status
 from contract.mqtt import Connection
+from contract.offline import OfflineReaderShard
 from contract.replies import ReplyBase
 from contract.status import Acks, DeviceStatus
 from edge.counters import Counters
@@ -37,6 +39,8 @@ class LinkHandlers:
     reply: Callable[[ReplyBase], None]
     acks: Callable[[Acks], None]
     server_status: Callable[[DeviceStatus], None]
+    # A kiosk's: each shard of the offline list (`contract.offline`) as it comes. None: not subscribed.
+    offline_shard: Callable[[OfflineReaderShard], object] | None = None
 
 
 class MqttLink:
@@ -116,7 +120,10 @@ class MqttLink:
         log.info("connected to the broker (session %s)", "resumed" if session_present else "new")
         self._counters.add("connects")
         # Subscribe on every connect: the broker may have lost the session (e.g. killed before saving it).
-        client.subscribe([(self._replies_topic, 1), (self._acks_topic, 1), (topics.SERVER_STATUS, 1)])
+        subscriptions = [(self._replies_topic, 1), (self._acks_topic, 1), (topics.SERVER_STATUS, 1)]
+        if self._handlers.offline_shard is not None:
+            subscriptions.append((topics.ALL_OFFLINE_READERS, 1))
+        client.subscribe(subscriptions)
         self.publish_status(self._handlers.birth())
         self._connected.set()
         self._handlers.connected(True)
@@ -143,6 +150,8 @@ class MqttLink:
             # An empty retained message only clears the topic.
             elif message.topic == topics.SERVER_STATUS and payload:
                 self._handlers.server_status(decode_status(payload))
+            elif self._handlers.offline_shard is not None and payload and _is_shard(message.topic):
+                self._handlers.offline_shard(_decode_shard(payload))
         except ContractError as exc:
             self._counters.add("bad_messages")
             log.warning("unreadable message on %s ignored: %s", message.topic, exc)
@@ -152,3 +161,14 @@ class MqttLink:
             # is re-sent and acknowledged again, a retried request gets its stored reply again.
             self._counters.add("message_errors")
             log.exception("a message on %s could not be handled; it is dropped", message.topic)
+
+
+def _is_shard(topic: str) -> bool:
+    return topic.startswith(f"{topics.OFFLINE_READERS}/")
+
+
+def _decode_shard(payload: bytes) -> OfflineReaderShard:
+    try:
+        return OfflineReaderShard.model_validate_json(payload)
+    except ValidationError as exc:
+        raise ContractError(f"not a shard of the offline list: {exc.error_count()} problem(s)") from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from uuid import UUID
 
 from contract.common import new_event_id
 from contract.events import EventEnvelope
+from contract.offline import OfflineReaderShard
 from contract.replies import ReplyBase
 from contract.status import Acks, DeviceState, DeviceStatus
 from edge.counters import Counters
@@ -66,8 +67,18 @@ class RequestHandle:
 
 
 class EdgeRuntime:
-    def __init__(self, settings: EdgeSettings, *, on_late_reply: LateReplyHandler | None = None) -> None:
+    def __init__(
+        self,
+        settings: EdgeSettings,
+        *,
+        on_late_reply: LateReplyHandler | None = None,
+        on_offline_shard: Callable[[OfflineReaderShard], object] | None = None,
+    ) -> None:
         self.settings = settings
+        # A kiosk's: the offline list's shards as they come (the link subscribes to them only then).
+        self.on_offline_shard = on_offline_shard
+        # The server's retained status as last heard (None: not heard since this runtime started).
+        self._server_online: bool | None = None
         self._counters = Counters()
         self._requests = PendingRequests(on_late_reply)
         self._status = StatusMessages(settings.device_id, settings.device_kind)
@@ -90,6 +101,7 @@ class EdgeRuntime:
             reply=self._on_reply,
             acks=self._on_acks,
             server_status=self._on_server_status,
+            offline_shard=self.on_offline_shard,
         )
         # The link first: bad MQTT settings fail here, before the outbox is opened (and locked).
         link = MqttLink(settings, self._status, handlers, self._counters)
@@ -226,6 +238,11 @@ class EdgeRuntime:
     def connected(self) -> bool:
         return self._link is not None and self._link.connected
 
+    @property
+    def server_online(self) -> bool | None:
+        """Whether the server's last retained status said online (None: none heard since the start)."""
+        return self._server_online
+
     def wait_connected(self, timeout: float | None = None) -> bool:
         return self._link is not None and self._link.wait_connected(timeout)
 
@@ -290,5 +307,6 @@ class EdgeRuntime:
             self._sender.acks(acks)
 
     def _on_server_status(self, status: DeviceStatus) -> None:
+        self._server_online = status.state is DeviceState.ONLINE
         if self._sender is not None:
             self._sender.server_status(status)

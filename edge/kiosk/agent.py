@@ -8,7 +8,9 @@ returned, book by book, each one's row on the screen as its answer comes) and si
 done nothing for `idle_timeout_s`, warning `idle_warning_s` before. The screen (`edge.kiosk.screen`) calls
 `give_card`, `sign_in`, `sign_out`, `still_here` from its own threads; `view()` is what it shows, and
 `feed` tells its live stream what changed. Everything works with the server unreachable: a request that
-gets no answer in time says so, and stays queued in the outbox.
+gets no answer in time says so, and stays queued in the outbox. Given an `OfflineKiosk`, the agent also
+says when the library's system cannot be reached, and then signs readers in against the offline list,
+lends and takes returns by itself (`edge.kiosk.offline_kiosk`, `edge.kiosk.offline_desk`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.late import settle_late_loan, settle_late_return
+from edge.kiosk.offline_kiosk import OfflineKiosk
 from edge.kiosk.receipt import PRINTED, printing_failed, receipt, receipt_items
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
@@ -79,8 +82,10 @@ class KioskAgent:
         library_name: str = "",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        offline: OfflineKiosk | None = None,
     ) -> None:
         self.session = session
+        self.offline = offline  # None: this kiosk never lends offline (and never says it is offline)
         self.printer = printer
         self.scanner = scanner
         self.scan_rules = scan_rules
@@ -122,6 +127,7 @@ class KioskAgent:
                 warning,
                 self._pad_fault,
                 self.printer is not None and bool(self._receipt_items()),
+                **(self.offline.view() if self.offline is not None else {}),
             )
 
     def give_card(self, card_number: str) -> None:
@@ -136,15 +142,21 @@ class KioskAgent:
                 self._step, self._card = SignInStep.CARD, None
                 title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
                 self._notice = Notice(title, "danger", next_step=CARD_NEXT)
+            elif self.offline is not None and self._is_offline():
+                self._offline_step(card, *self.offline.card_given(card))
             else:
                 self._step, self._card, self._notice = SignInStep.PIN, card, None
-            self.feed.changed(Part.SIGN_IN)
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
 
     def sign_in(self, pin: str) -> None:
         """The PIN typed on the keypad, for the card given."""
         with self._lock:
             self._activity()
             if self._step is not SignInStep.PIN or self._card is None:
+                return
+            if self.offline is not None and self._is_offline():
+                self._offline_step(self._card, *self.offline.pin_given(self._card, pin))
+                self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
                 return
             try:
                 answered = self.session.sign_in(self._card, pin)
@@ -167,7 +179,7 @@ class KioskAgent:
     def on_scan(self, value: str) -> None:
         """A barcode from the scanner: a card signs in (its PIN next), a book's label is a book identified
         — borrowed or returned like one read from the pad (an untagged book, or an unreadable tag)."""
-        signed_in = self.session.state is SessionState.SIGNED_IN
+        signed_in = self._step is SignInStep.SIGNED_IN
         scanned, code = what_was_scanned(value, self.scan_rules, signed_in=signed_in)
         if scanned is Scanned.CARD:
             self.give_card(code)
@@ -180,14 +192,18 @@ class KioskAgent:
                 return
             ref = ItemRef(barcode=code)
             self._found([ref])
-            self._answered(self.session.item_identified(ref))
+            if self._offline_books():
+                self._offline_book(ref)
+            else:
+                self._answered(self.session.item_identified(ref))
 
     def renew(self, barcodes: list[str] | None = None) -> None:
         """Renew these of the reader's loans (None: all of them), each shown as its answer comes."""
         with self._lock:
             self._activity()
-            if self.session.state is not SessionState.SIGNED_IN:
-                return
+            offline_visit = self.offline is not None and self.offline.visit is not None
+            if self.session.state is not SessionState.SIGNED_IN or offline_visit:
+                return  # offline there is nothing to renew: the account says renewing needs the network
             for barcode in list(self._loans) if barcodes is None else barcodes:
                 row = self._loans.get(barcode)
                 if row is None:
@@ -205,14 +221,16 @@ class KioskAgent:
             if self.printer is None or not items:
                 return
             patron = self.session.patron
+            visit = self.offline.visit if self.offline is not None else None
             paper = receipt(
                 items,
                 library=self.library_name,
                 kiosk_id=self.session.device_id,
                 now=self._wall_clock(),
-                card_number=self.session.card_number,
+                card_number=visit.card_number if visit is not None else self.session.card_number,
                 fines_due=patron.fines_due if patron is not None else 0,
                 language=language,
+                offline=any(row.offline for row in self._rows.values()),
             )
             try:
                 self.printer.print_receipt(paper)
@@ -237,9 +255,12 @@ class KioskAgent:
         with self._lock:
             if self.session.state is SessionState.SIGNED_IN:
                 try:
-                    self.session.sign_out()
+                    # Offline, the sign-out is queued and not waited for: the reader has left.
+                    self.session.sign_out(wait_s=0 if self._is_offline() else None)
                 except EdgeError:
                     log.exception("kiosk: sign-out failed; the reader is signed out here all the same")
+            if self.offline is not None:
+                self.offline.signed_out()
             self._step, self._card, self._warned = SignInStep.CARD, None, False
             self._notice = Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info")
             self._rows.clear()
@@ -256,7 +277,8 @@ class KioskAgent:
         self.session.on_late_reply(reply)
 
     def counters(self) -> dict[str, int | bool]:
-        return dict(asdict(self._counts)) | {"unanswered": self.session.unanswered}
+        offline = asdict(self.offline.counts) if self.offline is not None else {}
+        return dict(asdict(self._counts)) | offline | {"unanswered": self.session.unanswered}
 
     # ---- the loop ------------------------------------------------------------------------------------
 
@@ -284,6 +306,7 @@ class KioskAgent:
         """The idle timeout: warn, then sign out. Returns listed on the idle screen are cleared after as
         long, so the next reader starts with an empty list."""
         with self._lock:
+            self._look_at_network()
             idle = self._clock() - self._last_activity
             if self._step is SignInStep.CARD:
                 if idle >= self.idle_timeout_s and (self._rows or self._notice):
@@ -307,7 +330,11 @@ class KioskAgent:
         with self._lock:
             self._counts.pad_polls += 1
             try:
-                answers = self.session.place_item(on_found=self._found, on_answer=self._answered)
+                if self._offline_books():
+                    self._offline_pad()
+                    answers = []
+                else:
+                    answers = self.session.place_item(on_found=self._found, on_answer=self._answered)
             except EdgeError as exc:  # the pad's reader did not answer
                 self._counts.pad_failures += 1
                 if not self._pad_fault:
@@ -346,7 +373,7 @@ class KioskAgent:
 
     def _found(self, refs: list[ItemRef]) -> None:
         self._activity()
-        borrowing = self.session.state is SessionState.SIGNED_IN
+        borrowing = self._step is SignInStep.SIGNED_IN
         if self._step is SignInStep.CARD and self._notice is not None:
             self._notice = None  # "signed out", "card not recognised": the next person is returning books
             self.feed.changed(Part.SIGN_IN)
@@ -364,6 +391,8 @@ class KioskAgent:
             on_pad = self._still_on_pad(answered.asked.item)
         row = decided(answered, on_pad=on_pad)
         self._rows[row.key] = row
+        if answered.reply is None:
+            self._look_at_network()  # unanswered in time: the kiosk says it is offline at once
         self._counts.books_decided += 1
         if answered.taken_back and not answered.late:
             self._counts.loans_taken_back += 1
@@ -394,6 +423,63 @@ class KioskAgent:
             return any(found.tag_uid == ref.tag_uid for found in pad.read())
         except Exception:
             return True  # the reader failed: say the tag would not set, not that the book was taken
+
+    # ---- offline (edge.kiosk.offline_kiosk decides; the agent shows) -------------------------------------
+
+    def _look_at_network(self) -> None:
+        if self.offline is not None and self.offline.check(self.session):
+            self.feed.changed(Part.NETWORK, Part.SIGN_IN)
+
+    def _is_offline(self) -> bool:
+        """Whether what the reader asks now is decided by the kiosk alone (looked at again first)."""
+        if self.offline is None:
+            return False
+        self._look_at_network()
+        return not self.offline.online
+
+    def _offline_books(self) -> bool:
+        """Books on the pad decided offline: for a reader signed in offline, or returns while offline."""
+        if self.offline is None:
+            return False
+        if self.offline.visit is not None:
+            return True
+        if not self._is_offline():
+            return False
+        if self.session.state is SessionState.IDLE:
+            return True
+        # Signed in online when the network went: carrying on offline, if the list allows it.
+        lent_online = sum(1 for row in self._rows.values() if row.outcome is Outcome.LENT and not row.offline)
+        card = self.session.card_number
+        if card is None or not self.offline.carry_on(card, lent_online):
+            return False
+        self.feed.changed(Part.SIGN_IN, Part.ACCOUNT)
+        return True
+
+    def _offline_step(self, card: str, step: SignInStep, notice: Notice | None) -> None:
+        self._step, self._notice = step, notice
+        self._card = card if step is SignInStep.PIN else None
+        if step is SignInStep.SIGNED_IN:
+            self._counts.sign_ins += 1
+            self._rows.clear()
+            self._loans.clear()
+        elif notice is not None:
+            self._counts.sign_in_refusals += 1
+
+    def _offline_pad(self) -> None:
+        new = self.session.new_on_pad()
+        if new:
+            self._found(new)
+        for ref in new:
+            self.session.handled(ref)
+            self._offline_book(ref)
+
+    def _offline_book(self, ref: ItemRef) -> None:
+        assert self.offline is not None
+        row = self.offline.book(ref, self.session.pad)
+        self._rows[row.key] = row
+        self._counts.books_decided += 1
+        self._activity()
+        self.feed.changed(Part.BOOKS, Part.SIGN_IN, Part.ACCOUNT)
 
 
 def _looks_like_card(value: str) -> bool:

@@ -23,10 +23,14 @@ from edge.gate.compose import opened
 from edge.handheld.compose import ScannerCounters, scanner_opened
 from edge.host import AgentHost
 from edge.kiosk.agent import KioskAgent
+from edge.kiosk.offline import LibraryDay
+from edge.kiosk.offline_desk import OfflineDesk
+from edge.kiosk.offline_kiosk import OfflineKiosk
+from edge.kiosk.offline_list import OfflineList
 from edge.kiosk.pad import RfidPad
 from edge.kiosk.screen import screen_app, serving
 from edge.kiosk.session import KioskSession
-from edge.kiosk.settings import KioskConfig, KioskConfigError
+from edge.kiosk.settings import KioskConfig, KioskConfigError, load_library_day
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +41,16 @@ def compose_kiosk(
     config: KioskConfig,
     printer: ReceiptPrinter | None = None,
     scanner: ScannerDriver | None = None,
+    *,
+    library_day: LibraryDay | None = None,
 ) -> KioskAgent:
     """The kiosk agent over this pad (and receipt printer, and barcode scanner); their counters go into the
     device's status as `peripherals.rfid_pad` (`peripherals.printer`, `peripherals.scanner`), the
-    agent's as `peripherals.kiosk`; its screen is served when the config names a port."""
+    agent's as `peripherals.kiosk`; its screen is served when the config names a port. A kiosk that lends
+    offline keeps the offline list the server publishes (`edge.kiosk.offline_list`); every kiosk takes
+    returns offline."""
     session = KioskSession(host.runtime, pad=pad)
+    offline = offline_kiosk(host, config, library_day or load_library_day())
     agent = KioskAgent(
         session,
         poll_s=config.pad_poll_s,
@@ -51,6 +60,7 @@ def compose_kiosk(
         scanner=scanner,
         scan_rules=load_rules(),
         library_name=config.library_name,
+        offline=offline,
     )
     host.attach("rfid_pad", pad)
     if printer is not None:
@@ -62,6 +72,17 @@ def compose_kiosk(
         url = host.hold(serving(screen_app(agent), port=config.screen_port))
         log.info("%s: its screen is on %s/", config.device_id, url)
     return agent
+
+
+def offline_kiosk(host: AgentHost, config: KioskConfig, library_day: LibraryDay) -> OfflineKiosk:
+    """What the kiosk needs to work offline. Only a kiosk that lends offline keeps the list (readers' PIN
+    hashes stay off a kiosk that has no use for them)."""
+    kept: OfflineList | None = None
+    if config.offline.lending:
+        kept = host.hold(OfflineList(host.settings.outbox_path.with_name("offline-list.db")))
+        host.runtime.on_offline_shard = kept.keep
+    desk = OfflineDesk(kept, config.offline, library_day, host.runtime)
+    return OfflineKiosk(desk, host.runtime)
 
 
 def hardware_kiosk(host: AgentHost, config: KioskConfig) -> KioskAgent:

@@ -19,6 +19,7 @@ class Part(StrEnum):
     BOOKS = "books"  # this visit's books with their outcomes
     ACCOUNT = "account"  # the signed-in reader's loans, renewed or not
     WARNING = "warning"  # the idle warning's countdown
+    NETWORK = "network"  # the banner while the library's system cannot be reached
 
 
 class ScreenFeed:

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from devices.errors import DeviceError
 from devices.printer import Outcome as Printed
 from devices.printer import PaperOutError, Receipt, ReceiptItem
+from edge.kiosk.offline_words import RECEIPT_OFFLINE
 from edge.kiosk.visit import BookRow, LoanRow, Notice, Outcome
-from web.catalogs import N_
+from web.catalogs import N_, translate
 from web.formatting import DEFAULT_TIMEZONE, in_zone
 from web.locales import Language
 
@@ -49,6 +50,7 @@ def receipt(
     card_number: str | None,
     fines_due: int,
     language: Language,
+    offline: bool = False,
 ) -> Receipt:
     return Receipt(
         library=library,
@@ -58,6 +60,7 @@ def receipt(
         card_number=card_number,
         fines_due=fines_due,
         language=language,
+        footer=translate(language, RECEIPT_OFFLINE) if offline else "",
     )
 
 

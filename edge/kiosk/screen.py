@@ -28,6 +28,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from edge import local_screen
+from edge.kiosk import offline_words
 from edge.kiosk.agent import KioskAgent
 from edge.kiosk.feed import Part
 from edge.kiosk.visit import Outcome
@@ -44,6 +45,7 @@ FRAGMENTS = {
     Part.BOOKS: "kiosk/books.html",
     Part.ACCOUNT: "kiosk/account.html",
     Part.WARNING: "kiosk/warning.html",
+    Part.NETWORK: "kiosk/network.html",
 }
 
 # What each outcome says (the headline of a book's row), and what the reader does next when that is not
@@ -69,6 +71,15 @@ NEXT_STEP: dict[Outcome, str] = {
     Outcome.OTHER_LIBRARY: N_("Please take it to the library desk."),
     Outcome.UNREADABLE: N_("Take it off the pad and scan the barcode label on the book."),
 }
+# The offline banner's and rows' words (edge.kiosk.offline_words), by the names the templates use.
+OFFLINE_WORDS = {
+    "title": offline_words.OFFLINE_TITLE,
+    "lending": offline_words.OFFLINE_LENDING,
+    "card_only": offline_words.OFFLINE_LENDING_CARD_ONLY,
+    "returns_only": offline_words.OFFLINE_RETURNS_ONLY,
+    "account": offline_words.ACCOUNT_OFFLINE,
+    "lent": offline_words.LENT_OFFLINE,
+}
 NO_ANSWER_NEXT = {
     True: N_("It is not lent yet. Please ask at the library desk."),
     False: N_("It will be recorded as soon as the system answers: put it in the return bin."),
@@ -89,6 +100,9 @@ def screen_app(agent: KioskAgent) -> Starlette:
         "next_step": NEXT_STEP,
         "no_answer_next": NO_ANSWER_NEXT,
         "idle_warning_s": round(agent.idle_warning_s),
+        "offline_words": OFFLINE_WORDS,
+        "refusal_titles": offline_words.REFUSAL_TITLES,
+        "refusal_next": offline_words.REFUSAL_NEXT,
     }
     for lang in ("vi", "en"):
         templates.environment(lang).globals.update(shared)

@@ -134,6 +134,8 @@ class KioskSession:
         self._lock = threading.Lock()
         # Tags already handled that still lie on the pad: a book left there is not asked about again.
         self._handled_on_pad: set[str] = set()
+        # A request went unanswered in time and no answer has come since: the server is out of reach.
+        self.unanswered_since_reply = False
 
     # ---- the patron's actions -----------------------------------------------------------------------
 
@@ -148,11 +150,14 @@ class KioskSession:
             self.session_id, self.card_number, self.patron = reply.session_id, card_number, reply.patron
         return answered
 
-    def sign_out(self) -> Answered:
+    def sign_out(self, *, wait_s: float | None = None) -> Answered:
+        """Ask the server to close the session, waiting `wait_s` for its answer (None: `timeout_s`; 0: not
+        at all — offline, the request is queued and the reader need not wait for it)."""
         session_id = self._signed_in("sign out")
         asked = Asked(PatronLogoutRequested.KIND, self.card_number)
         try:
-            return self._ask(PatronLogoutRequested, SessionPayload(session_id=session_id), asked)
+            payload = SessionPayload(session_id=session_id)
+            return self._ask(PatronLogoutRequested, payload, asked, timeout_s=wait_s)
         finally:
             # Whatever the answer: the patron has left (the server closes the session at the next sign-in
             # on this kiosk, or when it idles out).
@@ -165,23 +170,14 @@ class KioskSession:
         """A book was put on the pad: each book on it not yet handled is borrowed or returned.
         `on_found(refs)` hears of the new books as soon as the pad is read, `on_answer` of each answer as
         it comes (a screen shows a stack being decided book by book)."""
-        if self.pad is None:
-            raise SessionStateError("this kiosk has no pad: books are scanned")
-        try:
-            refs = self.pad.read()
-        except DeviceError as exc:
-            raise PadError(f"the pad's reader did not answer: {exc}") from exc
-        present = {ref.tag_uid for ref in refs if ref.tag_uid is not None}
-        self._handled_on_pad &= present
-        new = [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
+        new = self.new_on_pad()
         if new and on_found is not None:
             on_found(new)
         # Every new book is asked about at once, then each answer is acted on in turn: a stack of ten
         # waits for one round trip to the server rather than ten, while the pad sets tags one by one.
         asked = []
         for ref in new:
-            if ref.tag_uid is not None:
-                self._handled_on_pad.add(ref.tag_uid)
+            self.handled(ref)
             asked.append(self._ask_from_pad(ref))
         answers = []
         for sent in asked:
@@ -190,6 +186,24 @@ class KioskSession:
                 on_answer(answered)
             answers.append(answered)
         return answers
+
+    def new_on_pad(self) -> list[ItemRef]:
+        """The books on the pad not handled yet (those taken away since are forgotten: put back, they are
+        new again). Raises `PadError` when the pad's reader does not answer."""
+        if self.pad is None:
+            raise SessionStateError("this kiosk has no pad: books are scanned")
+        try:
+            refs = self.pad.read()
+        except DeviceError as exc:
+            raise PadError(f"the pad's reader did not answer: {exc}") from exc
+        present = {ref.tag_uid for ref in refs if ref.tag_uid is not None}
+        self._handled_on_pad &= present
+        return [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
+
+    def handled(self, ref: ItemRef) -> None:
+        """This book, left on the pad, is not asked about again (decided online or offline)."""
+        if ref.tag_uid is not None:
+            self._handled_on_pad.add(ref.tag_uid)
 
     def _ask_from_pad(self, ref: ItemRef) -> Answered | _Sent:
         """A new book on the pad asked about; another library's book is not asked about (its item id is
@@ -254,6 +268,7 @@ class KioskSession:
 
     def on_late_reply(self, reply: ReplyBase) -> None:
         """Give to `EdgeRuntime.set_late_reply_handler`: answers to requests that timed out."""
+        self.unanswered_since_reply = False
         with self._lock:
             asked = self._asked.pop(reply.request_id, None)
         if asked is None:
@@ -297,8 +312,15 @@ class KioskSession:
         seconds = answered.seconds
         return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)
 
-    def _ask(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
-        return self._wait(self._send(model, payload, asked))
+    def _ask(
+        self,
+        model: type[EventEnvelope],
+        payload: ContractModel,
+        asked: Asked,
+        *,
+        timeout_s: float | None = None,
+    ) -> Answered:
+        return self._wait(self._send(model, payload, asked), timeout_s=timeout_s)
 
     def _send(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> _Sent:
         started = time.perf_counter()
@@ -307,15 +329,17 @@ class KioskSession:
             self._asked[answer.request_id] = asked
         return _Sent(model, asked, answer, started)
 
-    def _wait(self, sent: _Sent) -> Answered:
+    def _wait(self, sent: _Sent, *, timeout_s: float | None = None) -> Answered:
         model, asked, answer = sent.model, sent.asked, sent.answer
         try:
-            reply = answer.result(self.timeout_s)
+            reply = answer.result(self.timeout_s if timeout_s is None else timeout_s)
         except RequestTimeoutError:
             # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
             log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
+            self.unanswered_since_reply = True
             return Answered(asked, None, time.perf_counter() - sent.started)
         seconds = time.perf_counter() - sent.started
+        self.unanswered_since_reply = False
         with self._lock:
             self._asked.pop(answer.request_id, None)
         self._log(model.KIND, asked.subject, reply, late=False)

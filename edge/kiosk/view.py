@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from contract.replies import PatronSummary
+from edge.kiosk.offline_kiosk import OfflineReaderView
 from edge.kiosk.visit import BookRow, LoanRow, Notice, SignInStep
 
 
@@ -21,6 +22,10 @@ class KioskView:
     warning_s: int | None  # seconds left before the idle sign-out, once warned
     pad_fault: bool  # the pad's reader did not answer at the last look
     can_print: bool = False  # a printer, and something done in this visit to print
+    offline: bool = False  # the library's system cannot be reached: the banner says what still works
+    offline_lending: bool = False  # and a card may borrow offline now (the list fresh, lending on)
+    card_only: bool = False  # offline, the library lends on the card alone
+    offline_reader: OfflineReaderView | None = None  # the reader signed in offline (never a name)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from contract.common import ItemRef, LocalizedText
 from contract.events import CheckinRequested, CheckoutRequested
 from contract.replies import CheckinResult, CheckoutResult, PatronSummary, ReasonCode, RenewResult
 from edge.kiosk.answers import LENT, Answered, TagProblem
+from edge.kiosk.offline import Refusal
 from web.catalogs import N_
 
 
@@ -61,6 +62,8 @@ class BookRow:
     message: LocalizedText | None = None  # the server's words, for a refusal
     fine: int = 0  # VND charged by a late return
     tag_failed: bool = False  # a returned book whose tag could not be secured again: staff check it
+    offline: bool = False  # decided by the kiosk alone (the server could not be reached): sent later
+    refusal: Refusal | None = None  # why the kiosk, offline, did not lend it
 
     @property
     def tone(self) -> str:

@@ -26,7 +26,7 @@ from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials
 def _device_topics(device_id: str) -> tuple[list[str], list[str]]:
     publish = [topics.events(device_id), topics.status(device_id)]
     subscribe = [topics.replies(device_id), topics.acks(device_id), topics.commands(device_id)]
-    return publish, [*subscribe, topics.SERVER_STATUS]
+    return publish, [*subscribe, topics.SERVER_STATUS, topics.ALL_OFFLINE_READERS]
 
 
 def amqtt_config(credentials: Credentials, *, host: str, port: int, passwd_path: Path) -> dict[str, Any]:

@@ -52,6 +52,8 @@ def render_acl() -> str:
             f"pattern read {device_root}/acks",
             f"pattern read {device_root}/commands",
             f"pattern read {topics.SERVER_STATUS}",
+            "# The offline list (no names; PINs only as the server's slow hashes): kiosks subscribe to it.",
+            f"pattern read {topics.ALL_OFFLINE_READERS}",
             "",
         ]
     )

@@ -199,6 +199,22 @@ def test_a_device_reads_only_its_own_replies(setup: Setup) -> None:
             client.close()
 
 
+def test_a_device_reads_the_offline_list_but_cannot_write_it(setup: Setup) -> None:
+    kiosk = setup.device("kiosk-01")
+    server = setup.server()
+    try:
+        assert kiosk.subscribe(topics.ALL_OFFLINE_READERS) == [1]
+        assert kiosk.publish(topics.offline_readers(7), b"forged") == (
+            NOT_AUTHORIZED if setup.protocol == "5" else 0
+        )
+        server.publish(topics.offline_readers(3), b"shard 3")
+        kiosk.wait_for(topics.offline_readers(3))
+        assert kiosk.received == [topics.offline_readers(3)]  # the forged shard never came
+    finally:
+        for client in (server, kiosk):
+            client.close()
+
+
 def test_amqtt_does_not_answer_an_mqtt5_device(brokers: Callable[[Implementation], RunningBroker]) -> None:
     """amqtt speaks MQTT 3.1.1 only. It reads an MQTT 5 CONNECT as 3.1.1, waits for bytes that never come,
     and sends no CONNACK: the device waits until its own connect timeout."""
