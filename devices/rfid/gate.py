@@ -26,11 +26,11 @@ from enum import StrEnum
 
 from devices.errors import DeviceError
 from devices.rfid.gate_rule import AlarmPolicy, Judgement, judge
-from devices.rfid.memory import basic_block_count, one_request_block_count
+from devices.rfid.memory import read_item_data
 from devices.rfid.passages import Passage, Passages
 from devices.rfid.reader import TagReader
 from devices.rfid.security import Mechanism, SecurityState, read_security
-from devices.tagdata.reading import TagReading, TagStatus
+from devices.tagdata.reading import TagReading
 from devices.tagdata.settings import TagDataSettings
 
 DEFAULT_READ_BUDGET_S = 0.25
@@ -218,13 +218,7 @@ class GateMonitor:
         try:
             info = passage.info or self.reader.system_information(passage.uid)
             passage.info = info
-            basic = basic_block_count(info)
-            memory = self.reader.read_memory(passage.uid, 0, basic, block_size=info.block_size)
-            reading = self.tag_data.decode(memory)
-            more = one_request_block_count(info, self.reader.max_block_bytes)
-            if reading.status is TagStatus.MALFORMED and more > basic:
-                memory = self.reader.read_memory(passage.uid, 0, more, block_size=info.block_size)
-                reading = self.tag_data.decode(memory)
+            _, reading = read_item_data(self.reader, passage.uid, info, self.tag_data.decode)
         except DeviceError:
             self._failed_read(passage)
             return

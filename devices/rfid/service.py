@@ -22,7 +22,7 @@ from devices.errors import DeviceError
 from devices.feig.driver import TagInfo
 from devices.feig.iso15693 import uid_from_hex, uid_hex
 from devices.feig.status import NoTransponderError, NotSupportedError
-from devices.rfid.memory import one_request_block_count
+from devices.rfid.memory import one_request_block_count, read_item_data
 from devices.rfid.reader import TagReader
 from devices.rfid.security import SecuritySettings, read_security
 from devices.tagdata import TagEncodeError, TagReading, Usage, encode_tag
@@ -119,7 +119,7 @@ class TagService:
         try:
             info = self.reader.system_information(uid)
             self._layouts[uid] = info
-            memory = self.reader.read_memory(uid, 0, self._blocks_to_read(info), block_size=info.block_size)
+            _, reading = read_item_data(self.reader, uid, info, self.tag_data.decode)
             state = read_security(self.reader, uid, self.security, info=info)
         except DeviceError as exc:
             self._counts["tag_read_errors"] += 1
@@ -127,7 +127,6 @@ class TagService:
                 uid_hex(uid), dsfid, None, None, None, None, error=f"{type(exc).__name__}: {exc}"
             )
         self._counts["tags_read"] += 1
-        reading = self.tag_data.decode(memory)
         return FieldItem(uid_hex(uid), info.dsfid, info.afi, state.eas, state.secured, reading)
 
     def _blocks_to_read(self, info: TagInfo) -> int:

@@ -10,6 +10,8 @@ Two measurements on one seeded library, with the real server and broker:
    unsecured and checked (target p95 ≤ 3 s) — alone, then with 19 simulated kiosks serving readers.
 3. Load. `--kiosks` simulated kiosks serve simulated patrons at once (sign in, borrow, renew, return);
    every checkout's round trip is timed (target p95 ≤ 150 ms).
+4. Offline (`kiosk_offline`, an installation of its own): the server stopped, then the broker killed,
+   under a kiosk agent; how long until its screen says it is offline (target ≤ 5 s).
 
 Baseline, same run, same broker: a raw paho QoS 1 request → echo → reply round trip with no server work.
 """
@@ -37,7 +39,7 @@ from edge.sim.kiosk_patrons import KioskBehaviour, KioskSimulator
 from edge.sim.manifest import Manifest, ManifestItem, ManifestPatron
 from edge.sim.report import RoundTrip
 from edge.sim.world import SimulatedWorld
-from stacks.bench import kiosk_stack
+from stacks.bench import kiosk_offline, kiosk_stack
 from stacks.bench.baseline import raw_paho_round_trips
 from stacks.bench.environment import BenchEnvironment, bench_environment, staff_may_hold
 from stacks.bench.library import books_on_the_shelf, lend_many, manifest_of, staff_without_loans, stats
@@ -219,6 +221,7 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
             show_progress=show_progress,
         )
         baseline = raw_paho_round_trips(env.plan, count=200, payload_bytes=300)
+    offline = kiosk_offline.run(rounds=3)  # an installation of its own: it stops its server and broker
     baseline_stats = stats(baseline)
     checkout_p95 = load["checkout"]["p95_ms"]
     return {
@@ -229,6 +232,8 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
         "load": load,
         **loan_effect,
         **stacks,
+        "offline_switch_s": offline["offline_switch_s"],
+        "offline": {k: v for k, v in offline.items() if k not in ("benchmark", "offline_switch_s")},
         "baseline_round_trip": baseline_stats,
         "ratio_p95_to_baseline": round(float(checkout_p95 or 0) / float(baseline_stats["p95_ms"] or 1), 2),
         "policy_override": "staff may hold 1000 loans (so the 500-loan patron can still borrow)",
