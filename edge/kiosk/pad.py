@@ -15,6 +15,7 @@ from contract.common import ItemRef
 from contract.replies import SecurityAction
 from devices.errors import DeviceError
 from devices.rfid import TagService
+from devices.tagdata import Usage
 from devices.tagdata.reading import TagStatus
 from edge.kiosk.answers import TagProblem
 
@@ -25,15 +26,22 @@ class RfidPad:
     def __init__(self, tags: TagService) -> None:
         self.tags = tags
         self._problems: dict[str, TagProblem] = {}  # the tags of the last read that are not plainly ours
+        # The card numbers of our own readers' RFID cards (ISO 28560-3 usage "patron card") at the last
+        # read: a card laid on the pad signs its reader in, as a scanned one does; it is never a book.
+        self.cards: tuple[str, ...] = ()
 
     def read(self) -> list[ItemRef]:
         """Every tag on the pad: the item id from its data and its UID, or the UID alone when its data
         cannot be read (the server knows items by UID too) or names another library as its owner (its
         item id means nothing here, or worse, another of our books). Raises `DeviceError` when the
         reader does not answer."""
-        refs, problems = [], {}
+        refs, problems, cards = [], {}, []
         for found in self.tags.items_in_field():
             reading = found.reading
+            if reading is not None and reading.usage is Usage.PATRON_CARD:
+                if reading.status is TagStatus.OK and found.item_id:
+                    cards.append(found.item_id)
+                continue  # another library's card, or one that cannot be read: not ours to sign in
             if reading is not None and reading.status is TagStatus.FOREIGN_OWNER:
                 problems[found.uid] = TagProblem.FOREIGN
             elif found.item_id:
@@ -42,7 +50,7 @@ class RfidPad:
             else:
                 problems[found.uid] = TagProblem.UNREADABLE
             refs.append(ItemRef(tag_uid=found.uid))
-        self._problems = problems
+        self._problems, self.cards = problems, tuple(cards)
         return refs
 
     def tag_problem(self, tag_uid: str) -> TagProblem | None:

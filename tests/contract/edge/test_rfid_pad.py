@@ -12,6 +12,10 @@ import pytest
 from contract.common import ItemRef
 from contract.events import CheckinRequested, CheckoutRequested
 from devices.rfid import SecuritySettings
+from devices.sim.field import VirtualTag, make_uid
+from devices.sim.gate_tags import FOREIGN_ISIL
+from devices.tagdata import Usage
+from devices.tagdata.settings import TagDataSettings
 from edge.kiosk.session import KioskSession, PadError
 from edge.sim.book_tags import BookTags, SimulatedRfidPad, simulated_rfid_pad
 from edge.sim.hands import PadHands
@@ -43,6 +47,20 @@ def test_the_pad_reads_what_lies_on_it(rfid: SimulatedRfidPad) -> None:
     assert rfid.pad.read() == [ItemRef(barcode="VV000007", tag_uid="E004015000000007")]
     rfid.books.lift(BOOK)
     assert rfid.pad.read() == []
+
+
+def test_a_readers_rfid_card_on_the_pad_is_a_card_not_a_book(rfid: SimulatedRfidPad) -> None:
+    isil = str(TagDataSettings.from_toml().isil)
+    ours = VirtualTag.library_item(make_uid(71), "SV2100123", isil=isil, usage=Usage.PATRON_CARD)
+    theirs = VirtualTag.library_item(make_uid(72), "SV9999999", isil=FOREIGN_ISIL, usage=Usage.PATRON_CARD)
+    rfid.books.field.add(ours)
+    rfid.books.field.add(theirs)
+    rfid.books.place(BOOK)
+    assert rfid.pad.read() == [ItemRef(barcode="VV000007", tag_uid="E004015000000007")]
+    assert rfid.pad.cards == ("SV2100123",)  # another library's card signs nobody in here
+    rfid.books.field.clear()
+    assert rfid.pad.read() == []
+    assert rfid.pad.cards == ()
 
 
 def test_a_tag_with_unreadable_data_is_identified_by_its_uid(rfid: SimulatedRfidPad) -> None:
