@@ -93,3 +93,35 @@ def wrap(text: str, width: int, max_lines: int) -> list[str]:
     if words:
         lines.append(shorten(" ".join(words), width))
     return lines
+
+
+def as_text(document: Document, columns: int) -> str:
+    """The slip as plain lines `columns` wide, as it reads on paper: what a reader keeps on a phone when
+    the kiosk shows the receipt as a QR code instead of printing it. Codes are written out as their
+    text (a QR code's link can be followed from the text), a heading is as wide as any line; a cut ends
+    the slip."""
+    lines: list[str] = []
+    for block in document:
+        if isinstance(block, Text):
+            lines.append(_aligned(shorten(block.text, columns), block.align, columns))
+        elif isinstance(block, Columns):
+            right = block.right[:columns]
+            left = shorten(block.left, max(0, columns - len(right) - 1))
+            lines.append(left + " " * (columns - len(left) - len(right)) + right)
+        elif isinstance(block, Rule):
+            lines.append((block.char[:1] or "-") * columns)
+        elif isinstance(block, Feed):
+            lines.extend([""] * block.lines)
+        elif isinstance(block, QrCode | Barcode):
+            lines.append(_aligned(block.data, block.align, columns))
+        elif isinstance(block, CutPaper):
+            break
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def _aligned(text: str, align: Align, columns: int) -> str:
+    if align is Align.CENTER:
+        return text.center(columns)
+    if align is Align.RIGHT:
+        return text.rjust(columns)
+    return text

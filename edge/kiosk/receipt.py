@@ -1,5 +1,5 @@
-"""The kiosk's receipt: what the visit did, as the printer's `Receipt` (pure), and what the screen says
-once it was printed or could not be.
+"""The kiosk's receipt: what the visit did, as the printer's `Receipt` (pure), printed or shown on the
+screen as a QR code, and what the screen says once it was printed or could not be.
 
 The paper names the reader only by a masked card number (`devices.printer.mask_card`): a receipt left on
 the kiosk tells nobody who borrowed what.
@@ -10,15 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+import segno
+
 from devices.errors import DeviceError
 from devices.printer import Outcome as Printed
 from devices.printer import PaperOutError, Receipt, ReceiptItem
+from devices.printer.document import as_text
+from devices.printer.receipt import layout_receipt
 from edge.kiosk.offline_words import RECEIPT_OFFLINE
 from edge.kiosk.visit import BookRow, LoanRow, Notice, Outcome
 from web.catalogs import N_, translate
 from web.formatting import DEFAULT_TIMEZONE, in_zone
 from web.locales import Language
 
+QR_COLUMNS = 32  # a phone's screen, not 80 mm paper
 RETURNED = frozenset({Outcome.TO_HOLD_TRAY, Outcome.TO_RETURN_BIN})
 PRINTED = N_("Your receipt is printed. Please take it.")
 PAPER_OUT = N_("The receipt printer is out of paper")
@@ -62,6 +67,19 @@ def receipt(
         language=language,
         footer=translate(language, RECEIPT_OFFLINE) if offline else "",
     )
+
+
+def receipt_qr(paper: Receipt) -> segno.QRCode:
+    """The receipt as a QR code, for a reader who would rather keep it on their phone, or at a kiosk
+    without a printer: its text as the paper would read, which a phone's camera shows as it is. Low error
+    correction: a screen is not a crumpled slip, and it keeps the code small enough to scan from a hand's
+    length."""
+    return segno.make(as_text(layout_receipt(paper, QR_COLUMNS), QR_COLUMNS), error="l", micro=False)
+
+
+def receipt_qr_svg(paper: Receipt, *, title: str) -> str:
+    """`receipt_qr` as an inline SVG for the screen, named by `title` for screen readers."""
+    return receipt_qr(paper).svg_inline(scale=4, border=4, title=title, svgclass="receipt-qr", omitsize=True)
 
 
 def printing_failed(error: DeviceError) -> Notice:
