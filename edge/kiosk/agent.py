@@ -109,7 +109,7 @@ class KioskAgent:
         # Answers that came after the kiosk stopped waiting, settled in the agent's loop: the thread that
         # delivers them must not wait for another answer (a loan taken back asks the server again).
         self._late: queue.SimpleQueue[Answered] = queue.SimpleQueue()
-        session.on_late_answer = self._late.put
+        session.requests.on_late_answer = self._late.put
 
     # ---- what the screen calls -----------------------------------------------------------------------
 
@@ -274,11 +274,11 @@ class KioskAgent:
             self._activity()
 
     def on_late_reply(self, reply: ReplyBase) -> None:
-        self.session.on_late_reply(reply)
+        self.session.requests.on_late_reply(reply)
 
     def counters(self) -> dict[str, int | bool]:
         offline = asdict(self.offline.counts) if self.offline is not None else {}
-        return dict(asdict(self._counts)) | offline | {"unanswered": self.session.unanswered}
+        return dict(asdict(self._counts)) | offline | {"unanswered": self.session.requests.unanswered}
 
     # ---- the loop ------------------------------------------------------------------------------------
 
@@ -300,7 +300,7 @@ class KioskAgent:
                 scanning.join(timeout=2 * SCANNER_POLL_S + 1.0)
             if self.session.state is SessionState.SIGNED_IN:
                 self.sign_out()
-        return KioskRunSummary(self._counts, self.session.unanswered)
+        return KioskRunSummary(self._counts, self.session.requests.unanswered)
 
     def tick(self) -> None:
         """The idle timeout: warn, then sign out. Returns listed on the idle screen are cleared after as
@@ -427,7 +427,7 @@ class KioskAgent:
     # ---- offline (edge.kiosk.offline_kiosk decides; the agent shows) -------------------------------------
 
     def _look_at_network(self) -> None:
-        if self.offline is not None and self.offline.check(self.session):
+        if self.offline is not None and self.offline.check(self.session.requests):
             self.feed.changed(Part.NETWORK, Part.SIGN_IN)
 
     def _is_offline(self) -> bool:
