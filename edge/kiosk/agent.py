@@ -131,9 +131,8 @@ class KioskAgent:
             if shown.step is SignInStep.SIGNED_IN:
                 return
             if not _looks_like_card(card):
-                shown.step, shown.card = SignInStep.CARD, None
                 title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
-                shown.notice = Notice(title, "danger", next_step=CARD_NEXT)
+                shown.back_to_card(Notice(title, "danger", next_step=CARD_NEXT))
             elif self._offline.is_offline():
                 self._offline.card_given(card)
             else:
