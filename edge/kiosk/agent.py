@@ -13,24 +13,21 @@ says when the library's system cannot be reached, and then signs readers in agai
 lends and takes returns by itself (`edge.kiosk.offline_kiosk`, `edge.kiosk.offline_desk`).
 
 The agent is what the screen and the loop call, and holds the lock that makes them take turns; what the
-screen shows is `edge.kiosk.shown`, the books on the pad are `edge.kiosk.book_steps`, and its offline part
-is `edge.kiosk.offline_steps`.
+screen shows is `edge.kiosk.shown`; signing in is `edge.kiosk.sign_in_steps`, the books on the pad are
+`edge.kiosk.book_steps`, and its offline part is `edge.kiosk.offline_steps`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from pydantic import ValidationError
-
-from contract.common import CARD_NUMBER_PATTERN, ItemRef
-from contract.replies import ReasonCode, ReplyBase
+from contract.common import ItemRef
+from contract.replies import ReplyBase
 from devices.barcode.classify import ScanRules
 from devices.errors import DeviceError
 from devices.printer import ReceiptPrinter
@@ -44,20 +41,16 @@ from edge.kiosk.receipt import PRINTED, printing_failed, receipt
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
 from edge.kiosk.shown import ShownVisit
+from edge.kiosk.sign_in_steps import SignInSteps
 from edge.kiosk.view import KioskRunSummary, KioskView
 from edge.kiosk.visit import (
-    CARD_NEXT,
     NOT_OURS,
-    PIN_NEXT,
     SCAN_LABEL,
-    SIGN_IN_TITLES,
     SIGNED_OUT_TITLE,
     TIMED_OUT_TITLE,
     Notice,
     SignInStep,
-    loan_rows,
     renewed,
-    sign_in_answer,
 )
 from web.locales import Language
 
@@ -95,6 +88,7 @@ class KioskAgent:
         self._shown = ShownVisit(self.feed, clock)
         self._offline = OfflineSteps(offline, session, self._shown)
         self._books = BookSteps(session, self._shown, self._offline)
+        self._sign_in = SignInSteps(session, self._shown, self._offline)
 
     @property
     def offline(self) -> OfflineKiosk | None:
@@ -122,43 +116,14 @@ class KioskAgent:
             )
 
     def give_card(self, card_number: str) -> None:
-        """A card typed or scanned into the card field: its PIN is asked next. A value that cannot be a
-        card number (a scanner sending garbage, an ISBN) is refused at once."""
-        card = card_number.strip()
+        """A card typed or scanned into the card field (`SignInSteps.card_given`)."""
         with self._lock:
-            shown = self._shown
-            shown.activity()
-            if shown.step is SignInStep.SIGNED_IN:
-                return
-            if not _looks_like_card(card):
-                title = SIGN_IN_TITLES[ReasonCode.UNKNOWN_PATRON]
-                shown.back_to_card(Notice(title, "danger", next_step=CARD_NEXT))
-            elif self._offline.is_offline():
-                self._offline.card_given(card)
-            else:
-                shown.step, shown.card, shown.notice = SignInStep.PIN, card, None
-            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
+            self._sign_in.card_given(card_number.strip())
 
     def sign_in(self, pin: str) -> None:
         """The PIN typed on the keypad, for the card given."""
         with self._lock:
-            shown = self._shown
-            shown.activity()
-            card = shown.card
-            if shown.step is not SignInStep.PIN or card is None:
-                return
-            if self._offline.is_offline():
-                self._offline.pin_given(card, pin)
-                self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
-                return
-            try:
-                answered = self.session.sign_in(card, pin)
-            except ValidationError:  # not 4 to 12 digits: no server could accept it
-                shown.notice = Notice(SIGN_IN_TITLES[ReasonCode.WRONG_PIN], "warning", next_step=PIN_NEXT)
-                self.feed.changed(Part.SIGN_IN)
-                return
-            shown.signing_in(card, *sign_in_answer(answered), loans=loan_rows(self.session.patron))
-            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT)
+            self._sign_in.pin_given(pin)
 
     def on_scan(self, value: str) -> None:
         """A barcode from the scanner: a card signs in (its PIN next), a book's label is a book identified
@@ -225,9 +190,7 @@ class KioskAgent:
     def cancel(self) -> None:
         """Back to the idle screen from the PIN keypad."""
         with self._lock:
-            if self._shown.step is SignInStep.PIN:
-                self._shown.back_to_card()
-                self.feed.changed(Part.SIGN_IN, Part.WARNING)
+            self._sign_in.cancel()
 
     def sign_out(self, *, timed_out: bool = False) -> None:
         with self._lock:
@@ -316,7 +279,3 @@ class KioskAgent:
                 self._books.settle(answered)
             settled += 1
         return settled
-
-
-def _looks_like_card(value: str) -> bool:
-    return re.fullmatch(CARD_NUMBER_PATTERN, value) is not None
