@@ -47,7 +47,7 @@ def test_where_a_sign_in_leaves_the_screen(
 
 def test_a_book_put_back_goes_to_the_end_and_the_list_is_bounded() -> None:
     shown = _shown()
-    shown.notice = REFUSED  # the last person's "card not recognised": the next one is returning books
+    shown.signing_in("SV0001", SignInStep.CARD, REFUSED, loans=())  # the next person is returning books
     refs = [ItemRef(barcode=f"VV{n:06}") for n in range(MAX_ROWS + 5)]  # scanned, one by one
     shown.found(refs)
     shown.found([refs[-20]])
