@@ -99,15 +99,10 @@ class OfflineDesk:
 
     def sign_in(self, card_number: str, pin: str | None) -> OfflineVisit | Refusal:
         """A card (and its PIN, unless the library lends on the card alone) checked against the list."""
-        now = self.clock()
-        refusal = self.list_refusal()
-        if refusal is not None:
-            return refusal
-        card = card_number.strip().upper()
-        reader = self.kept.find(card) if self.kept is not None else None
-        refusal = card_refusal(self.rules, reader, now.astimezone(self.day.zone).date())
-        if refusal is not None or reader is None:
-            return refusal or Refusal.UNKNOWN_CARD
+        found = self._reader(card_number)
+        if isinstance(found, Refusal):
+            return found
+        card, reader = found
         failures = self._failures.get(card, 0)
         checkable = not self.rules.card_only and not reader.pin_locked
         checkable = checkable and failures < self.rules.pin_max_failures and reader.pin_hash is not None
@@ -116,34 +111,27 @@ class OfflineDesk:
         self._failures[card] = outcome.failures
         if outcome.refusal is not None:
             return outcome.refusal
-        allowed = books_allowed(self.rules, reader) - self._lent_in_outage.get(card, 0)
+        allowed = self._allowed(card, reader)
         return OfflineVisit(card, reader, pin_checked=not self.rules.card_only, allowed=max(0, allowed))
 
     def carry_on(self, card_number: str, lent_online: int) -> OfflineVisit | Refusal:
         """The visit of a reader who signed in online (the server checked their PIN) carried on offline:
         the list's word on the card and the limits as for an offline sign-in, counting `lent_online` books
         lent in this visit before the network went (the list does not know of them)."""
-        refusal = self.list_refusal()
-        if refusal is not None:
-            return refusal
-        card = card_number.strip().upper()
-        reader = self.kept.find(card) if self.kept is not None else None
-        refusal = card_refusal(self.rules, reader, self.clock().astimezone(self.day.zone).date())
-        if refusal is not None or reader is None:
-            return refusal or Refusal.UNKNOWN_CARD
-        allowed = books_allowed(self.rules, reader) - self._lent_in_outage.get(card, 0)
+        found = self._reader(card_number)
+        if isinstance(found, Refusal):
+            return found
+        card, reader = found
+        allowed = self._allowed(card, reader)
         if reader.max_loans is not None:
             allowed = min(allowed, reader.max_loans - reader.loans - lent_online)
         return OfflineVisit(card, reader, pin_checked=True, allowed=max(0, allowed))
 
     def lend(self, visit: OfflineVisit, ref: ItemRef, pad: SecurityPad | None) -> BookRow:
         """One book put on the pad (or scanned) by the reader signed in offline."""
-        row = BookRow(row_key(ref), True, barcode=ref.barcode, offline=True)
-        problem = self._problem(ref, pad)
-        if problem is TagProblem.FOREIGN:
-            return _with(row, Outcome.OTHER_LIBRARY)
-        if problem is TagProblem.UNREADABLE or ref.barcode is None:
-            return _with(row, Outcome.UNREADABLE)
+        row = self._row(ref, pad, borrowing=True)
+        if row.outcome is not Outcome.CHECKING:
+            return row
         if row.key in visit.lent:
             return _with(row, Outcome.ALREADY_YOURS)
         if len(visit.lent) >= visit.allowed:  # the offline limit, or the reader's own
@@ -162,12 +150,9 @@ class OfflineDesk:
     def take_return(self, ref: ItemRef, pad: SecurityPad | None) -> BookRow:
         """A book put on the pad (or scanned) with nobody signed in: secured again and queued. Offline the
         kiosk cannot know of holds, so every book goes to the return bin."""
-        row = BookRow(row_key(ref), False, barcode=ref.barcode, offline=True)
-        problem = self._problem(ref, pad)
-        if problem is TagProblem.FOREIGN:
-            return _with(row, Outcome.OTHER_LIBRARY)
-        if problem is TagProblem.UNREADABLE or ref.barcode is None:
-            return _with(row, Outcome.UNREADABLE)
+        row = self._row(ref, pad, borrowing=False)
+        if row.outcome is not Outcome.CHECKING:
+            return row
         secured = True
         if pad is not None and ref.tag_uid is not None:
             secured = pad.apply_security(ref, "secure")
@@ -187,11 +172,33 @@ class OfflineDesk:
         except (VerificationError, InvalidHashError):
             return False
 
+    def _reader(self, card_number: str) -> tuple[str, OfflineReader] | Refusal:
+        """The card as the list knows it, or why nobody (or this card) can borrow offline now."""
+        refusal = self.list_refusal()
+        if refusal is not None:
+            return refusal
+        card = card_number.strip().upper()
+        reader = self.kept.find(card) if self.kept is not None else None
+        refusal = card_refusal(self.rules, reader, self.clock().astimezone(self.day.zone).date())
+        if refusal is not None or reader is None:
+            return refusal or Refusal.UNKNOWN_CARD
+        return card, reader
+
+    def _allowed(self, card: str, reader: OfflineReader) -> int:
+        """Books the reader may still take offline, by the list, less those lent to them in this outage."""
+        return books_allowed(self.rules, reader) - self._lent_in_outage.get(card, 0)
+
     @staticmethod
-    def _problem(ref: ItemRef, pad: SecurityPad | None) -> TagProblem | None:
-        if pad is None or ref.tag_uid is None:
-            return None
-        return pad.tag_problem(ref.tag_uid)
+    def _row(ref: ItemRef, pad: SecurityPad | None, *, borrowing: bool) -> BookRow:
+        """The book's row, still being checked — or decided already when its tag cannot be used (another
+        library's book, or data that cannot be read) or it has no barcode to queue."""
+        row = BookRow(row_key(ref), borrowing, barcode=ref.barcode, offline=True)
+        problem = pad.tag_problem(ref.tag_uid) if pad is not None and ref.tag_uid is not None else None
+        if problem is TagProblem.FOREIGN:
+            return _with(row, Outcome.OTHER_LIBRARY)
+        if problem is TagProblem.UNREADABLE or ref.barcode is None:
+            return _with(row, Outcome.UNREADABLE)
+        return row
 
 
 def _with(row: BookRow, outcome: Outcome, **changes: object) -> BookRow:

@@ -38,7 +38,8 @@ class LinkState(Protocol):
 
 
 class AnswerState(Protocol):
-    """Whether the kiosk's last request went unanswered (`edge.kiosk.session.KioskSession` is one)."""
+    """Whether the kiosk's last request went unanswered (`edge.kiosk.outstanding.OutstandingRequests` is
+    one)."""
 
     unanswered_since_reply: bool
 

@@ -11,17 +11,15 @@
 
 Every call asks the server once and returns an `Answered`. After a lending or a return the server says
 what to do to the book's tag (`security`: unsecure when lent, secure when returned); the session has the
-pad do it and verify it by reading it back. A request that times out is never asked again: it stays queued
-in the outbox, and its answer — whenever it comes, even just as the kiosk stops waiting — is logged and
-handed to `on_late_answer`. A touch screen and the simulated patrons (`edge.sim`) drive the same calls.
+pad do it and verify it by reading it back. The requests themselves, and their answers that come late, are
+`session.requests` (`edge.kiosk.outstanding`). A touch screen and the simulated patrons (`edge.sim`) drive
+the same calls.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
-import time
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Protocol
@@ -40,30 +38,13 @@ from contract.events import (
     RenewRequested,
     SessionPayload,
 )
-from contract.replies import PatronLoginResult, PatronSummary, ReasonCode, ReplyBase, SecurityAction
+from contract.replies import PatronLoginResult, PatronSummary, ReasonCode, SecurityAction
 from devices.errors import DeviceError
-from edge.errors import EdgeError, RequestTimeoutError
-from edge.kiosk.answers import ODD, Answered, Asked, TagProblem
+from edge.errors import EdgeError
+from edge.kiosk.answers import Answered, Asked, TagProblem
+from edge.kiosk.outstanding import LateAnswerHandler, OutstandingRequests, Requester, Sent
 
 log = logging.getLogger(__name__)
-
-
-class Answer(Protocol):
-    """A request on its way (`edge.runtime.RequestHandle` is one)."""
-
-    @property
-    def request_id(self) -> UUID: ...
-
-    def result(self, timeout: float | None = None) -> ReplyBase: ...
-
-
-class Requester(Protocol):
-    """What the kiosk needs of the runtime (`EdgeRuntime` is one)."""
-
-    @property
-    def device_id(self) -> str: ...
-
-    def request_async(self, model: type[EventEnvelope], payload: ContractModel) -> Answer: ...
 
 
 class ItemPad(Protocol):
@@ -95,18 +76,6 @@ class SessionState(StrEnum):
     SIGNED_IN = "signed_in"
 
 
-@dataclasses.dataclass(frozen=True)
-class _Sent:
-    """A request on its way, and what was asked."""
-
-    model: type[EventEnvelope]
-    asked: Asked
-    answer: Answer
-    started: float  # perf_counter() when it was sent
-    tag_problem: TagProblem | None = None
-
-
-LateAnswerHandler = Callable[[Answered], None]
 FoundHandler = Callable[[list[ItemRef]], None]
 
 
@@ -119,23 +88,15 @@ class KioskSession:
         timeout_s: float | None = None,
         on_late_answer: LateAnswerHandler | None = None,
     ) -> None:
-        self.requester = requester
+        self.requests = OutstandingRequests(requester, timeout_s=timeout_s, on_late_answer=on_late_answer)
         self.pad = pad
-        self.timeout_s = timeout_s  # None: the runtime's request_timeout_s
-        self.on_late_answer = on_late_answer
         self.device_id = requester.device_id
         self.state = SessionState.IDLE
         self.session_id: UUID | None = None
         self.card_number: str | None = None
         self.patron: PatronSummary | None = None  # the signed-in patron's account, for the screen
-        # Every request asked and not yet answered, by request id: an answer that comes late — even just as
-        # the kiosk stops waiting — is matched to what was asked.
-        self._asked: dict[UUID, Asked] = {}
-        self._lock = threading.Lock()
         # Tags already handled that still lie on the pad: a book left there is not asked about again.
         self._handled_on_pad: set[str] = set()
-        # A request went unanswered in time and no answer has come since: the server is out of reach.
-        self.unanswered_since_reply = False
 
     # ---- the patron's actions -----------------------------------------------------------------------
 
@@ -143,7 +104,8 @@ class KioskSession:
         if self.state is not SessionState.IDLE:
             raise SessionStateError(f"{self.card_number} is still signed in: sign out first")
         payload = PatronLogin.model_validate({"card_number": card_number, "pin": pin})
-        answered = self._ask(PatronLoginRequested, payload, Asked(PatronLoginRequested.KIND, card_number))
+        asked = Asked(PatronLoginRequested.KIND, card_number)
+        answered = self.requests.ask(PatronLoginRequested, payload, asked)
         reply = answered.reply
         if isinstance(reply, PatronLoginResult) and reply.decision.ok and reply.session_id is not None:
             self.state = SessionState.SIGNED_IN
@@ -157,7 +119,7 @@ class KioskSession:
         asked = Asked(PatronLogoutRequested.KIND, self.card_number)
         try:
             payload = SessionPayload(session_id=session_id)
-            return self._ask(PatronLogoutRequested, payload, asked, timeout_s=wait_s)
+            return self.requests.ask(PatronLogoutRequested, payload, asked, timeout_s=wait_s)
         finally:
             # Whatever the answer: the patron has left (the server closes the session at the next sign-in
             # on this kiosk, or when it idles out).
@@ -205,17 +167,17 @@ class KioskSession:
         if ref.tag_uid is not None:
             self._handled_on_pad.add(ref.tag_uid)
 
-    def _ask_from_pad(self, ref: ItemRef) -> Answered | _Sent:
+    def _ask_from_pad(self, ref: ItemRef) -> Answered | Sent:
         """A new book on the pad asked about; another library's book is not asked about (its item id is
         not one of ours: answered here), one whose tag data cannot be read is asked about by its UID."""
         problem = self.pad.tag_problem(ref.tag_uid) if self.pad is not None and ref.tag_uid else None
         if problem is TagProblem.FOREIGN:
             kind = CheckoutRequested.KIND if self.state is SessionState.SIGNED_IN else CheckinRequested.KIND
             return Answered(Asked(kind, self.card_number, ref), None, 0.0, tag_problem=problem)
-        return dataclasses.replace(self._send(*self._item_request(ref)), tag_problem=problem)
+        return dataclasses.replace(self.requests.send(*self._item_request(ref)), tag_problem=problem)
 
-    def _settle_from_pad(self, sent: _Sent) -> Answered:
-        answered = self._secured(self._wait(sent), sent.model)
+    def _settle_from_pad(self, sent: Sent) -> Answered:
+        answered = self._secured(self.requests.wait(sent), sent.model)
         if sent.tag_problem is None:
             return answered
         return dataclasses.replace(answered, tag_problem=sent.tag_problem)
@@ -251,32 +213,12 @@ class KioskSession:
         minutes old — and the tag, never unsecured, is left as it is. Sent like every request: queued in
         the outbox until answered, and applied once."""
         asked = Asked(CheckinRequested.KIND, self.card_number, ref, taking_back=True)
-        return self._ask(CheckinRequested, ItemOnly(item=ref), asked)
+        return self.requests.ask(CheckinRequested, ItemOnly(item=ref), asked)
 
     def renew(self, ref: ItemRef) -> Answered:
         session_id = self._signed_in("renew")
         payload = ItemForSession(session_id=session_id, item=ref)
-        return self._ask(RenewRequested, payload, Asked(RenewRequested.KIND, self.card_number, ref))
-
-    # ---- answers ------------------------------------------------------------------------------------
-
-    @property
-    def unanswered(self) -> int:
-        """Requests asked whose answer has not come yet (timed out and still queued, or being asked)."""
-        with self._lock:
-            return len(self._asked)
-
-    def on_late_reply(self, reply: ReplyBase) -> None:
-        """Give to `EdgeRuntime.set_late_reply_handler`: answers to requests that timed out."""
-        self.unanswered_since_reply = False
-        with self._lock:
-            asked = self._asked.pop(reply.request_id, None)
-        if asked is None:
-            self._log(reply.KIND, "(earlier run)", reply, late=True)
-            return
-        self._log(asked.kind, asked.subject, reply, late=True)
-        if self.on_late_answer is not None:
-            self.on_late_answer(Answered(asked, reply, 0.0, late=True))
+        return self.requests.ask(RenewRequested, payload, Asked(RenewRequested.KIND, self.card_number, ref))
 
     # ---- internals ----------------------------------------------------------------------------------
 
@@ -288,7 +230,7 @@ class KioskSession:
     def _about_item(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> Answered:
         """Ask about a book, then set its tag as the answer says (unsecured when lent, secured when
         returned)."""
-        return self._secured(self._ask(model, payload, asked), model)
+        return self._secured(self.requests.ask(model, payload, asked), model)
 
     def _secured(self, answered: Answered, model: type[EventEnvelope]) -> Answered:
         """The book's tag set as the answer says, verified; a loan whose tag stayed secured taken back."""
@@ -311,50 +253,3 @@ class KioskSession:
             self.take_back(asked.item)
         seconds = answered.seconds
         return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)
-
-    def _ask(
-        self,
-        model: type[EventEnvelope],
-        payload: ContractModel,
-        asked: Asked,
-        *,
-        timeout_s: float | None = None,
-    ) -> Answered:
-        return self._wait(self._send(model, payload, asked), timeout_s=timeout_s)
-
-    def _send(self, model: type[EventEnvelope], payload: ContractModel, asked: Asked) -> _Sent:
-        started = time.perf_counter()
-        answer = self.requester.request_async(model, payload)
-        with self._lock:
-            self._asked[answer.request_id] = asked
-        return _Sent(model, asked, answer, started)
-
-    def _wait(self, sent: _Sent, *, timeout_s: float | None = None) -> Answered:
-        model, asked, answer = sent.model, sent.asked, sent.answer
-        try:
-            reply = answer.result(self.timeout_s if timeout_s is None else timeout_s)
-        except RequestTimeoutError:
-            # Its answer goes to on_late_reply (perhaps already has): it finds what was asked above.
-            log.warning("%s %s %s: no answer yet; it stays queued", self.device_id, model.KIND, asked.subject)
-            self.unanswered_since_reply = True
-            return Answered(asked, None, time.perf_counter() - sent.started)
-        seconds = time.perf_counter() - sent.started
-        self.unanswered_since_reply = False
-        with self._lock:
-            self._asked.pop(answer.request_id, None)
-        self._log(model.KIND, asked.subject, reply, late=False)
-        return Answered(asked, reply, seconds)
-
-    def _log(self, kind: str, subject: str, reply: ReplyBase, *, late: bool) -> None:
-        decision = reply.decision
-        level = logging.WARNING if decision.code in ODD else logging.INFO
-        log.log(
-            level,
-            "%s %s%s %s → %s: %s",
-            self.device_id,
-            "late answer to " if late else "",
-            kind,
-            subject,
-            decision.code,
-            decision.message.en,
-        )

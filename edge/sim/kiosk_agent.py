@@ -43,7 +43,7 @@ class SimulatedKiosk:
     duration_s: float | None = None
 
     def on_late_reply(self, reply: ReplyBase) -> None:
-        self.patrons.session.on_late_reply(reply)
+        self.patrons.session.requests.on_late_reply(reply)
 
     def run(self, stop: threading.Event) -> KioskSummary:
         self.patrons.stop_event = stop

@@ -45,7 +45,8 @@ class KioskBehaviour:
 
 class KioskSimulator:
     """Patrons, one after another, at the kiosk whose session is `session`. Late answers reach them
-    through the session (`session.on_late_reply` is what the runtime's late-reply handler must call)."""
+    through the session's requests (`session.requests.on_late_reply` is what the runtime's late-reply
+    handler must call)."""
 
     def __init__(
         self,
@@ -66,7 +67,7 @@ class KioskSimulator:
         self.stop_event = stop or threading.Event()
         self.hands: Hands = hands or ScanningHands(self.rng, self.behaviour.rfid_rate)
         self.device_id = session.device_id
-        session.on_late_answer = self._believe
+        session.requests.on_late_answer = self._believe
 
     # ---- runs -----------------------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ class KioskSimulator:
     @property
     def unanswered(self) -> int:
         """Requests asked whose answer has not come yet (timed out and still queued, or being asked)."""
-        return self.session.unanswered
+        return self.session.requests.unanswered
 
     # ---- visits ---------------------------------------------------------------------------------------
 

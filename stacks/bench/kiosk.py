@@ -118,7 +118,7 @@ def _kiosks_serving(
         for n, rt in enumerate(runtimes)
     ]
     for runtime, simulator in zip(runtimes, simulators, strict=True):
-        runtime.set_late_reply_handler(simulator.session.on_late_reply)
+        runtime.set_late_reply_handler(simulator.session.requests.on_late_reply)
     threads = [threading.Thread(target=sim.run) for sim in simulators]
     try:
         for runtime in runtimes:

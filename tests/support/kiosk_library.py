@@ -49,4 +49,4 @@ def kiosk(
 
 def deliver_late(simulator: KioskSimulator, reply: ReplyBase) -> None:
     """What the runtime's late-reply handler does for this kiosk."""
-    simulator.session.on_late_reply(reply)
+    simulator.session.requests.on_late_reply(reply)

@@ -38,7 +38,7 @@ def test_simulated_kiosks_share_a_library_through_the_broker(
         runtime = start_runtime(device)
         session = KioskSession(runtime, timeout_s=10)
         sim = KioskSimulator(session, world, KioskBehaviour(think_s=0), seed=3, on_round_trip=trips.append)
-        runtime.set_late_reply_handler(session.on_late_reply)
+        runtime.set_late_reply_handler(session.requests.on_late_reply)
         summaries.append(sim.run(sessions=6))
         assert runtime.wait_drained(10)
     assert all(trip.answered for trip in trips)

@@ -144,7 +144,7 @@ def test_an_answer_arriving_just_as_the_kiosk_stops_waiting_is_believed() -> Non
         manifest, desk, KioskBehaviour(think_s=0, max_checkouts=1, return_rate=0, renew_rate=0)
     )
     requester.time_out = {CheckoutRequested.KIND}
-    requester.late_at_timeout = sim.session.on_late_reply
+    requester.late_at_timeout = sim.session.requests.on_late_reply
     sim.run_session()
     card = manifest.patrons[0].card_number
     assert desk.loans == {"VV000000": card}

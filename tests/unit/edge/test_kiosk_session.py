@@ -179,13 +179,13 @@ def test_a_timed_out_request_is_not_asked_again_and_its_late_answer_comes_once(
     requester.time_out = {CheckoutRequested.KIND}
     answered = session.borrow(TAGGED)
     assert (answered.reply, answered.security_applied) == (None, None)
-    assert session.unanswered == 1
+    assert session.requests.unanswered == 1
     assert kinds(requester).count(CheckoutRequested.KIND) == 1
     (reply,) = requester.late
-    session.on_late_reply(reply)
-    session.on_late_reply(reply)  # a repeat is an answer to nothing asked now
+    session.requests.on_late_reply(reply)
+    session.requests.on_late_reply(reply)  # a repeat is an answer to nothing asked now
     assert [(a.late, a.code, a.asked.item) for a in late] == [(True, ReasonCode.OK, TAGGED)]
-    assert session.unanswered == 0
+    assert session.requests.unanswered == 0
     assert pad.set == []  # a late answer sets no tag: the book has left with the patron
 
 
@@ -193,8 +193,8 @@ def test_an_answer_arriving_as_the_kiosk_stops_waiting_is_handed_over(requester:
     late: list[Answered] = []
     session = KioskSession(requester, on_late_answer=late.append)
     requester.time_out = {PatronLoginRequested.KIND}
-    requester.late_at_timeout = session.on_late_reply
+    requester.late_at_timeout = session.requests.on_late_reply
     assert session.sign_in(CARD, PIN).reply is None
     assert [(a.asked.kind, a.code) for a in late] == [(PatronLoginRequested.KIND, ReasonCode.OK)]
     assert session.state is SessionState.IDLE  # the patron had walked away
-    assert session.unanswered == 0
+    assert session.requests.unanswered == 0

@@ -142,10 +142,10 @@ def test_the_kiosk_knows_it_is_offline_and_back(kiosk: Kiosk) -> None:
     kiosk.agent.tick()
     assert kiosk.agent.view().offline
     kiosk.link.server_online = True
-    kiosk.agent.session.unanswered_since_reply = True  # a request went unanswered in time
+    kiosk.agent.session.requests.unanswered_since_reply = True  # a request went unanswered in time
     kiosk.agent.tick()
     assert kiosk.agent.view().offline
-    kiosk.agent.session.unanswered_since_reply = False  # an answer came, late
+    kiosk.agent.session.requests.unanswered_since_reply = False  # an answer came, late
     kiosk.agent.tick()
     assert not kiosk.agent.view().offline
     assert kiosk.agent.counters()["offline_switches"] == 2
