@@ -267,9 +267,13 @@ class KioskAgent:
                 self.feed.changed(Part.WARNING)
 
     def poll_pad(self) -> list[Answered]:
-        """One look at the pad: each new book on it decided, its row shown as it goes."""
+        """One look at the pad: each new book on it decided, its row shown as it goes; a reader's RFID
+        card laid on it signs them in (`SignInSteps.cards_on_pad`)."""
         with self._lock:
-            return self._books.poll_pad()
+            answers = self._books.poll_pad()
+            if self.session.pad is not None:
+                self._sign_in.cards_on_pad(self.session.pad.cards)
+            return answers
 
     def settle_late(self) -> int:
         """Each answer that came late since the last look settled (`BookSteps.settle`). How many."""

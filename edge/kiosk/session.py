@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 class ItemPad(Protocol):
     """Where books are put down at the kiosk (`edge.kiosk.pad.RfidPad` is one)."""
 
+    # The card numbers of readers' RFID cards lying on the pad at the last read (they are not books).
+    cards: tuple[str, ...]
+
     def read(self) -> list[ItemRef]:
         """The books on the pad now; raises `DeviceError` when the reader does not answer."""
         ...

@@ -33,6 +33,16 @@ class SignInSteps:
         self._session = session
         self._shown = shown
         self._offline = offline
+        self._cards_on_pad: tuple[str, ...] = ()
+
+    def cards_on_pad(self, cards: tuple[str, ...]) -> None:
+        """A reader's RFID card laid on the pad is given as a scanned one is — once while it lies there:
+        a card left on the pad after signing out does not sign its reader in again, and a card laid while
+        someone is signed in (or typing a PIN) is not theirs to act on."""
+        laid = [card for card in cards if card not in self._cards_on_pad]
+        self._cards_on_pad = cards
+        if laid and self._shown.step is SignInStep.CARD:
+            self.card_given(laid[0])
 
     def card_given(self, card: str) -> None:
         """Its PIN is asked next (offline, the list may refuse the card at once, or lend on it alone). A

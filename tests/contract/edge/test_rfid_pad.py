@@ -60,7 +60,7 @@ def test_a_readers_rfid_card_on_the_pad_is_a_card_not_a_book(rfid: SimulatedRfid
     assert rfid.pad.cards == ("SV2100123",)  # another library's card signs nobody in here
     rfid.books.field.clear()
     assert rfid.pad.read() == []
-    assert rfid.pad.cards == ()
+    assert not rfid.pad.cards
 
 
 def test_a_tag_with_unreadable_data_is_identified_by_its_uid(rfid: SimulatedRfidPad) -> None:

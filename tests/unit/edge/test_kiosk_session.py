@@ -30,6 +30,7 @@ class ListPad:
         self.tags_refuse = False
         self.reader_silent = False
         self.problems: dict[str, TagProblem] = {}  # tag UID → what the pad found wrong with it
+        self.cards: tuple[str, ...] = ()  # readers' RFID cards lying on it
 
     def read(self) -> list[ItemRef]:
         if self.reader_silent:

@@ -78,6 +78,24 @@ def test_a_card_then_its_pin_signs_the_reader_in() -> None:
     assert view.notice is None
 
 
+def test_an_rfid_card_laid_on_the_pad_asks_for_its_pin_once() -> None:
+    kiosk = Kiosk()
+    kiosk.pad.cards = (CARD,)
+    kiosk.agent.poll_pad()
+    assert kiosk.agent.view().step is SignInStep.PIN
+    kiosk.agent.sign_in(PIN)
+    assert kiosk.agent.view().step is SignInStep.SIGNED_IN
+    assert kiosk.agent.view().books == ()  # the card is not a book
+    kiosk.agent.sign_out()
+    kiosk.agent.poll_pad()  # left on the pad after signing out: nobody is signed in again
+    assert kiosk.agent.view().step is SignInStep.CARD
+    kiosk.pad.cards = ()
+    kiosk.agent.poll_pad()
+    kiosk.pad.cards = (CARD,)  # taken away and laid again: its PIN is asked
+    kiosk.agent.poll_pad()
+    assert kiosk.agent.view().step is SignInStep.PIN
+
+
 def test_a_wrong_pin_asks_again_and_a_locked_one_goes_back_to_the_card() -> None:
     kiosk = Kiosk()
     kiosk.sign_in(pin="9999")
