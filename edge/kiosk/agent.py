@@ -30,14 +30,14 @@ from contract.common import ItemRef
 from contract.replies import ReplyBase
 from devices.barcode.classify import ScanRules
 from devices.errors import DeviceError
-from devices.printer import ReceiptPrinter
+from devices.printer import Receipt, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.book_steps import BookSteps
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.offline_kiosk import OfflineKiosk
 from edge.kiosk.offline_steps import OfflineSteps
-from edge.kiosk.receipt import PRINTED, printing_failed, receipt
+from edge.kiosk.receipt import PRINTED, QR_TITLE, printing_failed, receipt, receipt_qr_svg
 from edge.kiosk.scanning import SCANNER_POLL_S, Scanned, Scanner, read_scanner, what_was_scanned
 from edge.kiosk.session import KioskSession, SessionState
 from edge.kiosk.shown import ShownVisit
@@ -52,6 +52,7 @@ from edge.kiosk.visit import (
     SignInStep,
     renewed,
 )
+from web.catalogs import translate
 from web.locales import Language
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ class KioskAgent:
                 warning,
                 shown.pad_fault,
                 self.printer is not None and bool(shown.receipt_items()),
+                bool(shown.receipt_items()),
+                shown.receipt_qr,
                 **self._offline.view(),
             )
 
@@ -162,20 +165,9 @@ class KioskAgent:
         with self._lock:
             shown = self._shown
             shown.activity()
-            items = shown.receipt_items()
-            if self.printer is None or not items:
+            paper = self._receipt(language)
+            if self.printer is None or paper is None:
                 return
-            patron, visit = self.session.patron, self._offline.visit
-            paper = receipt(
-                items,
-                library=self.library_name,
-                kiosk_id=self.session.device_id,
-                now=self._wall_clock(),
-                card_number=visit.card_number if visit is not None else self.session.card_number,
-                fines_due=patron.fines_due if patron is not None else 0,
-                language=language,
-                offline=any(row.offline for row in shown.rows.values()),
-            )
             try:
                 self.printer.print_receipt(paper)
             except DeviceError as exc:  # out of paper, offline, or unplugged: the visit goes on
@@ -186,6 +178,40 @@ class KioskAgent:
                 shown.counts.receipts += 1
                 shown.notice = Notice(PRINTED, "success")
             self.feed.changed(Part.SIGN_IN)
+
+    def show_receipt(self, language: Language) -> None:
+        """The visit's receipt shown on the screen as a QR code (None shown: nothing to list yet)."""
+        with self._lock:
+            shown = self._shown
+            shown.activity()
+            paper = self._receipt(language)
+            title = translate(language, QR_TITLE)
+            shown.receipt_qr = None if paper is None else receipt_qr_svg(paper, title=title)
+            self.feed.changed(Part.BOOKS)
+
+    def hide_receipt(self) -> None:
+        with self._lock:
+            self._shown.activity()
+            self._shown.receipt_qr = None
+            self.feed.changed(Part.BOOKS)
+
+    def _receipt(self, language: Language) -> Receipt | None:
+        """The visit's receipt in `language` (None: nothing lent, returned or renewed yet)."""
+        shown = self._shown
+        items = shown.receipt_items()
+        if not items:
+            return None
+        patron, visit = self.session.patron, self._offline.visit
+        return receipt(
+            items,
+            library=self.library_name,
+            kiosk_id=self.session.device_id,
+            now=self._wall_clock(),
+            card_number=visit.card_number if visit is not None else self.session.card_number,
+            fines_due=patron.fines_due if patron is not None else 0,
+            language=language,
+            offline=any(row.offline for row in shown.rows.values()),
+        )
 
     def cancel(self) -> None:
         """Back to the idle screen from the PIN keypad."""
@@ -205,6 +231,7 @@ class KioskAgent:
             shown.back_to_card(Notice(TIMED_OUT_TITLE if timed_out else SIGNED_OUT_TITLE, "info"))
             shown.rows.clear()
             shown.loans.clear()
+            shown.receipt_qr = None
             shown.activity()  # the idle countdown starts again for the next reader
             self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT, Part.WARNING)
 

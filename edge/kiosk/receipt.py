@@ -28,6 +28,7 @@ RETURNED = frozenset({Outcome.TO_HOLD_TRAY, Outcome.TO_RETURN_BIN})
 PRINTED = N_("Your receipt is printed. Please take it.")
 PAPER_OUT = N_("The receipt printer is out of paper")
 NOT_PRINTED = N_("The receipt could not be printed")
+QR_TITLE = N_("Your receipt as a QR code")
 ASK_DESK = N_("Your books are recorded all the same. Please tell the library desk.")
 
 

@@ -159,6 +159,13 @@ def screen_app(agent: KioskAgent) -> Starlette:
             return templates.response(FRAGMENTS[Part.SIGN_IN], lang, context(lang))
         return RedirectResponse(f"/?lang={lang}", status_code=303)
 
+    async def qr_tap(request: Request) -> Response:
+        lang = _language(request)
+        await anyio.to_thread.run_sync(agent.show_receipt, lang)
+        if request.headers.get("hx-request"):
+            return templates.response(FRAGMENTS[Part.BOOKS], lang, context(lang))
+        return RedirectResponse(f"/?lang={lang}", status_code=303)
+
     return Starlette(
         routes=[
             Route("/", page),
@@ -172,6 +179,8 @@ def screen_app(agent: KioskAgent) -> Starlette:
             ),
             Route("/renew-all", tap(Part.ACCOUNT, lambda _: agent.renew()), methods=["POST"]),
             Route("/receipt", receipt_tap, methods=["POST"]),
+            Route("/receipt/qr", qr_tap, methods=["POST"]),
+            Route("/receipt/qr/hide", tap(Part.BOOKS, lambda _: agent.hide_receipt()), methods=["POST"]),
             Route("/still-here", tap(Part.WARNING, lambda _: agent.still_here()), methods=["POST"]),
             Mount("/static", app=assets),
         ],

@@ -34,6 +34,9 @@ class ShownVisit:
         self.warned = False
         self.pad_fault = False
         self.counts = KioskCounters()
+        # The visit's receipt as a QR code (an SVG), while the reader has it shown; a new book makes it
+        # out of date and signing out takes it away with the rest of the visit.
+        self.receipt_qr: str | None = None
 
     def idle_s(self) -> float:
         return self._clock() - self.last_activity
@@ -82,6 +85,7 @@ class ShownVisit:
     def decided(self, row: BookRow, *parts: Part) -> None:
         """A book's row as decided (online or offline), and the other parts of the screen it changes."""
         self.rows[row.key] = row
+        self.receipt_qr = None
         self.counts.books_decided += 1
         self.activity()
         self.feed.changed(Part.BOOKS, *parts)

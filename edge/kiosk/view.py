@@ -22,6 +22,8 @@ class KioskView:
     warning_s: int | None  # seconds left before the idle sign-out, once warned
     pad_fault: bool  # the pad's reader did not answer at the last look
     can_print: bool = False  # a printer, and something done in this visit to print
+    can_show_receipt: bool = False  # something done in this visit: its receipt can be shown as a QR code
+    receipt_qr: str | None = None  # that QR code (an inline SVG), while it is shown
     offline: bool = False  # the library's system cannot be reached: the banner says what still works
     offline_lending: bool = False  # and a card may borrow offline now (the list fresh, lending on)
     card_only: bool = False  # offline, the library lends on the card alone

@@ -2,7 +2,8 @@
 kiosk agent on its runtime, its pad — the real FEIG driver — on the virtual reader over a pty with books put
 on it and taken away, and its receipt printer — the real ESC/POS driver — on a virtual one. A wrong PIN,
 then signing in on the keypad; a stack of four books lent with due dates (one held for another reader,
-refused, its tag left secured); a loan renewed and a receipt printed; signing out; returns without a card,
+refused, its tag left secured); a loan renewed and a receipt printed, then shown as a QR code that
+zbar reads off the screen; signing out; returns without a card,
 one to the hold tray; the large-text mode; the idle warning's countdown, then the sign-out it warned of.
 Every screen axe-core clean, no console error or CSP violation, in Vietnamese and English, screenshotted."""
 
@@ -18,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
+from devices.barcode.image import decode_image
 from devices.printer import get_printer_profile
 from devices.rfid import SecuritySettings
 from devices.sim.field import VirtualTag, make_uid
@@ -209,6 +211,18 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     kiosk.printer.save_png(SCREENSHOTS / "kiosk-receipt-paper.vi.png")
     shown_in_both_languages(screen, "receipt")
+
+    # The same receipt as a QR code on the screen: what a phone's camera reads off the screen is it.
+    page.click("[data-receipt-qr-show]")
+    code = page.locator("[data-receipt-qr] svg")
+    expect(code).to_be_visible()
+    (symbol,) = decode_image(code.screenshot()).symbols
+    assert all(item.barcode in symbol.value for item in [*library.to_lend, library.had])
+    assert library.card not in symbol.value
+    assert library.name not in symbol.value
+    shown_in_both_languages(screen, "receipt-qr")
+    page.click("[data-receipt-qr-hide]")
+    expect(page.locator("[data-receipt-qr]")).to_have_count(0)
 
     page.click("[data-sign-out]")
     expect(page.locator("[data-step=card]")).to_be_visible()
