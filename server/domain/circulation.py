@@ -115,10 +115,11 @@ def _account_problem(
     return next(problems, None)
 
 
-def _checkout_refusals(
+def checkout_refusals(
     patron: PatronStanding, item: ItemState, policies: PolicySet, now: datetime
 ) -> Iterator[Reason]:
-    """Every check of a checkout, in order: the account first, then the item, then the limits."""
+    """Every check of a checkout, in order: the account first, then the item, then the limits. (A loan
+    made offline asks for all of them: each one that stands is told to staff, `server.domain.offline`.)"""
     yield from _account_problems(patron, policies, item.item_type, now, overdue_matters=True)
     rule = policies.rule_for(patron.category, item.item_type)
     if not rule.loanable:
@@ -164,14 +165,19 @@ def decide_checkout(
         return CheckoutDecision(Reason.UNKNOWN_ITEM)
     lifting = liftable(overrides)
     lifted: list[Reason] = []
-    for refusal in _checkout_refusals(patron, item, policies, now):
+    for refusal in checkout_refusals(patron, item, policies, now):
         if refusal not in lifting:
             return CheckoutDecision(refusal)
         lifted.append(refusal)
     rule = policies.rule_for(patron.category, item.item_type)
     due = cal.due_at(now, rule.loan_days, policies.calendar)
-    own_hold = fills_own_hold or item.trapped_for_patron_id == patron.patron_id
+    own_hold = fills_hold(patron, item, holds_record=fills_own_hold)
     return CheckoutDecision(Reason.OK_HOLD_READY_FOR_YOU if own_hold else Reason.OK, due, tuple(lifted))
+
+
+def fills_hold(patron: PatronStanding, item: ItemState, *, holds_record: bool) -> bool:
+    """The loan fulfils the patron's own hold: they hold the item's record, or the copy waits for them."""
+    return holds_record or item.trapped_for_patron_id == patron.patron_id
 
 
 # An ordered table of checks; an early return per row reads like the table it is.
