@@ -107,15 +107,17 @@ def place_checkout(
         return CheckoutPlan(OfflineOutcome.NOT_APPLIED, tuple(unknown))
     if loans.open_patron_id == patron_id:
         return CheckoutPlan(OfflineOutcome.ALREADY_LENT)
-    if loans.next_start is not None:
-        if loans.next_patron_id == patron_id:
+    next_start, next_patron_id = loans.next_start, loans.next_patron_id
+    open_later = loans.open_since is not None and loans.open_since > occurred_at
+    if open_later and (next_start is None or (loans.open_since or occurred_at) < next_start):
+        next_start, next_patron_id = loans.open_since, loans.open_patron_id
+    if next_start is not None:
+        if next_patron_id == patron_id:
             # The reader borrowed it again later, online: the later loan is theirs already.
             return CheckoutPlan(OfflineOutcome.ALREADY_LENT)
         # Lent online to someone else after it was lent here: that loan stands; this one is recorded and
         # ends when the book evidently passed on.
-        return CheckoutPlan(
-            OfflineOutcome.LENT_CLOSED, (OfflineProblem.LENT_MEANWHILE,), close_at=loans.next_start
-        )
+        return CheckoutPlan(OfflineOutcome.LENT_CLOSED, (OfflineProblem.LENT_MEANWHILE,), close_at=next_start)
     if loans.open_patron_id is not None:
         # On loan to another reader since before: the book was evidently back, its return not recorded.
         return CheckoutPlan(OfflineOutcome.LENT, (OfflineProblem.RETURNED_UNRECORDED,), return_open_loan=True)

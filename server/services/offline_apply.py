@@ -169,14 +169,16 @@ def _checkout(
     session: Session, context: CirculationContext, tx: OfflineTransaction, ref: ItemRef, by: str
 ) -> Applied:
     at = tx.occurred_at
-    assert tx.card_number is not None and tx.due_at is not None
+    assert tx.card_number is not None
+    assert tx.due_at is not None
     patron = patron_by_card(session, tx.card_number)
     _, found = find_item(session, ref)
     loans = _item_loans(session, found, at) if found is not None else ItemLoans()
     plan = place_checkout(patron.id if patron else None, found is not None, loans, occurred_at=at)
     if plan.outcome in (OfflineOutcome.NOT_APPLIED, OfflineOutcome.ALREADY_LENT):
         return Applied(plan.outcome, plan.problems)
-    assert patron is not None and found is not None
+    assert patron is not None
+    assert found is not None
     item = found.item
     if plan.close_at is not None:
         # Every loan a kiosk showed exists as a loan: this one, closed when the copy passed on.
