@@ -225,7 +225,13 @@ def _decide(code: ReasonCode) -> Decision:
     return i18n.decision(code)
 
 
-def build_registry(settings: ServerSettings, context: CirculationContext) -> HandlerRegistry:
+def build_registry(
+    settings: ServerSettings,
+    context: CirculationContext,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> HandlerRegistry:
+    """`clock`: the server's time where a handler keeps one (an offline transaction's arrival)."""
     stocktake = StocktakeHandlers(context.lifecycle)
     return HandlerRegistry(
         requests=KioskHandlers(context).requests() | stocktake.requests(),
@@ -235,7 +241,7 @@ def build_registry(settings: ServerSettings, context: CirculationContext) -> Han
             GateAlarmRaised.KIND: partial(_gate_alarms, lifecycle=context.lifecycle),
             GateFootfallCounted.KIND: _gate_footfall,
             **stocktake.observations(),
-            **OfflineHandlers().observations(),
+            **OfflineHandlers(clock).observations(),
         },
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),

@@ -82,11 +82,12 @@ def apply_pending(
 ) -> ApplyReport:
     """Apply every pending transaction, oldest first, if arrivals have settled (`settle`: how long the
     newest must have waited; zero applies at once)."""
-    with Session(engine) as session:
-        ready = settled(session, now=now, settle=settle)
-        if not ready:
-            waiting = 0 if ready is None else _pending_count(session)
-            return ApplyReport(waiting=waiting)
+    if settle > timedelta(0):
+        with Session(engine) as session:
+            ready = settled(session, now=now, settle=settle)
+            if not ready:
+                waiting = 0 if ready is None else _pending_count(session)
+                return ApplyReport(waiting=waiting)
     applied = exceptions = 0
     while True:
         with Session(engine) as session:
