@@ -38,18 +38,19 @@ A, B = "kiosk-a", "kiosk-b"
 _SEQ = itertools.count(1)
 
 
-def lent(device: str, patron: Patron, book: Item, at: datetime) -> OfflineCheckout:
-    payload = OfflineLoan(card_number=patron.card_number, item=_ref(book), due_at=DUE, pin_checked=True)
+def lent(device: str, patron: Patron | str, book: Item | ItemRef, at: datetime) -> OfflineCheckout:
+    card = patron if isinstance(patron, str) else patron.card_number
+    payload = OfflineLoan(card_number=card, item=_ref(book), due_at=DUE, pin_checked=True)
     return make_event(OfflineCheckout, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=at)
 
 
-def returned(device: str, book: Item, at: datetime) -> OfflineCheckin:
+def returned(device: str, book: Item | ItemRef, at: datetime) -> OfflineCheckin:
     payload = OfflineReturn(item=_ref(book))
     return make_event(OfflineCheckin, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=at)
 
 
-def _ref(book: Item) -> ItemRef:
-    return ItemRef(barcode=book.barcode, tag_uid=book.tag_uid)
+def _ref(book: Item | ItemRef) -> ItemRef:
+    return book if isinstance(book, ItemRef) else ItemRef(barcode=book.barcode, tag_uid=book.tag_uid)
 
 
 @dataclass
@@ -175,14 +176,12 @@ def test_nothing_is_applied_until_arrivals_settle(server: Server, db: Session) -
 def test_an_unknown_card_or_book_is_not_applied_and_told(server: Server, db: Session) -> None:
     p = make.patron(db)
     book = make.item(db)
-    stranger = Patron(card_number="SV2199999", full_name="", category="undergraduate")
-    unknown = Item(barcode="VV999999", tag_uid=None)
+    stranger, unknown = "SV2199999", ItemRef(barcode="VV999999")
     db.commit()
     server.arrive(lent(A, stranger, book, T1), lent(A, p, unknown, T2), returned(A, unknown, T3))
     assert server.apply() == 3
-    assert server.exceptions() == [OfflineProblem.UNKNOWN_CARD, OfflineProblem.UNKNOWN_ITEM] * 1 + [
-        OfflineProblem.UNKNOWN_ITEM
-    ]
+    unknown_item = OfflineProblem.UNKNOWN_ITEM
+    assert server.exceptions() == [OfflineProblem.UNKNOWN_CARD, unknown_item, unknown_item]
     assert server.loans(book) == []
     with Session(server.engine) as session:
         # The unknown book's return is kept as a sighting without an item, as any unknown read is.
