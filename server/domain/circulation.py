@@ -15,7 +15,7 @@ from server.domain import calendar as cal
 from server.domain.enums import ItemStatus
 from server.domain.fines import fines_block, overdue_days, overdue_fine
 from server.domain.overrides import liftable
-from server.domain.policies import PolicySet
+from server.domain.policies import ANY, PolicySet
 from server.domain.reasons import Reason
 
 
@@ -93,7 +93,7 @@ def is_expired(expires_on: date, now: datetime, calendar: cal.LibraryCalendar) -
     return cal.local_date(now, calendar) > expires_on
 
 
-def _account_problems(
+def account_problems(
     patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
 ) -> Iterator[Reason]:
     """What stands against the patron's account, in the order they hear of it."""
@@ -108,10 +108,17 @@ def _account_problems(
         yield Reason.OVERDUE_ITEMS
 
 
+def blocked_from_borrowing(patron: PatronStanding, policies: PolicySet, now: datetime) -> bool:
+    """Blocked by staff, by fines or by overdue loans, whatever the item (what a kiosk keeps of a reader
+    for lending offline; an expired card it tells apart by its date)."""
+    problems = account_problems(patron, policies, ANY, now, overdue_matters=True)
+    return any(problem is not Reason.PATRON_EXPIRED for problem in problems)
+
+
 def _account_problem(
     patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
 ) -> Reason | None:
-    problems = _account_problems(patron, policies, item_type, now, overdue_matters=overdue_matters)
+    problems = account_problems(patron, policies, item_type, now, overdue_matters=overdue_matters)
     return next(problems, None)
 
 
@@ -120,7 +127,7 @@ def checkout_refusals(
 ) -> Iterator[Reason]:
     """Every check of a checkout, in order: the account first, then the item, then the limits. (A loan
     made offline asks for all of them: each one that stands is told to staff, `server.domain.offline`.)"""
-    yield from _account_problems(patron, policies, item.item_type, now, overdue_matters=True)
+    yield from account_problems(patron, policies, item.item_type, now, overdue_matters=True)
     rule = policies.rule_for(patron.category, item.item_type)
     if not rule.loanable:
         yield Reason.NOT_FOR_LOAN
