@@ -4,6 +4,7 @@ kiosks, with what the record did not allow listed as exceptions — on SQLite an
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
 from contract.common import ItemRef
 from contract.events import EventEnvelope, OfflineCheckin, OfflineCheckout, make_event
@@ -26,6 +28,7 @@ from server.ingest.pipeline import apply_batch
 from server.services.context import CirculationContext
 from server.services.offline_apply import apply_pending
 from server.settings import ServerSettings
+from stacks.cli import app
 from tests.support import events as ev
 from tests.support import factories as make
 
@@ -323,3 +326,16 @@ def test_a_return_never_closes_a_later_loan(server: Server, db: Session) -> None
     with Session(server.engine) as session:
         (transaction,) = session.exec(select(OfflineTransaction)).all()
     assert transaction.outcome is OfflineOutcome.SEEN
+
+
+def test_stacks_offline_apply(server: Server, db: Session, database_url: str) -> None:
+    p = make.patron(db)
+    book = make.item(db)
+    db.commit()
+    server.arrive(lent(A, p, book, T1))
+    result = CliRunner().invoke(app, ["offline", "apply", "--database-url", database_url, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"applied": 1, "exceptions": 0}
+    assert server.loans(book) == [(p.id, T1, None)]
+    again = CliRunner().invoke(app, ["offline", "apply", "--database-url", database_url, "--json"])
+    assert json.loads(again.output) == {"applied": 0, "exceptions": 0}
