@@ -17,13 +17,14 @@ from contract.events import (
     ItemOnly,
     ItemSeen,
     ItemSighting,
+    OfflineCheckin,
     OfflineCheckout,
     PatronLogin,
     PatronLoginRequested,
     SeenContext,
     make_event,
 )
-from contract.offline import OfflineLoan
+from contract.offline import OfflineLoan, OfflineReturn
 from server.ingest.messages import Inbound
 
 _SEQ = itertools.count(1)
@@ -76,6 +77,16 @@ def offline_checkout(
         pin_checked=True,
     )
     return make_event(OfflineCheckout, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=at)
+
+
+def offline_checkin(
+    device: str = "kiosk-01", barcode: str = "VV000001", *, occurred_at: datetime | None = None
+) -> OfflineCheckin:
+    """A book a kiosk took back while it could not reach the server."""
+    payload = OfflineReturn(item=ItemRef(barcode=barcode))
+    return make_event(
+        OfflineCheckin, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=occurred_at
+    )
 
 
 def login(device: str = "kiosk-01", card: str = "SV2100001", pin: str = "1234") -> PatronLoginRequested:
