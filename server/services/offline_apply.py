@@ -11,7 +11,7 @@ never applies one twice. A straggler that arrives after a run is applied by the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.events import SeenContext
+from server.db.bulk import insert_rows
 from server.db.tables import Loan
 from server.db.tables.offline import OfflineException, OfflineTransaction
 from server.domain.circulation import fills_hold
@@ -36,12 +37,13 @@ from server.domain.offline import (
     place_checkout,
 )
 from server.services import circulation, lifecycle
-from server.services.columns import LOAN
+from server.services.columns import ITEM, LOAN, TRACE, table_of
 from server.services.context import CirculationContext
 from server.services.queries import FoundItem, counts, find_item, patron_by_card, require_id, standing
 from server.services.sightings import Sighting, record_sightings
 
-OFFLINE = sa.inspect(OfflineTransaction).local_table
+OFFLINE = table_of(OfflineTransaction)
+EXCEPTION = table_of(OfflineException)
 CHUNK = 250  # transactions a commit: small enough to lose little to a crash, big enough to be quick
 
 
@@ -51,6 +53,20 @@ class Applied:
     problems: tuple[OfflineProblem, ...] = ()
     loan_made_id: int | None = None
     loan_closed_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A pending transaction, as the applier reads it (plain values: its row is updated in bulk)."""
+
+    event_id: uuid.UUID
+    device_id: str
+    kind: OfflineKind
+    occurred_at: datetime
+    card_number: str | None
+    barcode: str | None
+    tag_uid: str | None
+    due_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -95,12 +111,53 @@ def apply_pending(
             if not batch:
                 break
             order = _last_order(session)
+            done = []
+            seen: list[Sighting] = []
             for tx in batch:
                 order += 1
-                exceptions += apply_one(session, context, tx, order=order, now=now)
+                done.append((tx, order, apply_one(session, context, tx, seen)))
+            record_sightings(session, seen, lifecycle=context.lifecycle)
+            exceptions += _mark_applied(session, done, now=now)
             session.commit()
             applied += len(batch)
     return ApplyReport(applied=applied, exceptions=exceptions)
+
+
+_MARK = (
+    sa.update(OFFLINE)
+    .where(OFFLINE.c.event_id == sa.bindparam("id_"))
+    .values(
+        state=OfflineState.APPLIED,
+        applied_at=sa.bindparam("applied_at"),
+        applied_order=sa.bindparam("applied_order"),
+        outcome=sa.bindparam("outcome"),
+        loan_made_id=sa.bindparam("loan_made_id"),
+        loan_closed_id=sa.bindparam("loan_closed_id"),
+    )
+)
+
+
+def _mark_applied(session: Session, done: list[tuple[Pending, int, Applied]], *, now: datetime) -> int:
+    """The chunk's rows marked applied, and their exceptions opened: two statements for the chunk."""
+    marks = [
+        {
+            "id_": tx.event_id,
+            "applied_at": now,
+            "applied_order": order,
+            "outcome": applied.outcome,
+            "loan_made_id": applied.loan_made_id,
+            "loan_closed_id": applied.loan_closed_id,
+        }
+        for tx, order, applied in done
+    ]
+    session.connection().execute(_MARK, marks)
+    opened = [
+        {"event_id": tx.event_id, "reason": problem, "details": {}, "opened_at": now}
+        for tx, _, applied in done
+        for problem in applied.problems
+    ]
+    insert_rows(session, EXCEPTION, opened)
+    return len(opened)
 
 
 def _pending_count(session: Session) -> int:
@@ -108,9 +165,9 @@ def _pending_count(session: Session) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def _next_pending(session: Session, chunk: int) -> Sequence[OfflineTransaction]:
+def _next_pending(session: Session, chunk: int) -> list[Pending]:
     statement = (
-        sa.select(OfflineTransaction)
+        sa.select(*(OFFLINE.c[name] for name in Pending.__slots__))
         .where(OFFLINE.c.state == OfflineState.PENDING)
         .order_by(OFFLINE.c.occurred_at, OFFLINE.c.event_id)
         .limit(chunk)
@@ -118,7 +175,7 @@ def _next_pending(session: Session, chunk: int) -> Sequence[OfflineTransaction]:
     if session.get_bind().dialect.name == "postgresql":
         # Two appliers (the server and a `stacks offline apply`) never take the same rows.
         statement = statement.with_for_update(skip_locked=True)
-    return session.execute(statement).scalars().all()
+    return [Pending(*row) for row in session.execute(statement).all()]
 
 
 def _last_order(session: Session) -> int:
@@ -127,26 +184,14 @@ def _last_order(session: Session) -> int:
     )
 
 
-def apply_one(
-    session: Session, context: CirculationContext, tx: OfflineTransaction, *, order: int, now: datetime
-) -> int:
-    """Apply one transaction and open its exceptions; returns how many were opened."""
+def apply_one(session: Session, context: CirculationContext, tx: Pending, seen: list[Sighting]) -> Applied:
+    """Apply one transaction: what it did, and what to tell staff (the caller marks it applied, and records
+    the returns' sightings it adds to `seen`)."""
     by = f"device:{tx.device_id}"
     ref = ItemRef(barcode=tx.barcode, tag_uid=tx.tag_uid)
     if tx.kind is OfflineKind.CHECKOUT:
-        done = _checkout(session, context, tx, ref, by)
-    else:
-        done = _checkin(session, context, tx, ref, by)
-    tx.state = OfflineState.APPLIED
-    tx.applied_at = now
-    tx.applied_order = order
-    tx.outcome = done.outcome
-    tx.loan_made_id = done.loan_made_id
-    tx.loan_closed_id = done.loan_closed_id
-    for problem in done.problems:
-        session.add(OfflineException(event_id=tx.event_id, reason=problem, opened_at=now))
-    session.flush()
-    return len(done.problems)
+        return _checkout(session, context, tx, ref, by)
+    return _checkin(session, context, tx, ref, by, seen=seen)
 
 
 def _item_loans(session: Session, found: FoundItem, at: datetime) -> ItemLoans:
@@ -166,9 +211,7 @@ def _item_loans(session: Session, found: FoundItem, at: datetime) -> ItemLoans:
     )
 
 
-def _checkout(
-    session: Session, context: CirculationContext, tx: OfflineTransaction, ref: ItemRef, by: str
-) -> Applied:
+def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: ItemRef, by: str) -> Applied:
     at = tx.occurred_at
     assert tx.card_number is not None
     assert tx.due_at is not None
@@ -229,18 +272,38 @@ def _checkout(
 
 
 def _checkin(
-    session: Session, context: CirculationContext, tx: OfflineTransaction, ref: ItemRef, by: str
+    session: Session, context: CirculationContext, tx: Pending, ref: ItemRef, by: str, *, seen: list[Sighting]
 ) -> Applied:
     at = tx.occurred_at
-    # Back in the library's hands at that moment: a sighting in the return context (a missing or lost copy
-    # is found by it), whatever the loans say.
-    seen = Sighting(tx.device_id, at, ref, None, SeenContext.RETURN)
-    record_sightings(session, [seen], lifecycle=context.lifecycle)
-    _, found = find_item(session, ref)
-    loans = _item_loans(session, found, at) if found is not None else ItemLoans()
-    plan = place_checkin(found is not None, loans, occurred_at=at)
-    if not plan.closes_loan or found is None or found.loan is None:
+    # Back in the library's hands at that moment: a sighting in the return context, whatever the loans say.
+    # Recorded with the chunk's others at its end (one statement), unless the copy is missing or lost: then
+    # at once, so that it is found before the transactions after it.
+    sighting = Sighting(tx.device_id, at, ref, None, SeenContext.RETURN)
+    known, loan_id, open_since, traced = _open_loan_of(session, ref)
+    if traced:
+        record_sightings(session, [sighting], lifecycle=context.lifecycle)
+    else:
+        seen.append(sighting)
+    plan = place_checkin(known, ItemLoans(open_since=open_since), occurred_at=at)
+    if not plan.closes_loan:
         return Applied(plan.outcome, plan.problems)
-    closed_id = found.loan.id
     circulation.checkin_at(session, context, ref, now=at, by=by, seen_as=SeenSource.RETURN)
-    return Applied(plan.outcome, plan.problems, loan_closed_id=closed_id)
+    return Applied(plan.outcome, plan.problems, loan_closed_id=loan_id)
+
+
+def _open_loan_of(session: Session, ref: ItemRef) -> tuple[bool, int | None, datetime | None, bool]:
+    """Whether the library knows the item, its open loan and since when (None: not on loan), and whether
+    it is missing or lost: one light statement; the return itself reads the item as circulation does."""
+    named = [ITEM.c.barcode == ref.barcode] if ref.barcode else []
+    if ref.tag_uid:
+        named.append(ITEM.c.tag_uid == ref.tag_uid.upper())
+    row = session.execute(
+        sa.select(ITEM.c.id, LOAN.c.id, LOAN.c.checked_out_at, TRACE.c.item_id)
+        .outerjoin(LOAN, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
+        .outerjoin(TRACE, TRACE.c.item_id == ITEM.c.id)
+        .where(sa.or_(*named))
+        .limit(1)
+    ).first()
+    if row is None:
+        return False, None, None, False
+    return True, row[1], row[2], row[3] is not None
