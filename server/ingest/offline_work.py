@@ -20,6 +20,9 @@ from server.settings import ServerSettings
 log = logging.getLogger(__name__)
 
 APPLY_EVERY_S = 1.0
+# Chunks a turn: about a thousand transactions, a few seconds, and then the ingest has its turn (the kiosks'
+# requests wait while the worker applies); the rest is applied at the next turn.
+APPLY_CHUNKS = 4
 
 
 def offline_work(
@@ -33,9 +36,14 @@ def offline_work(
     settle = timedelta(seconds=settings.offline_settle_s)
 
     def apply(_publish: Publish | None) -> None:
-        report = apply_pending(engine, context, now=clock(), settle=settle)
+        report = apply_pending(engine, context, now=clock(), settle=settle, max_chunks=APPLY_CHUNKS)
         if report.applied:
-            log.info("offline: %d transactions applied, %d exceptions", report.applied, report.exceptions)
+            log.info(
+                "offline: %d transactions applied, %d exceptions, %d left for the next turn",
+                report.applied,
+                report.exceptions,
+                report.waiting,
+            )
             on_applied()
 
     publisher = ShardPublisher()

@@ -95,9 +95,11 @@ def apply_pending(
     now: datetime,
     settle: timedelta = timedelta(0),
     chunk: int = CHUNK,
+    max_chunks: int | None = None,
 ) -> ApplyReport:
     """Apply every pending transaction, oldest first, if arrivals have settled (`settle`: how long the
-    newest must have waited; zero applies at once)."""
+    newest must have waited; zero applies at once). `max_chunks`: stop after so many chunks (the server's
+    ingest waits while it applies; the rest is applied at its next turn)."""
     if settle > timedelta(0):
         with Session(engine) as session:
             ready = settled(session, now=now, settle=settle)
@@ -105,7 +107,9 @@ def apply_pending(
                 waiting = 0 if ready is None else _pending_count(session)
                 return ApplyReport(waiting=waiting)
     applied = exceptions = 0
-    while True:
+    chunks = 0
+    while max_chunks is None or chunks < max_chunks:
+        chunks += 1
         with Session(engine) as session:
             batch = _next_pending(session, chunk)
             if not batch:
@@ -120,6 +124,9 @@ def apply_pending(
             exceptions += _mark_applied(session, done, now=now)
             session.commit()
             applied += len(batch)
+    if max_chunks is not None and chunks >= max_chunks:
+        with Session(engine) as session:
+            return ApplyReport(applied=applied, exceptions=exceptions, waiting=_pending_count(session))
     return ApplyReport(applied=applied, exceptions=exceptions)
 
 
