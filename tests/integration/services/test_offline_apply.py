@@ -26,9 +26,10 @@ from server.domain.enums import HoldStatus, ItemStatus
 from server.domain.offline import OfflineOutcome, OfflineProblem, OfflineState
 from server.ingest.handlers import build_registry
 from server.ingest.pipeline import apply_batch
-from server.services import offline_apply
+from server.services import offline_effects
 from server.services.context import CirculationContext
-from server.services.offline_apply import Pending, apply_pending
+from server.services.offline_apply import apply_pending
+from server.services.offline_effects import Pending
 from server.settings import ServerSettings
 from stacks.cli import app
 from tests.support import events as ev
@@ -352,14 +353,14 @@ def test_a_crash_part_way_leaves_the_rest_pending_and_a_turn_stops_after_its_chu
     server.arrive(*(lent(A, p, book, T1 + timedelta(minutes=n)) for n, book in enumerate(books)))
     turn = apply_pending(server.engine, server.circulation, now=LATER, chunk=1, max_chunks=1)
     assert (turn.applied, turn.waiting) == (1, 2)
-    real = offline_apply.apply_one
+    real = offline_effects.apply_one
 
     def crash_on_the_last(session: Session, context: CirculationContext, tx: Pending, seen: list[Any]) -> Any:
         if tx.barcode == books[2].barcode:
             raise RuntimeError("the server died")
         return real(session, context, tx, seen)
 
-    monkeypatch.setattr(offline_apply, "apply_one", crash_on_the_last)
+    monkeypatch.setattr(offline_effects, "apply_one", crash_on_the_last)
     with pytest.raises(RuntimeError):
         apply_pending(server.engine, server.circulation, now=LATER, chunk=1)
     assert [server.loans(book) for book in books] == [
@@ -367,7 +368,7 @@ def test_a_crash_part_way_leaves_the_rest_pending_and_a_turn_stops_after_its_chu
         [(p.id, T1 + timedelta(minutes=1), None)],
         [],
     ]
-    monkeypatch.setattr(offline_apply, "apply_one", real)
+    monkeypatch.setattr(offline_effects, "apply_one", real)
     assert server.apply() == 1
     assert server.loans(books[2]) == [(p.id, T1 + timedelta(minutes=2), None)]
     with Session(server.engine) as session:
