@@ -72,7 +72,7 @@ def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> L
     return loan_state(loan, holds.category_of(session, reader_of(loan)))
 
 
-def _pass_on_lapsed_hold(
+def pass_on_lapsed_hold(
     session: Session, found: FoundItem, now: datetime, context: CirculationContext
 ) -> None:
     """The item's hold is past its pickup deadline: it lapses here and now, as the nightly job would have
@@ -120,7 +120,7 @@ def lend(
     problem, found_item = find_item(session, ref)
     if found_item is None:
         return Lent(CheckoutOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context)))
-    _pass_on_lapsed_hold(session, found_item, now, context)
+    pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     patron_id = require_id(patron.id)
     found = counts(session, patron_id, now, item_type=item.item_type, record_id=item.record_id)
@@ -288,7 +288,7 @@ def checkin_at(
     if found_item.traced:
         met = lifecycle.Sighted(require_id(found_item.item.id), now, seen_as, by)
         lifecycle.seen_traced(session, context.lifecycle, met)
-    _pass_on_lapsed_hold(session, found_item, now, context)
+    pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     loan = found_item.loan
     state = found_item.state(now)

@@ -120,6 +120,7 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
         circulation.checkin_at(session, context, ref, now=at, by=by)
         _, found = find_item(session, ref)
         assert found is not None
+    circulation.pass_on_lapsed_hold(session, found, at, context)
     found_counts = counts(
         session, require_id(patron.id), at, item_type=item.item_type, record_id=item.record_id
     )

@@ -374,3 +374,21 @@ def test_a_crash_part_way_leaves_the_rest_pending_and_a_turn_stops_after_its_chu
     with Session(server.engine) as session:
         orders = session.exec(select(OfflineTransaction.applied_order).order_by(sa.text("occurred_at"))).all()
     assert orders == [1, 2, 3]
+
+
+def test_a_hold_past_its_pickup_deadline_lapses_and_the_loan_is_clean(server: Server, db: Session) -> None:
+    p, holder = make.patron(db), make.patron(db)
+    record = make.record(db)
+    book = make.item(db, record)
+    hold = make.ready_hold(
+        db, record, holder, book, ready_at=T1 - timedelta(days=5), expires_at=T1 - timedelta(days=1)
+    )
+    db.commit()
+    server.arrive(lent(A, p, book, T1))
+    server.apply()
+    assert server.exceptions() == []
+    assert server.loans(book) == [(p.id, T1, None)]
+    with Session(server.engine) as session:
+        lapsed = session.get(Hold, hold.id)
+        assert lapsed is not None
+        assert lapsed.status == HoldStatus.EXPIRED
