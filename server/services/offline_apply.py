@@ -27,6 +27,7 @@ from server.services.sightings import Sighting, record_sightings
 
 OFFLINE = table_of(OfflineTransaction)
 EXCEPTION = table_of(OfflineException)
+APPLIER_LOCK = 0x5354_4F46  # "STOF": the PostgreSQL advisory lock one applier holds while it applies a chunk
 CHUNK = 250  # transactions a commit: small enough to lose little to a crash, big enough to be quick
 
 
@@ -140,10 +141,19 @@ def _next_pending(session: Session, chunk: int) -> list[Pending]:
         .order_by(OFFLINE.c.occurred_at, OFFLINE.c.event_id)
         .limit(chunk)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        # Two appliers (the server and a `stacks offline apply`) never take the same rows.
-        statement = statement.with_for_update(skip_locked=True)
+    _take_turn(session)
     return [Pending(*row) for row in session.execute(statement).all()]
+
+
+def _take_turn(session: Session) -> None:
+    """Two appliers (the server and a `stacks offline apply`) take turns, a chunk each, each chunk the next
+    in time: never the same rows, never one's later rows before the other's earlier ones. PostgreSQL: an
+    advisory lock held until the chunk commits. SQLite: the database's write lock, taken before the pending
+    rows are read (an UPDATE that changes nothing takes it; a plain read would not wait for the other)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(APPLIER_LOCK)))
+    else:
+        session.execute(sa.update(OFFLINE).where(sa.false()).values(state=OFFLINE.c.state))
 
 
 def _last_order(session: Session) -> int:

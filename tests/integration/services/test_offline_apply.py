@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -392,3 +393,35 @@ def test_a_hold_past_its_pickup_deadline_lapses_and_the_loan_is_clean(server: Se
         lapsed = session.get(Hold, hold.id)
         assert lapsed is not None
         assert lapsed.status == HoldStatus.EXPIRED
+
+
+def test_two_appliers_at_once_apply_each_transaction_once_in_time_order(server: Server, db: Session) -> None:
+    """The server's turn and a `stacks offline apply` at the same moment take turns a chunk each: each
+    transaction once, in the order it happened."""
+    readers = [make.patron(db) for _ in range(4)]
+    books = [make.item(db) for _ in range(6)]
+    db.commit()
+    events: list[EventEnvelope] = [
+        lent(A, readers[n % 4], book, T1 + timedelta(minutes=n)) for n, book in enumerate(books)
+    ]
+    events += [returned(A, book, T2 + timedelta(minutes=n)) for n, book in enumerate(books)]
+    server.arrive(*events)
+
+    def turn() -> None:
+        apply_pending(server.engine, server.circulation, now=LATER, chunk=2)
+
+    threads = [threading.Thread(target=turn) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert server.apply() == 0  # nothing left
+    for n, book in enumerate(books):
+        assert server.loans(book) == [
+            (readers[n % 4].id, T1 + timedelta(minutes=n), T2 + timedelta(minutes=n))
+        ]
+    with Session(server.engine) as session:
+        rows = session.exec(select(OfflineTransaction).order_by(sa.text("applied_order"))).all()
+    assert [r.applied_order for r in rows] == list(range(1, 13))
+    assert [r.occurred_at for r in rows] == sorted(r.occurred_at for r in rows)
+    assert server.exceptions() == []
