@@ -22,6 +22,7 @@ from server.db.tables.offline import OfflineException, OfflineTransaction
 from server.domain.offline import OfflineKind, OfflineOutcome, OfflineProblem, OfflineState
 from server.errors import ConflictError, NotFoundError
 from server.services.columns import ITEM, PATRON, table_of
+from server.services.listing import check_page
 from server.services.queries import lock_row
 
 OFFLINE = table_of(OfflineTransaction)
@@ -107,14 +108,19 @@ def _query() -> sa.Select[Any]:
     )
 
 
-def list_exceptions(session: Session, *, settled: bool = False, limit: int = 200) -> list[ExceptionRow]:
+def list_exceptions(
+    session: Session, *, settled: bool = False, limit: int = 200, offset: int = 0
+) -> list[ExceptionRow]:
     """Open exceptions in the order they happened (`settled`: the settled ones, latest settled first)."""
+    check_page(limit, offset)
     query = _query()
     if settled:
-        query = query.where(EXCEPTION.c.settled_at.is_not(None)).order_by(EXCEPTION.c.settled_at.desc())
+        query = query.where(EXCEPTION.c.settled_at.is_not(None)).order_by(
+            EXCEPTION.c.settled_at.desc(), EXCEPTION.c.id.desc()
+        )
     else:
         query = query.where(EXCEPTION.c.settled_at.is_(None)).order_by(OFFLINE.c.occurred_at, EXCEPTION.c.id)
-    rows = session.execute(query.limit(limit)).mappings().all()
+    rows = session.execute(query.limit(limit).offset(offset)).mappings().all()
     return [_row(row) for row in rows]
 
 

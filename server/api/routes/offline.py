@@ -7,12 +7,15 @@ as a staff action (`desk.offline.settle`), like the other staff writes (`server.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from server.api.deps import SessionDep, permit
 from server.api.idempotency import KeyableWrite
+from server.api.pagination import OffsetLimitQuery, OffsetQuery, offset_page
+from server.api.schemas.base import OffsetPage
 from server.api.schemas.offline import OfflineExceptionOut, OfflineSettle, OfflineSummaryOut
 from server.db.tables.offline import OfflineException
 from server.services import offline_transactions
@@ -35,12 +38,14 @@ def offline_summary(session: SessionDep) -> OfflineSummaryOut:
     dependencies=VIEW,
 )
 def list_exceptions(
+    *,
     session: SessionDep,
     settled: Annotated[bool, Query(description="The settled ones instead, latest settled first.")] = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 200,
-) -> list[OfflineExceptionOut]:
-    rows = offline_transactions.list_exceptions(session, settled=settled, limit=limit)
-    return [OfflineExceptionOut.model_validate(row) for row in rows]
+    limit: OffsetLimitQuery = 50,
+    offset: OffsetQuery = 0,
+) -> OffsetPage[OfflineExceptionOut]:
+    fetch = partial(offline_transactions.list_exceptions, session, settled=settled)
+    return offset_page(fetch, OfflineExceptionOut, limit=limit, offset=offset)
 
 
 @router.get("/exceptions/{exception_id}", summary="One offline exception", dependencies=VIEW)

@@ -48,7 +48,7 @@ def test_the_queue_and_settling_an_exception(
 ) -> None:
     card, barcode = _kiosks_were_offline(engine, api_settings, clock)
     assert librarian.get("/api/v1/offline/summary").json() == {"open": 2}
-    listed = librarian.get("/api/v1/offline/exceptions").json()
+    listed = librarian.get("/api/v1/offline/exceptions").json()["items"]
     assert [(e["reason"], e["card_number"], e["item_ref"], e["outcome"]) for e in listed] == [
         ("reader_blocked", card, barcode, "lent"),
         ("unknown_card", "SV2199999", barcode, "not_applied"),
@@ -76,7 +76,7 @@ def test_the_queue_and_settling_an_exception(
     assert librarian.post("/api/v1/offline/exceptions/999999/settle", json={}).status_code == 404
     assert librarian.post(url, json={"note": "x", "loan": 1}).status_code == 422
     assert librarian.get("/api/v1/offline/summary").json() == {"open": 1}
-    done = librarian.get("/api/v1/offline/exceptions", params={"settled": True}).json()
+    done = librarian.get("/api/v1/offline/exceptions", params={"settled": True}).json()["items"]
     assert [e["id"] for e in done] == [first["id"]]
 
 
@@ -87,6 +87,6 @@ def test_an_assistant_sees_the_queue_but_does_not_settle(
     staff = add_staff(engine, "minh.tran", STAFF_PASSWORD, StaffRole.ASSISTANT)
     with TestClient(app) as assistant:
         assistant.headers.update(bearer(staff, api_settings))
-        (first, _) = assistant.get("/api/v1/offline/exceptions").json()
+        (first, _) = assistant.get("/api/v1/offline/exceptions").json()["items"]
         refused = assistant.post(f"/api/v1/offline/exceptions/{first['id']}/settle", json={})
     assert refused.status_code == 403
