@@ -38,6 +38,7 @@ class OfflineOutcome(StrEnum):
 
     LENT = "lent"  # a loan made at the time it happened
     LENT_CLOSED = "lent_closed"  # recorded, and closed when the copy was lent to someone else
+    LENT_RETURNED = "lent_returned"  # recorded, and closed by its return, applied before it (a straggler)
     ALREADY_LENT = "already_lent"  # the reader already had it on loan: nothing to do
     RETURNED = "returned"  # the loan closed at the time it came back
     SEEN = "seen"  # a return with no loan of the time to close: a sighting only
@@ -84,6 +85,9 @@ class ItemLoans:
     # The first loan of the item begun after the transaction (open or returned), and to whom.
     next_start: datetime | None = None
     next_patron_id: int | None = None
+    # The first return of the item at a kiosk offline after the transaction that found no loan to close:
+    # it arrived and was applied before this loan did.
+    returned_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,21 +111,34 @@ def place_checkout(
         return CheckoutPlan(OfflineOutcome.NOT_APPLIED, tuple(unknown))
     if loans.open_patron_id == patron_id:
         return CheckoutPlan(OfflineOutcome.ALREADY_LENT)
-    next_start, next_patron_id = loans.next_start, loans.next_patron_id
-    open_later = loans.open_since is not None and loans.open_since > occurred_at
-    if open_later and (next_start is None or (loans.open_since or occurred_at) < next_start):
-        next_start, next_patron_id = loans.open_since, loans.open_patron_id
-    if next_start is not None:
-        if next_patron_id == patron_id:
-            # The reader borrowed it again later, online: the later loan is theirs already.
-            return CheckoutPlan(OfflineOutcome.ALREADY_LENT)
-        # Lent online to someone else after it was lent here: that loan stands; this one is recorded and
-        # ends when the book evidently passed on.
-        return CheckoutPlan(OfflineOutcome.LENT_CLOSED, (OfflineProblem.LENT_MEANWHILE,), close_at=next_start)
+    afterwards = _what_came_after(patron_id, loans, occurred_at)
+    if afterwards is not None:
+        return afterwards
     if loans.open_patron_id is not None:
         # On loan to another reader since before: the book was evidently back, its return not recorded.
         return CheckoutPlan(OfflineOutcome.LENT, (OfflineProblem.RETURNED_UNRECORDED,), return_open_loan=True)
     return CheckoutPlan(OfflineOutcome.LENT)
+
+
+def _what_came_after(patron_id: int | None, loans: ItemLoans, occurred_at: datetime) -> CheckoutPlan | None:
+    """The plan when the record already holds what happened to the copy after the loan: a return, or a
+    loan (the open one, if it began after)."""
+    next_start, next_patron_id = loans.next_start, loans.next_patron_id
+    open_later = loans.open_since is not None and loans.open_since > occurred_at
+    if open_later and (next_start is None or (loans.open_since or occurred_at) < next_start):
+        next_start, next_patron_id = loans.open_since, loans.open_patron_id
+    returned = loans.returned_at
+    if returned is not None and (next_start is None or returned <= next_start):
+        # Lent, then brought back before anyone borrowed it again: the loan is recorded, closed then.
+        return CheckoutPlan(OfflineOutcome.LENT_RETURNED, close_at=returned)
+    if next_start is None:
+        return None
+    if next_patron_id == patron_id:
+        # The reader borrowed it again later, online: the later loan is theirs already.
+        return CheckoutPlan(OfflineOutcome.ALREADY_LENT)
+    # Lent online to someone else after it was lent here: that loan stands; this one is recorded and ends
+    # when the book evidently passed on.
+    return CheckoutPlan(OfflineOutcome.LENT_CLOSED, (OfflineProblem.LENT_MEANWHILE,), close_at=next_start)
 
 
 def loan_problems(

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from contract.common import ItemRef
 from contract.events import SeenContext
 from server.db.tables import Loan
+from server.db.tables.offline import OfflineTransaction
 from server.domain.circulation import fills_hold
 from server.domain.lifecycle.trace import SeenSource
 from server.domain.offline import (
@@ -29,10 +30,12 @@ from server.domain.offline import (
     place_checkout,
 )
 from server.services import circulation, lifecycle
-from server.services.columns import ITEM, LOAN, TRACE
+from server.services.columns import ITEM, LOAN, TRACE, table_of
 from server.services.context import CirculationContext
 from server.services.queries import FoundItem, counts, find_item, patron_by_card, require_id, standing
 from server.services.sightings import Sighting, record_sightings
+
+OFFLINE = table_of(OfflineTransaction)
 
 
 @dataclass(frozen=True)
@@ -67,21 +70,39 @@ def apply_one(session: Session, context: CirculationContext, tx: Pending, seen: 
     return _checkin(session, context, tx, ref, by, seen=seen)
 
 
-def _item_loans(session: Session, found: FoundItem, at: datetime) -> ItemLoans:
-    """The item's open loan, and the first loan of it begun after `at` (the open one may be it)."""
+def _item_loans(session: Session, found: FoundItem, at: datetime) -> tuple[ItemLoans, uuid.UUID | None]:
+    """The item's open loan, the first loan of it begun after `at` (the open one may be it), and the first
+    offline return of it after `at` that closed nothing (and its event id)."""
     later = session.execute(
         sa.select(LOAN.c.checked_out_at, LOAN.c.patron_id)
         .where(LOAN.c.item_id == require_id(found.item.id), LOAN.c.checked_out_at > at)
         .order_by(LOAN.c.checked_out_at)
         .limit(1)
     ).first()
+    item = found.item
+    named = [OFFLINE.c.barcode == item.barcode]
+    if item.tag_uid:
+        named.append(OFFLINE.c.tag_uid == item.tag_uid)
+    returned = session.execute(
+        sa.select(OFFLINE.c.occurred_at, OFFLINE.c.event_id)
+        .where(
+            sa.or_(*named),
+            OFFLINE.c.kind == OfflineKind.CHECKIN,
+            OFFLINE.c.outcome == OfflineOutcome.SEEN,
+            OFFLINE.c.occurred_at > at,
+        )
+        .order_by(OFFLINE.c.occurred_at)
+        .limit(1)
+    ).first()
     loan = found.loan
-    return ItemLoans(
+    loans = ItemLoans(
         open_patron_id=loan.patron_id if loan is not None else None,
         open_since=loan.checked_out_at if loan is not None else None,
         next_start=later[0] if later is not None else None,
         next_patron_id=later[1] if later is not None else None,
+        returned_at=returned[0] if returned is not None else None,
     )
+    return loans, (returned[1] if returned is not None else None)
 
 
 def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: ItemRef, by: str) -> Applied:
@@ -90,7 +111,7 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
     assert tx.due_at is not None
     patron = patron_by_card(session, tx.card_number)
     _, found = find_item(session, ref)
-    loans = _item_loans(session, found, at) if found is not None else ItemLoans()
+    loans, return_event = _item_loans(session, found, at) if found is not None else (ItemLoans(), None)
     plan = place_checkout(patron.id if patron else None, found is not None, loans, occurred_at=at)
     if plan.outcome in (OfflineOutcome.NOT_APPLIED, OfflineOutcome.ALREADY_LENT):
         return Applied(plan.outcome, plan.problems)
@@ -98,7 +119,8 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
     assert found is not None
     item = found.item
     if plan.close_at is not None:
-        # Every loan a kiosk showed exists as a loan: this one, closed when the copy passed on.
+        # Every loan a kiosk showed exists as a loan: this one, closed when the copy came back or passed on.
+        # (No fine: an outage is hours, a loan days.)
         record = Loan(
             item_id=require_id(item.id),
             patron_id=patron.id,
@@ -113,6 +135,13 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
         )
         session.add(record)
         session.flush()
+        if plan.outcome is OfflineOutcome.LENT_RETURNED and return_event is not None:
+            # That return, applied before as closing nothing, closed this loan.
+            session.execute(
+                sa.update(OFFLINE)
+                .where(OFFLINE.c.event_id == return_event)
+                .values(outcome=OfflineOutcome.RETURNED, loan_closed_id=record.id)
+            )
         return Applied(plan.outcome, plan.problems, loan_made_id=record.id)
     closed_id = None
     if plan.return_open_loan and found.loan is not None:

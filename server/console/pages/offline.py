@@ -63,6 +63,7 @@ KIND_LABELS = {"checkout": N_("Loan"), "checkin": N_("Return")}
 OUTCOME_LABELS: dict[str, str] = {
     OfflineOutcome.LENT: N_("Lent"),
     OfflineOutcome.LENT_CLOSED: N_("Lent, then closed"),
+    OfflineOutcome.LENT_RETURNED: N_("Lent, then returned"),
     OfflineOutcome.ALREADY_LENT: N_("Already on loan"),
     OfflineOutcome.RETURNED: N_("Returned"),
     OfflineOutcome.SEEN: N_("Seen only"),

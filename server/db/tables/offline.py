@@ -33,6 +33,9 @@ class OfflineTransaction(SQLModel, table=True):
             sqlite_where=_PENDING,
             postgresql_where=_PENDING,
         ),
+        # A late loan looks for a return of its book after it (by barcode, or by tag for untagged reads).
+        sa.Index("ix_offline_transaction_barcode", "barcode", "occurred_at"),
+        sa.Index("ix_offline_transaction_tag", "tag_uid", "occurred_at"),
     )
 
     event_id: uuid.UUID = Field(primary_key=True, description="The offline event in the event log.")

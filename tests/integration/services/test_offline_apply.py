@@ -128,17 +128,38 @@ def test_two_kiosks_arriving_out_of_order_are_applied_in_time_order(server: Serv
 
 
 def test_a_straggler_after_a_run_is_applied_in_the_next_one(server: Server, db: Session) -> None:
-    """Kiosk A's loan arrives after kiosk B's were applied: B's loan to Q stands, P's loan is recorded and
-    closed when Q borrowed the book, and staff are told."""
+    """Kiosk A's loan arrives after kiosk B's return and loan were applied: the loan is recorded, closed
+    by that return — which found no loan to close when it was applied — and B's loan to Q stands."""
     p, q = make.patron(db), make.patron(db)
     book = make.item(db)
     db.commit()
-    server.arrive(returned(B, book, T2), lent(B, q, book, T3))
+    back = returned(B, book, T2)
+    server.arrive(back, lent(B, q, book, T3))
     assert server.apply() == 2
     server.arrive(lent(A, p, book, T1), at=LATER + timedelta(minutes=1))
     assert server.apply(LATER + timedelta(minutes=2)) == 1
-    assert server.exceptions() == [OfflineProblem.LENT_MEANWHILE]
-    assert server.loans(book) == [(p.id, T1, T3), (q.id, T3, None)]
+    assert server.exceptions() == []
+    assert server.loans(book) == [(p.id, T1, T2), (q.id, T3, None)]
+    with Session(server.engine) as session:
+        the_return = session.get(OfflineTransaction, back.event_id)
+        (made,) = session.exec(select(Loan).where(Loan.patron_id == p.id)).all()
+    assert the_return is not None
+    assert (the_return.outcome, the_return.loan_closed_id) == (OfflineOutcome.RETURNED, made.id)
+
+
+def test_a_straggling_loan_of_a_book_returned_since_is_closed_by_its_return(
+    server: Server, db: Session
+) -> None:
+    p = make.patron(db)
+    book = make.item(db)
+    db.commit()
+    server.arrive(returned(B, book, T2))
+    server.apply()
+    server.arrive(lent(A, p, book, T1), at=LATER + timedelta(minutes=1))
+    server.apply(LATER + timedelta(minutes=2))
+    assert server.exceptions() == []
+    assert server.loans(book) == [(p.id, T1, T2)]
+    assert server.item(book).status is ItemStatus.AVAILABLE
 
 
 def test_the_same_event_twice_is_stored_and_applied_once(server: Server, db: Session) -> None:

@@ -94,6 +94,27 @@ PLACE_CHECKOUT: list[tuple[str, int | None, bool, ItemLoans, CheckoutPlan]] = [
         CheckoutPlan(OfflineOutcome.LENT_CLOSED, (P.LENT_MEANWHILE,), close_at=AFTER),
     ),
     (
+        "returned afterwards (a return applied before this loan arrived): closed by it",
+        ME,
+        True,
+        ItemLoans(returned_at=AFTER),
+        CheckoutPlan(OfflineOutcome.LENT_RETURNED, close_at=AFTER),
+    ),
+    (
+        "returned, then lent to another: closed by the return, no problem",
+        ME,
+        True,
+        replace(OTHERS_AFTER, returned_at=AT + timedelta(hours=1)),
+        CheckoutPlan(OfflineOutcome.LENT_RETURNED, close_at=AT + timedelta(hours=1)),
+    ),
+    (
+        "lent to another, then a return of theirs: closed when that loan began",
+        ME,
+        True,
+        replace(OTHERS_AFTER, returned_at=AFTER + timedelta(hours=1)),
+        CheckoutPlan(OfflineOutcome.LENT_CLOSED, (P.LENT_MEANWHILE,), close_at=AFTER),
+    ),
+    (
         "on loan to another since afterwards: closed when that loan began",
         ME,
         True,

@@ -67,6 +67,8 @@ def upgrade() -> None:
             sqlite_where=_PENDING,
             postgresql_where=_PENDING,
         )
+        batch_op.create_index("ix_offline_transaction_barcode", ["barcode", "occurred_at"], unique=False)
+        batch_op.create_index("ix_offline_transaction_tag", ["tag_uid", "occurred_at"], unique=False)
 
     op.create_table(
         "offline_exception",
