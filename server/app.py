@@ -29,6 +29,7 @@ from server.db.engine import make_engine
 from server.db.migrate import require_head
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
+from server.ingest.offline_work import offline_work
 from server.services.context import CirculationContext
 from server.services.context import build as build_circulation
 from server.services.staff import ensure_first_staff
@@ -136,7 +137,8 @@ def _start_ingest(
         log.info("MQTT ingest disabled (STACKS_INGEST_ENABLED=false)")
         return None
     registry = build_registry(settings, circulation)
-    consumer = IngestConsumer(settings, engine, registry, on_commit=console.poke)
+    periodic = offline_work(settings, engine, circulation, on_applied=console.poke)
+    consumer = IngestConsumer(settings, engine, registry, on_commit=console.poke, periodic=periodic)
     consumer.start()
     return consumer
 

@@ -54,6 +54,15 @@ class ServerSettings(BaseSettings):
     request_ttl_s: int = Field(
         default=120, description="Kiosk requests older than this when they arrive are refused (not applied)."
     )
+    offline_settle_s: float = Field(
+        default=3,
+        ge=0,
+        description="Kiosks' offline transactions are applied once the newest has waited this long (others "
+        "from the same outage may still be on their way).",
+    )
+    offline_list_interval_s: float = Field(
+        default=60, gt=0, description="How often the offline list's changed shards are republished."
+    )
     mqtt_protocol: Literal["5", "3.1.1"] = Field(
         default="5", description="3.1.1 only for the amqtt fallback."
     )

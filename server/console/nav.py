@@ -15,6 +15,7 @@ from server.services.permissions import Permission, allows
 
 # The places in the header, in the order the library works through them.
 DASHBOARD, DESK, PATRONS, ITEMS, HOLDS, DEVICES, EVENTS, STAFF, AUDIT = range(10, 100, 10)
+OFFLINE = DESK + 2  # what the kiosks lent and took back offline: circulation's own exceptions
 GATE = DESK + 5  # the alarm desk, next to the circulation desk: the same staff answer both
 STOCKTAKE = HOLDS + 5  # the stock-take, after the collection's own pages (items, holds)
 LOSSES = STOCKTAKE + 1  # the missing and lost items the stock-takes leave behind

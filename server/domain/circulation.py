@@ -15,7 +15,7 @@ from server.domain import calendar as cal
 from server.domain.enums import ItemStatus
 from server.domain.fines import fines_block, overdue_days, overdue_fine
 from server.domain.overrides import liftable
-from server.domain.policies import PolicySet
+from server.domain.policies import ANY, PolicySet
 from server.domain.reasons import Reason
 
 
@@ -93,7 +93,7 @@ def is_expired(expires_on: date, now: datetime, calendar: cal.LibraryCalendar) -
     return cal.local_date(now, calendar) > expires_on
 
 
-def _account_problems(
+def account_problems(
     patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
 ) -> Iterator[Reason]:
     """What stands against the patron's account, in the order they hear of it."""
@@ -108,18 +108,26 @@ def _account_problems(
         yield Reason.OVERDUE_ITEMS
 
 
+def blocked_from_borrowing(patron: PatronStanding, policies: PolicySet, now: datetime) -> bool:
+    """Blocked by staff, by fines or by overdue loans, whatever the item (what a kiosk keeps of a reader
+    for lending offline; an expired card it tells apart by its date)."""
+    problems = account_problems(patron, policies, ANY, now, overdue_matters=True)
+    return any(problem is not Reason.PATRON_EXPIRED for problem in problems)
+
+
 def _account_problem(
     patron: PatronStanding, policies: PolicySet, item_type: str, now: datetime, *, overdue_matters: bool
 ) -> Reason | None:
-    problems = _account_problems(patron, policies, item_type, now, overdue_matters=overdue_matters)
+    problems = account_problems(patron, policies, item_type, now, overdue_matters=overdue_matters)
     return next(problems, None)
 
 
-def _checkout_refusals(
+def checkout_refusals(
     patron: PatronStanding, item: ItemState, policies: PolicySet, now: datetime
 ) -> Iterator[Reason]:
-    """Every check of a checkout, in order: the account first, then the item, then the limits."""
-    yield from _account_problems(patron, policies, item.item_type, now, overdue_matters=True)
+    """Every check of a checkout, in order: the account first, then the item, then the limits. (A loan
+    made offline asks for all of them: each one that stands is told to staff, `server.domain.offline`.)"""
+    yield from account_problems(patron, policies, item.item_type, now, overdue_matters=True)
     rule = policies.rule_for(patron.category, item.item_type)
     if not rule.loanable:
         yield Reason.NOT_FOR_LOAN
@@ -164,14 +172,19 @@ def decide_checkout(
         return CheckoutDecision(Reason.UNKNOWN_ITEM)
     lifting = liftable(overrides)
     lifted: list[Reason] = []
-    for refusal in _checkout_refusals(patron, item, policies, now):
+    for refusal in checkout_refusals(patron, item, policies, now):
         if refusal not in lifting:
             return CheckoutDecision(refusal)
         lifted.append(refusal)
     rule = policies.rule_for(patron.category, item.item_type)
     due = cal.due_at(now, rule.loan_days, policies.calendar)
-    own_hold = fills_own_hold or item.trapped_for_patron_id == patron.patron_id
+    own_hold = fills_hold(patron, item, holds_record=fills_own_hold)
     return CheckoutDecision(Reason.OK_HOLD_READY_FOR_YOU if own_hold else Reason.OK, due, tuple(lifted))
+
+
+def fills_hold(patron: PatronStanding, item: ItemState, *, holds_record: bool) -> bool:
+    """The loan fulfils the patron's own hold: they hold the item's record, or the copy waits for them."""
+    return holds_record or item.trapped_for_patron_id == patron.patron_id
 
 
 # An ordered table of checks; an early return per row reads like the table it is.

@@ -29,6 +29,7 @@ from contract.mqtt import Connection, MqttEndpoint, Will
 from contract.status import DeviceKind, DeviceState, DeviceStatus
 from server.ingest import metrics
 from server.ingest.messages import BatchResult, Inbound, batch_parts
+from server.ingest.periodic import Periodic
 from server.ingest.pipeline import apply_batch, reject_message
 from server.ingest.registry import HandlerRegistry
 from server.settings import ServerSettings
@@ -54,12 +55,16 @@ class IngestConsumer:
         engine: Engine,
         registry: HandlerRegistry,
         on_commit: Callable[[], None] | None = None,
+        periodic: Sequence[Periodic] = (),
     ) -> None:
-        """`on_commit` is called after each commit, on the worker thread (the console's live feed)."""
+        """`on_commit` is called after each commit, on the worker thread (the console's live feed).
+        `periodic`: the server's own work every few seconds (offline lending), on the worker thread between
+        batches, so it never runs alongside a batch's transaction."""
         self._settings = settings
         self._engine = engine
         self._registry = registry
         self._on_commit = on_commit
+        self._periodic = tuple(periodic)
         self._queue: queue.SimpleQueue[Inbound] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._ack_lock = threading.Lock()
@@ -133,6 +138,8 @@ class IngestConsumer:
             log.error("broker refused the server's subscription: %s", reasons)
             return
         client.publish(topics.SERVER_STATUS, self._status(DeviceState.ONLINE), qos=1, retain=True)
+        for work in self._periodic:
+            work.reconnected()
         self._connected.set()
         metrics.CONNECTED.set(1)
         log.info("ingest connected to %s:%d", self._conn.endpoint.host, self._conn.endpoint.port)
@@ -151,6 +158,7 @@ class IngestConsumer:
 
     def _work(self) -> None:
         while not self._stopping.is_set():
+            self._run_periodic()
             try:
                 first = self._queue.get(timeout=0.2)
             except queue.Empty:
@@ -167,6 +175,14 @@ class IngestConsumer:
                 size += len(message.payload)
             metrics.QUEUE_DEPTH.set(self._queue.qsize())
             self._commit_with_retry(batch)
+
+    def _run_periodic(self) -> None:
+        for work in self._periodic:
+            if work.due(time.monotonic()):
+                work.run(self._publish_retained if self._connected.is_set() else None)
+
+    def _publish_retained(self, topic: str, payload: bytes) -> None:
+        self._conn.client.publish(topic, payload, qos=1, retain=True)
 
     def _commit_with_retry(self, batch: list[Inbound]) -> None:
         delay = 0.5

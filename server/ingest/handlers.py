@@ -24,6 +24,8 @@ from contract.events import (
     GateAlarmRaised,
     GateFootfallCounted,
     ItemSeen,
+    OfflineCheckin,
+    OfflineCheckout,
     PatronLoginRequested,
     PatronLogoutRequested,
     RenewRequested,
@@ -37,7 +39,7 @@ from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
 from server.domain.lifecycle.settings import LifecycleSettings
 from server.ingest.registry import HandlerRegistry, ObservationHandler, RequestHandler, reply_for
-from server.services import kiosk, stocktake_shelf_lists
+from server.services import kiosk, offline_transactions, stocktake_shelf_lists
 from server.services.context import CirculationContext
 from server.services.gate_alarms import GateAlarmReport, record_alarms
 from server.services.gate_footfall import FootfallReport, record_footfall
@@ -204,11 +206,32 @@ class StocktakeHandlers:
         return {StocktakeJoined.KIND: handler, StocktakeReads.KIND: handler, StocktakeDamage.KIND: handler}
 
 
+@dataclass(frozen=True)
+class OfflineHandlers:
+    """What kiosks did offline: only stored here, as pending transactions. They are applied later, in time
+    order across all kiosks, once arrivals settle (server/services/offline_apply.py): a transaction from
+    another kiosk that happened earlier may still be on its way."""
+
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def store(self, session: Session, events: Sequence[EventEnvelope]) -> None:
+        offline_transactions.store(session, events, received_at=self.clock())
+
+    def observations(self) -> dict[str, ObservationHandler]:
+        return {OfflineCheckout.KIND: self.store, OfflineCheckin.KIND: self.store}
+
+
 def _decide(code: ReasonCode) -> Decision:
     return i18n.decision(code)
 
 
-def build_registry(settings: ServerSettings, context: CirculationContext) -> HandlerRegistry:
+def build_registry(
+    settings: ServerSettings,
+    context: CirculationContext,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> HandlerRegistry:
+    """`clock`: the server's time where a handler keeps one (an offline transaction's arrival)."""
     stocktake = StocktakeHandlers(context.lifecycle)
     return HandlerRegistry(
         requests=KioskHandlers(context).requests() | stocktake.requests(),
@@ -218,6 +241,7 @@ def build_registry(settings: ServerSettings, context: CirculationContext) -> Han
             GateAlarmRaised.KIND: partial(_gate_alarms, lifecycle=context.lifecycle),
             GateFootfallCounted.KIND: _gate_footfall,
             **stocktake.observations(),
+            **OfflineHandlers(clock).observations(),
         },
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),

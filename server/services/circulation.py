@@ -72,7 +72,7 @@ def _loan_state(session: Session, loan: Loan, patron: Patron | None = None) -> L
     return loan_state(loan, holds.category_of(session, reader_of(loan)))
 
 
-def _pass_on_lapsed_hold(
+def pass_on_lapsed_hold(
     session: Session, found: FoundItem, now: datetime, context: CirculationContext
 ) -> None:
     """The item's hold is past its pickup deadline: it lapses here and now, as the nightly job would have
@@ -120,7 +120,7 @@ def lend(
     problem, found_item = find_item(session, ref)
     if found_item is None:
         return Lent(CheckoutOutcome(refusal(problem or Reason.UNKNOWN_ITEM, context)))
-    _pass_on_lapsed_hold(session, found_item, now, context)
+    pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     patron_id = require_id(patron.id)
     found = counts(session, patron_id, now, item_type=item.item_type, record_id=item.record_id)
@@ -139,31 +139,17 @@ def lend(
             )
         )
     due = verdict.due_at.astimezone(UTC)
-    session.add(
-        Loan(
-            item_id=require_id(item.id),
-            patron_id=patron_id,
-            item_type=item.item_type,
-            # What statistics keep of the borrower once the loan is detached from them (docs/privacy.md).
-            patron_category=patron.category,
-            patron_faculty=patron.faculty,
-            checked_out_at=now,
-            due_at=due,
-            checkout_by=by,
-        )
+    record_loan(
+        session,
+        context,
+        patron,
+        found_item,
+        now=now,
+        due=due,
+        by=by,
+        fills_own_hold=verdict.reason is Reason.OK_HOLD_READY_FOR_YOU,
+        passes_hold=Reason.ON_HOLD_FOR_OTHER in verdict.overridden,
     )
-    item.status = ItemStatus.ON_LOAN
-    item.status_changed_at = now
-    if verdict.reason is Reason.OK_HOLD_READY_FOR_YOU:
-        holds.fulfil(session, context, patron_id, item.record_id, item, now=now)
-    if Reason.ON_HOLD_FOR_OTHER in verdict.overridden and found_item.trapped is not None:
-        # Lent past the hold shelf: its holder keeps their place and waits for the next copy back.
-        holds.requeue(found_item.trapped)
-    # The answer tells the device to unsecure the tag: a check queued by a gate alarm ends here.
-    tag_checks.settle(
-        session, found_item.open_tag_check, TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
-    )
-    session.flush()
     outcome = CheckoutOutcome(
         decision(reason_code(verdict.reason), action=Action.CHECKOUT, timezone=context.timezone, due=due),
         item=found_item.summary,
@@ -171,6 +157,50 @@ def lend(
         security="unsecure",
     )
     return Lent(outcome, verdict.overridden)
+
+
+def record_loan(
+    session: Session,
+    context: CirculationContext,
+    patron: Patron,
+    found_item: FoundItem,
+    *,
+    now: datetime,
+    due: datetime,
+    by: str,
+    fills_own_hold: bool,
+    passes_hold: bool,
+) -> Loan:
+    """The loan row of a checkout the rules (or staff, or an offline kiosk) granted, and what lending the
+    copy settles. `fills_own_hold`: the patron's own hold is fulfilled; `passes_hold`: the copy waited on
+    the hold shelf for someone else, whose hold waits again for the next copy."""
+    item = found_item.item
+    patron_id = require_id(patron.id)
+    loan = Loan(
+        item_id=require_id(item.id),
+        patron_id=patron_id,
+        item_type=item.item_type,
+        # What statistics keep of the borrower once the loan is detached from them (docs/privacy.md).
+        patron_category=patron.category,
+        patron_faculty=patron.faculty,
+        checked_out_at=now,
+        due_at=due,
+        checkout_by=by,
+    )
+    session.add(loan)
+    item.status = ItemStatus.ON_LOAN
+    item.status_changed_at = now
+    if fills_own_hold:
+        holds.fulfil(session, context, patron_id, item.record_id, item, now=now)
+    if passes_hold and found_item.trapped is not None:
+        # Lent past the hold shelf: its holder keeps their place and waits for the next copy back.
+        holds.requeue(found_item.trapped)
+    # The answer tells the device to unsecure the tag: a check queued by a gate alarm ends here.
+    tag_checks.settle(
+        session, found_item.open_tag_check, TagCheckOutcome.UNSECURED_AT_CHECKOUT, by=by, now=now
+    )
+    session.flush()
+    return loan
 
 
 def renew_for(
@@ -258,7 +288,7 @@ def checkin_at(
     if found_item.traced:
         met = lifecycle.Sighted(require_id(found_item.item.id), now, seen_as, by)
         lifecycle.seen_traced(session, context.lifecycle, met)
-    _pass_on_lapsed_hold(session, found_item, now, context)
+    pass_on_lapsed_hold(session, found_item, now, context)
     item = found_item.item
     loan = found_item.loan
     state = found_item.state(now)

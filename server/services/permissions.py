@@ -5,13 +5,14 @@ staff member is allowed the same things whichever way they come in. A route name
 kind of work gets a new permission here, not a role check in a route.
 
     assistant  — a desk assistant or student worker: circulation at the desk (loans, returns, renewals,
-                 holds, taking a payment, reporting damage), looking patrons and items up, following a
-                 stock-take, searching for missing items; no loan history, no waiving fines, no changes to
-                 items or patrons, no running a stock-take, no repairs, no staff accounts
+                 holds, taking a payment, reporting damage), looking patrons and items up, seeing the
+                 offline exceptions, following a stock-take, searching for missing items; no loan history,
+                 no waiving fines, no changes to items or patrons, no running a stock-take, no repairs, no
+                 staff accounts
     librarian  — the library's work: all of the above, loan history, cataloguing, patrons' records, PINs
-                 and blocks, waiving fines, running stock-takes, the weeding list and reviewing weeding
-                 rounds, keeping lost items, the repairs, the annual
-                 figures and buying suggestions, the event log
+                 and blocks, waiving fines, settling offline exceptions, running stock-takes, the weeding
+                 list and reviewing weeding rounds, keeping lost items, the repairs, the annual figures and
+                 buying suggestions, the event log
     admin      — a librarian who also manages staff accounts, reads the audit trail and approves (or
                  abandons) weeding rounds
 """
@@ -38,6 +39,8 @@ class Permission(StrEnum):
     HOLDS_MANAGE = "holds.manage"  # place and cancel holds
     FINES_PAY = "fines.pay"  # take a payment
     FINES_WAIVE = "fines.waive"
+    OFFLINE_VIEW = "circulation.offline.view"  # the offline exceptions queue: what kiosks did offline
+    OFFLINE_SETTLE = "circulation.offline"  # settle an offline exception with a note
     DEVICES_VIEW = "devices.view"  # devices, their status and sequence gaps
     GATE_VIEW = "gate.view"  # gate alarms, the tag-check queue, alarm and footfall reports
     GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
@@ -75,6 +78,10 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     Permission.HOLDS_MANAGE: _EVERYONE,
     Permission.FINES_PAY: _EVERYONE,
     Permission.FINES_WAIVE: _LIBRARIANS,
+    # Anyone at the desk sees what the kiosks did offline; settling an exception is judging it (a loan to
+    # a blocked reader kept, a return that was never recorded): the library's own work.
+    Permission.OFFLINE_VIEW: _EVERYONE,
+    Permission.OFFLINE_SETTLE: _LIBRARIANS,
     Permission.DEVICES_VIEW: _EVERYONE,
     Permission.GATE_VIEW: _EVERYONE,
     Permission.GATE_RESOLVE: _EVERYONE,

@@ -11,6 +11,7 @@ import asyncio
 import json
 import signal
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,22 @@ from stacks.broker.mosquitto_config import BENCH_TOPICS
 from stacks.broker.registry import BENCH_USER, SERVER_USER, Credentials
 
 
-def _device_topics(device_id: str) -> tuple[list[str], list[str]]:
+def _device_topics(device_id: str, *, kiosk: bool) -> tuple[list[str], list[str]]:
     publish = [topics.events(device_id), topics.status(device_id)]
     subscribe = [topics.replies(device_id), topics.acks(device_id), topics.commands(device_id)]
-    return publish, [*subscribe, topics.SERVER_STATUS, topics.ALL_OFFLINE_READERS]
+    if kiosk:  # kiosks only: the offline list holds the readers' PIN hashes
+        subscribe.append(topics.ALL_OFFLINE_READERS)
+    return publish, [*subscribe, topics.SERVER_STATUS]
 
 
-def amqtt_config(credentials: Credentials, *, host: str, port: int, passwd_path: Path) -> dict[str, Any]:
+def amqtt_config(
+    credentials: Credentials,
+    *,
+    host: str,
+    port: int,
+    passwd_path: Path,
+    kiosks: Collection[str] = frozenset(),
+) -> dict[str, Any]:
     hasher = PasswordHasher()
     lines = (f"{user}:{hasher.hash(pw)}\n" for user, pw in sorted(credentials.passwords.items()))
     write_private(passwd_path, "".join(lines))
@@ -38,7 +48,7 @@ def amqtt_config(credentials: Credentials, *, host: str, port: int, passwd_path:
     for user in credentials.passwords:
         if user in (SERVER_USER, BENCH_USER):
             continue
-        publish_acl[user], subscribe_acl[user] = _device_topics(user)
+        publish_acl[user], subscribe_acl[user] = _device_topics(user, kiosk=user in kiosks)
     return {
         "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}"}},
         "plugins": {

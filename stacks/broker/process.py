@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract.mqtt import Protocol
+from contract.status import DeviceKind
 from server.privacy import write_private
 from stacks.broker.embedded import amqtt_config
 from stacks.broker.mosquitto_config import MosquittoFiles, write_mosquitto_files
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 
 AMQTT_CONFIG = "amqtt.json"
+KIOSK_PREFIX = "kiosk-"  # a test's or benchmark's extra device named so is a kiosk
 
 
 class BrokerError(RuntimeError):
@@ -42,6 +44,7 @@ class BrokerPlan:
     credentials: Credentials
     directory: Path
     log_path: Path
+    kiosks: frozenset[str] = frozenset()  # the devices that may read the offline list
 
     @property
     def url(self) -> str:
@@ -58,8 +61,15 @@ def find_mosquitto(settings: BrokerSettings) -> str | None:
 
 def broker_plan(settings: BrokerSettings, *, extra_devices: list[str] | None = None) -> BrokerPlan:
     """Which broker, where, and everyone's credentials (created for users that have none yet); no config is
-    written — reading a password or the URL must not rewrite the broker's files."""
-    devices = [d.id for d in load_devices(settings.devices_path)] + list(extra_devices or [])
+    written — reading a password or the URL must not rewrite the broker's files. `extra_devices`: devices
+    of tests and benchmarks besides config/devices.toml; those named `kiosk-…` are kiosks."""
+    registered = load_devices(settings.devices_path)
+    extra = list(extra_devices or [])
+    devices = [d.id for d in registered] + extra
+    kiosks = frozenset(
+        [d.id for d in registered if d.kind is DeviceKind.KIOSK]
+        + [d for d in extra if d.startswith(KIOSK_PREFIX)]
+    )
     directory = settings.broker_dir
     credentials = ensure_credentials(directory / "credentials.json", [SERVER_USER, BENCH_USER, *devices])
     mosquitto = find_mosquitto(settings) if settings.broker != "amqtt" else None
@@ -71,9 +81,10 @@ def broker_plan(settings: BrokerSettings, *, extra_devices: list[str] | None = N
     if mosquitto is not None:
         files = MosquittoFiles(directory)
         argv = [mosquitto, "-c", str(files.conf)]
-        return BrokerPlan(argv, host, port, "5", "mosquitto", credentials, directory, files.log)
+        return BrokerPlan(argv, host, port, "5", "mosquitto", credentials, directory, files.log, kiosks)
     argv = [sys.executable, "-m", "stacks.broker.embedded", str(directory / AMQTT_CONFIG)]
-    return BrokerPlan(argv, host, port, "3.1.1", "amqtt", credentials, directory, directory / "amqtt.log")
+    log_path = directory / "amqtt.log"
+    return BrokerPlan(argv, host, port, "3.1.1", "amqtt", credentials, directory, log_path, kiosks)
 
 
 def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None = None) -> BrokerPlan:
@@ -86,6 +97,7 @@ def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None 
             host=plan.host,
             port=plan.port,
             max_queued_messages=settings.broker_max_queued_messages,
+            kiosks=plan.kiosks,
         )
         return plan
     if settings.broker == "auto":
@@ -94,7 +106,9 @@ def prepare_broker(settings: BrokerSettings, *, extra_devices: list[str] | None 
             "(MQTT 3.1.1 only, several times slower). Install mosquitto for real use."
         )
     passwd = plan.directory / "amqtt-passwd"
-    config = amqtt_config(plan.credentials, host=plan.host, port=plan.port, passwd_path=passwd)
+    config = amqtt_config(
+        plan.credentials, host=plan.host, port=plan.port, passwd_path=passwd, kiosks=plan.kiosks
+    )
     write_private(plan.directory / AMQTT_CONFIG, json.dumps(config, indent=2))
     return plan
 

@@ -34,6 +34,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.edge",
     "stacks.cli.seed",
     "stacks.cli.holds",
+    "stacks.cli.offline",
     "stacks.cli.collection",
     "stacks.cli.privacy",
 )

@@ -152,3 +152,21 @@ def test_bench_collection_reads_the_weeding_list_from_a_seeded_database() -> Non
     assert "tick_1m_seconds" not in figures
     assert "statistics_1m_seconds" not in figures
     assert set(figures["domain"]) >= {"candidates", "tick", "figures"}
+
+
+def test_the_offline_replay_applies_every_transaction_once() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "stacks.bench.offline_replay", "--transactions", "500", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["transactions"] == figures["applied"] == 500
+    assert figures["kiosks"] == 5
+    assert figures["loans_made"] == 250  # every loan a kiosk made exists as a loan…
+    assert figures["loans_open"] == 0  # …and every return closed its own
+    assert figures["offline_replay_10k_seconds"] == pytest.approx(
+        figures["store_seconds"] + figures["apply_seconds"], abs=0.02
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from contract import topics
@@ -17,11 +17,14 @@ from contract.events import (
     ItemOnly,
     ItemSeen,
     ItemSighting,
+    OfflineCheckin,
+    OfflineCheckout,
     PatronLogin,
     PatronLoginRequested,
     SeenContext,
     make_event,
 )
+from contract.offline import OfflineLoan, OfflineReturn
 from server.ingest.messages import Inbound
 
 _SEQ = itertools.count(1)
@@ -54,6 +57,35 @@ def checkin(
     payload = ItemOnly(item=ItemRef(barcode=barcode))
     return make_event(
         CheckinRequested, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=occurred_at
+    )
+
+
+def offline_checkout(
+    device: str = "kiosk-01",
+    card: str = "SV2100001",
+    barcode: str = "VV000001",
+    *,
+    occurred_at: datetime | None = None,
+    due_at: datetime | None = None,
+) -> OfflineCheckout:
+    """A loan a kiosk made while it could not reach the server (a fortnight's loan unless `due_at`)."""
+    at = occurred_at or utc_now()
+    payload = OfflineLoan(
+        card_number=card,
+        item=ItemRef(barcode=barcode),
+        due_at=due_at or at + timedelta(days=14),
+        pin_checked=True,
+    )
+    return make_event(OfflineCheckout, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=at)
+
+
+def offline_checkin(
+    device: str = "kiosk-01", barcode: str = "VV000001", *, occurred_at: datetime | None = None
+) -> OfflineCheckin:
+    """A book a kiosk took back while it could not reach the server."""
+    payload = OfflineReturn(item=ItemRef(barcode=barcode))
+    return make_event(
+        OfflineCheckin, device_id=device, seq=next(_SEQ), payload=payload, occurred_at=occurred_at
     )
 
 

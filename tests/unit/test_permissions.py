@@ -15,6 +15,7 @@ ASSISTANT_MAY = {
     Permission.HOLDS_VIEW,
     Permission.HOLDS_MANAGE,
     Permission.FINES_PAY,
+    Permission.OFFLINE_VIEW,
     Permission.DEVICES_VIEW,
     Permission.GATE_VIEW,
     Permission.GATE_RESOLVE,
@@ -40,6 +41,7 @@ def test_an_assistant_circulates_and_looks_up_but_no_more() -> None:
         Permission.STOCKTAKE_MANAGE,
         Permission.LOSSES_REVIEW,
         Permission.REPAIRS_MANAGE,
+        Permission.OFFLINE_SETTLE,
     ):
         assert not allows(StaffRole.ASSISTANT, refused)
 

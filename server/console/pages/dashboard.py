@@ -2,10 +2,11 @@
 
 Four fragments, each rendered from server/services/dashboard.py and sent again over the page's stream when
 the database changes under it: today's loans, returns and renewals; what is waiting (overdue loans, holds
-on the hold shelf); the devices, online or offline, when each was last heard from and its outbox backlog;
-and the problems (missing sequence numbers, dead letters). A kiosk that goes offline — its last will reaches
-the server — turns to "offline" on every open dashboard at once. For those who weed, a line says when the
-next weeding round is due (Thông tư 02/2020/TT-BVHTTDL: every 3 years up to 300,000 units, 5 above).
+on the hold shelf, offline exceptions to settle); the devices, online or offline, when each was last heard
+from and its outbox backlog; and the problems (missing sequence numbers, dead letters). A kiosk that goes
+offline — its last will reaches the server — turns to "offline" on every open dashboard at once. For those
+who weed, a line says when the next weeding round is due (Thông tư 02/2020/TT-BVHTTDL: every 3 years up to
+300,000 units, 5 above).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from server.console.live.stream import LiveFragment, Part, live_response, part_f
 from server.console.nav import DASHBOARD, NavEntry
 from server.console.session import ViewerDep
 from server.console.state import ConsoleState, DbDep, StateDep
-from server.services import alarm_desk, dashboard, weeding_round_reads
+from server.services import alarm_desk, dashboard, offline_transactions, weeding_round_reads
 from server.services.permissions import Permission, allows
 from web import N_
 
@@ -32,6 +33,8 @@ STREAM = "/live/dashboard"
 
 CIRCULATION = frozenset({*dashboard.CHECKOUT_KINDS, *dashboard.CHECKIN_KINDS, *dashboard.RENEW_KINDS})
 HOLDS = frozenset({"desk.hold.place", "desk.hold.cancel"})
+# What kiosks did offline arrives (applied a few seconds later), or staff settle one of its exceptions.
+OFFLINE = frozenset({"offline.checkout", "offline.checkin", "desk.offline.settle"})
 # An alarm arrives or is resolved; a tag check closes by hand, or by a checkout or return of its item.
 GATE = frozenset({"gate.alarm", "desk.gate.alarm.resolve", "desk.gate.tag_check.done"}) | CIRCULATION
 Values = dict[str, object]
@@ -42,7 +45,10 @@ def _today(state: ConsoleState, session: Session) -> Values:
 
 
 def _waiting(state: ConsoleState, session: Session) -> Values:
-    return {"waiting": dashboard.waiting(session, state.clock())}
+    return {
+        "waiting": dashboard.waiting(session, state.clock()),
+        "offline_open": offline_transactions.open_count(session),
+    }
 
 
 def _gate(_state: ConsoleState, session: Session) -> Values:
@@ -61,7 +67,7 @@ def _problems(state: ConsoleState, session: Session) -> Values:
 # Each fragment: its name (template console/dashboard/<name>.html), the changes that redraw it, its values.
 PARTS: list[Part] = [
     ("today", lambda change: bool(change.kinds & CIRCULATION), _today),
-    ("waiting", lambda change: bool(change.kinds & (CIRCULATION | HOLDS)), _waiting),
+    ("waiting", lambda change: bool(change.kinds & (CIRCULATION | HOLDS | OFFLINE)), _waiting),
     ("gate", lambda change: bool(change.kinds & GATE), _gate),
     ("devices", lambda change: bool(change.devices), _devices),
     ("problems", lambda change: bool(change.devices or change.dead_letters), _problems),

@@ -13,6 +13,7 @@ from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
 from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
 from server.db.tables.lifecycle import ConditionEntry, ItemTrace, ItemTraceEvent, RepairTicket
+from server.db.tables.offline import OfflineException, OfflineTransaction
 from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
@@ -51,6 +52,8 @@ __all__ = [
     "Loan",
     "Location",
     "LoginThrottle",
+    "OfflineException",
+    "OfflineTransaction",
     "Patron",
     "PatronBlock",
     "PurgeMark",

@@ -30,6 +30,7 @@ from server.ingest.pipeline import apply_batch
 from server.seed import seed_database
 from server.services import (
     alarm_desk,
+    offline_transactions,
     staff_actions,
     stocktake_close,
     stocktake_sessions,
@@ -39,6 +40,7 @@ from server.services import (
     weeding_rounds,
 )
 from server.services.columns import HOLD, LOAN
+from server.services.offline_apply import apply_pending
 from server.services.weeding_candidates import WeedingFilters
 from server.settings import REPO_CONFIG_DIR, ServerSettings
 from tests.integration.api.conftest import LIBRARY_MORNING
@@ -133,6 +135,8 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
                 ev.sighting(device="kiosk-01", barcode=copy.barcode), bad, ev.sighting(device="kiosk-01")
             ),
             ev.inbound(ev.checkin(device="kiosk-01", barcode=on_loan.barcode)),
+            # Lent at kiosk-02 while it was offline, to a card the library does not know: an exception.
+            ev.inbound(ev.offline_checkout(device="kiosk-02", card="ZZ0000099", barcode=copy.barcode)),
             ev.raw("kiosk-01", ev.inbound(bad).payload.replace(b'"v":1', b'"v":7')),
             Inbound("stacks/v1/devices/gate-01/status", status.model_dump_json().encode(), clock.now),
         ]
@@ -145,6 +149,8 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
         alarm_desk.resolve_alarm(db, resolved.id, AlarmResolution.FALSE_ALARM, staff="admin", now=clock.now)
         (check,) = tag_checks.list_tag_checks(db)
         db.commit()
+        apply_pending(engine, circulation_context(settings), now=clock.now)
+        (offline_exception,) = offline_transactions.list_exceptions(db)
         location = db.execute(sa.select(Location).limit(1)).scalar_one()
         stocktake = _closed_stocktake(db, clock)
         dead_letter = db.execute(sa.select(DeadLetter).limit(1)).scalar_one()
@@ -166,6 +172,7 @@ def seed(engine: Engine, url: str, settings: ServerSettings, tmp_path: Path, clo
             "session_id": [stocktake],
             "round_id": [round_id],
             "document_id": [document_id],
+            "exception_id": [offline_exception.id],
         }
 
 
@@ -229,6 +236,7 @@ def query_variants(path: str, names: dict[str, Any]) -> list[dict[str, Any]]:
         "/gate/reports/footfall": [{"granularity": "hour"}],
         "/gate/reports/{report}.csv": [{"granularity": "hour"}],
         "/stocktake/sessions/{session_id}/exceptions": [{"cls": "not_swept"}, {"issue": "not_armed"}],
+        "/offline/exceptions": [{"settled": True}],
     }
     return [{}, *extra.get(path.removeprefix(API_PREFIX), [])]
 

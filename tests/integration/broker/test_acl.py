@@ -228,3 +228,35 @@ def test_amqtt_does_not_answer_an_mqtt5_device(brokers: Callable[[Implementation
     finally:
         later.close()
         mqtt5.conn.stop_loop()
+
+
+def test_only_kiosks_read_the_offline_list_and_nobody_but_the_server_writes_it(setup: Setup) -> None:
+    """The offline list holds the readers' PIN hashes: kiosks lend from it; a gate or a handheld must never
+    get it, and no device may write a list of its own into it."""
+    server = setup.server()
+    kiosk, gate, handheld = setup.device("kiosk-01"), setup.device("gate-01"), setup.device("handheld-01")
+    shard = topics.offline_readers(7)
+    try:
+        for device in (kiosk, gate, handheld):
+            granted = device.subscribe(topics.ALL_OFFLINE_READERS)
+            if device is kiosk or setup.broker.plan.implementation != "amqtt":
+                # mosquitto grants every subscription and checks read access on each delivery.
+                assert granted == [1]
+            else:
+                assert granted == [SUBACK_FAILURE]
+        assert server.subscribe(topics.ALL_OFFLINE_READERS) == [1]
+        forged = kiosk.publish(topics.offline_readers(8), b"a kiosk's own list")
+        assert forged == (NOT_AUTHORIZED if setup.protocol == "5" else 0)
+        server.publish(shard, b"shard 7")
+        kiosk.wait_for(shard)
+        for device, name in ((gate, "gate-01"), (handheld, "handheld-01")):
+            assert device.subscribe(topics.replies(name)) == [1]
+            server.publish(topics.replies(name), b"after the shard")
+            device.wait_for(topics.replies(name))
+            assert device.received == [topics.replies(name)]
+        server.wait_for(shard)
+        assert server.received == [shard]  # the forged one, sent before, never arrived
+        assert kiosk.received == [shard]
+    finally:
+        for client in (server, kiosk, gate, handheld):
+            client.close()

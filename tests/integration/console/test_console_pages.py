@@ -32,6 +32,7 @@ NAV = {
     "assistant": [
         "/console/",
         "/console/desk",
+        "/console/offline",
         "/console/gate",
         "/console/patrons",
         "/console/items",
@@ -44,6 +45,7 @@ NAV = {
     "librarian": [
         "/console/",
         "/console/desk",
+        "/console/offline",
         "/console/gate",
         "/console/patrons",
         "/console/items",
@@ -59,6 +61,7 @@ NAV = {
     "admin": [
         "/console/",
         "/console/desk",
+        "/console/offline",
         "/console/gate",
         "/console/patrons",
         "/console/items",
