@@ -11,7 +11,9 @@ Two measurements on one seeded library, with the real server and broker:
 3. Load. `--kiosks` simulated kiosks serve simulated patrons at once (sign in, borrow, renew, return);
    every checkout's round trip is timed (target p95 ≤ 150 ms).
 4. Offline (`kiosk_offline`, an installation of its own): the server stopped, then the broker killed,
-   under a kiosk agent; how long until its screen says it is offline (target ≤ 5 s).
+   under a kiosk agent; how long until its screen says it is offline (target ≤ 5 s). Then
+   (`offline_replay`) 10,000 offline transactions from 5 kiosks stored through the ingest and applied in
+   time order (target ≤ 30 s).
 
 Baseline, same run, same broker: a raw paho QoS 1 request → echo → reply round trip with no server work.
 """
@@ -43,6 +45,7 @@ from stacks.bench import kiosk_offline, kiosk_stack
 from stacks.bench.baseline import raw_paho_round_trips
 from stacks.bench.environment import BenchEnvironment, bench_environment, staff_may_hold
 from stacks.bench.library import books_on_the_shelf, lend_many, manifest_of, staff_without_loans, stats
+from stacks.bench.offline_replay import offline_replay
 
 HEAVY_LOANS = 500
 LOAD_KIOSKS = 20  # the real kiosk and 19 simulated ones
@@ -168,7 +171,9 @@ def _stacks(
     world: SimulatedWorld,
     readers: list[ManifestPatron],
     books: list[ManifestItem],
+    *,
     think_s: float,
+    stacks: int,
 ) -> dict[str, Any]:
     """Sign-ins and stacks of ten at the real kiosk agent alone, then among 20 kiosks."""
     half = len(books) // 2
@@ -177,9 +182,9 @@ def _stacks(
         tempfile.TemporaryDirectory(prefix="stacks-kiosk-") as directory,
         kiosk_stack.pad_kiosk(env, Path(directory)) as kiosk,
     ):
-        alone = kiosk_stack.measure(kiosk, readers, books[:half])
+        alone = kiosk_stack.measure(kiosk, readers, books[:half], stacks=stacks)
         with _kiosks_serving(env, world, others, think_s) as trips:
-            crowded = kiosk_stack.measure(kiosk, readers, books[half:])
+            crowded = kiosk_stack.measure(kiosk, readers, books[half:], stacks=stacks)
     return {
         "stack10_p95_ms": stats(alone["stack10"])["p95_ms"],
         "stack10_20_kiosks_p95_ms": stats(crowded["stack10"])["p95_ms"],
@@ -193,7 +198,16 @@ def _stacks(
     }
 
 
-def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -> dict[str, Any]:
+def run(
+    *,
+    kiosks: int,
+    duration_s: float,
+    think_ms: int,
+    show_progress: bool,
+    stacks: int = kiosk_stack.STACKS,
+    offline_rounds: int = 3,
+    replay_transactions: int = 10_000,
+) -> dict[str, Any]:
     devices = [f"kiosk-b{n:02d}" for n in range(1, kiosks + 1)] + ["kiosk-b91", "kiosk-b92"]
     devices += [kiosk_stack.DEVICE, *(f"kiosk-l{n:02d}" for n in range(1, LOAD_KIOSKS))]
     with bench_environment(
@@ -203,7 +217,7 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
         heavy, light, *readers = staff_without_loans(env, manifest, 2 + STACK_READERS)
         books = books_on_the_shelf(env, manifest)
         reserved = books[: HEAVY_LOANS + 2 * SAMPLES]
-        on_the_pad = books[len(reserved) : len(reserved) + 2 * kiosk_stack.STACKS * kiosk_stack.STACK]
+        on_the_pad = books[len(reserved) : len(reserved) + 2 * stacks * kiosk_stack.STACK]
         taken = {b.barcode for b in reserved + on_the_pad}
         rest = Manifest(
             patrons=[p for p in manifest.patrons if p not in (heavy, light, *readers)],
@@ -211,7 +225,7 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
         )
         world = SimulatedWorld(rest)
         loan_effect = _loan_count_effect(env, heavy, light, reserved)
-        stacks = _stacks(env, world, readers, on_the_pad, think_ms / 1000)
+        at_the_pad = _stacks(env, world, readers, on_the_pad, think_s=think_ms / 1000, stacks=stacks)
         load = _under_load(
             env,
             world,
@@ -221,7 +235,8 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
             show_progress=show_progress,
         )
         baseline = raw_paho_round_trips(env.plan, count=200, payload_bytes=300)
-    offline = kiosk_offline.run(rounds=3)  # an installation of its own: it stops its server and broker
+    offline = kiosk_offline.run(rounds=offline_rounds)  # an installation of its own: it stops its server
+    replay = offline_replay(None, transactions=replay_transactions)  # a library of its own, in process
     baseline_stats = stats(baseline)
     checkout_p95 = load["checkout"]["p95_ms"]
     return {
@@ -231,9 +246,11 @@ def run(*, kiosks: int, duration_s: float, think_ms: int, show_progress: bool) -
         "checkout_p99_ms": load["checkout"]["p99_ms"],
         "load": load,
         **loan_effect,
-        **stacks,
+        **at_the_pad,
         "offline_switch_s": offline["offline_switch_s"],
         "offline": {k: v for k, v in offline.items() if k not in ("benchmark", "offline_switch_s")},
+        "offline_replay_10k_seconds": replay["offline_replay_10k_seconds"],
+        "offline_replay": {k: v for k, v in replay.items() if k != "offline_replay_10k_seconds"},
         "baseline_round_trip": baseline_stats,
         "ratio_p95_to_baseline": round(float(checkout_p95 or 0) / float(baseline_stats["p95_ms"] or 1), 2),
         "policy_override": "staff may hold 1000 loans (so the 500-loan patron can still borrow)",

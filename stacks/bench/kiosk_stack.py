@@ -114,16 +114,21 @@ def _wait_until_connected(host: AgentHost, timeout_s: float = 15.0) -> None:
 
 
 def measure(
-    kiosk: PadKiosk, readers: list[ManifestPatron], books: list[ManifestItem]
+    kiosk: PadKiosk,
+    readers: list[ManifestPatron],
+    books: list[ManifestItem],
+    *,
+    stacks: int = STACKS,
+    sign_ins: int = SIGN_INS,
 ) -> dict[str, list[float]]:
-    """Sign-ins and stacks, readers taking turns; `books` holds at least `STACKS × STACK` books."""
-    if len(books) < STACKS * STACK:
-        raise StackError(f"{STACKS * STACK} books are needed, {len(books)} given")
-    sign_ins: list[float] = []
-    stacks: list[float] = []
-    for n in range(max(SIGN_INS, STACKS)):
-        sign_ins.append(kiosk.sign_in(readers[n % len(readers)]))
-        if n < STACKS:
-            stacks.append(kiosk.stack_seconds(books[n * STACK : (n + 1) * STACK]))
+    """Sign-ins and stacks, readers taking turns; `books` holds at least `stacks × STACK` books."""
+    if len(books) < stacks * STACK:
+        raise StackError(f"{stacks * STACK} books are needed, {len(books)} given")
+    signed: list[float] = []
+    stacked: list[float] = []
+    for n in range(max(sign_ins, stacks)):
+        signed.append(kiosk.sign_in(readers[n % len(readers)]))
+        if n < stacks:
+            stacked.append(kiosk.stack_seconds(books[n * STACK : (n + 1) * STACK]))
         kiosk.leave()
-    return {"signin": sign_ins, "stack10": stacks}
+    return {"signin": signed, "stack10": stacked}

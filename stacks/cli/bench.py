@@ -115,6 +115,7 @@ def bench_ingest(
 
 @bench_app.command("kiosk")
 def bench_kiosk(
+    *,
     kiosks: Annotated[
         int, typer.Option(min=1, max=90, help="Simulated kiosks serving patrons at once.")
     ] = 20,
@@ -122,12 +123,30 @@ def bench_kiosk(
     think_ms: Annotated[
         int, typer.Option(min=0, help="Simulated patrons' mean pause between actions.")
     ] = 500,
+    stacks: Annotated[
+        int, typer.Option(min=1, help="Stacks of ten books timed at the pad, alone and among 20 kiosks.")
+    ] = 12,
+    offline_rounds: Annotated[
+        int, typer.Option(min=1, help="Times the network is cut under a kiosk (server, then broker).")
+    ] = 3,
+    replay_transactions: Annotated[
+        int, typer.Option(min=10, help="Offline transactions from 5 kiosks applied (the target: 10,000).")
+    ] = 10_000,
     as_json: JsonFlag = False,
 ) -> None:
-    """Checkout round trips under load, and a 500-loan patron against a patron with none."""
+    """A stack of books and sign-ins at the kiosk agent, checkout round trips under load, a 500-loan patron
+    against a patron with none, the switch to offline and the replay of offline transactions."""
     from stacks.bench import kiosk
 
-    figures = kiosk.run(kiosks=kiosks, duration_s=seconds, think_ms=think_ms, show_progress=not as_json)
+    figures = kiosk.run(
+        kiosks=kiosks,
+        duration_s=seconds,
+        think_ms=think_ms,
+        show_progress=not as_json,
+        stacks=stacks,
+        offline_rounds=offline_rounds,
+        replay_transactions=replay_transactions,
+    )
     print_figures(figures, as_json)
 
 
