@@ -138,50 +138,40 @@ def screen_app(agent: KioskAgent) -> Starlette:
 
         return EventSourceResponse(changes())
 
-    def tap(part: Part, act: Callable[[dict[str, str]], object]) -> Callable[[Request], Any]:
+    def tap(part: Part, act: Callable[[dict[str, str], Language], object]) -> Callable[[Request], Any]:
         """A form the reader sent: done on a worker thread (it may wait for the server), then its part
         shown again — or, without script, the page."""
 
         async def endpoint(request: Request) -> Response:
             lang = _language(request)
             form = {key: str(value) for key, value in (await request.form()).items()}
-            await anyio.to_thread.run_sync(lambda: act(form))
+            await anyio.to_thread.run_sync(lambda: act(form, lang))
             if request.headers.get("hx-request"):
                 return templates.response(FRAGMENTS[part], lang, context(lang))
             return RedirectResponse(f"/?lang={lang}", status_code=303)
 
         return endpoint
 
-    async def receipt_tap(request: Request) -> Response:
-        lang = _language(request)
-        await anyio.to_thread.run_sync(agent.print_receipt, lang)
-        if request.headers.get("hx-request"):
-            return templates.response(FRAGMENTS[Part.SIGN_IN], lang, context(lang))
-        return RedirectResponse(f"/?lang={lang}", status_code=303)
-
-    async def qr_tap(request: Request) -> Response:
-        lang = _language(request)
-        await anyio.to_thread.run_sync(agent.show_receipt, lang)
-        if request.headers.get("hx-request"):
-            return templates.response(FRAGMENTS[Part.BOOKS], lang, context(lang))
-        return RedirectResponse(f"/?lang={lang}", status_code=303)
-
     return Starlette(
         routes=[
             Route("/", page),
             Route("/events", stream),
-            Route("/card", tap(Part.SIGN_IN, lambda f: agent.give_card(f.get("card", ""))), methods=["POST"]),
-            Route("/pin", tap(Part.SIGN_IN, lambda f: agent.sign_in(f.get("pin", ""))), methods=["POST"]),
-            Route("/cancel", tap(Part.SIGN_IN, lambda _: agent.cancel()), methods=["POST"]),
-            Route("/sign-out", tap(Part.SIGN_IN, lambda _: agent.sign_out()), methods=["POST"]),
             Route(
-                "/renew", tap(Part.ACCOUNT, lambda f: agent.renew([f.get("barcode", "")])), methods=["POST"]
+                "/card", tap(Part.SIGN_IN, lambda f, _: agent.give_card(f.get("card", ""))), methods=["POST"]
             ),
-            Route("/renew-all", tap(Part.ACCOUNT, lambda _: agent.renew()), methods=["POST"]),
-            Route("/receipt", receipt_tap, methods=["POST"]),
-            Route("/receipt/qr", qr_tap, methods=["POST"]),
-            Route("/receipt/qr/hide", tap(Part.BOOKS, lambda _: agent.hide_receipt()), methods=["POST"]),
-            Route("/still-here", tap(Part.WARNING, lambda _: agent.still_here()), methods=["POST"]),
+            Route("/pin", tap(Part.SIGN_IN, lambda f, _: agent.sign_in(f.get("pin", ""))), methods=["POST"]),
+            Route("/cancel", tap(Part.SIGN_IN, lambda *_: agent.cancel()), methods=["POST"]),
+            Route("/sign-out", tap(Part.SIGN_IN, lambda *_: agent.sign_out()), methods=["POST"]),
+            Route(
+                "/renew",
+                tap(Part.ACCOUNT, lambda f, _: agent.renew([f.get("barcode", "")])),
+                methods=["POST"],
+            ),
+            Route("/renew-all", tap(Part.ACCOUNT, lambda *_: agent.renew()), methods=["POST"]),
+            Route("/receipt", tap(Part.SIGN_IN, lambda _, lang: agent.print_receipt(lang)), methods=["POST"]),
+            Route("/receipt/qr", tap(Part.BOOKS, lambda _, lang: agent.show_receipt(lang)), methods=["POST"]),
+            Route("/receipt/qr/hide", tap(Part.BOOKS, lambda *_: agent.hide_receipt()), methods=["POST"]),
+            Route("/still-here", tap(Part.WARNING, lambda *_: agent.still_here()), methods=["POST"]),
             Mount("/static", app=assets),
         ],
         middleware=[Middleware(SecurityHeadersMiddleware)],
