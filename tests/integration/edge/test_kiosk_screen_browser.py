@@ -1,11 +1,12 @@
 """The kiosk's touch screen in Chromium, the way a reader uses it: the real server (SQLite) and broker, the
 kiosk agent on its runtime, its pad — the real FEIG driver — on the virtual reader over a pty with books put
-on it and taken away, and its receipt printer — the real ESC/POS driver — on a virtual one. A wrong PIN,
-then signing in on the keypad; a stack of four books lent with due dates (one held for another reader,
-refused, its tag left secured); a loan renewed and a receipt printed, then shown as a QR code that
-zbar reads off the screen; signing out; returns without a card,
-one to the hold tray; the large-text mode; the idle warning's countdown, then the sign-out it warned of.
-Every screen axe-core clean, no console error or CSP violation, in Vietnamese and English, screenshotted."""
+on it and taken away, and its receipt printer — the real ESC/POS driver — on a virtual one. A locked PIN,
+a wrong PIN, then signing in on the keypad; a stack of eight books, six lent with due dates and two
+refused — one held for another reader, one past the reader's limit — their tags left secured; a loan
+renewed and a receipt printed, then shown as a QR code that zbar reads off the screen; signing out;
+returns without a card, one to the hold tray; the large-text mode; the idle warning's countdown, then the
+sign-out it warned of. Every screen axe-core clean, no console error or CSP violation, in Vietnamese and
+English, screenshotted."""
 
 from __future__ import annotations
 
@@ -46,13 +47,15 @@ pytestmark = pytest.mark.slow
 KIOSK = "kiosk-01"
 IDLE_TIMEOUT_S, IDLE_WARNING_S = 14.0, 8.0
 SLOW = 15_000  # ms: a stack of books goes through the server one by one
+PIN_MAX_FAILURES = 5  # the server's default (STACKS_PIN_MAX_FAILURES)
 
 
 @dataclass
 class Library:
-    card: str
+    card: str  # a postgraduate's (10 loans at most), with 4 loans when the tests begin
     name: str
-    to_lend: list[Item]  # available
+    locked_card: str  # another reader, whose PIN is locked
+    to_lend: list[Item]  # available: seven, so that a stack of them and the held copy meets the limit
     held: Item  # on the hold shelf for another reader
     lent_out: Item  # on loan to someone else; another reader waits for its title
     had: Item  # on loan to the reader already, due in two days: renewable
@@ -65,9 +68,14 @@ def _library(database_url: str) -> Library:
         with Session(engine, expire_on_commit=False) as db:
             title = make.record(db, title="Số đỏ", call_number="895.9223 VU-P")
             wanted = make.record(db, title="Nỗi buồn chiến tranh", call_number="895.9223 BA-N")
-            reader, other = make.patron(db), make.patron(db, full_name="Lê Văn Tám")
+            reader = make.patron(db, category="postgraduate")
+            other = make.patron(db, full_name="Lê Văn Tám")
+            locked = make.patron(db, full_name="Phạm Thị Hoa", pin_failures=PIN_MAX_FAILURES)
             now = datetime.now(UTC)
-            to_lend = [make.item(db, title) for _ in range(3)]
+            to_lend = [make.item(db, title) for _ in range(7)]
+            earlier = make.record(db, title="Tắt đèn", call_number="895.9223 NG-T")
+            for _ in range(3):
+                make.loan(db, make.item(db, earlier), reader, due_at=now + timedelta(days=20))
             kept = make.record(db, title="Dế Mèn phiêu lưu ký", call_number="895.9223 TO-H")
             held = make.item(db, kept)
             make.ready_hold(db, kept, other, held, ready_at=now, expires_at=now + timedelta(days=3))
@@ -76,7 +84,9 @@ def _library(database_url: str) -> Library:
             make.hold(db, wanted, make.patron(db), placed_at=now - timedelta(days=1))
             had = make.item(db, make.record(db, title="Truyện Kiều", call_number="895.9221 NG-D"))
             make.loan(db, had, reader, due_at=now + timedelta(days=2), checkout_by="device:kiosk-01")
-            library = Library(reader.card_number, reader.full_name, to_lend, held, lent_out, had)
+            library = Library(
+                reader.card_number, reader.full_name, locked.card_number, to_lend, held, lent_out, had
+            )
             db.commit()
     finally:
         engine.dispose()
@@ -160,6 +170,15 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     expect(page.locator("#card")).to_be_focused()  # a scanner types into it at once
     shown_in_both_languages(screen, "idle")
 
+    # A locked PIN: not even checked; back to the card, told what to do.
+    page.fill("#card", library.locked_card)
+    page.keyboard.press("Enter")
+    page.fill("#pin", make.DEFAULT_PIN)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-notice]")).to_contain_text("Mã PIN bị khóa")
+    expect(page.locator("[data-step=card]")).to_be_visible()
+    shown_in_both_languages(screen, "locked-pin")
+
     # A wrong PIN on the keypad: told so, with the attempts left, and asked again.
     page.fill("#card", library.card)
     page.keyboard.press("Enter")
@@ -176,19 +195,21 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     page.fill("#pin", make.DEFAULT_PIN)
     page.keyboard.press("Enter")
     expect(page.locator("[data-reader]")).to_contain_text(library.name)
-    expect(page.locator("[data-loans]")).to_contain_text("1")
+    expect(page.locator("[data-loans]")).to_contain_text("4")
     expect(page.locator(f"[data-loan='{library.had.barcode}']")).to_contain_text("Truyện Kiều")
     shown_in_both_languages(screen, "signed-in")
 
-    # A stack of four: three lent with their due dates, the one held for another reader refused.
+    # A stack of eight: six lent with their due dates, two refused — the copy held for another reader,
+    # and the book past the reader's limit of ten.
     kiosk.put(*library.to_lend, library.held)
-    expect(page.locator("[data-outcome]")).to_have_count(4, timeout=SLOW)
+    expect(page.locator("[data-outcome]")).to_have_count(8, timeout=SLOW)
     expect(page.locator("[data-outcome=checking]")).to_have_count(0, timeout=SLOW)
-    assert sorted(outcomes(page)) == ["lent", "lent", "lent", "not_lent"]
-    expect(page.locator("[data-due]")).to_have_count(3)
+    assert sorted(outcomes(page)) == ["lent"] * 6 + ["not_lent"] * 2
+    expect(page.locator("[data-due]")).to_have_count(6)
     expect(page.locator(f"[data-book='{library.held.barcode}']")).to_contain_text("bạn đọc khác")
-    expect(page.locator("[data-loans]")).to_contain_text("4")
-    assert [kiosk.secured(item) for item in library.to_lend] == [False, False, False]
+    expect(page.locator("[data-loans]")).to_contain_text("10")
+    lent = [item for item in library.to_lend if not kiosk.secured(item)]
+    assert len(lent) == 6  # the one past the limit, not lent, keeps its tag secured
     assert kiosk.secured(library.held)  # not lent: its tag stays secured
     shown_in_both_languages(screen, "stack")
 
@@ -204,7 +225,7 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     page.click("[data-receipt]")
     expect(page.locator("[data-notice]")).to_contain_text("Biên lai đã được in", timeout=SLOW)
     printed = "\n".join(kiosk.printer.lines())
-    assert all(item.barcode in printed for item in [*library.to_lend, library.had])
+    assert all(item.barcode in printed for item in [*lent, library.had])
     assert library.held.barcode not in printed
     assert library.card not in printed
     assert library.name not in printed
@@ -217,7 +238,7 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     code = page.locator("[data-receipt-qr] svg")
     expect(code).to_be_visible()
     (symbol,) = decode_image(code.screenshot()).symbols
-    assert all(item.barcode in symbol.value for item in [*library.to_lend, library.had])
+    assert all(item.barcode in symbol.value for item in [*lent, library.had])
     assert library.card not in symbol.value
     assert library.name not in symbol.value
     shown_in_both_languages(screen, "receipt-qr")
@@ -232,11 +253,11 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     # Returns, no card: one book to the return bin, one wanted by another reader to the hold tray.
     kiosk.take_all()
     page.wait_for_timeout(500)  # the pad seen empty: the same books put down again are new ones
-    kiosk.put(library.to_lend[0], library.lent_out)
+    kiosk.put(lent[0], library.lent_out)
     expect(page.locator("[data-outcome=to_return_bin]")).to_have_count(1, timeout=SLOW)
     expect(page.locator("[data-outcome=to_hold_tray]")).to_have_count(1, timeout=SLOW)
     expect(page.locator("[data-outcome=to_hold_tray]")).to_contain_text("khay sách đặt trước")
-    assert kiosk.secured(library.to_lend[0])
+    assert kiosk.secured(lent[0])
     assert kiosk.secured(library.lent_out)
     shown_in_both_languages(screen, "returns")
 
@@ -294,7 +315,7 @@ def test_books_the_kiosk_cannot_lend_are_told_and_no_loan_is_left_open(
     page.keyboard.press("Enter")
     page.fill("#pin", make.DEFAULT_PIN)
     page.keyboard.press("Enter")
-    expect(page.locator("[data-loans]")).to_contain_text("1")
+    expect(page.locator("[data-loans]")).to_contain_text("4")
 
     stuck = library.to_lend[0]
     tag = kiosk.pad.books.tag_of(ManifestItem(barcode=stuck.barcode, tag_uid=stuck.tag_uid))
@@ -309,7 +330,7 @@ def test_books_the_kiosk_cannot_lend_are_told_and_no_loan_is_left_open(
     expect(page.locator("[data-outcome=checking]")).to_have_count(0, timeout=SLOW)
     assert sorted(outcomes(page)) == ["not_unsecured", "other_library", "unreadable"]
     expect(page.locator(f"[data-book='{stuck.barcode}']")).to_contain_text("quầy thủ thư")
-    expect(page.locator("[data-loans]")).to_contain_text("1")
+    expect(page.locator("[data-loans]")).to_contain_text("4")
     assert kiosk.secured(stuck)
     engine = make_engine(sqlite_url)
     try:
