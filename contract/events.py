@@ -99,6 +99,17 @@ class ItemOnly(ContractModel):
     item: ItemRef
 
 
+class ItemReturned(ContractModel):
+    """A book back at a kiosk; `taking_back` names the kiosk session whose loan of it is undone (the tag
+    would not unsecure, or the answer came after the reader left): only a loan made in that session is
+    closed — queued through an outage, it must not close a loan made since, at the desk or elsewhere."""
+
+    item: ItemRef
+    taking_back: UUID | None = Field(
+        default=None, description="The kiosk session whose loan of the item is undone; None: a return."
+    )
+
+
 class SeenContext(StrEnum):
     STOCKTAKE = "stocktake"
     SHELF_CHECK = "shelf_check"
@@ -263,6 +274,18 @@ class OfflineCheckin(EventEnvelope):
 # ---- event kinds, version 2 -----------------------------------------------------------------------------
 
 
+class CheckinRequestedV2(EventEnvelope):
+    """A return at a kiosk, or the take-back of a loan the kiosk could not complete (`taking_back`)."""
+
+    KIND: ClassVar[str] = "circ.checkin"
+    VERSION: ClassVar[int] = 2
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["circ.checkin"] = "circ.checkin"
+    v: Literal[2] = 2
+    correlation_id: UUID
+    payload: ItemReturned
+
+
 class StocktakeDamage(EventEnvelope):
     """Staff marked an item damaged at the shelf during a stock-take, with the kinds of damage."""
 
@@ -281,6 +304,7 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     CheckoutRequested,
     RenewRequested,
     CheckinRequested,
+    CheckinRequestedV2,
     ItemSeen,
     GateAlarmRaised,
     GateFootfallCounted,

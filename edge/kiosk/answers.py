@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from uuid import UUID
 
 from contract.common import ItemRef
 from contract.events import CheckoutRequested
@@ -56,6 +57,7 @@ class Asked:
     # A return sent to take back a loan the reader was told did not happen (its tag would not unsecure,
     # or its answer came too late): its answer changes nothing on the screen.
     taking_back: bool = False
+    session_id: UUID | None = None  # the kiosk session a loan was asked in: a take-back names it
 
     @property
     def subject(self) -> str:

@@ -30,7 +30,7 @@ def settle_late_loan(session: KioskSession, answered: Answered) -> Answered:
     on_pad = same_reader and pad is not None and _on_pad(pad, ref)
     if on_pad and pad is not None and pad.apply_security(ref, "unsecure"):
         return dataclasses.replace(answered, security_applied=True)
-    session.take_back(ref)
+    session.take_back(ref, answered.asked.session_id)
     return dataclasses.replace(answered, security_applied=False, taken_back=True)
 
 

@@ -28,10 +28,12 @@ from uuid import UUID
 from contract.common import ContractModel, ItemRef
 from contract.events import (
     CheckinRequested,
+    CheckinRequestedV2,
     CheckoutRequested,
     EventEnvelope,
     ItemForSession,
     ItemOnly,
+    ItemReturned,
     PatronLogin,
     PatronLoginRequested,
     PatronLogoutRequested,
@@ -205,18 +207,23 @@ class KioskSession:
     def _borrowing(self, ref: ItemRef) -> tuple[type[EventEnvelope], ContractModel, Asked]:
         session_id = self._signed_in("borrow")
         payload = ItemForSession(session_id=session_id, item=ref)
-        return CheckoutRequested, payload, Asked(CheckoutRequested.KIND, self.card_number, ref)
+        asked = Asked(CheckoutRequested.KIND, self.card_number, ref, session_id=session_id)
+        return CheckoutRequested, payload, asked
 
     def _returning(self, ref: ItemRef) -> tuple[type[EventEnvelope], ContractModel, Asked]:
         return CheckinRequested, ItemOnly(item=ref), Asked(CheckinRequested.KIND, self.card_number, ref)
 
-    def take_back(self, ref: ItemRef) -> Answered:
-        """Return a book the server lent but the reader was told they did not borrow (its tag would not
-        unsecure, or the answer came after they left): the loan is closed at once — no fine, it is
-        minutes old — and the tag, never unsecured, is left as it is. Sent like every request: queued in
-        the outbox until answered, and applied once."""
-        asked = Asked(CheckinRequested.KIND, self.card_number, ref, taking_back=True)
-        return self.requests.ask(CheckinRequested, ItemOnly(item=ref), asked)
+    def take_back(self, ref: ItemRef, session_id: UUID | None) -> Answered:
+        """Return a book the server lent in kiosk session `session_id` but the reader was told they did
+        not borrow (its tag would not unsecure, or the answer came after they left): that loan is closed
+        at once — no fine, it is minutes old — and the tag, never unsecured, is left as it is. Sent like
+        every request: queued in the outbox until answered, and applied once; naming the session, it
+        closes nothing if the book has been lent again since (the outbox may hold it through an outage)."""
+        asked = Asked(CheckinRequested.KIND, self.card_number, ref, taking_back=True, session_id=session_id)
+        if session_id is None:  # not asked in a session (never so for a loan): a plain return
+            return self.requests.ask(CheckinRequested, ItemOnly(item=ref), asked)
+        payload = ItemReturned(item=ref, taking_back=session_id)
+        return self.requests.ask(CheckinRequestedV2, payload, asked)
 
     def renew(self, ref: ItemRef) -> Answered:
         session_id = self._signed_in("renew")
@@ -253,6 +260,6 @@ class KioskSession:
         # A loan whose tag stayed secured is one the reader is told did not happen: it is taken back.
         taken_back = not applied and answered.made_loan
         if taken_back:
-            self.take_back(asked.item)
+            self.take_back(asked.item, asked.session_id)
         seconds = answered.seconds
         return Answered(asked, answered.reply, seconds, security_applied=applied, taken_back=taken_back)

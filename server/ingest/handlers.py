@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from contract.events import (
     CheckinRequested,
+    CheckinRequestedV2,
     CheckoutRequested,
     EventEnvelope,
     GateAlarmRaised,
@@ -101,10 +102,16 @@ class KioskHandlers:
         return handle
 
     def checkin(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
-        assert isinstance(event, CheckinRequested)
+        assert isinstance(event, CheckinRequested | CheckinRequestedV2)
         returned_at = min(event.occurred_at, now)
+        taking_back = event.payload.taking_back if isinstance(event, CheckinRequestedV2) else None
         outcome = kiosk.checkin(
-            session, self.context, device_id=event.device_id, item=event.payload.item, now=returned_at
+            session,
+            self.context,
+            device_id=event.device_id,
+            item=event.payload.item,
+            now=returned_at,
+            taking_back=taking_back,
         )
         return _answer(event, now, outcome)
 

@@ -28,7 +28,7 @@ from server.services.outcomes import (
     LogoutOutcome,
     RenewOutcome,
 )
-from server.services.queries import lock_row, patron_by_card, require_id
+from server.services.queries import find_item, lock_row, patron_by_card, require_id
 from server.services.reasons import reason_code
 from server.services.summaries import patron_summary
 
@@ -155,6 +155,32 @@ def renew(
 
 
 def checkin(
-    session: Session, context: CirculationContext, *, device_id: str, item: ItemRef, now: datetime
+    session: Session,
+    context: CirculationContext,
+    *,
+    device_id: str,
+    item: ItemRef,
+    now: datetime,
+    taking_back: uuid.UUID | None = None,
 ) -> CheckinOutcome:
+    """A book returned at the kiosk; or, `taking_back` a kiosk session, the loan of it made in that
+    session undone — only that one: a take-back that waited in the kiosk's outbox through an outage must
+    not close a loan made since (the reader came back and returned it, the desk lent it to someone else)."""
+    if taking_back is not None and not _lent_in(session, device_id, taking_back, item):
+        return CheckinOutcome(decision(reason_code(Reason.NOT_ON_LOAN)))
     return circulation.checkin_at(session, context, item, now=now, by=f"device:{device_id}")
+
+
+def _lent_in(session: Session, device_id: str, session_id: uuid.UUID, item: ItemRef) -> bool:
+    """Whether the item's open loan is the one this kiosk made in kiosk session `session_id`."""
+    visit = session.get(KioskSession, session_id)
+    _, found = find_item(session, item)
+    loan = found.loan if found is not None else None
+    return (
+        visit is not None
+        and loan is not None
+        and visit.device_id == device_id
+        and loan.patron_id == visit.patron_id
+        and loan.checkout_by == f"device:{device_id}"
+        and loan.checked_out_at >= visit.opened_at
+    )

@@ -20,6 +20,7 @@ from typing import Any
 from contract.common import ItemRef, LocalizedText, utc_now
 from contract.events import (
     CheckinRequested,
+    CheckinRequestedV2,
     CheckoutRequested,
     EventEnvelope,
     PatronLoginRequested,
@@ -98,9 +99,10 @@ class CirculationDouble:
         if isinstance(event, PatronLoginRequested):
             card = payload.card_number
             return self._login(event, card, payload.pin.get_secret_value()), card
-        if isinstance(event, CheckinRequested):
+        if isinstance(event, CheckinRequested | CheckinRequestedV2):
             barcode = self._barcode(payload.item)
-            return self._checkin(event, barcode), barcode or "?"
+            taking_back = payload.taking_back if isinstance(event, CheckinRequestedV2) else None
+            return self._checkin(event, barcode, taking_back), barcode or "?"
         model: type[ReplyBase] = RenewResult
         if isinstance(event, PatronLogoutRequested):
             model = PatronLogoutResult
@@ -198,9 +200,13 @@ class CirculationDouble:
             RenewResult, event, ReasonCode.OK, item=_item(barcode), due_at=due_at, renewals_left=left
         )
 
-    def _checkin(self, event: EventEnvelope, barcode: str | None) -> ReplyBase:
+    def _checkin(
+        self, event: EventEnvelope, barcode: str | None, taking_back: uuid.UUID | None = None
+    ) -> ReplyBase:
         if barcode is None:
             return _reply(CheckinResult, event, ReasonCode.UNKNOWN_ITEM)
+        if taking_back is not None and not self._lent_in(taking_back, barcode):
+            return _reply(CheckinResult, event, ReasonCode.NOT_ON_LOAN)
         on_loan = self.loans.pop(barcode, None) is not None
         self.due.pop(barcode, None)
         status = self.items[barcode]
@@ -225,6 +231,11 @@ class CirculationDouble:
         if session.closed:
             return None, ReasonCode.SESSION_EXPIRED
         return session.card, None
+
+    def _lent_in(self, session_id: uuid.UUID, barcode: str | None) -> bool:
+        """A take-back closes only the loan made in its kiosk session (here: to that session's reader)."""
+        session = self.sessions.get(session_id)
+        return session is not None and barcode is not None and self.loans.get(barcode) == session.card
 
     def _barcode(self, item: ItemRef) -> str | None:
         barcode = item.barcode if item.barcode is not None else self.tags.get(item.tag_uid or "")

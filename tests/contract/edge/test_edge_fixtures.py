@@ -21,12 +21,14 @@ from contract.common import ContractModel, ItemRef
 from contract.events import (
     EVENT_CLASSES,
     CheckinRequested,
+    CheckinRequestedV2,
     CheckoutRequested,
     EventEnvelope,
     GateAlarmRaised,
     GateFootfallCounted,
     ItemForSession,
     ItemOnly,
+    ItemReturned,
     ItemSeen,
     ItemSighting,
     OfflineCheckin,
@@ -162,6 +164,10 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
         pin_checked=True,
     ),
     OfflineCheckin: OfflineReturn(item=ItemRef(barcode="VV000733")),
+    CheckinRequestedV2: ItemReturned(
+        item=ItemRef(barcode="VV000733", tag_uid="E00401501A2B3C4D"),
+        taking_back=UUID("6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"),
+    ),
 }
 
 
