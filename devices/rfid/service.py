@@ -14,7 +14,7 @@ says how often each of these went wrong, for the agent's status.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 
 from devices.blocks import from_memory_order
@@ -91,9 +91,11 @@ class TagService:
 
     # ---------------------------------------------------------------- what is in the field
 
-    def items_in_field(self) -> list[FieldItem]:
-        """Every tag in the field with its decoded data and security state. Raises only if the
-        inventory itself fails (reader offline); a tag that cannot be read is reported with `error`."""
+    def items_in_field(self, each: Callable[[FieldItem], None] | None = None) -> list[FieldItem]:
+        """Every tag in the field with its decoded data and security state, each also handed to `each`
+        as soon as it is read (a kiosk asks the server about a book while the pad reads the next one).
+        Raises only if the inventory itself fails (reader offline); a tag that cannot be read is
+        reported with `error`."""
         self._counts["inventories"] += 1
         try:
             tags = self.reader.inventory()
@@ -113,6 +115,8 @@ class TagService:
                 if item.error is None:
                     self._known[tag.uid] = item
             items.append(item)
+            if each is not None:
+                each(item)
         return items
 
     def _read(self, uid: bytes, dsfid: int) -> FieldItem:

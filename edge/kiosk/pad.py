@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from contract.common import ItemRef
 from contract.replies import SecurityAction
 from devices.errors import DeviceError
 from devices.rfid import TagService
+from devices.rfid.service import FieldItem
 from devices.tagdata import Usage
 from devices.tagdata.reading import TagStatus
 from edge.kiosk.answers import TagProblem
@@ -30,27 +32,36 @@ class RfidPad:
         # read: a card laid on the pad signs its reader in, as a scanned one does; it is never a book.
         self.cards: tuple[str, ...] = ()
 
-    def read(self) -> list[ItemRef]:
+    def read(self, each: Callable[[ItemRef], None] | None = None) -> list[ItemRef]:
         """Every tag on the pad: the item id from its data and its UID, or the UID alone when its data
         cannot be read (the server knows items by UID too) or names another library as its owner (its
-        item id means nothing here, or worse, another of our books). Raises `DeviceError` when the
-        reader does not answer."""
-        refs, problems, cards = [], {}, []
-        for found in self.tags.items_in_field():
-            reading = found.reading
+        item id means nothing here, or worse, another of our books) — each also handed to `each` as soon
+        as it is read, its problem already known to `tag_problem`. Raises `DeviceError` when the reader
+        does not answer."""
+        refs: list[ItemRef] = []
+        cards: list[str] = []
+        self._problems = {}
+
+        def found(tag: FieldItem) -> None:
+            reading = tag.reading
             if reading is not None and reading.usage is Usage.PATRON_CARD:
-                if reading.status is TagStatus.OK and found.item_id:
-                    cards.append(found.item_id)
-                continue  # another library's card, or one that cannot be read: not ours to sign in
+                if reading.status is TagStatus.OK and tag.item_id:
+                    cards.append(tag.item_id)
+                return  # another library's card, or one that cannot be read: not ours to sign in
             if reading is not None and reading.status is TagStatus.FOREIGN_OWNER:
-                problems[found.uid] = TagProblem.FOREIGN
-            elif found.item_id:
-                refs.append(ItemRef(barcode=found.item_id, tag_uid=found.uid))
-                continue
+                self._problems[tag.uid] = TagProblem.FOREIGN
+                ref = ItemRef(tag_uid=tag.uid)
+            elif tag.item_id:
+                ref = ItemRef(barcode=tag.item_id, tag_uid=tag.uid)
             else:
-                problems[found.uid] = TagProblem.UNREADABLE
-            refs.append(ItemRef(tag_uid=found.uid))
-        self._problems, self.cards = problems, tuple(cards)
+                self._problems[tag.uid] = TagProblem.UNREADABLE
+                ref = ItemRef(tag_uid=tag.uid)
+            refs.append(ref)
+            if each is not None:
+                each(ref)
+
+        self.tags.items_in_field(found)
+        self.cards = tuple(cards)
         return refs
 
     def tag_problem(self, tag_uid: str) -> TagProblem | None:

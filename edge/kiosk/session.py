@@ -55,8 +55,9 @@ class ItemPad(Protocol):
     # The card numbers of readers' RFID cards lying on the pad at the last read (they are not books).
     cards: tuple[str, ...]
 
-    def read(self) -> list[ItemRef]:
-        """The books on the pad now; raises `DeviceError` when the reader does not answer."""
+    def read(self, each: Callable[[ItemRef], None] | None = None) -> list[ItemRef]:
+        """The books on the pad now, each also handed to `each` as soon as it is read; raises
+        `DeviceError` when the reader does not answer."""
         ...
 
     def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:
@@ -135,17 +136,22 @@ class KioskSession:
         self, *, on_found: FoundHandler | None = None, on_answer: LateAnswerHandler | None = None
     ) -> list[Answered]:
         """A book was put on the pad: each book on it not yet handled is borrowed or returned.
-        `on_found(refs)` hears of the new books as soon as the pad is read, `on_answer` of each answer as
-        it comes (a screen shows a stack being decided book by book)."""
-        new = self.new_on_pad()
-        if new and on_found is not None:
-            on_found(new)
-        # Every new book is asked about at once, then each answer is acted on in turn: a stack of ten
-        # waits for one round trip to the server rather than ten, while the pad sets tags one by one.
-        asked = []
-        for ref in new:
+        `on_found([ref])` hears of each new book as soon as the pad has read it, `on_answer` of each
+        answer as it comes (a screen shows a stack being decided book by book)."""
+        # Each new book is asked about as soon as its tag is read — the server answers while the pad
+        # reads the next — then each answer is acted on in turn, the pad setting tags one by one: a stack
+        # of ten waits for about one round trip to the server, not ten.
+        asked: list[Answered | Sent] = []
+
+        def each(ref: ItemRef) -> None:
+            if ref.tag_uid in self._handled_on_pad:
+                return
+            if on_found is not None:
+                on_found([ref])
             self.handled(ref)
             asked.append(self._ask_from_pad(ref))
+
+        self._read_pad(each)
         answers = []
         for sent in asked:
             answered = sent if isinstance(sent, Answered) else self._settle_from_pad(sent)
@@ -157,15 +163,19 @@ class KioskSession:
     def new_on_pad(self) -> list[ItemRef]:
         """The books on the pad not handled yet (those taken away since are forgotten: put back, they are
         new again). Raises `PadError` when the pad's reader does not answer."""
+        return [ref for ref in self._read_pad() if ref.tag_uid not in self._handled_on_pad]
+
+    def _read_pad(self, each: Callable[[ItemRef], None] | None = None) -> list[ItemRef]:
+        """The pad read (each book to `each` as it is read); the books handled that are no longer on it
+        forgotten. Raises `PadError` when the pad's reader does not answer."""
         if self.pad is None:
             raise SessionStateError("this kiosk has no pad: books are scanned")
         try:
-            refs = self.pad.read()
+            refs = self.pad.read(each)
         except DeviceError as exc:
             raise PadError(f"the pad's reader did not answer: {exc}") from exc
-        present = {ref.tag_uid for ref in refs if ref.tag_uid is not None}
-        self._handled_on_pad &= present
-        return [ref for ref in refs if ref.tag_uid not in self._handled_on_pad]
+        self._handled_on_pad &= {ref.tag_uid for ref in refs if ref.tag_uid is not None}
+        return refs
 
     def handled(self, ref: ItemRef) -> None:
         """This book, left on the pad, is not asked about again (decided online or offline)."""

@@ -32,9 +32,12 @@ class ListPad:
         self.problems: dict[str, TagProblem] = {}  # tag UID → what the pad found wrong with it
         self.cards: tuple[str, ...] = ()  # readers' RFID cards lying on it
 
-    def read(self) -> list[ItemRef]:
+    def read(self, each: Callable[[ItemRef], None] | None = None) -> list[ItemRef]:
         if self.reader_silent:
             raise DeviceTimeoutError("no valid reply")
+        for book in list(self.books):
+            if each is not None:
+                each(book)
         return list(self.books)
 
     def apply_security(self, ref: ItemRef, action: SecurityAction) -> bool:

@@ -141,8 +141,9 @@ def test_a_stack_is_decided_book_by_book_and_shown_as_it_goes() -> None:
     kiosk.agent.feed.changed = watch  # type: ignore[method-assign]
     kiosk.pad.books = [kiosk.book(n) for n in range(5)]
     kiosk.agent.poll_pad()
-    assert seen[0] == ["checking"] * 5  # every book listed as soon as the pad was read
-    assert seen[1][:2] == ["lent", "checking"]  # then each as its answer comes
+    # Every book listed as soon as the pad has read its tag (and asked about at once)…
+    assert seen[:5] == [["checking"] * count for count in range(1, 6)]
+    assert seen[5][:2] == ["lent", "checking"]  # …then each shown decided as its answer is acted on
     outcomes = kiosk.outcomes()
     assert outcomes == {
         "VV000000": Outcome.LENT,
