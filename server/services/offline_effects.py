@@ -110,10 +110,7 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
     assert tx.card_number is not None
     assert tx.due_at is not None
     patron = patron_by_card(session, tx.card_number)
-    # On SQLite the chunk holds the database's write lock from its start (offline_apply._take_turn): the
-    # item need not be claimed again. PostgreSQL locks its row, as any checkout does.
-    locking = session.get_bind().dialect.name != "sqlite"
-    _, found = find_item(session, ref, lock=locking)
+    _, found = find_item(session, ref)
     loans, return_event = _item_loans(session, found, at) if found is not None else (ItemLoans(), None)
     plan = place_checkout(patron.id if patron else None, found is not None, loans, occurred_at=at)
     if plan.outcome in (OfflineOutcome.NOT_APPLIED, OfflineOutcome.ALREADY_LENT):
@@ -150,7 +147,7 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
     if plan.return_open_loan and found.loan is not None:
         closed_id = found.loan.id
         circulation.checkin_at(session, context, ref, now=at, by=by)
-        _, found = find_item(session, ref, lock=locking)
+        _, found = find_item(session, ref)
         assert found is not None
     circulation.pass_on_lapsed_hold(session, found, at, context)
     found_counts = counts(
