@@ -78,6 +78,7 @@ def apply_pending(
             if not batch:
                 break
             order = _last_order(session)
+            readers = offline_effects.borrowers(session, batch)  # held in the session until the commit
             done = []
             seen: list[Sighting] = []
             for tx in batch:
@@ -86,6 +87,7 @@ def apply_pending(
             record_sightings(session, seen, lifecycle=context.lifecycle)
             exceptions += _mark_applied(session, done, now=now)
             session.commit()
+            del readers
             applied += len(batch)
     if max_chunks is not None and chunks >= max_chunks:
         with Session(engine) as session:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.events import SeenContext
-from server.db.tables import Loan
+from server.db.tables import Loan, Patron
 from server.db.tables.offline import OfflineTransaction
 from server.domain.circulation import fills_hold
 from server.domain.lifecycle.trace import SeenSource
@@ -31,7 +31,7 @@ from server.domain.offline import (
     place_checkout,
 )
 from server.services import circulation, lifecycle
-from server.services.columns import ITEM, LOAN, TRACE, table_of
+from server.services.columns import ITEM, LOAN, PATRON, TRACE, table_of
 from server.services.context import CirculationContext
 from server.services.queries import FoundItem, counts, find_item, patron_by_card, require_id, standing
 from server.services.sightings import Sighting, record_sightings
@@ -69,6 +69,23 @@ def apply_one(session: Session, context: CirculationContext, tx: Pending, seen: 
     if tx.kind is OfflineKind.CHECKOUT:
         return _checkout(session, context, tx, ref, by)
     return _checkin(session, context, tx, ref, by, seen=seen)
+
+
+def borrowers(session: Session, chunk: list[Pending]) -> list[Patron]:
+    """The readers who have the chunk's items on loan, read in one statement: a return's check-in asks for
+    its borrower's category, and finds the reader in the session instead of reading them one by one. The
+    caller keeps the list until the chunk commits (the session holds its rows only while they are used)."""
+    barcodes = sorted({tx.barcode for tx in chunk if tx.barcode is not None})
+    tags = sorted({tx.tag_uid.upper() for tx in chunk if tx.tag_uid is not None})
+    if not barcodes and not tags:
+        return []
+    statement = (
+        sa.select(Patron)
+        .join(LOAN, sa.and_(LOAN.c.patron_id == PATRON.c.id, LOAN.c.returned_at.is_(None)))
+        .join(ITEM, ITEM.c.id == LOAN.c.item_id)
+        .where(sa.or_(ITEM.c.barcode.in_(barcodes), ITEM.c.tag_uid.in_(tags)))
+    )
+    return list(session.execute(statement).scalars().unique())
 
 
 def _item_loans(session: Session, found: FoundItem, at: datetime) -> tuple[ItemLoans, uuid.UUID | None]:

@@ -187,9 +187,7 @@ def _locked(session: Session, model: type[Row], column: sa.Column[object], value
 
 
 @cache
-def _locked_statement(
-    model: type[Row], column: sa.Column[object], *, for_update: bool
-) -> sa.Select[Row]:
+def _locked_statement(model: type[Row], column: sa.Column[object], *, for_update: bool) -> sa.Select[Row]:
     """`_locked`'s read, built once for each model and column (its value bound at execution)."""
     statement = (
         sa.select(model).where(column == sa.bindparam("value")).execution_options(populate_existing=True)
