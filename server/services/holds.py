@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -37,16 +38,23 @@ from server.services.queries import (
 
 def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None = None) -> Hold | None:
     """The first waiting hold on a record (first placed, then first inserted)."""
+    values = {"record_id": record_id, "exclude_patron": exclude_patron}
+    return session.execute(_next_waiting(excluding=exclude_patron is not None), values).scalar_one_or_none()
+
+
+@cache
+def _next_waiting(*, excluding: bool) -> sa.Select[Hold]:
+    """`next_waiting`'s statement, built once (every return asks it): its values bound at execution."""
     statement = (
         sa.select(Hold)
-        .where(HOLD.c.record_id == record_id, HOLD.c.status.in_(OPEN_HOLD_STATUSES))
+        .where(HOLD.c.record_id == sa.bindparam("record_id"), HOLD.c.status.in_(OPEN_HOLD_STATUSES))
         .where(HOLD.c.status == HoldStatus.WAITING)
         .order_by(HOLD.c.placed_at, HOLD.c.id)
         .limit(1)
     )
-    if exclude_patron is not None:
-        statement = statement.where(HOLD.c.patron_id != exclude_patron)
-    return session.execute(statement).scalar_one_or_none()
+    if excluding:
+        statement = statement.where(HOLD.c.patron_id != sa.bindparam("exclude_patron"))
+    return statement
 
 
 def others_waiting(session: Session, record_id: int, item_id: int, patron_id: int) -> bool:

@@ -23,6 +23,7 @@ from server.services import offline_effects
 from server.services.columns import table_of
 from server.services.context import CirculationContext
 from server.services.offline_effects import Applied, Pending
+from server.services.queries import hold_sqlite_write_lock
 from server.services.sightings import Sighting, record_sightings
 
 OFFLINE = table_of(OfflineTransaction)
@@ -77,6 +78,7 @@ def apply_pending(
             if not batch:
                 break
             order = _last_order(session)
+            readers = offline_effects.borrowers(session, batch)  # held in the session until the commit
             done = []
             seen: list[Sighting] = []
             for tx in batch:
@@ -85,6 +87,7 @@ def apply_pending(
             record_sightings(session, seen, lifecycle=context.lifecycle)
             exceptions += _mark_applied(session, done, now=now)
             session.commit()
+            del readers
             applied += len(batch)
     if max_chunks is not None and chunks >= max_chunks:
         with Session(engine) as session:
@@ -149,11 +152,12 @@ def _take_turn(session: Session) -> None:
     """Two appliers (the server and a `stacks offline apply`) take turns, a chunk each, each chunk the next
     in time: never the same rows, never one's later rows before the other's earlier ones. PostgreSQL: an
     advisory lock held until the chunk commits. SQLite: the database's write lock, taken before the pending
-    rows are read (an UPDATE that changes nothing takes it; a plain read would not wait for the other)."""
+    rows are read (a plain read would not wait for the other) and held by the chunk's transaction, whose
+    reads then need not claim it again row by row."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(APPLIER_LOCK)))
     else:
-        session.execute(sa.update(OFFLINE).where(sa.false()).values(state=OFFLINE.c.state))
+        hold_sqlite_write_lock(session)
 
 
 def _last_order(session: Session) -> int:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from contract.common import ItemRef
 from contract.events import SeenContext
-from server.db.tables import Loan
+from server.db.tables import Loan, Patron
 from server.db.tables.offline import OfflineTransaction
 from server.domain.circulation import fills_hold
 from server.domain.lifecycle.trace import SeenSource
@@ -30,7 +31,7 @@ from server.domain.offline import (
     place_checkout,
 )
 from server.services import circulation, lifecycle
-from server.services.columns import ITEM, LOAN, TRACE, table_of
+from server.services.columns import ITEM, LOAN, PATRON, TRACE, table_of
 from server.services.context import CirculationContext
 from server.services.queries import FoundItem, counts, find_item, patron_by_card, require_id, standing
 from server.services.sightings import Sighting, record_sightings
@@ -70,30 +71,30 @@ def apply_one(session: Session, context: CirculationContext, tx: Pending, seen: 
     return _checkin(session, context, tx, ref, by, seen=seen)
 
 
+def borrowers(session: Session, chunk: list[Pending]) -> list[Patron]:
+    """The readers who have the chunk's items on loan, read in one statement: a return's check-in asks for
+    its borrower's category, and finds the reader in the session instead of reading them one by one. The
+    caller keeps the list until the chunk commits (the session holds its rows only while they are used)."""
+    barcodes = sorted({tx.barcode for tx in chunk if tx.barcode is not None})
+    tags = sorted({tx.tag_uid.upper() for tx in chunk if tx.tag_uid is not None})
+    if not barcodes and not tags:
+        return []
+    statement = (
+        sa.select(Patron)
+        .join(LOAN, sa.and_(LOAN.c.patron_id == PATRON.c.id, LOAN.c.returned_at.is_(None)))
+        .join(ITEM, ITEM.c.id == LOAN.c.item_id)
+        .where(sa.or_(ITEM.c.barcode.in_(barcodes), ITEM.c.tag_uid.in_(tags)))
+    )
+    return list(session.execute(statement).scalars().unique())
+
+
 def _item_loans(session: Session, found: FoundItem, at: datetime) -> tuple[ItemLoans, uuid.UUID | None]:
     """The item's open loan, the first loan of it begun after `at` (the open one may be it), and the first
     offline return of it after `at` that closed nothing (and its event id)."""
-    later = session.execute(
-        sa.select(LOAN.c.checked_out_at, LOAN.c.patron_id)
-        .where(LOAN.c.item_id == require_id(found.item.id), LOAN.c.checked_out_at > at)
-        .order_by(LOAN.c.checked_out_at)
-        .limit(1)
-    ).first()
     item = found.item
-    named = [OFFLINE.c.barcode == item.barcode]
-    if item.tag_uid:
-        named.append(OFFLINE.c.tag_uid == item.tag_uid)
-    returned = session.execute(
-        sa.select(OFFLINE.c.occurred_at, OFFLINE.c.event_id)
-        .where(
-            sa.or_(*named),
-            OFFLINE.c.kind == OfflineKind.CHECKIN,
-            OFFLINE.c.outcome == OfflineOutcome.SEEN,
-            OFFLINE.c.occurred_at > at,
-        )
-        .order_by(OFFLINE.c.occurred_at)
-        .limit(1)
-    ).first()
+    later = session.execute(_LATER_LOAN, {"item_id": require_id(item.id), "at": at}).first()
+    values = {"barcode": item.barcode, "tag_uid": item.tag_uid, "at": at}
+    returned = session.execute(_later_return(by_tag=bool(item.tag_uid)), values).first()
     loan = found.loan
     loans = ItemLoans(
         open_patron_id=loan.patron_id if loan is not None else None,
@@ -105,15 +106,40 @@ def _item_loans(session: Session, found: FoundItem, at: datetime) -> tuple[ItemL
     return loans, (returned[1] if returned is not None else None)
 
 
+# The statements every transaction sends, built once (their values bound at execution): building and keying
+# them anew for each of thousands of transactions cost more than the reads themselves.
+_LATER_LOAN = (
+    sa.select(LOAN.c.checked_out_at, LOAN.c.patron_id)
+    .where(LOAN.c.item_id == sa.bindparam("item_id"), LOAN.c.checked_out_at > sa.bindparam("at"))
+    .order_by(LOAN.c.checked_out_at)
+    .limit(1)
+)
+
+
+@cache
+def _later_return(*, by_tag: bool) -> sa.Select[tuple[datetime, uuid.UUID]]:
+    named = [OFFLINE.c.barcode == sa.bindparam("barcode")]
+    if by_tag:
+        named.append(OFFLINE.c.tag_uid == sa.bindparam("tag_uid"))
+    return (
+        sa.select(OFFLINE.c.occurred_at, OFFLINE.c.event_id)
+        .where(
+            sa.or_(*named),
+            OFFLINE.c.kind == OfflineKind.CHECKIN,
+            OFFLINE.c.outcome == OfflineOutcome.SEEN,
+            OFFLINE.c.occurred_at > sa.bindparam("at"),
+        )
+        .order_by(OFFLINE.c.occurred_at)
+        .limit(1)
+    )
+
+
 def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: ItemRef, by: str) -> Applied:
     at = tx.occurred_at
     assert tx.card_number is not None
     assert tx.due_at is not None
     patron = patron_by_card(session, tx.card_number)
-    # On SQLite the chunk holds the database's write lock from its start (offline_apply._take_turn): the
-    # item need not be claimed again. PostgreSQL locks its row, as any checkout does.
-    locking = session.get_bind().dialect.name != "sqlite"
-    _, found = find_item(session, ref, lock=locking)
+    _, found = find_item(session, ref)
     loans, return_event = _item_loans(session, found, at) if found is not None else (ItemLoans(), None)
     plan = place_checkout(patron.id if patron else None, found is not None, loans, occurred_at=at)
     if plan.outcome in (OfflineOutcome.NOT_APPLIED, OfflineOutcome.ALREADY_LENT):
@@ -150,7 +176,7 @@ def _checkout(session: Session, context: CirculationContext, tx: Pending, ref: I
     if plan.return_open_loan and found.loan is not None:
         closed_id = found.loan.id
         circulation.checkin_at(session, context, ref, now=at, by=by)
-        _, found = find_item(session, ref, lock=locking)
+        _, found = find_item(session, ref)
         assert found is not None
     circulation.pass_on_lapsed_hold(session, found, at, context)
     found_counts = counts(
@@ -200,16 +226,23 @@ def _checkin(
 def _open_loan_of(session: Session, ref: ItemRef) -> tuple[bool, int | None, datetime | None, bool]:
     """Whether the library knows the item, its open loan and since when (None: not on loan), and whether
     it is missing or lost: one light statement; the return itself reads the item as circulation does."""
-    named = [ITEM.c.barcode == ref.barcode] if ref.barcode else []
-    if ref.tag_uid:
-        named.append(ITEM.c.tag_uid == ref.tag_uid.upper())
-    row = session.execute(
+    values = {"barcode": ref.barcode, "tag_uid": ref.tag_uid.upper() if ref.tag_uid else None}
+    statement = _open_loan_statement(by_barcode=bool(ref.barcode), by_tag=bool(ref.tag_uid))
+    row = session.execute(statement, values).first()
+    if row is None:
+        return False, None, None, False
+    return True, row[1], row[2], row[3] is not None
+
+
+@cache
+def _open_loan_statement(*, by_barcode: bool, by_tag: bool) -> sa.Select[tuple[int, int, datetime, int]]:
+    named = [ITEM.c.barcode == sa.bindparam("barcode")] if by_barcode else []
+    if by_tag:
+        named.append(ITEM.c.tag_uid == sa.bindparam("tag_uid"))
+    return (
         sa.select(ITEM.c.id, LOAN.c.id, LOAN.c.checked_out_at, TRACE.c.item_id)
         .outerjoin(LOAN, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
         .outerjoin(TRACE, TRACE.c.item_id == ITEM.c.id)
         .where(sa.or_(*named))
         .limit(1)
-    ).first()
-    if row is None:
-        return False, None, None, False
-    return True, row[1], row[2], row[3] is not None
+    )
