@@ -235,8 +235,9 @@ def run(
             show_progress=show_progress,
         )
         baseline = raw_paho_round_trips(env.plan, count=200, payload_bytes=300)
-    offline = kiosk_offline.run(rounds=offline_rounds)  # an installation of its own: it stops its server
-    replay = offline_replay(None, transactions=replay_transactions)  # a library of its own, in process
+    # Each on an installation of its own (the first stops its server and kills its broker); 0: not measured.
+    offline = kiosk_offline.run(rounds=offline_rounds) if offline_rounds else {}
+    replay = offline_replay(None, transactions=replay_transactions) if replay_transactions else {}
     baseline_stats = stats(baseline)
     checkout_p95 = load["checkout"]["p95_ms"]
     return {
@@ -247,9 +248,9 @@ def run(
         "load": load,
         **loan_effect,
         **at_the_pad,
-        "offline_switch_s": offline["offline_switch_s"],
+        "offline_switch_s": offline.get("offline_switch_s"),
         "offline": {k: v for k, v in offline.items() if k not in ("benchmark", "offline_switch_s")},
-        "offline_replay_10k_seconds": replay["offline_replay_10k_seconds"],
+        "offline_replay_10k_seconds": replay.get("offline_replay_10k_seconds"),
         "offline_replay": {k: v for k, v in replay.items() if k != "offline_replay_10k_seconds"},
         "baseline_round_trip": baseline_stats,
         "ratio_p95_to_baseline": round(float(checkout_p95 or 0) / float(baseline_stats["p95_ms"] or 1), 2),

@@ -127,10 +127,12 @@ def bench_kiosk(
         int, typer.Option(min=1, help="Stacks of ten books timed at the pad, alone and among 20 kiosks.")
     ] = 12,
     offline_rounds: Annotated[
-        int, typer.Option(min=1, help="Times the network is cut under a kiosk (server, then broker).")
+        int,
+        typer.Option(min=0, help="Times the network is cut under a kiosk (server, then broker); 0: none."),
     ] = 3,
     replay_transactions: Annotated[
-        int, typer.Option(min=10, help="Offline transactions from 5 kiosks applied (the target: 10,000).")
+        int,
+        typer.Option(min=0, help="Offline transactions from 5 kiosks applied (the target: 10,000); 0: none."),
     ] = 10_000,
     as_json: JsonFlag = False,
 ) -> None:
