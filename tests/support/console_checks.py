@@ -136,3 +136,21 @@ def switch_language(page: Page, lang: str) -> None:
     """Press the header's language button and wait for the page in that language."""
     page.click(f"form.lang-form button[value={lang}]")
     expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def shown_in_both_languages(screen: Screen, name: str, *, marked: str | None = None) -> None:
+    """The page as it is, checked and screenshotted (`name`) in Vietnamese, then in English, then back to
+    Vietnamese: its language set, nothing left in English, axe-core clean, no console error. `marked`: a
+    selector the page must show in both (the offline banner…)."""
+    page = screen.page
+    for lang in ("vi", "en"):
+        page.goto(f"{page.url.split('?')[0]}?lang={lang}")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        if marked is not None:
+            expect(page.locator(marked)).to_be_visible()
+        if lang == "vi":
+            assert untranslated(screen) == []
+        assert_axe_clean(screen)
+        assert_clean(screen)
+        screen.screenshot(name, lang)
+    page.goto(f"{page.url.split('?')[0]}?lang=vi")

@@ -28,8 +28,8 @@ from edge.sim.book_tags import SimulatedRfidPad, simulated_rfid_pad
 from edge.sim.manifest import ManifestItem
 from edge.sim.offline_list import simulated_reader, split_list
 from stacks.bench.offline import unreachable_broker
+from tests.support import console_checks as checks
 from tests.support.browser import Screen
-from tests.support.console_checks import assert_axe_clean, assert_clean, untranslated
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.slow
@@ -71,17 +71,7 @@ def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
 
 
 def shown_in_both_languages(screen: Screen, name: str) -> None:
-    page = screen.page
-    for lang in ("vi", "en"):
-        page.goto(f"{page.url.split('?')[0]}?lang={lang}")
-        expect(page.locator("html")).to_have_attribute("lang", lang)
-        expect(page.locator("[data-offline]")).to_be_visible()
-        if lang == "vi":
-            assert untranslated(screen) == []
-        assert_axe_clean(screen)
-        assert_clean(screen)
-        screen.screenshot(f"kiosk-offline-{name}", lang)
-    page.goto(f"{page.url.split('?')[0]}?lang=vi")
+    checks.shown_in_both_languages(screen, f"kiosk-offline-{name}", marked="[data-offline]")
 
 
 def sign_in(page: Page, card: str, pin: str) -> None:

@@ -35,10 +35,11 @@ from server.db.engine import make_engine
 from server.db.migrate import upgrade
 from server.db.tables import Item, Loan
 from tests.integration.edge.factories import SettingsFactory
+from tests.support import console_checks as checks
 from tests.support import factories as make
 from tests.support.broker import RunningBroker
 from tests.support.browser import SCREENSHOTS, Screen
-from tests.support.console_checks import assert_axe_clean, assert_clean, untranslated
+from tests.support.console_checks import assert_axe_clean, assert_clean
 from tests.support.ports import free_port
 from tests.support.server import running_server
 
@@ -143,17 +144,7 @@ def kiosk(
 
 
 def shown_in_both_languages(screen: Screen, name: str) -> None:
-    """The screen as it is, checked and screenshotted in Vietnamese, then in English, then back."""
-    page = screen.page
-    for lang in ("vi", "en"):
-        page.goto(f"{page.url.split('?')[0]}?lang={lang}")
-        expect(page.locator("html")).to_have_attribute("lang", lang)
-        if lang == "vi":
-            assert untranslated(screen) == []
-        assert_axe_clean(screen)
-        assert_clean(screen)
-        screen.screenshot(f"kiosk-{name}", lang)
-    page.goto(f"{page.url.split('?')[0]}?lang=vi")
+    checks.shown_in_both_languages(screen, f"kiosk-{name}")
 
 
 def outcomes(page: Page) -> list[str]:
