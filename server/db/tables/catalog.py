@@ -19,6 +19,7 @@ class BibRecord(SQLModel, table=True):
         sa.Index("ix_bib_record_call_number_key", "call_number_key"),
         sa.Index("ix_bib_record_work_key", "work_key"),
         sa.Index("ix_bib_record_set_key", "set_key"),
+        sa.Index("ix_bib_record_control_number", "control_number", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,7 +46,21 @@ class BibRecord(SQLModel, table=True):
     set_title: str | None = Field(default=None, max_length=300)
     set_key: str | None = Field(default=None, max_length=300)  # derived: the set's title folded
     volume: str | None = Field(default=None, max_length=30)
+    # The description as catalogued in MARC 21 (docs/catalogue.md has the field each comes from). The
+    # control number (001, with 003's agency as "agency:number" when it names one) is what a re-import
+    # matches on; lists (added authors, subject headings) hold one entry a line.
+    control_number: str | None = Field(default=None, max_length=64)
+    issn: str | None = Field(default=None, max_length=9)
+    statement_of_responsibility: str | None = Field(default=None, max_length=500)
+    other_authors: str | None = Field(default=None, sa_type=sa.Text)
+    publisher: str | None = Field(default=None, max_length=300)
+    publication_place: str | None = Field(default=None, max_length=200)
+    physical_description: str | None = Field(default=None, max_length=300)
+    subjects: str | None = Field(default=None, sa_type=sa.Text)
+    ddc: str | None = Field(default=None, max_length=50)
+    summary: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Location(SQLModel, table=True):
@@ -105,6 +120,8 @@ class Item(SQLModel, table=True):
     # A copy of its own value (signed, annotated, a special collection's): never proposed for weeding.
     rare: bool = Field(default=False)
     status_changed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # When the copy's RFID tag was written and verified at a tagging station (the conversion's pace).
+    tagged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_seen_location: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_type=UtcDateTime)
