@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from server.console.pages import (
+    accession_register,
     audit,
     auth,
     buying_suggestions,
@@ -55,6 +56,7 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     patron_actions,
     items,
     item_detail,
+    accession_register,
     holds,
     stocktake,
     stocktake_progress,
