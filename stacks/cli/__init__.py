@@ -36,6 +36,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.holds",
     "stacks.cli.offline",
     "stacks.cli.collection",
+    "stacks.cli.register",
     "stacks.cli.privacy",
 )
 

@@ -89,15 +89,22 @@ def register(
     found = register_page(db, filters, after=after, limit=PAGE_SIZE)
     context = listing(NAV_URL, query, found.next_after, after) | {
         "lines": [_said(line, lang) for line in found.items],
-        "totals": register_totals(db, filters),
+        "totals_url": list_url(render.console_url(f"{PATH}/totals"), query),
         "csv_url": list_url(render.console_url(f"{PATH}.csv"), query),
         "pdf_urls": [
             (known, list_url(render.console_url(f"{PATH}.pdf"), query, lang=known)) for known in LANGUAGES
         ],
         "source_choices": labelled(lang, words.SOURCES, N_("Any source")),
-        "max_pdf_lines": accession_register_pdf.MAX_LINES,
     }
     return render.page(request, state, viewer, "console/collection/register.html", context, nav=PATH)
+
+
+@pages.fragment(f"{PATH}/totals", Permission.CATALOGUE_VIEW)
+def totals(*, state: StateDep, db: DbDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+    """The filtered register's totals: every copy it keeps is read, so they come after the page."""
+    context = {"totals": register_totals(db, filters), "max_pdf_lines": accession_register_pdf.MAX_LINES}
+    html = render.fragment(state, viewer, "console/collection/register_totals.html", **context)
+    return Response(html, media_type="text/html; charset=utf-8")
 
 
 @pages.page(f"{PATH}.csv", Permission.CATALOGUE_VIEW)

@@ -45,8 +45,12 @@ def test_the_register_page_csv_and_pdf(
     page = assistant.get(URL)
     assert page.status_code == 200
     assert _numbers(page.text) == ORDER
-    assert 'data-figure="copies">7<' in page.text
-    assert "Copies without an accession number" in page.text or "Bản chưa có số ĐKCB" in page.text
+    totals = assistant.get(f"{URL}/totals", headers={"HX-Request": "true"}).text  # fetched by the page
+    assert f"{URL}/totals" in page.text
+    assert 'data-figure="copies">7<' in totals and 'data-figure="withdrawn">2<' in totals
+    assert "Bản chưa có số ĐKCB" in totals and "không tính 1 bản chưa có giá" in totals
+    year_totals = assistant.get(f"{URL}/totals", params={"year": "2025"}).text
+    assert 'data-figure="copies">3<' in year_totals
     filtered = assistant.get(URL, params={"year": "2025", "source": "donation", "from": "vv.100", "to": ""})
     assert _numbers(filtered.text) == ["VV.000123"]
     nonsense = assistant.get(URL, params={"year": "năm", "source": "stolen"})  # names nothing: left out
