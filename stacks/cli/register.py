@@ -46,7 +46,7 @@ def _language(lang: str) -> str:
 
 
 @register_app.command("pdf")
-def pdf(
+def pdf(  # noqa: PLR0917 - typer passes each option as it is declared
     out: Out,
     year: Year = None,
     source: Source = None,
@@ -83,7 +83,7 @@ def pdf(
 
 
 @register_app.command("csv")
-def csv(
+def csv(  # noqa: PLR0917 - typer passes each option as it is declared
     out: Out,
     year: Year = None,
     source: Source = None,
