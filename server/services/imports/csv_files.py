@@ -87,7 +87,14 @@ def csv_entries(
     else:
         known = categories or {}
         read_row = lambda row: csv_rows.patron(row, known)  # noqa: E731
-    return _rows(reader, columns, read_row)
+
+    def rows() -> Iterator[Entry]:
+        try:
+            yield from _rows(reader, columns, read_row)
+        finally:
+            text.detach()  # the stream is the caller's (the runner reads its position): not closed with us
+
+    return rows()
 
 
 def _rows(
