@@ -19,7 +19,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -144,7 +144,8 @@ class ImportJobs:
         """The dry run, in a worker thread: the preview's figures and rejects."""
 
         def done(report: ImportReport) -> None:
-            job.preview_report, job.stage = report, Stage.PREVIEWED
+            with self._lock:
+                job.preview_report, job.stage = report, Stage.PREVIEWED
 
         self._start(
             job, Stage.PREVIEWING, engine, config_dir, dry_run=True, rejects=job.preview_rejects, done=done
@@ -158,7 +159,8 @@ class ImportJobs:
             job.stage = Stage.RUNNING
 
         def done(report: ImportReport) -> None:
-            job.report, job.stage = report, Stage.DONE
+            with self._lock:
+                job.report, job.stage = report, Stage.DONE
 
         self._start(job, Stage.RUNNING, engine, config_dir, dry_run=False, rejects=job.rejects, done=done)
         return True
@@ -191,14 +193,24 @@ class ImportJobs:
                 )
                 done(report)
             except (ImportFileError, ConfigurationError) as exc:
-                job.error, job.stage = str(exc), Stage.FAILED
+                self._failed(job, str(exc))
             except Exception as exc:  # a worker thread has no caller to raise to: the page says it failed
                 log.exception("import %s of %s failed", job.token, job.filename)
-                job.error, job.stage = f"{type(exc).__name__}: {exc}", Stage.FAILED
+                self._failed(job, f"{type(exc).__name__}: {exc}")
             finally:
                 job.finished.set()
 
         threading.Thread(target=work, name=f"import-{job.token}", daemon=True).start()
+
+    def _failed(self, job: ImportJob, error: str) -> None:
+        with self._lock:
+            job.error, job.stage = error, Stage.FAILED
+
+    def snapshot(self, token: str) -> ImportJob | None:
+        """A copy of the job as it stands, its stage and reports read together (a worker changes them)."""
+        with self._lock:
+            job = self._jobs.get(token)
+            return replace(job) if job is not None else None
 
 
 def _copy(stream: BinaryIO, target: Path, limit: int) -> int:

@@ -169,7 +169,8 @@ def _accepted(
 
 
 def _job(state: ConsoleState, token: str) -> ImportJob:
-    job = _jobs(state).get(token)
+    """The job as it stands, to show (a snapshot: its worker may be changing it)."""
+    job = _jobs(state).snapshot(token)
     if job is None:
         raise NotFoundError(f"no import {token!r}")
     return job
@@ -211,9 +212,11 @@ async def run(
     request: Request, token: str, *, state: StateDep, db: DbDep, viewer: ViewerDep, now: NowDep
 ) -> Response:
     """Import the previewed file for good: an audited staff action (who started which file, as what)."""
-    job = _job(state, token)
-    form = await request.form()
     jobs = _jobs(state)
+    job = jobs.get(token)  # the job itself, not a snapshot: its worker is started on it
+    if job is None:
+        raise NotFoundError(f"no import {token!r}")
+    form = await request.form()
 
     def apply() -> dict[str, Any]:
         started = jobs.start_run(job, state.database(), state.settings.config_dir)
