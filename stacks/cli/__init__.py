@@ -37,6 +37,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.offline",
     "stacks.cli.collection",
     "stacks.cli.privacy",
+    "stacks.cli.imports",
 )
 
 
