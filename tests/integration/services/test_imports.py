@@ -6,6 +6,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
 from dataclasses import asdict, replace
 from datetime import date
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from server.collection_config.marc_profiles import marc_profile
 from server.domain.catalogue.marc_writing import marc_record
@@ -32,6 +34,7 @@ from server.services.imports.catalogue_store import COPY_FIELDS, RECORD_FIELDS
 from server.services.imports.report import RunStatus
 from server.settings import REPO_CONFIG_DIR
 from stacks.bench.catalogue_marc import vietnamese_records, write_file
+from stacks.cli import app
 from tests.support import factories
 from tests.support.marc_fixtures import FIXTURES
 
@@ -357,3 +360,46 @@ def test_exported_catalogue_imports_into_an_empty_database_unchanged(
         rows = list(csv.DictReader(stream))
     assert len(rows) == len(_copies(engine))
     assert {row["title"] for row in rows} == {record["title"] for record in _records(engine).values()}
+
+
+def test_the_commands_import_export_and_say_how_it_went(library: Engine, tmp_path: Path) -> None:
+    url = str(library.url)
+    runner = CliRunner()
+    source = tmp_path / "broken.mrc"
+    source.write_bytes((FIXTURES / "broken_records.mrc").read_bytes())
+
+    dry = runner.invoke(app, ["import", "marc", str(source), "--dry-run", "--database-url", url, "--json"])
+    assert dry.exit_code == 3  # entries were rejected
+    assert json.loads(dry.stdout)["records"] == _counts(created=2, rejected=3)
+    assert _records(library) == {}
+    done = runner.invoke(app, ["import", "marc", str(source), "--database-url", url])
+    assert done.exit_code == 3
+    assert "records: 2 created, 0 updated, 0 unchanged, 3 rejected" in done.stdout
+    assert (
+        (tmp_path / "broken.mrc.rejects.csv")
+        .read_text(encoding="utf-8")
+        .startswith("position,reason,excerpt")
+    )
+    good = runner.invoke(
+        app, ["import", "marc", str(FIXTURES / "koha_952.mrc"), "--profile", "koha", "--database-url", url]
+    )
+    assert good.exit_code == 0
+    refused = runner.invoke(app, ["import", "patrons", str(source), "--database-url", url])
+    assert refused.exit_code == 1
+    assert "not a CSV file" in refused.stderr
+    unknown = runner.invoke(
+        app, ["import", "marc", str(source), "--profile", "unimarc", "--database-url", url]
+    )
+    assert unknown.exit_code == 1
+    assert "no MARC profile 'unimarc'" in unknown.stderr
+
+    exported = tmp_path / "out.xml"
+    result = runner.invoke(
+        app, ["export", "marc", str(exported), "--format", "marcxml", "--database-url", url]
+    )
+    assert result.exit_code == 0
+    assert "3 record(s) written" in result.stdout
+    assert exported.read_text(encoding="utf-8").count("<record>") == 3
+    assert (
+        runner.invoke(app, ["export", "csv", str(tmp_path / "out.csv"), "--database-url", url]).exit_code == 0
+    )
