@@ -36,7 +36,7 @@ from server.settings import REPO_CONFIG_DIR
 from stacks.bench.catalogue_marc import vietnamese_records, write_file
 from stacks.cli import app
 from tests.support import factories
-from tests.support.marc_fixtures import FIXTURES
+from tests.support.marc_fixtures import FIXTURES, control, data, iso2709
 
 LOCATION_CODES = ("KHO-A", "KHO-A2", "KHO-B", "KHO-C", "KHO-D")
 
@@ -403,3 +403,30 @@ def test_the_commands_import_export_and_say_how_it_went(library: Engine, tmp_pat
     assert (
         runner.invoke(app, ["export", "csv", str(tmp_path / "out.csv"), "--database-url", url]).exit_code == 0
     )
+
+
+def test_a_value_too_long_for_its_column_rejects_its_entry_not_the_batch(
+    library: Engine, tmp_path: Path
+) -> None:
+    source = tmp_path / "long.mrc"
+    long_title = iso2709([control("001", "L-1"), data("245", "10", ("a", "Dài " * 200))])
+    long_barcode = iso2709(
+        [
+            control("001", "L-2"),
+            data("245", "10", ("a", "Ngắn")),
+            data("852", "  ", ("b", "KHO-A"), ("p", "9" * 40)),
+        ]
+    )
+    source.write_bytes(
+        b"\n".join(
+            [long_title, long_barcode, iso2709([control("001", "L-3"), data("245", "10", ("a", "Ba"))])]
+        )
+    )
+
+    report = run_import(library, source, ImportKind.MARC)
+
+    assert [(r.position, r.reason) for r in report.rejects] == [
+        (1, "title is longer than 500 characters (799)"),
+        (2, f"copy {'9' * 40}: barcode is longer than 32 characters (40)"),
+    ]
+    assert set(_records(library)) == {"L-2", "L-3"}
