@@ -95,7 +95,7 @@ def vietnamese_records(count: int, seed: int = 12) -> Iterator[RecordIn]:
             subjects=(f"{chance.choice(_SUBJECTS)} -- Giáo trình",),
             ddc=f"330.{number % 1000:03d}",
             call_number=copies[0].call_number,
-            summary="Trình bày những kiến thức cơ bản về " + topic + ".",
+            summary="Trình bày những kiến thức cơ bản về " + topic,
             copies=tuple(copies),
         )
 

@@ -38,6 +38,7 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.collection",
     "stacks.cli.register",
     "stacks.cli.privacy",
+    "stacks.cli.imports",
 )
 
 

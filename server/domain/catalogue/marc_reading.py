@@ -22,7 +22,12 @@ from server.domain.enums import AcquisitionSource
 
 SUBDIVISIONS = "vxyz"
 SUBJECT_SEPARATOR = " -- "
-_TRAILING = re.compile(r"[\s/:;,=+]+$|(?<=[^.\s]{3})\.$")
+_TRAILING = re.compile(r"[\s/:;,=+]+$")
+_LAST_WORD = re.compile(r"(\S+)\.$")
+# A final period that belongs to its word: an initial ("Cormen, Thomas H."), or an abbreviation.
+_ABBREVIATIONS = frozenset(
+    {"tr", "ed", "cm", "co", "inc", "ltd", "tp", "nxb", "etc", "vol", "v", "jr", "sr", "st"}
+)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
 _ISBN = re.compile(r"[0-9][0-9 -]{8,16}[0-9Xx]")
@@ -43,8 +48,16 @@ def clean(text: str | None) -> str | None:
         text = unicodedata.normalize("NFC", text)
     value = " ".join(text.split())
     if value and value[-1] in _ENDINGS:
-        value = _TRAILING.sub("", value).strip()
+        value = _TRAILING.sub("", value)
+        if (word := _LAST_WORD.search(value)) is not None and _ends_sentence(word[1]):
+            value = _TRAILING.sub("", value[:-1])
     return value or None
+
+
+def _ends_sentence(word: str) -> bool:
+    """Whether the period after `word` is the ISBD's closing one rather than the word's own."""
+    bare = word.strip("[]()").lower()
+    return len(bare) > 1 and bare not in _ABBREVIATIONS
 
 
 def _subfields(field: Field, codes: str) -> list[str]:
@@ -74,8 +87,9 @@ class Fields:
 
 
 def _joined(field: Field, codes: str) -> str | None:
-    parts = [part for value in _subfields(field, codes) if (part := clean(value))]
-    return " ".join(parts) or None
+    """The codes' values joined by spaces with their inner ISBD punctuation ("Title : subtitle"), cleaned
+    at the end."""
+    return clean(" ".join(_subfields(field, codes)))
 
 
 def first_of(record: Fields, choices: Iterable[Place]) -> str | None:

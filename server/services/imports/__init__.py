@@ -37,10 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.engine import Engine
 
 from server.collection_config.import_columns import column_profile
 from server.collection_config.marc_profiles import DEFAULT_PROFILE, marc_profile
@@ -49,10 +47,24 @@ from server.domain.catalogue.shapes import PatronIn, RecordIn, Rejected
 from server.services.imports.csv_files import csv_entries
 from server.services.imports.errors import ImportFileError, MissingColumnsError, NotThatKindOfFileError
 from server.services.imports.marc_files import marc_entries
-from server.services.imports.report import Counts, ImportKind, ImportReport, Progress, RunStatus
-from server.services.imports.runner import BATCH_SIZE, EntryReader, ProgressCallback, Runner, file_digest
-from server.services.policies import load_policies
+from server.services.imports.reading_worker import WORKER_FROM_BYTES, BatchesFromWorker
+from server.services.imports.report import (
+    BATCH_SIZE,
+    Counts,
+    EntryReader,
+    ImportKind,
+    ImportReport,
+    Progress,
+    ProgressCallback,
+    RunStatus,
+)
 from server.settings import REPO_CONFIG_DIR
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+# The runner (SQLAlchemy, the tables) and the policies are imported by the functions that use them: the
+# process that reads a large MARC file (reading_worker) imports this package and needs neither.
 
 __all__ = [
     "Counts",
@@ -72,6 +84,8 @@ Entry = tuple[int, RecordIn | PatronIn | Rejected]
 
 def _categories(config_dir: Path) -> dict[str, str]:
     """A reader category as a roster may write it (code, Vietnamese or English name), folded → its code."""
+    from server.services.policies import load_policies  # noqa: PLC0415  (see the imports above)
+
     rules = load_policies(config_dir / "policies.toml", ZoneInfo("UTC")).rules
     names: dict[str, str] = {}
     for code, label in rules.categories.items():
@@ -109,9 +123,13 @@ def run_import(
     config_dir: Path = REPO_CONFIG_DIR,
     batch_size: int = BATCH_SIZE,
     stop_after_batches: int | None = None,
+    worker_from_bytes: int = WORKER_FROM_BYTES,
 ) -> ImportReport:
     """Import `source` (see the module's docstring). `stop_after_batches` stops the run after that many
-    committed batches, as a crash would (status INTERRUPTED): the next run of the file resumes."""
+    committed batches, as a crash would (status INTERRUPTED): the next run of the file resumes. A MARC file
+    of `worker_from_bytes` or more is read by a process of its own (imports/reading_worker.py)."""
+    from server.services.imports.runner import Runner, file_digest  # noqa: PLC0415  (see the imports above)
+
     kind = ImportKind(kind)
     if file_format not in (None, "iso2709", "marcxml"):
         raise ImportFileError(f"unknown MARC format {file_format!r} (iso2709 or marcxml)")
@@ -124,6 +142,13 @@ def run_import(
         dry_run=dry_run,
         rejects_path=rejects_path,
     )
+    worker = None
+    if kind is ImportKind.MARC and source.stat().st_size >= worker_from_bytes:
+        chosen = profile_name
+
+        def worker() -> BatchesFromWorker:
+            return BatchesFromWorker(source, chosen, file_format, config_dir, batch_size)
+
     runner = Runner(
         engine,
         report,
@@ -131,6 +156,7 @@ def run_import(
         batch_size=batch_size,
         progress=progress,
         stop_after_batches=stop_after_batches,
+        worker=worker,
     )
     return runner.run()
 

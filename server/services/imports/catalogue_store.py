@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,6 +63,29 @@ COPY_FIELDS = (
     "donor",
 )
 _LOOKUP_CHUNK = 500  # keys per IN (…): well under SQLite's parameter limit
+
+
+_LARGEST_INTEGER = 2**31 - 1  # INTEGER columns on PostgreSQL
+
+
+@cache
+def _limits(table: sa.Table) -> dict[str, int | None]:
+    """Each column's longest text (None: no limit), for the columns that hold text or integers."""
+    return {column.key: getattr(column.type, "length", None) for column in table.c}
+
+
+def unfit(table: sa.Table, row: dict[str, Any]) -> str | None:
+    """Why `row` cannot be stored in `table` as it is (a text longer than its column, a number too large),
+    or None: checked before writing, so one bad value rejects its entry instead of failing its batch."""
+    limits = _limits(table)
+    for name, value in row.items():
+        if type(value) is str:
+            length = limits[name]
+            if length is not None and len(value) > length:
+                return f"{name} is longer than {length} characters ({len(value)})"
+        elif type(value) is int and abs(value) > _LARGEST_INTEGER:
+            return f"{name} is too large ({value})"
+    return None
 
 
 def record_row(value: RecordIn) -> dict[str, Any]:
@@ -171,10 +195,13 @@ class CatalogueWriter:
         for position, value in batch:
             row = record_row(value)
             known = self._match(value, indexes)
-            if known is None and not value.title:
+            refusal = unfit(RECORD, row)
+            if refusal is None and known is None and not value.title:
+                refusal = "no record with this control number or ISBN, and no title to create one"
+            if refusal is not None:
                 outcome.records.rejected += 1
-                reason = "no record with this control number or ISBN, and no title to create one"
-                outcome.rejects.append(Rejected(position, reason, value.control_number or value.isbn or ""))
+                excerpt = value.control_number or value.isbn or value.title[:80]
+                outcome.rejects.append(Rejected(position, refusal, excerpt))
                 chosen.append(None)
                 continue
             if known is None:
@@ -207,13 +234,21 @@ class CatalogueWriter:
         ]
 
     def _insert_records(self, rows: list[dict[str, Any]]) -> list[int]:
+        """The new records' ids, in the rows' order."""
         if not rows:
             return []
         stamped = with_derived(
             RECORD, [{**row, "created_at": self.now, "updated_at": self.now} for row in rows]
         )
-        statement = sa.insert(RECORD).returning(RECORD.c.id, sort_by_parameter_order=True)
-        return list(self.session.execute(statement, stamped).scalars())
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            statement = sa.insert(RECORD).returning(RECORD.c.id, sort_by_parameter_order=True)
+            return list(self.session.execute(statement, stamped).scalars())
+        # SQLite: the rows of one executemany, in a transaction holding the write lock, take the rowids
+        # following the largest, one by one — the last one's is the connection's last_insert_rowid().
+        insert_rows(self.session, RECORD, stamped)
+        last = int(connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+        return list(range(last - len(stamped) + 1, last + 1))
 
     def _update_records(self, updates: dict[int, dict[str, Any]]) -> None:
         if not updates:
@@ -241,7 +276,7 @@ class CatalogueWriter:
             location_id = self.locations.get(copy.location_code)
             if location_id is None:
                 return f"copy {copy.barcode}: no location with the code {copy.location_code!r}"
-        return {
+        row = {
             "barcode": copy.barcode,
             "record_id": record_id,
             "accession_number": copy.accession_number,
@@ -252,6 +287,8 @@ class CatalogueWriter:
             "acquisition_source": copy.acquisition_source,
             "donor": copy.donor,
         }
+        refusal = unfit(ITEM, row)
+        return row if refusal is None else f"copy {copy.barcode[:40]}: {refusal}"
 
     def _write_copies(
         self, batch: Sequence[tuple[int, RecordIn]], record_ids: list[int | None], outcome: BatchOutcome

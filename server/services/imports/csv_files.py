@@ -76,10 +76,15 @@ def csv_entries(
     """The file's rows as entries, positioned by their line number. The header is checked before this
     returns (a missing column raises here, not at the first row)."""
     first_line = _check_text(stream)
+    # the wrapper is detached at the end, never closed: the stream is the caller's to close
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text, delimiter=_delimiter(first_line))
-    columns = _columns(next(reader), profile)
-    _require(set(columns.values()), kind)
+    try:
+        reader = csv.reader(text, delimiter=_delimiter(first_line))
+        columns = _columns(next(reader), profile)
+        _require(set(columns.values()), kind)
+    except BaseException:
+        text.detach()
+        raise
     read_row: Callable[[dict[str, str | None]], RecordIn | PatronIn]
     if kind == "items":
         sources = profile.sources
@@ -87,17 +92,22 @@ def csv_entries(
     else:
         known = categories or {}
         read_row = lambda row: csv_rows.patron(row, known)  # noqa: E731
-
-    def rows() -> Iterator[Entry]:
-        try:
-            yield from _rows(reader, columns, read_row)
-        finally:
-            text.detach()  # the stream is the caller's (the runner reads its position): not closed with us
-
-    return rows()
+    return _rows(reader, text, columns, read_row)
 
 
 def _rows(
+    reader: Iterator[list[str]],
+    text: io.TextIOWrapper,
+    columns: dict[int, str],
+    read_row: Callable[[dict[str, str | None]], RecordIn | PatronIn],
+) -> Iterator[Entry]:
+    try:
+        yield from _read(reader, columns, read_row)
+    finally:
+        text.detach()
+
+
+def _read(
     reader: Iterator[list[str]],
     columns: dict[int, str],
     read_row: Callable[[dict[str, str | None]], RecordIn | PatronIn],

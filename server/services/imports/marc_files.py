@@ -60,8 +60,10 @@ def iso2709_chunks(stream: BinaryIO) -> Iterator[tuple[bytes, bool]]:
         pending += block
         *whole, pending = pending.split(END_OF_RECORD)
         for chunk in whole:
-            yield chunk + END_OF_RECORD, True
-    if pending.strip(b" \r\n\t\x1a\x00"):
+            # some systems end each record with a line break too: it belongs to no record
+            if chunk := chunk.lstrip(b"\r\n\x00"):
+                yield chunk + END_OF_RECORD, True
+    if pending := pending.strip(b" \r\n\t\x1a\x00"):
         yield pending, False
 
 

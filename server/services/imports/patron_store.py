@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from server.db.bulk import insert_rows
 from server.db.derived import with_derived
-from server.domain.catalogue.shapes import PatronIn
+from server.domain.catalogue.shapes import PatronIn, Rejected
 from server.services.columns import PATRON
-from server.services.imports.catalogue_store import BatchOutcome, select_in
+from server.services.imports.catalogue_store import BatchOutcome, select_in, unfit
 
 PATRON_FIELDS = ("card_number", "full_name", "category", "faculty", "email", "expires_on")
 
@@ -40,8 +40,13 @@ class PatronWriter:
         }
         new_rows: dict[str, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
-        for _position, value in batch:
+        for position, value in batch:
             row = patron_row(value)
+            refusal = unfit(PATRON, row)
+            if refusal is not None:
+                outcome.patrons.rejected += 1
+                outcome.rejects.append(Rejected(position, refusal, value.card_number[:40]))
+                continue
             known = existing.get(value.card_number)
             if known is None:
                 if value.card_number in new_rows:

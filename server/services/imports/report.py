@@ -3,12 +3,18 @@ where the run stands — the one report the CLI prints, the console shows and `i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from server.domain.catalogue.shapes import Rejected
+from server.domain.catalogue.shapes import PatronIn, RecordIn, Rejected
+
+BATCH_SIZE = 1000  # entries written and committed together
+Entry = tuple[int, RecordIn | PatronIn | Rejected]
+"""An entry of a file: its position (from 1: the record's ordinal, the CSV line) and what it holds."""
+EntryReader = Callable[[BinaryIO], Iterator[Entry]]
 
 
 class ImportKind(StrEnum):
@@ -53,6 +59,9 @@ class Progress:
     records: Counts
     copies: Counts
     patrons: Counts
+
+
+ProgressCallback = Callable[[Progress], None]
 
 
 @dataclass(slots=True)

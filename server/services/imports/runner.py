@@ -27,14 +27,20 @@ from server.db.tables.imports import ImportRun
 from server.domain.catalogue.shapes import PatronIn, RecordIn, Rejected
 from server.services.imports.catalogue_store import BatchOutcome, CatalogueWriter
 from server.services.imports.patron_store import PatronWriter
-from server.services.imports.report import Counts, ImportKind, ImportReport, Progress, RunStatus
+from server.services.imports.reading_worker import BatchesFromWorker
+from server.services.imports.report import (
+    BATCH_SIZE,
+    Counts,
+    Entry,
+    EntryReader,
+    ImportKind,
+    ImportReport,
+    Progress,
+    ProgressCallback,
+    RunStatus,
+)
 
-Entry = tuple[int, RecordIn | PatronIn | Rejected]
 CsvWriter = Any  # csv's writer type is private (_csv._writer)
-EntryReader = Callable[[BinaryIO], Iterator[Entry]]
-ProgressCallback = Callable[[Progress], None]
-
-BATCH_SIZE = 1000
 REJECTS_HEADER = ("position", "reason", "excerpt")
 
 
@@ -89,7 +95,9 @@ class Runner:
         batch_size: int = BATCH_SIZE,
         progress: ProgressCallback | None = None,
         stop_after_batches: int | None = None,
+        worker: Callable[[], BatchesFromWorker] | None = None,
     ) -> None:
+        self.worker = worker
         self.engine = engine
         self.report = report
         self.entries = entries
@@ -178,16 +186,24 @@ class Runner:
             writer.writerow(REJECTS_HEADER)
         return writer
 
+    def _batches(self, stream: BinaryIO, stack: ExitStack) -> Iterator[tuple[list[Entry], int]]:
+        """The file's entries a batch at a time with the bytes read so far: read here, or by a worker
+        process when the run was given one (`worker`)."""
+        entries = self.entries(stream)  # a file that is not what it says raises here, before any write
+        if self.worker is not None:
+            return iter(stack.enter_context(self.worker()))
+        return ((batch, stream.tell()) for batch in _batches(entries, self.batch_size))
+
     def run(self) -> ImportReport:
         report = self.report
         total_bytes = report.source.stat().st_size
         with ExitStack() as stack:
             stream = stack.enter_context(report.source.open("rb"))
-            entries = self.entries(stream)  # a file that is not what it says raises here, before any write
+            batches = self._batches(stream, stack)
             session = stack.enter_context(Session(self.engine, expire_on_commit=False))
             run = self._resume(session, datetime.now(UTC))
             rejects = self._rejects_file(stack)
-            for batch in _batches(entries, self.batch_size):
+            for batch, bytes_read in batches:
                 report.position = batch[-1][0]
                 if report.position <= report.resumed_after:
                     continue
@@ -198,16 +214,8 @@ class Runner:
                 self._commit(session, run, report.position, now)
                 report.batches += 1
                 if self.progress is not None:
-                    self.progress(
-                        Progress(
-                            report.position,
-                            stream.tell(),
-                            total_bytes,
-                            report.records,
-                            report.copies,
-                            report.patrons,
-                        )
-                    )
+                    counts = (report.records, report.copies, report.patrons)
+                    self.progress(Progress(report.position, bytes_read, total_bytes, *counts))
                 if self.stop_after_batches is not None and report.batches >= self.stop_after_batches:
                     report.status = RunStatus.INTERRUPTED
                     return report
