@@ -23,7 +23,7 @@ from server.domain.catalogue.marc_writing import marc_record
 from server.domain.catalogue.profiles import MarcProfile
 from server.domain.catalogue.shapes import CopyIn, RecordIn
 from server.services.columns import ITEM, LOCATION, RECORD
-from server.services.imports.catalogue_store import RECORD_FIELDS
+from server.services.imports.batch_rows import RECORD_FIELDS
 
 CHUNK = 1000
 COPY_COLUMNS = (

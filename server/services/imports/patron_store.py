@@ -16,7 +16,7 @@ from server.db.bulk import insert_rows
 from server.db.derived import with_derived
 from server.domain.catalogue.shapes import PatronIn, Rejected
 from server.services.columns import PATRON
-from server.services.imports.catalogue_store import BatchOutcome, select_in, unfit
+from server.services.imports.batch_rows import BatchOutcome, select_in, unfit
 
 PATRON_FIELDS = ("card_number", "full_name", "category", "faculty", "email", "expires_on")
 

@@ -25,7 +25,8 @@ from sqlmodel import Session
 
 from server.db.tables.imports import ImportRun
 from server.domain.catalogue.shapes import PatronIn, RecordIn, Rejected
-from server.services.imports.catalogue_store import BatchOutcome, CatalogueWriter
+from server.services.imports.batch_rows import BatchOutcome
+from server.services.imports.catalogue_store import CatalogueWriter
 from server.services.imports.patron_store import PatronWriter
 from server.services.imports.reading_worker import BatchesFromWorker
 from server.services.imports.report import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from server.collection_config.marc_profiles import load_marc_profiles
 from server.domain.catalogue.csv_rows import ITEM_COLUMNS, PATRON_COLUMNS
-from server.services.imports.catalogue_store import RECORD_FIELDS
+from server.services.imports.batch_rows import RECORD_FIELDS
 from server.settings import REPO_CONFIG_DIR
 from stacks.cli.imports import EXIT_REJECTS
 

@@ -30,7 +30,7 @@ from server.services.imports import (
     NotThatKindOfFileError,
     run_import,
 )
-from server.services.imports.catalogue_store import COPY_FIELDS, RECORD_FIELDS
+from server.services.imports.batch_rows import COPY_FIELDS, RECORD_FIELDS
 from server.services.imports.report import RunStatus
 from server.settings import REPO_CONFIG_DIR
 from stacks.bench.catalogue_marc import vietnamese_records, write_file
