@@ -98,6 +98,12 @@ class ServerSettings(BaseSettings):
         description="Shown in the console's header and heads the stock-take's inventory report; default: "
         "the word for library in the header, the root location's name in the report.",
     )
+    import_max_upload_mib: float = Field(
+        default=200,
+        gt=0,
+        description="The largest file the console's import pages accept (MARC or CSV), in MiB; a larger one "
+        "is refused before anything is imported.",
+    )
     console_idle_minutes: float = Field(
         default=30, gt=0, description="A console session ends when idle this long."
     )

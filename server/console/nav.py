@@ -15,6 +15,8 @@ from server.services.permissions import Permission, allows
 
 # The places in the header, in the order the library works through them.
 DASHBOARD, DESK, PATRONS, ITEMS, HOLDS, DEVICES, EVENTS, STAFF, AUDIT = range(10, 100, 10)
+IMPORTS = ITEMS + 4  # catalogue and reader imports: the way in, beside the items
+REGISTER = ITEMS + 5  # the accession register: every copy by its number, with the items it lists
 OFFLINE = DESK + 2  # what the kiosks lent and took back offline: circulation's own exceptions
 GATE = DESK + 5  # the alarm desk, next to the circulation desk: the same staff answer both
 STOCKTAKE = HOLDS + 5  # the stock-take, after the collection's own pages (items, holds)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapper
 from sqlmodel import SQLModel
 
 from server.domain.callnumbers import fold, sort_key
+from server.domain.stocktake.order_keys import natural_key
 
 
 def record_search_text(title: str, author: str | None) -> str:
@@ -66,6 +67,12 @@ def shelf_key(call_number: str | None) -> str | None:
     return sort_key(call_number) if call_number else None
 
 
+def accession_key(accession_number: str | None) -> str | None:
+    """The register's order of an accession number (số ĐKCB): upper case, no diacritics, every number in
+    it compared as a number, so "ĐKCB 2" comes before "ĐKCB 10" and "VV.000123" beside "VV.123"."""
+    return natural_key(accession_number) if accession_number else None
+
+
 @dataclass(frozen=True, slots=True)
 class DerivedColumn:
     column: str
@@ -85,6 +92,7 @@ DERIVED_COLUMNS: dict[str, tuple[DerivedColumn, ...]] = {
         DerivedColumn("span_end_key", ("span_end",), shelf_key),
     ),
     "patron": (DerivedColumn("search_text", ("full_name",), patron_search_text),),
+    "item": (DerivedColumn("accession_key", ("accession_number",), accession_key),),
 }
 """By table name: the columns computed from others, and from which."""
 

@@ -36,7 +36,9 @@ _AREA_MODULES: tuple[str, ...] = (
     "stacks.cli.holds",
     "stacks.cli.offline",
     "stacks.cli.collection",
+    "stacks.cli.register",
     "stacks.cli.privacy",
+    "stacks.cli.imports",
 )
 
 

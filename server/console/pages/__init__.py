@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from server.console.pages import (
+    accession_register,
     audit,
     auth,
     buying_suggestions,
@@ -21,6 +22,7 @@ from server.console.pages import (
     gate_checks,
     gate_report,
     holds,
+    imports,
     item_detail,
     items,
     losses,
@@ -55,6 +57,8 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     patron_actions,
     items,
     item_detail,
+    imports,
+    accession_register,
     holds,
     stocktake,
     stocktake_progress,

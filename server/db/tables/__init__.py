@@ -12,6 +12,7 @@ from server.db.tables.catalog import BibRecord, Item, Location
 from server.db.tables.circulation import Fine, Hold, KioskSession, Loan
 from server.db.tables.events import DeadLetter, Device, EventLog
 from server.db.tables.gate import GateAlarm, GateFootfall, GatePeriod, TagCheck
+from server.db.tables.imports import ImportRun
 from server.db.tables.lifecycle import ConditionEntry, ItemTrace, ItemTraceEvent, RepairTicket
 from server.db.tables.offline import OfflineException, OfflineTransaction
 from server.db.tables.people import Patron, PatronBlock
@@ -44,6 +45,7 @@ __all__ = [
     "GateFootfall",
     "GatePeriod",
     "Hold",
+    "ImportRun",
     "Item",
     "ItemTrace",
     "ItemTraceEvent",

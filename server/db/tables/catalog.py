@@ -10,6 +10,10 @@ from sqlmodel import Field, SQLModel
 from server.db.types import UtcDateTime, stored_enum
 from server.domain.enums import AcquisitionSource, ItemCondition, ItemStatus, LocationKind
 
+# PostgreSQL's default collation may ignore punctuation and spaces: the register's key is compared byte by
+# byte there, as SQLite compares text, so both engines list the register in one order.
+ACCESSION_KEY_TYPE = sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql")
+
 
 class BibRecord(SQLModel, table=True):
     """A title: what the patron asks for. Holds are placed on records, loans are of items."""
@@ -92,6 +96,7 @@ class Item(SQLModel, table=True):
         sa.Index("ix_item_status", "status"),
         sa.Index("ix_item_home_location", "home_location_id"),
         sa.Index("ix_item_accession_number", "accession_number", unique=True),
+        sa.Index("ix_item_accession_key", "accession_key", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -106,6 +111,9 @@ class Item(SQLModel, table=True):
     accession_number: str | None = Field(
         default=None, max_length=32, description="Số đăng ký cá biệt (ĐKCB); unique when present."
     )
+    # Derived (server/db/derived.py): the accession number in the register's order, every number in it
+    # compared as a number ("ĐKCB 2" before "ĐKCB 10"); compared byte by byte on every engine.
+    accession_key: str | None = Field(default=None, sa_type=ACCESSION_KEY_TYPE)
     height_cm: int | None = Field(
         default=None, description="Height in whole centimetres (shelf order by size)."
     )

@@ -13,7 +13,7 @@ from server.db.derived import DERIVED_COLUMNS, with_derived
 from server.db.tables import BibRecord, Location, Patron
 from server.domain.enums import LocationKind
 from server.services import catalog, patrons
-from server.services.columns import LOCATION, PATRON, RECORD
+from server.services.columns import ITEM, LOCATION, PATRON, RECORD
 from server.services.context import CirculationContext
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ def _stored(session: Session, table: sa.Table, row_id: int | None, *columns: str
 
 
 def test_every_derived_column_and_source_is_a_column() -> None:
-    for table in (RECORD, LOCATION, PATRON):
+    for table in (RECORD, LOCATION, PATRON, ITEM):
         for derived in DERIVED_COLUMNS[table.name]:
             assert {derived.column, *derived.sources} <= set(table.columns.keys())
 

@@ -1,0 +1,288 @@
+"""A batch of records and their copies written to the catalogue in a few statements: the batch's keys
+looked up at once, new rows inserted in bulk, changed rows updated in one executemany, unchanged rows left
+alone. Derived columns (folded search text, shelf keys, work and set keys) are filled by
+`server.db.derived.with_derived`, the same functions the ORM uses.
+
+Matching: a record on its control number, then (no record with that control number) on its ISBN when the
+record found has no other control number; in an items file, also on its title and author. A copy on its
+barcode. A copy whose location code the library does not have, or whose accession number another copy
+already carries, is rejected with the reason; its record is still written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from server.db.bulk import insert_rows
+from server.db.derived import record_work_key, with_derived
+from server.domain.callnumbers import fold
+from server.domain.catalogue.shapes import CopyIn, RecordIn, Rejected
+from server.domain.enums import ItemCondition, ItemStatus
+from server.services.columns import ITEM, RECORD
+from server.services.imports.batch_rows import (
+    COPY_FIELDS,
+    RECORD_FIELDS,
+    BatchOutcome,
+    locations_by_code,
+    record_row,
+    select_in,
+    unfit,
+)
+
+
+def _title_author(title: str, author: str | None) -> tuple[str, str]:
+    return fold(title), fold(author or "")
+
+
+@dataclass(slots=True)
+class _Known:
+    """A record the batch matched or will create: its id once it has one, its row as stored."""
+
+    row: dict[str, Any]
+    record_id: int | None = None
+    pending: int | None = None  # index among the batch's new rows
+
+
+class CatalogueWriter:
+    """Writes batches in the caller's transaction; `update_records` False (an items file) finds records
+    but never changes them, `by_title` also finds them on title and author."""
+
+    def __init__(
+        self, session: Session, *, now: datetime, update_records: bool = True, by_title: bool = False
+    ):
+        self.session = session
+        self.now = now
+        self.update_records = update_records
+        self.by_title = by_title
+        self.locations = locations_by_code(session)
+
+    # records
+
+    def _existing(
+        self, batch: Sequence[RecordIn]
+    ) -> tuple[dict[Any, _Known], dict[Any, _Known], dict[Any, _Known]]:
+        columns = [RECORD.c.id, *(RECORD.c[name] for name in RECORD_FIELDS)]
+        by_number: dict[Any, _Known] = {}
+        by_isbn: dict[Any, _Known] = {}
+        by_title: dict[Any, _Known] = {}
+        numbers = {value.control_number for value in batch if value.control_number}
+        for row in select_in(self.session, columns, RECORD.c.control_number, numbers):
+            by_number[row["control_number"]] = _Known(dict(row), row["id"])
+        isbns = {value.isbn for value in batch if value.isbn}
+        for row in select_in(self.session, columns, RECORD.c.isbn, isbns):
+            by_isbn.setdefault(row["isbn"], _Known(dict(row), row["id"]))
+        if self.by_title:
+            keys = {record_work_key(value.title, value.author, None) for value in batch}
+            for row in select_in(self.session, columns, RECORD.c.work_key, keys):
+                by_title.setdefault(_title_author(row["title"], row["author"]), _Known(dict(row), row["id"]))
+        return by_number, by_isbn, by_title
+
+    def _match(self, value: RecordIn, indexes: tuple[dict[Any, _Known], ...]) -> _Known | None:
+        by_number, by_isbn, by_title = indexes
+        known = by_number.get(value.control_number) if value.control_number else None
+        candidate = by_isbn.get(value.isbn) if known is None and value.isbn else None
+        if candidate is not None and candidate.row["control_number"] in (None, value.control_number):
+            known = candidate
+        if known is None and self.by_title:
+            known = by_title.get(_title_author(value.title, value.author))
+        return known
+
+    def _write_records(
+        self, batch: Sequence[tuple[int, RecordIn]], outcome: BatchOutcome
+    ) -> list[int | None]:
+        """The batch's records written; each entry's record id (None: the record was refused)."""
+        indexes = self._existing([value for _, value in batch])
+        by_number, by_isbn, by_title = indexes
+        new_rows: list[dict[str, Any]] = []
+        updates: dict[int, dict[str, Any]] = {}
+        chosen: list[_Known | None] = []
+        for position, value in batch:
+            row = record_row(value)
+            known = self._match(value, indexes)
+            refusal = unfit(RECORD, row)
+            if refusal is None and known is None and not value.title:
+                refusal = "no record with this control number or ISBN, and no title to create one"
+            if refusal is not None:
+                outcome.records.rejected += 1
+                excerpt = value.control_number or value.isbn or value.title[:80]
+                outcome.rejects.append(Rejected(position, refusal, excerpt))
+                chosen.append(None)
+                continue
+            if known is None:
+                known = _Known(row, pending=len(new_rows))
+                new_rows.append(row)
+                outcome.records.created += 1
+            elif not self.update_records or all(known.row[name] == row[name] for name in RECORD_FIELDS):
+                outcome.records.unchanged += 1
+            elif known.record_id is None:  # listed twice in the batch: the later entry is what is created
+                new_rows[known.pending or 0].update(row)
+                outcome.records.unchanged += 1
+            else:
+                known.row = row
+                updates[known.record_id] = row
+                outcome.records.updated += 1
+            for key, index in ((value.control_number, by_number), (value.isbn, by_isbn)):
+                if key:
+                    index.setdefault(key, known)
+            by_title.setdefault(_title_author(value.title, value.author), known)
+            chosen.append(known)
+        ids = self._insert_records(new_rows)
+        self._update_records(updates)
+        return [
+            None
+            if known is None
+            else known.record_id
+            if known.record_id is not None
+            else ids[known.pending or 0]
+            for known in chosen
+        ]
+
+    def _insert_records(self, rows: list[dict[str, Any]]) -> list[int]:
+        """The new records' ids, in the rows' order."""
+        if not rows:
+            return []
+        stamped = with_derived(
+            RECORD, [{**row, "created_at": self.now, "updated_at": self.now} for row in rows]
+        )
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            statement = sa.insert(RECORD).returning(RECORD.c.id, sort_by_parameter_order=True)
+            return list(self.session.execute(statement, stamped).scalars())
+        # SQLite: the rows of one executemany, in a transaction holding the write lock, take the rowids
+        # following the largest, one by one — the last one's is the connection's last_insert_rowid().
+        insert_rows(self.session, RECORD, stamped)
+        last = int(connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+        return list(range(last - len(stamped) + 1, last + 1))
+
+    def _update_records(self, updates: dict[int, dict[str, Any]]) -> None:
+        if not updates:
+            return
+        rows = with_derived(RECORD, [{**row, "updated_at": self.now} for row in updates.values()])
+        columns = list(rows[0])
+        # bound under other names than the columns': SQLAlchemy keeps those for its own SET clause
+        statement = (
+            sa.update(RECORD)
+            .where(RECORD.c.id == sa.bindparam("_id"))
+            .values({name: sa.bindparam(f"_{name}") for name in columns})
+        )
+        bound = [
+            {"_id": record_id, **{f"_{k}": v for k, v in row.items()}}
+            for record_id, row in zip(updates, rows, strict=True)
+        ]
+        self.session.connection().execute(statement, bound)
+
+    # copies
+
+    def _copy_row(self, copy: CopyIn, record_id: int) -> dict[str, Any] | str:
+        """The copy's columns, or why it cannot be written."""
+        location_id = None
+        if copy.location_code is not None:
+            location_id = self.locations.get(copy.location_code)
+            if location_id is None:
+                return f"copy {copy.barcode}: no location with the code {copy.location_code!r}"
+        row = {
+            "barcode": copy.barcode,
+            "record_id": record_id,
+            "accession_number": copy.accession_number,
+            "item_type": copy.item_type or "book",
+            "home_location_id": location_id,
+            "price": copy.price,
+            "acquired_on": copy.acquired_on,
+            "acquisition_source": copy.acquisition_source,
+            "donor": copy.donor,
+        }
+        refusal = unfit(ITEM, row)
+        return row if refusal is None else f"copy {copy.barcode[:40]}: {refusal}"
+
+    def _write_copies(
+        self, batch: Sequence[tuple[int, RecordIn]], record_ids: list[int | None], outcome: BatchOutcome
+    ) -> None:
+        copies = [
+            (position, copy, record_id)
+            for (position, value), record_id in zip(batch, record_ids, strict=True)
+            if record_id is not None
+            for copy in value.copies
+        ]
+        if not copies:
+            return
+        columns = [ITEM.c.id, *(ITEM.c[name] for name in COPY_FIELDS)]
+        barcodes = {copy.barcode for _, copy, _ in copies}
+        by_barcode = {
+            row["barcode"]: dict(row) for row in select_in(self.session, columns, ITEM.c.barcode, barcodes)
+        }
+        accessions = {copy.accession_number for _, copy, _ in copies if copy.accession_number}
+        accession_owner = {
+            row["accession_number"]: row["barcode"]
+            for row in select_in(
+                self.session, [ITEM.c.accession_number, ITEM.c.barcode], ITEM.c.accession_number, accessions
+            )
+        }
+        new_rows: dict[str, dict[str, Any]] = {}
+        updates: dict[int, dict[str, Any]] = {}
+        for position, copy, record_id in copies:
+            row = self._copy_row(copy, record_id)
+            owner = accession_owner.get(copy.accession_number) if copy.accession_number else None
+            if owner is not None and owner != copy.barcode:
+                row = (
+                    f"copy {copy.barcode}: accession number {copy.accession_number} is copy {owner}'s already"
+                )
+            if isinstance(row, str):
+                reason = row
+                outcome.copies.rejected += 1
+                outcome.rejects.append(Rejected(position, reason, copy.barcode))
+                continue
+            if copy.accession_number:
+                accession_owner[copy.accession_number] = copy.barcode
+            existing = by_barcode.get(copy.barcode)
+            if existing is None:
+                if copy.barcode in new_rows:
+                    outcome.copies.unchanged += 1
+                else:
+                    outcome.copies.created += 1
+                new_rows[copy.barcode] = row
+            elif all(existing[name] == row[name] for name in COPY_FIELDS):
+                outcome.copies.unchanged += 1
+            else:
+                if existing["id"] not in updates:
+                    outcome.copies.updated += 1
+                updates[existing["id"]] = row
+                by_barcode[copy.barcode] = {**existing, **row}
+        self._insert_copies(list(new_rows.values()))
+        self._update_copies(updates)
+
+    def _insert_copies(self, rows: list[dict[str, Any]]) -> None:
+        stamped = [
+            {
+                **row,
+                "status": ItemStatus.AVAILABLE,
+                "condition": ItemCondition.GOOD,
+                "rare": False,
+                "created_at": self.now,
+            }
+            for row in rows
+        ]
+        insert_rows(self.session, ITEM, stamped)
+
+    def _update_copies(self, updates: dict[int, dict[str, Any]]) -> None:
+        if not updates:
+            return
+        rows = [{"_id": item_id, **{f"_{k}": v for k, v in row.items()}} for item_id, row in updates.items()]
+        statement = (
+            sa.update(ITEM)
+            .where(ITEM.c.id == sa.bindparam("_id"))
+            .values({name: sa.bindparam(f"_{name}") for name in COPY_FIELDS})
+        )
+        self.session.connection().execute(statement, rows)
+
+    def write(self, batch: Sequence[tuple[int, RecordIn]]) -> BatchOutcome:
+        outcome = BatchOutcome()
+        if batch:
+            record_ids = self._write_records(batch, outcome)
+            self._write_copies(batch, record_ids, outcome)
+        return outcome
