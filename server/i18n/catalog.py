@@ -57,6 +57,7 @@ PARAMETERS: dict[str, str] = {
     "renewals_left": "count",
     "max_loans": "count",
     "name": "text",
+    "holder": "text",
     "pickup": "text",
 }
 
@@ -123,6 +124,8 @@ MESSAGES: dict[ReasonCode, Template] = {
         N_("The request arrived too late and was not carried out. Please try again.")
     ),
     ReasonCode.STOCKTAKE_REFUSED: Template(N_("The stock-take session cannot take this request now.")),
+    ReasonCode.TAG_IN_USE: Template(N_("This tag already belongs to item {holder}.")),
+    ReasonCode.TAGGING_REFUSED: Template(N_("This tagging request is no longer waiting for a station.")),
 }
 
 # What success means depends on what was asked.

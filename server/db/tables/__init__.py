@@ -18,6 +18,7 @@ from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
+from server.db.tables.tagging import TaggingRequest
 from server.db.tables.stocktake import (
     StocktakeAction,
     StocktakeCorrection,
@@ -73,6 +74,7 @@ __all__ = [
     "StocktakeSweep",
     "StocktakeTagEvent",
     "TagCheck",
+    "TaggingRequest",
     "WeedingRound",
     "WeedingRoundDocument",
     "WeedingRoundEntry",

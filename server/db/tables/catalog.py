@@ -92,6 +92,15 @@ class Item(SQLModel, table=True):
         sa.Index("ix_item_status", "status"),
         sa.Index("ix_item_home_location", "home_location_id"),
         sa.Index("ix_item_accession_number", "accession_number", unique=True),
+        # The RFID conversion's dashboard: items tagged per day, and the copies left to tag per shelf
+        # (a partial index that shrinks as the conversion goes on).
+        sa.Index("ix_item_tagged_at", "tagged_at"),
+        sa.Index(
+            "ix_item_untagged_home",
+            "home_location_id",
+            sqlite_where=sa.text("tag_uid IS NULL"),
+            postgresql_where=sa.text("tag_uid IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
