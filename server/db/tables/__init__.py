@@ -18,7 +18,6 @@ from server.db.tables.people import Patron, PatronBlock
 from server.db.tables.privacy import PurgeMark
 from server.db.tables.sightings import Sighting
 from server.db.tables.staff import StaffUser
-from server.db.tables.tagging import TaggingRequest
 from server.db.tables.stocktake import (
     StocktakeAction,
     StocktakeCorrection,
@@ -32,6 +31,7 @@ from server.db.tables.stocktake import (
     StocktakeSweep,
     StocktakeTagEvent,
 )
+from server.db.tables.tagging import TaggingRequest
 from server.db.tables.weeding import ItemWithdrawal, WeedingRound, WeedingRoundDocument, WeedingRoundEntry
 
 __all__ = [

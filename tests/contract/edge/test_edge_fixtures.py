@@ -63,7 +63,6 @@ from contract.gate import (
 )
 from contract.offline import OfflineLoan, OfflineReturn
 from contract.replies import REPLY_CLASSES
-from contract.tagging import TagClaim, TagWriteReport
 from contract.status import DeviceState
 from contract.stocktake import (
     DamageKind,
@@ -77,6 +76,7 @@ from contract.stocktake import (
     TagData,
     TagRead,
 )
+from contract.tagging import TagClaim, TagWriteReport
 from devices.counter import CounterCounters
 from devices.feig.link import ReaderCounters
 from edge.gate.agent import GateAgentCounters
