@@ -51,6 +51,8 @@ class TagRefusal(StrEnum):
     SECURITY_FAILED = "security_failed"
     EXPIRED = "expired"  # the order arrived after its `expires_at`
     PAD_OFFLINE = "pad_offline"  # the pad's reader did not answer
+    NO_ANSWER = "no_answer"  # the server did not answer the station's check in time
+    ORDER_CLOSED = "order_closed"  # the server no longer waits for this order
 
 
 class TagClaim(ContractModel):

@@ -98,6 +98,7 @@ class Item(SQLModel, table=True):
         sa.Index(
             "ix_item_untagged_home",
             "home_location_id",
+            "status",
             sqlite_where=sa.text("tag_uid IS NULL"),
             postgresql_where=sa.text("tag_uid IS NULL"),
         ),
