@@ -9,6 +9,7 @@ shrinks as the conversion goes on). Withdrawn copies need no tag and are not cou
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -76,7 +77,7 @@ def tagged_per_day(session: Session, *, today: date, timezone: ZoneInfo, days: i
         .select_from(ITEM)
         .where(ITEM.c.tagged_at >= start, ITEM.c.tagged_at < end)
         .scalar_subquery()
-        for start, end in zip(starts, starts[1:], strict=False)
+        for start, end in itertools.pairwise(starts)
     ]
     row = session.execute(sa.select(*counts)).one()
     return [TaggedDay(today - timedelta(days=days - 1 - n), int(count)) for n, count in enumerate(row)]

@@ -17,6 +17,7 @@ from contract.tagging import TagClaim, TagRefusal, TagWriteReport
 from server.db.tables import Device, EventLog, Item, TaggingRequest
 from server.domain.tagging import TaggingState
 from server.services import tagging, tagging_progress
+from server.services.columns import table_of
 from server.services.tagging import ItemAlreadyTaggedError
 from tests.support import factories as make
 
@@ -58,11 +59,12 @@ def test_a_tag_written_at_a_station_is_recorded_once_and_refused_for_another_ite
     session.refresh(untagged)
     assert (untagged.tag_uid, untagged.tagged_at) == (UID, NOW)
     assert session.get(TaggingRequest, request.id).state is TaggingState.WRITTEN  # type: ignore[union-attr]
-    audit = session.execute(sa.select(EventLog).where(EventLog.kind == "desk.tagging.record")).scalars().all()
+    log = table_of(EventLog)
+    audit = session.execute(sa.select(EventLog).where(log.c.kind == "desk.tagging.record")).scalars().all()
     assert len(audit) == 1
     assert audit[0].payload["staff"] == "lan"
-    assert audit[0].changes["before"]["tag_uid"] is None  # type: ignore[index]
-    assert audit[0].changes["after"]["tag_uid"] == UID  # type: ignore[index]
+    assert audit[0].changes["before"]["tag_uid"] is None
+    assert audit[0].changes["after"]["tag_uid"] == UID
     # The order is answered: a report sent again (a retried request) changes nothing.
     again = tagging.record_report(
         session, _written(request, untagged.barcode, UID), event_id=uuid7(), now=NOW
