@@ -15,7 +15,7 @@ report both go through it. Like every service these never commit; the caller com
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from server.services.staff_actions import Applied, row_subject
 ORDER_TTL = timedelta(seconds=30)  # a station receiving an order later refuses it
 RECORD_TAG = "tagging.record"
 STATION_KIND = "station"
+NOT_SENT = "not_sent"  # the server could not publish the order (no broker): the order never left
 
 
 class ItemAlreadyTaggedError(ConflictError):
@@ -61,7 +62,9 @@ class ItemToTag:
     tagged_at: datetime | None
 
 
-def item_to_tag(session: Session, barcode: str) -> ItemToTag:
+def item_to_tag(session: Session, barcode: str | None = None, *, item_id: int | None = None) -> ItemToTag:
+    """The copy with this barcode (or id)."""
+    named = ITEM.c.barcode == barcode.strip() if barcode is not None else ITEM.c.id == item_id
     row = session.execute(
         sa.select(
             ITEM.c.barcode,
@@ -74,20 +77,19 @@ def item_to_tag(session: Session, barcode: str) -> ItemToTag:
         )
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(LOCATION, LOCATION.c.id == ITEM.c.home_location_id)
-        .where(ITEM.c.barcode == barcode.strip())
+        .where(named)
     ).one_or_none()
     if row is None:
         raise NotFoundError(f"no item with barcode {barcode!r}")
     return ItemToTag(*row)
 
 
-def stations(session: Session) -> list[str]:
-    """The tagging stations the server has heard from, by id."""
+def stations(session: Session, listed: Iterable[str] = ()) -> list[str]:
+    """The tagging stations: those config/devices.toml lists (`listed`) and those the server has heard
+    from, by id."""
     device = table_of(Device)
-    found = session.execute(
-        sa.select(device.c.device_id).where(device.c.device_kind == STATION_KIND).order_by(device.c.device_id)
-    )
-    return [str(device_id) for device_id in found.scalars()]
+    found = session.execute(sa.select(device.c.device_id).where(device.c.device_kind == STATION_KIND))
+    return sorted({str(device_id) for device_id in found.scalars()} | set(listed))
 
 
 def order(
@@ -99,12 +101,13 @@ def order(
     now: datetime,
     retag: bool = False,
     ttl: timedelta = ORDER_TTL,
+    listed: Iterable[str] = (),
 ) -> TaggingRequest:
     """A new order for `device_id` to write the item's tag. Refuses an item that has a tag unless `retag`."""
     item = _item(session, barcode)
     if item.tag_uid is not None and not retag:
         raise ItemAlreadyTaggedError(item.barcode, item.tag_uid)
-    if device_id not in stations(session):
+    if device_id not in stations(session, listed):
         raise InvalidInputError(f"{device_id!r} is not a tagging station the server has heard from")
     assert item.id is not None
     request = TaggingRequest(
@@ -199,7 +202,15 @@ def request_of(session: Session, request_id: uuid.UUID) -> TaggingRequest:
     return request
 
 
-def _refused(request: TaggingRequest, refusal: TagRefusal, holder: str | None, detail: str) -> None:
+def not_sent(session: Session, request_id: uuid.UUID, now: datetime) -> None:
+    """The order could not be published: it ends refused, so that nothing waits for it."""
+    request = request_of(session, request_id)
+    _refused(request, NOT_SENT, None, "the order could not be published to the station")
+    request.finished_at = now
+    session.add(request)
+
+
+def _refused(request: TaggingRequest, refusal: str, holder: str | None, detail: str) -> None:
     request.state = TaggingState.REFUSED
     request.refusal = str(refusal)
     request.holder = holder
