@@ -244,7 +244,7 @@ def _tagging_check(session: Session, event: EventEnvelope, now: datetime) -> Rep
 def _tagging_report(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
     """A tagging station's report: the tag it wrote is bound to the item, or its refusal kept."""
     assert isinstance(event, TaggingReported)
-    outcome = tagging.record_report(session, event.payload, event_id=event.event_id, now=now)
+    outcome = tagging.record_report(session, event.payload, now=now)
     return _tagging_answer(event, now, *outcome)
 
 

@@ -144,7 +144,7 @@ def check(session: Session, claim: TagClaim) -> tuple[ReasonCode, str | None]:
 
 
 def record_report(
-    session: Session, report: TagWriteReport, *, event_id: uuid.UUID, now: datetime
+    session: Session, report: TagWriteReport, *, now: datetime
 ) -> tuple[ReasonCode, str | None]:
     """The station's report ends its order: a tag written is bound to the item (audited, in the name of the
     librarian who ordered it); a refusal is kept with its reason."""
@@ -158,8 +158,10 @@ def record_report(
     if not report.written or report.uid is None:
         _refused(request, report.refusal or TagRefusal.WRITE_FAILED, report.holder, report.detail)
         return ReasonCode.OK, None
+    # A fresh key for the staff action: the report's own event id names the station's event in the log,
+    # and the ingest already answers a retried report with its stored reply.
     applied = bind_tag(
-        session, barcode=report.barcode, uid=report.uid, staff=request.requested_by, now=now, key=event_id
+        session, barcode=report.barcode, uid=report.uid, staff=request.requested_by, now=now, key=None
     )
     holder = applied.reply.get("holder")
     if holder is not None:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
-from uuid_utils.compat import uuid7
 
 from contract.replies import ReasonCode
 from contract.tagging import TagClaim, TagRefusal, TagWriteReport
@@ -50,10 +49,7 @@ def test_a_tag_written_at_a_station_is_recorded_once_and_refused_for_another_ite
     assert request.expires_at == NOW + tagging.ORDER_TTL
     claim = TagClaim(command_id=request.id, barcode=untagged.barcode, uid=UID)
     assert tagging.check(session, claim) == (ReasonCode.OK, None)
-    event_id = uuid7()
-    answer = tagging.record_report(
-        session, _written(request, untagged.barcode, UID), event_id=event_id, now=NOW
-    )
+    answer = tagging.record_report(session, _written(request, untagged.barcode, UID), now=NOW)
     session.commit()
     assert answer == (ReasonCode.OK, None)
     session.refresh(untagged)
@@ -66,9 +62,7 @@ def test_a_tag_written_at_a_station_is_recorded_once_and_refused_for_another_ite
     assert audit[0].changes["before"]["tag_uid"] is None
     assert audit[0].changes["after"]["tag_uid"] == UID
     # The order is answered: a report sent again (a retried request) changes nothing.
-    again = tagging.record_report(
-        session, _written(request, untagged.barcode, UID), event_id=uuid7(), now=NOW
-    )
+    again = tagging.record_report(session, _written(request, untagged.barcode, UID), now=NOW)
     assert again == (ReasonCode.TAGGING_REFUSED, None)
 
     # Tagged now: a new order needs re-tagging asked for.
@@ -79,9 +73,7 @@ def test_a_tag_written_at_a_station_is_recorded_once_and_refused_for_another_ite
     # A UID another item has is refused when the station asks, and when a report names it anyway.
     claim = TagClaim(command_id=retag.id, barcode=untagged.barcode, uid=OTHER_UID)
     assert tagging.check(session, claim) == (ReasonCode.TAG_IN_USE, holder.barcode)
-    refused = tagging.record_report(
-        session, _written(retag, untagged.barcode, OTHER_UID), event_id=uuid7(), now=NOW
-    )
+    refused = tagging.record_report(session, _written(retag, untagged.barcode, OTHER_UID), now=NOW)
     session.commit()
     assert refused == (ReasonCode.TAG_IN_USE, holder.barcode)
     session.refresh(untagged)
@@ -103,7 +95,7 @@ def test_a_tag_written_at_a_station_is_recorded_once_and_refused_for_another_ite
         detail="tag holds item 31234 of DE-705",
         took_ms=35,
     )
-    assert tagging.record_report(session, report, event_id=uuid7(), now=NOW) == (ReasonCode.OK, None)
+    assert tagging.record_report(session, report, now=NOW) == (ReasonCode.OK, None)
     session.commit()
     ended = session.get(TaggingRequest, foreign.id)
     assert ended is not None
