@@ -6,7 +6,6 @@ refused with the reason, the tag left as it was."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,9 +14,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from contract.common import ContractModel
-from contract.events import EventEnvelope, make_event
-from contract.replies import ReplyBase
 from contract.tagging import TagRefusal, TagWriteOrder
 from devices.feig import get_profile
 from devices.rfid import SecuritySettings, TagService
@@ -29,41 +25,14 @@ from devices.tagdata.settings import TagDataSettings
 from edge.station.agent import StationAgent
 from server.db.tables import Device, Item
 from server.ingest.handlers import build_registry
-from server.ingest.registry import HandlerRegistry
 from server.services import tagging
 from server.settings import ServerSettings
+from stacks.bench.tagging import ServerRequester
 from tests.support import factories as make
 from tests.support.context import circulation_context
 from tests.support.databases import migrated
 
 STATION = "station-01"
-
-
-@dataclass
-class Answered:
-    reply: ReplyBase
-
-    def result(self, timeout: float | None = None) -> ReplyBase:
-        del timeout  # answered already
-        return self.reply
-
-
-class ServerRequester:
-    """The station's requests applied at once by the server's handlers (no broker), one commit each."""
-
-    def __init__(self, engine: Engine, registry: HandlerRegistry) -> None:
-        self.engine = engine
-        self.registry = registry
-        self.seq = itertools.count(1)
-        self.sent: list[EventEnvelope] = []
-
-    def request_async(self, model: type[EventEnvelope], payload: ContractModel) -> Answered:
-        event = make_event(model, device_id=STATION, seq=next(self.seq), payload=payload)
-        self.sent.append(event)
-        with Session(self.engine, expire_on_commit=False) as session:
-            reply = self.registry.requests[event.KIND](session, event, datetime.now(UTC))
-            session.commit()
-        return Answered(reply)
 
 
 @dataclass
@@ -118,7 +87,7 @@ def station(tmp_path_factory: pytest.TempPathFactory, sqlite_url_module: str) ->
             make.item(session, barcode="VV200001", tag_uid=make_uid(0xB0B).hex().upper())
             session.commit()
         agent = StationAgent(
-            ServerRequester(engine, registry), TagService(reader, security, tag_data), pad_wait_s=0.2
+            ServerRequester(engine, registry, STATION), TagService(reader, security, tag_data), pad_wait_s=0.2
         )
         yield Station(agent, field, engine, security, str(tag_data.isil))
 
