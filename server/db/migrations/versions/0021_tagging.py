@@ -53,7 +53,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_item_untagged_home",
         "item",
-        ["home_location_id", "status"],
+        ["home_location_id", "status", "tag_uid"],
         sqlite_where=_UNTAGGED,
         postgresql_where=_UNTAGGED,
     )
