@@ -231,8 +231,7 @@ class OfflineHandlers:
 
 
 def _tagging_answer(event: EventEnvelope, now: datetime, code: ReasonCode, holder: str | None) -> ReplyBase:
-    decision = i18n.decision(code, holder=holder) if holder is not None else i18n.decision(code)
-    return reply_for(event, f"{event.KIND}.result", now, decision=decision, holder=holder)
+    return reply_for(event, f"{event.KIND}.result", now, decision=i18n.decision(code), holder=holder)
 
 
 def _tagging_check(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:

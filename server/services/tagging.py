@@ -184,7 +184,7 @@ def bind_tag(
         holder = _holder(session, uid, item.id)
         verdict = binding(item.tag_uid, uid, holder is not None)
         if verdict is TagBinding.IN_USE:
-            refused = i18n.decision(ReasonCode.TAG_IN_USE, holder=holder)
+            refused = i18n.decision(ReasonCode.TAG_IN_USE)
             return {"decision": refused.model_dump(mode="json"), "holder": holder}
         item.tag_uid = uid
         item.tagged_at = now
