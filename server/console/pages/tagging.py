@@ -134,10 +134,22 @@ def station_page(
     station: Annotated[str, Query(max_length=63)] = "",
     auto: Annotated[str, Query(max_length=3)] = "on",
     order: Annotated[uuid.UUID | None, Query()] = None,
+    barcode: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
-    """The station page; `order` names the order whose outcome it follows."""
+    """The station page; `order` names the order whose outcome it follows; `barcode` a copy picked from its
+    record (a copy's page links here): shown, its tag written when staff say so."""
     try:
-        return _page(request, state, db, viewer, station=station, auto=auto == "on", order_id=order)
+        book = tagging.item_to_tag(db, barcode) if barcode and order is None else None
+        return _page(
+            request,
+            state,
+            db,
+            viewer,
+            station=station,
+            auto=auto == "on",
+            book=book,
+            order_id=order,
+        )
     except NotFoundError:
         return _page(request, state, db, viewer, station=station, auto=auto == "on")
 

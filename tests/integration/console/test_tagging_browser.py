@@ -128,6 +128,14 @@ def test_a_librarian_tags_a_book_by_its_barcode_from_the_keyboard(
     assert bytes(foreign.memory) == before
     _look(screen, "console-tagging-refused")
 
+    # A copy picked from its record: its page links to the station page, which shows it, ready to write.
+    with console_server.http("assistant") as client:
+        copy_page = client.get(f"/console/items/{FOREIGN_BOOK}").text
+        assert f"/console/tagging?barcode={FOREIGN_BOOK}" in copy_page
+        picked = client.get(f"/console/tagging?barcode={FOREIGN_BOOK}").text
+        assert "Số đỏ" in picked
+        assert 'name="write" value="on"' in picked
+
     page.goto(console_server.url("/tagging/progress"))
     expect(page.locator(".tagging-figures")).to_be_visible()
     _look(screen, "console-tagging-progress")
