@@ -51,6 +51,7 @@ bench: system-demo venv
 	$(BIN)/stacks bench gate --json
 	$(BIN)/stacks bench console --json
 	$(BIN)/stacks bench stocktake --json
+	$(BIN)/python -m stacks.bench.tagging --json
 
 venv: $(STAMP) $(CATALOGS:.po=.mo)
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from contract.events import EVENT_MODELS, KNOWN_KINDS, EventEnvelope
 from contract.replies import Reply, ReplyBase
 from contract.status import Acks, DeviceStatus
+from contract.tagging import TagWriteOrder
 
 MAX_MESSAGE_BYTES = 64 * 1024
 """Largest event message the server accepts; larger ones are dead-lettered unread."""
@@ -155,3 +156,11 @@ def decode_acks(data: bytes) -> Acks:
 
 def decode_status(data: bytes) -> DeviceStatus:
     return _decode_as(DeviceStatus, data)
+
+
+def decode_command(data: bytes) -> TagWriteOrder:
+    """A command on a device's `commands` topic (only the tagging station's order so far)."""
+    try:
+        return TagWriteOrder.model_validate_json(data)
+    except ValidationError as exc:
+        raise ContractError(f"not a command: {exc.error_count()} problem(s)") from exc

@@ -31,6 +31,7 @@ from contract.common import (
 from contract.gate import GateAlarm, GateFootfall
 from contract.offline import OfflineLoan, OfflineReturn
 from contract.stocktake import DamageMarked, DamageMarkedV1, ReadBatch, ShelfJoin, ShelfListAsked
+from contract.tagging import TagClaim, TagWriteReport
 
 
 def _reveal(secret: SecretStr) -> str:
@@ -271,6 +272,30 @@ class OfflineCheckin(EventEnvelope):
     payload: OfflineReturn
 
 
+class TaggingCheckRequested(EventEnvelope):
+    """A tagging station asks whether the tag on its pad may take the item it was told to write."""
+
+    KIND: ClassVar[str] = "tagging.check"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["tagging.check"] = "tagging.check"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: TagClaim
+
+
+class TaggingReported(EventEnvelope):
+    """A tagging station wrote, verified and secured an item's tag, or says why it did not."""
+
+    KIND: ClassVar[str] = "tagging.report"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["tagging.report"] = "tagging.report"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: TagWriteReport
+
+
 # ---- event kinds, version 2 -----------------------------------------------------------------------------
 
 
@@ -315,6 +340,8 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     StocktakeShelfListRequested,
     OfflineCheckout,
     OfflineCheckin,
+    TaggingCheckRequested,
+    TaggingReported,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

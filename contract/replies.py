@@ -51,6 +51,9 @@ class ReasonCode(StrEnum):
     REQUEST_EXPIRED = "request_expired"
     # A stock-take request the session cannot take: no such session or shelf, not open, not joined.
     STOCKTAKE_REFUSED = "stocktake_refused"
+    # Tagging: the tag's UID is already another item's; the order is unknown or already answered.
+    TAG_IN_USE = "tag_in_use"
+    TAGGING_REFUSED = "tagging_refused"
 
 
 class Decision(ContractModel):
@@ -155,6 +158,22 @@ class StocktakeShelfList(ReplyBase):
     refusal: str | None = Field(default=None, max_length=200, description="Why there is no list (English).")
 
 
+class TaggingCheckResult(ReplyBase):
+    """May the tag take the item? Refused with `tag_in_use` (naming `holder`) or `tagging_refused`."""
+
+    KIND: ClassVar[str] = "tagging.check.result"
+    kind: Literal["tagging.check.result"] = "tagging.check.result"
+    holder: Barcode | None = Field(default=None, description="The item the tag's UID already belongs to.")
+
+
+class TaggingReportResult(ReplyBase):
+    """The report recorded (a tag written: the item now has it), or refused (`tag_in_use`)."""
+
+    KIND: ClassVar[str] = "tagging.report.result"
+    kind: Literal["tagging.report.result"] = "tagging.report.result"
+    holder: Barcode | None = None
+
+
 class RequestRejected(ReplyBase):
     """The request could not be read (schema error, unknown version); it was dead-lettered."""
 
@@ -169,6 +188,8 @@ REPLY_CLASSES: tuple[type[ReplyBase], ...] = (
     RenewResult,
     CheckinResult,
     StocktakeShelfList,
+    TaggingCheckResult,
+    TaggingReportResult,
     RequestRejected,
 )
 REPLY_MODELS: dict[str, type[ReplyBase]] = {c.KIND: c for c in REPLY_CLASSES}
@@ -190,6 +211,8 @@ Reply = Annotated[
     | Annotated[RenewResult, Tag("circ.renew.result")]
     | Annotated[CheckinResult, Tag("circ.checkin.result")]
     | Annotated[StocktakeShelfList, Tag("stocktake.shelf_list.result")]
+    | Annotated[TaggingCheckResult, Tag("tagging.check.result")]
+    | Annotated[TaggingReportResult, Tag("tagging.report.result")]
     | Annotated[RequestRejected, Tag("request.rejected")],
     Discriminator(_reply_tag),
 ]

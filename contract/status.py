@@ -14,6 +14,7 @@ class DeviceKind(StrEnum):
     KIOSK = "kiosk"
     GATE = "gate"
     HANDHELD = "handheld"
+    STATION = "station"  # a staff tagging station: a reader pad that writes items' tags
     SERVER = "server"
 
 

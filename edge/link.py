@@ -18,11 +18,12 @@ import paho.mqtt.client as mqtt
 from pydantic import ValidationError
 
 from contract import topics
-from contract.codec import ContractError, decode_acks, decode_reply, decode_status
+from contract.codec import ContractError, decode_acks, decode_command, decode_reply, decode_status
 from contract.mqtt import Connection
 from contract.offline import OfflineReaderShard
 from contract.replies import ReplyBase
 from contract.status import Acks, DeviceStatus
+from contract.tagging import TagWriteOrder
 from edge.counters import Counters
 from edge.settings import EdgeSettings
 from edge.status import StatusMessages
@@ -41,6 +42,8 @@ class LinkHandlers:
     server_status: Callable[[DeviceStatus], None]
     # A kiosk's: each shard of the offline list (`contract.offline`) as it comes. None: not subscribed.
     offline_shard: Callable[[OfflineReaderShard], object] | None = None
+    # A tagging station's: each order on its commands topic. None: not subscribed.
+    command: Callable[[TagWriteOrder], object] | None = None
 
 
 class MqttLink:
@@ -54,6 +57,7 @@ class MqttLink:
         self._status_topic = topics.status(device)
         self._replies_topic = topics.replies(device)
         self._acks_topic = topics.acks(device)
+        self._commands_topic = topics.commands(device)
         self._status = status
         self._connected = threading.Event()
         self._stopping = False
@@ -123,6 +127,8 @@ class MqttLink:
         subscriptions = [(self._replies_topic, 1), (self._acks_topic, 1), (topics.SERVER_STATUS, 1)]
         if self._handlers.offline_shard is not None:
             subscriptions.append((topics.ALL_OFFLINE_READERS, 1))
+        if self._handlers.command is not None:
+            subscriptions.append((self._commands_topic, 1))
         client.subscribe(subscriptions)
         self.publish_status(self._handlers.birth())
         self._connected.set()
@@ -150,6 +156,8 @@ class MqttLink:
             # An empty retained message only clears the topic.
             elif message.topic == topics.SERVER_STATUS and payload:
                 self._handlers.server_status(decode_status(payload))
+            elif message.topic == self._commands_topic and self._handlers.command is not None:
+                self._handlers.command(decode_command(payload))
             elif self._handlers.offline_shard is not None and payload and _is_shard(message.topic):
                 self._handlers.offline_shard(_decode_shard(payload))
         except ContractError as exc:

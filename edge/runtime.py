@@ -22,6 +22,7 @@ from contract.events import EventEnvelope
 from contract.offline import OfflineReaderShard
 from contract.replies import ReplyBase
 from contract.status import Acks, DeviceState, DeviceStatus
+from contract.tagging import TagWriteOrder
 from edge.counters import Counters
 from edge.errors import NotRunningError, RequestTimeoutError
 from edge.link import LinkHandlers, MqttLink
@@ -77,6 +78,8 @@ class EdgeRuntime:
         self.settings = settings
         # A kiosk's: the offline list's shards as they come (the link subscribes to them only then).
         self.on_offline_shard = on_offline_shard
+        # A tagging station's: the orders on its commands topic (the link subscribes to them only then).
+        self.on_command: Callable[[TagWriteOrder], object] | None = None
         # The server's retained status as last heard (None: not heard since this runtime started).
         self._server_online: bool | None = None
         self._counters = Counters()
@@ -102,6 +105,7 @@ class EdgeRuntime:
             acks=self._on_acks,
             server_status=self._on_server_status,
             offline_shard=self.on_offline_shard,
+            command=self.on_command,
         )
         # The link first: bad MQTT settings fail here, before the outbox is opened (and locked).
         link = MqttLink(settings, self._status, handlers, self._counters)

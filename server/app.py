@@ -61,6 +61,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         consumer = _start_ingest(settings, engine, circulation, console)
+        if consumer is not None:
+            console.state.commands = consumer.send_command
         app.state.settings = settings
         app.state.circulation = circulation
         app.state.engine = engine

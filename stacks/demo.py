@@ -1,10 +1,10 @@
-"""`stacks demo`: broker, server, simulated kiosks, a simulated security gate and a simulated stock-take
-handheld on a seeded library, on this machine.
+"""`stacks demo`: broker, server, simulated kiosks, a simulated security gate, a simulated stock-take
+handheld and a simulated tagging station on a seeded library, on this machine.
 
 Every piece is the real program (`stacks broker`, `stacks server`, `stacks edge kiosk --simulate`, `stacks
-edge gate --simulate`, `stacks edge handheld --simulate`) started as a child process with the one-machine
-defaults; the demo only orders their start and stop, opens a stock-take session for the handheld, and says
-where to look.
+edge gate --simulate`, `stacks edge handheld --simulate`, `stacks edge station --simulate`) started as a
+child process with the one-machine defaults; the demo only orders their start and stop, opens a stock-take
+session for the handheld, and says where to look.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class DemoOptions:
     kiosks: Sequence[str] = ("kiosk-01", "kiosk-02")
     gates: Sequence[str] = ("gate-01",)
     handhelds: Sequence[str] = ("handheld-01",)
+    stations: Sequence[str] = ("station-01",)
     handheld_screen_port: int = 8765
     think_ms: int = 1500
     gate_gap_ms: int = 2500  # mean time between two people at the gate
@@ -138,6 +139,9 @@ def run_demo(options: DemoOptions, console: Console) -> int:
                 "--screen-port", str(options.handheld_screen_port),
             )  # fmt: skip
             children.start(handheld, argv, logs / f"{handheld}.log", env)
+        for station in options.stations:
+            argv = _stacks("edge", "station", "--simulate", "--device-id", station)
+            children.start(station, argv, logs / f"{station}.log", env)
         text = _where_to_look(server.base_url, broker.plan.url, password, logs, options, stocktake)
         console.print(text, soft_wrap=True, markup=False, highlight=False)
         return _wait(server, children, console)
@@ -213,6 +217,13 @@ def _where_to_look(  # noqa: PLR0917 (each is what the demo says where to find)
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{sessions}"',
             f'  curl -s -X POST -H "Authorization: Bearer $TOKEN" "{sessions}/close"',
             f'  curl -s -H "Authorization: Bearer $TOKEN" "{sessions}/exceptions"',
+        ]
+    if options.stations:
+        lines += [
+            f"simulated tagging station {', '.join(options.stations)}: a virtual pad, a blank tag on it;",
+            f"  scan a copy's barcode at {base}/console/tagging (seeded copies have tags: re-tag",
+            "  one) and the station writes, verifies and secures its tag; the conversion's progress:",
+            f"  {base}/console/tagging/progress",
         ]
     lines += [
         f"logs in {logs}/ — Ctrl-C stops everything",

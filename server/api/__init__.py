@@ -30,6 +30,7 @@ from server.api.routes import (
     staff,
     staff_actions,
     stocktake,
+    tagging,
     weeding_round_documents,
     weeding_rounds,
 )
@@ -58,6 +59,7 @@ for _module in (
     offline,
     stocktake,
     collection,
+    tagging,
     weeding_rounds,
     weeding_round_documents,
 ):

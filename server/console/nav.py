@@ -24,6 +24,7 @@ LOSSES = STOCKTAKE + 1  # the missing and lost items the stock-takes leave behin
 WEEDING = STOCKTAKE + 2  # weeding, which reads what the stock-takes found
 REPAIRS = STOCKTAKE + 3  # the repair queue, whose "beyond repair" weeding reads
 STATISTICS = REPAIRS + 1  # the annual plan's figures and buying suggestions: weeding's mirror
+TAGGING = ITEMS + 6  # the RFID conversion's station and dashboard, beside the copies it tags
 
 
 @dataclass(frozen=True)

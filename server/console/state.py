@@ -41,6 +41,8 @@ class ConsoleState:
     clock: Callable[[], datetime] = field(default=_utc_now)  # tests move it
     engine: Engine | None = None  # set when the server starts
     circulation: CirculationContext | None = None
+    # Publishes a command to a device (device id, payload) -> sent; the ingest's MQTT session, when it runs.
+    commands: Callable[[str, bytes], bool] | None = None
 
     def database(self) -> Engine:
         if self.engine is None:

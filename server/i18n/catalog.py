@@ -123,6 +123,9 @@ MESSAGES: dict[ReasonCode, Template] = {
         N_("The request arrived too late and was not carried out. Please try again.")
     ),
     ReasonCode.STOCKTAKE_REFUSED: Template(N_("The stock-take session cannot take this request now.")),
+    # The item is named in the reply's `holder`, never in words: a message names nobody and no number.
+    ReasonCode.TAG_IN_USE: Template(N_("This tag already belongs to another item.")),
+    ReasonCode.TAGGING_REFUSED: Template(N_("This tagging request is no longer waiting for a station.")),
 }
 
 # What success means depends on what was asked.

@@ -121,6 +121,14 @@ class IngestConsumer:
     def wait_connected(self, timeout: float) -> bool:
         return self._connected.wait(timeout)
 
+    def send_command(self, device_id: str, payload: bytes) -> bool:
+        """Publish a command on the device's commands topic (QoS 1, not retained: a command is for now).
+        False when the broker cannot be reached: the caller says so rather than wait."""
+        if not self._connected.is_set():
+            return False
+        info = self._conn.client.publish(topics.commands(device_id), payload, qos=1)
+        return info.rc == mqtt.MQTT_ERR_SUCCESS
+
     # ---- paho callbacks (network thread) -----------------------------------------------------------------
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:

@@ -35,12 +35,14 @@ from contract.events import (
     StocktakeJoined,
     StocktakeReads,
     StocktakeShelfListRequested,
+    TaggingCheckRequested,
+    TaggingReported,
 )
 from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
 from server.domain.lifecycle.settings import LifecycleSettings
 from server.ingest.registry import HandlerRegistry, ObservationHandler, RequestHandler, reply_for
-from server.services import kiosk, offline_transactions, stocktake_shelf_lists
+from server.services import kiosk, offline_transactions, stocktake_shelf_lists, tagging
 from server.services.context import CirculationContext
 from server.services.gate_alarms import GateAlarmReport, record_alarms
 from server.services.gate_footfall import FootfallReport, record_footfall
@@ -228,6 +230,29 @@ class OfflineHandlers:
         return {OfflineCheckout.KIND: self.store, OfflineCheckin.KIND: self.store}
 
 
+def _tagging_answer(event: EventEnvelope, now: datetime, code: ReasonCode, holder: str | None) -> ReplyBase:
+    return reply_for(event, f"{event.KIND}.result", now, decision=i18n.decision(code), holder=holder)
+
+
+def _tagging_check(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    """A tagging station asks whether the tag on its pad is free for the item it was ordered to write."""
+    assert isinstance(event, TaggingCheckRequested)
+    return _tagging_answer(event, now, *tagging.check(session, event.payload))
+
+
+def _tagging_report(session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+    """A tagging station's report: the tag it wrote is bound to the item, or its refusal kept."""
+    assert isinstance(event, TaggingReported)
+    outcome = tagging.record_report(session, event.payload, now=now)
+    return _tagging_answer(event, now, *outcome)
+
+
+TAGGING_REQUESTS: dict[str, RequestHandler] = {
+    TaggingCheckRequested.KIND: _tagging_check,
+    TaggingReported.KIND: _tagging_report,
+}
+
+
 def _decide(code: ReasonCode) -> Decision:
     return i18n.decision(code)
 
@@ -241,7 +266,7 @@ def build_registry(
     """`clock`: the server's time where a handler keeps one (an offline transaction's arrival)."""
     stocktake = StocktakeHandlers(context.lifecycle)
     return HandlerRegistry(
-        requests=KioskHandlers(context).requests() | stocktake.requests(),
+        requests=KioskHandlers(context).requests() | stocktake.requests() | TAGGING_REQUESTS,
         observations={
             # An item seen is no longer missing or lost: these apply the library's lifecycle settings.
             ItemSeen.KIND: partial(_sightings, lifecycle=context.lifecycle),
@@ -252,4 +277,6 @@ def build_registry(
         },
         decide=_decide,
         request_ttl=timedelta(seconds=settings.request_ttl_s),
+        # A tag written is a tag written: its report is recorded however late it arrives.
+        ttl_exempt=frozenset({CheckinRequested.KIND, TaggingReported.KIND}),
     )

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     FINES_WAIVE = "fines.waive"
     OFFLINE_VIEW = "circulation.offline.view"  # the offline exceptions queue: what kiosks did offline
     OFFLINE_SETTLE = "circulation.offline"  # settle an offline exception with a note
+    TAGGING = "catalogue.tag"  # the RFID conversion: order a tagging station to write a copy's tag
     DEVICES_VIEW = "devices.view"  # devices, their status and sequence gaps
     GATE_VIEW = "gate.view"  # gate alarms, the tag-check queue, alarm and footfall reports
     GATE_RESOLVE = "gate.resolve"  # say what an alarm was; close a tag check
@@ -82,6 +83,9 @@ ROLES: Mapping[Permission, frozenset[StaffRole]] = {
     # a blocked reader kept, a return that was never recorded): the library's own work.
     Permission.OFFLINE_VIEW: _EVERYONE,
     Permission.OFFLINE_SETTLE: _LIBRARIANS,
+    # Tagging the collection is the conversion's daily work, done by assistants and student workers too;
+    # what a tag may hold is decided by the station and the server, not by the person at the pad.
+    Permission.TAGGING: _EVERYONE,
     Permission.DEVICES_VIEW: _EVERYONE,
     Permission.GATE_VIEW: _EVERYONE,
     Permission.GATE_RESOLVE: _EVERYONE,

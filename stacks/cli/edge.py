@@ -1,5 +1,5 @@
 """`stacks edge …` — run edge agents: the self-check kiosk (on its pad with its touch screen, or simulated
-patrons), the security gate and the handheld stock-take reader."""
+patrons), the security gate, the handheld stock-take reader and the tagging station."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from edge.sim.manifest import ManifestItem
 
 edge_app = typer.Typer(
-    help="Edge agents: the self-check kiosk, the security gate, the handheld.",
+    help="Edge agents: the self-check kiosk, the security gate, the handheld, the tagging station.",
     no_args_is_help=True,
 )
 
@@ -255,6 +255,49 @@ def handheld(
             timer.start()
         finished = host.run(agent)
     print_figures(finished.result.as_dict() | {"outbox_pending": finished.status.outbox_pending}, as_json)
+
+
+@edge_app.command("station")
+def station(
+    *,
+    simulate: Annotated[
+        bool,
+        typer.Option("--simulate", help="A virtual pad on a pseudo-terminal, a blank tag always on it."),
+    ] = False,
+    device_id: Annotated[str, typer.Option(help="The station's device id (its MQTT user).")] = "station-01",
+    duration_s: Annotated[float | None, typer.Option(min=0, help="Stop after this many seconds.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the final summary as JSON.")] = False,
+) -> None:
+    """Run a tagging station until --duration-s or Ctrl-C: it writes the tags the console's tagging page
+    orders (config/stations.toml names its pad), then prints what it did."""
+    from dataclasses import asdict
+
+    from contract.status import DeviceKind
+    from edge.host import AgentHost
+    from edge.sim.station_pad import simulated_station_pad
+    from edge.station.compose import compose_station, hardware_station
+    from edge.station.settings import StationConfigError, load_station_config
+    from stacks.local import configure_logging
+
+    configure_logging()
+    settings = _settings(device_id, DeviceKind.STATION)
+    try:
+        config = load_station_config(device_id, missing_ok=simulate)
+    except StationConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    with AgentHost(settings) as host:
+        if simulate:
+            pad = host.hold(simulated_station_pad(settings.data_dir / "edge" / device_id))
+            agent = compose_station(host, pad.reader, config)
+        else:
+            agent = hardware_station(host, config)
+        if duration_s is not None:
+            timer = threading.Timer(duration_s, host.stop)
+            timer.daemon = True
+            timer.start()
+        finished = host.run(agent)
+    print_figures(asdict(finished.result) | {"outbox_pending": finished.status.outbox_pending}, as_json)
 
 
 def _items(settings: EdgeSettings, manifest: Path | None) -> list[ManifestItem]:

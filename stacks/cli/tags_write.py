@@ -32,8 +32,7 @@ from stacks.cli.tags import (
 )
 
 if TYPE_CHECKING:
-    from devices.rfid import FieldItem, TagService
-    from devices.tagdata import Usage
+    from devices.rfid.programming import Programmed
 
 EXIT_NOT_PROGRAMMED = 1
 
@@ -75,6 +74,7 @@ def write(
     from devices.errors import DeviceError, TransportError
     from devices.feig import FeigReader, get_profile
     from devices.rfid import SecuritySettings, TagService
+    from devices.rfid.programming import PadRefusal, pad_refusal, program_item
     from devices.tagdata import encode_tag
     from devices.transport import SerialSettings, SerialTransport
 
@@ -106,64 +106,30 @@ def write(
         reader.close()
         fail(f"reader on {port} unavailable: {exc}", as_json, EXIT_READER_UNAVAILABLE)
     try:
-        problem = _pad_problem(items, barcode, force=force)
-        outcome = problem or _program(
+        refusal = pad_refusal(items, barcode, force=force)
+        outcome = refusal or program_item(
             service, items[0], barcode, usage=item_usage, parts=parts, part=part, secure=secure
         )
     finally:
         reader.close()
-    if isinstance(outcome, str):
-        fail(outcome, as_json, EXIT_NOT_PROGRAMMED)
+    if isinstance(outcome, PadRefusal):
+        fail(outcome.message, as_json, EXIT_NOT_PROGRAMMED)
     if as_json:
-        print(json.dumps({"status": "written", **outcome}, ensure_ascii=False))
+        print(json.dumps({"status": "written", **_programmed(outcome)}, ensure_ascii=False))
     else:
         state = "secured" if secure else "unsecured (on loan)"
-        print(f"tag {outcome['uid']}: wrote item {barcode} for {settings.isil}, verified, {state}")
+        print(f"tag {outcome.uid}: wrote item {barcode} for {settings.isil}, verified, {state}")
 
 
-def _pad_problem(items: list[FieldItem], barcode: str, *, force: bool) -> str | None:
-    """Why the pad is not ready for writing `barcode`, or None."""
-    from devices.tagdata import TagStatus
-
-    if len(items) != 1:
-        return (
-            "no tag on the pad" if not items else f"{len(items)} tags on the pad; leave only the one to write"
-        )
-    item, existing = items[0], items[0].reading
-    if item.error is not None:
-        return f"tag {item.uid} could not be read: {item.error}"
-    if force or existing is None or not existing.decoded:
-        return None
-    if existing.item_id != barcode or existing.status is TagStatus.FOREIGN_OWNER:
-        holder = f"item {existing.item_id} of {existing.owner_isil or 'no owner'}"
-        return f"tag {item.uid} already holds {holder}; use --force to overwrite it"
-    return None
-
-
-def _program(
-    service: TagService, item: FieldItem, barcode: str, *, usage: Usage, parts: int, part: int, secure: bool
-) -> dict[str, Any] | str:
-    """Writes, verifies and secures the tag: the outcome's fields, or why it failed."""
-    from devices.errors import DeviceError
-    from devices.tagdata import TagStatus
-
-    try:
-        reading = service.program(item.uid, barcode, usage=usage, parts_in_item=parts, part_number=part)
-    except DeviceError as exc:
-        return f"writing tag {item.uid} failed: {exc}"
-    if reading.status is not TagStatus.OK:
-        return f"tag {item.uid} was written but reads back as {reading.status.value}: {reading.reason}"
-    result = (service.secure if secure else service.unsecure)([item.uid])[0]
-    if not result.ok:
-        action = "securing" if secure else "unsecuring"
-        return f"tag {item.uid} was written and verified, but {action} it failed: {result.error}"
+def _programmed(outcome: Programmed) -> dict[str, Any]:
+    reading = outcome.reading
     return {
-        "uid": item.uid,
+        "uid": outcome.uid,
         "item_id": reading.item_id,
         "owner_isil": reading.owner_isil,
         "block_order": reading.block_order.value if reading.block_order else None,
-        "secured": secure,
-        "afi": result.afi,
-        "eas": result.eas,
+        "secured": outcome.secured,
+        "afi": outcome.afi,
+        "eas": outcome.eas,
         "reading": reading.as_dict(),
     }

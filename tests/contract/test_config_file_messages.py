@@ -74,7 +74,8 @@ CASES = [
         ('[[device]]\nid = "kiosk-01"\n', "line 1: device[0].kind: is required"),
         (
             '[[device]]\nid = "kiosk-01"\nkind = "toaster"\n',
-            "line 3: device[0].kind: must be 'kiosk', 'gate', 'handheld' or 'server', got 'toaster'",
+            "line 3: device[0].kind: must be 'kiosk', 'gate', 'handheld', 'station' or 'server', "
+            "got 'toaster'",
         ),
         ('[[devices]]\nid = "kiosk-01"\n', "line 1: devices: unknown setting"),
     ),

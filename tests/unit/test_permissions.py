@@ -23,6 +23,7 @@ ASSISTANT_MAY = {
     Permission.LOSSES_VIEW,
     Permission.LOSSES_SEARCH,
     Permission.REPAIRS_VIEW,
+    Permission.TAGGING,
 }
 ADMINS_ONLY = {Permission.STAFF_MANAGE, Permission.AUDIT_VIEW, Permission.WEEDING_APPROVE}
 

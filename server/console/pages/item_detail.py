@@ -103,6 +103,7 @@ def item_page(
         "history": None,
         "may_edit": allows(role, Permission.CATALOGUE_EDIT),
         "may_report": allows(role, Permission.DESK),
+        "may_tag": allows(role, Permission.TAGGING),
         "conditions": repairs.condition_history(db, item.id),
         "damage_labels": DAMAGE_LABELS,
         "event_labels": EVENT_LABELS,

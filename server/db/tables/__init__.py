@@ -32,6 +32,7 @@ from server.db.tables.stocktake import (
     StocktakeSweep,
     StocktakeTagEvent,
 )
+from server.db.tables.tagging import TaggingRequest
 from server.db.tables.weeding import ItemWithdrawal, WeedingRound, WeedingRoundDocument, WeedingRoundEntry
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "StocktakeSweep",
     "StocktakeTagEvent",
     "TagCheck",
+    "TaggingRequest",
     "WeedingRound",
     "WeedingRoundDocument",
     "WeedingRoundEntry",

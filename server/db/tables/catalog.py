@@ -97,6 +97,18 @@ class Item(SQLModel, table=True):
         sa.Index("ix_item_home_location", "home_location_id"),
         sa.Index("ix_item_accession_number", "accession_number", unique=True),
         sa.Index("ix_item_accession_key", "accession_key", "id"),
+        # The RFID conversion's dashboard: items tagged per day, and the copies left to tag per shelf
+        # (a partial index that shrinks as the conversion goes on; tag_uid in it, always NULL, lets
+        # SQLite count from the index alone).
+        sa.Index("ix_item_tagged_at", "tagged_at"),
+        sa.Index(
+            "ix_item_untagged_home",
+            "home_location_id",
+            "status",
+            "tag_uid",
+            sqlite_where=sa.text("tag_uid IS NULL"),
+            postgresql_where=sa.text("tag_uid IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,7 +16,7 @@ from uuid import UUID
 import orjson
 import pytest
 
-from contract.codec import decode_acks, decode_events, decode_reply, decode_status
+from contract.codec import decode_acks, decode_command, decode_events, decode_reply, decode_status
 from contract.common import ContractModel, ItemRef
 from contract.events import (
     EVENT_CLASSES,
@@ -44,6 +44,8 @@ from contract.events import (
     StocktakeJoined,
     StocktakeReads,
     StocktakeShelfListRequested,
+    TaggingCheckRequested,
+    TaggingReported,
 )
 from contract.gate import (
     AlarmOutputs,
@@ -74,6 +76,7 @@ from contract.stocktake import (
     TagData,
     TagRead,
 )
+from contract.tagging import TagClaim, TagWriteReport
 from devices.counter import CounterCounters
 from devices.feig.link import ReaderCounters
 from edge.gate.agent import GateAgentCounters
@@ -82,6 +85,7 @@ from edge.outbox import Outbox
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SESSION = UUID("01936f2a-8b3c-7d4e-9f01-5c2d7a1e4b60")
 KIOSK_TAG = "E00401501A2B3C4D"
+TAGGING_ORDER = UUID("01936fa1-4b00-7a11-8b22-3c4d5e6f7081")
 
 # What each kind's fixture holds, built here from Python values rather than read back from the file.
 PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
@@ -167,6 +171,17 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
     CheckinRequestedV2: ItemReturned(
         item=ItemRef(barcode="VV000733", tag_uid="E00401501A2B3C4D"),
         taking_back=UUID("6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"),
+    ),
+    TaggingCheckRequested: TagClaim(command_id=TAGGING_ORDER, barcode="VV004217", uid=KIOSK_TAG),
+    TaggingReported: TagWriteReport(
+        command_id=TAGGING_ORDER,
+        barcode="VV004217",
+        written=True,
+        uid=KIOSK_TAG,
+        owner_isil="VN-VNULIC",
+        block_order="memory",
+        secured=True,
+        took_ms=412,
     ),
 }
 
@@ -265,3 +280,10 @@ def test_the_gate_heartbeat_fixture_carries_every_counter_the_gate_reports() -> 
         "reader": {f.name for f in fields(ReaderCounters)} - {"connected"},
     }
     assert {name: set(p.counters) for name, p in status.peripherals.items()} == named
+
+
+def test_the_tagging_order_fixture_decodes_on_the_station() -> None:
+    path = FIXTURES / "commands" / "tagging.write.json"
+    order = decode_command(path.read_bytes())
+    assert order.command_id == TAGGING_ORDER
+    assert order.model_dump(mode="json") == load(path)

@@ -227,7 +227,7 @@ def test_devices_and_their_sequence_gaps(librarian: TestClient, engine: Engine) 
 
     # Those of config/devices.toml and those heard from, whether listed or not.
     devices = {d["device_id"]: d for d in librarian.get("/api/v1/devices").json()}
-    assert list(devices) == ["gate-01", "handheld-01", "kiosk-01", "kiosk-02", "kiosk-t01"]
+    assert list(devices) == ["gate-01", "handheld-01", "kiosk-01", "kiosk-02", "kiosk-t01", "station-01"]
     assert devices["handheld-01"]["status"] == {"outbox_pending": 3, "last_seq": 15}
     assert {i: (d["state"], d["registered"]) for i, d in devices.items()} == {
         "gate-01": ("never_seen", True),
@@ -235,6 +235,7 @@ def test_devices_and_their_sequence_gaps(librarian: TestClient, engine: Engine) 
         "kiosk-01": ("offline", True),
         "kiosk-02": ("never_seen", True),
         "kiosk-t01": ("online", False),
+        "station-01": ("never_seen", True),
     }
     gate = devices["gate-01"]
     assert (gate["device_kind"], gate["location"], gate["events_total"], gate["open_gaps"]) == (
@@ -244,7 +245,7 @@ def test_devices_and_their_sequence_gaps(librarian: TestClient, engine: Engine) 
         0,
     )
     assert listed(state="offline") == ["kiosk-01"]
-    assert listed(state="never_seen") == ["gate-01", "kiosk-02"]
+    assert listed(state="never_seen") == ["gate-01", "kiosk-02", "station-01"]
     assert listed(device_kind="handheld") == ["handheld-01"]
     assert listed(device_kind="kiosk", state="online") == ["kiosk-t01"]
 

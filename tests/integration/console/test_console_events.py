@@ -201,6 +201,7 @@ def test_devices_with_state_status_and_gaps(signed_in: Callable[[str], TestClien
         "handheld-01": "online",
         "kiosk-01": "unknown",  # events, but no status yet
         "kiosk-02": "never_seen",
+        "station-01": "never_seen",
     }
     handheld = listing.split('data-device="handheld-01"')[1].split("</li>\n  \n  <li")[0]
     assert "stacks-edge 0.1.0" in handheld  # its software

@@ -14,8 +14,16 @@ from tests.unit.domain.test_sessions_and_holds import ITEM_MATCH_TABLE, SESSION_
 
 # Decided by the MQTT ingest before any rule runs: a request queued too long (while the server was down),
 # and a request that cannot be read at all (which a domain reason, a tag naming another copy, also maps to);
-# and a handheld's request a stock-take session cannot take (the stock-take services say why, in words).
-DECIDED_BY_THE_INGEST = {ReasonCode.REQUEST_EXPIRED, ReasonCode.INVALID_REQUEST, ReasonCode.STOCKTAKE_REFUSED}
+# and a handheld's request a stock-take session cannot take (the stock-take services say why, in words);
+# and a tagging station's claim on a tag another item has, or on an order no longer waiting (server/services/
+# tagging.py decides them, outside the circulation rules).
+DECIDED_BY_THE_INGEST = {
+    ReasonCode.REQUEST_EXPIRED,
+    ReasonCode.INVALID_REQUEST,
+    ReasonCode.STOCKTAKE_REFUSED,
+    ReasonCode.TAG_IN_USE,
+    ReasonCode.TAGGING_REFUSED,
+}
 
 
 def test_every_reason_is_covered_by_a_table() -> None:

@@ -7,7 +7,7 @@ writes it with); existing items get theirs here, in batches. On PostgreSQL the c
 byte (collation "C"), as SQLite does.
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-02
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from server.db.derived import accession_key
 
 revision: str = "0022"
-down_revision: str | None = "0019"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
