@@ -75,7 +75,18 @@ def _enum_of(hint: Any) -> type[StrEnum] | None:
 record = RowMapping(
     t.BibRecord,
     e.BibRecord,
-    withheld=frozenset({"search_text", "call_number_key", "work_key", "set_key", "created_at"}),
+    withheld=frozenset(
+        {
+            "search_text",
+            "search_exact",
+            "search_folded",
+            "title_key",
+            "call_number_key",
+            "work_key",
+            "set_key",
+        }
+        | {"created_at"}
+    ),
 )
 location = RowMapping(t.Location, e.Location, withheld=frozenset({"span_start_key", "span_end_key"}))
 block = RowMapping(t.PatronBlock, e.PatronBlock, withheld=frozenset({"lifted_by"}))
