@@ -13,9 +13,9 @@ its sources:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,24 +65,17 @@ SEARCH_SOURCES = ("title", "author", "other_authors", "subjects", "set_title", "
 
 
 @lru_cache(maxsize=4)  # the exact and the folded column of one row are computed one after the other
-def _record_index_text(
-    title: str | None,
-    author: str | None,
-    other_authors: str | None,
-    subjects: str | None,
-    set_title: str | None,
-    call_number: str | None,
-    isbn: str | None,
-) -> IndexText:
-    return index_text((title, author, other_authors, subjects, set_title, call_number), (isbn,))
+def _record_index_text(sources: tuple[str | None, ...]) -> IndexText:
+    *fields, isbn = sources
+    return index_text(fields, (isbn,))
 
 
 def record_search_exact(*sources: str | None) -> str:
-    return _record_index_text(*sources).exact
+    return _record_index_text(sources).exact
 
 
 def record_search_folded(*sources: str | None) -> str:
-    return _record_index_text(*sources).folded
+    return _record_index_text(sources).folded
 
 
 def patron_search_text(full_name: str) -> str:

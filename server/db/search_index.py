@@ -20,24 +20,24 @@ POSTGRES_INDEXES = {
 }
 
 _SQLITE_CREATE = (
-    f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(search_exact, search_folded, "
+    "CREATE VIRTUAL TABLE bib_record_search USING fts5(search_exact, search_folded, "
     "content='bib_record', content_rowid='id', tokenize='ascii', prefix='1 2 3', detail='column')",
-    f"""CREATE TRIGGER bib_record_search_insert AFTER INSERT ON bib_record BEGIN
-        INSERT INTO {SQLITE_TABLE}(rowid, search_exact, search_folded)
+    """CREATE TRIGGER bib_record_search_insert AFTER INSERT ON bib_record BEGIN
+        INSERT INTO bib_record_search(rowid, search_exact, search_folded)
         VALUES (new.id, new.search_exact, new.search_folded);
     END""",
-    f"""CREATE TRIGGER bib_record_search_delete AFTER DELETE ON bib_record BEGIN
-        INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}, rowid, search_exact, search_folded)
+    """CREATE TRIGGER bib_record_search_delete AFTER DELETE ON bib_record BEGIN
+        INSERT INTO bib_record_search(bib_record_search, rowid, search_exact, search_folded)
         VALUES ('delete', old.id, old.search_exact, old.search_folded);
     END""",
-    f"""CREATE TRIGGER bib_record_search_update AFTER UPDATE OF search_exact, search_folded ON bib_record
+    """CREATE TRIGGER bib_record_search_update AFTER UPDATE OF search_exact, search_folded ON bib_record
     BEGIN
-        INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}, rowid, search_exact, search_folded)
+        INSERT INTO bib_record_search(bib_record_search, rowid, search_exact, search_folded)
         VALUES ('delete', old.id, old.search_exact, old.search_folded);
-        INSERT INTO {SQLITE_TABLE}(rowid, search_exact, search_folded)
+        INSERT INTO bib_record_search(rowid, search_exact, search_folded)
         VALUES (new.id, new.search_exact, new.search_folded);
     END""",
-    f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES ('rebuild')",
+    "INSERT INTO bib_record_search(bib_record_search) VALUES ('rebuild')",
 )
 _SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS bib_record_search_insert",

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Vowel marks, then tones: the digits of the Vietnamese VNI typing convention.
 _VOWEL_MARKS = {"\u0302": "6", "\u031b": "7", "\u0306": "8"}  # â ê ô, ơ ư, ă
@@ -38,12 +39,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(nfc(text).lower())
 
 
+# Words repeat across a catalogue (a million records use some hundred thousand words): a word's tokens are
+# made once.
+_WORD_CACHE = 200_000
+
+
+@lru_cache(maxsize=_WORD_CACHE)
 def folded_token(word: str) -> str:
     """The word without diacritics: "Đường" → "duong"."""
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
     return "".join(c for c in decomposed if c.isascii() and c.isalnum())
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def exact_token(word: str) -> str:
     """The word with each letter's diacritics as digits after it: "Đường" → "d9u7o72ng"."""
     out: list[str] = []

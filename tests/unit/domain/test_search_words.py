@@ -1,4 +1,4 @@
-"""How record text and queries become the catalogue search's tokens (server/domain/catalogue/search_words.py)."""
+"""How record text and queries become the catalogue search's tokens (domain/catalogue/search_words.py)."""
 
 from __future__ import annotations
 
