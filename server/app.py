@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api import api_router, install_error_handlers
 from server.console.app import Console, build_console
+from server.opac.app import build_opac
 from server.db.engine import make_engine
 from server.db.migrate import require_head
 from server.ingest.consumer import IngestConsumer
@@ -43,6 +44,7 @@ VERSION = "0.1.0"
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     console = build_console(settings)
+    opac = build_opac(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +57,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             raise
         ensure_first_staff(engine, settings)
         await console.start(engine, circulation)
+        opac.engine = engine
         # What start-up built (modules, mappers, schemas, templates) lives as long as the process: frozen out
         # of the collector's sweeps, which otherwise walk all of it again and again while the ingest allocates
         # (a stock-take's reads were ingested a third slower for it).
@@ -86,6 +89,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_api_route("/metrics", metrics, methods=["GET"], tags=["operations"], include_in_schema=False)
     app.add_api_route("/", to_console, methods=["GET"], include_in_schema=False)
     app.mount("/console", console.app)
+    app.mount("/catalogue", opac.app)
     app.add_middleware(PokeAfterWrites, console=console)
     return app
 
