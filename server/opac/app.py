@@ -79,15 +79,7 @@ def build_opac(settings: ServerSettings) -> Opac:
         return response
 
     def searched(db: Db, params: SearchParams) -> dict[str, Any]:
-        request = SearchRequest(
-            parse_query(params.q, typing=params.typing),
-            SearchFilters(params.language, params.decade, params.item_type, params.floor, params.available),
-            params.sort,
-            limit=PAGE,
-            offset=(params.page - 1) * PAGE,
-        )
-        found = catalogue_search.search(db, request)
-        return {"params": params, "found": found, "floors": {f.id: f.name for f in floors(db)}}
+        return search_context(db, params) | {"record_base": f"{PREFIX}/records"}
 
     @app.get("/", response_class=HTMLResponse)
     def search_page(request: Request, db: Db, params: Annotated[SearchParams, Depends()]) -> Response:
@@ -119,6 +111,20 @@ def build_opac(settings: ServerSettings) -> Opac:
     return opac
 
 
+def search_context(db: Session, params: SearchParams) -> dict[str, Any]:
+    """What the results template (opac/results.html) shows of a search: the public page's and the
+    console's."""
+    request = SearchRequest(
+        parse_query(params.q, typing=params.typing),
+        SearchFilters(params.language, params.decade, params.item_type, params.floor, params.available),
+        params.sort,
+        limit=PAGE,
+        offset=(params.page - 1) * PAGE,
+    )
+    found = catalogue_search.search(db, request)
+    return {"params": params, "found": found, "floors": {f.id: f.name for f in floors(db)}}
+
+
 def _db(request: Request) -> Iterator[Session]:
     opac: Opac = request.app.state.opac
     assert opac.engine is not None, "the catalogue is used before the server started"
@@ -147,6 +153,7 @@ class SearchParams:
         self.q, self.typing, self.sort, self.page = q, typing, sort, page
         self.language, self.decade, self.item_type = language or None, decade, item_type or None
         self.floor, self.available = floor, available
+        self.base = f"{PREFIX}/"  # the page the facets' and pages' links go to (the console's has its own)
 
     def url(self, **changes: Any) -> str:
         """This search's address with some parameters changed (None drops one), back to page 1."""
@@ -159,4 +166,4 @@ class SearchParams:
             "available": "true" if self.available else None,
             "sort": self.sort.value if self.sort is not SortOrder.RELEVANCE else None,
         } | changes
-        return f"{PREFIX}/?" + urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
+        return f"{self.base}?" + urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
