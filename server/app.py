@@ -25,12 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api import api_router, install_error_handlers
 from server.console.app import Console, build_console
-from server.opac.app import build_opac
 from server.db.engine import make_engine
 from server.db.migrate import require_head
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
 from server.ingest.offline_work import offline_work
+from server.opac.app import build_opac
 from server.services.context import CirculationContext
 from server.services.context import build as build_circulation
 from server.services.staff import ensure_first_staff

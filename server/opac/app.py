@@ -25,8 +25,16 @@ from server.errors import NotFoundError
 from server.services import catalogue_record, catalogue_search
 from server.services.locations_tree import floors
 from server.settings import ServerSettings
-from web import N_, WEB_STATIC, Language, SecurityHeadersMiddleware, StaticAssets, Templates, language_urls
-from web import pick_locale
+from web import (
+    N_,
+    WEB_STATIC,
+    Language,
+    SecurityHeadersMiddleware,
+    StaticAssets,
+    Templates,
+    language_urls,
+    pick_locale,
+)
 
 PREFIX = "/catalogue"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -138,7 +146,7 @@ Db = Annotated[Session, Depends(_db)]
 class SearchParams:
     """What the search form sends: the words, the facets picked, the order and the page."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917  (FastAPI builds it from the query's parameters, by name)
         self,
         q: Annotated[str, Query(max_length=200)] = "",
         typing: bool = False,

@@ -73,8 +73,9 @@ def _sqlite_condition(include: _Terms, exclude: _Terms | None) -> sa.ColumnEleme
     expression = _fts5_terms(include)
     if exclude:
         expression += " NOT " + _fts5_terms(exclude)
-    matching = sa.select(sa.literal_column("rowid")).select_from(sa.table(SQLITE_TABLE))
-    matching = matching.where(sa.literal_column(SQLITE_TABLE).op("MATCH")(expression))
+    index: sa.ColumnClause[str] = sa.literal_column(SQLITE_TABLE)
+    rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
+    matching = sa.select(rowid).select_from(sa.table(SQLITE_TABLE)).where(index.op("MATCH")(expression))
     return RECORD.c.id.in_(matching)
 
 
@@ -86,7 +87,7 @@ def _tsquery(words: list[tuple[QueryWord, bool]]) -> str:
 
 
 def _matches(column: sa.Column[str], query: str) -> sa.ColumnElement[bool]:
-    simple = sa.literal_column("'simple'")
+    simple: sa.ColumnClause[str] = sa.literal_column("'simple'")
     return sa.func.to_tsvector(simple, column).op("@@", return_type=sa.Boolean)(
         sa.func.to_tsquery(simple, query)
     )

@@ -21,7 +21,13 @@ from server.services.columns import RECORD
 
 _BATCH = 20_000
 _AT = datetime(2026, 1, 1, tzinfo=UTC)
-_SERIES = ("Tủ sách Khoa học", "Tủ sách Đại học", "Kiến thức phổ thông", "Oxford handbooks", "Văn học Việt Nam")
+_SERIES = (
+    "Tủ sách Khoa học",
+    "Tủ sách Đại học",
+    "Kiến thức phổ thông",
+    "Oxford handbooks",
+    "Văn học Việt Nam",
+)
 
 
 def _isbn13(serial: int) -> str:

@@ -20,13 +20,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from server.db.engine import make_engine
-from server.db.search_index import SQLITE_TABLE
 from server.db.migrate import upgrade
 from server.domain.catalogue.opac import SearchRequest
 from server.domain.catalogue.search_words import parse_query
@@ -77,11 +77,11 @@ def measure(url: str, rounds: int = ROUNDS, baseline_rounds: int = 1) -> dict[st
             for text, typing in QUERIES:
                 request = SearchRequest(parse_query(text, typing=typing))
                 catalogue_search.search(session, request)
-                searched += [_timed(lambda r=request: catalogue_search.search(session, r)) for _ in range(rounds)]
-                baseline += [
-                    _timed(lambda t=text: catalog.search_records(session, q=t, limit=20))
-                    for _ in range(baseline_rounds)
+                searched += [
+                    _timed(partial(catalogue_search.search, session, request)) for _ in range(rounds)
                 ]
+                like = partial(catalog.search_records, session, q=text, limit=20)
+                baseline += [_timed(like) for _ in range(baseline_rounds)]
     finally:
         engine.dispose()
     return {
@@ -103,7 +103,9 @@ def _filled(url: str, records: int) -> float:
             if engine.dialect.name == "postgresql":
                 connection.exec_driver_sql("VACUUM ANALYZE bib_record")
             else:
-                connection.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES ('optimize')")
+                connection.exec_driver_sql(
+                    "INSERT INTO bib_record_search(bib_record_search) VALUES ('optimize')"
+                )
                 connection.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()

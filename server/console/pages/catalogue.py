@@ -29,7 +29,11 @@ def _context(db: DbDep, params: SearchParams) -> dict[str, object]:
 
 @pages.page("/catalogue", Permission.CATALOGUE_VIEW)
 def search(
-    request: Request, state: StateDep, db: DbDep, viewer: ViewerDep, params: Annotated[SearchParams, Depends()]
+    request: Request,
+    state: StateDep,
+    db: DbDep,
+    viewer: ViewerDep,
+    params: Annotated[SearchParams, Depends()],
 ) -> Response:
     context = _context(db, params) | {"results_url": render.console_url(RESULTS)}
     return render.page(request, state, viewer, "console/catalogue/search.html", context, nav=NAV.path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-import icu  # type: ignore[import-not-found, unused-ignore]
+import icu  # type: ignore[import-untyped]  # PyICU ships no type information
 
 
 @cache

@@ -21,16 +21,19 @@ pytestmark = pytest.mark.slow
 
 
 def _a_record_on_a_shelf(console_server: ConsoleServer) -> tuple[int, str, str]:
-    """A record with a copy on a seeded shelf and a copy on loan: its id, the shelf's and the reader's names."""
+    """A record with a copy on a seeded shelf and one on loan: its id, the shelf's and the reader's names."""
     with console_server.db() as session:
         shelf = session.exec(select(Location).where(Location.kind == "shelf").order_by(Location.code)).first()
         reader = session.exec(select(Patron).order_by(Patron.card_number)).first()
-        assert shelf is not None and reader is not None
+        assert shelf is not None
+        assert reader is not None
         record = f.record(
             session, title="Truyện Kiều Nôm bản phổ thông", author="Nguyễn Du", call_number="895.9221 NG-D"
         )
         f.item(session, record, barcode="VV990201", tag_uid="E0040150990201AA", home_location_id=shelf.id)
-        lent = f.item(session, record, barcode="VV990202", tag_uid="E0040150990202AA", home_location_id=shelf.id)
+        lent = f.item(
+            session, record, barcode="VV990202", tag_uid="E0040150990202AA", home_location_id=shelf.id
+        )
         f.loan(session, lent, reader, due_at=datetime.now(UTC) + timedelta(days=9))
         session.commit()
         assert record.id is not None
