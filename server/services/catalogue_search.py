@@ -21,7 +21,6 @@ from server.domain.catalogue.opac import (
     SortOrder,
     decade_of,
     match_tiers,
-    tier_page,
 )
 from server.domain.catalogue.search_words import QueryWord
 from server.domain.enums import ItemStatus
@@ -69,10 +68,8 @@ def _fts5_terms(terms: _Terms) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
-def _sqlite_condition(include: _Terms, exclude: _Terms | None) -> sa.ColumnElement[bool]:
-    expression = _fts5_terms(include)
-    if exclude:
-        expression += " NOT " + _fts5_terms(exclude)
+def _sqlite_condition(terms: _Terms) -> sa.ColumnElement[bool]:
+    expression = _fts5_terms(terms)
     index: sa.ColumnClause[str] = sa.literal_column(SQLITE_TABLE)
     rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
     matching = sa.select(rowid).select_from(sa.table(SQLITE_TABLE)).where(index.op("MATCH")(expression))
@@ -104,19 +101,6 @@ def _postgres_terms(terms: _Terms) -> sa.ColumnElement[bool]:
     return sa.and_(*conditions)
 
 
-def _postgres_condition(include: _Terms, exclude: _Terms | None) -> sa.ColumnElement[bool]:
-    condition = _postgres_terms(include)
-    return sa.and_(condition, sa.not_(_postgres_terms(exclude))) if exclude else condition
-
-
-def _text_condition(
-    session: Session, include: _Terms, exclude: _Terms | None = None
-) -> sa.ColumnElement[bool]:
-    if session.connection().dialect.name == "postgresql":
-        return _postgres_condition(include, exclude)
-    return _sqlite_condition(include, exclude)
-
-
 # --- Both engines -------------------------------------------------------------------------------------------
 
 
@@ -137,41 +121,70 @@ def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.Colu
     return conditions
 
 
-def _ids(
-    session: Session, where: Sequence[sa.ColumnElement[bool]], sort: SortOrder, offset: int, limit: int
-) -> list[int]:
-    if limit <= 0:
+def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[bool]]) -> list[int]:
+    """The newest COUNT_CAP + 1 records matching, newest first: one query, which the index answers."""
+    cap = COUNT_CAP + 1
+    if session.connection().dialect.name == "postgresql":
+        # Materialised: the GIN index finds the matches, then they are sorted. Left to itself the planner may
+        # walk the primary key backwards and compute every row's tsvector until it has enough — seconds for
+        # words that are common but rarely together.
+        found = sa.select(RECORD.c.id).where(_postgres_terms(terms), *filters).cte("found")
+        found = found.prefix_with("MATERIALIZED")
+        statement = sa.select(found.c.id).order_by(found.c.id.desc()).limit(cap)
+    elif filters:
+        statement = (
+            sa.select(RECORD.c.id)
+            .where(_sqlite_condition(terms), *filters)
+            .order_by(RECORD.c.id.desc())
+            .limit(cap)
+        )
+    else:  # FTS5 reads its own index from the newest rowid down and stops at the cap
+        index: sa.ColumnClause[str] = sa.literal_column(SQLITE_TABLE)
+        rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
+        statement = (
+            sa.select(rowid)
+            .select_from(sa.table(SQLITE_TABLE))
+            .where(index.op("MATCH")(_fts5_terms(terms)))
+            .order_by(rowid.desc())
+            .limit(cap)
+        )
+    return [int(i) for i in session.execute(statement).scalars()]
+
+
+def _by_title(session: Session, ids: list[int], offset: int, limit: int) -> list[int]:
+    if not ids:
         return []
-    order = (RECORD.c.title_key, RECORD.c.id) if sort is SortOrder.TITLE else (RECORD.c.id.desc(),)
-    statement = sa.select(RECORD.c.id).where(*where).order_by(*order).offset(offset).limit(limit)
+    statement = (
+        sa.select(RECORD.c.id)
+        .where(RECORD.c.id.in_(ids))
+        .order_by(RECORD.c.title_key, RECORD.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
     return list(session.execute(statement).scalars())
 
 
-def _count(session: Session, where: Sequence[sa.ColumnElement[bool]], cap: int = COUNT_CAP) -> int:
-    capped = sa.select(RECORD.c.id).where(*where).limit(cap + 1).subquery()
-    return int(session.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())
-
-
 def search(session: Session, request: SearchRequest, *, facets: bool = True) -> SearchResults:
-    """The page of records the request asks for, their total (capped) and, if asked, the facets."""
+    """The page of records the request asks for, their total (capped) and, if asked, the facets.
+
+    Everything is taken from the newest COUNT_CAP matches, found once: the total, the page in either order,
+    the facets (docs/opac.md, "What a search finds")."""
     if not request.query:
         return SearchResults([], 0, None)
     tiers = match_tiers(request.query)
-    every = [(word, False) for word in tiers.all]
     filters = _filter_conditions(session, request.filters)
-    matching = [_text_condition(session, every), *filters]
-    if request.sort is SortOrder.TITLE or tiers.first is None:
-        ids = _ids(session, matching, request.sort, request.offset, request.limit)
+    found = _newest(session, [(word, False) for word in tiers.all], filters)
+    total, found = len(found), found[:COUNT_CAP]
+    end = request.offset + request.limit
+    if request.sort is SortOrder.TITLE:
+        ids = _by_title(session, found, request.offset, request.limit)
+    elif tiers.first is not None:
+        exact = set(_newest(session, tiers.first, filters))
+        ranked = [i for i in found if i in exact] + [i for i in found if i not in exact]
+        ids = ranked[request.offset : end]
     else:
-        first = [_text_condition(session, tiers.first), *filters]
-        rest = [_text_condition(session, every, exclude=tiers.first), *filters]
-        ids = _ids(session, first, request.sort, request.offset, request.limit)
-        if len(ids) < request.limit:
-            first_count = request.offset + len(ids) if ids or request.offset == 0 else _count(session, first)
-            page = tier_page(request.offset, request.limit, first_count)
-            ids += _ids(session, rest, request.sort, page.rest_offset, page.rest_limit)
-    total = _count(session, matching)
-    counted = _facets(session, matching) if facets else None
+        ids = found[request.offset : end]
+    counted = _facets(session, found[: FACET_CAP + 1]) if facets else None
     return SearchResults(_hits(session, ids), total, counted)
 
 
@@ -202,10 +215,8 @@ def _hits(session: Session, ids: list[int]) -> list[RecordHit]:
     return [RecordHit(**records[i]._asdict(), copies=copies[i], available=available[i]) for i in ids]
 
 
-def _facets(session: Session, matching: Sequence[sa.ColumnElement[bool]]) -> FacetCounts:
-    """Records per facet value over the newest FACET_CAP matches."""
-    counted = sa.select(RECORD.c.id).where(*matching).order_by(RECORD.c.id.desc()).limit(FACET_CAP + 1)
-    ids = list(session.execute(counted).scalars())
+def _facets(session: Session, ids: list[int]) -> FacetCounts:
+    """Records per facet value over the newest FACET_CAP matches (`ids`, newest first, one more if capped)."""
     capped = len(ids) > FACET_CAP
     ids = ids[:FACET_CAP]
     language: Counter[str] = Counter()

@@ -8,8 +8,9 @@ from enum import StrEnum
 
 from server.domain.catalogue.search_words import QueryWord, SearchQuery
 
-# Counting every match of a one-letter prefix over a million records costs more than a reader waits for:
-# counts stop here ("more than 10,000") and facets are counted over the first FACET_CAP matches.
+# Reading every match of a one-letter prefix over a million records costs more than a reader waits for: a
+# search reads the newest COUNT_CAP matches ("more than 10,000"), ranks and sorts those, and counts the facets
+# over the newest FACET_CAP of them.
 COUNT_CAP = 10_000
 FACET_CAP = 1_000
 PAGE_SIZES = (10, 20, 50)
@@ -56,27 +57,6 @@ class MatchTiers:
 def match_tiers(query: SearchQuery) -> MatchTiers:
     first = tuple((word, word.accented) for word in query.words) if query.accented else None
     return MatchTiers(first, query.words)
-
-
-@dataclass(frozen=True, slots=True)
-class TierPage:
-    """Which rows of the first tier, then of the rest, make a page."""
-
-    first_offset: int
-    first_limit: int
-    rest_offset: int
-    rest_limit: int
-
-
-def tier_page(offset: int, limit: int, first_count: int) -> TierPage:
-    """A page of `limit` results from `offset` when the first tier has `first_count` matches."""
-    first_limit = max(0, min(limit, first_count - offset))
-    return TierPage(
-        first_offset=min(offset, first_count),
-        first_limit=first_limit,
-        rest_offset=max(0, offset - first_count),
-        rest_limit=limit - first_limit,
-    )
 
 
 def decade_of(year: int | None) -> int | None:

@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 
-from server.domain.catalogue.opac import tier_page
 from server.domain.catalogue.search_words import exact_token, folded_token, index_text, parse_query
 
 
@@ -53,14 +52,3 @@ def test_a_records_isbn_is_one_token_hyphens_or_not() -> None:
     text = index_text(["Truyện Kiều"], ["978-604-1-23456-7"])
     assert text.folded == "truyen kieu 9786041234567"
     assert text.exact == "truye65n kie62u 9786041234567"
-
-
-@pytest.mark.parametrize(
-    ("offset", "limit", "first_count", "expected"),
-    [(0, 10, 25, (0, 10, 0, 0)), (20, 10, 25, (20, 5, 0, 5)), (30, 10, 25, (25, 0, 5, 10))],
-)
-def test_a_page_runs_from_the_first_tier_into_the_rest(
-    offset: int, limit: int, first_count: int, expected: tuple[int, int, int, int]
-) -> None:
-    page = tier_page(offset, limit, first_count)
-    assert (page.first_offset, page.first_limit, page.rest_offset, page.rest_limit) == expected
