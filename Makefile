@@ -10,8 +10,9 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 
 # Debian packages: the broker and its clients, the image decoder, a font with Vietnamese glyphs
-# for labels, PostgreSQL for the integration tests and Chromium for the browser tests.
-DEMO_PKGS := mosquitto mosquitto-clients libzbar0 fonts-dejavu-core
+# for labels, ICU's headers to build PyICU (the catalogue's Vietnamese sort order), PostgreSQL for the
+# integration tests and Chromium for the browser tests.
+DEMO_PKGS := mosquitto mosquitto-clients libzbar0 fonts-dejavu-core libicu-dev pkg-config
 TEST_PKGS := $(DEMO_PKGS) postgresql chromium
 
 # The gettext catalogs of every screen and message (docs/web.md): .po in the repository, .mo built here.

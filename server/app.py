@@ -30,6 +30,7 @@ from server.db.migrate import require_head
 from server.ingest.consumer import IngestConsumer
 from server.ingest.handlers import build_registry
 from server.ingest.offline_work import offline_work
+from server.opac.app import build_opac
 from server.services.context import CirculationContext
 from server.services.context import build as build_circulation
 from server.services.staff import ensure_first_staff
@@ -43,6 +44,7 @@ VERSION = "0.1.0"
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     console = build_console(settings)
+    opac = build_opac(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +57,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             raise
         ensure_first_staff(engine, settings)
         await console.start(engine, circulation)
+        opac.engine = engine
         # What start-up built (modules, mappers, schemas, templates) lives as long as the process: frozen out
         # of the collector's sweeps, which otherwise walk all of it again and again while the ingest allocates
         # (a stock-take's reads were ingested a third slower for it).
@@ -88,6 +91,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_api_route("/metrics", metrics, methods=["GET"], tags=["operations"], include_in_schema=False)
     app.add_api_route("/", to_console, methods=["GET"], include_in_schema=False)
     app.mount("/console", console.app)
+    app.mount("/catalogue", opac.app)
     app.add_middleware(PokeAfterWrites, console=console)
     return app
 

@@ -26,6 +26,8 @@ from server.console.pages import PAGE_MODULES
 from server.console.session import language
 from server.console.state import ConsoleState
 from server.errors import NotFoundError, StacksError
+from server.opac.app import STATIC as OPAC_STATIC
+from server.opac.app import TEMPLATES as OPAC_TEMPLATES
 from server.services.context import CirculationContext
 from server.services.login_throttle import Throttling
 from server.services.staff_sessions import SessionRules
@@ -62,11 +64,12 @@ class Console:
 
 
 def build_console(settings: ServerSettings) -> Console:
-    assets = StaticAssets(CONSOLE_STATIC, WEB_STATIC, prefix=render.console_url("/static"))
+    # the catalogue page shares the public catalogue's results and their stylesheet (server/opac)
+    assets = StaticAssets(CONSOLE_STATIC, OPAC_STATIC, WEB_STATIC, prefix=render.console_url("/static"))
     zone = ZoneInfo(settings.timezone)
     templates = Templates(
         assets.url,
-        directories=[CONSOLE_TEMPLATES],
+        directories=[CONSOLE_TEMPLATES, OPAC_TEMPLATES],
         timezone=zone,
         shared={"library_name": settings.library_name, "console_url": render.console_url},
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Mapper
 from sqlmodel import SQLModel
 
 from server.domain.callnumbers import fold, sort_key
+from server.domain.catalogue.search_words import IndexText, index_text
+from server.domain.catalogue.title_order import title_sort_key
 from server.domain.stocktake.order_keys import natural_key
 
 
@@ -58,6 +61,24 @@ def record_set_key(set_title: str | None) -> str | None:
     return key or None
 
 
+# The catalogue search's sources: what a reader may search a record by (docs/opac.md).
+SEARCH_SOURCES = ("title", "author", "other_authors", "subjects", "set_title", "call_number", "isbn")
+
+
+@lru_cache(maxsize=4)  # the exact and the folded column of one row are computed one after the other
+def _record_index_text(sources: tuple[str | None, ...]) -> IndexText:
+    *fields, isbn = sources
+    return index_text(fields, (isbn,))
+
+
+def record_search_exact(*sources: str | None) -> str:
+    return _record_index_text(sources).exact
+
+
+def record_search_folded(*sources: str | None) -> str:
+    return _record_index_text(sources).folded
+
+
 def patron_search_text(full_name: str) -> str:
     return fold(full_name)
 
@@ -86,6 +107,9 @@ DERIVED_COLUMNS: dict[str, tuple[DerivedColumn, ...]] = {
         DerivedColumn("call_number_key", ("call_number",), shelf_key),
         DerivedColumn("work_key", ("title", "author", "uniform_title"), record_work_key),
         DerivedColumn("set_key", ("set_title",), record_set_key),
+        DerivedColumn("search_exact", SEARCH_SOURCES, record_search_exact),
+        DerivedColumn("search_folded", SEARCH_SOURCES, record_search_folded),
+        DerivedColumn("title_key", ("title",), title_sort_key),
     ),
     "location": (
         DerivedColumn("span_start_key", ("span_start",), shelf_key),

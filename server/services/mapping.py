@@ -72,11 +72,28 @@ def _enum_of(hint: Any) -> type[StrEnum] | None:
     return found[0] if found else None
 
 
-record = RowMapping(
-    t.BibRecord,
-    e.BibRecord,
-    withheld=frozenset({"search_text", "call_number_key", "work_key", "set_key", "created_at"}),
+# The description as catalogued beyond what circulation and collection care judge on: read by the
+# catalogue's own services (import, export, search, the record pages) straight from the table.
+CATALOGUED_DESCRIPTION = frozenset(
+    {
+        "control_number",
+        "issn",
+        "statement_of_responsibility",
+        "other_authors",
+        "publisher",
+        "publication_place",
+        "physical_description",
+        "subjects",
+        "ddc",
+        "summary",
+        "updated_at",
+    }
 )
+# Derived columns (server/db/derived.py): searching and ordering keys.
+_RECORD_KEYS = frozenset(
+    {"search_text", "search_exact", "search_folded", "title_key", "call_number_key", "work_key", "set_key"}
+)
+record = RowMapping(t.BibRecord, e.BibRecord, withheld=_RECORD_KEYS | CATALOGUED_DESCRIPTION | {"created_at"})
 location = RowMapping(t.Location, e.Location, withheld=frozenset({"span_start_key", "span_end_key"}))
 block = RowMapping(t.PatronBlock, e.PatronBlock, withheld=frozenset({"lifted_by"}))
 hold = RowMapping(t.Hold, e.Hold, withheld=frozenset({"closed_at"}))
@@ -85,7 +102,7 @@ _item = RowMapping(
     t.Item,
     e.Item,
     given=frozenset({"title", "call_number"}),
-    withheld=frozenset({"price", "status_changed_at", "created_at"}),
+    withheld=frozenset({"price", "status_changed_at", "created_at", "tagged_at", "accession_key"}),
 )
 _patron = RowMapping(
     t.Patron,

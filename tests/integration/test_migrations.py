@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import Session, SQLModel
 
 import server.db.tables  # noqa: F401  (registers every table)
+from server.db import search_index
 from server.db.engine import make_engine
 from server.db.migrate import DatabaseNotMigratedError, alembic_config, require_head, upgrade
 from server.db.tables import BibRecord, Fine, Hold, Item, Loan, Patron
@@ -28,7 +29,12 @@ def _differences(url: str) -> list[Any]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            # the full-text index's tables and indexes are the engine's own (server/db/search_index.py)
+            opts = {
+                "compare_type": True,
+                "include_name": lambda name, *_: not search_index.is_engine_owned(name),
+            }
+            context = MigrationContext.configure(connection, opts=opts)
             return list(compare_metadata(context, SQLModel.metadata))
     finally:
         engine.dispose()

@@ -24,6 +24,7 @@ class BibRecord(SQLModel, table=True):
         sa.Index("ix_bib_record_work_key", "work_key"),
         sa.Index("ix_bib_record_set_key", "set_key"),
         sa.Index("ix_bib_record_control_number", "control_number", unique=True),
+        sa.Index("ix_bib_record_title_key", "title_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +66,12 @@ class BibRecord(SQLModel, table=True):
     summary: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Derived (server/db/derived.py): the catalogue search's tokens, exact and folded
+    # (server/domain/catalogue/search_words.py), which the engine's full-text index reads (docs/opac.md),
+    # and the title's Vietnamese sort key (ICU "vi" collation), compared byte by byte on both engines.
+    search_exact: str = Field(default="", sa_type=sa.Text)
+    search_folded: str = Field(default="", sa_type=sa.Text)
+    title_key: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
 class Location(SQLModel, table=True):

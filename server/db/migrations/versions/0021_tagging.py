@@ -3,7 +3,7 @@ indexes the conversion's dashboard reads (items by `tagged_at`; copies left to t
 index on `tag_uid IS NULL`).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from server.db.types import UtcDateTime
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,252 @@
+"""The catalogue search (OPAC) for readers and staff: the records a query finds, ranked and paged, with their
+facets. The same results on SQLite (FTS5) and PostgreSQL (GIN over tsvector): the tokens are made in Python
+(server/domain/catalogue/search_words.py); only how each engine is asked differs (docs/opac.md)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from server.db.search_index import SQLITE_TABLE
+from server.domain.catalogue.opac import (
+    COUNT_CAP,
+    FACET_CAP,
+    FacetCounts,
+    SearchFilters,
+    SearchRequest,
+    SortOrder,
+    decade_of,
+    match_tiers,
+)
+from server.domain.catalogue.search_words import QueryWord
+from server.domain.enums import ItemStatus
+from server.services.columns import ITEM, RECORD
+from server.services.locations_tree import floor_of_shelves, shelves_of_floor
+
+_Terms = Sequence[tuple[QueryWord, bool]]  # (word, matched on its exact token)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordHit:
+    id: int
+    title: str
+    author: str | None
+    year: int | None
+    language: str | None
+    call_number: str | None
+    copies: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    hits: list[RecordHit]
+    total: int  # capped at COUNT_CAP + 1: "more than COUNT_CAP"
+    facets: FacetCounts | None
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+
+def _token(word: QueryWord, exact: bool) -> str:
+    return word.exact if exact else word.folded
+
+
+# --- SQLite: one FTS5 MATCH expression, column filters per word -------------------------------------------
+
+
+def _fts5_terms(terms: _Terms) -> str:
+    parts = []
+    for word, exact in terms:
+        column = "search_exact" if exact else "search_folded"
+        parts.append(f"{column} : {_token(word, exact)}{'*' if word.prefix else ''}")
+    return "(" + " AND ".join(parts) + ")"
+
+
+def _sqlite_condition(terms: _Terms) -> sa.ColumnElement[bool]:
+    expression = _fts5_terms(terms)
+    index: sa.ColumnClause[str] = sa.literal_column(SQLITE_TABLE)
+    rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
+    matching = sa.select(rowid).select_from(sa.table(SQLITE_TABLE)).where(index.op("MATCH")(expression))
+    return RECORD.c.id.in_(matching)
+
+
+# --- PostgreSQL: a tsquery per column, each served by its GIN expression index -----------------------------
+
+
+def _tsquery(words: list[tuple[QueryWord, bool]]) -> str:
+    return " & ".join(f"{_token(word, exact)}{':*' if word.prefix else ''}" for word, exact in words)
+
+
+def _matches(column: sa.Column[str], query: str) -> sa.ColumnElement[bool]:
+    simple: sa.ColumnClause[str] = sa.literal_column("'simple'")
+    return sa.func.to_tsvector(simple, column).op("@@", return_type=sa.Boolean)(
+        sa.func.to_tsquery(simple, query)
+    )
+
+
+def _postgres_terms(terms: _Terms) -> sa.ColumnElement[bool]:
+    exact = [(w, True) for w, on_exact in terms if on_exact]
+    folded = [(w, False) for w, on_exact in terms if not on_exact]
+    conditions = []
+    if folded:
+        conditions.append(_matches(RECORD.c.search_folded, _tsquery(folded)))
+    if exact:
+        conditions.append(_matches(RECORD.c.search_exact, _tsquery(exact)))
+    return sa.and_(*conditions)
+
+
+# --- Both engines -------------------------------------------------------------------------------------------
+
+
+def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.language:
+        conditions.append(RECORD.c.language == filters.language)
+    if filters.decade is not None:
+        conditions.append(RECORD.c.year.between(filters.decade, filters.decade + 9))
+    copy = sa.select(ITEM.c.id).where(ITEM.c.record_id == RECORD.c.id)
+    if filters.item_type:
+        conditions.append(sa.exists(copy.where(ITEM.c.item_type == filters.item_type)))
+    if filters.floor_id is not None:
+        shelves = shelves_of_floor(session, filters.floor_id)
+        conditions.append(sa.exists(copy.where(ITEM.c.home_location_id.in_(shelves))))
+    if filters.available:
+        conditions.append(sa.exists(copy.where(ITEM.c.status == ItemStatus.AVAILABLE)))
+    return conditions
+
+
+def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[bool]]) -> list[int]:
+    """The newest COUNT_CAP + 1 records matching, newest first: one query, which the index answers."""
+    cap = COUNT_CAP + 1
+    if session.connection().dialect.name == "postgresql":
+        # Materialised: the GIN index finds the matches, then they are sorted. Left to itself the planner may
+        # walk the primary key backwards and compute every row's tsvector until it has enough — seconds for
+        # words that are common but rarely together.
+        found = sa.select(RECORD.c.id).where(_postgres_terms(terms), *filters).cte("found")
+        found = found.prefix_with("MATERIALIZED")
+        statement = sa.select(found.c.id).order_by(found.c.id.desc()).limit(cap)
+    elif filters:
+        statement = (
+            sa.select(RECORD.c.id)
+            .where(_sqlite_condition(terms), *filters)
+            .order_by(RECORD.c.id.desc())
+            .limit(cap)
+        )
+    else:  # FTS5 reads its own index from the newest rowid down and stops at the cap
+        index: sa.ColumnClause[str] = sa.literal_column(SQLITE_TABLE)
+        rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
+        statement = (
+            sa.select(rowid)
+            .select_from(sa.table(SQLITE_TABLE))
+            .where(index.op("MATCH")(_fts5_terms(terms)))
+            .order_by(rowid.desc())
+            .limit(cap)
+        )
+    return [int(i) for i in session.execute(statement).scalars()]
+
+
+def _by_title(session: Session, ids: list[int], offset: int, limit: int) -> list[int]:
+    if not ids:
+        return []
+    statement = (
+        sa.select(RECORD.c.id)
+        .where(RECORD.c.id.in_(ids))
+        .order_by(RECORD.c.title_key, RECORD.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def search(session: Session, request: SearchRequest, *, facets: bool = True) -> SearchResults:
+    """The page of records the request asks for, their total (capped) and, if asked, the facets.
+
+    Everything is taken from the newest COUNT_CAP matches, found once: the total, the page in either order,
+    the facets (docs/opac.md, "What a search finds")."""
+    if not request.query:
+        return SearchResults([], 0, None)
+    tiers = match_tiers(request.query)
+    filters = _filter_conditions(session, request.filters)
+    found = _newest(session, [(word, False) for word in tiers.all], filters)
+    total, found = len(found), found[:COUNT_CAP]
+    end = request.offset + request.limit
+    if request.sort is SortOrder.TITLE:
+        ids = _by_title(session, found, request.offset, request.limit)
+    elif tiers.first is not None:
+        exact = set(_newest(session, tiers.first, filters))
+        ranked = [i for i in found if i in exact] + [i for i in found if i not in exact]
+        ids = ranked[request.offset : end]
+    else:
+        ids = found[request.offset : end]
+    counted = _facets(session, found[: FACET_CAP + 1]) if facets else None
+    return SearchResults(_hits(session, ids), total, counted)
+
+
+def _hits(session: Session, ids: list[int]) -> list[RecordHit]:
+    if not ids:
+        return []
+    records = {
+        row.id: row
+        for row in session.execute(
+            sa.select(
+                RECORD.c.id,
+                RECORD.c.title,
+                RECORD.c.author,
+                RECORD.c.year,
+                RECORD.c.language,
+                RECORD.c.call_number,
+            ).where(RECORD.c.id.in_(ids))
+        )
+    }
+    copies: Counter[int] = Counter()
+    available: Counter[int] = Counter()
+    for record_id, status in session.execute(
+        sa.select(ITEM.c.record_id, ITEM.c.status).where(ITEM.c.record_id.in_(ids))
+    ):
+        if status != ItemStatus.WITHDRAWN:
+            copies[record_id] += 1
+            available[record_id] += status == ItemStatus.AVAILABLE
+    return [RecordHit(**records[i]._asdict(), copies=copies[i], available=available[i]) for i in ids]
+
+
+def _facets(session: Session, ids: list[int]) -> FacetCounts:
+    """Records per facet value over the newest FACET_CAP matches (`ids`, newest first, one more if capped)."""
+    capped = len(ids) > FACET_CAP
+    ids = ids[:FACET_CAP]
+    language: Counter[str] = Counter()
+    decade: Counter[int] = Counter()
+    for lang, year in session.execute(
+        sa.select(RECORD.c.language, RECORD.c.year).where(RECORD.c.id.in_(ids))
+    ):
+        if lang:
+            language[lang] += 1
+        if (d := decade_of(year)) is not None:
+            decade[d] += 1
+    types: dict[str, set[int]] = {}
+    floors: dict[int, set[int]] = {}
+    available: set[int] = set()
+    floor_of = floor_of_shelves(session)
+    for record_id, item_type, home, status in session.execute(
+        sa.select(ITEM.c.record_id, ITEM.c.item_type, ITEM.c.home_location_id, ITEM.c.status).where(
+            ITEM.c.record_id.in_(ids), ITEM.c.status != ItemStatus.WITHDRAWN
+        )
+    ):
+        types.setdefault(item_type, set()).add(record_id)
+        if home is not None and (floor := floor_of.get(home)) is not None:
+            floors.setdefault(floor, set()).add(record_id)
+        if status == ItemStatus.AVAILABLE:
+            available.add(record_id)
+    return FacetCounts(
+        language=dict(language.most_common()),
+        decade=dict(sorted(decade.items(), reverse=True)),
+        item_type={k: len(v) for k, v in sorted(types.items(), key=lambda kv: -len(kv[1]))},
+        floor={k: len(v) for k, v in sorted(floors.items())},
+        available=len(available),
+        capped=capped,
+    )
