@@ -53,6 +53,7 @@ bench: system-demo venv
 	$(BIN)/stacks bench console --json
 	$(BIN)/stacks bench stocktake --json
 	$(BIN)/python -m stacks.bench.tagging --json
+	$(BIN)/stacks bench catalogue --json
 
 venv: $(STAMP) $(CATALOGS:.po=.mo)
 

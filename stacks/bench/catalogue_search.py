@@ -118,7 +118,7 @@ def run(records: int = RECORDS, postgresql_url: str | None = None, rounds: int =
         urls = {"sqlite": f"sqlite:///{Path(directory) / 'stacks.db'}"}
         cluster = None
         if postgresql_url is None:
-            from tests.support.postgres import PostgresCluster  # the suite's throwaway cluster
+            from stacks.postgres_cluster import PostgresCluster
 
             cluster = PostgresCluster.start()
             postgresql_url = cluster.create_database()

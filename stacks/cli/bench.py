@@ -230,5 +230,35 @@ def bench_collection(
     print_figures(figures, as_json)
 
 
+@bench_app.command("catalogue")
+def bench_catalogue(
+    *,
+    marc_records: Annotated[
+        int, typer.Option(min=0, help="Generated MARC 21 records imported with their copies (0: skip).")
+    ] = 100_000,
+    search_records: Annotated[
+        int, typer.Option(min=0, help="Generated records the catalogue search runs over (0: skip).")
+    ] = 1_000_000,
+    rounds: Annotated[int, typer.Option(min=1, help="Timed runs of each typical query.")] = 5,
+    postgresql_url: Annotated[
+        str | None,
+        typer.Option(help="An empty PostgreSQL database for the search (else a throwaway cluster)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The MARC 21 import end to end into SQLite (`marc_records_per_s`, peak RSS; `marc_100k_peak_rss_mib`
+    at 100,000 records; pymarc alone as the baseline), and the catalogue search over SEARCH_RECORDS records
+    on SQLite and PostgreSQL (`search_p95_ms_sqlite`, `search_p95_ms_postgresql`; the older substring search
+    as the baseline)."""
+    from stacks.bench import catalogue_marc, catalogue_search
+
+    figures: dict[str, object] = {}
+    if marc_records:
+        figures.update(catalogue_marc.measure(marc_records))
+    if search_records:
+        figures.update(catalogue_search.run(search_records, postgresql_url, rounds))
+    print_figures(figures, as_json)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(bench_app, name="bench")
