@@ -5,13 +5,19 @@ goes on past a bad one wherever the format allows.
   wrong length, a record of undecodable bytes or one without a title is one reject and the next record is
   read from the next terminator on; a file that ends inside a record (a truncated copy) is one reject for
   its tail. The encoding is each record's own: leader/09 "a" is UTF-8, blank is MARC-8 (converted by
-  pymarc); every string is NFC.
+  pymarc) — except a record whose leader says MARC-8 but whose bytes are valid UTF-8, a common export
+  fault, which is read as UTF-8 (MARC-8's diacritics, 0xE0–0xFE before their letter, are never valid
+  UTF-8). A MARC-8 character pymarc cannot convert, or a subfield code that is not ASCII, rejects the
+  record rather than import it with a blank or a garbled subfield in its place. Every string is NFC.
 - MARCXML is parsed as a stream (one record in memory at a time); a document that stops being well-formed
   XML is one reject for what follows, the records before it are kept.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -31,6 +37,9 @@ END_OF_RECORD = b"\x1d"
 _BLOCK = 1 << 20
 _EXCERPT = 120
 _SLIM = "{http://www.loc.gov/MARC21/slim}"
+_ESCAPE = 0x1B  # MARC-8 switches character sets with escape sequences; UTF-8 text never holds one
+_NON_ASCII_SUBFIELD_CODE = re.compile(rb"\x1f[\x80-\xff]")
+_MARC8_FAILURE = "Unable to parse character"
 
 
 def excerpt(data: bytes | str) -> str:
@@ -77,8 +86,16 @@ def _decoded(chunk: bytes, complete: bool) -> Record:
         raise RecordRefusedError(
             f"the leader gives a record length of {int(stated)} bytes, the record has {len(chunk)}"
         )
+    if _NON_ASCII_SUBFIELD_CODE.search(chunk):
+        raise RecordRefusedError("a subfield code that is not an ASCII letter or digit")
     try:
-        return Record(data=chunk, to_unicode=True, force_utf8=False, utf8_handling="strict")
+        if chunk[9:10] == b"a" or chunk.isascii():
+            return Record(data=chunk, to_unicode=True, force_utf8=False, utf8_handling="strict")
+        if _ESCAPE not in chunk and _is_utf8(chunk):
+            return Record(data=chunk, to_unicode=True, force_utf8=True, utf8_handling="strict")
+        return _from_marc8(chunk)
+    except RecordRefusedError:
+        raise
     except UnicodeDecodeError as exc:
         raise RecordRefusedError(
             f"undecodable bytes for the encoding leader/09 names ({exc.reason})"
@@ -87,6 +104,26 @@ def _decoded(chunk: bytes, complete: bool) -> Record:
         raise RecordRefusedError(f"malformed record ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:  # pymarc's own exceptions (no common root: RecordLeaderInvalid, …)
         raise RecordRefusedError(f"malformed record ({type(exc).__name__})") from exc
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _from_marc8(chunk: bytes) -> Record:
+    """pymarc converts MARC-8 and, for a character it has no mapping for, writes a line to stderr and puts
+    a space in its place: that line is the only sign, so it is caught here (a moment's redirect, in the one
+    thread decoding) and the record refused."""
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):
+        record = Record(data=chunk, to_unicode=True, force_utf8=False, utf8_handling="strict")
+    if failure := next((line for line in said.getvalue().splitlines() if _MARC8_FAILURE in line), None):
+        raise RecordRefusedError(f"MARC-8 text that cannot be converted ({failure.strip()})")
+    return record
 
 
 def iso2709_entries(stream: BinaryIO, profile: MarcProfile) -> Iterator[Entry]:
