@@ -88,6 +88,10 @@ _CASES: list[tuple[str, bool, list[str]]] = [
     ("tieng vi", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("tiê", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("tiếng vi", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
+    # a one-letter prefix beside whole words (PostgreSQL checks it on the rows the words found)
+    ("tieng v", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
+    ("ngu phap t", True, ["Ngữ pháp tiếng Việt"]),
+    ("tiếng v", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("viet", True, ["Truyện Kiều", "Vietnamese grammar", "Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("viet", False, ["Truyện Kiều", "Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     # every field: author, added author, subject, series, call number, ISBN with and without hyphens
