@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from server.db.among import among
 from server.db.search_index import POSTGRES_VECTORS, SQLITE_TABLE
 from server.domain.catalogue.opac import (
     COUNT_CAP,
@@ -120,6 +121,10 @@ def _postgres_terms(terms: _Terms) -> sa.ColumnElement[bool]:
 # --- Both engines -------------------------------------------------------------------------------------------
 
 
+def _dialect(session: Session) -> str:
+    return session.connection().dialect.name
+
+
 def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
     if filters.language:
@@ -140,7 +145,7 @@ def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.Colu
 def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[bool]]) -> list[int]:
     """The newest COUNT_CAP + 1 records matching, newest first: one query, which the index answers."""
     cap = COUNT_CAP + 1
-    if session.connection().dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         # The planner picks, from the stored vectors' statistics, between the GIN index (then a sort) for
         # rarer words and a walk of the primary key from the newest record, checking each row's stored
         # vector, for words so common that the walk soon has enough.
@@ -175,7 +180,7 @@ def _by_title(session: Session, ids: list[int], offset: int, limit: int) -> list
         return []
     statement = (
         sa.select(RECORD.c.id)
-        .where(RECORD.c.id.in_(ids))
+        .where(among(_dialect(session), RECORD.c.id, ids))
         .order_by(RECORD.c.title_key, RECORD.c.id)
         .offset(offset)
         .limit(limit)
@@ -220,13 +225,13 @@ def _hits(session: Session, ids: list[int]) -> list[RecordHit]:
                 RECORD.c.year,
                 RECORD.c.language,
                 RECORD.c.call_number,
-            ).where(RECORD.c.id.in_(ids))
+            ).where(among(_dialect(session), RECORD.c.id, ids))
         )
     }
     copies: Counter[int] = Counter()
     available: Counter[int] = Counter()
     for record_id, status in session.execute(
-        sa.select(ITEM.c.record_id, ITEM.c.status).where(ITEM.c.record_id.in_(ids))
+        sa.select(ITEM.c.record_id, ITEM.c.status).where(among(_dialect(session), ITEM.c.record_id, ids))
     ):
         if status != ItemStatus.WITHDRAWN:
             copies[record_id] += 1
@@ -241,7 +246,7 @@ def _facets(session: Session, ids: list[int]) -> FacetCounts:
     language: Counter[str] = Counter()
     decade: Counter[int] = Counter()
     for lang, year in session.execute(
-        sa.select(RECORD.c.language, RECORD.c.year).where(RECORD.c.id.in_(ids))
+        sa.select(RECORD.c.language, RECORD.c.year).where(among(_dialect(session), RECORD.c.id, ids))
     ):
         if lang:
             language[lang] += 1
@@ -253,7 +258,7 @@ def _facets(session: Session, ids: list[int]) -> FacetCounts:
     floor_of = floor_of_shelves(session)
     for record_id, item_type, home, status in session.execute(
         sa.select(ITEM.c.record_id, ITEM.c.item_type, ITEM.c.home_location_id, ITEM.c.status).where(
-            ITEM.c.record_id.in_(ids), ITEM.c.status != ItemStatus.WITHDRAWN
+            among(_dialect(session), ITEM.c.record_id, ids), ITEM.c.status != ItemStatus.WITHDRAWN
         )
     ):
         types.setdefault(item_type, set()).add(record_id)
