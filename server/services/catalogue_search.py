@@ -142,23 +142,30 @@ def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.Colu
     return conditions
 
 
-def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[bool]]) -> list[int]:
-    """The newest COUNT_CAP + 1 records matching, newest first: one query, which the index answers."""
-    cap = COUNT_CAP + 1
+def _newest(
+    session: Session,
+    terms: _Terms,
+    filters: Sequence[sa.ColumnElement[bool]],
+    cap: int = COUNT_CAP + 1,
+    oldest: int = 0,
+) -> list[int]:
+    """The newest `cap` records matching, from id `oldest` up, newest first: one query, which the index
+    answers."""
+    chosen = [*filters, RECORD.c.id >= oldest] if oldest else list(filters)
     if _dialect(session) == "postgresql":
         # The planner picks, from the stored vectors' statistics, between the GIN index (then a sort) for
         # rarer words and a walk of the primary key from the newest record, checking each row's stored
         # vector, for words so common that the walk soon has enough.
         statement = (
             sa.select(RECORD.c.id)
-            .where(_postgres_terms(terms), *filters)
+            .where(_postgres_terms(terms), *chosen)
             .order_by(RECORD.c.id.desc())
             .limit(cap)
         )
     elif filters:
         statement = (
             sa.select(RECORD.c.id)
-            .where(_sqlite_condition(terms), *filters)
+            .where(_sqlite_condition(terms), *chosen)
             .order_by(RECORD.c.id.desc())
             .limit(cap)
         )
@@ -168,7 +175,7 @@ def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[
         statement = (
             sa.select(rowid)
             .select_from(sa.table(SQLITE_TABLE))
-            .where(index.op("MATCH")(_fts5_terms(terms)))
+            .where(index.op("MATCH")(_fts5_terms(terms)), rowid >= oldest)
             .order_by(rowid.desc())
             .limit(cap)
         )
@@ -202,10 +209,15 @@ def search(session: Session, request: SearchRequest, *, facets: bool = True) -> 
     end = request.offset + request.limit
     if request.sort is SortOrder.TITLE:
         ids = _by_title(session, found, request.offset, request.limit)
-    elif tiers.first is not None:
-        exact = set(_newest(session, tiers.first, filters))
-        ranked = [i for i in found if i in exact] + [i for i in found if i not in exact]
-        ids = ranked[request.offset : end]
+    elif tiers.first is not None and found:
+        # Every first-tier match is a match, so the first tier among `found` is the newest first-tier matches
+        # down to found's oldest, and only as many as the page reaches are needed: the index answers a few,
+        # not another 10,000 (a second pass over the rows on PostgreSQL).
+        exact = _newest(session, tiers.first, filters, cap=end, oldest=found[-1])
+        if len(exact) < end:  # all of them: the page reaches into the other matches
+            first = set(exact)
+            exact += [i for i in found if i not in first]
+        ids = exact[request.offset : end]
     else:
         ids = found[request.offset : end]
     counted = _facets(session, found[: FACET_CAP + 1]) if facets else None

@@ -144,6 +144,12 @@ def test_pages_run_on_from_the_exact_matches_into_the_rest(catalogue: Session) -
     pages = [_titles(catalogue, "đường", typing=False, limit=2, offset=offset) for offset in (0, 2)]
     assert pages[0] + pages[1] == every
     assert _titles(catalogue, "đường", typing=False, limit=2, offset=1) == every[1:3]
+    # a page within the exact matches alone (more of them than the page reaches)
+    both = _titles(catalogue, "Tiếng Việt", typing=False)
+    assert [_titles(catalogue, "Tiếng Việt", typing=False, limit=1, offset=o) for o in (0, 1)] == [
+        both[:1],
+        both[1:2],
+    ]
 
 
 def test_titles_sort_the_vietnamese_way(catalogue: Session) -> None:
