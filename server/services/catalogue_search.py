@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from server.db.search_index import SQLITE_TABLE
+from server.db.among import among
+from server.db.search_index import POSTGRES_VECTORS, SQLITE_TABLE
 from server.domain.catalogue.opac import (
     COUNT_CAP,
     FACET_CAP,
@@ -76,17 +77,33 @@ def _sqlite_condition(terms: _Terms) -> sa.ColumnElement[bool]:
     return RECORD.c.id.in_(matching)
 
 
-# --- PostgreSQL: a tsquery per column, each served by its GIN expression index -----------------------------
+# --- PostgreSQL: a tsquery per token column, on its stored tsvector and GIN index ---------------------------
+
+# A prefix this short ("t", "ho") begins most words of the catalogue: read from the GIN index it unions
+# the posting lists of thousands of words (tens of milliseconds at 200,000 records, growing with them). When
+# the query has other words, the index finds their records and the short prefix is checked on those rows'
+# stored vectors instead (docs/opac.md).
+_SHORT_PREFIX = 2
 
 
 def _tsquery(words: list[tuple[QueryWord, bool]]) -> str:
     return " & ".join(f"{_token(word, exact)}{':*' if word.prefix else ''}" for word, exact in words)
 
 
-def _matches(column: sa.Column[str], query: str) -> sa.ColumnElement[bool]:
+def _is_short_prefix(word: QueryWord, exact: bool) -> bool:
+    return word.prefix and len(_token(word, exact)) <= _SHORT_PREFIX
+
+
+def _matches(column: str, words: list[tuple[QueryWord, bool]]) -> sa.ColumnElement[bool]:
     simple: sa.ColumnClause[str] = sa.literal_column("'simple'")
-    return sa.func.to_tsvector(simple, column).op("@@", return_type=sa.Boolean)(
-        sa.func.to_tsquery(simple, query)
+    vector: sa.ColumnClause[str] = sa.literal_column(f"bib_record.{POSTGRES_VECTORS[column]}")
+    indexed = [(word, exact) for word, exact in words if not _is_short_prefix(word, exact)]
+    if not indexed or len(indexed) == len(words):
+        return vector.op("@@", return_type=sa.Boolean)(sa.func.to_tsquery(simple, _tsquery(words)))
+    # ts_match_vq is what @@ calls; written as a function the planner does not take it to the index
+    return sa.and_(
+        vector.op("@@", return_type=sa.Boolean)(sa.func.to_tsquery(simple, _tsquery(indexed))),
+        sa.func.ts_match_vq(vector, sa.func.to_tsquery(simple, _tsquery(words)), type_=sa.Boolean),
     )
 
 
@@ -95,13 +112,17 @@ def _postgres_terms(terms: _Terms) -> sa.ColumnElement[bool]:
     folded = [(w, False) for w, on_exact in terms if not on_exact]
     conditions = []
     if folded:
-        conditions.append(_matches(RECORD.c.search_folded, _tsquery(folded)))
+        conditions.append(_matches("search_folded", folded))
     if exact:
-        conditions.append(_matches(RECORD.c.search_exact, _tsquery(exact)))
+        conditions.append(_matches("search_exact", exact))
     return sa.and_(*conditions)
 
 
 # --- Both engines -------------------------------------------------------------------------------------------
+
+
+def _dialect(session: Session) -> str:
+    return session.connection().dialect.name
 
 
 def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
@@ -121,20 +142,30 @@ def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.Colu
     return conditions
 
 
-def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[bool]]) -> list[int]:
-    """The newest COUNT_CAP + 1 records matching, newest first: one query, which the index answers."""
-    cap = COUNT_CAP + 1
-    if session.connection().dialect.name == "postgresql":
-        # Materialised: the GIN index finds the matches, then they are sorted. Left to itself the planner may
-        # walk the primary key backwards and compute every row's tsvector until it has enough — seconds for
-        # words that are common but rarely together.
-        found = sa.select(RECORD.c.id).where(_postgres_terms(terms), *filters).cte("found")
-        found = found.prefix_with("MATERIALIZED")
-        statement = sa.select(found.c.id).order_by(found.c.id.desc()).limit(cap)
+def _newest(
+    session: Session,
+    terms: _Terms,
+    filters: Sequence[sa.ColumnElement[bool]],
+    cap: int = COUNT_CAP + 1,
+    oldest: int = 0,
+) -> list[int]:
+    """The newest `cap` records matching, from id `oldest` up, newest first: one query, which the index
+    answers."""
+    chosen = [*filters, RECORD.c.id >= oldest] if oldest else list(filters)
+    if _dialect(session) == "postgresql":
+        # The planner picks, from the stored vectors' statistics, between the GIN index (then a sort) for
+        # rarer words and a walk of the primary key from the newest record, checking each row's stored
+        # vector, for words so common that the walk soon has enough.
+        statement = (
+            sa.select(RECORD.c.id)
+            .where(_postgres_terms(terms), *chosen)
+            .order_by(RECORD.c.id.desc())
+            .limit(cap)
+        )
     elif filters:
         statement = (
             sa.select(RECORD.c.id)
-            .where(_sqlite_condition(terms), *filters)
+            .where(_sqlite_condition(terms), *chosen)
             .order_by(RECORD.c.id.desc())
             .limit(cap)
         )
@@ -144,7 +175,7 @@ def _newest(session: Session, terms: _Terms, filters: Sequence[sa.ColumnElement[
         statement = (
             sa.select(rowid)
             .select_from(sa.table(SQLITE_TABLE))
-            .where(index.op("MATCH")(_fts5_terms(terms)))
+            .where(index.op("MATCH")(_fts5_terms(terms)), rowid >= oldest)
             .order_by(rowid.desc())
             .limit(cap)
         )
@@ -156,7 +187,7 @@ def _by_title(session: Session, ids: list[int], offset: int, limit: int) -> list
         return []
     statement = (
         sa.select(RECORD.c.id)
-        .where(RECORD.c.id.in_(ids))
+        .where(among(_dialect(session), RECORD.c.id, ids))
         .order_by(RECORD.c.title_key, RECORD.c.id)
         .offset(offset)
         .limit(limit)
@@ -178,10 +209,15 @@ def search(session: Session, request: SearchRequest, *, facets: bool = True) -> 
     end = request.offset + request.limit
     if request.sort is SortOrder.TITLE:
         ids = _by_title(session, found, request.offset, request.limit)
-    elif tiers.first is not None:
-        exact = set(_newest(session, tiers.first, filters))
-        ranked = [i for i in found if i in exact] + [i for i in found if i not in exact]
-        ids = ranked[request.offset : end]
+    elif tiers.first is not None and found:
+        # Every first-tier match is a match, so the first tier among `found` is the newest first-tier matches
+        # down to found's oldest, and only as many as the page reaches are needed: the index answers a few,
+        # not another 10,000 (a second pass over the rows on PostgreSQL).
+        exact = _newest(session, tiers.first, filters, cap=end, oldest=found[-1])
+        if len(exact) < end:  # all of them: the page reaches into the other matches
+            first = set(exact)
+            exact += [i for i in found if i not in first]
+        ids = exact[request.offset : end]
     else:
         ids = found[request.offset : end]
     counted = _facets(session, found[: FACET_CAP + 1]) if facets else None
@@ -201,13 +237,13 @@ def _hits(session: Session, ids: list[int]) -> list[RecordHit]:
                 RECORD.c.year,
                 RECORD.c.language,
                 RECORD.c.call_number,
-            ).where(RECORD.c.id.in_(ids))
+            ).where(among(_dialect(session), RECORD.c.id, ids))
         )
     }
     copies: Counter[int] = Counter()
     available: Counter[int] = Counter()
     for record_id, status in session.execute(
-        sa.select(ITEM.c.record_id, ITEM.c.status).where(ITEM.c.record_id.in_(ids))
+        sa.select(ITEM.c.record_id, ITEM.c.status).where(among(_dialect(session), ITEM.c.record_id, ids))
     ):
         if status != ItemStatus.WITHDRAWN:
             copies[record_id] += 1
@@ -222,7 +258,7 @@ def _facets(session: Session, ids: list[int]) -> FacetCounts:
     language: Counter[str] = Counter()
     decade: Counter[int] = Counter()
     for lang, year in session.execute(
-        sa.select(RECORD.c.language, RECORD.c.year).where(RECORD.c.id.in_(ids))
+        sa.select(RECORD.c.language, RECORD.c.year).where(among(_dialect(session), RECORD.c.id, ids))
     ):
         if lang:
             language[lang] += 1
@@ -234,7 +270,7 @@ def _facets(session: Session, ids: list[int]) -> FacetCounts:
     floor_of = floor_of_shelves(session)
     for record_id, item_type, home, status in session.execute(
         sa.select(ITEM.c.record_id, ITEM.c.item_type, ITEM.c.home_location_id, ITEM.c.status).where(
-            ITEM.c.record_id.in_(ids), ITEM.c.status != ItemStatus.WITHDRAWN
+            among(_dialect(session), ITEM.c.record_id, ids), ITEM.c.status != ItemStatus.WITHDRAWN
         )
     ):
         types.setdefault(item_type, set()).add(record_id)

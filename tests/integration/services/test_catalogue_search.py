@@ -88,6 +88,10 @@ _CASES: list[tuple[str, bool, list[str]]] = [
     ("tieng vi", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("tiê", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("tiếng vi", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
+    # a one-letter prefix beside whole words (PostgreSQL checks it on the rows the words found)
+    ("tieng v", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
+    ("ngu phap t", True, ["Ngữ pháp tiếng Việt"]),
+    ("tiếng v", True, ["Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("viet", True, ["Truyện Kiều", "Vietnamese grammar", "Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     ("viet", False, ["Truyện Kiều", "Ngữ pháp tiếng Việt", "Tiếng Việt lớp 5"]),
     # every field: author, added author, subject, series, call number, ISBN with and without hyphens
@@ -140,6 +144,12 @@ def test_pages_run_on_from_the_exact_matches_into_the_rest(catalogue: Session) -
     pages = [_titles(catalogue, "đường", typing=False, limit=2, offset=offset) for offset in (0, 2)]
     assert pages[0] + pages[1] == every
     assert _titles(catalogue, "đường", typing=False, limit=2, offset=1) == every[1:3]
+    # a page within the exact matches alone (more of them than the page reaches)
+    both = _titles(catalogue, "Tiếng Việt", typing=False)
+    assert [_titles(catalogue, "Tiếng Việt", typing=False, limit=1, offset=o) for o in (0, 1)] == [
+        both[:1],
+        both[1:2],
+    ]
 
 
 def test_titles_sort_the_vietnamese_way(catalogue: Session) -> None:
