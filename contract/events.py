@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field, PlainSerializer, SecretStr, WithJsonSchema
 
+from contract.catalogue import CatalogueQuery, HoldForSession
 from contract.common import (
     CardNumber,
     ContractModel,
@@ -271,6 +272,30 @@ class OfflineCheckin(EventEnvelope):
     payload: OfflineReturn
 
 
+class CatalogueSearchRequested(EventEnvelope):
+    """A reader searches the catalogue at a kiosk (signed in or not: the answer names no reader)."""
+
+    KIND: ClassVar[str] = "catalogue.search"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["catalogue.search"] = "catalogue.search"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: CatalogueQuery
+
+
+class HoldRequested(EventEnvelope):
+    """The reader signed in at a kiosk places a hold on a record."""
+
+    KIND: ClassVar[str] = "circ.hold"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["circ.hold"] = "circ.hold"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: HoldForSession
+
+
 # ---- event kinds, version 2 -----------------------------------------------------------------------------
 
 
@@ -315,6 +340,8 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     StocktakeShelfListRequested,
     OfflineCheckout,
     OfflineCheckin,
+    CatalogueSearchRequested,
+    HoldRequested,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import Discriminator, Field, Tag
 
+from contract.catalogue import MAX_HITS, CatalogueHit
 from contract.common import Barcode, ContractModel, LocalizedText, LocationCode, UtcDatetime
 from contract.stocktake import MAX_FIND_ITEMS, MAX_LISTED_ITEMS, FindItem, ListedItem
 
@@ -51,6 +52,11 @@ class ReasonCode(StrEnum):
     REQUEST_EXPIRED = "request_expired"
     # A stock-take request the session cannot take: no such session or shelf, not open, not joined.
     STOCKTAKE_REFUSED = "stocktake_refused"
+    # A hold the reader cannot place: they hold the record already, or the library lends none of its
+    # copies to readers of their category on hold. (Blocked, expired, already borrowed: the codes above.)
+    HOLD_ALREADY_PLACED = "hold_already_placed"
+    HOLDS_NOT_ALLOWED = "holds_not_allowed"
+    UNKNOWN_RECORD = "unknown_record"
 
 
 class Decision(ContractModel):
@@ -155,6 +161,23 @@ class StocktakeShelfList(ReplyBase):
     refusal: str | None = Field(default=None, max_length=200, description="Why there is no list (English).")
 
 
+class CatalogueSearchResult(ReplyBase):
+    """The first records a kiosk's search finds, most relevant first, and how many it found in all."""
+
+    KIND: ClassVar[str] = "catalogue.search.result"
+    kind: Literal["catalogue.search.result"] = "catalogue.search.result"
+    hits: list[CatalogueHit] = Field(default_factory=list, max_length=MAX_HITS)
+    total: int = Field(default=0, ge=0, description="Records found (capped like the public search).")
+    total_capped: bool = Field(default=False, description="More records than `total` were found.")
+
+
+class HoldResult(ReplyBase):
+    KIND: ClassVar[str] = "circ.hold.result"
+    kind: Literal["circ.hold.result"] = "circ.hold.result"
+    record_id: int | None = None
+    pickup_location: str | None = None
+
+
 class RequestRejected(ReplyBase):
     """The request could not be read (schema error, unknown version); it was dead-lettered."""
 
@@ -169,6 +192,8 @@ REPLY_CLASSES: tuple[type[ReplyBase], ...] = (
     RenewResult,
     CheckinResult,
     StocktakeShelfList,
+    CatalogueSearchResult,
+    HoldResult,
     RequestRejected,
 )
 REPLY_MODELS: dict[str, type[ReplyBase]] = {c.KIND: c for c in REPLY_CLASSES}
@@ -190,6 +215,8 @@ Reply = Annotated[
     | Annotated[RenewResult, Tag("circ.renew.result")]
     | Annotated[CheckinResult, Tag("circ.checkin.result")]
     | Annotated[StocktakeShelfList, Tag("stocktake.shelf_list.result")]
+    | Annotated[CatalogueSearchResult, Tag("catalogue.search.result")]
+    | Annotated[HoldResult, Tag("circ.hold.result")]
     | Annotated[RequestRejected, Tag("request.rejected")],
     Discriminator(_reply_tag),
 ]
