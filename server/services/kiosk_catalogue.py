@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from contract.catalogue import MAX_HITS, MAX_PLACES, CatalogueHit, ShelfPlace
-from server.domain.catalogue.opac import SearchRequest
+from server.domain.catalogue.opac import COUNT_CAP, SearchRequest
 from server.domain.catalogue.search_words import parse_query
 from server.domain.enums import ItemStatus, LocationKind
 from server.domain.reasons import Reason
@@ -45,7 +45,7 @@ def search(session: Session, query: str) -> SearchOutcome:
         )
         for hit in found.hits
     ]
-    total = min(found.total, catalogue_search.COUNT_CAP)
+    total = min(found.total, COUNT_CAP)
     return SearchOutcome(decision(reason_code(Reason.OK)), hits, total, found.total_capped)
 
 
