@@ -109,7 +109,7 @@ def test_a_reader_finds_a_book_and_places_a_hold_at_the_kiosk(
         placed = agent.view().catalogue.holds[hit.record_id]
         assert placed.ok
         assert placed.message is not None
-        assert "Đã đặt giữ" in placed.message.vi
+        assert "Đã đặt trước" in placed.message.vi
         assert _holds(sqlite_url) == [(lib.reader.id, lib.on_loan, HoldStatus.WAITING)]
         agent.place_hold(hit.record_id)
         again = agent.view().catalogue.holds[hit.record_id]
