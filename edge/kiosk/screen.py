@@ -180,7 +180,9 @@ def screen_app(agent: KioskAgent) -> Starlette:
             Route("/receipt/qr", tap(Part.BOOKS, lambda _, lang: agent.show_receipt(lang)), methods=["POST"]),
             Route("/receipt/qr/hide", tap(Part.BOOKS, lambda *_: agent.hide_receipt()), methods=["POST"]),
             Route("/still-here", tap(Part.WARNING, lambda *_: agent.still_here()), methods=["POST"]),
-            Route("/search", tap(Part.CATALOGUE, lambda f, _: agent.search(f.get("q", ""))), methods=["POST"]),
+            Route(
+                "/search", tap(Part.CATALOGUE, lambda f, _: agent.search(f.get("q", ""))), methods=["POST"]
+            ),
             Route("/search/close", tap(Part.CATALOGUE, lambda *_: agent.close_search()), methods=["POST"]),
             Route("/hold", tap(Part.CATALOGUE, lambda f, _: _hold(agent, f)), methods=["POST"]),
             Mount("/static", app=assets),
