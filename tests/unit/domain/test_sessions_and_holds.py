@@ -118,18 +118,18 @@ _FINE = HoldRequest(
 )
 
 
-@pytest.mark.parametrize(
-    ("changes", "reason", "code"),
-    [
-        ({}, None, None),
-        ({"expired": True}, "expired", Reason.PATRON_EXPIRED),
-        ({"blocked": True}, "blocked", Reason.PATRON_BLOCKED),
-        ({"holds_allowed": False}, "allows no holds", Reason.HOLDS_NOT_ALLOWED),
-        ({"already_holds_record": True}, "already has an open hold", Reason.HOLD_ALREADY_PLACED),
-        ({"already_has_item": True}, "on loan", Reason.ALREADY_ON_LOAN_TO_YOU),
-        ({"blocked": True, "already_holds_record": True}, "blocked", Reason.PATRON_BLOCKED),
-    ],
-)
+HOLD_TABLE: list[tuple[dict[str, bool], str | None, Reason | None]] = [
+    ({}, None, None),
+    ({"expired": True}, "expired", Reason.PATRON_EXPIRED),
+    ({"blocked": True}, "blocked", Reason.PATRON_BLOCKED),
+    ({"holds_allowed": False}, "allows no holds", Reason.HOLDS_NOT_ALLOWED),
+    ({"already_holds_record": True}, "already has an open hold", Reason.HOLD_ALREADY_PLACED),
+    ({"already_has_item": True}, "on loan", Reason.ALREADY_ON_LOAN_TO_YOU),
+    ({"blocked": True, "already_holds_record": True}, "blocked", Reason.PATRON_BLOCKED),
+]
+
+
+@pytest.mark.parametrize(("changes", "reason", "code"), HOLD_TABLE)
 def test_hold_refusal(changes: dict[str, bool], reason: str | None, code: Reason | None) -> None:
     from dataclasses import replace
 
