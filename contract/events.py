@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field, PlainSerializer, SecretStr, WithJsonSchema
 
+from contract.catalogue import CatalogueQuery, HoldForSession
 from contract.common import (
     CardNumber,
     ContractModel,
@@ -296,6 +297,30 @@ class TaggingReported(EventEnvelope):
     payload: TagWriteReport
 
 
+class CatalogueSearchRequested(EventEnvelope):
+    """A reader searches the catalogue at a kiosk (signed in or not: the answer names no reader)."""
+
+    KIND: ClassVar[str] = "catalogue.search"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["catalogue.search"] = "catalogue.search"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: CatalogueQuery
+
+
+class HoldRequested(EventEnvelope):
+    """The reader signed in at a kiosk places a hold on a record."""
+
+    KIND: ClassVar[str] = "circ.hold"
+    VERSION: ClassVar[int] = 1
+    IS_REQUEST: ClassVar[bool] = True
+    kind: Literal["circ.hold"] = "circ.hold"
+    v: Literal[1] = 1
+    correlation_id: UUID
+    payload: HoldForSession
+
+
 # ---- event kinds, version 2 -----------------------------------------------------------------------------
 
 
@@ -342,6 +367,8 @@ EVENT_CLASSES: tuple[type[EventEnvelope], ...] = (
     OfflineCheckin,
     TaggingCheckRequested,
     TaggingReported,
+    CatalogueSearchRequested,
+    HoldRequested,
 )
 
 EVENT_MODELS: dict[tuple[str, int], type[EventEnvelope]] = {(c.KIND, c.VERSION): c for c in EVENT_CLASSES}

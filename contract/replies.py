@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import Discriminator, Field, Tag
 
+from contract.catalogue import MAX_HITS, CatalogueHit
 from contract.common import Barcode, ContractModel, LocalizedText, LocationCode, UtcDatetime
 from contract.stocktake import MAX_FIND_ITEMS, MAX_LISTED_ITEMS, FindItem, ListedItem
 
@@ -54,6 +55,11 @@ class ReasonCode(StrEnum):
     # Tagging: the tag's UID is already another item's; the order is unknown or already answered.
     TAG_IN_USE = "tag_in_use"
     TAGGING_REFUSED = "tagging_refused"
+    # A hold the reader cannot place: they hold the record already, or the library lends none of its
+    # copies to readers of their category on hold. (Blocked, expired, already borrowed: the codes above.)
+    HOLD_ALREADY_PLACED = "hold_already_placed"
+    HOLDS_NOT_ALLOWED = "holds_not_allowed"
+    UNKNOWN_RECORD = "unknown_record"
 
 
 class Decision(ContractModel):
@@ -174,6 +180,23 @@ class TaggingReportResult(ReplyBase):
     holder: Barcode | None = None
 
 
+class CatalogueSearchResult(ReplyBase):
+    """The first records a kiosk's search finds, most relevant first, and how many it found in all."""
+
+    KIND: ClassVar[str] = "catalogue.search.result"
+    kind: Literal["catalogue.search.result"] = "catalogue.search.result"
+    hits: list[CatalogueHit] = Field(default_factory=list, max_length=MAX_HITS)
+    total: int = Field(default=0, ge=0, description="Records found (capped like the public search).")
+    total_capped: bool = Field(default=False, description="More records than `total` were found.")
+
+
+class HoldResult(ReplyBase):
+    KIND: ClassVar[str] = "circ.hold.result"
+    kind: Literal["circ.hold.result"] = "circ.hold.result"
+    record_id: int | None = None
+    pickup_location: str | None = None
+
+
 class RequestRejected(ReplyBase):
     """The request could not be read (schema error, unknown version); it was dead-lettered."""
 
@@ -190,6 +213,8 @@ REPLY_CLASSES: tuple[type[ReplyBase], ...] = (
     StocktakeShelfList,
     TaggingCheckResult,
     TaggingReportResult,
+    CatalogueSearchResult,
+    HoldResult,
     RequestRejected,
 )
 REPLY_MODELS: dict[str, type[ReplyBase]] = {c.KIND: c for c in REPLY_CLASSES}
@@ -213,6 +238,8 @@ Reply = Annotated[
     | Annotated[StocktakeShelfList, Tag("stocktake.shelf_list.result")]
     | Annotated[TaggingCheckResult, Tag("tagging.check.result")]
     | Annotated[TaggingReportResult, Tag("tagging.report.result")]
+    | Annotated[CatalogueSearchResult, Tag("catalogue.search.result")]
+    | Annotated[HoldResult, Tag("circ.hold.result")]
     | Annotated[RequestRejected, Tag("request.rejected")],
     Discriminator(_reply_tag),
 ]

@@ -34,6 +34,7 @@ from devices.printer import Receipt, ReceiptPrinter
 from edge.errors import EdgeError
 from edge.kiosk.answers import Answered
 from edge.kiosk.book_steps import BookSteps
+from edge.kiosk.catalogue_steps import CatalogueSteps
 from edge.kiosk.feed import Part, ScreenFeed
 from edge.kiosk.offline_kiosk import OfflineKiosk
 from edge.kiosk.offline_steps import OfflineSteps
@@ -90,6 +91,7 @@ class KioskAgent:
         self._offline = OfflineSteps(offline, session, self._shown)
         self._books = BookSteps(session, self._shown, self._offline)
         self._sign_in = SignInSteps(session, self._shown, self._offline)
+        self._catalogue = CatalogueSteps(session)
 
     @property
     def offline(self) -> OfflineKiosk | None:
@@ -116,6 +118,7 @@ class KioskAgent:
                 bool(shown.receipt_items()),
                 shown.receipt_qr,
                 **self._offline.view(),
+                catalogue=self._catalogue.view,
             )
 
     def give_card(self, card_number: str) -> None:
@@ -159,6 +162,30 @@ class KioskAgent:
                 loans[barcode] = renewed(row, answered)
                 self._shown.counts.renewals_asked += 1
                 self.feed.changed(Part.ACCOUNT, Part.BOOKS)  # the books part offers the receipt
+
+    def search(self, query: str) -> None:
+        """ "Find a book": the reader's words asked of the server (`CatalogueSteps.search`)."""
+        with self._lock:
+            self._shown.activity()
+            self._catalogue.search(query, offline=self._offline.is_offline())
+            self._shown.counts.searches += 1
+            self.feed.changed(Part.CATALOGUE)
+
+    def place_hold(self, record_id: int) -> None:
+        """A hold on a record found, for the reader signed in with the server."""
+        with self._lock:
+            self._shown.activity()
+            if self._shown.step is not SignInStep.SIGNED_IN or self._offline.visit is not None:
+                return  # holds need the reader's account: not before signing in, not offline
+            self._catalogue.place_hold(record_id)
+            self._shown.counts.holds_asked += 1
+            self.feed.changed(Part.CATALOGUE)
+
+    def close_search(self) -> None:
+        with self._lock:
+            self._shown.activity()
+            self._catalogue.clear()
+            self.feed.changed(Part.CATALOGUE)
 
     def print_receipt(self, language: Language) -> None:
         """The visit's receipt, printed in the screen's language; the screen says whether it came out."""
@@ -232,8 +259,9 @@ class KioskAgent:
             shown.rows.clear()
             shown.loans.clear()
             shown.receipt_qr = None
+            self._catalogue.clear()
             shown.activity()  # the idle countdown starts again for the next reader
-            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT, Part.WARNING)
+            self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.ACCOUNT, Part.WARNING, Part.CATALOGUE)
 
     def still_here(self) -> None:
         """The reader touched the screen (or answered the idle warning)."""
@@ -277,10 +305,11 @@ class KioskAgent:
             shown = self._shown
             idle = shown.idle_s()
             if shown.step is SignInStep.CARD:
-                if idle >= self.idle_timeout_s and (shown.rows or shown.notice):
+                if idle >= self.idle_timeout_s and (shown.rows or shown.notice or self._catalogue.view.query):
                     shown.rows.clear()
                     shown.notice = None
-                    self.feed.changed(Part.SIGN_IN, Part.BOOKS)
+                    self._catalogue.clear()
+                    self.feed.changed(Part.SIGN_IN, Part.BOOKS, Part.CATALOGUE)
                 return
             if idle >= self.idle_timeout_s:
                 shown.counts.idle_sign_outs += 1

@@ -20,6 +20,7 @@ class Part(StrEnum):
     ACCOUNT = "account"  # the signed-in reader's loans, renewed or not
     WARNING = "warning"  # the idle warning's countdown
     NETWORK = "network"  # the banner while the library's system cannot be reached
+    CATALOGUE = "catalogue"  # "Find a book": the search, its records, the holds placed
 
 
 class ScreenFeed:

@@ -5,9 +5,10 @@ nothing from it.
     with serving(app, port=8770):        # uvicorn on a thread of the agent's process
         ...
 
-The page (`/`, Vietnamese by default, `?lang=en`) has three parts, each a view of `agent.view()`: the
+The page (`/`, Vietnamese by default, `?lang=en`) has its parts, each a view of `agent.view()`: the
 sign-in (the idle screen with the card field; the PIN keypad; the signed-in reader with the sign-out), the
-visit's books with their outcomes, and the idle warning. Each part comes again over Server-Sent Events
+visit's books with their outcomes, the reader's account, "Find a book" (`edge.kiosk.catalogue_steps`), and
+the idle warning. Each part comes again over Server-Sent Events
 (`/events`) whenever the agent changes it (`agent.feed`); a tap answers with its part at once as well.
 Without script, the forms post and the page reloads.
 """
@@ -46,6 +47,7 @@ FRAGMENTS = {
     Part.ACCOUNT: "kiosk/account.html",
     Part.WARNING: "kiosk/warning.html",
     Part.NETWORK: "kiosk/network.html",
+    Part.CATALOGUE: "kiosk/catalogue.html",
 }
 
 # What each outcome says (the headline of a book's row), and what the reader does next when that is not
@@ -90,6 +92,12 @@ def _language(request: Request) -> Language:
     return pick_locale(
         request.query_params.get("lang"), accept_language=request.headers.get("accept-language")
     )
+
+
+def _hold(agent: KioskAgent, form: dict[str, str]) -> None:
+    record = form.get("record", "")
+    if record.isdigit() and int(record) > 0:
+        agent.place_hold(int(record))
 
 
 def screen_app(agent: KioskAgent) -> Starlette:
@@ -172,6 +180,11 @@ def screen_app(agent: KioskAgent) -> Starlette:
             Route("/receipt/qr", tap(Part.BOOKS, lambda _, lang: agent.show_receipt(lang)), methods=["POST"]),
             Route("/receipt/qr/hide", tap(Part.BOOKS, lambda *_: agent.hide_receipt()), methods=["POST"]),
             Route("/still-here", tap(Part.WARNING, lambda *_: agent.still_here()), methods=["POST"]),
+            Route(
+                "/search", tap(Part.CATALOGUE, lambda f, _: agent.search(f.get("q", ""))), methods=["POST"]
+            ),
+            Route("/search/close", tap(Part.CATALOGUE, lambda *_: agent.close_search()), methods=["POST"]),
+            Route("/hold", tap(Part.CATALOGUE, lambda f, _: _hold(agent, f)), methods=["POST"]),
             Mount("/static", app=assets),
         ],
         middleware=[Middleware(SecurityHeadersMiddleware)],

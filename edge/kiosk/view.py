@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from contract.replies import PatronSummary
+from edge.kiosk.catalogue_steps import CatalogueView
 from edge.kiosk.offline_kiosk import OfflineReaderView
 from edge.kiosk.visit import BookRow, LoanRow, Notice, SignInStep
 
@@ -28,6 +29,7 @@ class KioskView:
     offline_lending: bool = False  # and a card may borrow offline now (the list fresh, lending on)
     card_only: bool = False  # offline, the library lends on the card alone
     offline_reader: OfflineReaderView | None = None  # the reader signed in offline (never a name)
+    catalogue: CatalogueView = field(default_factory=CatalogueView)  # "Find a book"
 
 
 @dataclass
@@ -44,6 +46,8 @@ class KioskCounters:
     receipts: int = 0
     receipts_failed: int = 0
     idle_sign_outs: int = 0
+    searches: int = 0
+    holds_asked: int = 0
 
 
 @dataclass

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from server.domain import calendar as cal
 from server.domain.entities import Hold
 from server.domain.enums import HoldStatus
+from server.domain.reasons import Reason
 
 
 def next_in_queue(holds: Iterable[Hold]) -> Hold | None:
@@ -48,17 +49,35 @@ class HoldRequest:
     already_has_item: bool
 
 
+# Why a hold cannot be placed, in the domain's reasons (kiosks are answered by code) and in English for staff
+# (the desk's conflict error). Checked in this order: the first that applies is the answer.
+HOLD_REFUSALS: tuple[tuple[Callable[[HoldRequest], bool], Reason, str], ...] = (
+    (lambda r: r.expired, Reason.PATRON_EXPIRED, "the patron's card has expired"),
+    (lambda r: r.blocked, Reason.PATRON_BLOCKED, "the patron is blocked"),
+    (
+        lambda r: not r.holds_allowed,
+        Reason.HOLDS_NOT_ALLOWED,
+        "the policy allows no holds on this record's items for this patron category",
+    ),
+    (
+        lambda r: r.already_holds_record,
+        Reason.HOLD_ALREADY_PLACED,
+        "the patron already has an open hold on this record",
+    ),
+    (
+        lambda r: r.already_has_item,
+        Reason.ALREADY_ON_LOAN_TO_YOU,
+        "the patron already has this record on loan",
+    ),
+)
+
+
+def hold_refusal_reason(request: HoldRequest) -> Reason | None:
+    """Why a hold cannot be placed, or None."""
+    return next((reason for applies, reason, _ in HOLD_REFUSALS if applies(request)), None)
+
+
 def hold_refusal(request: HoldRequest) -> str | None:
-    """Why a hold cannot be placed, or None. Holds are not kiosk requests, so the answer is an English
-    reason for staff rather than a patron-facing reason code."""
-    if request.expired:
-        return "the patron's card has expired"
-    if request.blocked:
-        return "the patron is blocked"
-    if not request.holds_allowed:
-        return "the policy allows no holds on this record's items for this patron category"
-    if request.already_holds_record:
-        return "the patron already has an open hold on this record"
-    if request.already_has_item:
-        return "the patron already has this record on loan"
-    return None
+    """Why a hold cannot be placed, in English for staff, or None."""
+    reason = hold_refusal_reason(request)
+    return None if reason is None else next(text for _, r, text in HOLD_REFUSALS if r is reason)

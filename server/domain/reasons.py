@@ -39,6 +39,9 @@ class Reason(StrEnum):
     RENEW_HOLD_WAITING = "renew_hold_waiting"  # another patron is waiting for this item
     RENEW_TOO_LATE = "renew_too_late"  # overdue beyond what the policy lets a patron renew
     RENEW_TOO_SOON = "renew_too_soon"  # renewing now would not move the due date: no renewal is spent
+    HOLD_ALREADY_PLACED = "hold_already_placed"  # the patron has an open hold on the record
+    HOLDS_NOT_ALLOWED = "holds_not_allowed"  # the policy allows no holds on its items for this category
+    UNKNOWN_RECORD = "unknown_record"
 
     @property
     def ok(self) -> bool:

@@ -25,6 +25,7 @@ class Action(StrEnum):
     CHECKOUT = "checkout"
     RENEW = "renew"
     CHECKIN = "checkin"
+    HOLD = "hold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,11 @@ MESSAGES: dict[ReasonCode, Template] = {
     # The item is named in the reply's `holder`, never in words: a message names nobody and no number.
     ReasonCode.TAG_IN_USE: Template(N_("This tag already belongs to another item.")),
     ReasonCode.TAGGING_REFUSED: Template(N_("This tagging request is no longer waiting for a station.")),
+    ReasonCode.HOLD_ALREADY_PLACED: Template(N_("You have already placed a hold on this title.")),
+    ReasonCode.HOLDS_NOT_ALLOWED: Template(
+        N_("This title cannot be placed on hold with your card. Please ask at the library desk.")
+    ),
+    ReasonCode.UNKNOWN_RECORD: Template(N_("This title is no longer in the catalogue.")),
 }
 
 # What success means depends on what was asked.
@@ -135,6 +141,7 @@ SUCCESS: dict[Action, Template] = {
     Action.CHECKOUT: Template(N_("Checked out. Due back: {due}.")),
     Action.RENEW: Template(N_("Renewed. New due date: {due}. {renewals_left} left.")),
     Action.CHECKIN: Template(N_("Returned. Thank you!")),
+    Action.HOLD: Template(N_("Hold placed. We will tell you when a copy is ready for you at {pickup}.")),
 }
 
 # Sentences added to a message when they apply.

@@ -18,12 +18,14 @@ from uuid import UUID
 from sqlmodel import Session
 
 from contract.events import (
+    CatalogueSearchRequested,
     CheckinRequested,
     CheckinRequestedV2,
     CheckoutRequested,
     EventEnvelope,
     GateAlarmRaised,
     GateFootfallCounted,
+    HoldRequested,
     ItemSeen,
     OfflineCheckin,
     OfflineCheckout,
@@ -42,7 +44,7 @@ from contract.replies import Decision, ReasonCode, ReplyBase
 from server import i18n
 from server.domain.lifecycle.settings import LifecycleSettings
 from server.ingest.registry import HandlerRegistry, ObservationHandler, RequestHandler, reply_for
-from server.services import kiosk, offline_transactions, stocktake_shelf_lists, tagging
+from server.services import kiosk, kiosk_catalogue, offline_transactions, stocktake_shelf_lists, tagging
 from server.services.context import CirculationContext
 from server.services.gate_alarms import GateAlarmReport, record_alarms
 from server.services.gate_footfall import FootfallReport, record_footfall
@@ -117,8 +119,27 @@ class KioskHandlers:
         )
         return _answer(event, now, outcome)
 
+    def search(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, CatalogueSearchRequested)
+        return _answer(event, now, kiosk_catalogue.search(session, event.payload.query))
+
+    def hold(self, session: Session, event: EventEnvelope, now: datetime) -> ReplyBase:
+        assert isinstance(event, HoldRequested)
+        payload = event.payload
+        outcome = kiosk_catalogue.place_hold(
+            session,
+            self.context,
+            device_id=event.device_id,
+            session_id=payload.session_id,
+            record_id=payload.record_id,
+            now=now,
+        )
+        return _answer(event, now, outcome)
+
     def requests(self) -> dict[str, RequestHandler]:
         return {
+            CatalogueSearchRequested.KIND: self.search,
+            HoldRequested.KIND: self.hold,
             PatronLoginRequested.KIND: self.login,
             PatronLogoutRequested.KIND: self.logout,
             CheckoutRequested.KIND: self.for_session_item(kiosk.checkout),

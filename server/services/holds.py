@@ -18,7 +18,8 @@ from server.db.tables import BibRecord, Hold, Item, Patron
 from server.domain import entities
 from server.domain.circulation import is_expired
 from server.domain.enums import HoldStatus, ItemStatus
-from server.domain.holds import HoldRequest, hold_refusal, pickup_deadline, status_at
+from server.domain.holds import HoldRequest, hold_refusal, hold_refusal_reason, pickup_deadline, status_at
+from server.domain.reasons import Reason
 from server.errors import ConflictError, NotFoundError
 from server.i18n import note
 from server.services import mapping
@@ -34,6 +35,14 @@ from server.services.queries import (
     reader_of,
     require_id,
 )
+
+
+class HoldRefusedError(ConflictError):
+    """The rules refuse the hold; `reason` says why (a kiosk is answered by its code)."""
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def next_waiting(session: Session, record_id: int, *, exclude_patron: int | None = None) -> Hold | None:
@@ -180,17 +189,16 @@ def place_hold(
             )
         )
     ).scalar_one()
-    refusal = hold_refusal(
-        HoldRequest(
-            holds_allowed=allowed,
-            expired=is_expired(patron.expires_on, now, rules.calendar),
-            blocked=found.blocked,
-            already_holds_record=found.holds_record,
-            already_has_item=bool(has_item),
-        )
+    request = HoldRequest(
+        holds_allowed=allowed,
+        expired=is_expired(patron.expires_on, now, rules.calendar),
+        blocked=found.blocked,
+        already_holds_record=found.holds_record,
+        already_has_item=bool(has_item),
     )
-    if refusal is not None:
-        raise ConflictError(f"cannot place the hold: {refusal}")
+    reason = hold_refusal_reason(request)
+    if reason is not None:
+        raise HoldRefusedError(reason, f"cannot place the hold: {hold_refusal(request)}")
     hold = Hold(
         record_id=record_id,
         patron_id=patron_id,

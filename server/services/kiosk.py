@@ -112,7 +112,7 @@ def logout(session: Session, *, device_id: str, session_id: uuid.UUID, now: date
     return LogoutOutcome(decision(reason_code(Reason.OK), action=Action.LOGOUT))
 
 
-def _signed_in_patron(
+def signed_in_patron(
     session: Session, context: CirculationContext, device_id: str, session_id: uuid.UUID, now: datetime
 ) -> tuple[Reason | None, Patron | None]:
     """Why the named kiosk session cannot act (None when it can), and its patron; an accepted request
@@ -133,7 +133,7 @@ def checkout(
     item: ItemRef,
     now: datetime,
 ) -> CheckoutOutcome:
-    problem, patron = _signed_in_patron(session, context, device_id, session_id, now)
+    problem, patron = signed_in_patron(session, context, device_id, session_id, now)
     if problem is not None:
         return CheckoutOutcome(decision(reason_code(problem)))
     return circulation.checkout_for(session, context, patron, item, now=now, by=f"device:{device_id}")
@@ -148,7 +148,7 @@ def renew(
     item: ItemRef,
     now: datetime,
 ) -> RenewOutcome:
-    problem, patron = _signed_in_patron(session, context, device_id, session_id, now)
+    problem, patron = signed_in_patron(session, context, device_id, session_id, now)
     if problem is not None:
         return RenewOutcome(decision(reason_code(problem)))
     return circulation.renew_for(session, context, patron, item, now=now, by=f"device:{device_id}")

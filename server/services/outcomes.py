@@ -6,11 +6,12 @@ exactly that reply's own fields (a desk checkout adds what staff overrode), so t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from contract.catalogue import CatalogueHit
 from contract.replies import Decision, HoldNotice, ItemSummary, PatronSummary, ReasonCode, SecurityAction
 
 
@@ -68,3 +69,18 @@ class CheckinOutcome(_Outcome):
     hold: HoldNotice | None = None
     fine_charged: int = 0
     security: SecurityAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome(_Outcome):
+    decision: Decision
+    hits: list[CatalogueHit] = field(default_factory=list)
+    total: int = 0
+    total_capped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HoldOutcome(_Outcome):
+    decision: Decision
+    record_id: int | None = None
+    pickup_location: str | None = None

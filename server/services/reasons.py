@@ -42,6 +42,9 @@ REASON_CODES: MappingProxyType[Reason, ReasonCode] = MappingProxyType(
         Reason.RENEW_HOLD_WAITING: ReasonCode.RENEW_HOLD_WAITING,
         Reason.RENEW_TOO_LATE: ReasonCode.RENEW_TOO_LATE,
         Reason.RENEW_TOO_SOON: ReasonCode.RENEW_TOO_SOON,
+        Reason.HOLD_ALREADY_PLACED: ReasonCode.HOLD_ALREADY_PLACED,
+        Reason.HOLDS_NOT_ALLOWED: ReasonCode.HOLDS_NOT_ALLOWED,
+        Reason.UNKNOWN_RECORD: ReasonCode.UNKNOWN_RECORD,
     }
 )
 

@@ -16,16 +16,19 @@ from uuid import UUID
 import orjson
 import pytest
 
+from contract.catalogue import CatalogueQuery, HoldForSession
 from contract.codec import decode_acks, decode_command, decode_events, decode_reply, decode_status
 from contract.common import ContractModel, ItemRef
 from contract.events import (
     EVENT_CLASSES,
+    CatalogueSearchRequested,
     CheckinRequested,
     CheckinRequestedV2,
     CheckoutRequested,
     EventEnvelope,
     GateAlarmRaised,
     GateFootfallCounted,
+    HoldRequested,
     ItemForSession,
     ItemOnly,
     ItemReturned,
@@ -168,6 +171,8 @@ PAYLOADS: dict[type[EventEnvelope], ContractModel] = {
         pin_checked=True,
     ),
     OfflineCheckin: OfflineReturn(item=ItemRef(barcode="VV000733")),
+    CatalogueSearchRequested: CatalogueQuery(query="tieng viet"),
+    HoldRequested: HoldForSession(session_id=SESSION, record_id=1207),
     CheckinRequestedV2: ItemReturned(
         item=ItemRef(barcode="VV000733", tag_uid="E00401501A2B3C4D"),
         taking_back=UUID("6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"),

@@ -7,7 +7,14 @@ import pytest
 
 from server.domain.entities import Hold
 from server.domain.enums import HoldStatus
-from server.domain.holds import HoldRequest, hold_refusal, next_in_queue, pickup_deadline, status_at
+from server.domain.holds import (
+    HoldRequest,
+    hold_refusal,
+    hold_refusal_reason,
+    next_in_queue,
+    pickup_deadline,
+    status_at,
+)
 from server.domain.reasons import Reason
 from server.domain.sessions import SessionState, check_session, idle_deadline, item_match
 from tests.unit.domain.conftest import CALENDAR
@@ -111,21 +118,24 @@ _FINE = HoldRequest(
 )
 
 
-@pytest.mark.parametrize(
-    ("changes", "reason"),
-    [
-        ({}, None),
-        ({"expired": True}, "expired"),
-        ({"blocked": True}, "blocked"),
-        ({"holds_allowed": False}, "allows no holds"),
-        ({"already_holds_record": True}, "already has an open hold"),
-        ({"already_has_item": True}, "on loan"),
-    ],
-)
-def test_hold_refusal(changes: dict[str, bool], reason: str | None) -> None:
+HOLD_TABLE: list[tuple[dict[str, bool], str | None, Reason | None]] = [
+    ({}, None, None),
+    ({"expired": True}, "expired", Reason.PATRON_EXPIRED),
+    ({"blocked": True}, "blocked", Reason.PATRON_BLOCKED),
+    ({"holds_allowed": False}, "allows no holds", Reason.HOLDS_NOT_ALLOWED),
+    ({"already_holds_record": True}, "already has an open hold", Reason.HOLD_ALREADY_PLACED),
+    ({"already_has_item": True}, "on loan", Reason.ALREADY_ON_LOAN_TO_YOU),
+    ({"blocked": True, "already_holds_record": True}, "blocked", Reason.PATRON_BLOCKED),
+]
+
+
+@pytest.mark.parametrize(("changes", "reason", "code"), HOLD_TABLE)
+def test_hold_refusal(changes: dict[str, bool], reason: str | None, code: Reason | None) -> None:
     from dataclasses import replace
 
-    refusal = hold_refusal(replace(_FINE, **changes))
+    request = replace(_FINE, **changes)
+    refusal = hold_refusal(request)
+    assert hold_refusal_reason(request) is code
     if reason is None:
         assert refusal is None
     else:
