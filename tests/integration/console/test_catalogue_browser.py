@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import select
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
 
 from server.db.tables import Location, Patron
 from tests.support import factories as f
@@ -23,7 +24,16 @@ pytestmark = pytest.mark.slow
 def _a_record_on_a_shelf(console_server: ConsoleServer) -> tuple[int, str, str]:
     """A record with a copy on a seeded shelf and one on loan: its id, the shelf's and the reader's names."""
     with console_server.db() as session:
-        shelf = session.exec(select(Location).where(Location.kind == "shelf").order_by(Location.code)).first()
+        # A seeded shelf in its range on its floor: other tests of the session's shared server add loose
+        # shelves of their own, which a floor's plan has no place for.
+        in_range, on_floor = aliased(Location), aliased(Location)
+        shelf = session.exec(
+            select(Location)
+            .join(in_range, col(Location.parent_id) == in_range.id)
+            .join(on_floor, col(in_range.parent_id) == on_floor.id)
+            .where(Location.kind == "shelf", in_range.kind == "range", on_floor.kind == "floor")
+            .order_by(Location.code)
+        ).first()
         reader = session.exec(select(Patron).order_by(Patron.card_number)).first()
         assert shelf is not None
         assert reader is not None
