@@ -33,6 +33,10 @@ HTMX_CONFIG: Mapping[str, object] = {
     "allowEval": False,
     "allowScriptTags": False,
     "selfRequestsOnly": True,
+    # htmx settles these attributes of an element swapped in under the same id by setting them again; with
+    # "style" among them (its default) it writes an empty style attribute, which our CSP (no inline style)
+    # refuses — and no template of ours has a style attribute to settle.
+    "attributesToSettle": ["class", "width", "height"],
 }
 
 
