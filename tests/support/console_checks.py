@@ -122,7 +122,7 @@ def assert_axe_clean(screen: Screen) -> None:
 def assert_no_errors(screen: Screen, allowed: tuple[str, ...] = ()) -> None:
     """No console error (but those containing one of `allowed`) and no CSP violation."""
     errors = [e for e in screen.console_errors if not any(a in e for a in allowed)]
-    assert errors == []
+    assert errors == [], f"console errors on {screen.page.url}: {errors}"
     assert screen.csp_violations() == []
 
 
