@@ -1,5 +1,6 @@
 """What every batch writer shares: the columns an import writes, the check that a row fits its table, the
-lookup of a batch's keys a few hundred at a time, and what a batch did."""
+lookup of a batch's keys a few hundred at a time, the sorting of a row into new, unchanged or updated, and
+what a batch did."""
 
 from __future__ import annotations
 
@@ -111,3 +112,32 @@ class BatchOutcome:
     copies: Counts = field(default_factory=Counts)
     patrons: Counts = field(default_factory=Counts)
     rejects: list[Rejected] = field(default_factory=list)
+
+
+def sort_row(
+    key: str,
+    row: dict[str, Any],
+    *,
+    known: dict[str, dict[str, Any]],
+    fields: Sequence[str],
+    new_rows: dict[str, dict[str, Any]],
+    updates: dict[int, dict[str, Any]],
+    counts: Counts,
+) -> None:
+    """Sort one entry's row by its key (a barcode, a card number) against the rows already stored: new
+    (to insert; counted once however often the batch repeats it), unchanged in every written field, or
+    updated (counted once per stored row; a later entry's values win, and are what later ones compare to)."""
+    stored = known.get(key)
+    if stored is None:
+        if key in new_rows:
+            counts.unchanged += 1
+        else:
+            counts.created += 1
+        new_rows[key] = row
+    elif all(stored[name] == row[name] for name in fields):
+        counts.unchanged += 1
+    else:
+        if stored["id"] not in updates:
+            counts.updated += 1
+        updates[stored["id"]] = row
+        known[key] = {**stored, **row}

@@ -32,6 +32,7 @@ from server.services.imports.batch_rows import (
     locations_by_code,
     record_row,
     select_in,
+    sort_row,
     unfit,
 )
 
@@ -239,20 +240,15 @@ class CatalogueWriter:
                 continue
             if copy.accession_number:
                 accession_owner[copy.accession_number] = copy.barcode
-            existing = by_barcode.get(copy.barcode)
-            if existing is None:
-                if copy.barcode in new_rows:
-                    outcome.copies.unchanged += 1
-                else:
-                    outcome.copies.created += 1
-                new_rows[copy.barcode] = row
-            elif all(existing[name] == row[name] for name in COPY_FIELDS):
-                outcome.copies.unchanged += 1
-            else:
-                if existing["id"] not in updates:
-                    outcome.copies.updated += 1
-                updates[existing["id"]] = row
-                by_barcode[copy.barcode] = {**existing, **row}
+            sort_row(
+                copy.barcode,
+                row,
+                known=by_barcode,
+                fields=COPY_FIELDS,
+                new_rows=new_rows,
+                updates=updates,
+                counts=outcome.copies,
+            )
         self._insert_copies(list(new_rows.values()))
         self._update_copies(updates)
 

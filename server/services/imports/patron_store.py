@@ -16,7 +16,7 @@ from server.db.bulk import insert_rows
 from server.db.derived import with_derived
 from server.domain.catalogue.shapes import PatronIn, Rejected
 from server.services.columns import PATRON
-from server.services.imports.batch_rows import BatchOutcome, select_in, unfit
+from server.services.imports.batch_rows import BatchOutcome, select_in, sort_row, unfit
 
 PATRON_FIELDS = ("card_number", "full_name", "category", "faculty", "email", "expires_on")
 
@@ -47,20 +47,15 @@ class PatronWriter:
                 outcome.patrons.rejected += 1
                 outcome.rejects.append(Rejected(position, refusal, value.card_number[:40]))
                 continue
-            known = existing.get(value.card_number)
-            if known is None:
-                if value.card_number in new_rows:
-                    outcome.patrons.unchanged += 1
-                else:
-                    outcome.patrons.created += 1
-                new_rows[value.card_number] = row
-            elif all(known[name] == row[name] for name in PATRON_FIELDS):
-                outcome.patrons.unchanged += 1
-            else:
-                if known["id"] not in updates:
-                    outcome.patrons.updated += 1
-                updates[known["id"]] = row
-                existing[value.card_number] = {**known, **row}
+            sort_row(
+                value.card_number,
+                row,
+                known=existing,
+                fields=PATRON_FIELDS,
+                new_rows=new_rows,
+                updates=updates,
+                counts=outcome.patrons,
+            )
         if new_rows:
             stamped = [
                 {**row, "keep_loan_history": False, "pin_failures": 0, "created_at": self.now}
