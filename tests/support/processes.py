@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MARK = "PYTEST_STACKS_SESSION"  # not STACKS_*: the settings would take it for a misspelt setting
+# The helper process multiprocessing starts once per process that uses its semaphores (the MARC import's
+# reading worker does, through its queue): it lives as long as that process and ends with it, so the
+# session's own is not something a test left running.
+_RESOURCE_TRACKER = "from multiprocessing.resource_tracker import main"
 _PROC = Path("/proc")
 
 
@@ -31,7 +35,7 @@ def mark_session() -> str:
     return token
 
 
-def _process(pid: int) -> Process | None:
+def process_of(pid: int) -> Process | None:
     try:
         stat = (_PROC / str(pid) / "stat").read_text()
         argv = (_PROC / str(pid) / "cmdline").read_bytes()
@@ -56,7 +60,7 @@ def started_by_session(token: str) -> list[Process]:
     """The processes this session started that are still running (zombies, already exited, are left out)."""
     me = os.getpid()
     mark = f"{MARK}={token}".encode()
-    processes = [p for p in map(_process, _pids()) if p is not None]
+    processes = [p for p in map(process_of, _pids()) if p is not None]
     children: dict[int, list[Process]] = {}
     for process in processes:
         children.setdefault(process.parent, []).append(process)
@@ -68,7 +72,13 @@ def started_by_session(token: str) -> list[Process]:
         if process.pid not in ours:
             ours[process.pid] = process
             pending.extend(children.get(process.pid, []))
-    return sorted((p for p in ours.values() if p.state != "Z"), key=lambda p: p.pid)
+    return sorted(
+        (p for p in ours.values() if p.state != "Z" and not _is_own_tracker(p, me)), key=lambda p: p.pid
+    )
+
+
+def _is_own_tracker(process: Process, me: int) -> bool:
+    return process.parent == me and _RESOURCE_TRACKER in process.command
 
 
 def _pids() -> list[int]:
