@@ -21,7 +21,7 @@ from tests.support.browser import browser, screen
 from tests.support.context import circulation_context
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 from tests.support.processes import mark_session, started_by_session
-from tests.support.tiers import TIERS, misplaced, tier_of
+from tests.support.tiers import TIERS, misplaced, slow_files_first, tier_of
 from tests.support.waiting import wait_until
 
 _SESSION = pytest.StashKey[str]()
@@ -113,6 +113,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
     if out_of_place:
         raise pytest.UsageError("tests out of their tier's directory:\n" + "\n".join(out_of_place))
+    items[:] = slow_files_first(
+        items, lambda item: str(item.path), lambda item: item.get_closest_marker("slow") is not None
+    )
 
 
 @pytest.hookimpl(trylast=True)  # after the session fixtures have stopped the broker and the database

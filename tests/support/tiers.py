@@ -4,8 +4,11 @@ that lives elsewhere or carries another tier's marker."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 TIERS = ("unit", "contract", "integration")
 TESTS_ROOT = Path(__file__).resolve().parent.parent
@@ -29,3 +32,13 @@ def misplaced(tier: str | None, marked: Collection[str]) -> str | None:
     if others:
         return f"is marked {', '.join(others)} but lives in tests/{tier}/: move it, or drop the marker"
     return None
+
+
+def slow_files_first(
+    items: Sequence[T], file_of: Callable[[T], str], is_slow: Callable[[T], bool]
+) -> list[T]:
+    """The tests with every file that has a slow test moved ahead of the others, each file's tests in their
+    order. The workers take whole files in this order (`--dist loadfile`): the long files start at once and
+    the short ones fill in at the end, instead of a long file starting last and running on alone."""
+    slow = {file_of(item) for item in items if is_slow(item)}
+    return sorted(items, key=lambda item: file_of(item) not in slow)  # stable: each file's order is kept

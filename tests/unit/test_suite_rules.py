@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.tiers import TESTS_ROOT, misplaced, tier_of
+from tests.support.tiers import TESTS_ROOT, misplaced, slow_files_first, tier_of
 
 # A sleep, or an Event nobody sets waited on as one.
 SLEEP = re.compile(r"\bsleep\(|Event\(\)\.wait\(")
@@ -100,3 +100,10 @@ def test_a_test_out_of_place_is_told_where_it_belongs() -> None:
     assert (
         nowhere == "lives outside tests/{unit,contract,integration}/: move it into the directory of its tier"
     )
+
+
+def test_files_with_a_slow_test_go_first_each_in_its_own_order() -> None:
+    tests = [("a.py", "a1", False), ("b.py", "b1", False), ("b.py", "b2", True), ("c.py", "c1", False)]
+    tests += [("d.py", "d1", True), ("b.py", "b3", False)]
+    ordered = slow_files_first(tests, lambda test: test[0], lambda test: test[2])
+    assert [name for _, name, _ in ordered] == ["b1", "b2", "d1", "b3", "a1", "c1"]
