@@ -7,7 +7,7 @@ English by `?lang=en` (remembered in a cookie) or the browser's wish (docs/opac.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -24,6 +24,7 @@ from server.domain.catalogue.search_words import parse_query
 from server.errors import NotFoundError
 from server.services import catalogue_record, catalogue_search
 from server.services.locations_tree import floors
+from server.services.policies import load_policies
 from server.settings import ServerSettings
 from web import (
     N_,
@@ -35,6 +36,7 @@ from web import (
     language_urls,
     pick_locale,
 )
+from web.language_names import language_names
 
 PREFIX = "/catalogue"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -86,17 +88,22 @@ def build_opac(settings: ServerSettings) -> Opac:
             response.set_cookie(LANGUAGE_COOKIE, lang, samesite="lax", max_age=365 * 86400)
         return response
 
-    def searched(db: Db, params: SearchParams) -> dict[str, Any]:
-        return search_context(db, params) | {"record_base": f"{PREFIX}/records"}
+    # The library's item types, named as its loan rules name them (config/policies.toml).
+    item_types = load_policies(settings.policies_path, ZoneInfo(settings.timezone)).rules.item_types
+
+    def searched(request: Request, db: Db, params: SearchParams) -> dict[str, Any]:
+        lang = _language(request)
+        names = {code: getattr(label, lang) for code, label in item_types.items()}
+        return search_context(db, params, lang, names) | {"record_base": f"{PREFIX}/records"}
 
     @app.get("/", response_class=HTMLResponse)
     def search_page(request: Request, db: Db, params: Annotated[SearchParams, Depends()]) -> Response:
-        return respond(request, "opac/search.html", searched(db, params))
+        return respond(request, "opac/search.html", searched(request, db, params))
 
     @app.get("/results", response_class=HTMLResponse)
     def results(request: Request, db: Db, params: Annotated[SearchParams, Depends()]) -> Response:
         lang = _language(request)
-        return HTMLResponse(templates.render("opac/results.html", lang, **searched(db, params)))
+        return HTMLResponse(templates.render("opac/results.html", lang, **searched(request, db, params)))
 
     @app.get("/records/{record_id}", response_class=HTMLResponse)
     def record_page(request: Request, db: Db, record_id: str) -> Response:
@@ -119,9 +126,11 @@ def build_opac(settings: ServerSettings) -> Opac:
     return opac
 
 
-def search_context(db: Session, params: SearchParams) -> dict[str, Any]:
+def search_context(
+    db: Session, params: SearchParams, lang: Language, item_type_names: Mapping[str, str]
+) -> dict[str, Any]:
     """What the results template (opac/results.html) shows of a search: the public page's and the
-    console's."""
+    console's; the facets' languages and item types by their names in `lang`."""
     request = SearchRequest(
         parse_query(params.q, typing=params.typing),
         SearchFilters(params.language, params.decade, params.item_type, params.floor, params.available),
@@ -130,7 +139,13 @@ def search_context(db: Session, params: SearchParams) -> dict[str, Any]:
         offset=(params.page - 1) * PAGE,
     )
     found = catalogue_search.search(db, request)
-    return {"params": params, "found": found, "floors": {f.id: f.name for f in floors(db)}}
+    return {
+        "params": params,
+        "found": found,
+        "floors": {f.id: f.name for f in floors(db)},
+        "language_names": language_names(lang),
+        "item_type_names": item_type_names,
+    }
 
 
 def _db(request: Request) -> Iterator[Session]:

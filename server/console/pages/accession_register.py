@@ -18,7 +18,6 @@ from server.console import render
 from server.console.access import ConsoleRouter
 from server.console.nav import REGISTER, NavEntry
 from server.console.pages.events import labelled, list_url, listing
-from server.console.pages.weeding import LANGUAGE_TAGS
 from server.console.session import ViewerDep
 from server.console.state import DbDep, NowDep, StateDep
 from server.domain.enums import AcquisitionSource
@@ -34,6 +33,7 @@ from server.services.accession_register import (
 from server.services.permissions import Permission
 from web import LANGUAGES, N_, Language, translate
 from web.formatting import number
+from web.language_names import LANGUAGE_TAGS
 
 pages = ConsoleRouter()
 PATH = "/collection/register"

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, Response
 from server.console import render
 from server.console.access import ConsoleRouter
 from server.console.nav import ITEMS, NavEntry
+from server.console.pages.items import item_type_names
 from server.console.session import ViewerDep
 from server.console.state import DbDep, StateDep
 from server.opac.app import SearchParams, search_context
@@ -22,9 +23,10 @@ NAV = NavEntry(ITEMS + 1, "/catalogue", N_("Catalogue"), Permission.CATALOGUE_VI
 RESULTS = "/catalogue/results"
 
 
-def _context(db: DbDep, params: SearchParams) -> dict[str, object]:
+def _context(state: StateDep, db: DbDep, viewer: ViewerDep, params: SearchParams) -> dict[str, object]:
     params.base = render.console_url("/catalogue")
-    return search_context(db, params) | {"record_base": render.console_url("/records")}
+    names = item_type_names(state, viewer.lang)
+    return search_context(db, params, viewer.lang, names) | {"record_base": render.console_url("/records")}
 
 
 @pages.page("/catalogue", Permission.CATALOGUE_VIEW)
@@ -35,7 +37,7 @@ def search(
     viewer: ViewerDep,
     params: Annotated[SearchParams, Depends()],
 ) -> Response:
-    context = _context(db, params) | {"results_url": render.console_url(RESULTS)}
+    context = _context(state, db, viewer, params) | {"results_url": render.console_url(RESULTS)}
     return render.page(request, state, viewer, "console/catalogue/search.html", context, nav=NAV.path)
 
 
@@ -43,4 +45,6 @@ def search(
 def results(
     state: StateDep, db: DbDep, viewer: ViewerDep, params: Annotated[SearchParams, Depends()]
 ) -> Response:
-    return HTMLResponse(render.fragment(state, viewer, "opac/results.html", **_context(db, params)))
+    return HTMLResponse(
+        render.fragment(state, viewer, "opac/results.html", **_context(state, db, viewer, params))
+    )

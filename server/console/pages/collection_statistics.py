@@ -16,7 +16,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from babel import Locale
 from fastapi import Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
@@ -26,7 +25,7 @@ from server.console.access import ConsoleRouter
 from server.console.charts import BarChart, bar_chart
 from server.console.nav import STATISTICS, NavEntry
 from server.console.pages.items import item_type_names
-from server.console.pages.weeding import LANGUAGE_TAGS, weeding_settings
+from server.console.pages.weeding import weeding_settings
 from server.console.session import ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.domain.weeding.figures import DIMENSIONS
@@ -42,7 +41,7 @@ from server.services.collection_statistics import AnnualStatistics, annual_stati
 from server.services.columns import LOCATION
 from server.services.permissions import Permission
 from web import N_, Language, translate
-from web.locales import BABEL_LOCALES
+from web.language_names import language_names
 
 pages = ConsoleRouter()
 PATH = "/collection/statistics"
@@ -71,17 +70,10 @@ def key_names(db: Session, state: ConsoleState, lang: Language) -> KeyNames:
     floors = {
         code: f"{name} ({code})" for code, name in db.execute(sa.select(LOCATION.c.code, LOCATION.c.name))
     }
-    languages = Locale.parse(BABEL_LOCALES[lang]).languages
-    spoken = {code: _capital(languages.get(tag, code)) for code, tag in LANGUAGE_TAGS.items()}
     return KeyNames(
-        {"location": floors, "language": spoken, "item_type": item_type_names(state, lang)},
+        {"location": floors, "language": language_names(lang), "item_type": item_type_names(state, lang)},
         lambda message: translate(lang, message),
     )
-
-
-def _capital(name: str) -> str:
-    """ "tiếng Anh" as a heading: the first letter alone made capital."""
-    return name[:1].upper() + name[1:]
 
 
 def statistics_of(db: Session, state: ConsoleState, now: datetime, year: int | None) -> AnnualStatistics:

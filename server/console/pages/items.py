@@ -21,6 +21,7 @@ from server.console.state import ConsoleState, DbDep, StateDep
 from server.services import catalog, item_lookup
 from server.services.permissions import Permission
 from web import N_, Language
+from web.language_names import language_names
 
 pages = ConsoleRouter()
 NAV = NavEntry(ITEMS, "/items", N_("Items"), Permission.CATALOGUE_VIEW)
@@ -59,5 +60,6 @@ def record(request: Request, record_id: str, state: StateDep, db: DbDep, viewer:
         "record": found,
         "copies": item_lookup.record_copies(db, found.id),
         "item_types": item_type_names(state, viewer.lang),
+        "language_names": language_names(viewer.lang),
     }
     return render.page(request, state, viewer, "console/items/record.html", context, nav=NAV.path)

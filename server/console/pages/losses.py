@@ -24,7 +24,6 @@ from server.console import actions, render
 from server.console.access import ConsoleRouter
 from server.console.nav import LOSSES, NavEntry
 from server.console.pages.events import list_url
-from server.console.pages.weeding import LANGUAGE_TAGS
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.domain.lifecycle.lists import LostEntry, SearchEntry
@@ -33,6 +32,7 @@ from server.services import lifecycle_lists, stocktake_live
 from server.services.columns import ITEM, RECORD
 from server.services.permissions import Permission, allows
 from web import N_, translate
+from web.language_names import LANGUAGE_TAGS
 
 pages = ConsoleRouter()
 NAV = NavEntry(LOSSES, "/losses", N_("Missing and lost"), Permission.LOSSES_VIEW)

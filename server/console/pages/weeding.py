@@ -36,6 +36,7 @@ from server.services.weeding_candidates import (
     weeding_page,
 )
 from web import N_, translate
+from web.language_names import LANGUAGE_TAGS
 
 pages = ConsoleRouter()
 NAV = NavEntry(WEEDING, "/weeding", N_("Weeding"), Permission.WEEDING_VIEW)
@@ -51,11 +52,6 @@ REASON_LABELS: dict[str, str] = {
     WeedReason.SUPERSEDED: N_("Superseded edition"),
 }
 LIST_LABELS: dict[str, str] = {"": N_("Proposed"), "spared": N_("Spared")}
-
-# A record's language (ISO 639-2, as catalogued) as the page's `lang` attribute, so that a screen reader
-# reads an English title in English on a Vietnamese page.
-LANGUAGE_TAGS = {"vie": "vi", "eng": "en", "fra": "fr", "fre": "fr", "rus": "ru", "chi": "zh", "zho": "zh"}
-LANGUAGE_TAGS |= {"jpn": "ja", "kor": "ko", "ger": "de", "deu": "de"}
 
 Text = Annotated[str | None, Query(max_length=64)]
 

@@ -21,7 +21,7 @@ from server.console.access import ConsoleRouter
 from server.console.pages import weeding
 from server.console.pages import weeding_round_words as words
 from server.console.pages.events import list_url
-from server.console.pages.weeding import LANGUAGE_TAGS, FiltersDep, _query, _today, weeding_settings
+from server.console.pages.weeding import FiltersDep, _query, _today, weeding_settings
 from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.domain.weeding.evidence import WeedReason
@@ -31,6 +31,7 @@ from server.services import weeding_round_documents as documents
 from server.services.permissions import Permission, allows
 from server.services.weeding_round_reads import EntryFilters
 from web import N_, translate
+from web.language_names import LANGUAGE_TAGS
 
 pages = ConsoleRouter()
 ROUNDS_URL = render.console_url("/weeding/rounds")
