@@ -10,6 +10,14 @@ over it. Stored, not an expression index: a search that walks the newest records
 matches, reads the vector instead of computing it for every row (docs/opac.md). The GIN indexes keep
 `fastupdate` on: with it off, a million-record bulk fill inserted about 65,000 records a minute instead of
 140,000, and the pending list it leaves is merged by the VACUUM ANALYZE that follows a large import.
+
+PostgreSQL also keeps every record's words in a table of its own, `bib_record_word` (word, record id), whose
+primary key answers "the newest records with these words" from the index alone, newest first, stopping at
+the cap — what FTS5's doclists give SQLite. A GIN index answers which rows match, not in which order: the
+newest thousand matches of common words meant reading every match's row (docs/opac.md, Speed). Folded
+words are stored as they are; exact tokens with a digit (every word with diacritics, and numbers) are stored
+again after "=", so a query's exact tier asks for "=d9u7o72ng". Statement triggers keep the table in step
+with every insert, update and delete of `bib_record`, the bulk inserts' too.
 """
 
 from __future__ import annotations
@@ -22,6 +30,58 @@ SQLITE_TABLES = frozenset(
 # token column → its stored tsvector column, and that column's GIN index
 POSTGRES_VECTORS = {"search_exact": "search_exact_tsv", "search_folded": "search_folded_tsv"}
 POSTGRES_INDEXES = {f"ix_bib_record_{vector}": vector for vector in POSTGRES_VECTORS.values()}
+POSTGRES_WORDS = "bib_record_word"
+EXACT_MARK = "="  # before an exact token in bib_record_word
+
+# A record's words: its folded tokens, and "=" before each exact token with a digit. DISTINCT: a word
+# repeated in a record is one row.
+_RECORD_WORDS = """
+    SELECT DISTINCT word, record_id FROM (
+        SELECT unnest(string_to_array(r.search_folded, ' ')) AS word, r.id AS record_id FROM {rows} r
+        UNION ALL
+        SELECT '=' || token, r.id FROM {rows} r, unnest(string_to_array(r.search_exact, ' ')) AS token
+        WHERE token ~ '[0-9]'
+    ) words WHERE word <> ''"""
+_POSTGRES_WORDS_CREATE = (
+    f"CREATE TABLE {POSTGRES_WORDS} (word text NOT NULL, record_id integer NOT NULL, "
+    "PRIMARY KEY (word, record_id))",
+    f"CREATE INDEX ix_{POSTGRES_WORDS}_record_id ON {POSTGRES_WORDS} (record_id)",
+    # The planner picks the rarest word to start from by these statistics: the most common thousand words'
+    # shares, instead of a hundred.
+    f"ALTER TABLE {POSTGRES_WORDS} ALTER COLUMN word SET STATISTICS 1000",
+    f"INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows='bib_record')}",
+    f"""CREATE FUNCTION {POSTGRES_WORDS}_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows="added")};
+        RETURN NULL;
+    END $$""",
+    f"""CREATE FUNCTION {POSTGRES_WORDS}_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM {POSTGRES_WORDS} w USING removed r WHERE w.record_id = r.id;
+        RETURN NULL;
+    END $$""",  # noqa: S608  (constants: no input reaches it)
+    f"""CREATE FUNCTION {POSTGRES_WORDS}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM {POSTGRES_WORDS} w USING removed r WHERE w.record_id = r.id;
+        INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows="added")};
+        RETURN NULL;
+    END $$""",  # noqa: S608  (constants: no input reaches it)
+    f"""CREATE TRIGGER {POSTGRES_WORDS}_insert AFTER INSERT ON bib_record
+        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {POSTGRES_WORDS}_added()""",
+    f"""CREATE TRIGGER {POSTGRES_WORDS}_delete AFTER DELETE ON bib_record
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION {POSTGRES_WORDS}_removed()""",
+    f"""CREATE TRIGGER {POSTGRES_WORDS}_update AFTER UPDATE ON bib_record
+        REFERENCING OLD TABLE AS removed NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION {POSTGRES_WORDS}_changed()""",
+)
+_POSTGRES_WORDS_DROP = (
+    *(
+        f"DROP TRIGGER IF EXISTS {POSTGRES_WORDS}_{event} ON bib_record"
+        for event in ("insert", "delete", "update")
+    ),
+    *(f"DROP FUNCTION IF EXISTS {POSTGRES_WORDS}_{what}()" for what in ("added", "removed", "changed")),
+    f"DROP TABLE IF EXISTS {POSTGRES_WORDS}",
+)
 
 _SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE bib_record_search USING fts5(search_exact, search_folded, "
@@ -75,6 +135,16 @@ def drop_statements(dialect: str) -> tuple[str, ...]:
     return indexes + columns
 
 
+def create_word_statements(dialect: str) -> tuple[str, ...]:
+    """PostgreSQL's table of records' words (above), filled from the records there are; nothing on SQLite."""
+    return _POSTGRES_WORDS_CREATE if dialect == "postgresql" else ()
+
+
+def drop_word_statements(dialect: str) -> tuple[str, ...]:
+    return _POSTGRES_WORDS_DROP if dialect == "postgresql" else ()
+
+
 def is_engine_owned(name: str | None) -> bool:
     """A table, index or column of the search index, which the models leave to the engine."""
-    return name in SQLITE_TABLES or name in POSTGRES_INDEXES or name in POSTGRES_VECTORS.values()
+    owned = name in SQLITE_TABLES or name in POSTGRES_INDEXES or name in POSTGRES_VECTORS.values()
+    return owned or name in (POSTGRES_WORDS, f"ix_{POSTGRES_WORDS}_record_id")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from server.db.among import among
-from server.db.search_index import POSTGRES_VECTORS, SQLITE_TABLE
+from server.db.search_index import SQLITE_TABLE
 from server.domain.catalogue.opac import (
     COUNT_CAP,
     FACET_CAP,
@@ -23,12 +23,11 @@ from server.domain.catalogue.opac import (
     decade_of,
     match_tiers,
 )
-from server.domain.catalogue.search_words import QueryWord
 from server.domain.enums import ItemStatus
+from server.services import catalogue_search_postgres as postgres
+from server.services.catalogue_search_postgres import Terms
 from server.services.columns import ITEM, RECORD
 from server.services.locations_tree import floor_of_shelves, shelves_of_floor
-
-_Terms = Sequence[tuple[QueryWord, bool]]  # (word, matched on its exact token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,68 +53,23 @@ class SearchResults:
         return self.total > COUNT_CAP
 
 
-def _token(word: QueryWord, exact: bool) -> str:
-    return word.exact if exact else word.folded
-
-
 # --- SQLite: one FTS5 MATCH expression, column filters per word -------------------------------------------
 
 
-def _fts5_terms(terms: _Terms) -> str:
+def _fts5_terms(terms: Terms) -> str:
     parts = []
     for word, exact in terms:
         column = "search_exact" if exact else "search_folded"
-        parts.append(f"{column} : {_token(word, exact)}{'*' if word.prefix else ''}")
+        parts.append(f"{column} : {word.token(exact)}{'*' if word.prefix else ''}")
     return "(" + " AND ".join(parts) + ")"
 
 
-def _sqlite_condition(terms: _Terms) -> sa.ColumnElement[bool]:
+def _sqlite_condition(terms: Terms) -> sa.ColumnElement[bool]:
     expression = _fts5_terms(terms)
     index: sa.ColumnClause[str] = sa.literal_column(SQLITE_TABLE)
     rowid: sa.ColumnClause[int] = sa.literal_column("rowid")
     matching = sa.select(rowid).select_from(sa.table(SQLITE_TABLE)).where(index.op("MATCH")(expression))
     return RECORD.c.id.in_(matching)
-
-
-# --- PostgreSQL: a tsquery per token column, on its stored tsvector and GIN index ---------------------------
-
-# A prefix this short ("t", "ho") begins most words of the catalogue: read from the GIN index it unions
-# the posting lists of thousands of words (tens of milliseconds at 200,000 records, growing with them). When
-# the query has other words, the index finds their records and the short prefix is checked on those rows'
-# stored vectors instead (docs/opac.md).
-_SHORT_PREFIX = 2
-
-
-def _tsquery(words: list[tuple[QueryWord, bool]]) -> str:
-    return " & ".join(f"{_token(word, exact)}{':*' if word.prefix else ''}" for word, exact in words)
-
-
-def _is_short_prefix(word: QueryWord, exact: bool) -> bool:
-    return word.prefix and len(_token(word, exact)) <= _SHORT_PREFIX
-
-
-def _matches(column: str, words: list[tuple[QueryWord, bool]]) -> sa.ColumnElement[bool]:
-    simple: sa.ColumnClause[str] = sa.literal_column("'simple'")
-    vector: sa.ColumnClause[str] = sa.literal_column(f"bib_record.{POSTGRES_VECTORS[column]}")
-    indexed = [(word, exact) for word, exact in words if not _is_short_prefix(word, exact)]
-    if not indexed or len(indexed) == len(words):
-        return vector.op("@@", return_type=sa.Boolean)(sa.func.to_tsquery(simple, _tsquery(words)))
-    # ts_match_vq is what @@ calls; written as a function the planner does not take it to the index
-    return sa.and_(
-        vector.op("@@", return_type=sa.Boolean)(sa.func.to_tsquery(simple, _tsquery(indexed))),
-        sa.func.ts_match_vq(vector, sa.func.to_tsquery(simple, _tsquery(words)), type_=sa.Boolean),
-    )
-
-
-def _postgres_terms(terms: _Terms) -> sa.ColumnElement[bool]:
-    exact = [(w, True) for w, on_exact in terms if on_exact]
-    folded = [(w, False) for w, on_exact in terms if not on_exact]
-    conditions = []
-    if folded:
-        conditions.append(_matches("search_folded", folded))
-    if exact:
-        conditions.append(_matches("search_exact", exact))
-    return sa.and_(*conditions)
 
 
 # --- Both engines -------------------------------------------------------------------------------------------
@@ -143,29 +97,15 @@ def _filter_conditions(session: Session, filters: SearchFilters) -> list[sa.Colu
 
 
 def _newest(
-    session: Session,
-    terms: _Terms,
-    filters: Sequence[sa.ColumnElement[bool]],
-    cap: int = COUNT_CAP + 1,
-    oldest: int = 0,
+    session: Session, terms: Terms, filters: Sequence[sa.ColumnElement[bool]], cap: int = COUNT_CAP + 1
 ) -> list[int]:
-    """The newest `cap` records matching, from id `oldest` up, newest first: one query, which the index
-    answers."""
-    chosen = [*filters, RECORD.c.id >= oldest] if oldest else list(filters)
+    """The newest `cap` records matching, newest first: one query, which the index answers."""
     if _dialect(session) == "postgresql":
-        # The planner picks, from the stored vectors' statistics, between the GIN index (then a sort) for
-        # rarer words and a walk of the primary key from the newest record, checking each row's stored
-        # vector, for words so common that the walk soon has enough.
+        return postgres.newest_ids(session, terms, filters, cap)
+    if filters:
         statement = (
             sa.select(RECORD.c.id)
-            .where(_postgres_terms(terms), *chosen)
-            .order_by(RECORD.c.id.desc())
-            .limit(cap)
-        )
-    elif filters:
-        statement = (
-            sa.select(RECORD.c.id)
-            .where(_sqlite_condition(terms), *chosen)
+            .where(_sqlite_condition(terms), *filters)
             .order_by(RECORD.c.id.desc())
             .limit(cap)
         )
@@ -175,7 +115,7 @@ def _newest(
         statement = (
             sa.select(rowid)
             .select_from(sa.table(SQLITE_TABLE))
-            .where(index.op("MATCH")(_fts5_terms(terms)), rowid >= oldest)
+            .where(index.op("MATCH")(_fts5_terms(terms)))
             .order_by(rowid.desc())
             .limit(cap)
         )
@@ -198,29 +138,28 @@ def _by_title(session: Session, ids: list[int], offset: int, limit: int) -> list
 def search(session: Session, request: SearchRequest, *, facets: bool = True) -> SearchResults:
     """The page of records the request asks for, their total (capped) and, if asked, the facets.
 
-    Everything is taken from the newest COUNT_CAP matches, found once: the total, the page in either order,
-    the facets (docs/opac.md, "What a search finds")."""
+    Everything but the exact-diacritic tier is taken from the newest COUNT_CAP matches, found once: the
+    total, the page, the title order, the facets (docs/opac.md, "What a search finds")."""
     if not request.query:
         return SearchResults([], 0, None)
     tiers = match_tiers(request.query)
     filters = _filter_conditions(session, request.filters)
-    found = _newest(session, [(word, False) for word in tiers.all], filters)
-    total, found = len(found), found[:COUNT_CAP]
+    newest = _newest(session, [(word, False) for word in tiers.all], filters)
+    total, found = len(newest), newest[:COUNT_CAP]
     end = request.offset + request.limit
     if request.sort is SortOrder.TITLE:
         ids = _by_title(session, found, request.offset, request.limit)
     elif tiers.first is not None and found:
-        # Every first-tier match is a match, so the first tier among `found` is the newest first-tier matches
-        # down to found's oldest, and only as many as the page reaches are needed: the index answers a few,
-        # not another 10,000 (a second pass over the rows on PostgreSQL).
-        exact = _newest(session, tiers.first, filters, cap=end, oldest=found[-1])
-        if len(exact) < end:  # all of them: the page reaches into the other matches
+        # Only as many first-tier matches as the page reaches are needed; fewer than that are all of them,
+        # and the page goes on into the other matches, newest first.
+        exact = _newest(session, tiers.first, filters, cap=end)
+        if len(exact) < end:
             first = set(exact)
             exact += [i for i in found if i not in first]
         ids = exact[request.offset : end]
     else:
         ids = found[request.offset : end]
-    counted = _facets(session, found[: FACET_CAP + 1]) if facets else None
+    counted = _facets(session, newest[: FACET_CAP + 1]) if facets else None
     return SearchResults(_hits(session, ids), total, counted)
 
 

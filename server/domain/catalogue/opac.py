@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from server.domain.catalogue.search_words import QueryWord, SearchQuery
 
-# Reading every match of a one-letter prefix over a million records costs more than a reader waits for: a
-# search reads the newest COUNT_CAP matches ("more than 10,000"), ranks and sorts those, and counts the facets
-# over the newest FACET_CAP of them.
-COUNT_CAP = 10_000
+# Reading every match of a common word over a million records costs more than a reader waits for: a search
+# reads the newest COUNT_CAP matches ("more than 1,000"), sorts those by title when asked, and counts the
+# facets over them (FACET_CAP). The exact-diacritic tier comes first over every match.
+COUNT_CAP = 1_000
 FACET_CAP = 1_000
 PAGE_SIZES = (10, 20, 50)
 

@@ -127,6 +127,10 @@ class QueryWord:
     accented: bool  # typed with diacritics: exact matches rank first
     prefix: bool  # the word being typed: matches any indexed word it begins
 
+    def token(self, exact: bool) -> str:
+        """Its exact token, or its folded one."""
+        return self.exact if exact else self.folded
+
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:

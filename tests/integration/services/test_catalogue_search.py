@@ -190,3 +190,25 @@ def test_the_index_follows_an_edited_and_a_deleted_record(catalogue: Session) ->
     catalogue.execute(sa.delete(RECORD).where(RECORD.c.id == record.id))
     assert _titles(catalogue, "quan trung", typing=False) == []
     catalogue.rollback()
+
+
+def test_past_a_thousand_matches_the_total_stops_and_the_exact_tier_still_comes_first(
+    catalogue: Session,
+) -> None:
+    # The one record with the diacritics typed is the oldest of them all: the exact tier is read over every
+    # match, not only the newest thousand.
+    make.record(catalogue, title="Sách tham khảo về thư viện")
+    filler = [
+        dict.fromkeys(_FIELDS)
+        | {"title": f"Sach tham khao {n}", "created_at": _AT, "language": "eng"}
+        for n in range(1_050)
+    ]
+    insert_rows(catalogue, RECORD, with_derived(RECORD, filler))
+    catalogue.flush()
+    found = catalogue_search.search(catalogue, SearchRequest(parse_query("sách tham khảo", typing=False)))
+    assert found.total_capped
+    assert found.facets is not None
+    assert found.facets.capped
+    assert sum(found.facets.language.values()) == 1_000  # counted over the newest thousand
+    assert [hit.title for hit in found.hits][:2] == ["Sách tham khảo về thư viện", "Sach tham khao 1049"]
+    catalogue.rollback()
