@@ -199,8 +199,7 @@ def test_past_a_thousand_matches_the_total_stops_and_the_exact_tier_still_comes_
     # match, not only the newest thousand.
     make.record(catalogue, title="Sách tham khảo về thư viện")
     filler = [
-        dict.fromkeys(_FIELDS)
-        | {"title": f"Sach tham khao {n}", "created_at": _AT, "language": "eng"}
+        dict.fromkeys(_FIELDS) | {"title": f"Sach tham khao {n}", "created_at": _AT, "language": "eng"}
         for n in range(1_050)
     ]
     insert_rows(catalogue, RECORD, with_derived(RECORD, filler))
