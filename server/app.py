@@ -57,7 +57,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             raise
         ensure_first_staff(engine, settings)
         await console.start(engine, circulation)
-        opac.engine = engine
+        opac.start(engine, circulation)
         # What start-up built (modules, mappers, schemas, templates) lives as long as the process: frozen out
         # of the collector's sweeps, which otherwise walk all of it again and again while the ingest allocates
         # (a stock-take's reads were ingested a third slower for it).

@@ -93,6 +93,10 @@ class PolicySet:
     # 50 loans asks 51 times) reads a dict instead of walking the cascade field by field.
     _effective: dict[tuple[str, str], EffectiveRule] = field(init=False, repr=False, compare=False)
 
+    def item_type_names(self, lang: str) -> dict[str, str]:
+        """Each item type's name in `lang` ("vi" or "en")."""
+        return {code: getattr(label, lang) for code, label in self.item_types.items()}
+
     def __post_init__(self) -> None:
         index: dict[tuple[str, str], RuleFields] = {}
         for rule in self.rules:

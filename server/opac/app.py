@@ -21,10 +21,11 @@ from starlette.responses import HTMLResponse, Response
 
 from server.domain.catalogue.opac import SearchFilters, SearchRequest, SortOrder
 from server.domain.catalogue.search_words import parse_query
+from server.domain.policies import PolicySet
 from server.errors import NotFoundError
 from server.services import catalogue_record, catalogue_search
+from server.services.context import CirculationContext
 from server.services.locations_tree import floors
-from server.services.policies import load_policies
 from server.settings import ServerSettings
 from web import (
     N_,
@@ -58,6 +59,12 @@ class Opac:
         self.app = app
         self.templates = templates
         self.engine: Engine | None = None  # set by the server's start (server/app.py)
+        self.policies: PolicySet | None = None  # the loan rules' item types name the facets
+
+    def start(self, engine: Engine, circulation: CirculationContext) -> None:
+        """What the server's start gives the catalogue: its database, and the policies it loaded."""
+        self.engine = engine
+        self.policies = circulation.policies.rules
 
 
 def _language(request: Request) -> Language:
@@ -88,12 +95,10 @@ def build_opac(settings: ServerSettings) -> Opac:
             response.set_cookie(LANGUAGE_COOKIE, lang, samesite="lax", max_age=365 * 86400)
         return response
 
-    # The library's item types, named as its loan rules name them (config/policies.toml).
-    item_types = load_policies(settings.policies_path, ZoneInfo(settings.timezone)).rules.item_types
-
     def searched(request: Request, db: Db, params: SearchParams) -> dict[str, Any]:
         lang = _language(request)
-        names = {code: getattr(label, lang) for code, label in item_types.items()}
+        assert opac.policies is not None, "the catalogue is used before the server started"
+        names = opac.policies.item_type_names(lang)
         return search_context(db, params, lang, names) | {"record_base": f"{PREFIX}/records"}
 
     @app.get("/", response_class=HTMLResponse)

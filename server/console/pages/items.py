@@ -33,8 +33,7 @@ SearchText = Annotated[str, Query(max_length=200)]
 
 def item_type_names(state: ConsoleState, lang: Language) -> dict[str, str]:
     """The library's item types (config/policies.toml) in the staff member's language."""
-    types = state.circulation_context().policies.rules.item_types
-    return {name: getattr(label, lang) for name, label in types.items()}
+    return state.circulation_context().policies.rules.item_type_names(lang)
 
 
 def _results(db: DbDep, q: str) -> dict[str, object]:
