@@ -42,6 +42,9 @@ _RECORD_WORDS = """
         SELECT '=' || token, r.id FROM {rows} r, unnest(string_to_array(r.search_exact, ' ')) AS token
         WHERE token ~ '[0-9]'
     ) words WHERE word <> ''"""
+# What the statement triggers run, on their transition tables `added` (new rows) and `removed` (old rows).
+_ADD_WORDS = f"INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows='added')};"
+_REMOVE_WORDS = f"DELETE FROM {POSTGRES_WORDS} w USING removed r WHERE w.record_id = r.id;"  # noqa: S608
 _POSTGRES_WORDS_CREATE = (
     f"CREATE TABLE {POSTGRES_WORDS} (word text NOT NULL, record_id integer NOT NULL, "
     "PRIMARY KEY (word, record_id))",
@@ -50,22 +53,18 @@ _POSTGRES_WORDS_CREATE = (
     # shares, instead of a hundred.
     f"ALTER TABLE {POSTGRES_WORDS} ALTER COLUMN word SET STATISTICS 1000",
     f"INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows='bib_record')}",
-    f"""CREATE FUNCTION {POSTGRES_WORDS}_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    *(
+        f"""CREATE FUNCTION {POSTGRES_WORDS}_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows="added")};
+        {body}
         RETURN NULL;
-    END $$""",
-    f"""CREATE FUNCTION {POSTGRES_WORDS}_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        DELETE FROM {POSTGRES_WORDS} w USING removed r WHERE w.record_id = r.id;
-        RETURN NULL;
-    END $$""",  # noqa: S608  (constants: no input reaches it)
-    f"""CREATE FUNCTION {POSTGRES_WORDS}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        DELETE FROM {POSTGRES_WORDS} w USING removed r WHERE w.record_id = r.id;
-        INSERT INTO {POSTGRES_WORDS} (word, record_id) {_RECORD_WORDS.format(rows="added")};
-        RETURN NULL;
-    END $$""",  # noqa: S608  (constants: no input reaches it)
+    END $$"""
+        for name, body in (
+            ("added", _ADD_WORDS),
+            ("removed", _REMOVE_WORDS),
+            ("changed", f"{_REMOVE_WORDS}\n        {_ADD_WORDS}"),
+        )
+    ),
     f"""CREATE TRIGGER {POSTGRES_WORDS}_insert AFTER INSERT ON bib_record
         REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {POSTGRES_WORDS}_added()""",
     f"""CREATE TRIGGER {POSTGRES_WORDS}_delete AFTER DELETE ON bib_record

@@ -78,17 +78,25 @@ def _ids(session: Session, statement: sa.Select[Any]) -> list[int]:
 
 def _indexed(terms: Terms) -> sa.ColumnElement[bool]:
     """Every whole word from its column's GIN index; the word being typed checked on the rows found."""
+    whole = [(word, exact) for word, exact in terms if not word.prefix]
+    prefixes = [(word, exact) for word, exact in terms if word.prefix]
+    return sa.and_(*_on_vectors(whole, indexed=True), *_on_vectors(prefixes, indexed=False))
+
+
+def _on_vectors(terms: Terms, *, indexed: bool) -> list[sa.ColumnElement[bool]]:
+    """The terms as one tsquery per token column on its stored vector: `@@`, which the planner takes to the
+    column's GIN index, or `ts_match_vq` (what `@@` calls), which it checks on the rows found instead."""
     conditions: list[sa.ColumnElement[bool]] = []
     for column, exact in (("search_folded", False), ("search_exact", True)):
-        words = [(word, on_exact) for word, on_exact in terms if on_exact is exact and not word.prefix]
+        words = [(word, on_exact) for word, on_exact in terms if on_exact is exact]
         if words:
             vector: sa.ColumnClause[str] = sa.literal_column(f"bib_record.{POSTGRES_VECTORS[column]}")
             query = sa.func.to_tsquery(sa.literal_column("'simple'"), _tsquery(words))
-            conditions.append(vector.op("@@", return_type=sa.Boolean)(query))
-    prefixes = [(word, exact) for word, exact in terms if word.prefix]
-    if prefixes:
-        conditions.append(_checked_on_vectors(prefixes))
-    return sa.and_(*conditions)
+            if indexed:
+                conditions.append(vector.op("@@", return_type=sa.Boolean)(query))
+            else:
+                conditions.append(sa.func.ts_match_vq(vector, query, type_=sa.Boolean))
+    return conditions
 
 
 def newest(
@@ -103,7 +111,7 @@ def newest(
     if not whole:
         return (
             sa.select(RECORD.c.id)
-            .where(_prefix_alone(terms), *filters)
+            .where(*_on_vectors(terms, indexed=True), *filters)
             .order_by(RECORD.c.id.desc())
             .limit(cap)
         )
@@ -122,7 +130,7 @@ def newest(
         joined = joined.join(RECORD, RECORD.c.id == first.c.record_id)
         conditions += [*filters]
         if prefixes:
-            conditions.append(_checked_on_vectors(prefixes))
+            conditions += _on_vectors(prefixes, indexed=False)
     return (
         sa.select(first.c.record_id)
         .select_from(joined)
@@ -130,26 +138,3 @@ def newest(
         .order_by(first.c.record_id.desc())
         .limit(cap)
     )
-
-
-def _checked_on_vectors(terms: Terms) -> sa.ColumnElement[bool]:
-    """The terms checked on the row's stored vectors, never taken to an index."""
-    checks = []
-    for column, exact in (("search_folded", False), ("search_exact", True)):
-        words = [(word, on_exact) for word, on_exact in terms if on_exact is exact]
-        if words:
-            vector: sa.ColumnClause[str] = sa.literal_column(f"bib_record.{POSTGRES_VECTORS[column]}")
-            query = sa.func.to_tsquery(sa.literal_column("'simple'"), _tsquery(words))
-            checks.append(sa.func.ts_match_vq(vector, query, type_=sa.Boolean))
-    return sa.and_(*checks)
-
-
-def _prefix_alone(terms: Terms) -> sa.ColumnElement[bool]:
-    """The word being typed when it is the query's only word ("ng" as a reader starts): the GIN index, or the
-    walk of the newest records checking their vectors — the planner chooses; the commonest prefixes soon
-    have enough."""
-    ((_word, exact),) = terms
-    column = "search_exact" if exact else "search_folded"
-    vector: sa.ColumnClause[str] = sa.literal_column(f"bib_record.{POSTGRES_VECTORS[column]}")
-    query = sa.func.to_tsquery(sa.literal_column("'simple'"), _tsquery(terms))
-    return vector.op("@@", return_type=sa.Boolean)(query)
