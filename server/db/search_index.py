@@ -31,6 +31,10 @@ SQLITE_TABLES = frozenset(
 POSTGRES_VECTORS = {"search_exact": "search_exact_tsv", "search_folded": "search_folded_tsv"}
 POSTGRES_INDEXES = {f"ix_bib_record_{vector}": vector for vector in POSTGRES_VECTORS.values()}
 POSTGRES_WORDS = "bib_record_word"
+# The facets' language and year of up to a thousand matches, read from this index alone: from the table they
+# were a thousand rows scattered over it, most not in the server's cache (docs/opac.md, Speed). SQLite's
+# table is its primary key's B-tree already.
+POSTGRES_FACETS_INDEX = "ix_bib_record_facets"
 EXACT_MARK = "="  # before an exact token in bib_record_word
 
 # A record's words: its folded tokens, and "=" before each exact token with a digit. DISTINCT: a word
@@ -143,7 +147,17 @@ def drop_word_statements(dialect: str) -> tuple[str, ...]:
     return _POSTGRES_WORDS_DROP if dialect == "postgresql" else ()
 
 
+def create_facets_statements(dialect: str) -> tuple[str, ...]:
+    if dialect != "postgresql":
+        return ()
+    return (f"CREATE INDEX {POSTGRES_FACETS_INDEX} ON bib_record (id) INCLUDE (language, year)",)
+
+
+def drop_facets_statements(dialect: str) -> tuple[str, ...]:
+    return (f"DROP INDEX IF EXISTS {POSTGRES_FACETS_INDEX}",) if dialect == "postgresql" else ()
+
+
 def is_engine_owned(name: str | None) -> bool:
     """A table, index or column of the search index, which the models leave to the engine."""
     owned = name in SQLITE_TABLES or name in POSTGRES_INDEXES or name in POSTGRES_VECTORS.values()
-    return owned or name in (POSTGRES_WORDS, f"ix_{POSTGRES_WORDS}_record_id")
+    return owned or name in (POSTGRES_WORDS, f"ix_{POSTGRES_WORDS}_record_id", POSTGRES_FACETS_INDEX)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from server.db.among import among
+from server.db.among import among, listed
 from server.db.search_index import SQLITE_TABLE
 from server.domain.catalogue.opac import (
     COUNT_CAP,
@@ -119,7 +119,7 @@ def _newest(
             .order_by(rowid.desc())
             .limit(cap)
         )
-    return [int(i) for i in session.execute(statement).scalars()]
+    return list(map(int, session.execute(statement).scalars().all()))  # all(): one fetch, not one a row
 
 
 def _by_title(session: Session, ids: list[int], offset: int, limit: int) -> list[int]:
@@ -196,21 +196,24 @@ def _facets(session: Session, ids: list[int]) -> FacetCounts:
     ids = ids[:FACET_CAP]
     language: Counter[str] = Counter()
     decade: Counter[int] = Counter()
-    for lang, year in session.execute(
-        sa.select(RECORD.c.language, RECORD.c.year).where(among(_dialect(session), RECORD.c.id, ids))
+    found = listed(_dialect(session), ids)
+    for lang, year, records in session.execute(
+        sa.select(RECORD.c.language, RECORD.c.year, sa.func.count())
+        .select_from(found.join(RECORD, RECORD.c.id == found.c.id))
+        .group_by(RECORD.c.language, RECORD.c.year)
     ):
         if lang:
-            language[lang] += 1
+            language[lang] += records
         if (d := decade_of(year)) is not None:
-            decade[d] += 1
+            decade[d] += records
     types: dict[str, set[int]] = {}
     floors: dict[int, set[int]] = {}
     available: set[int] = set()
     floor_of = floor_of_shelves(session)
     for record_id, item_type, home, status in session.execute(
-        sa.select(ITEM.c.record_id, ITEM.c.item_type, ITEM.c.home_location_id, ITEM.c.status).where(
-            among(_dialect(session), ITEM.c.record_id, ids), ITEM.c.status != ItemStatus.WITHDRAWN
-        )
+        sa.select(ITEM.c.record_id, ITEM.c.item_type, ITEM.c.home_location_id, ITEM.c.status)
+        .select_from(found.join(ITEM, ITEM.c.record_id == found.c.id))
+        .where(ITEM.c.status != ItemStatus.WITHDRAWN)
     ):
         types.setdefault(item_type, set()).add(record_id)
         if home is not None and (floor := floor_of.get(home)) is not None:
