@@ -15,12 +15,14 @@ from typing import Any
 
 import pytest
 
+from server.services import passwords
 from server.services.context import CirculationContext
 from tests.support.broker import RunningBroker, running_broker
 from tests.support.browser import browser, screen
 from tests.support.context import circulation_context
 from tests.support.postgres import PostgresCluster, PostgresUnavailableError
 from tests.support.processes import mark_session, started_by_session
+from tests.support.staff import CHEAP_HASHER
 from tests.support.tiers import TIERS, misplaced, slow_files_first, tier_of
 from tests.support.waiting import wait_until
 
@@ -90,6 +92,7 @@ def _finalise_what_the_test_dropped() -> Iterator[None]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SESSION] = mark_session()
+    passwords.use_hasher(CHEAP_HASHER)
 
 
 def pytest_collection_finish() -> None:

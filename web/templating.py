@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+)
+from jinja2.bccache import Bucket
 from starlette.responses import HTMLResponse
 
 from web import formatting
@@ -45,6 +54,28 @@ def shared_loader() -> PrefixLoader:
     return PrefixLoader({"web": PackageLoader("web", "templates")})
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Every template compiled once a process, whichever environment asks: the console, the public catalogue
+    and the kiosk screen each make environments of their own (one a language), and an application made again
+    (a test's, a restarted screen's) makes them anew; compiling a page's templates took longer than rendering
+    it. Jinja2 keys a template's code by its name and file and checks it against the source's checksum, so an
+    edited template is compiled again. Shared only by `make_environment`'s environments, whose options — which
+    the compiled code depends on — are all the same."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(
     lang: Language,
     *,
@@ -60,6 +91,7 @@ def make_environment(
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_COMPILED,
     )
     environment.policies["ext.i18n.trimmed"] = True  # {% trans %} text is one line whatever its layout
     environment.install_gettext_translations(  # type: ignore[attr-defined]  # added by the i18n extension

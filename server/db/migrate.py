@@ -8,6 +8,7 @@ head revision with a message that says what to run.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -33,6 +34,14 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+@cache
+def _revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """This code's head revisions and every revision it knows. Read once a process: reading them parses every
+    migration's file, longer than the rest of a server's start-up check."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return frozenset(scripts.get_heads()), frozenset(script.revision for script in scripts.walk_revisions())
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
@@ -41,12 +50,10 @@ def require_head(engine: Engine) -> None:
     """Raise DatabaseNotMigratedError unless the database is at the head revision of these migrations."""
     with engine.connect() as connection:
         current = frozenset(MigrationContext.configure(connection).get_current_heads())
-    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    heads = frozenset(scripts.get_heads())
+    heads, known = _revisions()
     if current == heads:
         return
     where = engine.url.render_as_string(hide_password=True)
-    known = {script.revision for script in scripts.walk_revisions()}
     if current - known:
         raise DatabaseNotMigratedError(
             f"the database {where} is at revision {', '.join(sorted(current))}, which this version of Stacks "
