@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from argon2 import extract_parameters
 from sqlmodel import Session
 
 from server.services import passwords
@@ -16,6 +17,12 @@ from tests.support.staff import CHEAP_HASHER, PASSWORD, staff
 def test_the_server_hashes_at_full_strength_rfc_9106s_low_memory_profile() -> None:
     hasher = passwords.FULL_STRENGTH
     assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (64 * 1024, 3, 4)
+
+
+def test_an_unknown_user_name_is_checked_at_full_strength_too() -> None:
+    """The stand-in hash verified for an unknown user name costs what a real one does."""
+    made = extract_parameters(passwords.FULL_STRENGTH.hash(PASSWORD))
+    assert extract_parameters(passwords.FULL_STRENGTH_STAND_IN) == made
 
 
 def test_a_hash_with_other_parameters_signs_in_and_is_made_again(session: Session) -> None:
