@@ -4,14 +4,15 @@ alone. Derived columns (folded search text, shelf keys, work and set keys) are f
 `server.db.derived.with_derived`, the same functions the ORM uses.
 
 Matching: a record on its control number, then (no record with that control number) on its ISBN when the
-record found has no other control number; in an items file, also on its title and author. A copy on its
-barcode. A copy whose location code the library does not have, or whose accession number another copy
-already carries, is rejected with the reason; its record is still written.
+record found has no other control number; a record with neither, on another with neither that describes the
+same edition (title, author, edition, publisher, year, volume, ISSN); in an items file, also on its title and
+author. A copy on its barcode. A copy whose location code the library does not have, or whose accession
+number another copy already carries, is rejected with the reason; its record is still written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,18 @@ def _title_author(title: str, author: str | None) -> tuple[str, str]:
     return fold(title), fold(author or "")
 
 
+_EDITION_FIELDS = ("title", "author", "edition", "publisher", "year", "volume", "issn")
+
+
+def _edition(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """What tells one edition from another, for records that carry no number to tell them apart by."""
+    return tuple(fold(str(values[name] or "")) for name in _EDITION_FIELDS)
+
+
+def _unkeyed(values: Mapping[str, Any]) -> bool:
+    return not values["control_number"] and not values["isbn"]
+
+
 @dataclass(slots=True)
 class _Known:
     """A record the batch matched or will create: its id once it has one, its row as stored."""
@@ -65,13 +78,12 @@ class CatalogueWriter:
 
     # records
 
-    def _existing(
-        self, batch: Sequence[RecordIn]
-    ) -> tuple[dict[Any, _Known], dict[Any, _Known], dict[Any, _Known]]:
+    def _existing(self, batch: Sequence[RecordIn]) -> tuple[dict[Any, _Known], ...]:
         columns = [RECORD.c.id, *(RECORD.c[name] for name in RECORD_FIELDS)]
         by_number: dict[Any, _Known] = {}
         by_isbn: dict[Any, _Known] = {}
         by_title: dict[Any, _Known] = {}
+        by_edition: dict[Any, _Known] = {}
         numbers = {value.control_number for value in batch if value.control_number}
         for row in select_in(self.session, columns, RECORD.c.control_number, numbers):
             by_number[row["control_number"]] = _Known(dict(row), row["id"])
@@ -82,14 +94,23 @@ class CatalogueWriter:
             keys = {record_work_key(value.title, value.author, None) for value in batch}
             for row in select_in(self.session, columns, RECORD.c.work_key, keys):
                 by_title.setdefault(_title_author(row["title"], row["author"]), _Known(dict(row), row["id"]))
-        return by_number, by_isbn, by_title
+        unkeyed = [value for value in batch if not value.control_number and not value.isbn]
+        works = {record_work_key(value.title, value.author, value.uniform_title) for value in unkeyed}
+        for found in select_in(self.session, columns, RECORD.c.work_key, works):
+            if _unkeyed(stored := dict(found)):
+                by_edition.setdefault(_edition(stored), _Known(stored, stored["id"]))
+        return by_number, by_isbn, by_title, by_edition
 
-    def _match(self, value: RecordIn, indexes: tuple[dict[Any, _Known], ...]) -> _Known | None:
-        by_number, by_isbn, by_title = indexes
+    def _match(
+        self, value: RecordIn, row: dict[str, Any], indexes: tuple[dict[Any, _Known], ...]
+    ) -> _Known | None:
+        by_number, by_isbn, by_title, by_edition = indexes
         known = by_number.get(value.control_number) if value.control_number else None
         candidate = by_isbn.get(value.isbn) if known is None and value.isbn else None
         if candidate is not None and candidate.row["control_number"] in (None, value.control_number):
             known = candidate
+        if known is None and _unkeyed(row):
+            known = by_edition.get(_edition(row))
         if known is None and self.by_title:
             known = by_title.get(_title_author(value.title, value.author))
         return known
@@ -99,13 +120,13 @@ class CatalogueWriter:
     ) -> list[int | None]:
         """The batch's records written; each entry's record id (None: the record was refused)."""
         indexes = self._existing([value for _, value in batch])
-        by_number, by_isbn, by_title = indexes
+        by_number, by_isbn, by_title, by_edition = indexes
         new_rows: list[dict[str, Any]] = []
         updates: dict[int, dict[str, Any]] = {}
         chosen: list[_Known | None] = []
         for position, value in batch:
             row = record_row(value)
-            known = self._match(value, indexes)
+            known = self._match(value, row, indexes)
             refusal = unfit(RECORD, row)
             if refusal is None and known is None and not value.title:
                 refusal = "no record with this control number or ISBN, and no title to create one"
@@ -132,6 +153,8 @@ class CatalogueWriter:
                 if key:
                     index.setdefault(key, known)
             by_title.setdefault(_title_author(value.title, value.author), known)
+            if _unkeyed(row):
+                by_edition.setdefault(_edition(row), known)
             chosen.append(known)
         ids = self._insert_records(new_rows)
         self._update_records(updates)

@@ -214,6 +214,34 @@ def test_a_second_import_changes_nothing_and_a_changed_file_updates(library: Eng
     assert after[number]["search_text"].startswith("TEN MOI ")
 
 
+def test_records_without_a_number_match_the_same_edition_on_a_second_import(
+    library: Engine, tmp_path: Path
+) -> None:
+    """Old systems export records with neither a control number nor an ISBN: the second import finds each
+    by what tells editions apart, so it neither duplicates them nor merges two editions of one title."""
+    first_edition, *others = [
+        replace(value, control_number=None, isbn=None) for value in vietnamese_records(6)
+    ]
+    second_edition = replace(first_edition, year=(first_edition.year or 2000) + 5, copies=())
+    profile = marc_profile(REPO_CONFIG_DIR, None)
+    source = tmp_path / "unnumbered.mrc"
+    values = [first_edition, second_edition, *others]
+    source.write_bytes(b"".join(marc_record(value, profile).as_marc() for value in values))
+
+    first = run_import(library, source, ImportKind.MARC)
+    again = run_import(library, source, ImportKind.MARC)
+
+    assert asdict(first.records) == _counts(created=7)
+    assert asdict(again.records) == _counts(unchanged=7)
+    assert asdict(again.copies) == _counts(unchanged=first.copies.created)
+    with library.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(RECORD)).scalar() == 7
+    changed = tmp_path / "changed.mrc"
+    values[3] = replace(values[3], summary="Bản tóm tắt mới")
+    changed.write_bytes(b"".join(marc_record(value, profile).as_marc() for value in values))
+    assert asdict(run_import(library, changed, ImportKind.MARC).records) == _counts(updated=1, unchanged=6)
+
+
 def test_a_dry_run_reports_the_same_figures_and_keeps_nothing(library: Engine, tmp_path: Path) -> None:
     source = tmp_path / "catalogue.mrc"
     write_file(source, 30)
