@@ -23,6 +23,7 @@ from edge.host import AgentHost, Finished
 from edge.settings import EdgeSettings
 from edge.sim.gate_agent import SimulatedGateSummary, simulated_gate
 from edge.sim.gate_stream import Expected, expected, scripted_stream
+from edge.sim.gate_walkers import DWELL_S
 from tests.integration.edge.factories import SettingsFactory
 from tests.integration.edge.server_double import ServerDouble
 from tests.support.broker import RunningBroker, command_env
@@ -89,7 +90,9 @@ def test_the_broker_killed_with_9_mid_stream_loses_and_doubles_nothing(
     people = scripted_stream(gap_s=0.5)  # alarms at 1.0 s, then two at 3.5 s
     result: list[Any] = []
     with AgentHost(gate_settings, handle_signals=False) as host:
-        gate = simulated_gate(host, CONFIG, people, report_every_s=0.2, dwell_s=0.3)
+        # A walk of 0.6 s, as at 1.4 m/s (edge/sim/gate_walkers.py): with 0.3 s, a loaded test machine once
+        # let a book through between two of the virtual reader's polls, which is no loss of an event.
+        gate = simulated_gate(host, CONFIG, people, report_every_s=0.2, dwell_s=DWELL_S)
         running = threading.Thread(target=lambda: result.append(host.run(gate)), daemon=True)
         running.start()
         runtime = host.runtime
