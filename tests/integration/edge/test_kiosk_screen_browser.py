@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session, select
 
 from devices.barcode.image import decode_image
@@ -154,6 +155,18 @@ def outcomes(page: Page) -> list[str]:
     return found
 
 
+def screenshot_of(element: Locator, attempts: int = 3) -> bytes:
+    """The element's picture. The screen's live feed may swap its part in again (the same content) between
+    finding the element and taking the picture: then the picture is taken of the new one."""
+    for _ in range(attempts - 1):
+        try:
+            return element.screenshot()
+        except PlaywrightError as error:
+            if "not attached" not in str(error):
+                raise
+    return element.screenshot()
+
+
 def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, screen: Screen) -> None:
     page, library = screen.page, kiosk.library
     page.goto(f"{kiosk.base}/")
@@ -228,7 +241,7 @@ def test_a_reader_borrows_a_stack_signs_out_and_books_come_back(kiosk: Kiosk, sc
     page.click("[data-receipt-qr-show]")
     code = page.locator("[data-receipt-qr] svg")
     expect(code).to_be_visible()
-    (symbol,) = decode_image(code.screenshot()).symbols
+    (symbol,) = decode_image(screenshot_of(code)).symbols
     assert all(item.barcode in symbol.value for item in [*lent, library.had])
     assert library.card not in symbol.value
     assert library.name not in symbol.value
