@@ -94,25 +94,25 @@ class CatalogueWriter:
             keys = {record_work_key(value.title, value.author, None) for value in batch}
             for row in select_in(self.session, columns, RECORD.c.work_key, keys):
                 by_title.setdefault(_title_author(row["title"], row["author"]), _Known(dict(row), row["id"]))
-        unkeyed = [value for value in batch if not value.control_number and not value.isbn]
-        works = {record_work_key(value.title, value.author, value.uniform_title) for value in unkeyed}
+        unkeyed = [row for row in map(record_row, batch) if _unkeyed(row)]
+        works = {record_work_key(row["title"], row["author"], row["uniform_title"]) for row in unkeyed}
         for found in select_in(self.session, columns, RECORD.c.work_key, works):
             if _unkeyed(stored := dict(found)):
                 by_edition.setdefault(_edition(stored), _Known(stored, stored["id"]))
         return by_number, by_isbn, by_title, by_edition
 
-    def _match(
-        self, value: RecordIn, row: dict[str, Any], indexes: tuple[dict[Any, _Known], ...]
-    ) -> _Known | None:
+    def _match(self, row: dict[str, Any], indexes: tuple[dict[Any, _Known], ...]) -> _Known | None:
+        """The record an entry's row (`record_row`) is, among those known; None: a new one."""
         by_number, by_isbn, by_title, by_edition = indexes
-        known = by_number.get(value.control_number) if value.control_number else None
-        candidate = by_isbn.get(value.isbn) if known is None and value.isbn else None
-        if candidate is not None and candidate.row["control_number"] in (None, value.control_number):
+        number, isbn = row["control_number"], row["isbn"]
+        known = by_number.get(number) if number else None
+        candidate = by_isbn.get(isbn) if known is None and isbn else None
+        if candidate is not None and candidate.row["control_number"] in (None, number):
             known = candidate
         if known is None and _unkeyed(row):
             known = by_edition.get(_edition(row))
         if known is None and self.by_title:
-            known = by_title.get(_title_author(value.title, value.author))
+            known = by_title.get(_title_author(row["title"], row["author"]))
         return known
 
     def _write_records(
@@ -126,7 +126,7 @@ class CatalogueWriter:
         chosen: list[_Known | None] = []
         for position, value in batch:
             row = record_row(value)
-            known = self._match(value, row, indexes)
+            known = self._match(row, indexes)
             refusal = unfit(RECORD, row)
             if refusal is None and known is None and not value.title:
                 refusal = "no record with this control number or ISBN, and no title to create one"
