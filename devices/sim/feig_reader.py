@@ -186,7 +186,7 @@ class VirtualFeigReader:
                 return Status.NO_TRANSPONDER, b""
             if self.field.take_rf_error():
                 return Status.RF_COMMUNICATION_ERROR, b""
-            queue = [tag.uid for tag in self.field.tags()]
+            queue = [tag.uid for tag in self.field.inventory()]
         page, rest = queue[: self.profile.max_data_sets], queue[self.profile.max_data_sets :]
         self.state.inventory_queue = rest
         records = bytearray((len(page),))

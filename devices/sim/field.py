@@ -109,6 +109,9 @@ class Field:
     def __init__(self, tags: list[VirtualTag] | None = None, faults: FaultPlan | None = None) -> None:
         self._lock = threading.RLock()
         self._tags: dict[bytes, VirtualTag] = {}
+        self._round = 0  # inventories begun
+        self._listed_in: dict[bytes, int] = {}  # uid: the inventory that first listed it
+        self._leaving: set[bytes] = set()
         self._queued: list[list[Fault | int]] = []  # [fault, replies to let through first]
         self.faults = faults or FaultPlan()
         self.rng = random.Random(self.faults.seed)
@@ -126,10 +129,37 @@ class Field:
         with self._lock:
             for uid in uids:
                 self._tags.pop(uid, None)
+                self._listed_in.pop(uid, None)
+                self._leaving.discard(uid)
+
+    def leave(self, *uids: bytes) -> None:
+        """The tags are carried out of the field, but not before the reader has listed each of them and
+        begun another inventory — so it had the time between to read them. A simulated walk past a reader
+        then never misses a book because a loaded machine polled late; a missed read is a fault, injected
+        on purpose (`FaultPlan`, `inject`)."""
+        with self._lock:
+            self._leaving.update(uid for uid in uids if uid in self._tags)
+            self._let_leave()
+
+    def inventory(self) -> list[VirtualTag]:
+        """The tags a reader's new inventory finds: those whose leave has waited long enough are gone
+        first, and the rest are noted as listed."""
+        with self._lock:
+            self._round += 1
+            self._let_leave()
+            for uid in self._tags:
+                self._listed_in.setdefault(uid, self._round)
+            return list(self._tags.values())
+
+    def _let_leave(self) -> None:
+        gone = [uid for uid in self._leaving if self._listed_in.get(uid, self._round) < self._round]
+        self.remove(*gone)
 
     def clear(self) -> None:
         with self._lock:
             self._tags.clear()
+            self._listed_in.clear()
+            self._leaving.clear()
 
     def tags(self) -> list[VirtualTag]:
         with self._lock:

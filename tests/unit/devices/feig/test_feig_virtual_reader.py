@@ -111,3 +111,29 @@ def test_mem_size_follows_the_chosen_encoding() -> None:
         assert reply is not None
         info = iso15693.parse_system_information(reply.data)
         assert (info.block_size_field, info.block_count_field) == expected
+
+
+def _listed(reader: VirtualFeigReader) -> int:
+    reply = _ask(reader, iso15693.inventory())
+    assert reply is not None
+    return reply.data[0] if reply.status == Status.OK else 0
+
+
+def test_a_tag_carried_out_leaves_only_after_an_inventory_listed_it() -> None:
+    field = Field()
+    reader = VirtualFeigReader(field, get_profile("cpr"))
+    [passing, lingering] = make_items(2, isil=ISIL)
+    field.add(passing)
+    field.leave(passing.uid)  # walked through between two polls
+    assert field.get(passing.uid) is not None
+    assert _listed(reader) == 1  # the late poll still finds it
+    assert field.get(passing.uid) is not None  # and the reader may still read its blocks
+    assert _listed(reader) == 0  # gone once the next inventory begins
+    field.add(lingering)
+    assert _listed(reader) == 1
+    assert _listed(reader) == 1
+    field.leave(lingering.uid)  # listed long ago: leaves at once
+    assert field.get(lingering.uid) is None
+    field.add(passing)
+    field.remove(passing.uid)  # taken away on purpose, as before: gone at once
+    assert _listed(reader) == 0
