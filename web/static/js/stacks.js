@@ -25,29 +25,39 @@
     lost.delete(event.target);
     showBanner();
   });
-  /* A part is swapped again only when it changed. A tap is answered with its part, and the live stream
-     sends the same part a moment later: swapping it again would wipe what the reader has begun typing
-     into it (a PIN) and make a screen reader announce it twice. What each part last showed is kept as it
-     came from the server, since the browser rewrites markup it has parsed. */
+  /* A live part is swapped again only when it changed. A tap is answered with its part, and the live
+     stream sends the same part too, before or after the answer: swapping it again would wipe what the
+     reader has begun typing into it (a PIN) and make a screen reader announce it twice. Only parts whose
+     content is replaced count (a feed that adds rows adds a same-looking row again); what each showed is
+     kept as it came from the server, since the browser rewrites markup it has parsed. */
   var lastShown = new WeakMap();
 
-  function sameText(a, b) {
-    return typeof a === "string" && typeof b === "string" &&
-      a.replace(/\r\n/g, "\n").trim() === b.replace(/\r\n/g, "\n").trim();
+  function replacesContent(part) {
+    var swap = (part.getAttribute("hx-swap") || "innerHTML").split(" ")[0];
+    return part.hasAttribute("sse-swap") && (swap === "innerHTML" || swap === "outerHTML");
+  }
+
+  function alreadyShown(part, html) {
+    if (!part || !replacesContent(part) || typeof html !== "string") {
+      return false;
+    }
+    var normal = html.replace(/\r\n/g, "\n").trim();
+    if (lastShown.get(part) === normal) {
+      return true;
+    }
+    lastShown.set(part, normal);
+    return false;
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.target) {
-      lastShown.set(event.detail.target, event.detail.serverResponse);
+    if (event.detail.shouldSwap && alreadyShown(event.detail.target, event.detail.serverResponse)) {
+      event.detail.shouldSwap = false;
     }
   });
   document.addEventListener("htmx:sseBeforeMessage", function (event) {
-    var part = event.target;
-    if (sameText(lastShown.get(part), event.detail.data)) {
+    if (alreadyShown(event.target, event.detail.data)) {
       event.preventDefault();
-      return;
     }
-    lastShown.set(part, event.detail.data);
   });
 
   /* A stream closed on purpose (its element left the page) is no longer waited for. */
