@@ -165,11 +165,12 @@ class KioskAgent:
 
     def search(self, query: str) -> None:
         """ "Find a book": the reader's words asked of the server (`CatalogueSteps.search`)."""
+        ticket = self._catalogue.typed()
         with self._lock:
             self._shown.activity()
-            self._catalogue.search(query, offline=self._offline.is_offline())
-            self._shown.counts.searches += 1
-            self.feed.changed(Part.CATALOGUE)
+            if self._catalogue.search(query, offline=self._offline.is_offline(), ticket=ticket):
+                self._shown.counts.searches += 1
+                self.feed.changed(Part.CATALOGUE)
 
     def place_hold(self, record_id: int) -> None:
         """A hold on a record found, for the reader signed in with the server."""

@@ -11,6 +11,7 @@ stays queued like every request; the server drops a search or a hold that reache
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 
 from contract.catalogue import MAX_QUERY_CHARS, CatalogueHit, CatalogueQuery, HoldForSession
@@ -46,22 +47,34 @@ class CatalogueSteps:
     def __init__(self, session: KioskSession) -> None:
         self._session = session
         self.view = CatalogueView()
+        self._tickets = threading.Lock()
+        self._latest = 0
 
-    def search(self, query: str, *, offline: bool) -> None:
-        """Ask the server (unless the kiosk knows it is offline: then unavailable at once)."""
+    def typed(self) -> int:
+        """A ticket for words the reader has just typed, taken before waiting for the agent: a search
+        waiting behind a newer one is not asked at all (`search(…, ticket=…)`)."""
+        with self._tickets:  # the screen's threads take tickets at once
+            self._latest += 1
+            return self._latest
+
+    def search(self, query: str, *, offline: bool, ticket: int | None = None) -> bool:
+        """Ask the server (unless the kiosk knows it is offline: then unavailable at once). False: not
+        asked, as the reader typed on since `ticket`."""
+        if ticket is not None and ticket < self._latest:
+            return False
         query = " ".join(query.split())[:MAX_QUERY_CHARS]
         if not query:
             self.view = CatalogueView()
-            return
+            return True
         if offline:
             self.view = CatalogueView(query=query, unavailable=True)
-            return
+            return True
         asked = Asked(CatalogueSearchRequested.KIND, self._session.card_number)
         answered = self._session.requests.ask(CatalogueSearchRequested, CatalogueQuery(query=query), asked)
         reply = answered.reply
         if not isinstance(reply, CatalogueSearchResult) or not reply.decision.ok:
             self.view = CatalogueView(query=query, unavailable=True)
-            return
+            return True
         self.view = CatalogueView(
             query=query,
             hits=tuple(reply.hits),
@@ -70,6 +83,7 @@ class CatalogueSteps:
             searched=True,
             holds=self.view.holds,  # a hold answered stays said on its record for this visit
         )
+        return True
 
     def place_hold(self, record_id: int) -> None:
         """A hold for the reader signed in with the server (never offline: the server decides holds)."""

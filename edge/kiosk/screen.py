@@ -47,7 +47,7 @@ FRAGMENTS = {
     Part.ACCOUNT: "kiosk/account.html",
     Part.WARNING: "kiosk/warning.html",
     Part.NETWORK: "kiosk/network.html",
-    Part.CATALOGUE: "kiosk/catalogue.html",
+    Part.CATALOGUE: "kiosk/catalogue_results.html",
 }
 
 # What each outcome says (the headline of a book's row), and what the reader does next when that is not

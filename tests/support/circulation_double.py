@@ -19,6 +19,7 @@ from typing import Any
 
 from contract.common import ItemRef, LocalizedText, utc_now
 from contract.events import (
+    CatalogueSearchRequested,
     CheckinRequested,
     CheckinRequestedV2,
     CheckoutRequested,
@@ -28,6 +29,7 @@ from contract.events import (
     RenewRequested,
 )
 from contract.replies import (
+    CatalogueSearchResult,
     CheckinResult,
     CheckoutResult,
     Decision,
@@ -88,7 +90,10 @@ class CirculationDouble:
 
     def answer(self, event: EventEnvelope) -> ReplyBase:
         with self._lock:
-            reply, subject = self._answer(event)
+            if isinstance(event, CatalogueSearchRequested):  # no catalogue here: nothing is found
+                reply, subject = _reply(CatalogueSearchResult, event, ReasonCode.OK), event.payload.query
+            else:
+                reply, subject = self._answer(event)
             self.applied.append((event.KIND, subject))
             return reply
 

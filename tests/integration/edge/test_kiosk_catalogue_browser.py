@@ -1,6 +1,7 @@
 """Find a book on the kiosk's screen in Chromium: the real server (SQLite) and broker, the kiosk agent on its
-runtime. A reader signs in, searches without diacritics, sees each record's copies and where it stands, and
-places a hold — then a second one, refused in words; with the server stopped the screen says search is
+runtime. A reader signs in, types words without diacritics and sees the records found as they type (each
+record's copies and where it stands), places a hold — then a second one, refused in words — and clears the
+search, words and all; with the server stopped the screen says search is
 unavailable. Every state axe-core clean, in Vietnamese and English, screenshotted (kiosk-catalogue*)."""
 
 from __future__ import annotations
@@ -78,9 +79,12 @@ def test_a_reader_finds_a_book_and_holds_it_on_the_kiosk_screen(
                 page.keyboard.press("Enter")
                 expect(page.locator("[data-reader]")).to_contain_text("Lê Thu Hà", timeout=SLOW)
 
-                page.fill("#catalogue-query", "tieng viet")
-                page.click("[data-catalogue-search]")
-                expect(page.locator("[data-hit]")).to_have_count(3, timeout=SLOW)
+                box = page.locator("#catalogue-query")
+                box.press_sequentially("tieng viet", delay=60)  # found while typing: no Search pressed
+                expect(page.locator("[data-catalogue-results='tieng viet']")).to_be_attached(timeout=SLOW)
+                expect(page.locator("[data-hit]")).to_have_count(3)
+                expect(box).to_be_focused()  # the live results never took the box or the focus away
+                expect(box).to_have_value("tieng viet")
                 expect(page.locator("[data-catalogue-count]")).to_contain_text("3")
                 first = page.locator("[data-hit]").filter(has_text="Tiếng Việt thực hành")
                 expect(first.locator("[data-hit-copies]")).to_contain_text("2/2")
@@ -96,6 +100,10 @@ def test_a_reader_finds_a_book_and_holds_it_on_the_kiosk_screen(
                 expect(held.locator("[data-hold-answer]")).to_contain_text("Đã đặt trước", timeout=SLOW)
                 expect(held.locator("[data-place-hold]")).to_have_count(0)  # placed: not offered again
                 checks.shown_in_both_languages(screen, "kiosk-catalogue-hold")
+
+                page.click("[data-catalogue-close]")
+                expect(page.locator("[data-hit]")).to_have_count(0, timeout=SLOW)
+                expect(box).to_have_value("")  # cleared: the words go too
 
                 server.stop()
                 page.fill("#catalogue-query", "ngu phap")

@@ -63,17 +63,45 @@
   });
   document.addEventListener("pointerdown", stillHere);
   document.addEventListener("keydown", stillHere);
-  function afterSwap() {
+  /* The search box is not part of the live results, so typing is never swapped away. Results for no
+     words empty it when the box did not ask for none itself: the search was cleared, or the visit is
+     over, and the next reader must not see the last one's words. */
+  var lastAsked = "";
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var box = document.querySelector("[data-catalogue-query]");
+    if (box && (event.detail.elt === box || event.detail.elt === box.form)) {
+      lastAsked = box.value.trim();
+    }
+  });
+
+  function emptySearchWhenCleared(part) {
+    var box = document.querySelector("[data-catalogue-query]");
+    var results = part && part.id === "catalogue-results" && part.querySelector("[data-catalogue-results]");
+    if (box && results && results.getAttribute("data-catalogue-results") === "" && lastAsked !== "") {
+      box.value = "";
+      lastAsked = "";
+    }
+  }
+
+  /* The card (or PIN) field takes the focus again after a swap, so a scanner types into it at once; not
+     while the reader is typing a search, unless the sign-in itself changed (a card scanned: its PIN). */
+  function afterSwap(event) {
+    var part = event.detail && event.detail.target ? event.detail.target : event.target;
     openWarning();
+    emptySearchWhenCleared(part);
+    var searching = document.activeElement && document.activeElement.matches("[data-catalogue-query]");
     var field = document.querySelector("[data-pin], [data-card]");
-    if (field && !document.querySelector("[data-idle-warning][open]")) {
+    if (field && !document.querySelector("[data-idle-warning][open]") && (!searching || part.id === "sign-in")) {
       field.focus();
     }
   }
   document.addEventListener("htmx:afterSwap", afterSwap);
   /* A part that came over the live stream: swapped by the SSE extension just before this event. */
-  document.addEventListener("htmx:sseMessage", function () {
-    window.setTimeout(afterSwap, 0);
+  document.addEventListener("htmx:sseMessage", function (event) {
+    window.setTimeout(function () {
+      afterSwap({ target: event.target });
+    }, 0);
   });
   document.addEventListener("DOMContentLoaded", function () {
     var on = false;
@@ -82,5 +110,7 @@
     } catch (e) { /* no storage */ }
     largeText(on);
     openWarning();
+    var box = document.querySelector("[data-catalogue-query]");
+    lastAsked = box ? box.value.trim() : "";
   });
 })();

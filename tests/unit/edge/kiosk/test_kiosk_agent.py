@@ -378,3 +378,24 @@ def test_the_running_agent_reads_the_scanner_on_a_thread_of_its_own() -> None:
         running.join(5)
     assert kiosk.agent.view().step is SignInStep.PIN
     assert not running.is_alive()
+
+
+def test_words_typed_on_are_searched_and_words_typed_over_are_not() -> None:
+    kiosk = Kiosk()
+    agent = kiosk.agent
+
+    def asked() -> list[str]:
+        return [words for kind, words in kiosk.desk.applied if kind == "catalogue.search"]
+
+    agent.search("tieng")
+    assert asked() == ["tieng"]
+    assert agent.view().catalogue.query == "tieng"
+    assert agent.view().catalogue.searched
+    # "tieng v" waits for the agent while the reader types on: only the newest words are asked.
+    waiting = agent._catalogue.typed()
+    agent.search("tieng viet")
+    assert not agent._catalogue.search("tieng v", offline=False, ticket=waiting)
+    assert asked() == ["tieng", "tieng viet"]
+    assert agent.view().catalogue.query == "tieng viet"
+    agent.close_search()
+    assert agent.view().catalogue.query == ""
