@@ -1,7 +1,8 @@
 """Imports started from the console: each upload is a job with a directory of its own under
-`<data_dir>/imports/<token>/` (the file as uploaded, the rejects files) and, in this process's memory, its
-stage, progress and reports. The work is server.services.imports' (the same runner as `stacks import`),
-run in a worker thread so the request answers at once and the page follows the progress:
+`<data_dir>/imports/<token>/` (the file as uploaded under its name, the rejects files) and, in this
+process's memory, its stage, progress and reports. The work is server.services.imports' (the same runner
+as `stacks import`), run in a worker thread so the request answers at once and the page follows the
+progress:
 
     upload ─ checked (size, kind: `accept`) ─▶ PREVIEWING (the dry run) ─▶ PREVIEWED ─ run ─▶ RUNNING ─▶ DONE
                                                                   └──────────── FAILED ◀──────┘
@@ -9,7 +10,8 @@ run in a worker thread so the request answers at once and the page follows the p
 A file refused by the checks leaves nothing behind (its directory is removed). The dry run writes nothing
 that stays. The import commits batch by batch (server/services/imports/runner.py): if the server stops in
 the middle, the batches committed stay, and uploading the same file again resumes after them. A restart
-forgets the jobs themselves (their files stay on disk until removed).
+forgets the jobs themselves — the database's history of imports (`import_run`) stays, and the import page
+shows it — and their directories go with the next upload once untouched for `KEPT_DAYS`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 
 COPY_CHUNK = 1 << 20
 SAMPLE_SIZE = 10  # mapped entries shown on the preview
+KEPT_DAYS = 30  # a job's directory (upload, rejects) outlives its job by this long after its last change
 
 
 class Stage(StrEnum):
@@ -71,7 +75,8 @@ class ImportJob:
 
     @property
     def upload(self) -> Path:
-        return self.directory / "upload"
+        """The file as uploaded, under its own name: the import's history (`import_run`) names it so."""
+        return self.directory / "file" / self.filename
 
     @property
     def rejects(self) -> Path:
@@ -116,12 +121,15 @@ class ImportJobs:
     ) -> ImportJob:
         """Keep the upload if it is at most `limit` bytes and reads as `kind` with `profile`; else raise
         (UploadTooLarge, ImportFileError, ConfigurationError) with nothing kept."""
+        self._sweep()
         token = secrets.token_urlsafe(12)
         directory = self.root / token
-        directory.mkdir(parents=True)
+        name = _file_name(filename)
+        upload = directory / "file" / name
+        upload.parent.mkdir(parents=True)
         try:
-            size = _copy(stream, directory / "upload", limit)
-            sample = preview(directory / "upload", kind, profile=profile, config_dir=config_dir)
+            size = _copy(stream, upload, limit)
+            sample = preview(upload, kind, profile=profile, config_dir=config_dir)
         except (InvalidInputError, ConfigurationError, UnicodeDecodeError):
             shutil.rmtree(directory, ignore_errors=True)
             raise
@@ -129,7 +137,7 @@ class ImportJobs:
             token=token,
             kind=kind,
             profile=profile,
-            filename=Path(filename).name[:200] or "upload",
+            filename=name,
             size=size,
             directory=directory,
             started_by=started_by,
@@ -139,6 +147,18 @@ class ImportJobs:
         with self._lock:
             self._jobs[token] = job
         return job
+
+    def _sweep(self, *, now: float | None = None) -> None:
+        """Job directories nobody has touched for `KEPT_DAYS` go: a restart forgot their jobs, and their
+        uploads and rejects files would pile up. A job of this process is never swept."""
+        if not self.root.is_dir():
+            return
+        cutoff = (time.time() if now is None else now) - KEPT_DAYS * 86_400
+        with self._lock:
+            live = set(self._jobs)
+        for directory in self.root.iterdir():
+            if directory.is_dir() and directory.name not in live and _last_change(directory) < cutoff:
+                shutil.rmtree(directory, ignore_errors=True)
 
     def start_preview(self, job: ImportJob, engine: Engine, config_dir: Path) -> None:
         """The dry run, in a worker thread: the preview's figures and rejects."""
@@ -211,6 +231,16 @@ class ImportJobs:
         with self._lock:
             job = self._jobs.get(token)
             return replace(job) if job is not None else None
+
+
+def _last_change(directory: Path) -> float:
+    return max((path.stat().st_mtime for path in directory.rglob("*")), default=directory.stat().st_mtime)
+
+
+def _file_name(filename: str) -> str:
+    """The uploaded file's name as one safe path component (a browser may send a path, or nothing)."""
+    name = Path(filename.replace("\\", "/")).name[:200]
+    return name if name not in ("", ".", "..") else "upload"
 
 
 def _copy(stream: BinaryIO, target: Path, limit: int) -> int:

@@ -1,7 +1,9 @@
 """Imports in the console: upload a file (MARC 21 records with their copies as ISO 2709 or MARCXML, an items
 CSV or the registrar's patrons CSV) with its profile; the preview is the dry run's report (what would be
 created, updated, left unchanged and rejected, the first rejects, a sample of the entries as mapped); run
-it, follow its progress (htmx polling), and read the report with the rejects file to download.
+it, follow its progress (htmx polling), and read the report with the rejects file to download. Below the
+jobs of this server, the history the database keeps of every import (`import_history`): finished, or
+stopped part-way and waiting for the same file to go on.
 
 Refused with the reason, nothing imported and nothing kept: a file over `import_max_upload_mib`, one that
 is not what it says (not MARC 21, not CSV text), a CSV without a column every row needs, an unknown
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 
@@ -30,6 +33,7 @@ from server.console.session import Viewer, ViewerDep
 from server.console.state import ConsoleState, DbDep, NowDep, StateDep
 from server.errors import ConfigurationError, NotFoundError
 from server.services.imports import ImportFileError, ImportKind, MissingColumnsError
+from server.services.imports.history import PastRun, import_history
 from server.services.permissions import Permission, allows
 from web import N_, translate
 from web.formatting import number
@@ -91,6 +95,7 @@ def _start_page(
         "problem": problem,
         "limit_mib": number(state.settings.import_max_upload_mib, viewer.lang),
         "jobs": _jobs(state).recent(),
+        "history": _history(state),
         "stage_labels": STAGE_LABELS,
         "kind_labels": KIND_LABELS,
     }
@@ -98,6 +103,11 @@ def _start_page(
     return render.page(
         request, state, viewer, "console/imports/start.html", context, nav=PATH, status_code=status
     )
+
+
+def _history(state: ConsoleState) -> list[PastRun]:
+    with Session(state.database()) as db:
+        return import_history(db)
 
 
 @pages.page(PATH, Permission.CATALOGUE_EDIT)

@@ -5,15 +5,19 @@ a column every row needs; a desk assistant may not import."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from server.console.import_jobs import ImportJob, jobs_in
+from server.console.import_jobs import KEPT_DAYS, ImportJob, jobs_in
+from server.db.tables.imports import ImportRun
 from server.services.columns import ITEM
 from tests.support.console_app import console_state, form_token
 
@@ -88,6 +92,56 @@ def test_upload_preview_run_and_report(
     )
     assert again.status_code == 303  # the same form again: applied once
     assert _copies(console_engine) == 2
+    assert job.upload.name == "ban-sao.csv"  # kept under its own name, which the history gives
+    [past] = re.findall(r"<tr data-past-import>(.*?)</tr>", librarian.get(URL).text, re.S)
+    assert "ban-sao.csv" in past
+    assert "Xong lúc" in past
+
+
+def test_the_history_of_imports_outlives_the_jobs_and_old_uploads_go(
+    console_app: FastAPI, console_engine: Engine, signed_in: Callable[[str], TestClient]
+) -> None:
+    librarian = signed_in("librarian")
+    now = datetime.now(UTC)
+    with Session(console_engine) as db:  # an import stopped part-way, by another process or before a restart
+        db.add(
+            ImportRun(
+                digest="0" * 64,
+                kind="marc",
+                profile="koha",
+                source_name="thu-muc-cu.mrc",
+                position=1500,
+                counts={"records": {"created": 1490, "rejected": 10}},
+                status="running",
+                started_at=now - timedelta(hours=2),
+                updated_at=now - timedelta(hours=1),
+            )
+        )
+        db.commit()
+    imports_dir = console_state(console_app).settings.data_dir / "imports"
+    old, recent = imports_dir / "old-job", imports_dir / "recent-job"
+    for directory in (old, recent):
+        (directory / "file").mkdir(parents=True)
+        (directory / "file" / "cu.csv").write_text("barcode\n", encoding="utf-8")
+    long_ago = (now - timedelta(days=KEPT_DAYS + 1)).timestamp()
+    for path in (old / "file" / "cu.csv", old / "file", old):
+        os.utime(path, (long_ago, long_ago))
+
+    status, location, _ = _upload(librarian, "items:default", "C:\\Thư viện\\ban-sao.csv", ITEMS_CSV)
+    assert status == 303
+    assert not old.exists()  # untouched for longer than kept: gone with the next upload
+    assert recent.exists()
+    job = _finished(console_app, location)
+    assert job.filename == "ban-sao.csv"  # a browser's path is not a path here
+    assert job.upload.parent.parent.parent == imports_dir
+
+    page = librarian.get(URL).text
+    rows = re.findall(r"<tr data-past-import>(.*?)</tr>", page, re.S)
+    assert len(rows) == 1  # the preview is a dry run: not in the history
+    assert "thu-muc-cu.mrc" in rows[0]
+    assert "Chưa xong" in rows[0]
+    assert "1.500" in rows[0]
+    assert "1.490" in rows[0]
 
 
 def test_uploads_refused_with_the_reason_and_nothing_kept(
@@ -113,7 +167,7 @@ def test_uploads_refused_with_the_reason_and_nothing_kept(
     assert status == 422
     assert "lớn hơn 0,001 MiB" in page
 
-    assert not any(imports_dir.glob("*/upload")) if imports_dir.exists() else True
+    assert not any(imports_dir.glob("*/file/*")) if imports_dir.exists() else True
     assert _copies(console_engine) == 0
 
     assistant = signed_in("assistant")

@@ -95,6 +95,11 @@ def test_a_marc_file_uploaded_previewed_and_imported(
     expect(page.get_by_role("link", name="Tải về tệp các mục bị loại")).to_be_visible()
     look_in_both_languages(screen, "console-import-report")
 
+    page.get_by_role("link", name="Nhập dữ liệu", exact=True).first.click()
+    past = page.locator("#import-history tbody tr").filter(has_text="bien-muc.mrc")
+    expect(past.first).to_contain_text("Xong lúc")  # the database's history, beside this server's jobs
+    look_in_both_languages(screen, "console-import-history")
+
 
 def test_the_accession_register(console_as: Callable[[str], Screen], console_server: ConsoleServer) -> None:
     with console_server.db() as session:
