@@ -28,8 +28,8 @@ demo: system-demo venv
 
 # The tests run on WORKERS pytest-xdist processes, a test file's tests on one worker (docs/architecture.md,
 # Running the suite): most integration tests wait on sockets, servers and Chromium, so more workers than
-# cores pays. WORKERS=0 runs them all in this process.
-WORKERS ?= 3
+# cores pays (two cores stayed a third idle on three workers). WORKERS=0 runs them all in this process.
+WORKERS ?= 4
 PYTEST  := $(BIN)/pytest -q -n $(WORKERS) --dist loadfile
 
 test: system-test venv lint typecheck

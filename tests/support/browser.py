@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize, expect, sync_playwright
 
 from tests.support.styleguide import build_app, serving
 
@@ -39,6 +39,11 @@ SCREENSHOTS = _REPO / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" els
 AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
 AXE_URL = "/__tests__/axe.min.js"  # same origin, so the page's script-src 'self' lets it in
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+# How long an `expect` waits for the page to get there (Playwright's default is 5 s). A passing check
+# returns as soon as it holds; a round trip through the broker, an agent and the server can take longer
+# than 5 s on a loaded machine running the suite's workers side by side.
+EXPECT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 # Installed before any script of the page, so it sees every violation, even of the first <script>.
 RECORD_CSP_VIOLATIONS = """
