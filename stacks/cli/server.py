@@ -7,6 +7,7 @@ the database behind refuses to start and says to run the migration.
 
 from __future__ import annotations
 
+import gc
 import signal
 from types import FrameType
 from typing import Annotated, NoReturn
@@ -37,6 +38,10 @@ def server(
     """Run the server. Without STACKS_MQTT_PASSWORD it uses the local broker's generated credentials."""
     if ctx.invoked_subcommand is not None:
         return
+    # Importing and building the application makes hundreds of thousands of objects that live as long as
+    # the process; the collector's sweeps over them meanwhile cost a tenth of a start-up. It is on again
+    # before serving, and the lifespan freezes what start-up built (server/app.py).
+    gc.disable()
     import uvicorn
 
     from server.app import create_app, startup_check
@@ -57,8 +62,10 @@ def server(
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again: with the default action
     # that would end the process with 143, which supervisors read as a crash. A clean stop exits 0.
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    app = create_app(settings)
+    gc.enable()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host or settings.http_host,
         port=port or settings.http_port,
         log_config=None,
