@@ -12,8 +12,19 @@ from contextlib import contextmanager
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.requests import Request
 
 START_WAIT_S = 10.0
+
+
+async def still_open(request: Request) -> bool:
+    """Whether a screen's live stream goes on: its page is still there, and the screen is not stopping.
+    A stream ends by itself when `serving` stops, instead of being cancelled mid-wait (an error in the log
+    at every clean stop of an agent whose screen was open)."""
+    closing = getattr(request.app.state, "closing", None)
+    if isinstance(closing, threading.Event) and closing.is_set():
+        return False
+    return not await request.is_disconnected()
 
 
 @contextmanager
@@ -23,6 +34,7 @@ def serving(app: Starlette, *, port: int, host: str = "127.0.0.1", name: str = "
         app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
+    app.state.closing = closing = threading.Event()
     thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     waited = 0.0
@@ -35,5 +47,6 @@ def serving(app: Starlette, *, port: int, host: str = "127.0.0.1", name: str = "
     try:
         yield f"http://{host}:{port}"
     finally:
+        closing.set()  # open streams end at their next look (within a second), then uvicorn stops
         server.should_exit = True
         thread.join(timeout=10)

@@ -124,7 +124,7 @@ def screen_app(agent: HandheldAgent) -> Starlette:
 
         async def alerts() -> AsyncIterator[ServerSentEvent]:
             nonlocal position
-            while not await request.is_disconnected():
+            while await local_screen.still_open(request):
                 new, position = await anyio.to_thread.run_sync(next_alerts, position)
                 for alert in new:
                     yield ServerSentEvent(fragment.render(alert=alert), event="alert", id=str(alert.position))

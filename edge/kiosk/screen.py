@@ -139,7 +139,7 @@ def screen_app(agent: KioskAgent) -> Starlette:
 
         async def changes() -> AsyncIterator[ServerSentEvent]:
             nonlocal position
-            while not await request.is_disconnected():
+            while await local_screen.still_open(request):
                 parts, position = await anyio.to_thread.run_sync(next_changes, position)
                 for part in parts:
                     yield ServerSentEvent(fragment(part, lang), event=part.value, id=str(position))
