@@ -40,9 +40,9 @@ def _a_record_on_a_shelf(console_server: ConsoleServer) -> tuple[int, str, str]:
         record = f.record(
             session, title="Truyện Kiều Nôm bản phổ thông", author="Nguyễn Du", call_number="895.9221 NG-D"
         )
-        f.item(session, record, barcode="VV990201", tag_uid="E0040150990201AA", home_location_id=shelf.id)
+        f.item(session, record, barcode="VV990211", tag_uid="E0040150990211AA", home_location_id=shelf.id)
         lent = f.item(
-            session, record, barcode="VV990202", tag_uid="E0040150990202AA", home_location_id=shelf.id
+            session, record, barcode="VV990212", tag_uid="E0040150990212AA", home_location_id=shelf.id
         )
         f.loan(session, lent, reader, due_at=datetime.now(UTC) + timedelta(days=9))
         session.commit()
