@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from functools import partial
 
 import anyio
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -14,16 +15,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from edge.kiosk.feed import ScreenFeed
 from edge.local_screen import serving, still_open
 from tests.support.ports import free_port
 
 
 def _screen(ended: list[str]) -> Starlette:
+    feed = ScreenFeed()  # nothing changes: the stream waits, as the agents' do, a while at a time
+
     async def stream(request: Request) -> Response:
         async def changes() -> AsyncIterator[ServerSentEvent]:
             yield ServerSentEvent("shown", event="part")
+            position = feed.last
             while await still_open(request):
-                await anyio.sleep(0.2)  # the agents' streams wait for a change a second at most
+                _, position = await anyio.to_thread.run_sync(partial(feed.after, position, timeout=0.2))
             ended.append("by itself")  # never reached by a stream cancelled mid-wait
 
         return EventSourceResponse(changes())
