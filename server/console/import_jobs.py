@@ -76,7 +76,7 @@ class ImportJob:
     @property
     def upload(self) -> Path:
         """The file as uploaded, under its own name: the import's history (`import_run`) names it so."""
-        return self.directory / "file" / self.filename
+        return _upload_path(self.directory, self.filename)
 
     @property
     def rejects(self) -> Path:
@@ -125,7 +125,7 @@ class ImportJobs:
         token = secrets.token_urlsafe(12)
         directory = self.root / token
         name = _file_name(filename)
-        upload = directory / "file" / name
+        upload = _upload_path(directory, name)
         upload.parent.mkdir(parents=True)
         try:
             size = _copy(stream, upload, limit)
@@ -148,12 +148,12 @@ class ImportJobs:
             self._jobs[token] = job
         return job
 
-    def _sweep(self, *, now: float | None = None) -> None:
+    def _sweep(self) -> None:
         """Job directories nobody has touched for `KEPT_DAYS` go: a restart forgot their jobs, and their
         uploads and rejects files would pile up. A job of this process is never swept."""
         if not self.root.is_dir():
             return
-        cutoff = (time.time() if now is None else now) - KEPT_DAYS * 86_400
+        cutoff = time.time() - KEPT_DAYS * 86_400
         with self._lock:
             live = set(self._jobs)
         for directory in self.root.iterdir():
@@ -231,6 +231,10 @@ class ImportJobs:
         with self._lock:
             job = self._jobs.get(token)
             return replace(job) if job is not None else None
+
+
+def _upload_path(directory: Path, name: str) -> Path:
+    return directory / "file" / name
 
 
 def _last_change(directory: Path) -> float:
