@@ -231,7 +231,9 @@ def result(request_id: uuid.UUID, *, state: StateDep, db: DbDep, viewer: ViewerD
 
 
 @pages.stream("/live/tagging/{request_id}", Permission.TAGGING)
-def live(request_id: uuid.UUID, state: StateDep, viewer: ViewerDep) -> EventSourceResponse:
+def live(request_id: uuid.UUID, state: StateDep, db: DbDep, viewer: ViewerDep) -> EventSourceResponse:
+    tagging.request_of(db, request_id)  # an order nobody placed: 404 now, not a stream that fails each turn
+
     def draw(session: Session, who: Viewer) -> str:
         return _result(state, session, who, request_id)
 
