@@ -1,8 +1,9 @@
 """How every Stacks client connects to the broker: protocol level, persistent sessions, flow control.
 
 Part of the contract because edge and server must agree on it: MQTT 5 with `clean_start=False` and a
-session expiry, so a client that restarts finds the messages queued for it while it was away. MQTT 3.1.1 is
-supported for the embedded fallback broker (amqtt), with `clean_session=False` to the same effect.
+session expiry, so a client that restarts finds the messages queued for it while it was away (a client with
+no session expiry starts clean). MQTT 3.1.1 is supported for the embedded fallback broker (amqtt), with
+`clean_session=False` to the same effect.
 """
 
 from __future__ import annotations
@@ -79,11 +80,14 @@ class Connection:
         self.endpoint = endpoint
         self.keepalive_s = keepalive_s
         v5 = endpoint.protocol == "5"
+        # A client that keeps no session (a tool, a probe) takes none over either: resuming one left under
+        # the same client id would hand it that session's subscriptions and queued messages.
+        self.clean_start = session_expiry_s == 0
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=client_id,
             protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
-            clean_session=None if v5 else False,
+            clean_session=None if v5 else self.clean_start,
             manual_ack=manual_ack,
         )
         self.client.username_pw_set(endpoint.username, endpoint.password)
@@ -116,7 +120,7 @@ class Connection:
                 self.endpoint.host,
                 self.endpoint.port,
                 keepalive=self.keepalive_s,
-                clean_start=False,
+                clean_start=self.clean_start,
                 properties=self._properties,
             )
         else:

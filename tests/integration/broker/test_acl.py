@@ -69,8 +69,8 @@ class Client:
 
 
 def connect(endpoint: MqttEndpoint, *, wait: bool = True) -> Client:
-    # A fresh client id each time: the brokers outlive a test, and a 3.1.1 session (clean_session=False)
-    # would otherwise carry one test's subscriptions and queued messages into the next.
+    # A fresh client id each time: the brokers outlive a test, and a client id another test is still
+    # connected under would be taken from it.
     client_id = f"{endpoint.username}-{next(_CLIENT_IDS)}"
     client = Client(Connection(endpoint, client_id=client_id, session_expiry_s=0))
     paho = client.conn.client
