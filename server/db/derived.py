@@ -84,7 +84,7 @@ def patron_search_text(full_name: str) -> str:
 
 
 def shelf_key(call_number: str | None) -> str | None:
-    """The shelf-order key of a record's call number or of a span's end; none without a call number."""
+    """The shelf-order key of a call number (a record's, a copy's own) or of a span's end; else none."""
     return sort_key(call_number) if call_number else None
 
 
@@ -116,7 +116,10 @@ DERIVED_COLUMNS: dict[str, tuple[DerivedColumn, ...]] = {
         DerivedColumn("span_end_key", ("span_end",), shelf_key),
     ),
     "patron": (DerivedColumn("search_text", ("full_name",), patron_search_text),),
-    "item": (DerivedColumn("accession_key", ("accession_number",), accession_key),),
+    "item": (
+        DerivedColumn("accession_key", ("accession_number",), accession_key),
+        DerivedColumn("own_call_number_key", ("own_call_number",), shelf_key),
+    ),
 }
 """By table name: the columns computed from others, and from which."""
 

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from server.db.derived import accession_key
 from server.db.tables import ItemWithdrawal, WeedingRound
 from server.domain.enums import AcquisitionSource, ItemStatus
-from server.services.columns import ITEM, RECORD, table_of
+from server.services.columns import COPY_CALL_NUMBER, ITEM, RECORD, table_of
 from server.services.listing import KeysetPage, keyset_page
 
 WITHDRAWAL = table_of(ItemWithdrawal)
@@ -153,7 +153,7 @@ def _lines(filters: RegisterFilters) -> sa.Select[tuple[object, ...]]:
             RECORD.c.publisher,
             RECORD.c.publication_place,
             RECORD.c.year,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
             RECORD.c.language,
             WITHDRAWAL.c.withdrawn_at,
             WITHDRAWAL.c.reasons,

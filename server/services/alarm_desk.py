@@ -25,7 +25,7 @@ from server.domain.gate import AlarmClass, AlarmResolution, resolution_refusal
 from server.domain.stocktake.tags import TagVerdict
 from server.errors import ConflictError, NotFoundError
 from server.services import tag_checks
-from server.services.columns import ITEM, RECORD, table_of
+from server.services.columns import COPY_CALL_NUMBER, ITEM, RECORD, table_of
 from server.services.listing import KeysetPage, check_page, keyset_page
 from server.services.queries import lock_row, require_id
 
@@ -96,7 +96,7 @@ _Row = tuple[GateAlarm, str | None, str | None, str | None, str | None]
 
 def _query() -> sa.Select[_Row]:
     return (
-        sa.select(GateAlarm, ITEM.c.barcode, ITEM.c.status, RECORD.c.title, RECORD.c.call_number)
+        sa.select(GateAlarm, ITEM.c.barcode, ITEM.c.status, RECORD.c.title, COPY_CALL_NUMBER)
         .outerjoin(ITEM, ITEM.c.id == GATE_ALARM.c.item_id)
         .outerjoin(RECORD, RECORD.c.id == ITEM.c.record_id)
     )

@@ -22,7 +22,14 @@ from server.domain.lifecycle.trace import SeenSource
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import item_withdrawals, mapping
 from server.services import lifecycle as item_lifecycle
-from server.services.columns import ITEM, LOCATION, RECORD
+from server.services.columns import (
+    COPY_CALL_NUMBER,
+    COPY_SHELF_KEY,
+    ITEM,
+    LOCATION,
+    RECORD,
+    copy_call_number_starts,
+)
 from server.services.context import CirculationContext
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 from server.services.queries import find_item, lock_row
@@ -37,7 +44,7 @@ class StatusChangeRefusedError(ConflictError):
 
 
 def _item_query() -> sa.Select[tuple[Item, str, str | None]]:
-    return sa.select(Item, RECORD.c.title, RECORD.c.call_number).join(RECORD, RECORD.c.id == ITEM.c.record_id)
+    return sa.select(Item, RECORD.c.title, COPY_CALL_NUMBER).join(RECORD, RECORD.c.id == ITEM.c.record_id)
 
 
 def get_record(session: Session, record_id: int) -> entities.BibRecord:
@@ -117,15 +124,13 @@ def search_items(
 ) -> list[entities.Item]:
     """Filters combine; `q` is title/author text, `call_number` a shelf-order prefix ("895.92")."""
     check_page(limit, offset)
-    statement = _item_query().order_by(RECORD.c.call_number_key, ITEM.c.barcode).limit(limit).offset(offset)
+    statement = _item_query().order_by(COPY_SHELF_KEY, ITEM.c.barcode).limit(limit).offset(offset)
     if q:
         statement = statement.where(RECORD.c.search_text.like(contains_pattern(q), escape=LIKE_ESCAPE))
     if barcode:
         statement = statement.where(ITEM.c.barcode == barcode)
     if call_number:
-        statement = statement.where(
-            RECORD.c.call_number_key.startswith(sort_key(call_number), autoescape=True)
-        )
+        statement = statement.where(copy_call_number_starts(sort_key(call_number)))
     if status is not None:
         statement = statement.where(ITEM.c.status == status)
     if record_id is not None:

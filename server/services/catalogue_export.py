@@ -22,7 +22,7 @@ from sqlmodel import Session
 from server.domain.catalogue.marc_writing import marc_record
 from server.domain.catalogue.profiles import MarcProfile
 from server.domain.catalogue.shapes import CopyIn, RecordIn
-from server.services.columns import ITEM, LOCATION, RECORD
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOCATION, RECORD
 from server.services.imports.batch_rows import RECORD_FIELDS
 
 CHUNK = 1000
@@ -52,7 +52,7 @@ def _record_in(row: Any, copies: tuple[CopyIn, ...]) -> RecordIn:
 
 def _copies(session: Session, record_ids: list[int]) -> dict[int, list[CopyIn]]:
     statement = (
-        sa.select(ITEM, LOCATION.c.code.label("location_code"), RECORD.c.call_number)
+        sa.select(ITEM, LOCATION.c.code.label("location_code"), COPY_CALL_NUMBER.label("copy_call_number"))
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(LOCATION, LOCATION.c.id == ITEM.c.home_location_id)
         .where(ITEM.c.record_id.in_(record_ids))
@@ -64,7 +64,7 @@ def _copies(session: Session, record_ids: list[int]) -> dict[int, list[CopyIn]]:
             CopyIn(
                 barcode=row["barcode"],
                 accession_number=row["accession_number"],
-                call_number=row["call_number"],
+                call_number=row["copy_call_number"],
                 location_code=row["location_code"],
                 item_type=row["item_type"],
                 price=row["price"],

@@ -68,13 +68,15 @@ def public_record(session: Session, record_id: int) -> PublicRecord:
     ).one()
     tree = places(session)
     rows = session.execute(
-        sa.select(ITEM.c.item_type, ITEM.c.status, ITEM.c.home_location_id, LOAN.c.due_at)
+        sa.select(
+            ITEM.c.item_type, ITEM.c.status, ITEM.c.home_location_id, LOAN.c.due_at, ITEM.c.own_call_number
+        )
         .outerjoin(LOAN, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
         .where(ITEM.c.record_id == record_id, ITEM.c.status != ItemStatus.WITHDRAWN)
         .order_by(ITEM.c.barcode)
     )
     copies = []
-    for item_type, status, home, due_at in rows:
+    for item_type, status, home, due_at, own_call_number in rows:
         where = path(tree, home)
         floor, rng, shelf = (
             where.get(k) for k in (LocationKind.FLOOR, LocationKind.RANGE, LocationKind.SHELF)
@@ -89,7 +91,16 @@ def public_record(session: Session, record_id: int) -> PublicRecord:
             else None
         )
         copies.append(
-            PublicCopy(found.call_number, item_type, ItemStatus(status), due_at, floor, rng, shelf, plan)
+            PublicCopy(
+                own_call_number or found.call_number,
+                item_type,
+                ItemStatus(status),
+                due_at,
+                floor,
+                rng,
+                shelf,
+                plan,
+            )
         )
     return PublicRecord(
         record=found,

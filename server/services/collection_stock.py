@@ -29,7 +29,7 @@ from sqlmodel import Session
 from server.domain.enums import HoldStatus, ItemStatus, LocationKind
 from server.domain.weeding.figures import StockItem
 from server.domain.weeding.suggestions import TitleDemand
-from server.services.columns import HOLD, ITEM, LOAN, LOCATION, RECORD, SIGHTING
+from server.services.columns import COPY_CALL_NUMBER, HOLD, ITEM, LOAN, LOCATION, RECORD, SIGHTING
 from server.services.weeding_evidence import IN_HOUSE_CONTEXTS, day_number, is_postgres
 
 CHUNK = 5000
@@ -109,7 +109,7 @@ def _statement(session: Session, until: datetime | None) -> sa.Select[Any]:
         sa.select(
             ITEM.c.id,
             ITEM.c.item_type,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
             ITEM.c.home_location_id,
             RECORD.c.language,
             day_number(ITEM.c.created_at, postgres=postgres),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from server.domain.enums import HoldStatus, ItemStatus
-from server.services.columns import HOLD, ITEM, LOCATION, PATRON, RECORD
+from server.services.columns import COPY_CALL_NUMBER, COPY_SHELF_KEY, HOLD, ITEM, LOCATION, PATRON, RECORD
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ def pull_list(session: Session, now: datetime, since: datetime) -> list[ToPull]:
             ITEM.c.barcode,
             ITEM.c.status.label("item_status"),
             RECORD.c.title,
-            RECORD.c.call_number,
-            RECORD.c.call_number_key,
+            COPY_CALL_NUMBER.label("call_number"),
+            COPY_SHELF_KEY.label("call_number_key"),
             LOCATION.c.code,
             LOCATION.c.name,
             PATRON.c.card_number,

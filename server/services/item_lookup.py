@@ -22,7 +22,17 @@ from server.domain.callnumbers import sort_key
 from server.domain.enums import LocationKind
 from server.errors import NotFoundError
 from server.services import catalog, mapping
-from server.services.columns import ITEM, LOAN, LOCATION, PATRON, RECORD, SIGHTING
+from server.services.columns import (
+    COPY_CALL_NUMBER,
+    COPY_SHELF_KEY,
+    ITEM,
+    LOAN,
+    LOCATION,
+    PATRON,
+    RECORD,
+    SIGHTING,
+    copy_call_number_starts,
+)
 from server.services.listing import LIKE_ESCAPE, check_page, contains_pattern
 
 MAX_WORDS = 8  # words of a title search that count; more only slow the query
@@ -45,10 +55,10 @@ class ItemsFound:
 
 def _lines() -> sa.Select[Any]:
     return (
-        sa.select(Item, RECORD.c.title, RECORD.c.call_number, RECORD.c.author, LOCATION.c.name)
+        sa.select(Item, RECORD.c.title, COPY_CALL_NUMBER, RECORD.c.author, LOCATION.c.name)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(LOCATION, LOCATION.c.id == ITEM.c.home_location_id)
-        .order_by(RECORD.c.call_number_key, ITEM.c.barcode)
+        .order_by(COPY_SHELF_KEY, ITEM.c.barcode)
     )
 
 
@@ -68,7 +78,7 @@ def _matches(text: str) -> sa.ColumnElement[bool]:
             ITEM.c.tag_uid.startswith(text.upper(), autoescape=True),
         ]
     if any(c.isdigit() for c in text):  # a call number's beginning, in shelf order
-        alternatives.append(RECORD.c.call_number_key.startswith(sort_key(text), autoescape=True))
+        alternatives.append(copy_call_number_starts(sort_key(text)))
     return sa.or_(*alternatives)
 
 

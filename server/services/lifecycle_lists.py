@@ -17,14 +17,19 @@ from server.domain.lifecycle.lists import FindEntry, LostEntry, SearchEntry, Tra
 from server.domain.lifecycle.settings import MissingTimers
 from server.domain.lifecycle.trace import LossKind
 from server.services import mapping
-from server.services.columns import ITEM, LOCATION, RECORD, TRACE
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOCATION, RECORD, TRACE
 
 
 def traced_items(session: Session, item_ids: Collection[int] | None = None) -> list[TracedItem]:
     """The missing and lost items (of `item_ids`, or all), with what the lists show of them."""
     statement = (
         sa.select(
-            ItemTrace, ITEM.c.barcode, ITEM.c.tag_uid, LOCATION.c.code, RECORD.c.call_number, RECORD.c.title
+            ItemTrace,
+            ITEM.c.barcode,
+            ITEM.c.tag_uid,
+            LOCATION.c.code,
+            COPY_CALL_NUMBER.label("call_number"),
+            RECORD.c.title,
         )
         .join(ITEM, ITEM.c.id == TRACE.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)

@@ -102,7 +102,17 @@ _item = RowMapping(
     t.Item,
     e.Item,
     given=frozenset({"title", "call_number"}),
-    withheld=frozenset({"price", "status_changed_at", "created_at", "tagged_at", "accession_key"}),
+    withheld=frozenset(
+        {
+            "price",
+            "status_changed_at",
+            "created_at",
+            "tagged_at",
+            "accession_key",
+            "own_call_number_key",
+            "own_call_number",
+        }
+    ),
 )
 _patron = RowMapping(
     t.Patron,
@@ -154,7 +164,8 @@ LIFECYCLE_MAPPINGS: tuple[RowMapping[Any, Any], ...] = (_trace, _ticket, _condit
 
 
 def item(row: t.Item, title: str, call_number: str | None) -> e.Item:
-    """`title` and `call_number` are the item's record's."""
+    """`title` is the item's record's; `call_number` the copy's (`columns.COPY_CALL_NUMBER`: its own, else
+    its record's)."""
     return _item(row, title=title, call_number=call_number)
 
 

@@ -25,6 +25,7 @@ from server.domain.reasons import Reason
 from server.domain.sessions import item_match
 from server.services.columns import (
     BLOCK,
+    COPY_CALL_NUMBER,
     FINE,
     HOLD,
     ITEM,
@@ -164,7 +165,7 @@ def _find_statement(*, by_barcode: bool, by_tag: bool, for_update: bool) -> sa.S
     if by_tag:
         conditions.append(ITEM.c.tag_uid == sa.bindparam("tag_uid"))
     statement = (
-        sa.select(Item, RECORD.c.title, RECORD.c.call_number, Loan, Hold, TAG_CHECK.c.id, TRACE.c.item_id)
+        sa.select(Item, RECORD.c.title, COPY_CALL_NUMBER, Loan, Hold, TAG_CHECK.c.id, TRACE.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(Loan, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
         .outerjoin(Hold, sa.and_(HOLD.c.item_id == ITEM.c.id, HOLD.c.status == HoldStatus.READY))

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from server.db.tables import ConditionEntry, RepairTicket
 from server.domain.lifecycle import condition
 from server.services import mapping
-from server.services.columns import ITEM, LOCATION, RECORD, TICKET, table_of
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOCATION, RECORD, TICKET, table_of
 
 ENTRY = table_of(ConditionEntry)
 _OPEN = [state.value for state in condition.RepairState if state.open]
@@ -46,7 +46,13 @@ class QueuedCopy:
 def queued_copies(session: Session) -> list[QueuedCopy]:
     """The open tickets, oldest report first."""
     rows = session.execute(
-        sa.select(RepairTicket, ITEM.c.barcode, RECORD.c.title, LOCATION.c.code, RECORD.c.call_number)
+        sa.select(
+            RepairTicket,
+            ITEM.c.barcode,
+            RECORD.c.title,
+            LOCATION.c.code,
+            COPY_CALL_NUMBER.label("call_number"),
+        )
         .join(ITEM, ITEM.c.id == TICKET.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(LOCATION, LOCATION.c.id == ITEM.c.home_location_id)

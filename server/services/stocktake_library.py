@@ -25,7 +25,7 @@ from server.domain.stocktake.order_keys import CALL_NUMBER_ORDER, OrderFacts, Sh
 from server.domain.stocktake.scope import DEFAULT_EXPECTED, LocationTree, Scope
 from server.domain.stocktake.walk import StackWalk
 from server.errors import InvalidInputError
-from server.services.columns import ITEM, LOAN, LOCATION, RECORD
+from server.services.columns import COPY_CALL_NUMBER, COPY_SHELF_KEY, ITEM, LOAN, LOCATION, RECORD
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +165,8 @@ def _item_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[An
             ITEM.c.home_location_id,
             ITEM.c.item_type,
             ITEM.c.status,
-            RECORD.c.call_number_key,
-            RECORD.c.call_number,
+            COPY_SHELF_KEY.label("call_number_key"),
+            COPY_CALL_NUMBER.label("call_number"),
             RECORD.c.language,
             ITEM.c.height_cm,
             ITEM.c.accession_number,

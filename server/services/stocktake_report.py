@@ -35,7 +35,7 @@ from server.domain.stocktake.report import Figures, figures
 from server.domain.stocktake.results import Reconciliation
 from server.domain.stocktake.scope import shelves_in_scope
 from server.services import stocktake_library as library
-from server.services.columns import ITEM, LOCATION, RECORD, table_of
+from server.services.columns import COPY_CALL_NUMBER, COPY_SHELF_KEY, ITEM, LOCATION, RECORD, table_of
 from server.services.stocktake_sessions import get_row
 
 RESULT = table_of(StocktakeResult)
@@ -136,7 +136,7 @@ def _results_query(session_id: int) -> sa.Select[Any]:
             RESULT,
             ITEM.c.barcode,
             RECORD.c.title,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
             home.c.code.label("belongs_code"),
         )
         .join(ITEM, ITEM.c.id == RESULT.c.item_id)
@@ -156,9 +156,7 @@ def exceptions(
     if issue is not None:
         # Issues are stored comma-separated; pad both sides so one issue never matches inside another.
         query = query.where(sa.literal(",").concat(RESULT.c.issues).concat(",").contains(f",{issue},"))
-    rows = session.execute(
-        query.order_by(RECORD.c.call_number_key, RESULT.c.item_id).limit(limit).offset(offset)
-    )
+    rows = session.execute(query.order_by(COPY_SHELF_KEY, RESULT.c.item_id).limit(limit).offset(offset))
     return [_result(r) for r in rows]
 
 
@@ -210,7 +208,7 @@ def corrections(session: Session, session_id: int) -> list[dict[str, Any]]:
             shelf.c.code.label("shelf_code"),
             ITEM.c.barcode,
             RECORD.c.title,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
             belongs.c.code.label("belongs_code"),
             after.c.barcode.label("after_barcode"),
             before.c.barcode.label("before_barcode"),
@@ -270,8 +268,8 @@ def _in_shelf_order(session: Session, session_id: int, shelf_orders: ShelfOrders
             RESULT.c.in_scope,
             RESULT.c.belongs.label("home_location_id"),  # the key in the order of where it belongs
             EXPECTED.c.order_key.label("frozen_key"),
-            RECORD.c.call_number_key,
-            RECORD.c.call_number,
+            COPY_SHELF_KEY.label("call_number_key"),
+            COPY_CALL_NUMBER.label("call_number"),
             RECORD.c.language,
             ITEM.c.height_cm,
             ITEM.c.accession_number,

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from contract.replies import ItemSummary, LoanSummary, PatronSummary
 from server.db.tables import Patron
-from server.services.columns import ITEM, LOAN, RECORD
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOAN, RECORD
 from server.services.context import CirculationContext
 from server.services.queries import counts, require_id
 
@@ -30,7 +30,7 @@ def patron_summary(
             LOAN.c.item_type,
             ITEM.c.barcode,
             RECORD.c.title,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
         )
         .join(ITEM, ITEM.c.id == LOAN.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from server.db.tables import TagCheck
 from server.domain.gate import TagCheckOutcome
 from server.errors import ConflictError, NotFoundError
-from server.services.columns import ITEM, RECORD, TAG_CHECK
+from server.services.columns import COPY_CALL_NUMBER, ITEM, RECORD, TAG_CHECK
 from server.services.listing import check_page
 from server.services.queries import lock_row, require_id
 
@@ -111,7 +111,7 @@ def mark_done(
 
 def _query() -> sa.Select[tuple[TagCheck, str, str, str | None]]:
     return (
-        sa.select(TagCheck, ITEM.c.barcode, RECORD.c.title, RECORD.c.call_number)
+        sa.select(TagCheck, ITEM.c.barcode, RECORD.c.title, COPY_CALL_NUMBER.label("call_number"))
         .join(ITEM, ITEM.c.id == TAG_CHECK.c.item_id)
         .join(RECORD, RECORD.c.id == ITEM.c.record_id)
     )

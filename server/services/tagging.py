@@ -31,7 +31,7 @@ from server.db.tables import Device, Item, TaggingRequest
 from server.domain.tagging import TagBinding, TaggingState, binding
 from server.errors import ConflictError, InvalidInputError, NotFoundError
 from server.services import staff_actions
-from server.services.columns import ITEM, LOCATION, RECORD, table_of
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOCATION, RECORD, table_of
 from server.services.staff_actions import Applied, row_subject
 
 ORDER_TTL = timedelta(seconds=30)  # a station receiving an order later refuses it
@@ -70,7 +70,7 @@ def item_to_tag(session: Session, barcode: str | None = None, *, item_id: int | 
             ITEM.c.barcode,
             RECORD.c.title,
             RECORD.c.author,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
             LOCATION.c.name,
             ITEM.c.tag_uid,
             ITEM.c.tagged_at,

@@ -22,7 +22,7 @@ from server.domain.weeding.evidence import Candidate, Fact
 from server.domain.weeding.rounds import Refused, RoundRefusal, RoundStatus
 from server.domain.weeding.settings import WeedingSettings
 from server.errors import InvalidInputError
-from server.services.columns import ITEM, LOCATION, RECORD
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOCATION, RECORD
 from server.services.weeding_candidates import WeedingEntry, WeedingFilters, weeding_entries
 from server.services.weeding_round_store import (
     ENTRY,
@@ -53,7 +53,7 @@ def _catalogue(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str,
             ITEM.c.tag_uid,
             RECORD.c.title,
             RECORD.c.author,
-            RECORD.c.call_number,
+            COPY_CALL_NUMBER.label("call_number"),
             RECORD.c.year,
             RECORD.c.language,
             LOCATION.c.code,

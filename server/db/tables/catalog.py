@@ -104,6 +104,7 @@ class Item(SQLModel, table=True):
         sa.Index("ix_item_home_location", "home_location_id"),
         sa.Index("ix_item_accession_number", "accession_number", unique=True),
         sa.Index("ix_item_accession_key", "accession_key", "id"),
+        sa.Index("ix_item_own_call_number_key", "own_call_number_key"),
         # The RFID conversion's dashboard: items tagged per day, and the copies left to tag per shelf
         # (a partial index that shrinks as the conversion goes on; tag_uid in it, always NULL, lets
         # SQLite count from the index alone).
@@ -133,6 +134,11 @@ class Item(SQLModel, table=True):
     # Derived (server/db/derived.py): the accession number in the register's order, every number in it
     # compared as a number ("ĐKCB 2" before "ĐKCB 10"); compared byte by byte on every engine.
     accession_key: str | None = Field(default=None, sa_type=ACCESSION_KEY_TYPE)
+    # The copy's own call number, when its holdings gave one that differs from its record's (a volume, a
+    # reference copy: "895.922 NG-D T.2"); none: the record's stands for it. Read through
+    # `server.services.columns.COPY_CALL_NUMBER` and `COPY_SHELF_KEY`, which take whichever it is.
+    own_call_number: str | None = Field(default=None, max_length=100)
+    own_call_number_key: str | None = Field(default=None, max_length=200)  # derived: shelf order
     height_cm: int | None = Field(
         default=None, description="Height in whole centimetres (shelf order by size)."
     )

@@ -28,6 +28,11 @@ class CopyIn:
     acquisition_source: AcquisitionSource | None = None
     donor: str | None = None
 
+    def own_call_number(self, record_call_number: str | None) -> str | None:
+        """The call number the copy keeps as its own: its holdings' when that differs from its record's (a
+        volume, a reference copy); None when it has none or the record's is the same."""
+        return self.call_number if self.call_number != record_call_number else None
+
 
 @dataclass(frozen=True, slots=True)
 class RecordIn:

@@ -43,6 +43,7 @@ COPY_FIELDS = (
     "barcode",
     "record_id",
     "accession_number",
+    "own_call_number",
     "item_type",
     "home_location_id",
     "price",

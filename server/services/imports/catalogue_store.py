@@ -117,8 +117,9 @@ class CatalogueWriter:
 
     def _write_records(
         self, batch: Sequence[tuple[int, RecordIn]], outcome: BatchOutcome
-    ) -> list[int | None]:
-        """The batch's records written; each entry's record id (None: the record was refused)."""
+    ) -> list[tuple[int, str | None] | None]:
+        """The batch's records written; each entry's record id and call number as the record now stands
+        (None: the record was refused)."""
         indexes = self._existing([value for _, value in batch])
         by_number, by_isbn, by_title, by_edition = indexes
         new_rows: list[dict[str, Any]] = []
@@ -161,9 +162,10 @@ class CatalogueWriter:
         return [
             None
             if known is None
-            else known.record_id
-            if known.record_id is not None
-            else ids[known.pending or 0]
+            else (
+                known.record_id if known.record_id is not None else ids[known.pending or 0],
+                known.row["call_number"],
+            )
             for known in chosen
         ]
 
@@ -203,7 +205,7 @@ class CatalogueWriter:
 
     # copies
 
-    def _copy_row(self, copy: CopyIn, record_id: int) -> dict[str, Any] | str:
+    def _copy_row(self, copy: CopyIn, record: tuple[int, str | None]) -> dict[str, Any] | str:
         """The copy's columns, or why it cannot be written."""
         location_id = None
         if copy.location_code is not None:
@@ -212,8 +214,9 @@ class CatalogueWriter:
                 return f"copy {copy.barcode}: no location with the code {copy.location_code!r}"
         row = {
             "barcode": copy.barcode,
-            "record_id": record_id,
+            "record_id": record[0],
             "accession_number": copy.accession_number,
+            "own_call_number": copy.own_call_number(record[1]),
             "item_type": copy.item_type or "book",
             "home_location_id": location_id,
             "price": copy.price,
@@ -225,12 +228,15 @@ class CatalogueWriter:
         return row if refusal is None else f"copy {copy.barcode[:40]}: {refusal}"
 
     def _write_copies(
-        self, batch: Sequence[tuple[int, RecordIn]], record_ids: list[int | None], outcome: BatchOutcome
+        self,
+        batch: Sequence[tuple[int, RecordIn]],
+        records: list[tuple[int, str | None] | None],
+        outcome: BatchOutcome,
     ) -> None:
         copies = [
-            (position, copy, record_id)
-            for (position, value), record_id in zip(batch, record_ids, strict=True)
-            if record_id is not None
+            (position, copy, record)
+            for (position, value), record in zip(batch, records, strict=True)
+            if record is not None
             for copy in value.copies
         ]
         if not copies:
@@ -249,8 +255,8 @@ class CatalogueWriter:
         }
         new_rows: dict[str, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
-        for position, copy, record_id in copies:
-            row = self._copy_row(copy, record_id)
+        for position, copy, record in copies:
+            row = self._copy_row(copy, record)
             owner = accession_owner.get(copy.accession_number) if copy.accession_number else None
             if owner is not None and owner != copy.barcode:
                 row = (
@@ -286,22 +292,26 @@ class CatalogueWriter:
             }
             for row in rows
         ]
-        insert_rows(self.session, ITEM, stamped)
+        insert_rows(self.session, ITEM, with_derived(ITEM, stamped))
 
     def _update_copies(self, updates: dict[int, dict[str, Any]]) -> None:
         if not updates:
             return
-        rows = [{"_id": item_id, **{f"_{k}": v for k, v in row.items()}} for item_id, row in updates.items()]
+        derived = with_derived(ITEM, [dict(row) for row in updates.values()])  # the keys as well
+        rows = [
+            {"_id": item_id, **{f"_{k}": v for k, v in row.items()}}
+            for item_id, row in zip(updates, derived, strict=True)
+        ]
         statement = (
             sa.update(ITEM)
             .where(ITEM.c.id == sa.bindparam("_id"))
-            .values({name: sa.bindparam(f"_{name}") for name in COPY_FIELDS})
+            .values({name: sa.bindparam(f"_{name}") for name in derived[0]})
         )
         self.session.connection().execute(statement, rows)
 
     def write(self, batch: Sequence[tuple[int, RecordIn]]) -> BatchOutcome:
         outcome = BatchOutcome()
         if batch:
-            record_ids = self._write_records(batch, outcome)
-            self._write_copies(batch, record_ids, outcome)
+            records = self._write_records(batch, outcome)
+            self._write_copies(batch, records, outcome)
         return outcome

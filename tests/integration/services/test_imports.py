@@ -271,6 +271,68 @@ def test_a_run_stopped_after_two_batches_resumes_after_them(library: Engine, tmp
     assert [tuple(run) for run in runs] == [("finished", 50)]
 
 
+def _volumes_file(path: Path, third_volume: str = "895.922 NG-D T.3") -> Path:
+    """A two-volume work catalogued as one record (no 090): each volume's copies carry their call number
+    in 852, and a reference copy stands in another class."""
+
+    def copy(barcode: str, call: str) -> tuple[str, bytes]:
+        return data("852", "  ", ("b", "KHO-A"), ("h", call), ("p", barcode))
+
+    path.write_bytes(
+        iso2709(
+            [
+                control("001", "VOL-1"),
+                data("245", "10", ("a", "Truyện Kiều")),
+                copy("VOL-T1", "895.922 NG-D T.1"),
+                copy("VOL-T2", "895.922 NG-D T.2"),
+                copy("VOL-T3", third_volume),
+                copy("VOL-REF", "R 895.922 NG-D"),
+            ]
+        )
+    )
+    return path
+
+
+def test_a_copy_keeps_a_call_number_of_its_own_where_it_differs_from_its_records(
+    library: Engine, tmp_path: Path
+) -> None:
+    from server.services import catalog
+
+    report = run_import(library, _volumes_file(tmp_path / "volumes.mrc"), ImportKind.MARC)
+
+    assert asdict(report.copies) == _counts(created=4)
+    assert _records(library)["VOL-1"]["call_number"] == "895.922 NG-D T.1"  # the first copy's: no 090
+    copies = _copies(library)
+    own = {barcode: row["own_call_number"] for barcode, row in copies.items()}
+    assert own == {
+        "VOL-T1": None,  # the record's
+        "VOL-T2": "895.922 NG-D T.2",
+        "VOL-T3": "895.922 NG-D T.3",
+        "VOL-REF": "R 895.922 NG-D",
+    }
+    assert copies["VOL-T1"]["own_call_number_key"] is None
+    assert copies["VOL-T2"]["own_call_number_key"]
+    assert copies["VOL-REF"]["own_call_number_key"]
+    with Session(library) as session:
+        listed = catalog.search_items(session, q="truyen kieu")
+        assert [(i.barcode, i.call_number) for i in listed] == [
+            ("VOL-T1", "895.922 NG-D T.1"),  # shelf order, each by its own call number
+            ("VOL-T2", "895.922 NG-D T.2"),
+            ("VOL-T3", "895.922 NG-D T.3"),
+            ("VOL-REF", "R 895.922 NG-D"),
+        ]
+        by_prefix = catalog.search_items(session, call_number="R 895")
+        assert [i.barcode for i in by_prefix] == ["VOL-REF"]
+        assert [i.barcode for i in catalog.search_items(session, call_number="895.922 NG-D T.2")] == [
+            "VOL-T2"
+        ]
+
+    changed = run_import(library, _volumes_file(tmp_path / "again.mrc", "895.922 NG-D T.1"), ImportKind.MARC)
+    assert asdict(changed.copies) == _counts(updated=1, unchanged=3)
+    assert _copies(library)["VOL-T3"]["own_call_number"] is None  # now the record's own again
+    assert _copies(library)["VOL-T3"]["own_call_number_key"] is None
+
+
 def test_accession_numbers_are_unique_across_copies(library: Engine, tmp_path: Path) -> None:
     items = tmp_path / "items.csv"
     items.write_text(
@@ -291,6 +353,7 @@ def test_accession_numbers_are_unique_across_copies(library: Engine, tmp_path: P
         (4, "copy B-3: no location with the code 'KHO-Z'"),
     ]
     copy = _copies(library)["B-1"]
+    assert copy["accession_key"] == "DK-0000000001"  # the register's order, as the ORM writes it
     assert (copy["price"], copy["acquired_on"], copy["acquisition_source"]) == (
         45000,
         date(2020, 1, 2),
@@ -377,9 +440,10 @@ def test_exported_catalogue_imports_into_an_empty_database_unchanged(
     _locations(engine)
     run_import(engine, round_trip_file, ImportKind.MARC)
     run_import(engine, FIXTURES / "utf8_nfd_vietnamese.mrc", ImportKind.MARC)
+    run_import(engine, _volumes_file(tmp_path / "volumes.mrc"), ImportKind.MARC)
     exported = tmp_path / f"export.{file_format}"
     with Session(engine) as session:
-        assert export_marc(session, exported, marc_profile(REPO_CONFIG_DIR, profile), file_format) == 41
+        assert export_marc(session, exported, marc_profile(REPO_CONFIG_DIR, profile), file_format) == 42
         export_csv(session, tmp_path / "export.csv")
 
     with migrated(f"sqlite:///{tmp_path / 'empty.db'}") as empty:

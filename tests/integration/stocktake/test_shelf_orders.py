@@ -158,3 +158,23 @@ def test_the_report_lists_results_in_the_walk_each_location_in_its_own_order(
     rows = list(csv.DictReader(io.StringIO("".join(lines))))
     assert [row["barcode"] for row in rows] == [book.barcode for book in expected]
     assert [row["belongs"] for row in rows] == ["KD-1"] * (BOOKS - 1) + ["A"] * (BOOKS - 1)
+
+
+def test_a_copy_with_a_call_number_of_its_own_is_placed_by_it(engine: Engine) -> None:
+    """A volume catalogued on its work's record, with its own call number: the stock-take expects it where
+    its own call number stands, in call-number order and in a configured order alike."""
+    from server.db.derived import shelf_key
+    from server.services import stocktake_library
+
+    with Session(engine) as session:
+        shelf = make.location(session, code="VOL")
+        record = make.record(session, call_number="895.922 NG-D T.1")
+        first = make.item(session, record, home_location_id=shelf.id)
+        second = make.item(session, record, home_location_id=shelf.id, own_call_number="895.922 NG-D T.2")
+        session.commit()
+        assert first.id is not None
+        assert second.id is not None
+        facts = {f.item_id: f for f in stocktake_library.stream_items(session) if f.home_id == shelf.id}
+        assert facts[first.id].call_key == shelf_key("895.922 NG-D T.1")
+        assert facts[second.id].call_key == shelf_key("895.922 NG-D T.2")
+        assert facts[second.id].order_key == shelf_key("895.922 NG-D T.2")
