@@ -4,7 +4,8 @@ the GIN indexes. SQLite's are in catalogue_search.py, which asks for these."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,9 +47,24 @@ _FEW = 3_000  # matches few enough to read every row of from the GIN index
 _BITMAP_ONLY = sa.text(
     "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
 )
+# The newest tenth's words alone (no word being typed, no filter): their posting lists there merged, each read
+# once in order, instead of a probe of the other words' lists for each record of the first two: the words
+# of "lich su viet nam" read 102 index pages instead of 10,000 (4.8 ms instead of 7.9, EXPLAIN ANALYZE).
+_MERGED = sa.text("SELECT set_config('enable_nestloop', 'off', true)")
 _ANY_PLAN = sa.text(
-    "SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)"
+    "SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true), "
+    "set_config('enable_nestloop', 'on', true)"
 )
+
+
+@contextmanager
+def _planned(session: Session, settings: sa.TextClause) -> Iterator[None]:
+    """The statements run inside planned with `settings`, and the rest of the search as usual."""
+    session.execute(settings)
+    try:
+        yield
+    finally:
+        session.execute(_ANY_PLAN)
 
 
 def newest_ids(
@@ -58,15 +74,17 @@ def newest_ids(
     top = int(session.execute(SEARCH_SETTINGS).one().top or 0)
     if all(word.prefix for word, _exact in terms):
         return _ids(session, newest(terms, filters, cap))
-    recent = _ids(session, newest(terms, filters, cap, above=top - top // _WINDOW_SHARE))
+    window = newest(terms, filters, cap, above=top - top // _WINDOW_SHARE)
+    if filters or any(word.prefix for word, _exact in terms):  # records' rows read: each one probed
+        recent = _ids(session, window)
+    else:
+        with _planned(session, _MERGED):
+            recent = _ids(session, window)
     if len(recent) >= cap:  # the newest tenth had enough: they are the newest of all
         return recent
     if len(recent) * _WINDOW_SHARE <= _FEW:
-        session.execute(_BITMAP_ONLY)
-        try:
+        with _planned(session, _BITMAP_ONLY):
             few = _ids(session, sa.select(RECORD.c.id).where(_indexed(terms), *filters).limit(_FEW + 1))
-        finally:
-            session.execute(_ANY_PLAN)
         if len(few) <= _FEW:  # all of them (else the newest tenth was not like the rest)
             return sorted(few, reverse=True)[:cap]
     return _ids(session, newest(terms, filters, cap))
@@ -123,8 +141,8 @@ def newest(
     conditions: list[sa.ColumnElement[bool]] = [
         alias.c.word == _word_token(*term) for alias, term in zip([first, *others], whole, strict=True)
     ]
-    if above:
-        conditions.append(first.c.record_id > above)
+    if above:  # on every word's list, so that each is read from the window's start, merged or probed
+        conditions += [alias.c.record_id > above for alias in (first, *others)]
     prefixes = [(word, exact) for word, exact in terms if word.prefix]
     if prefixes or filters:
         joined = joined.join(RECORD, RECORD.c.id == first.c.record_id)
