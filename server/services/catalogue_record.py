@@ -13,7 +13,7 @@ from server.domain import entities
 from server.domain.catalogue.floor_plan import FloorPlan, RangeOnFloor, floor_plan
 from server.domain.enums import ItemStatus, LocationKind
 from server.services import catalog
-from server.services.columns import ITEM, LOAN, RECORD
+from server.services.columns import COPY_CALL_NUMBER, ITEM, LOAN, RECORD
 from server.services.locations_tree import Place, path, places
 
 
@@ -68,15 +68,14 @@ def public_record(session: Session, record_id: int) -> PublicRecord:
     ).one()
     tree = places(session)
     rows = session.execute(
-        sa.select(
-            ITEM.c.item_type, ITEM.c.status, ITEM.c.home_location_id, LOAN.c.due_at, ITEM.c.own_call_number
-        )
+        sa.select(ITEM.c.item_type, ITEM.c.status, ITEM.c.home_location_id, LOAN.c.due_at, COPY_CALL_NUMBER)
+        .join(RECORD, RECORD.c.id == ITEM.c.record_id)
         .outerjoin(LOAN, sa.and_(LOAN.c.item_id == ITEM.c.id, LOAN.c.returned_at.is_(None)))
         .where(ITEM.c.record_id == record_id, ITEM.c.status != ItemStatus.WITHDRAWN)
         .order_by(ITEM.c.barcode)
     )
     copies = []
-    for item_type, status, home, due_at, own_call_number in rows:
+    for item_type, status, home, due_at, call_number in rows:
         where = path(tree, home)
         floor, rng, shelf = (
             where.get(k) for k in (LocationKind.FLOOR, LocationKind.RANGE, LocationKind.SHELF)
@@ -90,18 +89,7 @@ def public_record(session: Session, record_id: int) -> PublicRecord:
             if floor is not None
             else None
         )
-        copies.append(
-            PublicCopy(
-                own_call_number or found.call_number,
-                item_type,
-                ItemStatus(status),
-                due_at,
-                floor,
-                rng,
-                shelf,
-                plan,
-            )
-        )
+        copies.append(PublicCopy(call_number, item_type, ItemStatus(status), due_at, floor, rng, shelf, plan))
     return PublicRecord(
         record=found,
         statement_of_responsibility=extra.statement_of_responsibility,

@@ -296,7 +296,7 @@ def _volumes_file(path: Path, third_volume: str = "895.922 NG-D T.3") -> Path:
 def test_a_copy_keeps_a_call_number_of_its_own_where_it_differs_from_its_records(
     library: Engine, tmp_path: Path
 ) -> None:
-    from server.services import catalog
+    from server.services import catalog, catalogue_record
 
     report = run_import(library, _volumes_file(tmp_path / "volumes.mrc"), ImportKind.MARC)
 
@@ -314,12 +314,20 @@ def test_a_copy_keeps_a_call_number_of_its_own_where_it_differs_from_its_records
     assert copies["VOL-T2"]["own_call_number_key"]
     assert copies["VOL-REF"]["own_call_number_key"]
     with Session(library) as session:
-        listed = catalog.search_items(session, q="truyen kieu")
-        assert [(i.barcode, i.call_number) for i in listed] == [
+        listed = [(i.barcode, i.call_number) for i in catalog.search_items(session, q="truyen kieu")]
+        assert listed == [
             ("VOL-T1", "895.922 NG-D T.1"),  # shelf order, each by its own call number
             ("VOL-T2", "895.922 NG-D T.2"),
             ("VOL-T3", "895.922 NG-D T.3"),
             ("VOL-REF", "R 895.922 NG-D"),
+        ]
+        record_id = _records(library)["VOL-1"]["id"]
+        page = catalogue_record.public_record(session, record_id)
+        assert [copy.call_number for copy in page.copies] == [  # the public page, by barcode
+            "R 895.922 NG-D",
+            "895.922 NG-D T.1",
+            "895.922 NG-D T.2",
+            "895.922 NG-D T.3",
         ]
         by_prefix = catalog.search_items(session, call_number="R 895")
         assert [i.barcode for i in by_prefix] == ["VOL-REF"]
