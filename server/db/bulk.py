@@ -2,9 +2,11 @@
 
 On PostgreSQL, rows go through COPY on the transaction's own connection: several times cheaper than an
 INSERT per row, and still inside the same transaction (so still exactly once). Elsewhere (SQLite) one
-prepared INSERT run over plain tuples (`executemany`): the values still pass through each column type's own
-conversion, but the statement is compiled once, not its parameters built row by row by SQLAlchemy - which
-cost more than SQLite's own work.
+prepared INSERT over plain tuples: the values still pass through each column type's own conversion, but
+the statement is compiled once, not its parameters built row by row by SQLAlchemy - which cost more than
+SQLite's own work. The statement lists a few hundred rows (`VALUES (…), (…), …`) rather than being run once
+a row: SQLite opens a savepoint for each statement in a table with triggers, and the catalogue's FTS5 index,
+kept by a trigger, pays for each one - inserting records one statement a row took three times as long.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from sqlmodel import Session
 
 # Below this many rows COPY's set-up costs more than it saves.
 _COPY_FROM_ROWS = 20
+
+# Rows per INSERT at most, within the driver's limit of parameters per statement.
+_ROWS_PER_STATEMENT = 500
+_PARAMETERS_PER_STATEMENT = 32766  # SQLite's SQLITE_MAX_VARIABLE_NUMBER since 3.32; PostgreSQL's is 65535
 
 _Convert = Callable[[Any], Any]
 # The parameter markers of the drivers that take a row as a tuple, in the columns' order.
@@ -57,40 +63,64 @@ def insert_values(
     if prepared is None:
         session.execute(sa.insert(table), [dict(zip(columns, row, strict=True)) for row in values])
         return
-    statement, converters = prepared
+    head, row_marks, converters = prepared
     if converters:
-        values = [_converted(row, converters) for row in values]
-    connection.exec_driver_sql(statement, list(values))
+        values = _converted(values, converters)
+    per_statement = max(1, min(_ROWS_PER_STATEMENT, _PARAMETERS_PER_STATEMENT // len(columns)))
+    for start in range(0, len(values), per_statement):
+        rows = values[start : start + per_statement]
+        statement = head + ", ".join([row_marks] * len(rows))
+        connection.exec_driver_sql(statement, tuple(value for row in rows for value in row))
 
 
-def _converted(row: tuple[Any, ...], converters: tuple[tuple[int, _Convert], ...]) -> tuple[Any, ...]:
-    converted = list(row)
+def _converted(
+    values: Sequence[tuple[Any, ...]], converters: tuple[tuple[int, _Convert], ...]
+) -> list[tuple[Any, ...]]:
+    """The rows with the converted columns' values converted, column by column."""
+    columns: list[Sequence[Any]] = list(zip(*values, strict=True))
     for index, convert in converters:
-        converted[index] = convert(converted[index])
-    return tuple(converted)
+        columns[index] = _each_converted(columns[index], convert)
+    return list(zip(*columns, strict=True))
+
+
+_UNSET = object()
+
+
+def _each_converted(column: Sequence[Any], convert: _Convert) -> list[Any]:
+    """A column's values converted; a value the same object as the row before's is converted once (the
+    batch's one timestamp, a None, an enum member: most converted columns repeat)."""
+    converted = []
+    last: Any = _UNSET
+    last_converted: Any = None
+    for value in column:
+        if value is not last:
+            last, last_converted = value, convert(value)
+        converted.append(last_converted)
+    return converted
 
 
 @cache
 def _prepared(
     dialect: Dialect, table: sa.Table, columns: tuple[str, ...]
-) -> tuple[str, tuple[tuple[int, _Convert], ...]] | None:
-    """The INSERT of these columns in the dialect's own words, and the conversions of the columns whose type
-    has one (to what the driver takes); None for a driver taking named parameters, or when a column left
-    out has a default computed in Python (the statement SQLAlchemy builds fills it in)."""
+) -> tuple[str, str, tuple[tuple[int, _Convert], ...]] | None:
+    """The INSERT of these columns in the dialect's own words (up to VALUES, and the markers of one row),
+    and the conversions of the columns whose type has one (to what the driver takes); None for a driver
+    taking named parameters, or when a column left out has a default computed in Python (the statement
+    SQLAlchemy builds fills it in)."""
     mark = _POSITIONAL_MARKS.get(dialect.paramstyle)
     if mark is None or any(column.default is not None and column.key not in columns for column in table.c):
         return None
     preparer = dialect.identifier_preparer
     names = ", ".join(preparer.quote(table.c[key].name) for key in columns)
-    marks = ", ".join([mark] * len(columns))
+    row_marks = "(" + ", ".join([mark] * len(columns)) + ")"
     # names from the table's own definition, quoted by the dialect; the values travel as parameters
-    statement = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"  # noqa: S608
+    head = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES "  # noqa: S608
     converters = tuple(
         (index, convert)
         for index, key in enumerate(columns)
         if (convert := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     )
-    return statement, converters
+    return head, row_marks, converters
 
 
 def _copy(

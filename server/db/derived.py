@@ -131,8 +131,9 @@ def with_derived(table: sa.Table, rows: Iterable[dict[str, Any]]) -> list[dict[s
         return list(rows)
     filled = []
     for row in rows:
+        get = row.get
         for column in derived:
-            row[column.column] = column.compute(*(row.get(source) for source in column.sources))
+            row[column.column] = column.compute(*[get(source) for source in column.sources])
         filled.append(row)
     return filled
 

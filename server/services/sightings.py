@@ -2,7 +2,7 @@
 listed for staff newest first in keyset pages.
 
 One batch costs a fixed handful of statements whatever its size: item ids are resolved with one lookup
-per column, sightings are appended with one executemany insert, and each item's last-seen fields are moved
+per column, sightings are appended with one bulk insert, and each item's last-seen fields are moved
 forward with one executemany update guarded by "only if newer" (sightings may arrive out of order).
 Unknown barcodes and tags are kept as sightings without an item: a stock-take must report them.
 """

@@ -83,6 +83,12 @@ def exact_token(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=_WORD_CACHE)
+def _word_tokens(word: str) -> tuple[str, str]:
+    """The word's exact and folded tokens, looked up together: a record's index text is made of them."""
+    return exact_token(word), folded_token(word)
+
+
 def has_diacritics(word: str) -> bool:
     return exact_token(word) != folded_token(word)
 
@@ -109,15 +115,19 @@ def index_text(fields: Iterable[str | None], isbns: Iterable[str | None] = ()) -
     exact: list[str] = []
     folded: list[str] = []
     for field in fields:
-        for word in words(field or ""):
-            exact.append(exact_token(word))
-            folded.append(folded_token(word))
+        if field:
+            for word in words(field):
+                exact_word, folded_word = _word_tokens(word)
+                if exact_word:
+                    exact.append(exact_word)
+                if folded_word:
+                    folded.append(folded_word)
     for isbn in isbns:
         token = isbn_token(isbn or "")
         if token is not None:
             exact.append(token)
             folded.append(token)
-    return IndexText(" ".join(t for t in exact if t), " ".join(t for t in folded if t))
+    return IndexText(" ".join(exact), " ".join(folded))
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,11 @@ class CatalogueWriter:
 
     # records
 
-    def _existing(self, batch: Sequence[RecordIn]) -> tuple[dict[Any, _Known], ...]:
+    def _existing(
+        self, batch: Sequence[RecordIn], rows: Sequence[dict[str, Any]]
+    ) -> tuple[dict[Any, _Known], ...]:
+        """The stored records the batch may match, by each key it may match on (`rows`: the batch's
+        `record_row`s)."""
         columns = [RECORD.c.id, *(RECORD.c[name] for name in RECORD_FIELDS)]
         by_number: dict[Any, _Known] = {}
         by_isbn: dict[Any, _Known] = {}
@@ -94,7 +98,7 @@ class CatalogueWriter:
             keys = {record_work_key(value.title, value.author, None) for value in batch}
             for row in select_in(self.session, columns, RECORD.c.work_key, keys):
                 by_title.setdefault(_title_author(row["title"], row["author"]), _Known(dict(row), row["id"]))
-        unkeyed = [row for row in map(record_row, batch) if _unkeyed(row)]
+        unkeyed = [row for row in rows if _unkeyed(row)]
         works = {record_work_key(row["title"], row["author"], row["uniform_title"]) for row in unkeyed}
         for found in select_in(self.session, columns, RECORD.c.work_key, works):
             if _unkeyed(stored := dict(found)):
@@ -120,13 +124,13 @@ class CatalogueWriter:
     ) -> list[tuple[int, str | None] | None]:
         """The batch's records written; each entry's record id and call number as the record now stands
         (None: the record was refused)."""
-        indexes = self._existing([value for _, value in batch])
+        rows = [record_row(value) for _, value in batch]
+        indexes = self._existing([value for _, value in batch], rows)
         by_number, by_isbn, by_title, by_edition = indexes
         new_rows: list[dict[str, Any]] = []
         updates: dict[int, dict[str, Any]] = {}
         chosen: list[_Known | None] = []
-        for position, value in batch:
-            row = record_row(value)
+        for (position, value), row in zip(batch, rows, strict=True):
             known = self._match(row, indexes)
             refusal = unfit(RECORD, row)
             if refusal is None and known is None and not value.title:
@@ -180,8 +184,9 @@ class CatalogueWriter:
         if connection.dialect.name != "sqlite":
             statement = sa.insert(RECORD).returning(RECORD.c.id, sort_by_parameter_order=True)
             return list(self.session.execute(statement, stamped).scalars())
-        # SQLite: the rows of one executemany, in a transaction holding the write lock, take the rowids
-        # following the largest, one by one — the last one's is the connection's last_insert_rowid().
+        # SQLite: the rows of one bulk insert, in a transaction holding the write lock, take the rowids
+        # following the largest, one by one — the last one's is the connection's last_insert_rowid() (the
+        # search index's trigger does not change it: a trigger's own inserts are forgotten when it ends).
         insert_rows(self.session, RECORD, stamped)
         last = int(connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
         return list(range(last - len(stamped) + 1, last + 1))

@@ -1,6 +1,6 @@
 """A bulk insert (`server.db.bulk`) stores what SQLAlchemy's own INSERT stores, value for value - UUIDs,
 times, JSON documents, NULLs - whatever the order of the row's keys, on SQLite (a prepared statement over
-tuples) and on PostgreSQL (an INSERT for a few rows, COPY for many)."""
+tuples, a few hundred rows a statement) and on PostgreSQL (an INSERT for a few rows, COPY for many)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def _stored(session: Session, event_ids: list[uuid.UUID]) -> list[dict[str, Any]
     return [{key: value for key, value in row._mapping.items() if key != "event_id"} for row in rows]
 
 
-@pytest.mark.parametrize("count", [3, 40], ids=["a few rows", "many rows"])
+@pytest.mark.parametrize(
+    "count", [3, 40, 1234], ids=["a few rows", "many rows", "more rows than one statement lists"]
+)
 def test_a_bulk_insert_stores_what_sqlalchemys_insert_stores(engine: Engine, count: int) -> None:
     ours = [_row(n) for n in range(count)]
     theirs = [_row(n) | {"event_id": uuid.uuid4()} for n in range(count)]
