@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -70,7 +71,7 @@ def insert_values(
     for start in range(0, len(values), per_statement):
         rows = values[start : start + per_statement]
         statement = head + ", ".join([row_marks] * len(rows))
-        connection.exec_driver_sql(statement, tuple(value for row in rows for value in row))
+        connection.exec_driver_sql(statement, tuple(chain.from_iterable(rows)))
 
 
 def _converted(

@@ -19,6 +19,7 @@ from typing import Any
 
 from server.collection_config.marc_profiles import marc_profile
 from server.domain.catalogue.shapes import PatronIn, RecordIn, Rejected
+from server.services.imports.collector import fewer_collections
 from server.services.imports.marc_files import marc_entries
 
 WORKER_FROM_BYTES = 8 << 20  # smaller files are read in this process: starting a worker costs a second
@@ -34,7 +35,7 @@ def read_batches(
     """The worker: the file's entries, `batch_size` at a time, onto `out`."""
     try:
         chosen = marc_profile(config_dir, profile)
-        with path.open("rb") as stream:
+        with fewer_collections(), path.open("rb") as stream:
             batch: Batch = []
             for entry in marc_entries(stream, chosen, file_format):
                 batch.append(entry)

@@ -27,6 +27,7 @@ from server.db.tables.imports import ImportRun
 from server.domain.catalogue.shapes import PatronIn, RecordIn, Rejected
 from server.services.imports.batch_rows import BatchOutcome
 from server.services.imports.catalogue_store import CatalogueWriter
+from server.services.imports.collector import fewer_collections
 from server.services.imports.patron_store import PatronWriter
 from server.services.imports.reading_worker import BatchesFromWorker
 from server.services.imports.report import (
@@ -199,6 +200,7 @@ class Runner:
         report = self.report
         total_bytes = report.source.stat().st_size
         with ExitStack() as stack:
+            stack.enter_context(fewer_collections())
             stream = stack.enter_context(report.source.open("rb"))
             batches = self._batches(stream, stack)
             session = stack.enter_context(Session(self.engine, expire_on_commit=False))
