@@ -6,7 +6,7 @@ prepared INSERT over plain tuples: the values still pass through each column typ
 the statement is compiled once, not its parameters built row by row by SQLAlchemy - which cost more than
 SQLite's own work. The statement lists a few hundred rows (`VALUES (…), (…), …`) rather than being run once
 a row: SQLite opens a savepoint for each statement in a table with triggers, and the catalogue's FTS5 index,
-kept by a trigger, pays for each one - inserting records one statement a row took three times as long.
+kept by a trigger, pays for each one - an import's records took twice as long one statement a row.
 """
 
 from __future__ import annotations

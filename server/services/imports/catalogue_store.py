@@ -78,27 +78,24 @@ class CatalogueWriter:
 
     # records
 
-    def _existing(
-        self, batch: Sequence[RecordIn], rows: Sequence[dict[str, Any]]
-    ) -> tuple[dict[Any, _Known], ...]:
-        """The stored records the batch may match, by each key it may match on (`rows`: the batch's
-        `record_row`s)."""
+    def _existing(self, batch: Sequence[dict[str, Any]]) -> tuple[dict[Any, _Known], ...]:
+        """The stored records the batch's rows (`record_row`) may match, by each key they may match on."""
         columns = [RECORD.c.id, *(RECORD.c[name] for name in RECORD_FIELDS)]
         by_number: dict[Any, _Known] = {}
         by_isbn: dict[Any, _Known] = {}
         by_title: dict[Any, _Known] = {}
         by_edition: dict[Any, _Known] = {}
-        numbers = {value.control_number for value in batch if value.control_number}
+        numbers = {value["control_number"] for value in batch if value["control_number"]}
         for row in select_in(self.session, columns, RECORD.c.control_number, numbers):
             by_number[row["control_number"]] = _Known(dict(row), row["id"])
-        isbns = {value.isbn for value in batch if value.isbn}
+        isbns = {value["isbn"] for value in batch if value["isbn"]}
         for row in select_in(self.session, columns, RECORD.c.isbn, isbns):
             by_isbn.setdefault(row["isbn"], _Known(dict(row), row["id"]))
         if self.by_title:
-            keys = {record_work_key(value.title, value.author, None) for value in batch}
+            keys = {record_work_key(value["title"], value["author"], None) for value in batch}
             for row in select_in(self.session, columns, RECORD.c.work_key, keys):
                 by_title.setdefault(_title_author(row["title"], row["author"]), _Known(dict(row), row["id"]))
-        unkeyed = [row for row in rows if _unkeyed(row)]
+        unkeyed = [row for row in batch if _unkeyed(row)]
         works = {record_work_key(row["title"], row["author"], row["uniform_title"]) for row in unkeyed}
         for found in select_in(self.session, columns, RECORD.c.work_key, works):
             if _unkeyed(stored := dict(found)):
@@ -125,7 +122,7 @@ class CatalogueWriter:
         """The batch's records written; each entry's record id and call number as the record now stands
         (None: the record was refused)."""
         rows = [record_row(value) for _, value in batch]
-        indexes = self._existing([value for _, value in batch], rows)
+        indexes = self._existing(rows)
         by_number, by_isbn, by_title, by_edition = indexes
         new_rows: list[dict[str, Any]] = []
         updates: dict[int, dict[str, Any]] = {}
